@@ -1,0 +1,2 @@
+// Placeholder so the module target exists before its first source lands; removed then.
+namespace renkei::api::common {}

@@ -1,0 +1,36 @@
+#include "base/time.hpp"
+
+#include <gtest/gtest.h>
+
+namespace renkei::base {
+namespace {
+
+TEST(Iso8601, ParsesDateOnlyAsMidnightUtc) {
+  auto t = ParseIso8601("2017-06-17");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(FormatIso8601(*t), "2017-06-17T00:00:00.000Z");
+}
+
+TEST(Iso8601, ParsesFractionsAndOffsets) {
+  EXPECT_EQ(FormatIso8601(*ParseIso8601("2018-01-01T10:00:00.5+01:00")),
+            "2018-01-01T09:00:00.500Z");
+  EXPECT_EQ(FormatIso8601(*ParseIso8601("2018-01-01T10:00Z")), "2018-01-01T10:00:00.000Z");
+  EXPECT_EQ(ParseIso8601("1970-01-01T00:00:01Z")->millis, 1000);
+}
+
+TEST(Iso8601, RejectsInvalidDates) {
+  EXPECT_FALSE(ParseIso8601("2017-02-30"));
+  EXPECT_FALSE(ParseIso8601("2017-13-01"));
+  EXPECT_FALSE(ParseIso8601("hello"));
+  EXPECT_FALSE(ParseIso8601("2017-01-01T25:00:00"));
+  EXPECT_FALSE(ParseIso8601("2017-01-01T10:00:00Zjunk"));
+}
+
+TEST(Iso8601, RoundTripsNegativeEpoch) {
+  auto t = ParseIso8601("1960-03-04T05:06:07.089Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(FormatIso8601(*t), "1960-03-04T05:06:07.089Z");
+}
+
+}  // namespace
+}  // namespace renkei::base

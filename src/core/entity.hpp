@@ -1,0 +1,73 @@
+// The one entity model both dialects map onto (docs/architecture.md "One entity model").
+//
+// An Entity has an id, one or more types, a ServicePath scope, system times and an ordered
+// list of attributes. An Attribute is one of the NGSI-LD 1.8 attribute kinds; NGSIv2 writes
+// map onto it as: "Relationship" -> kRelationship, "geo:*" -> kGeoProperty, everything else
+// -> kProperty, with the v2 type string kept verbatim in `type` so it reads back unchanged.
+// NGSIv2 metadata and NGSI-LD sub-attributes are both `metadata` (an Attribute list).
+// Attribute order is insertion order, as Orion renders it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "base/time.hpp"
+
+namespace renkei::core {
+
+using base::Timestamp;
+
+enum class AttributeKind {
+  kProperty,
+  kRelationship,
+  kGeoProperty,
+  kLanguageProperty,
+  kVocabProperty,
+  kJsonProperty,
+  kListProperty,
+  kListRelationship,
+};
+
+struct Attribute {
+  std::string name;
+  AttributeKind kind = AttributeKind::kProperty;
+  // The NGSIv2 type as written or defaulted ("Number", "Text", "geo:json", "DateTime", ...).
+  std::string type;
+  boost::json::value value;
+  std::vector<Attribute> metadata;  // NGSIv2 metadata / NGSI-LD sub-attributes
+  std::optional<std::string> dataset_id;
+  std::optional<Timestamp> observed_at;
+  std::optional<std::string> unit_code;
+  Timestamp created_at;
+  Timestamp modified_at;
+
+  const Attribute* FindMetadata(std::string_view md_name) const;
+  Attribute* FindMetadata(std::string_view md_name);
+  bool operator==(const Attribute&) const = default;
+};
+
+struct Entity {
+  std::string id;
+  std::vector<std::string> types;  // NGSIv2 entities have exactly one
+  std::string service_path = "/";
+  Timestamp created_at;
+  Timestamp modified_at;
+  std::optional<Timestamp> expires_at;  // from the NGSIv2 dateExpires attribute
+  std::vector<Attribute> attributes;
+
+  const std::string& PrimaryType() const;
+  const Attribute* Find(std::string_view attr_name) const;
+  Attribute* Find(std::string_view attr_name);
+  // Removes the attribute; returns false when absent.
+  bool Erase(std::string_view attr_name);
+  bool operator==(const Entity&) const = default;
+};
+
+// The NGSIv2 default entity type when a create gives none (Orion: "Thing").
+inline constexpr std::string_view kDefaultEntityType = "Thing";
+
+}  // namespace renkei::core

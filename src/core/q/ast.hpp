@@ -1,0 +1,71 @@
+// The abstract syntax of a filter over entities: NGSIv2's Simple Query Language (`q`, `mq`,
+// Orion API manual "Simple Query Language") today, NGSI-LD's q grammar (ETSI GS CIM 009
+// §4.9) later. A filter is a tree of And/Or nodes over Conditions. Store backends may
+// translate parts of it to their own query language (store/sqlite); everything a backend
+// does not translate is evaluated in C++ by Filter::Matches (core/q/filter.hpp).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/time.hpp"
+
+namespace renkei::core::q {
+
+// A literal in a q expression. Quoted strings stay strings; unquoted tokens are numbers,
+// booleans, null, ISO 8601 date-times (kept as text plus their parsed instant) or strings.
+struct Literal {
+  enum class Kind { kNumber, kString, kBool, kNull, kDateTime };
+  Kind kind = Kind::kString;
+  double number = 0;
+  bool boolean = false;
+  std::string text;         // string value, or the original text of a date-time
+  base::Timestamp instant;  // valid when kind == kDateTime
+  bool operator==(const Literal&) const = default;
+};
+
+enum class Operator {
+  kEqual,     // == (with a list: any of; with a range: within)
+  kNotEqual,  // != (with a list: none of; with a range: outside)
+  kLess,
+  kLessEqual,
+  kGreater,
+  kGreaterEqual,
+  kMatchPattern,  // ~= (ECMAScript regex on strings)
+  kExists,        // unary: `attr`
+  kNotExists,     // unary: `!attr`
+};
+
+// The path a condition tests. For `q`: attribute name, then the path into a compound value
+// (`a.b.c`, or `a[b.c]`-style quoted segments). For `mq`: attribute name, metadata name, then
+// the path into the metadata value. `on_metadata` tells which.
+struct Path {
+  std::string attribute;
+  std::optional<std::string> metadata;  // set for mq
+  std::vector<std::string> compound;    // keys inside the (metadata) value
+  bool operator==(const Path&) const = default;
+};
+
+struct Condition {
+  Path path;
+  Operator op = Operator::kExists;
+  std::vector<Literal> values;       // one value, or a comma list (==, != only)
+  std::optional<Literal> range_low;  // set with range_high for `a..b` (==, != only)
+  std::optional<Literal> range_high;
+  bool operator==(const Condition&) const = default;
+};
+
+struct Node;
+using NodePtr = std::shared_ptr<const Node>;
+
+struct Node {
+  enum class Kind { kAnd, kOr, kCondition };
+  Kind kind = Kind::kCondition;
+  std::vector<NodePtr> children;  // kAnd, kOr
+  Condition condition;            // kCondition
+};
+
+}  // namespace renkei::core::q

@@ -1,0 +1,34 @@
+// Filter: a parsed q or mq expression that tests entities. Parsing follows the Orion API
+// manual, "Simple Query Language" (operators ==, !=, <, >, <=, >=, ~=, ranges `a..b`, lists
+// `a,b,c`, existence `attr` / `!attr`, `;` conjunction, dotted compound paths, single-quoted
+// values, DateTime comparison). Errors are kBadRequestData with Orion's description texts.
+// A Filter is immutable and safe to share between threads.
+#pragma once
+
+#include <string_view>
+
+#include "base/result.hpp"
+#include "core/entity.hpp"
+#include "core/q/ast.hpp"
+
+namespace renkei::core::q {
+
+class Filter {
+ public:
+  Filter() = default;  // the empty filter matches everything
+  explicit Filter(NodePtr root) : root_(std::move(root)) {}
+
+  bool Matches(const Entity& entity) const;
+  const NodePtr& root() const { return root_; }
+  bool empty() const { return root_ == nullptr; }
+
+ private:
+  NodePtr root_;
+};
+
+// NGSIv2 `q=` (conditions on attribute values).
+base::Result<Filter> ParseV2Query(std::string_view text);
+// NGSIv2 `mq=` (conditions on metadata values: `attr.md[.path]`).
+base::Result<Filter> ParseV2MetadataQuery(std::string_view text);
+
+}  // namespace renkei::core::q

@@ -1,0 +1,23 @@
+#include "http/message.hpp"
+
+#include <strings.h>
+
+namespace renkei::http {
+
+std::optional<std::string_view> FindHeader(const HeaderList& headers, std::string_view name) {
+  for (const auto& [k, v] : headers) {
+    if (k.size() == name.size() && ::strncasecmp(k.data(), name.data(), k.size()) == 0) {
+      return std::string_view(v);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> Request::Param(std::string_view name) const {
+  for (const auto& [k, v] : query) {
+    if (k == name) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+}  // namespace renkei::http

@@ -1,0 +1,68 @@
+// Template definitions for router.hpp.
+#pragma once
+
+#include <algorithm>
+
+namespace renkei::http {
+namespace router_detail {
+
+inline std::vector<std::string_view> Split(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t pos = 0;
+  if (!path.empty() && path.front() == '/') pos = 1;
+  while (pos <= path.size()) {
+    const std::size_t next = path.find('/', pos);
+    const std::size_t end = next == std::string_view::npos ? path.size() : next;
+    out.push_back(path.substr(pos, end - pos));
+    if (next == std::string_view::npos) break;
+    pos = next + 1;
+  }
+  // Ignore one trailing slash ("/v2/entities/" == "/v2/entities").
+  if (out.size() > 1 && out.back().empty()) out.pop_back();
+  return out;
+}
+
+}  // namespace router_detail
+
+template <typename Route>
+void Router<Route>::Add(std::string method, std::string pattern, Route route) {
+  Entry e{std::move(method), {}, std::move(route)};
+  for (auto seg : router_detail::Split(pattern)) e.segments.emplace_back(seg);
+  entries_.push_back(std::move(e));
+}
+
+template <typename Route>
+typename Router<Route>::Match Router<Route>::Find(std::string_view method,
+                                                  std::string_view path) const {
+  Match m;
+  const auto segs = router_detail::Split(path);
+  for (const auto& e : entries_) {
+    if (e.segments.size() != segs.size()) continue;
+    PathParams params;
+    bool ok = true;
+    for (std::size_t i = 0; i < segs.size() && ok; ++i) {
+      const std::string& p = e.segments[i];
+      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+        if (segs[i].empty())
+          ok = false;
+        else
+          params.emplace_back(p.substr(1, p.size() - 2), std::string(segs[i]));
+      } else if (p != segs[i]) {
+        ok = false;
+      }
+    }
+    if (!ok) continue;
+    m.path_known = true;
+    if (std::find(m.allowed_methods.begin(), m.allowed_methods.end(), e.method) ==
+        m.allowed_methods.end()) {
+      m.allowed_methods.push_back(e.method);
+    }
+    if (m.route == nullptr && e.method == method) {
+      m.route = &e.route;
+      m.params = std::move(params);
+    }
+  }
+  return m;
+}
+
+}  // namespace renkei::http

@@ -1,0 +1,50 @@
+// Server: HTTP/1.1 with keep-alive on Boost.Beast. One acceptor hands connections round
+// robin to `threads` workers, each running its own io_context (docs/adr/0002). A connection
+// lives on one worker; its requests are handled in order (no pipelining across handlers).
+//
+// Thread-safety: Start/Stop/Wait from one controlling thread. The Handler runs on worker
+// threads concurrently; Responders may be invoked from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <spdlog/logger.h>
+
+#include "base/result.hpp"
+#include "http/message.hpp"
+
+namespace renkei::http {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 1026;                 // 0 picks an ephemeral port (tests)
+  unsigned threads = 0;                      // 0: one per hardware thread
+  std::size_t max_body_bytes = 1024 * 1024;  // Orion's default inbound payload limit: 1 MB
+  std::size_t max_header_bytes = 64 * 1024;
+  std::chrono::seconds idle_timeout{60};
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler handler, std::shared_ptr<spdlog::logger> logger);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts the workers. kInternalError when the address cannot be bound.
+  base::Result<void> Start();
+  // The bound port (after Start).
+  std::uint16_t port() const;
+  // Stops accepting; lets in-flight requests finish (up to `grace`), then closes all
+  // connections and joins the workers.
+  void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(10000));
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace renkei::http

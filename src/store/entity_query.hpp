@@ -1,0 +1,68 @@
+// What a caller may ask the store for: entities selected by id/type (exact or pattern),
+// scoped by ServicePath, filtered by q/mq and a geo relation, ordered and paginated.
+// Backends push down what they can and evaluate the rest with core's evaluators; the
+// result must be the same either way (store conformance suite, tests/store/).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/time.hpp"
+#include "core/geo/geo_query.hpp"
+#include "core/q/filter.hpp"
+
+namespace renkei::store {
+
+// One alternative of an entity selection: all set fields must match. Patterns are
+// ECMAScript regular expressions matched anywhere in the string (Orion: regex search).
+struct EntitySelector {
+  std::optional<std::string> id;
+  std::optional<std::string> id_pattern;
+  std::optional<std::string> type;
+  std::optional<std::string> type_pattern;
+};
+
+// Orion's Fiware-ServicePath semantics: each path matches itself; a recursive path
+// (`/a/#` in a query) also matches every descendant (`/a/b`, `/a/b/c`). `/#` matches all.
+struct ServicePathScope {
+  struct Path {
+    std::string path;  // normalised, starts with '/', no trailing '/' except for root
+    bool recursive = false;
+  };
+  std::vector<Path> paths;  // OR; empty means "/#" (everything)
+
+  bool Contains(const std::string& service_path) const;
+  static ServicePathScope Everything() { return {}; }
+};
+
+struct OrderKey {
+  enum class Field { kAttribute, kId, kType, kDateCreated, kDateModified, kGeoDistance };
+  Field field = Field::kId;
+  std::string attribute;  // for kAttribute
+  bool descending = false;
+};
+
+struct EntityQuery {
+  std::vector<EntitySelector> selectors;  // OR of alternatives; empty selects all
+  ServicePathScope scope;
+  core::q::Filter q;
+  core::q::Filter mq;
+  std::optional<core::geo::GeoQuery> geo;
+  // Name of the attribute holding the location; empty: the entity's location attribute
+  // (the one GeoProperty it has).
+  std::string geo_attribute;
+  std::vector<OrderKey> order;  // empty: creation order (Orion's default)
+  std::size_t offset = 0;
+  std::size_t limit = 20;
+  bool want_count = false;
+  base::Timestamp now;  // entities whose expires_at <= now are invisible
+};
+
+struct EntityPage {
+  std::vector<core::Entity> entities;
+  std::optional<std::size_t> total_count;  // when want_count
+};
+
+}  // namespace renkei::store

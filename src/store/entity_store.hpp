@@ -1,0 +1,80 @@
+// The store interface every backend implements (store/sqlite today, store/postgres later).
+// All SQL lives in the backends; callers see entities and queries only.
+//
+// Reads run on the caller's thread and may run concurrently from many threads; they see
+// every write whose completion callback has run. Writes are units of work submitted to the
+// backend's writer, which runs each inside a transaction (a failed unit rolls back alone),
+// makes it durable, and only then calls its completion callback, on the writer's thread.
+// Backends may group several units into one durable commit (group commit).
+//
+// Tenants are isolated: no read or write under one tenant sees or touches another's data.
+// The entity key is (tenant, id, primary type, service path), as Orion keys entities.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/entity.hpp"
+#include "store/entity_query.hpp"
+
+namespace renkei::store {
+
+// A type and the attributes seen on its entities (for /v2/types).
+struct TypeSummary {
+  std::string type;
+  std::size_t entity_count = 0;
+  // attribute name -> the NGSIv2 types it was seen with, names sorted, types sorted.
+  std::vector<std::pair<std::string, std::vector<std::string>>> attributes;
+};
+
+// Operations available inside one write unit. Reads see the unit's own earlier writes.
+class WriteTransaction {
+ public:
+  virtual ~WriteTransaction() = default;
+  // Entities with this id (and type when given) visible in `scope`, at most `limit`.
+  virtual base::Result<std::vector<core::Entity>> FindById(const std::string& id,
+                                                           const std::optional<std::string>& type,
+                                                           const ServicePathScope& scope,
+                                                           std::size_t limit) = 0;
+  // Inserts, or replaces the entity with the same key.
+  virtual base::Result<void> Put(const core::Entity& entity) = 0;
+  // Deletes by key; kResourceNotFound when absent.
+  virtual base::Result<void> Erase(const std::string& id, const std::string& type,
+                                   const std::string& service_path) = 0;
+  virtual base::Result<EntityPage> Query(const EntityQuery& query) = 0;
+};
+
+using WriteUnit = std::function<base::Result<void>(WriteTransaction&)>;
+using WriteDone = std::function<void(base::Result<void>)>;
+
+class EntityStore {
+ public:
+  virtual ~EntityStore() = default;
+
+  virtual base::Result<std::vector<core::Entity>> FindById(
+      const std::string& tenant, const std::string& id, const std::optional<std::string>& type,
+      const ServicePathScope& scope, std::size_t limit, base::Timestamp now) = 0;
+  virtual base::Result<EntityPage> Query(const std::string& tenant, const EntityQuery& query) = 0;
+  // Types visible in scope, sorted by name, paginated; total count of types in `total`.
+  virtual base::Result<std::vector<TypeSummary>> ListTypes(const std::string& tenant,
+                                                           const ServicePathScope& scope,
+                                                           base::Timestamp now, std::size_t offset,
+                                                           std::size_t limit,
+                                                           std::size_t* total) = 0;
+
+  // Runs `unit` in a transaction for `tenant` on the writer; `done` gets the unit's result
+  // after the commit is durable (or the failure). Never blocks the caller for the commit.
+  virtual void Submit(std::string tenant, WriteUnit unit, WriteDone done) = 0;
+  // Convenience for tools and tests: Submit and wait.
+  base::Result<void> Write(std::string tenant, WriteUnit unit);
+
+  // Deletes entities whose expires_at <= now; returns how many.
+  virtual base::Result<std::size_t> PurgeExpired(base::Timestamp now) = 0;
+  // Finishes queued writes and closes the database cleanly. Idempotent.
+  virtual void Close() = 0;
+};
+
+}  // namespace renkei::store
