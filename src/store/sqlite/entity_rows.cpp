@@ -1,0 +1,181 @@
+#include "store/sqlite/entity_rows.hpp"
+
+#include <set>
+
+#include "core/entity_codec.hpp"
+
+namespace renkei::store::sqlite {
+namespace {
+
+// Removes the entity's rows from the attribute and geo indexes (before a replace or delete).
+base::Result<void> DropIndexRows(Connection& conn, std::int64_t eid) {
+  RENKEI_TRY(Statement * attrs, conn.Prepare("DELETE FROM attr_index WHERE entity = ?"));
+  StatementLease attrs_lease(*attrs);
+  attrs->Bind(1, eid);
+  RENKEI_TRY_VOID(attrs->Run());
+  RENKEI_TRY(Statement * rtree, conn.Prepare("DELETE FROM geo_index WHERE shape IN "
+                                             "(SELECT shape FROM geo_shapes WHERE entity = ?)"));
+  StatementLease rtree_lease(*rtree);
+  rtree->Bind(1, eid);
+  RENKEI_TRY_VOID(rtree->Run());
+  RENKEI_TRY(Statement * shapes, conn.Prepare("DELETE FROM geo_shapes WHERE entity = ?"));
+  StatementLease shapes_lease(*shapes);
+  shapes->Bind(1, eid);
+  return shapes->Run();
+}
+
+// One attr_index row per top-level attribute name. Only scalar values are indexed (numbers
+// in `num`, strings in `txt`); anything else, and names that occur more than once (NGSI-LD
+// datasetIds), get a row with both NULL, which q pushdown treats as "unknown, re-check in
+// C++". This keeps the index small (no JSON, no arrays) and the pushdown a safe superset.
+base::Result<void> WriteAttributeIndex(Connection& conn, std::int64_t tenant, std::int64_t eid,
+                                       const core::Entity& entity) {
+  std::set<std::string_view> seen;
+  std::set<std::string_view> duplicated;
+  for (const auto& a : entity.attributes) {
+    if (!seen.insert(a.name).second) duplicated.insert(a.name);
+  }
+  RENKEI_TRY(Statement * insert,
+             conn.Prepare("INSERT OR IGNORE INTO attr_index(entity, name, tenant, num, txt) "
+                          "VALUES (?, ?, ?, ?, ?)"));
+  for (const auto& a : entity.attributes) {
+    StatementLease lease(*insert);
+    insert->Bind(1, eid);
+    insert->Bind(2, a.name);
+    insert->Bind(3, tenant);
+    insert->BindNull(4);
+    insert->BindNull(5);
+    if (!duplicated.contains(a.name)) {
+      if (a.value.is_number()) {
+        insert->Bind(4, a.value.to_number<double>());
+      } else if (a.value.is_string()) {
+        insert->Bind(5, std::string_view(a.value.get_string()));
+      }
+    }
+    RENKEI_TRY_VOID(insert->Run());
+  }
+  return base::Ok();
+}
+
+// Indexes the bounding box of every GeoProperty, so a query on a named geo attribute can use
+// the R*Tree too; `is_default` marks the first one (the entity's location).
+base::Result<void> WriteGeoIndex(Connection& conn, std::int64_t eid, const core::Entity& entity) {
+  bool first = true;
+  for (const auto& a : entity.attributes) {
+    if (a.kind != core::AttributeKind::kGeoProperty) continue;
+    bool is_default = first;
+    first = false;
+    auto geometry = ParseLocation(a);
+    // An unparsable location is stored as written; it simply matches no geo-query.
+    if (!geometry) continue;
+    auto box = geometry->Envelope();
+    RENKEI_TRY(Statement * shape,
+               conn.Prepare("INSERT INTO geo_shapes(entity, name, is_default) VALUES (?, ?, ?) "
+                            "RETURNING shape"));
+    StatementLease shape_lease(*shape);
+    shape->Bind(1, eid);
+    shape->Bind(2, a.name);
+    shape->Bind(3, std::int64_t{is_default ? 1 : 0});
+    RENKEI_TRY(bool has_row, shape->Step());
+    if (!has_row) return SqliteFailure(conn.handle(), "insert geo shape returned no row");
+    std::int64_t shape_id = shape->ColumnInt(0);
+    RENKEI_TRY_VOID(shape->Run());
+    RENKEI_TRY(Statement * rtree,
+               conn.Prepare("INSERT INTO geo_index(shape, min_lon, max_lon, min_lat, max_lat) "
+                            "VALUES (?, ?, ?, ?, ?)"));
+    StatementLease rtree_lease(*rtree);
+    rtree->Bind(1, shape_id);
+    rtree->Bind(2, box.min_lon);
+    rtree->Bind(3, box.max_lon);
+    rtree->Bind(4, box.min_lat);
+    rtree->Bind(5, box.max_lat);
+    RENKEI_TRY_VOID(rtree->Run());
+  }
+  return base::Ok();
+}
+
+}  // namespace
+
+base::Result<void> PutEntityRow(Connection& conn, std::int64_t tenant, const core::Entity& entity) {
+  std::string doc = core::EncodeEntity(entity);
+  RENKEI_TRY(Statement * upsert,
+             conn.Prepare("INSERT INTO entities(tenant, id, type, service_path, created, modified, "
+                          "expires, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                          "ON CONFLICT(tenant, id, type, service_path) DO UPDATE SET "
+                          "created = excluded.created, modified = excluded.modified, "
+                          "expires = excluded.expires, doc = excluded.doc RETURNING eid"));
+  StatementLease lease(*upsert);
+  upsert->Bind(1, tenant);
+  upsert->Bind(2, entity.id);
+  upsert->Bind(3, entity.PrimaryType());
+  upsert->Bind(4, entity.service_path);
+  upsert->Bind(5, entity.created_at.millis);
+  upsert->Bind(6, entity.modified_at.millis);
+  if (entity.expires_at) {
+    upsert->Bind(7, entity.expires_at->millis);
+  } else {
+    upsert->BindNull(7);
+  }
+  upsert->Bind(8, doc);
+  RENKEI_TRY(bool has_row, upsert->Step());
+  if (!has_row) return SqliteFailure(conn.handle(), "upsert returned no row");
+  std::int64_t eid = upsert->ColumnInt(0);
+  RENKEI_TRY_VOID(upsert->Run());
+  RENKEI_TRY_VOID(DropIndexRows(conn, eid));
+  RENKEI_TRY_VOID(WriteAttributeIndex(conn, tenant, eid, entity));
+  return WriteGeoIndex(conn, eid, entity);
+}
+
+base::Result<bool> EraseEntityRow(Connection& conn, std::int64_t tenant, std::string_view id,
+                                  std::string_view type, std::string_view service_path) {
+  RENKEI_TRY(Statement * erase,
+             conn.Prepare("DELETE FROM entities WHERE tenant = ? AND id = ? AND type = ? AND "
+                          "service_path = ? RETURNING eid"));
+  StatementLease lease(*erase);
+  erase->Bind(1, tenant);
+  erase->Bind(2, id);
+  erase->Bind(3, type);
+  erase->Bind(4, service_path);
+  RENKEI_TRY(bool has_row, erase->Step());
+  if (!has_row) return false;
+  std::int64_t eid = erase->ColumnInt(0);
+  RENKEI_TRY_VOID(erase->Run());
+  RENKEI_TRY_VOID(DropIndexRows(conn, eid));
+  return true;
+}
+
+base::Result<std::size_t> PurgeExpiredRows(Connection& conn, base::Timestamp now) {
+  RENKEI_TRY(Statement * expired,
+             conn.Prepare("DELETE FROM entities WHERE expires IS NOT NULL AND expires <= ? "
+                          "RETURNING eid"));
+  std::vector<std::int64_t> eids;
+  {
+    StatementLease lease(*expired);
+    expired->Bind(1, now.millis);
+    for (;;) {
+      RENKEI_TRY(bool has_row, expired->Step());
+      if (!has_row) break;
+      eids.push_back(expired->ColumnInt(0));
+    }
+  }
+  for (auto eid : eids) RENKEI_TRY_VOID(DropIndexRows(conn, eid));
+  return eids.size();
+}
+
+const core::Attribute* LocationAttribute(const core::Entity& entity,
+                                         std::string_view geo_attribute) {
+  for (const auto& a : entity.attributes) {
+    if (a.kind != core::AttributeKind::kGeoProperty) continue;
+    if (geo_attribute.empty() || a.name == geo_attribute) return &a;
+  }
+  return nullptr;
+}
+
+base::Result<core::geo::Geometry> ParseLocation(const core::Attribute& attr) {
+  if (core::geo::IsV2GeoType(attr.type)) {
+    return core::geo::ParseV2GeoAttribute(attr.type, attr.value);
+  }
+  return core::geo::ParseGeoJson(attr.value);
+}
+
+}  // namespace renkei::store::sqlite

@@ -1,0 +1,38 @@
+// Entity reads on one connection: FindById, Query and ListTypes. Each builds one SQL
+// statement that pushes down what SQLite can decide exactly (tenant, expiry, ServicePath
+// scope, id/type selectors incl. patterns via REGEXP, q existence tests) or as a safe
+// superset (q value comparisons through attr_index, geo boxes through the R*Tree), then
+// re-checks every candidate in C++ (q/mq Filter::Matches, GeoQuery::Matches) unless the
+// whole query was exact. Results are therefore always those of filtering in C++.
+// See docs/adr/0003-store-schema.md. Not thread-safe: one connection, one thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "store/entity_query.hpp"
+#include "store/entity_store.hpp"
+#include "store/sqlite/connection.hpp"
+
+namespace renkei::store::sqlite {
+
+base::Result<std::vector<core::Entity>> RunFindById(Connection& conn, std::int64_t tenant,
+                                                    const std::string& id,
+                                                    const std::optional<std::string>& type,
+                                                    const ServicePathScope& scope,
+                                                    std::size_t limit, base::Timestamp now);
+
+// `snapshot`: wrap multi-statement reads in a read transaction (readers); false inside the
+// writer's transaction, which is already one.
+base::Result<EntityPage> RunQuery(Connection& conn, std::int64_t tenant, const EntityQuery& query,
+                                  bool snapshot);
+
+base::Result<std::vector<TypeSummary>> RunListTypes(Connection& conn, std::int64_t tenant,
+                                                    const ServicePathScope& scope,
+                                                    base::Timestamp now, std::size_t offset,
+                                                    std::size_t limit, std::size_t* total);
+
+}  // namespace renkei::store::sqlite

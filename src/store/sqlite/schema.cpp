@@ -1,0 +1,83 @@
+#include "store/sqlite/schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace renkei::store::sqlite {
+namespace {
+
+// Append only: a released migration is never edited, a change is a new entry.
+constexpr std::array<std::string_view, 1> kMigrations = {
+    // 1: entities, tenants, attribute-value index, geo index.
+    R"sql(
+CREATE TABLE tenants(
+  tenant INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE);
+
+CREATE TABLE entities(
+  eid INTEGER PRIMARY KEY,
+  tenant INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  service_path TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  modified INTEGER NOT NULL,
+  expires INTEGER,
+  doc TEXT NOT NULL,
+  UNIQUE(tenant, id, type, service_path));
+CREATE INDEX entities_type ON entities(tenant, type);
+CREATE INDEX entities_service_path ON entities(tenant, service_path);
+CREATE INDEX entities_expires ON entities(expires) WHERE expires IS NOT NULL;
+
+CREATE TABLE attr_index(
+  entity INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  tenant INTEGER NOT NULL,
+  num REAL,
+  txt TEXT,
+  PRIMARY KEY(entity, name)) WITHOUT ROWID;
+
+CREATE TABLE geo_shapes(
+  shape INTEGER PRIMARY KEY,
+  entity INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  is_default INTEGER NOT NULL);
+CREATE INDEX geo_shapes_entity ON geo_shapes(entity);
+CREATE VIRTUAL TABLE geo_index USING rtree(shape, min_lon, max_lon, min_lat, max_lat);
+)sql",
+};
+
+}  // namespace
+
+int SchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+base::Result<void> Migrate(Connection& conn) {
+  RENKEI_TRY_VOID(conn.Exec("BEGIN IMMEDIATE"));
+  auto apply = [&]() -> base::Result<void> {
+    RENKEI_TRY(Statement * version_stmt, conn.Prepare("PRAGMA user_version"));
+    StatementLease version_lease(*version_stmt);
+    RENKEI_TRY(bool has_row, version_lease->Step());
+    int version = has_row ? static_cast<int>(version_lease->ColumnInt(0)) : 0;
+    version_lease->Reset();
+    if (version > SchemaVersion()) {
+      return base::Fail(base::ErrorCode::kInternalError, "InternalError",
+                        "database schema version " + std::to_string(version) +
+                            " is newer than this renkei (" + std::to_string(SchemaVersion()) + ")");
+    }
+    for (int v = version; v < SchemaVersion(); ++v) {
+      RENKEI_TRY_VOID(conn.Exec(kMigrations[static_cast<std::size_t>(v)]));
+    }
+    if (version != SchemaVersion()) {
+      RENKEI_TRY_VOID(conn.Exec("PRAGMA user_version=" + std::to_string(SchemaVersion())));
+    }
+    return base::Ok();
+  };
+  auto result = apply();
+  if (!result) {
+    (void)conn.Exec("ROLLBACK");
+    return result;
+  }
+  return conn.Exec("COMMIT");
+}
+
+}  // namespace renkei::store::sqlite

@@ -1,0 +1,394 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <filesystem>
+#include <future>
+#include <limits>
+
+#include "store/sqlite/entity_rows.hpp"
+#include "store/sqlite/query_runner.hpp"
+#include "store/sqlite/schema.hpp"
+
+namespace renkei::store::sqlite {
+namespace {
+
+base::Unexpected Internal(std::string detail) {
+  return base::Fail(base::ErrorCode::kInternalError, "InternalError", std::move(detail));
+}
+
+// Runs `f`, turning an escaping exception (std::regex, allocation, a WriteUnit's own code)
+// into an error so it never unwinds through SQLite or kills the writer thread.
+template <typename F>
+auto Guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return Internal(std::string("unexpected exception: ") + e.what());
+  } catch (...) {
+    return Internal("unexpected exception");
+  }
+}
+
+// The operations a WriteUnit sees: the writer's connection, scoped to one tenant, inside
+// the unit's savepoint.
+class UnitTransaction final : public WriteTransaction {
+ public:
+  UnitTransaction(Connection& conn, std::int64_t tenant) : conn_(conn), tenant_(tenant) {}
+
+  base::Result<std::vector<core::Entity>> FindById(const std::string& id,
+                                                   const std::optional<std::string>& type,
+                                                   const ServicePathScope& scope,
+                                                   std::size_t limit) override {
+    // No clock here: a write sees expired entities not purged yet, so a create over an
+    // expired key replaces it rather than failing on a unique key.
+    return RunFindById(conn_, tenant_, id, type, scope, limit,
+                       base::Timestamp{std::numeric_limits<std::int64_t>::min()});
+  }
+  base::Result<void> Put(const core::Entity& entity) override {
+    return PutEntityRow(conn_, tenant_, entity);
+  }
+  base::Result<void> Erase(const std::string& id, const std::string& type,
+                           const std::string& service_path) override {
+    RENKEI_TRY(bool erased, EraseEntityRow(conn_, tenant_, id, type, service_path));
+    if (!erased) {
+      return base::Fail(base::ErrorCode::kResourceNotFound, "NotFound",
+                        "The requested entity has not been found. Check type and id");
+    }
+    return base::Ok();
+  }
+  base::Result<EntityPage> Query(const EntityQuery& query) override {
+    return RunQuery(conn_, tenant_, query, /*snapshot=*/false);
+  }
+
+ private:
+  Connection& conn_;
+  std::int64_t tenant_;
+};
+
+void CallDone(const WriteDone& done, base::Result<void> result) {
+  if (!done) return;
+  // A throwing callback must not take the writer thread (and every later write) with it.
+  try {
+    done(std::move(result));
+  } catch (...) {  // NOLINT(bugprone-empty-catch): nothing sensible to do on this thread
+  }
+}
+
+}  // namespace
+
+class SqliteStore::ReaderLease {
+ public:
+  ReaderLease(SqliteStore& store, std::unique_ptr<Connection> conn)
+      : store_(store), conn_(std::move(conn)) {}
+  ReaderLease(const ReaderLease&) = delete;
+  ReaderLease& operator=(const ReaderLease&) = delete;
+  ~ReaderLease() { store_.ReleaseReader(std::move(conn_)); }
+  Connection& operator*() { return *conn_; }
+
+ private:
+  SqliteStore& store_;
+  std::unique_ptr<Connection> conn_;
+};
+
+base::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) return Internal("cannot create data directory " + options.data_dir + ": " + ec.message());
+  std::string path = (std::filesystem::path(options.data_dir) / "renkei.db").string();
+  ConnectionOptions writer_options;
+  writer_options.busy_timeout_ms = options.busy_timeout_ms;
+  writer_options.cache_size_kib = options.writer_cache_kib;
+  RENKEI_TRY(auto writer, Connection::Open(path, writer_options));
+  {
+    RENKEI_TRY(Statement * wal, writer->Prepare("PRAGMA journal_mode=WAL"));
+    StatementLease lease(*wal);
+    RENKEI_TRY(bool has_row, wal->Step());
+    if (!has_row || wal->ColumnText(0) != "wal") return Internal("cannot enable WAL on " + path);
+  }
+  // FULL: the WAL is fsynced at every commit, so an acknowledged write survives a crash
+  // (NORMAL would only protect against application crashes, not power loss).
+  RENKEI_TRY_VOID(writer->Exec("PRAGMA synchronous=FULL"));
+  RENKEI_TRY_VOID(Migrate(*writer));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(options, path, std::move(writer)));
+  store->writer_thread_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  return store;
+}
+
+SqliteStore::SqliteStore(SqliteOptions options, std::string path,
+                         std::unique_ptr<Connection> writer)
+    : options_(std::move(options)), path_(std::move(path)), writer_conn_(std::move(writer)) {}
+
+SqliteStore::~SqliteStore() { Close(); }
+
+void SqliteStore::Close() {
+  std::lock_guard close_lock(close_mu_);
+  if (closed_) return;
+  closed_ = true;
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();
+  {
+    std::lock_guard lock(readers_mu_);
+    readers_closed_ = true;
+    reader_count_ -= free_readers_.size();
+    free_readers_.clear();
+  }
+  readers_cv_.notify_all();
+  // Closing the writer last checkpoints the WAL into the database file.
+  writer_conn_.reset();
+}
+
+// ---- writes
+
+void SqliteStore::Enqueue(Job job) {
+  {
+    std::unique_lock lock(queue_mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(job));
+      lock.unlock();
+      queue_cv_.notify_one();
+      return;
+    }
+  }
+  CallDone(job.done, Internal("store is closed"));
+}
+
+void SqliteStore::Submit(std::string tenant, WriteUnit unit, WriteDone done) {
+  Enqueue(Job{std::optional<std::string>(std::move(tenant)),
+              [unit = std::move(unit)](Connection& conn, std::int64_t tenant_id) {
+                UnitTransaction txn(conn, tenant_id);
+                return unit(txn);
+              },
+              std::move(done)});
+}
+
+base::Result<std::size_t> SqliteStore::PurgeExpired(base::Timestamp now) {
+  auto purged = std::make_shared<std::size_t>(0);
+  std::promise<base::Result<void>> promise;
+  auto future = promise.get_future();
+  Enqueue(Job{std::nullopt,
+              [now, purged](Connection& conn, std::int64_t) -> base::Result<void> {
+                RENKEI_TRY(*purged, PurgeExpiredRows(conn, now));
+                return base::Ok();
+              },
+              [&promise](base::Result<void> r) { promise.set_value(std::move(r)); }});
+  RENKEI_TRY_VOID(future.get());
+  return *purged;
+}
+
+void SqliteStore::WriterLoop() {
+  for (;;) {
+    std::vector<Job> batch;
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+  }
+}
+
+base::Result<std::int64_t> SqliteStore::EnsureTenant(const std::string& tenant) {
+  if (auto it = writer_tenants_.find(tenant); it != writer_tenants_.end()) return it->second;
+  RENKEI_TRY(Statement * insert,
+             writer_conn_->Prepare("INSERT INTO tenants(name) VALUES (?) ON CONFLICT(name) "
+                                   "DO UPDATE SET name = excluded.name RETURNING tenant"));
+  StatementLease lease(*insert);
+  insert->Bind(1, tenant);
+  RENKEI_TRY(bool has_row, insert->Step());
+  if (!has_row) return Internal("tenant insert returned no row");
+  std::int64_t id = insert->ColumnInt(0);
+  RENKEI_TRY_VOID(insert->Run());
+  writer_tenants_[tenant] = id;
+  pending_tenants_.emplace_back(tenant, id);
+  return id;
+}
+
+void SqliteStore::RunBatch(std::vector<Job>& batch) {
+  Connection& conn = *writer_conn_;
+  std::vector<base::Result<void>> results(batch.size());
+  // Units whose effects live in the open transaction; they fail with it if it is lost.
+  std::vector<std::size_t> in_transaction;
+  auto forget_pending_tenants = [&] {
+    for (const auto& [name, id] : pending_tenants_) writer_tenants_.erase(name);
+    pending_tenants_.clear();
+  };
+  auto fail_open_units = [&](const base::Error& error) {
+    for (auto i : in_transaction) {
+      if (results[i]) results[i] = base::Fail(error);
+    }
+    in_transaction.clear();
+    forget_pending_tenants();
+  };
+
+  bool open = false;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!open) {
+      auto begin = conn.Exec("BEGIN IMMEDIATE");
+      if (!begin) {
+        results[i] = std::move(begin);
+        continue;
+      }
+      open = true;
+    }
+    std::int64_t tenant_id = 0;
+    if (batch[i].tenant) {
+      auto id = Guarded([&] { return EnsureTenant(*batch[i].tenant); });
+      if (!id) {
+        results[i] = base::Fail(id.error());
+        continue;
+      }
+      tenant_id = *id;
+    }
+    auto savepoint = conn.Exec("SAVEPOINT unit");
+    if (!savepoint) {
+      results[i] = std::move(savepoint);
+      continue;
+    }
+    results[i] = Guarded([&] { return batch[i].run(conn, tenant_id); });
+    if (results[i]) {
+      auto release = conn.Exec("RELEASE unit");
+      if (!release) results[i] = std::move(release);
+    }
+    if (!results[i]) {
+      (void)conn.Exec("ROLLBACK TO unit");
+      (void)conn.Exec("RELEASE unit");
+    }
+    in_transaction.push_back(i);
+    // Some errors (I/O, disk full) make SQLite roll back the whole transaction; the units
+    // before this one are then lost and must not be acknowledged as written.
+    if (sqlite3_get_autocommit(conn.handle()) != 0) {
+      auto lost = Internal("transaction rolled back by SQLite");
+      if (!results[i]) lost = base::Fail(results[i].error());
+      fail_open_units(lost.error);
+      open = false;
+    }
+  }
+  if (open) {
+    auto commit = conn.Exec("COMMIT");
+    if (!commit) {
+      (void)conn.Exec("ROLLBACK");
+      fail_open_units(commit.error());
+    }
+  }
+  if (!pending_tenants_.empty()) {
+    std::lock_guard lock(tenants_mu_);
+    for (auto& [name, id] : pending_tenants_) committed_tenants_[name] = id;
+  }
+  pending_tenants_.clear();
+  for (std::size_t i = 0; i < batch.size(); ++i) CallDone(batch[i].done, std::move(results[i]));
+}
+
+// ---- reads
+
+base::Result<std::unique_ptr<Connection>> SqliteStore::AcquireReader() {
+  {
+    std::unique_lock lock(readers_mu_);
+    readers_cv_.wait(lock, [&] {
+      return readers_closed_ || !free_readers_.empty() || reader_count_ < options_.max_readers;
+    });
+    if (readers_closed_) return Internal("store is closed");
+    if (!free_readers_.empty()) {
+      auto conn = std::move(free_readers_.back());
+      free_readers_.pop_back();
+      return conn;
+    }
+    ++reader_count_;
+  }
+  ConnectionOptions reader_options;
+  reader_options.read_only = true;
+  reader_options.busy_timeout_ms = options_.busy_timeout_ms;
+  reader_options.cache_size_kib = options_.reader_cache_kib;
+  auto conn = Connection::Open(path_, reader_options);
+  if (!conn) {
+    {
+      std::lock_guard lock(readers_mu_);
+      --reader_count_;
+    }
+    readers_cv_.notify_one();
+  }
+  return conn;
+}
+
+void SqliteStore::ReleaseReader(std::unique_ptr<Connection> conn) {
+  {
+    std::lock_guard lock(readers_mu_);
+    if (readers_closed_) {
+      --reader_count_;
+      conn.reset();
+    } else {
+      free_readers_.push_back(std::move(conn));
+    }
+  }
+  readers_cv_.notify_one();
+}
+
+base::Result<std::optional<std::int64_t>> SqliteStore::LookupTenant(Connection& conn,
+                                                                    const std::string& tenant) {
+  {
+    std::lock_guard lock(tenants_mu_);
+    if (auto it = committed_tenants_.find(tenant); it != committed_tenants_.end()) {
+      return std::optional<std::int64_t>(it->second);
+    }
+  }
+  RENKEI_TRY(Statement * select, conn.Prepare("SELECT tenant FROM tenants WHERE name = ?"));
+  StatementLease lease(*select);
+  select->Bind(1, tenant);
+  RENKEI_TRY(bool has_row, select->Step());
+  if (!has_row) return std::optional<std::int64_t>();
+  std::int64_t id = select->ColumnInt(0);
+  std::lock_guard lock(tenants_mu_);
+  committed_tenants_[tenant] = id;
+  return std::optional<std::int64_t>(id);
+}
+
+base::Result<std::vector<core::Entity>> SqliteStore::FindById(
+    const std::string& tenant, const std::string& id, const std::optional<std::string>& type,
+    const ServicePathScope& scope, std::size_t limit, base::Timestamp now) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&]() -> base::Result<std::vector<core::Entity>> {
+    RENKEI_TRY(auto tenant_id, LookupTenant(*lease, tenant));
+    if (!tenant_id) return std::vector<core::Entity>{};
+    return RunFindById(*lease, *tenant_id, id, type, scope, limit, now);
+  });
+}
+
+base::Result<EntityPage> SqliteStore::Query(const std::string& tenant, const EntityQuery& query) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&]() -> base::Result<EntityPage> {
+    RENKEI_TRY(auto tenant_id, LookupTenant(*lease, tenant));
+    if (!tenant_id) {
+      EntityPage empty;
+      if (query.want_count) empty.total_count = 0;
+      return empty;
+    }
+    return RunQuery(*lease, *tenant_id, query, /*snapshot=*/true);
+  });
+}
+
+base::Result<std::vector<TypeSummary>> SqliteStore::ListTypes(const std::string& tenant,
+                                                              const ServicePathScope& scope,
+                                                              base::Timestamp now,
+                                                              std::size_t offset, std::size_t limit,
+                                                              std::size_t* total) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&]() -> base::Result<std::vector<TypeSummary>> {
+    RENKEI_TRY(auto tenant_id, LookupTenant(*lease, tenant));
+    if (!tenant_id) {
+      if (total != nullptr) *total = 0;
+      return std::vector<TypeSummary>{};
+    }
+    return RunListTypes(*lease, *tenant_id, scope, now, offset, limit, total);
+  });
+}
+
+}  // namespace renkei::store::sqlite

@@ -1,0 +1,113 @@
+// SqliteStore: the embedded EntityStore (docs/adr/0003-store-schema.md).
+//
+// One database file, <data_dir>/renkei.db, in WAL mode with synchronous=FULL, so a write
+// whose WriteDone has run survives kill -9 and power loss. Writes go to one writer thread
+// that drains its queue, runs every queued unit inside one BEGIN IMMEDIATE transaction, each
+// unit in its own SAVEPOINT (a failing unit rolls back alone), commits once (group commit:
+// one fsync for many units) and then calls each unit's WriteDone on the writer thread.
+// Reads use a pool of read-only connections (checked out under a mutex, created on demand
+// up to max_readers; callers beyond that wait) and may run on any thread concurrently.
+//
+// Thread-safety: every public method may be called from any thread; Close() waits for the
+// queued writes and must not be called from inside a WriteDone callback or a WriteUnit.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "store/entity_store.hpp"
+#include "store/sqlite/connection.hpp"
+
+namespace renkei::store::sqlite {
+
+struct SqliteOptions {
+  std::string data_dir;  // created when missing
+  std::size_t max_readers = 8;
+  int busy_timeout_ms = 5000;
+  // Page cache per connection; the writer gets writer_cache_kib. Sized so that 1M entities
+  // stay well under 1 GB resident with all readers busy (8 x 16 MiB + 64 MiB).
+  int reader_cache_kib = 16 * 1024;
+  int writer_cache_kib = 64 * 1024;
+  // Units per group commit at most, to bound the latency of the first unit in a batch.
+  std::size_t max_batch = 512;
+};
+
+class SqliteStore final : public EntityStore {
+ public:
+  // Opens (creating on first start) the database and migrates its schema.
+  static base::Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  base::Result<std::vector<core::Entity>> FindById(const std::string& tenant, const std::string& id,
+                                                   const std::optional<std::string>& type,
+                                                   const ServicePathScope& scope, std::size_t limit,
+                                                   base::Timestamp now) override;
+  base::Result<EntityPage> Query(const std::string& tenant, const EntityQuery& query) override;
+  base::Result<std::vector<TypeSummary>> ListTypes(const std::string& tenant,
+                                                   const ServicePathScope& scope,
+                                                   base::Timestamp now, std::size_t offset,
+                                                   std::size_t limit, std::size_t* total) override;
+  void Submit(std::string tenant, WriteUnit unit, WriteDone done) override;
+  base::Result<std::size_t> PurgeExpired(base::Timestamp now) override;
+  void Close() override;
+
+ private:
+  // A job for the writer: no tenant for store-wide jobs (purge). The empty string is a
+  // tenant like any other (Orion's default service).
+  struct Job {
+    std::optional<std::string> tenant;
+    std::function<base::Result<void>(Connection&, std::int64_t tenant_id)> run;
+    WriteDone done;
+  };
+  class ReaderLease;
+
+  SqliteStore(SqliteOptions options, std::string path, std::unique_ptr<Connection> writer);
+
+  void WriterLoop();
+  void RunBatch(std::vector<Job>& batch);
+  base::Result<std::int64_t> EnsureTenant(const std::string& tenant);
+  // The tenant's id, or nullopt when it never wrote anything (reads then find nothing).
+  base::Result<std::optional<std::int64_t>> LookupTenant(Connection& conn,
+                                                         const std::string& tenant);
+  base::Result<std::unique_ptr<Connection>> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Connection> conn);
+  void Enqueue(Job job);
+
+  const SqliteOptions options_;
+  const std::string path_;
+
+  // Writer thread state. writer_conn_ and writer_tenants_ are touched only by the writer
+  // thread (and by Open/Close before it starts / after it stopped).
+  std::unique_ptr<Connection> writer_conn_;
+  std::unordered_map<std::string, std::int64_t> writer_tenants_;
+  std::vector<std::pair<std::string, std::int64_t>> pending_tenants_;  // this batch's new ones
+  std::thread writer_thread_;
+
+  std::mutex queue_mu_;  // guards queue_, stopping_
+  std::condition_variable queue_cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+
+  std::mutex close_mu_;  // serialises Close
+  bool closed_ = false;  // guarded by close_mu_
+
+  std::mutex readers_mu_;  // guards free_readers_, reader_count_, readers_closed_
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<Connection>> free_readers_;
+  std::size_t reader_count_ = 0;
+  bool readers_closed_ = false;
+
+  std::mutex tenants_mu_;  // guards committed_tenants_ (tenants known to be committed)
+  std::unordered_map<std::string, std::int64_t> committed_tenants_;
+};
+
+}  // namespace renkei::store::sqlite
