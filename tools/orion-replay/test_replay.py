@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Unit tests for the replayer: shell parsing, orionCurl emulation, REGEXPECT comparison.
+
+Run: python3 tools/orion-replay/test_replay.py  (stdlib unittest, no server, no Orion mirror).
+The canned test case below is written for these tests; it imitates the layout of Orion's files.
+"""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import replay  # noqa: E402
+from orion_case import compare_output, line_matches, parse_test_file  # noqa: E402
+from orion_shell import expand_word, parse_script  # noqa: E402
+
+CASE = r'''# licence header would be here
+--NAME--
+Create then get
+
+--SHELL-INIT--
+dbInit CB
+brokerStart CB 0 IPV4 -multiservice
+
+--SHELL--
+
+#
+# 01. create
+# 02. get
+#
+
+echo "01. create"
+echo "=========="
+payload='{
+  "id": "E1",
+  "type": "T",
+  "a":   "two  spaces"
+}'
+orionCurl --url /v2/entities?options=keyValues --payload "$payload" \
+  --tenant t1 --servicePath /a
+loc=$(echo "$_responseHeaders" | grep Location | awk -F/ '{ print $4 }' | tr -d "\r\n")
+echo "id is: $loc"
+echo
+echo
+
+
+echo "02. get"
+echo "======="
+orionCurl --url "/v2/entities/E1" --tenant t1 --servicePath /a
+echo
+echo
+
+
+--REGEXPECT--
+01. create
+==========
+HTTP/1.1 201 Created
+Date: REGEX(.*)
+Fiware-Correlator: REGEX([0-9a-f\-]{36})
+Location: /v2/entities/E1?type=T
+Content-Length: 0
+
+id is: E1?type=T
+
+
+02. get
+=======
+HTTP/1.1 200 OK
+Content-Length: 99
+Date: REGEX(.*)
+Fiware-Correlator: REGEX([0-9a-f\-]{36})
+Content-Type: application/json
+
+{
+    "a": {
+        "metadata": {},
+        "type": "Text",
+        "value": "two spaces"
+    },
+    "id": "E1",
+    "type": "T"
+}
+
+
+--TEARDOWN--
+brokerStop CB
+dbDrop CB
+'''
+
+CORR = "0d2a54a4-8bd4-11ee-9c4a-0242ac120002"
+
+
+class CannedClient:
+    """Answers from a list of canned responses and records the requests."""
+
+    def __init__(self, responses):
+        self.responses = list(responses)
+        self.requests = []
+
+    def send(self, method, target, headers, body):
+        self.requests.append((method, target, headers, body))
+        return self.responses.pop(0)
+
+    def close(self):
+        pass
+
+
+def run_canned(text, responses):
+    tc = parse_test_file("x.test", text)
+    client = CannedClient(responses)
+    interp = replay.Interpreter(client, 1026, dry=False)
+    interp.run(parse_script(tc.sections["SHELL"], tc.first_lines["SHELL"]))
+    return tc, client, "".join(interp.out)
+
+
+class ShellTest(unittest.TestCase):
+    def test_quotes_and_continuations(self):
+        cmds = parse_script("a='x y' b=\"q$a\"\necho  $a \\\n  \"${b}z\" # c\n")
+        self.assertEqual(len(cmds), 2)
+        env = {"a": "x y", "b": "qx y"}
+        words = []
+        for w in cmds[1].pipeline[0].words:
+            words += expand_word(w, env, lambda b: "")
+        self.assertEqual(words, ["echo", "x", "y", "qx yz"])
+
+    def test_control_flow_is_unsupported(self):
+        cmds = parse_script("for i in 1 2; do echo $i; done\n")
+        self.assertTrue(cmds[0].unsupported)
+
+    def test_redirection(self):
+        cmds = parse_script("orionCurl --url /admin/log > /dev/null 2> /dev/null\n")
+        self.assertEqual([op for op, _ in cmds[0].pipeline[0].redirs], [">", "2>"])
+
+
+class ComparisonTest(unittest.TestCase):
+    def test_regex_line(self):
+        self.assertTrue(line_matches("Date: REGEX(.*)", "Date: Mon, 1 Jan"))
+        self.assertTrue(line_matches("Location: /v2/subscriptions/REGEX([0-9a-f]{24})",
+                                     "Location: /v2/subscriptions/5f0c3a1b2c3d4e5f6a7b8c9d"))
+        self.assertFalse(line_matches("    \"id\": \"E1\"", "    \"id\": \"E2\""))
+
+    def test_headers_unordered_and_ignored_values(self):
+        ref = "HTTP/1.1 200 OK\nDate: x\nContent-Length: 5\nContent-Type: application/json\n\nok\n"
+        out = "HTTP/1.1 200 OK\ncontent-type: application/json\ncontent-length: 7\n" \
+              "Connection: keep-alive\nDate: y\n\nok\n"
+        self.assertEqual(compare_output(ref, out), [])
+
+    def test_missing_header_and_steps(self):
+        ref = "01. a\nHTTP/1.1 200 OK\nX-A: 1\n\nbody\n\n02. b\nline\n"
+        out = "01. a\nHTTP/1.1 200 OK\n\nbody\n\n02. b\nwrong\n"
+        diffs = compare_output(ref, out)
+        self.assertEqual([d.step for d in diffs], ["01. a", "02. b"])
+        self.assertIn("X-A: 1", diffs[0].expected)
+        self.assertEqual(diffs[1].actual, "wrong")
+
+    def test_sort_block(self):
+        ref = "#SORT_START\na\nREGEX(b.)\n#SORT_END\nc\n"
+        self.assertEqual(compare_output(ref, "bx\na\nc\n"), [])
+
+
+class OrionCurlTest(unittest.TestCase):
+    def responses(self, body_json):
+        r1 = replay.Response("HTTP/1.1 201 Created",
+                             [("Date", "Sun, 26 Nov 2026 10:00:00 GMT"),
+                              ("Fiware-Correlator", CORR),
+                              ("Location", "/v2/entities/E1?type=T"),
+                              ("Content-Length", "0")], b"")
+        r2 = replay.Response("HTTP/1.1 200 OK",
+                             [("Content-Type", "application/json"),
+                              ("Fiware-Correlator", CORR), ("Date", "x"),
+                              ("Content-Length", str(len(body_json)))], body_json)
+        return [r1, r2]
+
+    def test_canned_case_passes(self):
+        body = b'{"id":"E1","type":"T","a":{"type":"Text","value":"two  spaces","metadata":{}}}'
+        tc, client, out = run_canned(CASE, self.responses(body))
+        self.assertEqual(compare_output(tc.sections["REGEXPECT"], out), [], out)
+        method, target, headers, sent = client.requests[0]
+        self.assertEqual((method, target), ("POST", "/v2/entities?options=keyValues"))
+        # echo $payload > file; curl -d @file: blanks and newlines collapse to one space
+        self.assertEqual(sent, b'{ "id": "E1", "type": "T", "a": "two spaces" }')
+        names = dict(headers)
+        self.assertEqual(names["Fiware-Service"], "t1")
+        self.assertEqual(names["Fiware-ServicePath"], "/a")
+        self.assertEqual(names["Content-Type"], "application/json")
+        self.assertEqual(names["Accept"], "application/json")
+        self.assertEqual(names["Content-Length"], str(len(sent)))
+        self.assertEqual(client.requests[1][0], "GET")
+        self.assertIsNone(client.requests[1][3])
+
+    def test_canned_case_fails_on_wrong_value(self):
+        body = b'{"id":"E1","type":"T","a":{"type":"Text","value":"other","metadata":{}}}'
+        tc, _, out = run_canned(CASE, self.responses(body))
+        diffs = compare_output(tc.sections["REGEXPECT"], out)
+        self.assertEqual(len(diffs), 1)
+        self.assertEqual(diffs[0].step, "02. get")
+        self.assertIn("other", diffs[0].actual)
+
+    def test_invalid_json_response_prints_parse_error(self):
+        self.assertEqual(replay._beautify("{\"a\": 1, \"a\": 2}\n"), "duplicate key: 'a'")
+        self.assertTrue(replay._beautify("nope\n").startswith("Expecting value"))
+
+    def test_unsupported_urls_skip(self):
+        for url in ("/v1/queryContext", "/v2/subscriptions", "/v2/registrations", "/admin/log"):
+            interp = replay.Interpreter(replay.DryClient(), 1026, dry=True)
+            with self.assertRaises(replay.Skip):
+                interp.run(parse_script("orionCurl --url %s\n" % url))
+
+    def test_accept_empty_and_header_removal(self):
+        client = CannedClient([replay.Response("HTTP/1.1 200 OK", [], b"")])
+        interp = replay.Interpreter(client, 1026, dry=False)
+        interp.run(parse_script('orionCurl --url /v2/entities --out EMPTY '
+                                '--header "Fiware-Correlator: c1"\n'))
+        names = [k for k, _ in client.requests[0][2]]
+        self.assertNotIn("Accept", names)
+        self.assertIn("Fiware-Correlator", names)
+
+
+class InitTest(unittest.TestCase):
+    def test_init(self):
+        self.assertEqual(replay.check_init("dbInit CB\nbrokerStart CB 0 IPV4 -multiservice\n"),
+                         (None, True))
+        reason, _ = replay.check_init("dbInit CB\nbrokerStart CB 0 IPV4 -corsOrigin __ALL\n")
+        self.assertIn("-corsOrigin", reason)
+        reason, _ = replay.check_init("dbInit CP1\nbrokerStart CP1\n")
+        self.assertIn("second broker", reason)
+
+
+if __name__ == "__main__":
+    unittest.main()
