@@ -1,2 +1,0 @@
-// Placeholder so the module target exists before its first source lands; removed then.
-namespace renkei::api::common {}

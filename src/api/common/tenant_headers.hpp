@@ -1,0 +1,37 @@
+// Tenant and ServicePath headers, shared by both dialects: NGSIv2's Fiware-Service /
+// Fiware-ServicePath and NGSI-LD's NGSILD-Tenant name the same tenants (docs/architecture.md).
+// Errors carry Orion's description texts (Orion API manual "Multi tenancy", "Service path").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+#include "store/entity_query.hpp"
+
+namespace renkei::api::common {
+
+// Limits (documented in docs/limits.md).
+inline constexpr std::size_t kMaxTenantLength = 50;
+inline constexpr std::size_t kMaxServicePathLevels = 10;
+inline constexpr std::size_t kMaxServicePathComponentLength = 50;
+inline constexpr std::size_t kMaxServicePathsInQuery = 10;
+
+// Lower-cases and validates a tenant name (alphanumerics and '_', at most 50). An absent or
+// empty header is the default tenant "".
+base::Result<std::string> ParseTenant(std::optional<std::string_view> header);
+
+enum class ServicePathUse { kRead, kWrite, kDelete };
+
+struct ServicePaths {
+  std::string write_path = "/";   // the single path writes go to
+  store::ServicePathScope scope;  // what the request may see or modify
+};
+
+// Parses Fiware-ServicePath. Reads default to "/#" (everything), writes to "/". A comma list
+// is allowed for reads (up to 10); `#` as the last component makes a path recursive.
+base::Result<ServicePaths> ParseServicePath(std::optional<std::string_view> header,
+                                            ServicePathUse use);
+
+}  // namespace renkei::api::common

@@ -1,0 +1,21 @@
+// Small pieces several NGSIv2 handlers share.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include "api/ngsiv2/call.hpp"
+#include "base/result.hpp"
+#include "service/entity_service.hpp"
+
+namespace renkei::api::ngsiv2 {
+
+// The entity named by the URL: {id} path segment and the optional `type` parameter.
+service::EntityKey KeyFromCall(const Call& call);
+
+// Parses the body as JSON, answering the error itself when it fails. Returns nullopt then.
+std::optional<boost::json::value> JsonBodyOrReply(const Call& call, const Reply& reply);
+
+// A write callback that answers 204 on success, or the error.
+service::Callback<void> NoContentOrError(const Reply& reply);
+
+}  // namespace renkei::api::ngsiv2

@@ -1,0 +1,118 @@
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "api/ngsiv2/entity_renderer.hpp"
+#include "api/ngsiv2/handler_support.hpp"
+#include "api/ngsiv2/handlers.hpp"
+#include "api/ngsiv2/payload_parser.hpp"
+#include "api/ngsiv2/query_builder.hpp"
+
+namespace renkei::api::ngsiv2 {
+namespace json = boost::json;
+namespace {
+
+base::Error AttributeNotFound() {
+  return base::Error{base::ErrorCode::kResourceNotFound, "NotFound",
+                     "The entity does not have such an attribute"};
+}
+
+// The attribute named in the URL, or the builtin of that name; answers 404 itself.
+std::optional<core::Attribute> FindAttributeOrReply(const Deps& deps, const Call& call,
+                                                    const Reply& reply) {
+  auto entity = deps.entities.Retrieve(call.ctx, KeyFromCall(call));
+  if (!entity) {
+    reply.Error(entity.error());
+    return std::nullopt;
+  }
+  const std::string name = call.PathParam("attr");
+  if (const auto* attr = entity->Find(name)) return *attr;
+  if (auto builtin = BuiltinAttribute(*entity, name)) return builtin;
+  reply.Error(AttributeNotFound());
+  return std::nullopt;
+}
+
+// A single-attribute update reports a missing attribute as 404 (not "do not exist").
+service::Callback<void> SingleAttributeDone(const Reply& reply) {
+  return [reply](base::Result<void> r) {
+    if (r) return reply.Empty(204);
+    if (r.error().code == base::ErrorCode::kUnprocessable) return reply.Error(AttributeNotFound());
+    reply.Error(r.error());
+  };
+}
+
+// Accept negotiation for attribute values: compound values are JSON; simple values
+// are text/plain unless the client takes JSON (Orion API manual "Get Attribute Value").
+bool Accepts(const Call& call, std::string_view mime) {
+  auto accept = call.request.Header("Accept");
+  if (!accept || accept->empty()) return true;
+  return accept->find(mime) != std::string_view::npos ||
+         accept->find("*/*") != std::string_view::npos;
+}
+
+}  // namespace
+
+void RetrieveAttribute(const Deps& deps, Call& call, const Reply& reply) {
+  QueryRequest request;
+  if (auto r = ApplyPagingAndRendering(call, deps.options, request); !r) {
+    return reply.Error(r.error());
+  }
+  auto attr = FindAttributeOrReply(deps, call, reply);
+  if (!attr) return;
+  reply.Json(200, RenderAttribute(*attr, request.render));
+}
+
+void UpdateAttribute(const Deps& deps, Call& call, const Reply& reply) {
+  auto body = JsonBodyOrReply(call, reply);
+  if (!body) return;
+  auto change = ParseAttribute(call.PathParam("attr"), *body, false);
+  if (!change) return reply.Error(change.error());
+  service::WriteOptions options;
+  options.override_metadata = call.Option("overrideMetadata");
+  options.forced_update = call.Option("forcedUpdate");
+  std::vector<service::AttributeChange> changes{std::move(*change)};
+  deps.entities.WriteAttributes(call.ctx, KeyFromCall(call), std::move(changes),
+                                service::AttributeWriteMode::kUpdateOnly, options,
+                                SingleAttributeDone(reply));
+}
+
+void DeleteAttribute(const Deps& deps, Call& call, const Reply& reply) {
+  deps.entities.DeleteAttribute(call.ctx, KeyFromCall(call), call.PathParam("attr"),
+                                NoContentOrError(reply));
+}
+
+void RetrieveAttributeValue(const Deps& deps, Call& call, const Reply& reply) {
+  auto attr = FindAttributeOrReply(deps, call, reply);
+  if (!attr) return;
+  const json::value& value = attr->value;
+  const bool compound = value.is_object() || value.is_array();
+  if (compound) {
+    if (!Accepts(call, "application/json")) {
+      return reply.Error({base::ErrorCode::kNotAcceptable, "NotAcceptable",
+                          "accepted MIME types: application/json"});
+    }
+    return reply.Json(200, value);
+  }
+  if (!Accepts(call, "text/plain")) {
+    return reply.Error(
+        {base::ErrorCode::kNotAcceptable, "NotAcceptable", "accepted MIME types: text/plain"});
+  }
+  reply.Text(200, json::serialize(value), "text/plain");
+}
+
+void UpdateAttributeValue(const Deps& deps, Call& call, const Reply& reply) {
+  const auto content_type = call.request.Header("Content-Type").value_or("");
+  base::Result<json::value> value = content_type.starts_with("text/plain")
+                                        ? ParseTextValue(call.request.body)
+                                        : ParseJsonBody(call.request.body);
+  if (!value) return reply.Error(value.error());
+  service::AttributeChange change;
+  change.attribute.name = call.PathParam("attr");
+  change.attribute.value = std::move(*value);
+  change.value_only = true;
+  std::vector<service::AttributeChange> changes{std::move(change)};
+  deps.entities.WriteAttributes(call.ctx, KeyFromCall(call), std::move(changes),
+                                service::AttributeWriteMode::kUpdateOnly, {},
+                                SingleAttributeDone(reply));
+}
+
+}  // namespace renkei::api::ngsiv2

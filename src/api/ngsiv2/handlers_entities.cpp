@@ -1,0 +1,106 @@
+#include <boost/json/value.hpp>
+
+#include "api/ngsiv2/entity_renderer.hpp"
+#include "api/ngsiv2/handler_support.hpp"
+#include "api/ngsiv2/handlers.hpp"
+#include "api/ngsiv2/payload_parser.hpp"
+#include "api/ngsiv2/query_builder.hpp"
+
+namespace renkei::api::ngsiv2 {
+namespace json = boost::json;
+
+void ListEntities(const Deps& deps, Call& call, const Reply& reply) {
+  auto request = BuildListQuery(call, deps.options);
+  if (!request) return reply.Error(request.error());
+  auto page = deps.entities.Query(call.ctx, std::move(request->query));
+  if (!page) return reply.Error(page.error());
+  json::array out;
+  out.reserve(page->entities.size());
+  for (const auto& e : page->entities) out.push_back(RenderEntity(e, request->render));
+  http::HeaderList extra;
+  if (page->total_count)
+    extra.emplace_back("Fiware-Total-Count", std::to_string(*page->total_count));
+  reply.Json(200, out, std::move(extra));
+}
+
+void CreateEntity(const Deps& deps, Call& call, const Reply& reply) {
+  auto body = JsonBodyOrReply(call, reply);
+  if (!body) return;
+  auto parsed = ParseEntity(*body, call.Option("keyValues"), core::kDefaultEntityType);
+  if (!parsed) return reply.Error(parsed.error());
+  const std::string location =
+      "/v2/entities/" + parsed->entity.id + "?type=" + parsed->entity.PrimaryType();
+  deps.entities.Create(call.ctx, std::move(parsed->entity), call.Option("upsert"),
+                       [reply, location](base::Result<bool> created) {
+                         if (!created) return reply.Error(created.error());
+                         reply.Empty(*created ? 201 : 204, {{"Location", location}});
+                       });
+}
+
+void RetrieveEntity(const Deps& deps, Call& call, const Reply& reply) {
+  QueryRequest request;
+  if (auto r = ApplyPagingAndRendering(call, deps.options, request); !r) {
+    return reply.Error(r.error());
+  }
+  auto entity = deps.entities.Retrieve(call.ctx, KeyFromCall(call));
+  if (!entity) return reply.Error(entity.error());
+  reply.Json(200, RenderEntity(*entity, request.render));
+}
+
+void RetrieveAttributes(const Deps& deps, Call& call, const Reply& reply) {
+  QueryRequest request;
+  if (auto r = ApplyPagingAndRendering(call, deps.options, request); !r) {
+    return reply.Error(r.error());
+  }
+  auto entity = deps.entities.Retrieve(call.ctx, KeyFromCall(call));
+  if (!entity) return reply.Error(entity.error());
+  reply.Json(200, RenderAttributes(*entity, request.render));
+}
+
+void DeleteEntity(const Deps& deps, Call& call, const Reply& reply) {
+  deps.entities.DeleteEntity(call.ctx, KeyFromCall(call), NoContentOrError(reply));
+}
+
+namespace {
+
+void WriteAttributesFromBody(const Deps& deps, Call& call, const Reply& reply,
+                             service::AttributeWriteMode mode) {
+  auto body = JsonBodyOrReply(call, reply);
+  if (!body) return;
+  auto changes = ParseAttributeObject(*body, call.Option("keyValues"));
+  if (!changes) return reply.Error(changes.error());
+  service::WriteOptions options;
+  options.override_metadata = call.Option("overrideMetadata");
+  options.forced_update = call.Option("forcedUpdate");
+  deps.entities.WriteAttributes(call.ctx, KeyFromCall(call), std::move(*changes), mode, options,
+                                NoContentOrError(reply));
+}
+
+}  // namespace
+
+// POST /v2/entities/{id}/attrs: append or update; with options=append only append.
+void AppendAttributes(const Deps& deps, Call& call, const Reply& reply) {
+  WriteAttributesFromBody(deps, call, reply,
+                          call.Option("append") ? service::AttributeWriteMode::kAppendStrict
+                                                : service::AttributeWriteMode::kUpsert);
+}
+
+// PATCH /v2/entities/{id}/attrs: update existing attributes only.
+void UpdateAttributes(const Deps& deps, Call& call, const Reply& reply) {
+  WriteAttributesFromBody(deps, call, reply, service::AttributeWriteMode::kUpdateOnly);
+}
+
+// PUT /v2/entities/{id}/attrs: replace all attributes.
+void ReplaceAttributes(const Deps& deps, Call& call, const Reply& reply) {
+  auto body = JsonBodyOrReply(call, reply);
+  if (!body) return;
+  auto changes = ParseAttributeObject(*body, call.Option("keyValues"));
+  if (!changes) return reply.Error(changes.error());
+  std::vector<core::Attribute> attributes;
+  attributes.reserve(changes->size());
+  for (auto& c : *changes) attributes.push_back(std::move(c.attribute));
+  deps.entities.ReplaceAttributes(call.ctx, KeyFromCall(call), std::move(attributes),
+                                  NoContentOrError(reply));
+}
+
+}  // namespace renkei::api::ngsiv2

@@ -1,0 +1,224 @@
+#include "api/ngsiv2/ngsiv2_api.hpp"
+
+#include <algorithm>
+
+#include "api/common/tenant_headers.hpp"
+#include "api/ngsiv2/handlers.hpp"
+#include "api/ngsiv2/payload_parser.hpp"
+
+namespace renkei::api::ngsiv2 {
+namespace {
+
+using base::ErrorCode;
+
+base::Error BadRequest(std::string detail) {
+  return base::Error{ErrorCode::kBadRequestData, "BadRequest", std::move(detail)};
+}
+
+// The route table (Orion API manual, "API Routes").
+void AddRoutes(http::Router<Route>& r) {
+  r.Add("GET", "/version", {GetVersion, BodyKind::kNone});
+  r.Add("GET", "/v2", {GetApiRoot, BodyKind::kNone});
+  r.Add("GET", "/v2/entities", {ListEntities, BodyKind::kNone});
+  r.Add("POST", "/v2/entities", {CreateEntity, BodyKind::kJson});
+  r.Add("GET", "/v2/entities/{id}", {RetrieveEntity, BodyKind::kNone});
+  r.Add("DELETE", "/v2/entities/{id}", {DeleteEntity, BodyKind::kNone});
+  r.Add("GET", "/v2/entities/{id}/attrs", {RetrieveAttributes, BodyKind::kNone});
+  r.Add("POST", "/v2/entities/{id}/attrs", {AppendAttributes, BodyKind::kJson});
+  r.Add("PATCH", "/v2/entities/{id}/attrs", {UpdateAttributes, BodyKind::kJson});
+  r.Add("PUT", "/v2/entities/{id}/attrs", {ReplaceAttributes, BodyKind::kJson});
+  r.Add("GET", "/v2/entities/{id}/attrs/{attr}", {RetrieveAttribute, BodyKind::kNone});
+  r.Add("PUT", "/v2/entities/{id}/attrs/{attr}", {UpdateAttribute, BodyKind::kJson});
+  r.Add("DELETE", "/v2/entities/{id}/attrs/{attr}", {DeleteAttribute, BodyKind::kNone});
+  r.Add("GET", "/v2/entities/{id}/attrs/{attr}/value", {RetrieveAttributeValue, BodyKind::kNone});
+  r.Add("PUT", "/v2/entities/{id}/attrs/{attr}/value",
+        {UpdateAttributeValue, BodyKind::kJsonOrText});
+  r.Add("GET", "/v2/types", {ListTypes, BodyKind::kNone});
+  r.Add("GET", "/v2/types/{type}", {RetrieveType, BodyKind::kNone});
+  r.Add("POST", "/v2/op/update", {BatchUpdate, BodyKind::kJson});
+  r.Add("POST", "/v2/op/query", {BatchQuery, BodyKind::kJson});
+}
+
+constexpr std::string_view kKnownOptions[] = {
+    "keyValues",        "values",       "unique",         "count",       "append",   "upsert",
+    "overrideMetadata", "forcedUpdate", "skipForwarding", "flowControl", "sysAttrs", "normalized"};
+
+std::string_view MediaType(std::string_view content_type) {
+  const auto semi = content_type.find(';');
+  auto mt = content_type.substr(0, semi);
+  while (!mt.empty() && mt.back() == ' ') mt.remove_suffix(1);
+  return mt;
+}
+
+bool AcceptsJson(std::optional<std::string_view> accept) {
+  if (!accept || accept->empty()) return true;
+  for (std::string_view ok : {"application/json", "*/*", "application/*", "text/plain"}) {
+    if (accept->find(ok) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// Orion checks URL parameters for its forbidden characters, except those whose syntax
+// needs them (q, mq, idPattern, typePattern; ';' in georel/coords; '=' in georel).
+base::Result<void> CheckUrlParameters(const http::Request& request) {
+  for (const auto& [key, value] : request.query) {
+    if (value.empty()) {
+      return base::Unexpected{BadRequest("Empty right-hand-side for URI param /" + key + "/")};
+    }
+    if (key == "q" || key == "mq" || key == "idPattern" || key == "typePattern") continue;
+    std::string_view v = value;
+    std::string filtered;
+    if (key == "georel" || key == "geometry" || key == "coords") {
+      for (char c : v) {
+        if (c != ';' && !(key != "coords" && c == '=')) filtered.push_back(c);
+      }
+      v = filtered;
+    }
+    if (HasForbiddenChars(key) || HasForbiddenChars(v)) {
+      return base::Unexpected{BadRequest("invalid character in URI parameter")};
+    }
+  }
+  return base::Ok();
+}
+
+}  // namespace
+
+NgsiV2Api::NgsiV2Api(service::EntityService& entities, ApiOptions options, const base::Clock& clock)
+    : entities_(entities), options_(std::move(options)), clock_(clock) {
+  AddRoutes(router_);
+}
+
+bool NgsiV2Api::Serves(std::string_view path) {
+  return path == "/version" || path == "/v2" || path.starts_with("/v2/") || path == "/version/";
+}
+
+http::HeaderList NgsiV2Api::CommonHeaders(const http::Request& request,
+                                          const std::string& correlator) const {
+  http::HeaderList headers{{"Fiware-Correlator", correlator}};
+  if (options_.cors_origins.empty()) return headers;
+  const auto origin = request.Header("Origin");
+  if (!origin) return headers;
+  const bool any = std::find(options_.cors_origins.begin(), options_.cors_origins.end(), "__ALL") !=
+                   options_.cors_origins.end();
+  const bool listed = std::find(options_.cors_origins.begin(), options_.cors_origins.end(),
+                                *origin) != options_.cors_origins.end();
+  if (!any && !listed) return headers;
+  headers.emplace_back("Access-Control-Allow-Origin", any ? "*" : std::string(*origin));
+  headers.emplace_back("Access-Control-Expose-Headers",
+                       "Fiware-Correlator, Fiware-Total-Count, Location");
+  return headers;
+}
+
+void NgsiV2Api::Preflight(const http::Request& request, const http::Router<Route>::Match& match,
+                          const Reply& reply) const {
+  http::HeaderList extra;
+  if (!options_.cors_origins.empty() && request.Header("Origin")) {
+    std::string methods;
+    for (const auto& m : match.allowed_methods) methods += m + ", ";
+    methods += "OPTIONS";
+    extra.emplace_back("Access-Control-Allow-Methods", methods);
+    extra.emplace_back("Access-Control-Allow-Headers",
+                       "Content-Type, Fiware-Service, Fiware-Servicepath, Ngsiv2-AttrsFormat, "
+                       "Fiware-Correlator, X-Forward-For, X-Real-IP, X-Auth-Token");
+    extra.emplace_back("Access-Control-Max-Age", std::to_string(options_.cors_max_age));
+  }
+  reply.Empty(200, std::move(extra));
+}
+
+void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder) {
+  std::string correlator;
+  if (auto c = request.Header("Fiware-Correlator"); c && !c->empty()) {
+    correlator = std::string(*c);
+  } else {
+    correlator = correlators_.Next();
+  }
+  const Reply reply(responder, CommonHeaders(request, correlator));
+
+  if (request.body_too_large) {
+    http::Response r;
+    r.status = 413;
+    r.close = true;
+    r.headers.emplace_back("Content-Type", "application/json");
+    const auto length = request.Header("Content-Length").value_or("unknown");
+    r.body = R"({"error":"RequestEntityTooLarge","description":"payload size: )" +
+             std::string(length) + ", max size supported: " + std::to_string(1024 * 1024) + "\"}";
+    return reply.Send(std::move(r));
+  }
+  if (request.path.find_first_of("<>\"'=;()") != std::string::npos) {
+    return reply.Error(BadRequest("invalid character in URI"));
+  }
+  auto match = router_.Find(request.method, request.path);
+  if (match.route == nullptr) {
+    if (match.path_known && request.method == "OPTIONS") return Preflight(request, match, reply);
+    if (match.path_known) {
+      std::string allow;
+      for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+      return reply.Error({ErrorCode::kMethodNotAllowed, "MethodNotAllowed", "method not allowed"},
+                         {{"Allow", allow}});
+    }
+    return reply.Error(BadRequest("Service not found. Check your URL as probably it is wrong."));
+  }
+  const Route& route = *match.route;
+
+  // Payload checks, in Orion's order: length, content type, accept.
+  const auto content_type = request.Header("Content-Type");
+  if (route.body != BodyKind::kNone) {
+    if ((!request.has_content_length && !request.chunked) || request.body.empty()) {
+      return reply.Error({ErrorCode::kLengthRequired, "ContentLengthRequired",
+                          "Zero/No Content-Length in PUT/POST/PATCH request"});
+    }
+    const auto media = MediaType(content_type.value_or(""));
+    const bool ok = media == "application/json" ||
+                    (route.body == BodyKind::kJsonOrText && media == "text/plain");
+    if (!ok) {
+      return reply.Error({ErrorCode::kUnsupportedMediaType, "UnsupportedMediaType",
+                          "not supported content type: " + std::string(content_type.value_or(""))});
+    }
+  } else if (!request.body.empty() && content_type) {
+    return reply.Error(BadRequest(
+        "Orion accepts no payload for GET/DELETE requests. HTTP header Content-Type is thus "
+        "forbidden"));
+  }
+  if (!AcceptsJson(request.Header("Accept"))) {
+    return reply.Error(
+        {ErrorCode::kNotAcceptable, "NotAcceptable", "no acceptable mime-type in accept header"});
+  }
+  if (auto r = CheckUrlParameters(request); !r) return reply.Error(r.error());
+
+  Call call;
+  call.path = std::move(match.params);
+  for (const auto& [name, value] : call.path) {
+    if (value.find_first_of("<>\"'=;()") != std::string::npos) {
+      return reply.Error(BadRequest("invalid character in URI"));
+    }
+  }
+  if (auto opts = request.Param("options")) {
+    for (auto& o : SplitList(*opts)) {
+      if (std::find(std::begin(kKnownOptions), std::end(kKnownOptions), o) ==
+          std::end(kKnownOptions)) {
+        return reply.Error(BadRequest("Invalid value for URI param /options/"));
+      }
+      call.options.insert(std::move(o));
+    }
+  }
+  auto tenant = common::ParseTenant(request.Header("Fiware-Service"));
+  if (!tenant) return reply.Error(tenant.error());
+  const auto use = request.method == "GET" ||
+                           (request.method == "POST" && request.path.starts_with("/v2/op/query"))
+                       ? common::ServicePathUse::kRead
+                   : request.method == "DELETE" ? common::ServicePathUse::kDelete
+                                                : common::ServicePathUse::kWrite;
+  auto paths = common::ParseServicePath(request.Header("Fiware-ServicePath"), use);
+  if (!paths) return reply.Error(paths.error());
+
+  call.ctx.tenant = std::move(*tenant);
+  call.ctx.service_path = paths->write_path;
+  call.ctx.scope = std::move(paths->scope);
+  call.ctx.correlator = std::move(correlator);
+  call.ctx.now = clock_.Now();
+  call.request = std::move(request);
+  const Deps deps{entities_, options_};
+  route.handler(deps, call, reply);
+}
+
+}  // namespace renkei::api::ngsiv2

@@ -1,0 +1,48 @@
+// NgsiV2Api: the NGSIv2 dialect as Orion 4.x serves it. Owns the route table (data: method,
+// path, handler, body kind) and the checks Orion applies before any handler runs: URL
+// characters, payload presence and size, Content-Type/Accept, tenant and ServicePath
+// headers, correlator, CORS.
+//
+// Thread-safety: Handle may be called concurrently from all server threads.
+#pragma once
+
+#include <string>
+
+#include "api/common/correlator.hpp"
+#include "api/ngsiv2/call.hpp"
+#include "base/time.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "service/entity_service.hpp"
+
+namespace renkei::api::ngsiv2 {
+
+// What a route accepts as request body.
+enum class BodyKind { kNone, kJson, kJsonOrText };
+
+struct Route {
+  HandlerFn handler;
+  BodyKind body;
+};
+
+class NgsiV2Api {
+ public:
+  NgsiV2Api(service::EntityService& entities, ApiOptions options, const base::Clock& clock);
+
+  // True when this dialect serves `path` (so a front router can dispatch to it).
+  static bool Serves(std::string_view path);
+  void Handle(http::Request&& request, const http::Responder& responder);
+
+ private:
+  http::HeaderList CommonHeaders(const http::Request& request, const std::string& correlator) const;
+  void Preflight(const http::Request& request, const http::Router<Route>::Match& match,
+                 const Reply& reply) const;
+
+  service::EntityService& entities_;
+  ApiOptions options_;
+  const base::Clock& clock_;
+  http::Router<Route> router_;
+  common::CorrelatorSource correlators_;
+};
+
+}  // namespace renkei::api::ngsiv2

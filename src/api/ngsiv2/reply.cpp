@@ -1,0 +1,81 @@
+#include "api/ngsiv2/reply.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace renkei::api::ngsiv2 {
+
+OrionError MapError(const base::Error& error) {
+  using base::ErrorCode;
+  switch (error.code) {
+    case ErrorCode::kBadRequestData:
+    case ErrorCode::kInvalidRequest:
+      return {400, error.title.empty() ? "BadRequest" : error.title};
+    case ErrorCode::kTooManyResults:
+      return {400, "BadRequest"};
+    case ErrorCode::kResourceNotFound:
+      return {404, "NotFound"};
+    case ErrorCode::kAlreadyExists:
+      return {422, "Unprocessable"};
+    case ErrorCode::kUnprocessable:
+      return {422, error.title.empty() ? "Unprocessable" : error.title};
+    case ErrorCode::kConflict:
+      return {409, "TooManyResults"};
+    case ErrorCode::kMethodNotAllowed:
+      return {405, "MethodNotAllowed"};
+    case ErrorCode::kNotAcceptable:
+      return {406, "NotAcceptable"};
+    case ErrorCode::kUnsupportedMediaType:
+      return {415, "UnsupportedMediaType"};
+    case ErrorCode::kLengthRequired:
+      return {411, "ContentLengthRequired"};
+    case ErrorCode::kPayloadTooLarge:
+      return {413, error.title.empty() ? "RequestEntityTooLarge" : error.title};
+    case ErrorCode::kOperationNotSupported:
+      return {501, "NotImplemented"};
+    case ErrorCode::kLdContextNotAvailable:
+    case ErrorCode::kInternalError:
+      break;
+  }
+  return {500, "InternalServerError"};
+}
+
+void Reply::Send(http::Response response) const {
+  for (const auto& h : common_headers_) response.headers.push_back(h);
+  responder_(std::move(response));
+}
+
+void Reply::Json(unsigned status, const boost::json::value& body, http::HeaderList extra) const {
+  http::Response r;
+  r.status = status;
+  r.headers = std::move(extra);
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = boost::json::serialize(body);
+  Send(std::move(r));
+}
+
+void Reply::Text(unsigned status, std::string body, std::string content_type,
+                 http::HeaderList extra) const {
+  http::Response r;
+  r.status = status;
+  r.headers = std::move(extra);
+  r.headers.emplace_back("Content-Type", std::move(content_type));
+  r.body = std::move(body);
+  Send(std::move(r));
+}
+
+void Reply::Empty(unsigned status, http::HeaderList extra) const {
+  http::Response r;
+  r.status = status;
+  r.headers = std::move(extra);
+  Send(std::move(r));
+}
+
+void Reply::Error(const base::Error& error, http::HeaderList extra) const {
+  const OrionError mapped = MapError(error);
+  boost::json::object body;
+  body["error"] = mapped.name;
+  if (!error.detail.empty()) body["description"] = error.detail;
+  Json(mapped.status, body, std::move(extra));
+}
+
+}  // namespace renkei::api::ngsiv2

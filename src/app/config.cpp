@@ -1,0 +1,117 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <cstring>
+
+#include <toml++/toml.h>
+
+namespace renkei::app {
+namespace {
+
+base::Unexpected ConfigError(std::string detail) {
+  return base::Fail(base::ErrorCode::kInvalidRequest, "ConfigError", std::move(detail));
+}
+
+template <typename T>
+base::Result<T> ParseNumber(std::string_view text, const char* what) {
+  T value{};
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size()) {
+    return ConfigError(std::string("invalid number for ") + what + ": " + std::string(text));
+  }
+  return value;
+}
+
+std::vector<std::string> SplitComma(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto pos = text.find(',', start);
+    auto item =
+        text.substr(start, pos == std::string_view::npos ? text.size() - start : pos - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+base::Result<void> ParseListen(const std::string& text, Config& config) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return ConfigError("listen address must be host:port, got '" + text + "'");
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  RENKEI_TRY(auto port, ParseNumber<std::uint16_t>(text.substr(colon + 1), "port"));
+  config.listen_address = host;
+  config.listen_port = port;
+  return base::Ok();
+}
+
+base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return ConfigError("cannot read config file " + path + ": " + std::string(e.description()));
+  }
+  if (auto v = table["server"]["listen"].value<std::string>()) {
+    RENKEI_TRY_VOID(ParseListen(*v, config));
+  }
+  if (auto v = table["server"]["threads"].value<int64_t>()) {
+    if (*v < 0 || *v > 1024) return ConfigError("server.threads must be 0..1024");
+    config.threads = static_cast<unsigned>(*v);
+  }
+  if (auto v = table["server"]["max_payload_bytes"].value<int64_t>()) {
+    if (*v < 1) return ConfigError("server.max_payload_bytes must be positive");
+    config.max_payload_bytes = static_cast<std::size_t>(*v);
+  }
+  if (auto* arr = table["server"]["cors_origins"].as_array()) {
+    config.cors_origins.clear();
+    for (const auto& item : *arr) {
+      if (auto s = item.value<std::string>()) config.cors_origins.push_back(*s);
+    }
+  }
+  if (auto v = table["store"]["data_dir"].value<std::string>()) config.data_dir = *v;
+  if (auto v = table["store"]["expiry_sweep_seconds"].value<int64_t>()) {
+    if (*v < 1) return ConfigError("store.expiry_sweep_seconds must be positive");
+    config.expiry_sweep_seconds = static_cast<unsigned>(*v);
+  }
+  if (auto v = table["log"]["level"].value<std::string>()) config.log_level = *v;
+  return base::Ok();
+}
+
+base::Result<void> ApplyEnvironment(char** environ_list, Config& config) {
+  if (environ_list == nullptr) return base::Ok();
+  for (char** e = environ_list; *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    const auto eq = entry.find('=');
+    if (eq == std::string_view::npos || !entry.starts_with("RENKEI_")) continue;
+    const auto name = entry.substr(0, eq);
+    const std::string value(entry.substr(eq + 1));
+    if (name == "RENKEI_LISTEN") {
+      RENKEI_TRY_VOID(ParseListen(value, config));
+    } else if (name == "RENKEI_DATA_DIR") {
+      config.data_dir = value;
+    } else if (name == "RENKEI_LOG_LEVEL") {
+      config.log_level = value;
+    } else if (name == "RENKEI_THREADS") {
+      RENKEI_TRY(config.threads, ParseNumber<unsigned>(value, "RENKEI_THREADS"));
+    } else if (name == "RENKEI_MAX_PAYLOAD_BYTES") {
+      RENKEI_TRY(config.max_payload_bytes,
+                 ParseNumber<std::size_t>(value, "RENKEI_MAX_PAYLOAD_BYTES"));
+    } else if (name == "RENKEI_CORS_ORIGINS") {
+      config.cors_origins = SplitComma(value);
+    }
+  }
+  return base::Ok();
+}
+
+}  // namespace renkei::app

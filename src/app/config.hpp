@@ -1,0 +1,33 @@
+// Config: the server's settings, parsed once (TOML file, then RENKEI_* environment
+// variables, then command-line flags, later ones winning) into an immutable value that
+// app/ passes to constructors. Documented in docs/configuration.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace renkei::app {
+
+struct Config {
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t listen_port = 1026;
+  unsigned threads = 0;                         // 0: one per hardware thread
+  std::size_t max_payload_bytes = 1024 * 1024;  // Orion's default (1 MB)
+  std::vector<std::string> cors_origins;        // empty: CORS off; "__ALL": any
+  std::string data_dir = "./data";
+  std::string log_level = "info";
+  unsigned expiry_sweep_seconds = 1;  // how often expired (transient) entities are purged
+};
+
+// Parses "host:port" (IPv4, name, or "[v6]:port").
+base::Result<void> ParseListen(const std::string& text, Config& config);
+// Applies a TOML file's settings onto `config`.
+base::Result<void> LoadConfigFile(const std::string& path, Config& config);
+// Applies RENKEI_LISTEN, RENKEI_DATA_DIR, RENKEI_LOG_LEVEL, RENKEI_THREADS,
+// RENKEI_CORS_ORIGINS (comma list), RENKEI_MAX_PAYLOAD_BYTES from `environ`.
+base::Result<void> ApplyEnvironment(char** environ_list, Config& config);
+
+}  // namespace renkei::app

@@ -1,0 +1,112 @@
+#include "app/serve.hpp"
+
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+#include <thread>
+
+#include "api/ngsiv2/ngsiv2_api.hpp"
+#include "http/server.hpp"
+#include "service/entity_service.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace renkei::app {
+namespace {
+
+// Periodically deletes expired transient entities (Orion API manual "Deletion of expired
+// entities"); reads already hide them, so this only reclaims space.
+class ExpirySweeper {
+ public:
+  ExpirySweeper(store::EntityStore& store, const base::Clock& clock, std::chrono::seconds every,
+                std::shared_ptr<spdlog::logger> logger)
+      : thread_([this, &store, &clock, every, logger = std::move(logger)] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          while (!stop_) {
+            cv_.wait_for(lock, every, [this] { return stop_; });
+            if (stop_) break;
+            lock.unlock();
+            auto purged = store.PurgeExpired(clock.Now());
+            if (!purged) {
+              logger->warn("msg=\"expiry sweep failed\" detail=\"{}\"", purged.error().detail);
+            } else if (*purged > 0) {
+              logger->debug("msg=\"expired entities purged\" count={}", *purged);
+            }
+            lock.lock();
+          }
+        }) {}
+  ~ExpirySweeper() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  ExpirySweeper(const ExpirySweeper&) = delete;
+  ExpirySweeper& operator=(const ExpirySweeper&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // guarded by mutex_
+  std::thread thread_;
+};
+
+}  // namespace
+
+int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger) {
+  // Block the shutdown signals in every thread we start; this thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  store::sqlite::SqliteOptions store_options;
+  store_options.data_dir = config.data_dir;
+  auto store = store::sqlite::SqliteStore::Open(store_options);
+  if (!store) {
+    logger->error("msg=\"cannot open store\" data_dir=\"{}\" detail=\"{}\"", config.data_dir,
+                  store.error().detail);
+    return 1;
+  }
+  base::SystemClock clock;
+  service::EntityService entities(**store);
+  api::ngsiv2::ApiOptions api_options;
+  api_options.cors_origins = config.cors_origins;
+  api_options.started_at = clock.Now();
+  api::ngsiv2::NgsiV2Api ngsiv2(entities, api_options, clock);
+
+  http::ServerOptions server_options;
+  server_options.address = config.listen_address;
+  server_options.port = config.listen_port;
+  server_options.threads = config.threads;
+  server_options.max_body_bytes = config.max_payload_bytes;
+  http::Server server(
+      server_options,
+      [&ngsiv2](http::Request&& request, http::Responder responder) {
+        ngsiv2.Handle(std::move(request), responder);
+      },
+      logger);
+  if (auto started = server.Start(); !started) {
+    logger->error("msg=\"cannot listen\" address=\"{}:{}\" detail=\"{}\"", config.listen_address,
+                  config.listen_port, started.error().detail);
+    (*store)->Close();
+    return 1;
+  }
+  logger->info("msg=\"renkei listening\" address=\"{}:{}\" data_dir=\"{}\"", config.listen_address,
+               server.port(), config.data_dir);
+  {
+    ExpirySweeper sweeper(**store, clock, std::chrono::seconds(config.expiry_sweep_seconds),
+                          logger);
+    int received = 0;
+    sigwait(&signals, &received);
+    logger->info("msg=\"shutting down\" signal={}", received);
+    server.Stop();
+  }
+  (*store)->Close();
+  logger->info("msg=\"stopped\"");
+  return 0;
+}
+
+}  // namespace renkei::app

@@ -1,0 +1,376 @@
+#include "service/entity_service.hpp"
+
+#include <limits>
+#include <memory>
+
+namespace renkei::service {
+namespace {
+
+using base::ErrorCode;
+
+base::Unexpected NotFound() {
+  return base::Fail(ErrorCode::kResourceNotFound, "NotFound",
+                    "The requested entity has not been found. Check type and id");
+}
+
+base::Unexpected TooMany() {
+  return base::Fail(ErrorCode::kConflict, "TooManyResults",
+                    "More than one matching entity. Please refine your query");
+}
+
+base::Unexpected TooManyLocations() {
+  return base::Fail(ErrorCode::kPayloadTooLarge, "NoResourcesAvailable",
+                    "You cannot use more than one geo location attribute when creating an "
+                    "entity. Use ignoreType metadata if you want to add additional informative "
+                    "locations.");
+}
+
+// Writes go to exactly one ServicePath (Orion: one path in update headers).
+store::ServicePathScope WriteScope(const RequestContext& ctx) {
+  return store::ServicePathScope{{{ctx.service_path, false}}};
+}
+
+base::Result<core::Entity> FindOne(store::WriteTransaction& tx, const RequestContext& ctx,
+                                   const EntityKey& key) {
+  RENKEI_TRY(auto found, tx.FindById(key.id, key.type, WriteScope(ctx), 2));
+  if (found.empty()) return NotFound();
+  if (found.size() > 1) return TooMany();
+  if (found.front().expires_at && *found.front().expires_at <= ctx.now) return NotFound();
+  return std::move(found.front());
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+// Moves a dateExpires attribute of a new entity onto the entity's expiry.
+base::Result<void> TakeDateExpires(core::Entity& entity) {
+  auto* attr = entity.Find(kDateExpires);
+  if (attr == nullptr) return base::Ok();
+  if (!attr->value.is_null()) {
+    auto t = attr->value.is_string() ? base::ParseIso8601(attr->value.get_string()) : std::nullopt;
+    if (!t) {
+      return base::Fail(ErrorCode::kBadRequestData, "BadRequest", "date has invalid format");
+    }
+    entity.expires_at = *t;
+  }
+  entity.Erase(kDateExpires);
+  return base::Ok();
+}
+
+// Runs `work` as one write unit. `work` may succeed, fail (its writes are rolled back), or
+// fail with `keep` set (its writes commit and the error is still reported: Orion's
+// PartialUpdate).
+template <typename T>
+void RunUnit(store::EntityStore& store, const std::string& tenant,
+             std::function<base::Result<T>(store::WriteTransaction&, bool& keep)> work,
+             Callback<T> done) {
+  struct State {
+    std::optional<base::Result<T>> outcome;
+  };
+  auto state = std::make_shared<State>();
+  store.Submit(
+      tenant,
+      [state, work = std::move(work)](store::WriteTransaction& tx) -> base::Result<void> {
+        bool keep = false;
+        state->outcome.emplace(work(tx, keep));
+        if (!state->outcome->has_value() && !keep) {
+          return base::Unexpected{state->outcome->error()};
+        }
+        return base::Ok();
+      },
+      [state, done = std::move(done)](base::Result<void> committed) {
+        // A unit that failed on its own reports its own error; a commit failure (disk,
+        // database) overrides a unit that had succeeded.
+        const bool unit_failed = state->outcome && !state->outcome->has_value();
+        if (!committed && !unit_failed) {
+          done(base::Unexpected{committed.error()});
+          return;
+        }
+        done(std::move(*state->outcome));
+      });
+}
+
+base::Result<void> ValidateLocations(const core::Entity& entity) {
+  if (CountLocationAttributes(entity) > 1) return TooManyLocations();
+  return base::Ok();
+}
+
+}  // namespace
+
+std::string DescribeEntity(const EntityKey& key) {
+  return key.type ? key.id + "/" + *key.type : key.id;
+}
+
+base::Result<core::Entity> EntityService::Retrieve(const RequestContext& ctx,
+                                                   const EntityKey& key) const {
+  RENKEI_TRY(auto found, store_.FindById(ctx.tenant, key.id, key.type, ctx.scope, 2, ctx.now));
+  if (found.empty()) return NotFound();
+  if (found.size() > 1) return TooMany();
+  return std::move(found.front());
+}
+
+base::Result<store::EntityPage> EntityService::Query(const RequestContext& ctx,
+                                                     store::EntityQuery query) const {
+  query.scope = ctx.scope;
+  query.now = ctx.now;
+  return store_.Query(ctx.tenant, query);
+}
+
+base::Result<std::vector<store::TypeSummary>> EntityService::ListTypes(const RequestContext& ctx,
+                                                                       std::size_t offset,
+                                                                       std::size_t limit,
+                                                                       std::size_t* total) const {
+  return store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, offset, limit, total);
+}
+
+base::Result<store::TypeSummary> EntityService::DescribeType(const RequestContext& ctx,
+                                                             const std::string& type) const {
+  std::size_t total = 0;
+  RENKEI_TRY(auto types, store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, 0,
+                                          std::numeric_limits<std::size_t>::max(), &total));
+  for (auto& t : types) {
+    if (t.type == type) return std::move(t);
+  }
+  return base::Fail(ErrorCode::kResourceNotFound, "NotFound", "Entity type not found");
+}
+
+void EntityService::Create(const RequestContext& ctx, core::Entity entity, bool upsert,
+                           Callback<bool> done) {
+  entity.service_path = ctx.service_path;
+  RunUnit<bool>(
+      store_, ctx.tenant,
+      [ctx, entity = std::move(entity), upsert](store::WriteTransaction& tx,
+                                                bool&) -> base::Result<bool> {
+        RENKEI_TRY(auto found, tx.FindById(entity.id, entity.PrimaryType(), WriteScope(ctx), 1));
+        const bool exists =
+            !found.empty() && !(found.front().expires_at && *found.front().expires_at <= ctx.now);
+        if (exists && !upsert) {
+          return base::Fail(ErrorCode::kAlreadyExists, "Unprocessable", "Already Exists");
+        }
+        if (exists) {
+          core::Entity current = std::move(found.front());
+          std::vector<AttributeChange> changes;
+          for (const auto& a : entity.attributes) changes.push_back({a, true, false});
+          if (entity.expires_at) {
+            current.expires_at = entity.expires_at;
+          }
+          ChangeReport report;
+          RENKEI_TRY_VOID(ApplyAttributeChanges(current, changes, AttributeWriteMode::kUpsert,
+                                                WriteOptions{}, ctx.now, report));
+          current.modified_at = ctx.now;
+          RENKEI_TRY_VOID(ValidateLocations(current));
+          RENKEI_TRY_VOID(tx.Put(current));
+          return false;
+        }
+        core::Entity fresh = entity;
+        RENKEI_TRY_VOID(TakeDateExpires(fresh));
+        RENKEI_TRY_VOID(PrepareNewAttributes(fresh.attributes, ctx.now));
+        fresh.created_at = ctx.now;
+        fresh.modified_at = ctx.now;
+        RENKEI_TRY_VOID(ValidateLocations(fresh));
+        RENKEI_TRY_VOID(tx.Put(fresh));
+        return true;
+      },
+      std::move(done));
+}
+
+void EntityService::WriteAttributes(const RequestContext& ctx, EntityKey key,
+                                    std::vector<AttributeChange> changes, AttributeWriteMode mode,
+                                    WriteOptions options, Callback<void> done) {
+  RunUnit<std::monostate>(
+      store_, ctx.tenant,
+      [ctx, key = std::move(key), changes = std::move(changes), mode, options](
+          store::WriteTransaction& tx, bool& keep) -> base::Result<std::monostate> {
+        RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
+        ChangeReport report;
+        RENKEI_TRY_VOID(ApplyAttributeChanges(entity, changes, mode, options, ctx.now, report));
+        RENKEI_TRY_VOID(ValidateLocations(entity));
+        const auto& problems =
+            mode == AttributeWriteMode::kAppendStrict ? report.existing : report.missing;
+        if (report.changed) RENKEI_TRY_VOID(tx.Put(entity));
+        if (problems.empty()) return std::monostate{};
+        keep = report.changed;
+        const std::string prefix =
+            mode == AttributeWriteMode::kAppendStrict
+                ? "one or more of the attributes in the request already exist: "
+                : "do not exist: ";
+        const std::string title = report.changed ? "PartialUpdate" : "Unprocessable";
+        return base::Fail(ErrorCode::kUnprocessable, title,
+                          prefix + DescribeEntity(key) + " - [ " + JoinNames(problems) + " ]");
+      },
+      Callback<std::monostate>([done = std::move(done)](base::Result<std::monostate> r) {
+        if (!r) {
+          done(base::Unexpected{r.error()});
+        } else {
+          done(base::Ok());
+        }
+      }));
+}
+
+void EntityService::ReplaceAttributes(const RequestContext& ctx, EntityKey key,
+                                      std::vector<core::Attribute> attributes,
+                                      Callback<void> done) {
+  RunUnit<std::monostate>(
+      store_, ctx.tenant,
+      [ctx, key = std::move(key), attributes = std::move(attributes)](
+          store::WriteTransaction& tx, bool&) -> base::Result<std::monostate> {
+        RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
+        entity.attributes = attributes;
+        entity.expires_at.reset();
+        RENKEI_TRY_VOID(TakeDateExpires(entity));
+        RENKEI_TRY_VOID(PrepareNewAttributes(entity.attributes, ctx.now));
+        entity.modified_at = ctx.now;
+        RENKEI_TRY_VOID(ValidateLocations(entity));
+        RENKEI_TRY_VOID(tx.Put(entity));
+        return std::monostate{};
+      },
+      Callback<std::monostate>([done = std::move(done)](base::Result<std::monostate> r) {
+        if (!r) {
+          done(base::Unexpected{r.error()});
+        } else {
+          done(base::Ok());
+        }
+      }));
+}
+
+void EntityService::DeleteEntity(const RequestContext& ctx, EntityKey key, Callback<void> done) {
+  store_.Submit(
+      ctx.tenant,
+      [ctx, key = std::move(key)](store::WriteTransaction& tx) -> base::Result<void> {
+        RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
+        return tx.Erase(entity.id, entity.PrimaryType(), entity.service_path);
+      },
+      std::move(done));
+}
+
+void EntityService::DeleteAttribute(const RequestContext& ctx, EntityKey key, std::string attribute,
+                                    Callback<void> done) {
+  store_.Submit(
+      ctx.tenant,
+      [ctx, key = std::move(key),
+       attribute = std::move(attribute)](store::WriteTransaction& tx) -> base::Result<void> {
+        RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
+        if (attribute == kDateExpires && entity.expires_at) {
+          entity.expires_at.reset();
+        } else if (!entity.Erase(attribute)) {
+          return base::Fail(ErrorCode::kResourceNotFound, "NotFound",
+                            "The entity does not have such an attribute");
+        }
+        entity.modified_at = ctx.now;
+        return tx.Put(entity);
+      },
+      std::move(done));
+}
+
+void EntityService::Batch(const RequestContext& ctx, BatchAction action,
+                          std::vector<core::Entity> entities,
+                          std::vector<std::vector<bool>> metadata_given, WriteOptions options,
+                          Callback<BatchOutcome> done) {
+  RunUnit<BatchOutcome>(
+      store_, ctx.tenant,
+      [ctx, action, entities = std::move(entities), metadata_given = std::move(metadata_given),
+       options](store::WriteTransaction& tx, bool&) -> base::Result<BatchOutcome> {
+        BatchOutcome outcome;
+        outcome.problems_are_existing = action == BatchAction::kAppendStrict;
+        for (std::size_t i = 0; i < entities.size(); ++i) {
+          const core::Entity& in = entities[i];
+          EntityKey key{in.id, in.types.empty() ? std::nullopt
+                                                : std::optional<std::string>(in.types.front())};
+          std::vector<AttributeChange> changes;
+          for (std::size_t a = 0; a < in.attributes.size(); ++a) {
+            const bool md = i < metadata_given.size() && a < metadata_given[i].size()
+                                ? static_cast<bool>(metadata_given[i][a])
+                                : false;
+            changes.push_back({in.attributes[a], md, false});
+          }
+          auto current = FindOne(tx, ctx, key);
+          if (!current && current.error().code != ErrorCode::kResourceNotFound) {
+            return base::Unexpected{current.error()};
+          }
+          const bool exists = current.has_value();
+          if (!exists && (action == BatchAction::kUpdate || action == BatchAction::kDelete ||
+                          action == BatchAction::kReplace)) {
+            outcome.problems.push_back({DescribeEntity(key), true, {}, false});
+            continue;
+          }
+          if (!exists) {
+            // append / appendStrict on a new entity: create it.
+            core::Entity fresh = in;
+            if (fresh.types.empty()) fresh.types.emplace_back(core::kDefaultEntityType);
+            fresh.service_path = ctx.service_path;
+            RENKEI_TRY_VOID(TakeDateExpires(fresh));
+            RENKEI_TRY_VOID(PrepareNewAttributes(fresh.attributes, ctx.now));
+            fresh.created_at = ctx.now;
+            fresh.modified_at = ctx.now;
+            RENKEI_TRY_VOID(ValidateLocations(fresh));
+            RENKEI_TRY_VOID(tx.Put(fresh));
+            ++outcome.succeeded;
+            continue;
+          }
+          core::Entity entity = std::move(*current);
+          if (action == BatchAction::kDelete) {
+            if (in.attributes.empty()) {
+              RENKEI_TRY_VOID(tx.Erase(entity.id, entity.PrimaryType(), entity.service_path));
+              ++outcome.succeeded;
+              continue;
+            }
+            std::vector<std::string> missing;
+            bool removed = false;
+            for (const auto& a : in.attributes) {
+              if (entity.Erase(a.name)) {
+                removed = true;
+              } else {
+                missing.push_back(a.name);
+              }
+            }
+            if (removed) {
+              entity.modified_at = ctx.now;
+              RENKEI_TRY_VOID(tx.Put(entity));
+            }
+            if (missing.empty()) {
+              ++outcome.succeeded;
+            } else {
+              outcome.problems.push_back({DescribeEntity(key), false, std::move(missing), removed});
+            }
+            continue;
+          }
+          if (action == BatchAction::kReplace) {
+            entity.attributes = in.attributes;
+            entity.expires_at.reset();
+            RENKEI_TRY_VOID(TakeDateExpires(entity));
+            RENKEI_TRY_VOID(PrepareNewAttributes(entity.attributes, ctx.now));
+            entity.modified_at = ctx.now;
+            RENKEI_TRY_VOID(ValidateLocations(entity));
+            RENKEI_TRY_VOID(tx.Put(entity));
+            ++outcome.succeeded;
+            continue;
+          }
+          const AttributeWriteMode mode =
+              action == BatchAction::kUpdate         ? AttributeWriteMode::kUpdateOnly
+              : action == BatchAction::kAppendStrict ? AttributeWriteMode::kAppendStrict
+                                                     : AttributeWriteMode::kUpsert;
+          ChangeReport report;
+          RENKEI_TRY_VOID(ApplyAttributeChanges(entity, changes, mode, options, ctx.now, report));
+          RENKEI_TRY_VOID(ValidateLocations(entity));
+          if (report.changed) RENKEI_TRY_VOID(tx.Put(entity));
+          auto& problems =
+              mode == AttributeWriteMode::kAppendStrict ? report.existing : report.missing;
+          if (problems.empty()) {
+            ++outcome.succeeded;
+          } else {
+            outcome.problems.push_back(
+                {DescribeEntity(key), false, std::move(problems), report.changed});
+          }
+        }
+        return outcome;
+      },
+      std::move(done));
+}
+
+}  // namespace renkei::service

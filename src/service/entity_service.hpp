@@ -1,0 +1,88 @@
+// EntityService: the entity use cases both dialects call (create, retrieve, query, update,
+// replace, delete, batch). Each write is one store write unit, so it is atomic and
+// acknowledged only after a durable commit. Reads run on the calling thread.
+//
+// Thread-safety: all methods may be called concurrently from any thread. Callbacks of
+// write methods run on the store's writer thread and must not block.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/entity.hpp"
+#include "service/attribute_changes.hpp"
+#include "service/request_context.hpp"
+#include "store/entity_store.hpp"
+
+namespace renkei::service {
+
+template <typename T>
+using Callback = std::function<void(base::Result<T>)>;
+
+struct EntityKey {
+  std::string id;
+  std::optional<std::string> type;
+};
+
+enum class BatchAction { kAppend, kAppendStrict, kUpdate, kDelete, kReplace };
+
+// One entity's outcome in a batch where something went wrong for it.
+struct BatchProblem {
+  std::string entity;                   // "id" or "id/type" as the request named it
+  bool entity_missing = false;          // "[entity itself]"
+  std::vector<std::string> attributes;  // missing (update/delete) or existing (appendStrict)
+  bool applied_some = false;            // other attributes of this entity were applied
+};
+
+struct BatchOutcome {
+  std::size_t succeeded = 0;  // entities fully applied
+  std::vector<BatchProblem> problems;
+  // What kind of problem (for the dialect's wording): attributes that do not exist
+  // (update, delete, replace) or that already exist (appendStrict).
+  bool problems_are_existing = false;
+};
+
+class EntityService {
+ public:
+  explicit EntityService(store::EntityStore& store) : store_(store) {}
+
+  // The one entity with this key visible in ctx.scope. kResourceNotFound when none,
+  // kConflict when the id matches several entities (no type given).
+  base::Result<core::Entity> Retrieve(const RequestContext& ctx, const EntityKey& key) const;
+  base::Result<store::EntityPage> Query(const RequestContext& ctx, store::EntityQuery query) const;
+  base::Result<std::vector<store::TypeSummary>> ListTypes(const RequestContext& ctx,
+                                                          std::size_t offset, std::size_t limit,
+                                                          std::size_t* total) const;
+  // kResourceNotFound when no entity of this type is visible.
+  base::Result<store::TypeSummary> DescribeType(const RequestContext& ctx,
+                                                const std::string& type) const;
+
+  // Creates `entity` in ctx.service_path. With `upsert`, an existing entity gets the
+  // attributes appended/updated instead. The callback gets true when a new entity was made.
+  void Create(const RequestContext& ctx, core::Entity entity, bool upsert, Callback<bool> done);
+  void WriteAttributes(const RequestContext& ctx, EntityKey key,
+                       std::vector<AttributeChange> changes, AttributeWriteMode mode,
+                       WriteOptions options, Callback<void> done);
+  // Replaces all attributes (PUT /attrs): the entity keeps id, type and creation time.
+  void ReplaceAttributes(const RequestContext& ctx, EntityKey key,
+                         std::vector<core::Attribute> attributes, Callback<void> done);
+  void DeleteEntity(const RequestContext& ctx, EntityKey key, Callback<void> done);
+  void DeleteAttribute(const RequestContext& ctx, EntityKey key, std::string attribute,
+                       Callback<void> done);
+  // Several entities in one unit. Entities are applied independently; the outcome lists
+  // those that failed. The whole batch is one durable commit.
+  void Batch(const RequestContext& ctx, BatchAction action, std::vector<core::Entity> entities,
+             std::vector<std::vector<bool>> metadata_given, WriteOptions options,
+             Callback<BatchOutcome> done);
+
+ private:
+  store::EntityStore& store_;
+};
+
+// "E" or "E/T": how Orion names an entity in error descriptions.
+std::string DescribeEntity(const EntityKey& key);
+
+}  // namespace renkei::service
