@@ -536,7 +536,8 @@ def main(argv=None) -> int:
     files: list[str] = []
     for p in paths:
         if os.path.isdir(p):
-            files += sorted(glob.glob(os.path.join(p, "**", "*.txt"), recursive=True))
+            files += sorted(f for f in glob.glob(os.path.join(p, "**", "*.txt"), recursive=True)
+                            if os.path.basename(f) != "CMakeLists.txt")
         elif os.path.isfile(p):
             files.append(p)
         else:

@@ -31,6 +31,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from orion_case import Diff, TestCase, compare_output, count_steps, parse_test_file  # noqa: E402
