@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <variant>
 #include <vector>
@@ -40,8 +41,8 @@ enum class Operator {
 };
 
 // The path a condition tests. For `q`: attribute name, then the path into a compound value
-// (`a.b.c`, or `a[b.c]`-style quoted segments). For `mq`: attribute name, metadata name, then
-// the path into the metadata value. `on_metadata` tells which.
+// (`a.b.c`; a segment whose name holds dots is single-quoted: `'a.b'.w.'x.y'`). For `mq`:
+// attribute name, metadata name, then the path into the metadata value. `metadata` tells which.
 struct Path {
   std::string attribute;
   std::optional<std::string> metadata;  // set for mq
@@ -55,7 +56,13 @@ struct Condition {
   std::vector<Literal> values;       // one value, or a comma list (==, != only)
   std::optional<Literal> range_low;  // set with range_high for `a..b` (==, != only)
   std::optional<Literal> range_high;
-  bool operator==(const Condition&) const = default;
+  // For kMatchPattern: values[0].text compiled once at parse time (ECMAScript), so shared
+  // Filters never recompile. Derived data: operator== ignores it.
+  std::shared_ptr<const std::regex> pattern;
+  bool operator==(const Condition& other) const {
+    return path == other.path && op == other.op && values == other.values &&
+           range_low == other.range_low && range_high == other.range_high;
+  }
 };
 
 struct Node;

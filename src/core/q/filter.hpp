@@ -26,7 +26,12 @@ class Filter {
   NodePtr root_;
 };
 
-// NGSIv2 `q=` (conditions on attribute values).
+// NGSIv2 `q=` (conditions on attribute values). The root is the lone Condition node, or an
+// And node over the `;`-separated statements in order. `~=` patterns are ECMAScript regexes,
+// compiled here (Condition::pattern) and searched anywhere in string values, as MongoDB's
+// $regex does. Matching is type-strict (`a==23` does not match "23"); DateTime/ISO8601
+// attributes and metadata compare as instants. Errors: kBadRequestData, title "BadRequest",
+// detail = Orion's description (e.g. "empty q", "error compiling filter regex: '[a'").
 base::Result<Filter> ParseV2Query(std::string_view text);
 // NGSIv2 `mq=` (conditions on metadata values: `attr.md[.path]`).
 base::Result<Filter> ParseV2MetadataQuery(std::string_view text);
