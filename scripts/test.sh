@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The README's second command (and what CI runs): install dependencies, build with the
+# `dev` preset (Debug + ASan + UBSan, warnings as errors), check formatting, and run every
+# test: unit tests, store conformance, crash/restart tests and HTTP transcript tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+cmake --preset dev >/dev/null
+cmake --build --preset dev -j "$(nproc)"
+if command -v clang-format >/dev/null; then
+  bad=$(git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run 2>&1 | grep -c 'warning:' || true)
+  if [ "$bad" != "0" ]; then
+    echo "clang-format: $bad places need formatting (run clang-format -i)"; exit 1
+  fi
+fi
+ctest --preset dev -j "$(nproc)" --timeout 600
