@@ -1,0 +1,665 @@
+// The behaviour every store backend shares. Query results are compared with filtering in
+// C++ (Filter::Matches, GeoQuery::Matches) over all entities, so a backend's pushdown can
+// never change an answer.
+#include "entity_store_conformance.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <future>
+#include <random>
+#include <set>
+#include <thread>
+
+#include <boost/json/parse.hpp>
+
+#include "core/geo/geo_query.hpp"
+#include "core/q/filter.hpp"
+
+namespace renkei::store::testing {
+namespace {
+
+using core::Attribute;
+using core::AttributeKind;
+using core::Entity;
+namespace json = boost::json;
+
+Attribute Attr(std::string name, std::string type, json::value value,
+               AttributeKind kind = AttributeKind::kProperty) {
+  Attribute a;
+  a.name = std::move(name);
+  a.kind = kind;
+  a.type = std::move(type);
+  a.value = std::move(value);
+  a.created_at = base::Timestamp{1000};
+  a.modified_at = base::Timestamp{1000};
+  return a;
+}
+
+Attribute Num(std::string name, double v) { return Attr(std::move(name), "Number", v); }
+Attribute Text(std::string name, std::string v) {
+  return Attr(std::move(name), "Text", json::value(v));
+}
+Attribute Point(double lat, double lon) {
+  return Attr("location", "geo:json",
+              json::parse(R"({"type":"Point","coordinates":[)" + std::to_string(lon) + "," +
+                          std::to_string(lat) + "]}"),
+              AttributeKind::kGeoProperty);
+}
+
+Entity Make(std::string id, std::string type, std::vector<Attribute> attrs = {},
+            std::string service_path = "/") {
+  // Creation times follow creation order, as the service layer stamps them.
+  static std::atomic<std::int64_t> clock{1'000'000};
+  Entity e;
+  e.id = std::move(id);
+  e.types = {std::move(type)};
+  e.service_path = std::move(service_path);
+  e.created_at = base::Timestamp{++clock};
+  e.modified_at = e.created_at;
+  e.attributes = std::move(attrs);
+  return e;
+}
+
+EntitySelector Sel(std::optional<std::string> id, std::optional<std::string> id_pattern = {},
+                   std::optional<std::string> type = {},
+                   std::optional<std::string> type_pattern = {}) {
+  EntitySelector s;
+  s.id = std::move(id);
+  s.id_pattern = std::move(id_pattern);
+  s.type = std::move(type);
+  s.type_pattern = std::move(type_pattern);
+  return s;
+}
+
+base::Timestamp Now() { return base::Timestamp{2'000'000'000}; }
+
+ServicePathScope Scope(std::initializer_list<std::string> paths) {
+  ServicePathScope s;
+  for (const auto& p : paths) {
+    ServicePathScope::Path path;
+    if (p.size() >= 2 && p.ends_with("/#")) {
+      path.path = p.size() == 2 ? "/" : p.substr(0, p.size() - 2);
+      path.recursive = true;
+    } else {
+      path.path = p;
+    }
+    s.paths.push_back(path);
+  }
+  return s;
+}
+
+std::vector<std::string> Ids(const std::vector<Entity>& entities) {
+  std::vector<std::string> ids;
+  for (const auto& e : entities)
+    ids.push_back(e.id + (e.service_path == "/" ? "" : e.service_path));
+  return ids;
+}
+
+base::Result<void> PutAll(EntityStore& store, const std::string& tenant,
+                          const std::vector<Entity>& entities) {
+  return store.Write(tenant, [&](WriteTransaction& txn) -> base::Result<void> {
+    for (const auto& e : entities) RENKEI_TRY_VOID(txn.Put(e));
+    return base::Ok();
+  });
+}
+
+EntityQuery All() {
+  EntityQuery q;
+  q.now = Now();
+  q.limit = 100000;
+  return q;
+}
+
+std::vector<std::string> QueryIds(EntityStore& store, const std::string& tenant,
+                                  const EntityQuery& query) {
+  auto page = store.Query(tenant, query);
+  EXPECT_TRUE(page.has_value()) << (page ? "" : page.error().detail);
+  return page ? Ids(page->entities) : std::vector<std::string>{};
+}
+
+core::q::Filter Q(std::string_view text) {
+  auto f = core::q::ParseV2Query(text);
+  EXPECT_TRUE(f.has_value()) << text << ": " << (f ? "" : f.error().detail);
+  return f ? *f : core::q::Filter{};
+}
+
+}  // namespace
+
+void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
+
+std::string FactoryName(const ::testing::TestParamInfo<StoreFactory>& info) {
+  return info.param.name;
+}
+
+void EntityStoreConformance::SetUp() {
+  std::random_device rd;
+  dir_ = std::filesystem::temp_directory_path() /
+         ("renkei-store-" + std::to_string(rd()) + "-" + std::to_string(rd()));
+  std::filesystem::create_directories(dir_);
+  auto opened = GetParam().open(dir_);
+  ASSERT_TRUE(opened.has_value()) << opened.error().detail;
+  store_ = std::move(opened.value());
+}
+
+void EntityStoreConformance::TearDown() {
+  if (store_) store_->Close();
+  store_.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+void EntityStoreConformance::Reopen() {
+  store_->Close();
+  store_.reset();
+  auto opened = GetParam().open(dir_);
+  ASSERT_TRUE(opened.has_value()) << opened.error().detail;
+  store_ = std::move(opened.value());
+}
+
+TEST_P(EntityStoreConformance, PutGetErase) {
+  Entity e = Make("Room1", "Room", {Num("temperature", 21.5), Text("name", "kitchen")});
+  e.attributes[0].metadata.push_back(Num("accuracy", 0.9));
+  e.attributes[0].observed_at = base::Timestamp{1234};
+  e.attributes[0].unit_code = "CEL";
+  ASSERT_TRUE(PutAll(store(), "t1", {e}));
+  auto found = store().FindById("t1", "Room1", std::nullopt, {}, 10, Now());
+  ASSERT_TRUE(found.has_value());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front(), e);
+
+  e.attributes[1].value = "living";
+  ASSERT_TRUE(PutAll(store(), "t1", {e}));
+  found = store().FindById("t1", "Room1", std::string("Room"), {}, 10, Now());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().attributes[1].value, json::value("living"));
+
+  auto erase = [&](const std::string& id) {
+    return store().Write("t1", [&](WriteTransaction& txn) { return txn.Erase(id, "Room", "/"); });
+  };
+  ASSERT_TRUE(erase("Room1"));
+  EXPECT_TRUE(store().FindById("t1", "Room1", std::nullopt, {}, 10, Now())->empty());
+  auto missing = erase("Room1");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, base::ErrorCode::kResourceNotFound);
+}
+
+TEST_P(EntityStoreConformance, KeyIncludesTypeAndServicePath) {
+  ASSERT_TRUE(
+      PutAll(store(), "t",
+             {Make("X", "A"), Make("X", "B"), Make("X", "A", {}, "/p"), Make("X", "B", {}, "/q")}));
+  EXPECT_EQ(store().FindById("t", "X", std::nullopt, {}, 10, Now())->size(), 4u);
+  EXPECT_EQ(store().FindById("t", "X", std::string("A"), {}, 10, Now())->size(), 2u);
+  EXPECT_EQ(store().FindById("t", "X", std::nullopt, {}, 1, Now())->size(), 1u);
+  EXPECT_EQ(store().FindById("t", "X", std::nullopt, Scope({"/p"}), 10, Now())->size(), 1u);
+  EXPECT_EQ(store().FindById("t", "X", std::string("B"), Scope({"/p"}), 10, Now())->size(), 0u);
+  EXPECT_EQ(store().FindById("t", "Y", std::nullopt, {}, 10, Now())->size(), 0u);
+}
+
+TEST_P(EntityStoreConformance, TenantsAreIsolated) {
+  ASSERT_TRUE(PutAll(store(), "304018", {Make("E", "T", {Num("v", 1)})}));
+  ASSERT_TRUE(PutAll(store(), "131083", {Make("E", "T", {Num("v", 2)})}));
+  ASSERT_TRUE(PutAll(store(), "", {Make("E", "T", {Num("v", 3)})}));
+  auto a = store().FindById("304018", "E", std::nullopt, {}, 10, Now());
+  auto b = store().FindById("131083", "E", std::nullopt, {}, 10, Now());
+  auto c = store().FindById("", "E", std::nullopt, {}, 10, Now());
+  ASSERT_EQ(a->size(), 1u);
+  ASSERT_EQ(b->size(), 1u);
+  ASSERT_EQ(c->size(), 1u);
+  EXPECT_EQ(a->front().attributes[0].value, json::value(1.0));
+  EXPECT_EQ(b->front().attributes[0].value, json::value(2.0));
+  EXPECT_EQ(c->front().attributes[0].value, json::value(3.0));
+  EXPECT_TRUE(store().FindById("04018", "E", std::nullopt, {}, 10, Now())->empty());
+  ASSERT_TRUE(
+      store().Write("304018", [](WriteTransaction& txn) { return txn.Erase("E", "T", "/"); }));
+  EXPECT_EQ(store().FindById("131083", "E", std::nullopt, {}, 10, Now())->size(), 1u);
+  EXPECT_EQ(QueryIds(store(), "131083", All()).size(), 1u);
+  EXPECT_EQ(QueryIds(store(), "nobody", All()).size(), 0u);
+}
+
+TEST_P(EntityStoreConformance, ServicePathScopes) {
+  ASSERT_TRUE(PutAll(
+      store(), "t",
+      {Make("r", "T", {}, "/"), Make("a", "T", {}, "/a"), Make("ab", "T", {}, "/a/b"),
+       Make("abc", "T", {}, "/a/b/c"), Make("x", "T", {}, "/ab"), Make("p", "T", {}, "/a%_")}));
+  auto ids = [&](ServicePathScope scope) {
+    auto q = All();
+    q.scope = std::move(scope);
+    auto v = QueryIds(store(), "t", q);
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids(Scope({"/a/#"})), (V{"a/a", "ab/a/b", "abc/a/b/c"}));
+  EXPECT_EQ(ids(Scope({"/a"})), (V{"a/a"}));
+  EXPECT_EQ(ids(Scope({"/ab"})), (V{"x/ab"}));
+  EXPECT_EQ(ids(Scope({"/"})), (V{"r"}));
+  EXPECT_EQ(ids(Scope({"/#"})).size(), 6u);
+  EXPECT_EQ(ids({}).size(), 6u);
+  EXPECT_EQ(ids(Scope({"/a/b/#", "/ab"})), (V{"ab/a/b", "abc/a/b/c", "x/ab"}));
+  EXPECT_EQ(ids(Scope({"/a%_"})), (V{"p/a%_"}));
+  EXPECT_EQ(ids(Scope({"/a%/#"})), V{});
+}
+
+TEST_P(EntityStoreConformance, Selectors) {
+  ASSERT_TRUE(PutAll(store(), "t",
+                     {Make("Room1", "Room"), Make("Room2", "Room"), Make("Car1", "Car"),
+                      Make("Carpark", "Parking")}));
+  auto ids = [&](std::vector<EntitySelector> selectors) {
+    auto q = All();
+    q.selectors = std::move(selectors);
+    return QueryIds(store(), "t", q);
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids({Sel("Room2")}), (V{"Room2"}));
+  EXPECT_EQ(ids({Sel(std::nullopt, "^Car")}), (V{"Car1", "Carpark"}));
+  EXPECT_EQ(ids({Sel(std::nullopt, "1")}), (V{"Room1", "Car1"}));
+  EXPECT_EQ(ids({Sel(std::nullopt, std::nullopt, "Room")}), (V{"Room1", "Room2"}));
+  EXPECT_EQ(ids({Sel(std::nullopt, std::nullopt, std::nullopt, "^(Car|Park)")}),
+            (V{"Car1", "Carpark"}));
+  EXPECT_EQ(ids({Sel(std::nullopt, "^Car", "Car")}), (V{"Car1"}));
+  EXPECT_EQ(ids({Sel("Room1", std::nullopt, "Room"), Sel("Car1", std::nullopt, "Car")}),
+            (V{"Room1", "Car1"}));
+  EXPECT_EQ(ids({Sel("Room1", std::nullopt, "Car")}), V{});
+  auto bad = All();
+  bad.selectors = {Sel(std::nullopt, "([")};
+  auto page = store().Query("t", bad);
+  ASSERT_FALSE(page.has_value());
+  EXPECT_NE(page.error().code, base::ErrorCode::kInternalError);
+}
+
+// A data set that mixes kinds on purpose: numbers, numeric strings, arrays, objects,
+// booleans, null and missing attributes, so every pushdown must agree with C++.
+std::vector<Entity> MixedEntities() {
+  std::vector<Entity> out;
+  for (int i = 0; i < 40; ++i) {
+    std::vector<Attribute> attrs;
+    switch (i % 8) {
+      case 0:
+        attrs.push_back(Num("temperature", 15 + i % 17));
+        break;
+      case 1:
+        attrs.push_back(Text("temperature", std::to_string(15 + i % 17)));
+        break;
+      case 2:
+        attrs.push_back(Attr("temperature", "StructuredValue", json::parse("[20, 25, 30]")));
+        break;
+      case 3:
+        attrs.push_back(Attr("temperature", "StructuredValue", json::parse(R"({"v": 22})")));
+        break;
+      case 4:
+        attrs.push_back(Attr("temperature", "Boolean", true));
+        break;
+      case 5:
+        attrs.push_back(Attr("temperature", "None", nullptr));
+        break;
+      case 6:
+        break;
+      default:
+        attrs.push_back(Attr("temperature", "Number", json::value(std::int64_t{20 + i % 5})));
+    }
+    attrs.push_back(Text("name", (i % 3 == 0 ? "Room" : "Hall") + std::to_string(i)));
+    attrs.push_back(Attr("data", "StructuredValue",
+                         json::parse(R"({"level": )" + std::to_string(i % 6) + R"(, "tag": "t)" +
+                                     std::to_string(i % 4) + R"("})")));
+    attrs[0].metadata.push_back(Num("accuracy", (i % 10) / 10.0));
+    out.push_back(Make("E" + std::to_string(i), i % 2 == 0 ? "Room" : "Hall", std::move(attrs)));
+  }
+  return out;
+}
+
+TEST_P(EntityStoreConformance, QueriesEqualFilteringInCpp) {
+  auto entities = MixedEntities();
+  ASSERT_TRUE(PutAll(store(), "t", entities));
+  const std::vector<std::string> qs = {
+      "temperature",       "!temperature",        "temperature>20",  "temperature<20",
+      "temperature>=22",   "temperature<=16",     "temperature==20", "temperature==20,21",
+      "name==Room3,Hall4", "temperature==18..22", "temperature!=20", "temperature=='20'",
+      "name==Room3",       "name~=Room.*2",       "name>'Hall3'",    "name==Room0..Room3",
+      "data.level>2",      "data.tag==t1",        "!data.level",     "temperature>20;name~=Room",
+      "temperature==true", "temperature==null",   "id==E3",          "temperature>18;data.level<3",
+  };
+  auto all_page = store().Query("t", All());
+  ASSERT_TRUE(all_page.has_value());
+  ASSERT_EQ(all_page->entities.size(), entities.size());
+  for (const auto& text : qs) {
+    auto filter = Q(text);
+    std::vector<std::string> expected;
+    for (const auto& e : all_page->entities) {
+      if (filter.Matches(e)) expected.push_back(e.id);
+    }
+    auto query = All();
+    query.q = filter;
+    query.want_count = true;
+    auto page = store().Query("t", query);
+    ASSERT_TRUE(page.has_value()) << text;
+    EXPECT_EQ(Ids(page->entities), expected) << "q=" << text;
+    EXPECT_EQ(page->total_count, expected.size()) << "q=" << text;
+    // The same through a typed, paginated query.
+    query.selectors = {Sel(std::nullopt, std::nullopt, "Room")};
+    query.offset = 1;
+    query.limit = 3;
+    std::vector<std::string> typed;
+    for (const auto& e : all_page->entities) {
+      if (e.PrimaryType() == "Room" && filter.Matches(e)) typed.push_back(e.id);
+    }
+    page = store().Query("t", query);
+    ASSERT_TRUE(page.has_value()) << text;
+    EXPECT_EQ(page->total_count, typed.size()) << "q=" << text;
+    std::vector<std::string> window(typed.begin() + std::min<std::ptrdiff_t>(1, std::ssize(typed)),
+                                    typed.begin() + std::min<std::ptrdiff_t>(4, std::ssize(typed)));
+    EXPECT_EQ(Ids(page->entities), window) << "q=" << text << " (typed, paginated)";
+  }
+  for (const auto& text :
+       {"temperature.accuracy>0.5", "temperature.accuracy==0", "name.accuracy"}) {
+    auto filter = core::q::ParseV2MetadataQuery(text);
+    ASSERT_TRUE(filter.has_value()) << text;
+    std::vector<std::string> expected;
+    for (const auto& e : all_page->entities) {
+      if (filter->Matches(e)) expected.push_back(e.id);
+    }
+    auto query = All();
+    query.mq = *filter;
+    EXPECT_EQ(QueryIds(store(), "t", query), expected) << "mq=" << text;
+  }
+}
+
+TEST_P(EntityStoreConformance, PaginationAndCount) {
+  std::vector<Entity> entities;
+  for (int i = 0; i < 25; ++i)
+    entities.push_back(Make("P" + std::to_string(i), "T", {Num("n", i)}));
+  ASSERT_TRUE(PutAll(store(), "t", entities));
+  auto query = All();
+  query.offset = 10;
+  query.limit = 5;
+  query.want_count = true;
+  auto page = store().Query("t", query);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(Ids(page->entities), (std::vector<std::string>{"P10", "P11", "P12", "P13", "P14"}));
+  EXPECT_EQ(page->total_count, 25u);
+  query.q = Q("n>=5");
+  query.offset = 18;
+  page = store().Query("t", query);
+  EXPECT_EQ(Ids(page->entities), (std::vector<std::string>{"P23", "P24"}));
+  EXPECT_EQ(page->total_count, 20u);
+  query.limit = 0;
+  page = store().Query("t", query);
+  EXPECT_TRUE(page->entities.empty());
+  EXPECT_EQ(page->total_count, 20u);
+}
+
+TEST_P(EntityStoreConformance, Ordering) {
+  std::vector<Entity> entities = {
+      Make("A", "T", {Num("temperature", 30), Num("humidity", 1)}),
+      Make("B", "T", {Num("temperature", 10), Num("humidity", 2)}),
+      Make("C", "T", {Text("temperature", "warm"), Num("humidity", 3)}),
+      Make("D", "T", {Num("humidity", 4)}),
+      Make("E", "T", {Num("temperature", 10), Num("humidity", 5)}),
+  };
+  entities[0].modified_at = base::Timestamp{9'000'000};
+  ASSERT_TRUE(PutAll(store(), "t", entities));
+  auto ids = [&](std::vector<OrderKey> order, std::size_t offset = 0) {
+    auto q = All();
+    q.order = std::move(order);
+    q.offset = offset;
+    return QueryIds(store(), "t", q);
+  };
+  using V = std::vector<std::string>;
+  using F = OrderKey::Field;
+  // MongoDB order (Orion): missing < numbers < strings; ties keep creation order.
+  EXPECT_EQ(ids({{F::kAttribute, "temperature", false}}), (V{"D", "B", "E", "A", "C"}));
+  EXPECT_EQ(ids({{F::kAttribute, "temperature", true}}), (V{"C", "A", "B", "E", "D"}));
+  EXPECT_EQ(ids({{F::kAttribute, "temperature", false}, {F::kAttribute, "humidity", true}}),
+            (V{"D", "E", "B", "A", "C"}));
+  EXPECT_EQ(ids({{F::kAttribute, "temperature", false}}, 3), (V{"A", "C"}));
+  EXPECT_EQ(ids({{F::kDateModified, "", true}}), (V{"A", "E", "D", "C", "B"}));
+  EXPECT_EQ(ids({{F::kId, "", true}}), (V{"E", "D", "C", "B", "A"}));
+  EXPECT_EQ(ids({{F::kDateCreated, "", false}}), (V{"A", "B", "C", "D", "E"}));
+}
+
+TEST_P(EntityStoreConformance, GeoQueries) {
+  // Around Tokyo station (35.681, 139.767) and a few far away.
+  std::vector<Entity> entities = {
+      Make("near1", "P", {Point(35.6812, 139.7671)}),
+      Make("near2", "P", {Point(35.6850, 139.7700)}),
+      Make("mid", "P", {Point(35.7000, 139.7900)}),
+      Make("far", "P", {Point(34.6937, 135.5023)}),
+      Make("none", "P", {Num("x", 1)}),
+  };
+  Attribute v2point =
+      Attr("position", "geo:point", json::value("35.6813, 139.7672"), AttributeKind::kGeoProperty);
+  entities.push_back(Make("v2", "P", {v2point}));
+  ASSERT_TRUE(PutAll(store(), "t", entities));
+  auto all = store().Query("t", All());
+  ASSERT_TRUE(all.has_value());
+  auto check = [&](std::string_view georel, std::string_view geometry, std::string_view coords,
+                   std::vector<OrderKey> order = {}) {
+    auto geo = core::geo::ParseV2GeoQuery(georel, geometry, coords);
+    ASSERT_TRUE(geo.has_value()) << georel << " " << coords;
+    std::vector<std::string> expected;
+    for (const auto& e : all->entities) {
+      const Attribute* loc = nullptr;
+      for (const auto& a : e.attributes) {
+        if (a.kind == AttributeKind::kGeoProperty) {
+          loc = &a;
+          break;
+        }
+      }
+      if (loc == nullptr) continue;
+      auto g = core::geo::IsV2GeoType(loc->type)
+                   ? core::geo::ParseV2GeoAttribute(loc->type, loc->value)
+                   : core::geo::ParseGeoJson(loc->value);
+      if (g && geo->Matches(*g)) expected.push_back(e.id);
+    }
+    auto query = All();
+    query.geo = *geo;
+    query.order = order;
+    auto got = QueryIds(store(), "t", query);
+    if (order.empty()) {
+      EXPECT_EQ(got, expected) << georel << " " << geometry << " " << coords;
+    } else {
+      auto sorted = got;
+      std::sort(sorted.begin(), sorted.end());
+      std::sort(expected.begin(), expected.end());
+      EXPECT_EQ(sorted, expected);
+    }
+    return;
+  };
+  check("near;maxDistance:1000", "point", "35.6812,139.7671");
+  check("near;maxDistance:5000", "point", "35.6812,139.7671");
+  check("near;minDistance:1000", "point", "35.6812,139.7671");
+  check("coveredBy", "polygon", "35.6,139.7;35.6,139.8;35.75,139.8;35.75,139.7;35.6,139.7");
+  check("intersects", "polygon", "34,135;34,136;35,136;35,135;34,135");
+  check("disjoint", "polygon", "35.6,139.7;35.6,139.8;35.75,139.8;35.75,139.7;35.6,139.7");
+  // geo:distance ordering puts the closest first.
+  auto geo = core::geo::ParseV2GeoQuery("near;maxDistance:5000", "point", "35.6812,139.7671");
+  ASSERT_TRUE(geo.has_value());
+  auto query = All();
+  query.geo = *geo;
+  query.order = {{OrderKey::Field::kGeoDistance, "", false}};
+  auto got = QueryIds(store(), "t", query);
+  ASSERT_GE(got.size(), 3u);
+  EXPECT_EQ(got.front(), "near1");
+  EXPECT_EQ(got.back(), "mid");
+}
+
+TEST_P(EntityStoreConformance, ExpiredEntitiesAreInvisibleAndPurged) {
+  Entity soon = Make("soon", "T", {Num("n", 1)});
+  soon.expires_at = base::Timestamp{5000};
+  Entity later = Make("later", "U", {Num("n", 2)});
+  later.expires_at = base::Timestamp{9000};
+  ASSERT_TRUE(PutAll(store(), "t", {soon, later, Make("never", "T")}));
+  auto ids_at = [&](std::int64_t now) {
+    auto q = All();
+    q.now = base::Timestamp{now};
+    return QueryIds(store(), "t", q);
+  };
+  EXPECT_EQ(ids_at(4999).size(), 3u);
+  EXPECT_EQ(ids_at(5000), (std::vector<std::string>{"later", "never"}));
+  EXPECT_TRUE(store().FindById("t", "soon", std::nullopt, {}, 1, base::Timestamp{5000})->empty());
+  EXPECT_EQ(store().FindById("t", "soon", std::nullopt, {}, 1, base::Timestamp{4000})->size(), 1u);
+  std::size_t total = 0;
+  auto types = store().ListTypes("t", {}, base::Timestamp{9500}, 0, 10, &total);
+  ASSERT_TRUE(types.has_value());
+  EXPECT_EQ(total, 1u);
+  auto purged = store().PurgeExpired(base::Timestamp{6000});
+  ASSERT_TRUE(purged.has_value());
+  EXPECT_EQ(*purged, 1u);
+  EXPECT_EQ(ids_at(0), (std::vector<std::string>{"later", "never"}));
+  EXPECT_EQ(*store().PurgeExpired(base::Timestamp{6000}), 0u);
+}
+
+TEST_P(EntityStoreConformance, FailedUnitRollsBackAloneInItsGroup) {
+  // Hold the writer in a first unit until the others are queued, so they share one commit.
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::promise<base::Result<void>> first, a, b, c;
+  store().Submit(
+      "t",
+      [released](WriteTransaction&) -> base::Result<void> {
+        released.wait();
+        return base::Ok();
+      },
+      [&](base::Result<void> r) { first.set_value(std::move(r)); });
+  store().Submit(
+      "t", [](WriteTransaction& txn) { return txn.Put(Make("A", "T")); },
+      [&](base::Result<void> r) { a.set_value(std::move(r)); });
+  store().Submit(
+      "t",
+      [](WriteTransaction& txn) -> base::Result<void> {
+        RENKEI_TRY_VOID(txn.Put(Make("B", "T")));
+        RENKEI_TRY_VOID(txn.Put(Make("B2", "T")));
+        return base::Fail(base::ErrorCode::kUnprocessable, "Unprocessable", "by design");
+      },
+      [&](base::Result<void> r) { b.set_value(std::move(r)); });
+  store().Submit(
+      "fresh-tenant",
+      [](WriteTransaction& txn) -> base::Result<void> {
+        RENKEI_TRY_VOID(txn.Put(Make("C", "T")));
+        // A unit sees its own writes.
+        auto seen = txn.FindById("C", std::nullopt, {}, 1);
+        if (!seen || seen->size() != 1)
+          return base::Fail(
+              base::MakeError(base::ErrorCode::kInternalError, "x", "own write invisible"));
+        auto page = txn.Query(All());
+        if (!page || page->entities.size() != 1)
+          return base::Fail(
+              base::MakeError(base::ErrorCode::kInternalError, "x", "own write not queryable"));
+        return base::Ok();
+      },
+      [&](base::Result<void> r) { c.set_value(std::move(r)); });
+  release.set_value();
+  EXPECT_TRUE(first.get_future().get().has_value());
+  auto ra = a.get_future().get();
+  auto rb = b.get_future().get();
+  auto rc = c.get_future().get();
+  EXPECT_TRUE(ra.has_value());
+  ASSERT_FALSE(rb.has_value());
+  EXPECT_EQ(rb.error().code, base::ErrorCode::kUnprocessable);
+  EXPECT_TRUE(rc.has_value()) << (rc ? "" : rc.error().detail);
+  EXPECT_EQ(QueryIds(store(), "t", All()), (std::vector<std::string>{"A"}));
+  EXPECT_EQ(QueryIds(store(), "fresh-tenant", All()), (std::vector<std::string>{"C"}));
+}
+
+TEST_P(EntityStoreConformance, ThrowingUnitFailsAlone) {
+  auto r = store().Write("t", [](WriteTransaction& txn) -> base::Result<void> {
+    (void)txn.Put(Make("Z", "T"));
+    throw std::runtime_error("boom");
+  });
+  EXPECT_FALSE(r.has_value());
+  ASSERT_TRUE(PutAll(store(), "t", {Make("Y", "T")}));
+  EXPECT_EQ(QueryIds(store(), "t", All()), (std::vector<std::string>{"Y"}));
+}
+
+TEST_P(EntityStoreConformance, DataSurvivesReopen) {
+  Entity e = Make("Keep", "T", {Num("n", 7), Point(35, 139)});
+  e.expires_at = base::Timestamp{Now().millis + 1000};
+  ASSERT_TRUE(PutAll(store(), "t", {e}));
+  Reopen();
+  auto found = store().FindById("t", "Keep", std::nullopt, {}, 1, Now());
+  ASSERT_TRUE(found.has_value());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front(), e);
+  auto q = All();
+  q.q = Q("n==7");
+  EXPECT_EQ(QueryIds(store(), "t", q), (std::vector<std::string>{"Keep"}));
+  ASSERT_TRUE(PutAll(store(), "t", {Make("New", "T")}));
+  EXPECT_EQ(QueryIds(store(), "t", All()).size(), 2u);
+  store().Close();
+  store().Close();  // idempotent
+  auto after = store().FindById("t", "Keep", std::nullopt, {}, 1, Now());
+  EXPECT_FALSE(after.has_value());
+  EXPECT_FALSE(store().Write("t", [](WriteTransaction&) { return base::Ok(); }).has_value());
+}
+
+TEST_P(EntityStoreConformance, ConcurrentSubmitsAreAllAcknowledgedAndReadable) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 200;
+  std::atomic<int> acked{0};
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<std::future<void>> waits;
+      for (int i = 0; i < kPerThread; ++i) {
+        auto done = std::make_shared<std::promise<void>>();
+        waits.push_back(done->get_future());
+        std::string id = "C" + std::to_string(t) + "-" + std::to_string(i);
+        store().Submit(
+            "t", [id](WriteTransaction& txn) { return txn.Put(Make(id, "T", {Num("n", 1)})); },
+            [&, done](base::Result<void> r) {
+              (r ? acked : failed)++;
+              done->set_value();
+            });
+        // Readers run concurrently with the writer.
+        if (i % 50 == 0) (void)store().FindById("t", id, std::nullopt, {}, 1, Now());
+      }
+      for (auto& w : waits) w.get();
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(acked.load(), kThreads * kPerThread);
+  EXPECT_EQ(failed.load(), 0);
+  auto q = All();
+  q.want_count = true;
+  q.limit = 1;
+  EXPECT_EQ(store().Query("t", q)->total_count, static_cast<std::size_t>(kThreads * kPerThread));
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(store()
+                  .FindById("t", "C" + std::to_string(t) + "-" + std::to_string(kPerThread - 1),
+                            std::nullopt, {}, 1, Now())
+                  ->size(),
+              1u);
+  }
+}
+
+TEST_P(EntityStoreConformance, ListTypes) {
+  ASSERT_TRUE(PutAll(
+      store(), "t",
+      {Make("r1", "Room", {Num("temperature", 1), Text("name", "a")}),
+       Make("r2", "Room", {Text("temperature", "hot")}), Make("c1", "Car", {Num("speed", 3)}),
+       Make("s1", "Sensor", {}, "/x"), Make("b1", "Bike", {}, "/x/y")}));
+  std::size_t total = 0;
+  auto types = store().ListTypes("t", {}, Now(), 0, 10, &total);
+  ASSERT_TRUE(types.has_value());
+  EXPECT_EQ(total, 4u);
+  std::vector<std::string> names;
+  for (const auto& t : *types) names.push_back(t.type);
+  EXPECT_EQ(names, (std::vector<std::string>{"Bike", "Car", "Room", "Sensor"}));
+  const auto& room = (*types)[2];
+  EXPECT_EQ(room.entity_count, 2u);
+  ASSERT_EQ(room.attributes.size(), 2u);
+  EXPECT_EQ(room.attributes[0].first, "name");
+  EXPECT_EQ(room.attributes[1].first, "temperature");
+  EXPECT_EQ(room.attributes[1].second, (std::vector<std::string>{"Number", "Text"}));
+  types = store().ListTypes("t", {}, Now(), 1, 2, &total);
+  ASSERT_EQ(types->size(), 2u);
+  EXPECT_EQ((*types)[0].type, "Car");
+  EXPECT_EQ((*types)[1].type, "Room");
+  EXPECT_EQ(total, 4u);
+  types = store().ListTypes("t", Scope({"/x/#"}), Now(), 0, 10, &total);
+  EXPECT_EQ(total, 2u);
+  types = store().ListTypes("other", {}, Now(), 0, 10, &total);
+  EXPECT_EQ(total, 0u);
+}
+
+}  // namespace renkei::store::testing
