@@ -1,0 +1,72 @@
+#include "core/entity_codec.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+namespace renkei::core {
+namespace {
+
+Attribute MakeAttr(std::string name, boost::json::value v) {
+  Attribute a;
+  a.name = std::move(name);
+  a.type = "Number";
+  a.value = std::move(v);
+  a.created_at = Timestamp{1};
+  a.modified_at = Timestamp{2};
+  return a;
+}
+
+TEST(EntityCodec, RoundTripsEveryField) {
+  Entity e;
+  e.id = "urn:ngsi-ld:Room:1";
+  e.types = {"Room", "https://example.org/Space"};
+  e.service_path = "/a/b";
+  e.created_at = Timestamp{1700000000000};
+  e.modified_at = Timestamp{-5};
+  e.expires_at = Timestamp{1800000000123};
+  Attribute t = MakeAttr("temperature", 21.5);
+  t.dataset_id = "urn:ds:1";
+  t.observed_at = Timestamp{42};
+  t.unit_code = "CEL";
+  Attribute accuracy = MakeAttr("accuracy", boost::json::parse(R"({"a":[1,2.5,"x",null,true]})"));
+  accuracy.metadata.push_back(MakeAttr("deep", std::int64_t{-7}));
+  accuracy.metadata.back().kind = AttributeKind::kRelationship;
+  t.metadata.push_back(accuracy);
+  e.attributes.push_back(t);
+  Attribute loc =
+      MakeAttr("location", boost::json::parse(R"({"type":"Point","coordinates":[139.7,35.6]})"));
+  loc.kind = AttributeKind::kGeoProperty;
+  loc.type = "geo:json";
+  e.attributes.push_back(loc);
+  e.attributes.push_back(MakeAttr("big", std::uint64_t{18446744073709551615ULL}));
+  e.attributes.push_back(MakeAttr("text", "日本語 \"quoted\""));
+  e.attributes.push_back(MakeAttr("empty", nullptr));
+
+  auto decoded = DecodeEntity(EncodeEntity(e));
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().detail;
+  EXPECT_EQ(*decoded, e);
+}
+
+TEST(EntityCodec, OmitsUnsetOptionalFields) {
+  Entity e;
+  e.id = "x";
+  e.types = {"T"};
+  auto decoded = DecodeEntity(EncodeEntity(e));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_FALSE(decoded->expires_at.has_value());
+  EXPECT_EQ(*decoded, e);
+  EXPECT_EQ(EncodeEntity(e).find("\"x\":"), std::string::npos);  // no expires key
+}
+
+TEST(EntityCodec, RejectsCorruptText) {
+  for (const char* text :
+       {"", "[]", "{\"i\":1}", "{\"i\":\"a\",\"t\":[],\"s\":\"/\",\"c\":1}",
+        "{\"i\":\"a\",\"t\":[],\"s\":\"/\",\"c\":1,\"m\":2,\"a\":[{\"n\":1}]}"}) {
+    auto decoded = DecodeEntity(text);
+    ASSERT_FALSE(decoded.has_value()) << text;
+    EXPECT_EQ(decoded.error().code, base::ErrorCode::kInternalError);
+  }
+}
+
+}  // namespace
+}  // namespace renkei::core
