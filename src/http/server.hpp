@@ -3,7 +3,14 @@
 // lives on one worker; its requests are handled in order (no pipelining across handlers).
 //
 // Thread-safety: Start/Stop/Wait from one controlling thread. The Handler runs on worker
-// threads concurrently; Responders may be invoked from any thread.
+// threads concurrently; Responders may be invoked from any thread, also after their
+// connection closed or the server stopped (the response is then dropped), but every
+// Responder must be called or destroyed before the Server is destroyed or started again.
+//
+// Protocol errors are answered by the server itself and never reach the Handler: a
+// malformed request gets 400, a header block over max_header_bytes 431, both with an empty
+// body, and the connection is closed. An oversized body does reach the Handler, with
+// Request::body_too_large set, so the dialect can phrase the error.
 #pragma once
 
 #include <chrono>

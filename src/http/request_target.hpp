@@ -1,0 +1,23 @@
+// Splitting an HTTP request-target ("/v2/entities?type=Room&q=temperature>20") into a
+// percent-decoded path and decoded query pairs. Pure functions, no state; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace renkei::http {
+
+// Appends the percent-decoding of `in` to `out`. '+' stays '+' (RFC 3986; the
+// form-encoding rule that turns '+' into a space does not apply to URLs here, and Orion
+// treats '+' literally). A '%' not followed by two hex digits is kept as is.
+void AppendPercentDecoded(std::string_view in, std::string& out);
+
+// Fills `path` (decoded, without the query) and `query` (decoded name/value pairs in
+// order; a parameter without '=' gets an empty value; empty pieces of "a&&b" are
+// skipped). Reuses the capacity of the strings already in `path` and `query`.
+void ParseRequestTarget(std::string_view target, std::string& path,
+                        std::vector<std::pair<std::string, std::string>>& query);
+
+}  // namespace renkei::http

@@ -1,0 +1,58 @@
+#include "http/request_target.hpp"
+
+#include <gtest/gtest.h>
+
+namespace renkei::http {
+namespace {
+
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+TEST(RequestTargetTest, SplitsPathAndQuery) {
+  std::string path;
+  Query query;
+  ParseRequestTarget("/v2/entities?type=Room&limit=10", path, query);
+  EXPECT_EQ(path, "/v2/entities");
+  EXPECT_EQ(query, (Query{{"type", "Room"}, {"limit", "10"}}));
+}
+
+TEST(RequestTargetTest, DecodesPercentButNotPlus) {
+  std::string path;
+  Query query;
+  ParseRequestTarget("/v2/entities/a%20b%2fc?q=temperature%3E20&x=a+b&n%C3%A4me=%E6%9D%B1", path,
+                     query);
+  EXPECT_EQ(path, "/v2/entities/a b/c");
+  EXPECT_EQ(query, (Query{{"q", "temperature>20"}, {"x", "a+b"}, {"näme", "東"}}));
+}
+
+TEST(RequestTargetTest, KeepsMalformedEscapes) {
+  std::string out;
+  AppendPercentDecoded("100%-%zz-%4-%", out);
+  EXPECT_EQ(out, "100%-%zz-%4-%");
+}
+
+TEST(RequestTargetTest, ParamWithoutValueAndEmptyPieces) {
+  std::string path;
+  Query query;
+  ParseRequestTarget("/x?options=keyValues&&flag&e=&=v", path, query);
+  EXPECT_EQ(query, (Query{{"options", "keyValues"}, {"flag", ""}, {"e", ""}, {"", "v"}}));
+}
+
+TEST(RequestTargetTest, ValueMayContainEquals) {
+  std::string path;
+  Query query;
+  ParseRequestTarget("/x?q=a==1", path, query);
+  EXPECT_EQ(query, (Query{{"q", "a==1"}}));
+}
+
+TEST(RequestTargetTest, ReusedOutputsAreReplaced) {
+  std::string path = "/old/path/that/is/long";
+  Query query = {{"a", "1"}, {"b", "2"}, {"c", "3"}};
+  ParseRequestTarget("/new?z=9", path, query);
+  EXPECT_EQ(path, "/new");
+  EXPECT_EQ(query, (Query{{"z", "9"}}));
+  ParseRequestTarget("/none", path, query);
+  EXPECT_TRUE(query.empty());
+}
+
+}  // namespace
+}  // namespace renkei::http
