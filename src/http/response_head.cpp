@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include <ostream>  // boost/core/detail/string_view.hpp uses it without including it
@@ -23,7 +24,10 @@ void AppendNumber(std::string& out, std::size_t value) {
 
 // Appends `text` with CR/LF replaced; the common case (none present) is one append.
 void AppendSanitized(std::string& out, std::string_view text) {
-  if (text.find_first_of("\r\n") == std::string_view::npos) {
+  // A plain loop: string_view::find_first_of calls memchr once per character here.
+  const bool clean =
+      std::none_of(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n'; });
+  if (clean) {
     out.append(text);
     return;
   }
