@@ -18,6 +18,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using Tcp = asio::ip::tcp;
 
+constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
+
 }  // namespace
 
 struct Server::Impl {
@@ -28,7 +30,8 @@ struct Server::Impl {
   std::vector<std::thread> threads;
   // Lives on workers[0]'s io_context; only touched from that thread while running.
   std::unique_ptr<asio::basic_socket_acceptor<Tcp, Executor>> acceptor;
-  std::size_t next_worker = 0;  // acceptor thread only
+  std::unique_ptr<Timer> accept_retry;  // same thread as the acceptor
+  std::size_t next_worker = 0;          // acceptor thread only
   std::uint16_t bound_port = 0;
   bool running = false;
 
@@ -53,8 +56,14 @@ void Server::Impl::Accept() {
       auto connection = std::make_shared<Connection>(state, target, std::move(socket));
       asio::post(target.io_context, [connection] { connection->Start(); });
     } else {
-      // Typically EMFILE: keep accepting; the descriptor shortage may pass.
+      // Typically EMFILE. Retrying at once would spin on the same error; pause briefly,
+      // since the descriptor shortage may pass as connections close.
       Log("accept", ec);
+      accept_retry->expires_after(kAcceptRetryDelay);
+      accept_retry->async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec && acceptor->is_open()) Accept();
+      });
+      return;
     }
     Accept();
   });
@@ -88,6 +97,7 @@ base::Result<void> Server::Start() {
                       "the HTTP server is already running");
   }
   // Leftovers of an earlier Start/Stop cycle.
+  impl.accept_retry.reset();
   impl.acceptor.reset();
   impl.workers.clear();
   impl.state.stopping = false;
@@ -98,6 +108,7 @@ base::Result<void> Server::Start() {
   for (unsigned i = 0; i < count; ++i) impl.workers.push_back(std::make_unique<Worker>());
 
   const auto fail = [&impl](std::string detail, const beast::error_code& ec) {
+    impl.accept_retry.reset();
     impl.acceptor.reset();
     impl.workers.clear();
     return base::Fail(base::ErrorCode::kInternalError, "ListenFailed",
@@ -112,6 +123,7 @@ base::Result<void> Server::Start() {
 
   impl.acceptor = std::make_unique<asio::basic_socket_acceptor<Tcp, Executor>>(
       impl.workers.front()->io_context.get_executor());
+  impl.accept_retry = std::make_unique<Timer>(impl.workers.front()->io_context.get_executor());
   impl.acceptor->open(endpoint.protocol(), ec);
   if (ec) return fail("cannot open a socket for " + where, ec);
   // Lets a restarted server bind while old connections sit in TIME_WAIT; a port with a
@@ -155,6 +167,7 @@ void Server::Stop(std::chrono::milliseconds grace) {
   asio::post(impl.acceptor->get_executor(), [&impl] {
     beast::error_code ec;
     impl.acceptor->close(ec);
+    impl.accept_retry->cancel();
   });
   for (auto& worker : impl.workers) {
     asio::post(worker->io_context, [&w = *worker] { w.CloseConnections(/*only_idle=*/true); });
@@ -176,6 +189,7 @@ void Server::Stop(std::chrono::milliseconds grace) {
   }
   for (auto& thread : impl.threads) thread.join();
   impl.threads.clear();
+  impl.accept_retry.reset();
   impl.acceptor.reset();
 }
 
