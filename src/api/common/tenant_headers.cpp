@@ -65,7 +65,7 @@ base::Result<store::ServicePathScope::Path> ParseOnePath(std::string_view path,
   std::string normalised(path);
   if (recursive) {
     normalised.resize(normalised.size() - 2);  // drop "/#"
-    if (normalised.empty()) normalised = "/";
+    if (normalised.empty()) normalised.push_back('/');
   }
   return store::ServicePathScope::Path{normalised, recursive};
 }
