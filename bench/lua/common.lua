@@ -1,0 +1,92 @@
+-- common.lua: what every scenario script shares. A scenario calls
+--   common.install{init = function(opts) ... end, request = function() return ... end}
+-- which defines wrk's global hooks: setup numbers the threads, response counts status codes
+-- (non-2xx are errors), done prints one line "BENCH_JSON {...}" that bench/run.sh collects.
+-- Script arguments after `--` are key=value pairs (n=100000 run=1700000000 ...).
+local M = {}
+
+local threads = {}
+
+-- The data set loaded by bench/load.py: entity n in [0, n) is a Sensor when n % 10 == 9 and a
+-- Room otherwise; its location is on a 1000 x 1000 grid of 0.001 degree from (135.0, 33.5).
+function M.entity_type(n)
+  if n % 10 == 9 then return "Sensor" end
+  return "Room"
+end
+
+function M.entity_id(n)
+  return "urn:ngsi-ld:" .. M.entity_type(n) .. ":" .. n
+end
+
+-- A random entity index in [0, count).
+function M.random_index(count)
+  return math.random(0, count - 1)
+end
+
+local function parse_args(args)
+  local opts = {}
+  for _, arg in ipairs(args or {}) do
+    local key, value = arg:match("^([%w_]+)=(.*)$")
+    if key then opts[key] = value end
+  end
+  opts.n = tonumber(opts.n or "0")
+  return opts
+end
+
+local function json_escape(text)
+  return (tostring(text):gsub('[%c"\\]', function(c)
+    return string.format("\\u%04x", c:byte())
+  end))
+end
+
+function M.install(scenario)
+  function setup(thread)
+    table.insert(threads, thread)
+    thread:set("thread_index", #threads)
+  end
+
+  function init(args)
+    statuses = {}
+    local opts = parse_args(args)
+    opts.thread_index = thread_index
+    math.randomseed(os.time() * 1000 + (thread_index or 0) * 7919 + math.floor(os.clock() * 1e6))
+    if scenario.init then scenario.init(opts) end
+  end
+
+  request = scenario.request
+
+  function response(status, headers, body)
+    local key = tostring(status)
+    statuses[key] = (statuses[key] or 0) + 1
+  end
+
+  function done(summary, latency, requests)
+    local counts = {}
+    local non_2xx = 0
+    for _, thread in ipairs(threads) do
+      local per_thread = thread:get("statuses") or {}
+      for code, count in pairs(per_thread) do
+        counts[code] = (counts[code] or 0) + count
+        local number = tonumber(code)
+        if number < 200 or number > 299 then non_2xx = non_2xx + count end
+      end
+    end
+    local status_parts = {}
+    for code, count in pairs(counts) do
+      table.insert(status_parts, string.format('"%s":%d', json_escape(code), count))
+    end
+    local e = summary.errors
+    print(string.format(
+      'BENCH_JSON {"requests":%d,"duration_us":%d,"bytes":%d,' ..
+      '"latency_us":{"mean":%.1f,"max":%d,"p50":%d,"p90":%d,"p99":%d,"p999":%d},' ..
+      '"socket_errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d},' ..
+      '"http_errors":%d,"non_2xx":%d,"statuses":{%s}}',
+      summary.requests, summary.duration, summary.bytes,
+      latency.mean, latency.max, latency:percentile(50), latency:percentile(90),
+      latency:percentile(99), latency:percentile(99.9),
+      e.connect, e.read, e.write, e.timeout, e.status, non_2xx,
+      table.concat(status_parts, ",")))
+  end
+end
+
+return M
