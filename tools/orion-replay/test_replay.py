@@ -12,7 +12,7 @@ import unittest
 sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import replay  # noqa: E402
+import orion_harness as replay  # noqa: E402  (the emulated harness)
 from orion_case import compare_output, line_matches, parse_test_file  # noqa: E402
 from orion_shell import expand_word, parse_script  # noqa: E402
 
