@@ -68,12 +68,30 @@ std::optional<Timestamp> ParseIso8601(std::string_view s) {
   if (pos < s.size()) {
     if (s[pos] != 'T') return std::nullopt;
     ++pos;
+    // Orion API manual "Datetime support": hh:mm:ss.sss, hhmmss.sss, hh:mm:ss, hhmmss,
+    // hh:mm, hhmm or hh.
     if (!Digits(s, pos, 2, hour) || hour > 23) return std::nullopt;
-    if (pos >= s.size() || s[pos++] != ':') return std::nullopt;
-    if (!Digits(s, pos, 2, minute) || minute > 59) return std::nullopt;
-    if (pos < s.size() && s[pos] == ':') {
+    const bool extended = pos < s.size() && s[pos] == ':';
+    auto is_digit = [&](std::size_t at) { return at < s.size() && s[at] >= '0' && s[at] <= '9'; };
+    bool has_minutes = false;
+    if (extended) {
+      ++pos;
+      if (!Digits(s, pos, 2, minute) || minute > 59) return std::nullopt;
+      has_minutes = true;
+    } else if (is_digit(pos)) {
+      if (!Digits(s, pos, 2, minute) || minute > 59) return std::nullopt;
+      has_minutes = true;
+    }
+    bool has_seconds = false;
+    if (has_minutes && extended && pos < s.size() && s[pos] == ':') {
       ++pos;
       if (!Digits(s, pos, 2, second) || second > 59) return std::nullopt;
+      has_seconds = true;
+    } else if (has_minutes && !extended && is_digit(pos)) {
+      if (!Digits(s, pos, 2, second) || second > 59) return std::nullopt;
+      has_seconds = true;
+    }
+    if (has_seconds) {
       if (pos < s.size() && s[pos] == '.') {
         ++pos;
         int digits = 0;
@@ -96,7 +114,7 @@ std::optional<Timestamp> ParseIso8601(std::string_view s) {
         ++pos;
         int oh = 0, om = 0;
         if (!Digits(s, pos, 2, oh) || oh > 23) return std::nullopt;
-        if (pos < s.size() && s[pos] == ':') ++pos;
+        if (pos < s.size() && s[pos] == ':') ++pos;  // ±hh:mm, ±hhmm or ±hh
         if (pos < s.size() && !Digits(s, pos, 2, om)) return std::nullopt;
         if (om > 59) return std::nullopt;
         offset_minutes = (oh * 60 + om) * (z == '+' ? 1 : -1);

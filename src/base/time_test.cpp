@@ -18,6 +18,19 @@ TEST(Iso8601, ParsesFractionsAndOffsets) {
   EXPECT_EQ(ParseIso8601("1970-01-01T00:00:01Z")->millis, 1000);
 }
 
+TEST(Iso8601, AcceptsOrionsPartialForms) {
+  const char* forms[] = {"2016-10-01T10:20:30.000Z", "2016-10-01T102030Z",
+                         "2016-10-01T10:20:30",      "2016-10-01T1020+0000",
+                         "2016-10-01T10:20+00",      "2016-10-01T11:20:30+01:00"};
+  for (const char* f : forms) {
+    auto t = ParseIso8601(f);
+    ASSERT_TRUE(t) << f;
+  }
+  EXPECT_EQ(FormatIso8601(*ParseIso8601("2016-10-01T10Z")), "2016-10-01T10:00:00.000Z");
+  EXPECT_EQ(FormatIso8601(*ParseIso8601("2016-10-01T102030")), "2016-10-01T10:20:30.000Z");
+  EXPECT_EQ(FormatIso8601(*ParseIso8601("2016-10-01T0000Z")), "2016-10-01T00:00:00.000Z");
+}
+
 TEST(Iso8601, RejectsInvalidDates) {
   EXPECT_FALSE(ParseIso8601("2017-02-30"));
   EXPECT_FALSE(ParseIso8601("2017-13-01"));

@@ -106,8 +106,13 @@ bool WriteResponseHead(const Response& response, const ResponseFraming& framing,
   out.append("HTTP/1.1 ");
   AppendNumber(out, status);
   out.push_back(' ');
-  const auto known = boost::beast::http::int_to_status(status);
-  if (known != boost::beast::http::status::unknown) {
+  // RFC 9110 §15 renamed two reasons that Beast 1.81 still spells the RFC 7231 way.
+  if (status == 413) {
+    out.append("Content Too Large");
+  } else if (status == 422) {
+    out.append("Unprocessable Content");
+  } else if (const auto known = boost::beast::http::int_to_status(status);
+             known != boost::beast::http::status::unknown) {
     const auto reason = boost::beast::http::obsolete_reason(known);
     out.append(reason.data(), reason.size());
   }

@@ -72,7 +72,9 @@ base::Result<void> ApplyAttributeChanges(core::Entity& entity,
     if (existing != nullptr) {
       existing->value = std::move(value);
       if (!change.value_only) {
-        existing->type = in.type;
+        // An operator without an explicit type keeps the attribute's type ($inc on a
+        // Number stays a Number, not the StructuredValue its operand object implies).
+        if (change.type_given || !IsUpdateOperator(in.value)) existing->type = in.type;
         existing->kind = in.kind;
         MergeMetadata(*existing, change, options);
       }

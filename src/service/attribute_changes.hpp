@@ -16,6 +16,7 @@ struct AttributeChange {
   core::Attribute attribute;    // value may be an update-operator object
   bool metadata_given = false;  // the request carried a "metadata" member (even if {})
   bool value_only = false;      // PUT .../value: keep type and metadata
+  bool type_given = true;       // false: the type was defaulted from the value
 };
 
 enum class AttributeWriteMode {

@@ -53,6 +53,9 @@ base::Result<store::ServicePathScope::Path> ParseOnePath(std::string_view path,
       if (use == ServicePathUse::kDelete) {
         return BadRequest("servicepath with wildcard # is not allowed in DELETE operation");
       }
+      if (use == ServicePathUse::kPatch) {
+        return BadRequest("servicepath with wildcard # is not allowed in patch update request");
+      }
       recursive = true;
       continue;
     }
@@ -109,6 +112,8 @@ base::Result<ServicePaths> ParseServicePath(std::optional<std::string_view> head
   if (parts.size() > 1 && use != ServicePathUse::kRead) {
     return BadRequest(use == ServicePathUse::kDelete
                           ? "more than one servicepath is not allowed in DELETE operation"
+                      : use == ServicePathUse::kPatch
+                          ? "more than one servicepath in patch update request is not allowed"
                           : "more than one service path in context update request");
   }
   for (auto part : parts) {
@@ -116,13 +121,9 @@ base::Result<ServicePaths> ParseServicePath(std::optional<std::string_view> head
     out.scope.paths.push_back(path);
   }
   if (use != ServicePathUse::kRead) {
-    const auto& only = out.scope.paths.front();
-    out.write_path = only.path;
-    if (only.recursive) {
-      // A recursive path in an update request selects the subtree for lookups; new
-      // entities land in its root.
-      out.write_path = only.path;
-    }
+    // A recursive path in an update request selects the subtree for lookups; new entities
+    // land in its root.
+    out.write_path = out.scope.paths.front().path;
   }
   return out;
 }

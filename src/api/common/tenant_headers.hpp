@@ -22,7 +22,7 @@ inline constexpr std::size_t kMaxServicePathsInQuery = 10;
 // empty header is the default tenant "".
 base::Result<std::string> ParseTenant(std::optional<std::string_view> header);
 
-enum class ServicePathUse { kRead, kWrite, kDelete };
+enum class ServicePathUse { kRead, kWrite, kPatch, kDelete };
 
 struct ServicePaths {
   std::string write_path = "/";   // the single path writes go to

@@ -52,7 +52,11 @@ std::vector<core::Attribute> Select(const core::Entity& entity, const RenderOpti
     }
     return out;
   }
+  // Orion renders attributes ordered by name (e.g. options=values, test v2_render_modes).
   out = entity.attributes;
+  std::stable_sort(out.begin(), out.end(), [](const core::Attribute& a, const core::Attribute& b) {
+    return a.name < b.name;
+  });
   std::vector<std::string> builtins;
   if (options.sys_attrs) builtins = {"dateCreated", "dateModified"};
   for (const auto& name : options.attrs) {
@@ -84,9 +88,30 @@ std::optional<core::Attribute> BuiltinAttribute(const core::Entity& entity,
   return std::nullopt;
 }
 
+// A geo:json location given as a GeoJSON Feature or single-Feature FeatureCollection is
+// stored whole but rendered as its geometry (Orion API manual "GeoJSON").
+static const json::value& RenderedValue(const core::Attribute& attribute) {
+  if (attribute.kind != core::AttributeKind::kGeoProperty || !attribute.value.is_object()) {
+    return attribute.value;
+  }
+  const auto& o = attribute.value.get_object();
+  const auto* type = o.if_contains("type");
+  if (type == nullptr || !type->is_string()) return attribute.value;
+  if (type->get_string() == "Feature") {
+    if (const auto* g = o.if_contains("geometry")) return *g;
+  } else if (type->get_string() == "FeatureCollection") {
+    const auto* features = o.if_contains("features");
+    if (features != nullptr && features->is_array() && !features->get_array().empty() &&
+        features->get_array()[0].is_object()) {
+      if (const auto* g = features->get_array()[0].get_object().if_contains("geometry")) return *g;
+    }
+  }
+  return attribute.value;
+}
+
 json::value RenderAttribute(const core::Attribute& attribute, const RenderOptions& options) {
   return json::object{{"type", attribute.type},
-                      {"value", attribute.value},
+                      {"value", RenderedValue(attribute)},
                       {"metadata", RenderMetadata(attribute, options)}};
 }
 
@@ -95,18 +120,19 @@ json::value RenderAttributes(const core::Entity& entity, const RenderOptions& op
   if (options.format == RenderFormat::kValues || options.format == RenderFormat::kUnique) {
     json::array values;
     for (const auto& a : attrs) {
+      const json::value& v = RenderedValue(a);
       if (options.format == RenderFormat::kUnique &&
-          std::find(values.begin(), values.end(), a.value) != values.end()) {
+          std::find(values.begin(), values.end(), v) != values.end()) {
         continue;
       }
-      values.push_back(a.value);
+      values.push_back(v);
     }
     return values;
   }
   json::object out;
   for (const auto& a : attrs) {
     out[a.name] =
-        options.format == RenderFormat::kKeyValues ? a.value : RenderAttribute(a, options);
+        options.format == RenderFormat::kKeyValues ? RenderedValue(a) : RenderAttribute(a, options);
   }
   return out;
 }

@@ -1,4 +1,3 @@
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include "api/ngsiv2/entity_renderer.hpp"
@@ -6,6 +5,7 @@
 #include "api/ngsiv2/handlers.hpp"
 #include "api/ngsiv2/payload_parser.hpp"
 #include "api/ngsiv2/query_builder.hpp"
+#include "core/json_text.hpp"
 
 namespace renkei::api::ngsiv2 {
 namespace json = boost::json;
@@ -18,16 +18,17 @@ base::Error AttributeNotFound() {
 
 // The attribute named in the URL, or the builtin of that name; answers 404 itself.
 std::optional<core::Attribute> FindAttributeOrReply(const Deps& deps, const Call& call,
-                                                    const Reply& reply) {
+                                                    const Reply& reply,
+                                                    std::string_view error_type = {}) {
   auto entity = deps.entities.Retrieve(call.ctx, KeyFromCall(call));
   if (!entity) {
-    reply.Error(entity.error());
+    reply.Error(entity.error(), {}, error_type);
     return std::nullopt;
   }
   const std::string name = call.PathParam("attr");
   if (const auto* attr = entity->Find(name)) return *attr;
   if (auto builtin = BuiltinAttribute(*entity, name)) return builtin;
-  reply.Error(AttributeNotFound());
+  reply.Error(AttributeNotFound(), {}, error_type);
   return std::nullopt;
 }
 
@@ -40,13 +41,21 @@ service::Callback<void> SingleAttributeDone(const Reply& reply) {
   };
 }
 
-// Accept negotiation for attribute values: compound values are JSON; simple values
-// are text/plain unless the client takes JSON (Orion API manual "Get Attribute Value").
-bool Accepts(const Call& call, std::string_view mime) {
+// Accept negotiation for attribute values (Orion API manual "Get Attribute Value"; tests
+// 1849_attribute_values_and_multiple_accept_types): text/plain whenever the client takes it,
+// except that compound values go as JSON when the client also takes JSON.
+struct ValueAccept {
+  bool text = true;
+  bool json = true;
+};
+
+ValueAccept ParseValueAccept(const Call& call) {
   auto accept = call.request.Header("Accept");
-  if (!accept || accept->empty()) return true;
-  return accept->find(mime) != std::string_view::npos ||
-         accept->find("*/*") != std::string_view::npos;
+  if (!accept || accept->empty()) return {};
+  auto has = [&](std::string_view mime) { return accept->find(mime) != std::string_view::npos; };
+  const bool any = has("*/*");
+  return {any || has("text/plain") || has("text/*"),
+          any || has("application/json") || has("application/*")};
 }
 
 }  // namespace
@@ -81,22 +90,23 @@ void DeleteAttribute(const Deps& deps, Call& call, const Reply& reply) {
 }
 
 void RetrieveAttributeValue(const Deps& deps, Call& call, const Reply& reply) {
-  auto attr = FindAttributeOrReply(deps, call, reply);
+  const ValueAccept accept = ParseValueAccept(call);
+  // Errors travel in the representation the client asked for.
+  auto attr =
+      FindAttributeOrReply(deps, call, reply, accept.json ? std::string_view() : "text/plain");
   if (!attr) return;
   const json::value& value = attr->value;
   const bool compound = value.is_object() || value.is_array();
-  if (compound) {
-    if (!Accepts(call, "application/json")) {
-      return reply.Error({base::ErrorCode::kNotAcceptable, "NotAcceptable",
-                          "accepted MIME types: application/json"});
-    }
-    return reply.Json(200, value);
-  }
-  if (!Accepts(call, "text/plain")) {
+  if (compound && accept.json) return reply.Json(200, value);
+  if (!accept.text) {
     return reply.Error(
         {base::ErrorCode::kNotAcceptable, "NotAcceptable", "accepted MIME types: text/plain"});
   }
-  reply.Text(200, json::serialize(value), "text/plain");
+  // DateTime values are instants, written bare as Orion does; other strings keep quotes.
+  if (value.is_string() && (attr->type == "DateTime" || attr->type == "ISO8601")) {
+    return reply.Text(200, std::string(value.get_string()), "text/plain");
+  }
+  reply.Text(200, core::ToJsonText(value, core::NumberStyle::kNineDecimals), "text/plain");
 }
 
 void UpdateAttributeValue(const Deps& deps, Call& call, const Reply& reply) {

@@ -30,11 +30,13 @@ void CreateEntity(const Deps& deps, Call& call, const Reply& reply) {
   if (!parsed) return reply.Error(parsed.error());
   const std::string location =
       "/v2/entities/" + parsed->entity.id + "?type=" + parsed->entity.PrimaryType();
-  deps.entities.Create(call.ctx, std::move(parsed->entity), call.Option("upsert"),
-                       [reply, location](base::Result<bool> created) {
-                         if (!created) return reply.Error(created.error());
-                         reply.Empty(*created ? 201 : 204, {{"Location", location}});
-                       });
+  deps.entities.Create(
+      call.ctx, std::move(parsed->entity), call.Option("upsert"),
+      [reply, location, upsert = call.Option("upsert")](base::Result<bool> created) {
+        if (!created) return reply.Error(created.error());
+        // Orion: 201 for a create, 204 whenever upsert was asked for.
+        reply.Empty(upsert ? 204 : 201, {{"Location", location}});
+      });
 }
 
 void RetrieveEntity(const Deps& deps, Call& call, const Reply& reply) {

@@ -15,20 +15,28 @@ std::string Uptime(base::Timestamp started, base::Timestamp now) {
 
 }  // namespace
 
-// GET /version: Orion's shape, so tools that probe the broker version keep working; the
-// "orion" version is the Orion API level renkei implements.
+// GET /version: Orion's exact text (tools and Orion's own tests read it as text, 2-space
+// indented, `"key" : value`). "version" is the Orion API level renkei implements; renkei's
+// own version is in compiled_by.
 void GetVersion(const Deps& deps, Call& call, const Reply& reply) {
-  json::object orion{{"version", "4.7.0"},
-                     {"uptime", Uptime(deps.options.started_at, call.ctx.now)},
-                     {"git_hash", "renkei-" + deps.options.version},
-                     {"compile_time", __DATE__},
-                     {"compiled_by", "renkei"},
-                     {"compiled_in", "renkei"},
-                     {"release_date", __DATE__},
-                     {"machine", "x86_64"},
-                     {"doc", "https://fiware-orion.rtfd.io/"}};
-  reply.Json(200, json::object{{"orion", std::move(orion)},
-                               {"renkei", json::object{{"version", deps.options.version}}}});
+  const std::pair<const char*, std::string> fields[] = {
+      {"version", "4.7.0"},
+      {"uptime", Uptime(deps.options.started_at, call.ctx.now)},
+      {"git_hash", "nogitversion"},
+      {"compile_time", __DATE__ " " __TIME__},
+      {"compiled_by", "renkei " + deps.options.version},
+      {"compiled_in", "renkei"},
+      {"release_date", __DATE__},
+      {"machine", "x86_64"},
+      {"doc", "https://fiware-orion.rtfd.io/"},
+  };
+  std::string body = "{\n\"orion\" : {\n";
+  for (std::size_t i = 0; i < std::size(fields); ++i) {
+    body += "  \"" + std::string(fields[i].first) + "\" : \"" + fields[i].second + "\"";
+    body += i + 1 < std::size(fields) ? ",\n" : "\n";
+  }
+  body += "}\n}\n";
+  reply.Text(200, std::move(body), "application/json");
 }
 
 void GetApiRoot(const Deps&, Call&, const Reply& reply) {

@@ -14,11 +14,13 @@ base::Error BadRequest(std::string detail) {
   return base::Error{base::ErrorCode::kBadRequestData, "BadRequest", std::move(detail)};
 }
 
-json::object RenderTypeAttributes(const store::TypeSummary& summary) {
+json::object RenderTypeAttributes(const store::TypeSummary& summary, bool detail) {
   json::object attrs;
   for (const auto& [name, types] : summary.attributes) {
     json::array t;
-    for (const auto& type : types) t.emplace_back(type);
+    if (detail) {
+      for (const auto& type : types) t.emplace_back(type);
+    }
     attrs[name] = json::object{{"types", std::move(t)}};
   }
   return attrs;
@@ -46,12 +48,13 @@ std::string DescribeProblems(const std::vector<service::BatchProblem>& problems)
   return out;
 }
 
+// Orion still accepts the deprecated upper-case NGSIv1 names (APPEND, APPEND_STRICT, ...).
 std::optional<service::BatchAction> ParseAction(std::string_view name) {
-  if (name == "append") return service::BatchAction::kAppend;
-  if (name == "appendStrict") return service::BatchAction::kAppendStrict;
-  if (name == "update") return service::BatchAction::kUpdate;
-  if (name == "delete") return service::BatchAction::kDelete;
-  if (name == "replace") return service::BatchAction::kReplace;
+  if (name == "append" || name == "APPEND") return service::BatchAction::kAppend;
+  if (name == "appendStrict" || name == "APPEND_STRICT") return service::BatchAction::kAppendStrict;
+  if (name == "update" || name == "UPDATE") return service::BatchAction::kUpdate;
+  if (name == "delete" || name == "DELETE") return service::BatchAction::kDelete;
+  if (name == "replace" || name == "REPLACE") return service::BatchAction::kReplace;
   return std::nullopt;
 }
 
@@ -70,8 +73,9 @@ void ListTypes(const Deps& deps, Call& call, const Reply& reply) {
     if (call.Option("values")) {
       out.emplace_back(t.type);
     } else {
-      out.push_back(json::object{
-          {"type", t.type}, {"attrs", RenderTypeAttributes(t)}, {"count", t.entity_count}});
+      out.push_back(json::object{{"type", t.type},
+                                 {"attrs", RenderTypeAttributes(t, !call.Option("noAttrDetail"))},
+                                 {"count", t.entity_count}});
     }
   }
   http::HeaderList extra;
@@ -82,8 +86,9 @@ void ListTypes(const Deps& deps, Call& call, const Reply& reply) {
 void RetrieveType(const Deps& deps, Call& call, const Reply& reply) {
   auto summary = deps.entities.DescribeType(call.ctx, call.PathParam("type"));
   if (!summary) return reply.Error(summary.error());
-  reply.Json(200, json::object{{"attrs", RenderTypeAttributes(*summary)},
-                               {"count", summary->entity_count}});
+  reply.Json(200,
+             json::object{{"attrs", RenderTypeAttributes(*summary, !call.Option("noAttrDetail"))},
+                          {"count", summary->entity_count}});
 }
 
 void BatchUpdate(const Deps& deps, Call& call, const Reply& reply) {
@@ -91,6 +96,7 @@ void BatchUpdate(const Deps& deps, Call& call, const Reply& reply) {
   if (!body) return;
   if (!body->is_object()) return reply.Error(BadRequest("not a JSON object"));
   const auto& o = body->get_object();
+  if (o.empty()) return reply.Error(BadRequest("empty payload"));
   auto action_it = o.find("actionType");
   if (action_it == o.end() || !action_it->value().is_string()) {
     return reply.Error(BadRequest("Invalid JSON payload, mandatory field /actionType/ not found"));
@@ -98,7 +104,8 @@ void BatchUpdate(const Deps& deps, Call& call, const Reply& reply) {
   auto action = ParseAction(action_it->value().get_string());
   if (!action) {
     return reply.Error(BadRequest(
-        "invalid update action type: right ones are: append, appendStrict, delete, replace, "
+        // Orion's text, typo included ("appendStric"): clients match on it.
+        "invalid update action type: right ones are: append, appendStric, delete, replace, "
         "update"));
   }
   auto entities_it = o.find("entities");
@@ -122,6 +129,10 @@ void BatchUpdate(const Deps& deps, Call& call, const Reply& reply) {
   const bool creates =
       *action == service::BatchAction::kAppend || *action == service::BatchAction::kAppendStrict;
   for (const auto& item : items) {
+    if (item.is_object() && item.get_object().contains("idPattern")) {
+      return reply.Error(
+          {base::ErrorCode::kOperationNotSupported, "NotImplemented", "Unsupported idPattern"});
+    }
     auto parsed = ParseEntity(item, call.Option("keyValues"),
                               creates ? std::optional<std::string_view>() : std::nullopt);
     if (!parsed) return reply.Error(parsed.error());

@@ -40,8 +40,9 @@ void AddRoutes(http::Router<Route>& r) {
 }
 
 constexpr std::string_view kKnownOptions[] = {
-    "keyValues",        "values",       "unique",         "count",       "append",   "upsert",
-    "overrideMetadata", "forcedUpdate", "skipForwarding", "flowControl", "sysAttrs", "normalized"};
+    "keyValues", "values",           "unique",       "count",          "append",
+    "upsert",    "overrideMetadata", "forcedUpdate", "skipForwarding", "flowControl",
+    "sysAttrs",  "normalized",       "noAttrDetail"};
 
 std::string_view MediaType(std::string_view content_type) {
   const auto semi = content_type.find(';');
@@ -52,7 +53,7 @@ std::string_view MediaType(std::string_view content_type) {
 
 bool AcceptsJson(std::optional<std::string_view> accept) {
   if (!accept || accept->empty()) return true;
-  for (std::string_view ok : {"application/json", "*/*", "application/*", "text/plain"}) {
+  for (std::string_view ok : {"application/json", "*/*", "application/*", "text/plain", "text/*"}) {
     if (accept->find(ok) != std::string_view::npos) return true;
   }
   return false;
@@ -63,7 +64,21 @@ bool AcceptsJson(std::optional<std::string_view> accept) {
 base::Result<void> CheckUrlParameters(const http::Request& request) {
   for (const auto& [key, value] : request.query) {
     if (value.empty()) {
-      return base::Unexpected{BadRequest("Empty right-hand-side for URI param /" + key + "/")};
+      // Orion HTML-escapes the parameter name it echoes here.
+      std::string escaped;
+      for (char c : key) {
+        if (c == '"')
+          escaped += "&quot;";
+        else if (c == '<')
+          escaped += "&lt;";
+        else if (c == '>')
+          escaped += "&gt;";
+        else if (c == '\'')
+          escaped += "&#39;";
+        else
+          escaped.push_back(c);
+      }
+      return base::Unexpected{BadRequest("Empty right-hand-side for URI param /" + escaped + "/")};
     }
     if (key == "q" || key == "mq" || key == "idPattern" || key == "typePattern") continue;
     std::string_view v = value;
@@ -147,12 +162,21 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
   if (request.path.find_first_of("<>\"'=;()") != std::string::npos) {
     return reply.Error(BadRequest("invalid character in URI"));
   }
+  // Orion refuses a body-carrying method without a payload before it looks at the route.
+  const bool carries_body =
+      request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
+  if (carries_body && ((!request.has_content_length && !request.chunked) || request.body.empty())) {
+    return reply.Error({ErrorCode::kLengthRequired, "ContentLengthRequired",
+                        "Zero/No Content-Length in PUT/POST/PATCH request"});
+  }
   auto match = router_.Find(request.method, request.path);
   if (match.route == nullptr) {
     if (match.path_known && request.method == "OPTIONS") return Preflight(request, match, reply);
     if (match.path_known) {
+      auto methods = match.allowed_methods;
+      std::sort(methods.begin(), methods.end());  // Orion lists them alphabetically
       std::string allow;
-      for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+      for (const auto& m : methods) allow += (allow.empty() ? "" : ", ") + m;
       return reply.Error({ErrorCode::kMethodNotAllowed, "MethodNotAllowed", "method not allowed"},
                          {{"Allow", allow}});
     }
@@ -163,10 +187,6 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
   // Payload checks, in Orion's order: length, content type, accept.
   const auto content_type = request.Header("Content-Type");
   if (route.body != BodyKind::kNone) {
-    if ((!request.has_content_length && !request.chunked) || request.body.empty()) {
-      return reply.Error({ErrorCode::kLengthRequired, "ContentLengthRequired",
-                          "Zero/No Content-Length in PUT/POST/PATCH request"});
-    }
     const auto media = MediaType(content_type.value_or(""));
     const bool ok = media == "application/json" ||
                     (route.body == BodyKind::kJsonOrText && media == "text/plain");
@@ -188,7 +208,8 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
   Call call;
   call.path = std::move(match.params);
   for (const auto& [name, value] : call.path) {
-    if (value.find_first_of("<>\"'=;()") != std::string::npos) {
+    // Path segments are identifiers: Orion's identifier rules apply (no & ? / # or blanks).
+    if (!ValidateIdentifier(value, "URI").has_value()) {
       return reply.Error(BadRequest("invalid character in URI"));
     }
   }
@@ -200,6 +221,9 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
       }
       call.options.insert(std::move(o));
     }
+    const int formats = (call.Option("keyValues") ? 1 : 0) + (call.Option("values") ? 1 : 0) +
+                        (call.Option("unique") ? 1 : 0);
+    if (formats > 1) return reply.Error(BadRequest("Invalid value for URI param /options/"));
   }
   auto tenant = common::ParseTenant(request.Header("Fiware-Service"));
   if (!tenant) return reply.Error(tenant.error());
@@ -207,6 +231,7 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
                            (request.method == "POST" && request.path.starts_with("/v2/op/query"))
                        ? common::ServicePathUse::kRead
                    : request.method == "DELETE" ? common::ServicePathUse::kDelete
+                   : request.method == "PATCH"  ? common::ServicePathUse::kPatch
                                                 : common::ServicePathUse::kWrite;
   auto paths = common::ParseServicePath(request.Header("Fiware-ServicePath"), use);
   if (!paths) return reply.Error(paths.error());

@@ -1,5 +1,8 @@
 #include "api/ngsiv2/payload_parser.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <boost/json/parse.hpp>
 
 #include "core/geo/geometry.hpp"
@@ -78,9 +81,14 @@ std::string DefaultType(const json::value& v) {
 
 bool IsDateTimeType(std::string_view type) { return type == "DateTime" || type == "ISO8601"; }
 
-// Normalises a DateTime value to Orion's rendering (YYYY-MM-DDThh:mm:ss.sssZ).
+// Normalises a DateTime value to Orion's rendering (YYYY-MM-DDThh:mm:ss.sssZ). An update
+// operator's operand ({"$min": "2025-..."}) is normalised in place.
 base::Result<void> NormaliseDateTime(json::value& value, std::string_view where) {
   if (value.is_null()) return base::Ok();
+  if (value.is_object() && value.get_object().size() == 1 &&
+      value.get_object().begin()->key().starts_with("$")) {
+    return NormaliseDateTime(value.get_object().begin()->value(), where);
+  }
   if (value.is_string()) {
     if (auto t = base::ParseIso8601(value.get_string())) {
       value = json::string(base::FormatIso8601(*t));
@@ -103,24 +111,22 @@ base::Result<std::vector<core::Attribute>> ParseMetadata(const json::value& json
     md.name = std::string(kv.key());
     RENKEI_TRY_VOID(ValidateIdentifier(md.name, "metadata name"));
     const json::value& body = kv.value();
-    if (body.is_object()) {
-      const auto& o = body.get_object();
-      for (const auto& m : o) {
-        if (m.key() != "value" && m.key() != "type") {
-          return BadRequest("unrecognized property for context metadata");
-        }
+    if (!body.is_object()) return BadRequest("metadata must be a JSON object");
+    const auto& o = body.get_object();
+    for (const auto& m : o) {
+      if (m.key() != "value" && m.key() != "type") {
+        return BadRequest("invalid JSON field for attribute metadata");
       }
-      if (auto it = o.find("value"); it != o.end()) md.value = it->value();
-      if (auto it = o.find("type"); it != o.end()) {
-        if (!it->value().is_string()) return BadRequest("invalid JSON type for metadata type");
-        md.type = std::string(it->value().get_string());
-        RENKEI_TRY_VOID(ValidateIdentifier(md.type, "metadata type"));
-      } else {
-        md.type = DefaultType(md.value);
+    }
+    if (auto it = o.find("value"); it != o.end()) md.value = it->value();
+    if (auto it = o.find("type"); it != o.end()) {
+      if (!it->value().is_string()) {
+        return BadRequest("invalid JSON type for attribute metadata type");
       }
+      md.type = std::string(it->value().get_string());
+      RENKEI_TRY_VOID(ValidateIdentifier(md.type, "metadata type"));
     } else {
-      md.value = body;
-      md.type = DefaultType(body);
+      md.type = DefaultType(md.value);
     }
     if (Depth(md.value) > kMaxValueNesting) {
       return ParseError("attribute or metadata value has overpassed maximum nesting limit: 50");
@@ -195,6 +201,7 @@ base::Result<service::AttributeChange> ParseAttribute(const std::string& name,
       change.metadata_given = true;
     }
   }
+  change.type_given = type_given;
   if (!type_given) attr.type = DefaultType(attr.value);
   if (Depth(attr.value) > kMaxValueNesting) {
     return ParseError("attribute or metadata value has overpassed maximum nesting limit: 50");
@@ -222,10 +229,11 @@ base::Result<service::AttributeChange> ParseAttribute(const std::string& name,
 base::Result<std::vector<service::AttributeChange>> ParseAttributeObject(const json::value& json,
                                                                          bool key_values) {
   if (!json.is_object()) return BadRequest("not a JSON object");
+  if (json.get_object().empty()) return BadRequest("empty payload");
   std::vector<service::AttributeChange> out;
   for (const auto& kv : json.get_object()) {
-    if (kv.key() == "id") return BadRequest("invalid input, 'id' as attribute");
-    if (kv.key() == "type") return BadRequest("invalid input, 'type' as attribute");
+    if (kv.key() == "id") return BadRequest("entity id specified in payload");
+    if (kv.key() == "type") return BadRequest("entity type specified in payload");
     RENKEI_TRY(auto change, ParseAttribute(std::string(kv.key()), kv.value(), key_values));
     out.push_back(std::move(change));
   }
@@ -260,11 +268,22 @@ base::Result<ParsedEntity> ParseEntity(const json::value& json, bool key_values,
 }
 
 base::Result<json::value> ParseTextValue(std::string_view text) {
-  if (text == "true") return json::value(true);
-  if (text == "false") return json::value(false);
-  if (text == "null") return json::value(nullptr);
-  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
-    return json::value(json::string(text.substr(1, text.size() - 2)));
+  auto equals_nocase = [&](std::string_view word) {
+    return text.size() == word.size() &&
+           std::equal(text.begin(), text.end(), word.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  };
+  if (equals_nocase("true")) return json::value(true);
+  if (equals_nocase("false")) return json::value(false);
+  if (equals_nocase("null")) return json::value(nullptr);
+  if (!text.empty() && text.front() == '"') {
+    if (text.size() < 2 || text.back() != '"') {
+      return BadRequest("Missing citation-mark at end of string");
+    }
+    auto inner = text.substr(1, text.size() - 2);
+    if (HasForbiddenChars(inner)) return BadRequest("Invalid characters in attribute value");
+    return json::value(json::string(inner));
   }
   std::error_code ec;
   json::value v = json::parse(text, ec);

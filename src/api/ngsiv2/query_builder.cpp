@@ -74,10 +74,6 @@ base::Result<std::size_t> ParseCount(std::string_view value, bool is_limit,
     n = n * 10 + static_cast<std::size_t>(c - '0');
     if (n > 1000000000) break;
   }
-  if (is_limit && n == 0) {
-    return BadRequest("Bad pagination limit: /" + std::string(value) +
-                      "/ [a value of ZERO is unacceptable]");
-  }
   if (is_limit && n > options.max_limit) {
     return BadRequest("Bad pagination limit: /" + std::string(value) +
                       "/ [max: " + std::to_string(options.max_limit) + "]");
@@ -96,13 +92,9 @@ base::Result<void> ApplyFilters(std::optional<std::string_view> q,
   if (mq) {
     RENKEI_TRY(out.query.mq, core::q::ParseV2MetadataQuery(*mq));
   }
-  const int geo_parts = (georel ? 1 : 0) + (geometry ? 1 : 0) + (coords ? 1 : 0);
-  if (geo_parts != 0 && geo_parts != 3) {
-    return BadRequest(
-        "partial geo expression: geometry, georel and coords have to be provided together");
-  }
-  if (geo_parts == 3) {
-    auto geo = core::geo::ParseV2GeoQuery(*georel, *geometry, *coords);
+  if (georel || geometry || coords) {
+    auto geo =
+        core::geo::ParseV2GeoQuery(georel.value_or(""), geometry.value_or(""), coords.value_or(""));
     if (!geo) {
       // Orion prefixes geo-query errors of list operations this way.
       return BadRequest("Invalid query: " + geo.error().detail);
@@ -186,8 +178,8 @@ base::Result<QueryRequest> BuildOpQuery(const Call& call, const ApiOptions& opti
   if (!body.is_object()) return BadRequest("not a JSON object");
   const auto& o = body.get_object();
   for (const auto& kv : o) {
-    if (kv.key() != "entities" && kv.key() != "attrs" && kv.key() != "expression" &&
-        kv.key() != "metadata" && kv.key() != "orderBy") {
+    if (kv.key() != "entities" && kv.key() != "attrs" && kv.key() != "attributes" &&
+        kv.key() != "expression" && kv.key() != "metadata" && kv.key() != "orderBy") {
       return BadRequest("Invalid JSON payload, unrecognized field /" + std::string(kv.key()) + "/");
     }
   }
@@ -206,6 +198,11 @@ base::Result<QueryRequest> BuildOpQuery(const Call& call, const ApiOptions& opti
             return BadRequest(std::string("/entities/ vector item /") + name + "/ is empty");
           }
           dst = std::string(f->value().get_string());
+          const bool is_pattern = std::string_view(name).ends_with("Pattern");
+          if (!is_pattern && dst->find_first_of("<>\"'=;()") != std::string::npos) {
+            return BadRequest(std::string("forbidden characters in /entities/ vector item /") +
+                              name + "/");
+          }
         }
         return base::Ok();
       };
@@ -263,6 +260,7 @@ base::Result<QueryRequest> BuildOpQuery(const Call& call, const ApiOptions& opti
     }
     return base::Ok();
   };
+  RENKEI_TRY_VOID(string_list("attributes", out.render.attrs));  // deprecated name
   RENKEI_TRY_VOID(string_list("attrs", out.render.attrs));
   RENKEI_TRY_VOID(string_list("metadata", out.render.metadata));
   if (auto it = o.find("orderBy"); it != o.end() && it->value().is_string()) {

@@ -1,6 +1,6 @@
 #include "api/ngsiv2/reply.hpp"
 
-#include <boost/json/serialize.hpp>
+#include "core/json_text.hpp"
 
 namespace renkei::api::ngsiv2 {
 
@@ -49,7 +49,7 @@ void Reply::Json(unsigned status, const boost::json::value& body, http::HeaderLi
   r.status = status;
   r.headers = std::move(extra);
   r.headers.emplace_back("Content-Type", "application/json");
-  r.body = boost::json::serialize(body);
+  r.body = core::ToJsonText(body, core::NumberStyle::kNineDecimals);
   Send(std::move(r));
 }
 
@@ -70,12 +70,14 @@ void Reply::Empty(unsigned status, http::HeaderList extra) const {
   Send(std::move(r));
 }
 
-void Reply::Error(const base::Error& error, http::HeaderList extra) const {
+void Reply::Error(const base::Error& error, http::HeaderList extra,
+                  std::string_view content_type) const {
   const OrionError mapped = MapError(error);
   boost::json::object body;
   body["error"] = mapped.name;
   if (!error.detail.empty()) body["description"] = error.detail;
-  Json(mapped.status, body, std::move(extra));
+  if (content_type.empty()) return Json(mapped.status, body, std::move(extra));
+  Text(mapped.status, core::ToJsonText(body), std::string(content_type), std::move(extra));
 }
 
 }  // namespace renkei::api::ngsiv2

@@ -29,7 +29,10 @@ class Reply {
   void Text(unsigned status, std::string body, std::string content_type,
             http::HeaderList extra = {}) const;
   void Empty(unsigned status, http::HeaderList extra = {}) const;
-  void Error(const base::Error& error, http::HeaderList extra = {}) const;
+  // `content_type` overrides application/json (Orion answers errors of text/plain-only
+  // requests as text/plain).
+  void Error(const base::Error& error, http::HeaderList extra = {},
+             std::string_view content_type = {}) const;
   // Sends a prepared response after adding the common headers.
   void Send(http::Response response) const;
 
