@@ -129,6 +129,12 @@ def scenario_table(records, clk_tck, ceiling_req_s, size):
         if not record.get("server_alive", True):
             verdict = "**server died**"
             anomalies.append(f"{size}: the server exited during {name}")
+        if row["wrk"]["requests"] == 0:
+            anomalies.append(f"{size}: {name}: no request completed within the run")
+        if record.get("busy_after_s", 0) > 1:
+            anomalies.append(
+                f"{size}: {name}: the server stayed busy {record['busy_after_s']} s after wrk "
+                "stopped (finishing the requests still in flight; the next scenario waited)")
         if check is not None and not check(row):
             measured = (f"{row['items_s']:,.0f} entities/s" if row["items"] > 1
                         else f"{row['req_s']:,.0f} req/s")
@@ -240,6 +246,8 @@ def render(records):
         "- server CPU/req: the server process's utime+stime (/proc/PID/stat fields 14 and 15) "
         "consumed during the scenario, divided by the requests completed. It stays comparable "
         "when the machine is shared, unlike req/s; it includes the store's writer thread.",
+        "- Between scenarios the harness waits until the server is idle, so requests still in "
+        "flight when wrk stops do not burden the next scenario; their CPU time is not counted.",
         "- peak RSS: VmHWM of the server after the scenario (the peak since it started, so it "
         "includes the preload).",
         "- Scenarios run in this order on one server per data set: "

@@ -102,6 +102,20 @@ cpu_ticks() {  # utime + stime (fields 14 and 15 of /proc/PID/stat) in clock tic
   read -r -a fields <<<"${stat##*) }"  # fields[0] is field 3 (state): comm may hold spaces
   echo $((fields[11] + fields[12]))
 }
+# wait_idle: returns once the server used under 3 clock ticks in half a second (it has finished
+# what the last run left in flight: wrk stops without waiting for its outstanding requests), or
+# after 120 s; sets idle_wait_s to the seconds waited.
+wait_idle() {
+  local started=$SECONDS previous current
+  previous=$(cpu_ticks "$server_pid" 2>/dev/null) || return 0
+  while ((SECONDS - started < 120)); do
+    sleep 0.5
+    current=$(cpu_ticks "$server_pid" 2>/dev/null) || break
+    ((current - previous < 3)) && break
+    previous=$current
+  done
+  idle_wait_s=$((SECONDS - started))
+}
 status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 
 # run_scenario SIZE SCENARIO PORT ITEMS_PER_REQUEST: one wrk run, one JSON record.
@@ -127,8 +141,11 @@ run_scenario() {
     tail -n 20 "$work/renkei-$size.log" >&2 || true
   fi
   wrk_json=$(sed -n 's/^BENCH_JSON //p' "$raw")
-  printf '{"kind":"scenario","size":%s,"scenario":"%s","items_per_request":%s,"cpu_ticks":%s,"vmhwm_kb":%s,"vmrss_kb":%s,"server_alive":%s,"wrk":%s}\n' \
-    "$size" "$scenario" "$items" $((after - before)) \
+  idle_wait_s=0
+  [[ $alive == true ]] && wait_idle
+  ((idle_wait_s > 1)) && log "size $size: the server was busy ${idle_wait_s}s after $scenario"
+  printf '{"kind":"scenario","size":%s,"scenario":"%s","items_per_request":%s,"cpu_ticks":%s,"busy_after_s":%s,"vmhwm_kb":%s,"vmrss_kb":%s,"server_alive":%s,"wrk":%s}\n' \
+    "$size" "$scenario" "$items" $((after - before)) "$idle_wait_s" \
     "$([[ $alive == true ]] && status_kb "$server_pid" VmHWM || echo null)" \
     "$([[ $alive == true ]] && status_kb "$server_pid" VmRSS || echo null)" \
     "$alive" "${wrk_json:-null}" >>"$results"
@@ -167,6 +184,7 @@ for size in "${size_list[@]}"; do
   printf '{"kind":"preload","size":%s,"cpu_ticks":%s,"exit_status":%s,"load":%s}\n' \
     "$size" $((after - before)) "$load_status" \
     "$(sed -n 's/^BENCH_JSON //p' "$work/$size-preload.txt" | grep . || echo null)" >>"$results"
+  wait_idle
   if ((load_status != 0)); then
     log "size $size: preload failed ($load_status):"
     cat "$work/$size-preload.txt" >&2
@@ -176,7 +194,6 @@ for size in "${size_list[@]}"; do
     items=1
     [[ $scenario == batch_update ]] && items=100
     run_scenario "$size" "$scenario" "$port" "$items" || break
-    sleep 1
   done
 
   hwm=null rss=null
