@@ -75,6 +75,7 @@ class Exchange:
     directives: set[str] = field(default_factory=set)
     expect_body: str | None = None
     expect_body_line: int = 0
+    restart: bool = False           # an "@restart" exchange: restart the server on the same data
 
 
 # -- parsing ---------------------------------------------------------------------------------------
@@ -85,6 +86,31 @@ def _trim_blank(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     while lines and lines[0][1].strip() == "":
         lines.pop(0)
     return lines
+
+
+_SERVER_ARGS_RE = re.compile(r"^#\s*server-args:\s*(.*)$")
+
+
+def server_args_of(text: str) -> list[str]:
+    """Extra `renkei serve` arguments from "# server-args: ..." comment lines before the first
+    exchange (several lines add up)."""
+    args: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith("###"):
+            break
+        m = _SERVER_ARGS_RE.match(line.rstrip("\r"))
+        if m:
+            args += m.group(1).split()
+    return args
+
+
+_REPEAT_RE = re.compile(r"\{\{repeat (\d+) (.*?)\}\}", re.S)
+
+
+def expand_body(body: str) -> str:
+    """Expands {{repeat N TEXT}} to TEXT written N times (long names, large bodies). Applies to
+    request targets, request header values, request bodies and expected bodies."""
+    return _REPEAT_RE.sub(lambda m: m.group(2) * int(m.group(1)), body)
 
 
 def parse_transcript(path: str, text: str) -> list[Exchange]:
@@ -105,6 +131,13 @@ def parse_transcript(path: str, text: str) -> list[Exchange]:
     exchanges = []
     for start, title, lines in blocks:
         ex = Exchange(title or "(untitled)", start)
+        content = [(n, l) for n, l in lines if l.strip() and not l.startswith("#")]
+        if content and content[0][1].strip() == "@restart":
+            if len(content) != 1:
+                err(content[1][0], "an @restart exchange has nothing but the @restart line")
+            ex.restart, ex.request_line = True, content[0][0]
+            exchanges.append(ex)
+            continue
         split = next((i for i, (_, l) in enumerate(lines) if l.strip() == "--- expect"), None)
         if split is None:
             err(start, "exchange has no '--- expect' line")
@@ -117,8 +150,10 @@ def parse_transcript(path: str, text: str) -> list[Exchange]:
         if i == len(req):
             err(start, "exchange has no request line")
         n, first = req[i]
-        parts = first.split()
-        if len(parts) != 2:
+        parts = first.split(None, 1)
+        if len(parts) == 2:
+            parts[1] = parts[1].strip()
+        if len(parts) != 2 or len(_REPEAT_RE.sub("x", parts[1]).split()) != 1:
             err(n, "request line must be 'METHOD /path', got %r" % first)
         ex.method, ex.target, ex.request_line = parts[0], parts[1], n
         i += 1
@@ -265,16 +300,22 @@ def free_port() -> int:
 class Server:
     """A renkei process with its own temp data dir; stop() enforces the 10 s shutdown rule."""
 
-    def __init__(self, binary: str, startup_timeout: float = 20.0):
+    def __init__(self, binary: str, extra_args: list[str] | None = None,
+                 startup_timeout: float = 20.0):
         self.dir = tempfile.mkdtemp(prefix="renkei-transcript-")
         self.port = free_port()
         self.log_path = os.path.join(self.dir, "server.log")
-        data_dir = os.path.join(self.dir, "data")
-        os.mkdir(data_dir)
-        with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(
-                [binary, "serve", "--listen", "127.0.0.1:%d" % self.port, "--data-dir", data_dir,
-                 "--log-level", "warn"], stdout=log, stderr=subprocess.STDOUT)
+        self.data_dir = os.path.join(self.dir, "data")
+        os.mkdir(self.data_dir)
+        self.argv = [binary, "serve", "--listen", "127.0.0.1:%d" % self.port, "--data-dir",
+                     self.data_dir, "--log-level", "warn"] + list(extra_args or [])
+        self.startup_timeout = startup_timeout
+        self._start()
+
+    def _start(self):
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT)
+        startup_timeout = self.startup_timeout
         deadline = time.monotonic() + startup_timeout
         while True:
             if self.proc.poll() is not None:
@@ -300,8 +341,19 @@ class Server:
         except OSError:
             return ""
 
-    def stop(self) -> str | None:
-        """SIGTERM and wait up to 10 s. Returns a problem description, or None if clean."""
+    def restart(self) -> str | None:
+        """SIGTERM (clean exit within 10 s required), then start again on the same port and data
+        directory. Returns a problem description, or None if both went well."""
+        problem = self._terminate()
+        if problem:
+            return problem + "\n" + self.log_tail()
+        try:
+            self._start()
+        except (RuntimeError, OSError) as e:
+            return "restart: %s" % e
+        return None
+
+    def _terminate(self) -> str | None:
         problem = None
         if self.proc.poll() is not None:
             problem = "server had already exited with code %s" % self.proc.returncode
@@ -315,6 +367,11 @@ class Server:
                 problem = "server did not exit within 10 s of SIGTERM (killed)"
                 self.proc.kill()
                 self.proc.wait()
+        return problem
+
+    def stop(self) -> str | None:
+        """SIGTERM and wait up to 10 s. Returns a problem description, or None if clean."""
+        problem = self._terminate()
         if problem:
             problem += "\n" + self.log_tail()
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -415,7 +472,7 @@ def check_exchange(path: str, ex: Exchange, status: int, headers: list[tuple[str
         if data:
             problems.append("%s:%d: body: expected none, got %s" % (rel, line, _clip(text)))
         return problems
-    expected = substitute(ex.expect_body, variables)
+    expected = expand_body(substitute(ex.expect_body, variables))
     exp_json = None
     if "@text" not in ex.directives:
         try:
@@ -472,7 +529,7 @@ def run_file(path: str, server_bin: str, filt: str | None, verbose: bool,
         if host_port:
             host, port = host_port
         else:
-            server = Server(server_bin)
+            server = Server(server_bin, server_args_of(text))
             host, port = "127.0.0.1", server.port
     except (RuntimeError, OSError) as e:
         return 0, [Failure("%s:%d" % (rel, ex.line), ex.title, "server start: %s" % e)
@@ -483,10 +540,27 @@ def run_file(path: str, server_bin: str, filt: str | None, verbose: bool,
     variables: dict[str, str] = {}
     try:
         for ex, counted in zip(exchanges, selected):
-            target = substitute(ex.target, variables)
-            headers = [(k, substitute(v, variables)) for k, v in ex.headers]
-            body = substitute(ex.body, variables).encode("utf-8") if ex.body is not None else None
             where = "%s:%d" % (rel, ex.line)
+            if ex.restart:
+                conn.close()
+                if server is None:
+                    problem = "@restart needs a server started by the runner (not --connect)"
+                else:
+                    problem = server.restart()
+                problems = ["%s:%d: %s" % (rel, ex.request_line, problem)] if problem else []
+                if counted and problems:
+                    failures.append(Failure(where, ex.title, "\n    ".join(problems)))
+                elif counted:
+                    passed += 1
+                if verbose and counted:
+                    print("   %s %s %s" % ("FAIL" if problems else "ok  ", where, ex.title))
+                if problems:
+                    break           # no server to talk to any more
+                continue
+            target = expand_body(substitute(ex.target, variables))
+            headers = [(k, expand_body(substitute(v, variables))) for k, v in ex.headers]
+            body = (expand_body(substitute(ex.body, variables)).encode("utf-8")
+                    if ex.body is not None else None)
             try:
                 status, resp_headers, data = conn.request(ex.method, target, headers, body)
             except (OSError, http.client.HTTPException) as e:
@@ -529,6 +603,9 @@ def main(argv=None) -> int:
     ap.add_argument("--connect", metavar="HOST:PORT",
                     help="use an already running server instead of starting one per file "
                          "(state is then shared between files)")
+    ap.add_argument("--include-pending", action="store_true",
+                    help="also run transcripts under pending/ directories (known discrepancies, "
+                         "skipped by default when a directory is scanned)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every exchange")
     args = ap.parse_args(argv)
 
@@ -537,7 +614,9 @@ def main(argv=None) -> int:
     for p in paths:
         if os.path.isdir(p):
             files += sorted(f for f in glob.glob(os.path.join(p, "**", "*.txt"), recursive=True)
-                            if os.path.basename(f) != "CMakeLists.txt")
+                            if os.path.basename(f) != "CMakeLists.txt"
+                            and (args.include_pending
+                                 or "pending" not in os.path.relpath(f, p).split(os.sep)[:-1]))
         elif os.path.isfile(p):
             files.append(p)
         else:
