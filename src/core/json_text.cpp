@@ -66,15 +66,26 @@ void AppendDouble(std::string& out, double d, NumberStyle style) {
     AppendNumber(out, static_cast<long long>(d));
     return;
   }
-  if (style == NumberStyle::kNineDecimals && std::fabs(d) < 1e15) {
-    // Orion (test 2176_not_print_spurious_decimals) prints doubles with 9 decimals and
-    // drops trailing zeros, so 42.9999999999 renders as 43 and 5e-324 as 0.
+  if (style == NumberStyle::kNineDecimals && std::fabs(d) < 9e18) {
+    // Orion's rule (test 2176_not_print_spurious_decimals): a fraction within 1e-9 of a whole
+    // number (or above 0.9999999998) prints as that integer; otherwise 9 decimals with
+    // trailing zeros dropped. 42.000000001 → 42, 42.9999999999 → 43, 442.123456785551 →
+    // 442.123456786.
+    auto whole = static_cast<long long>(d);
+    const double fraction = std::fabs(d - static_cast<double>(whole));
+    if (fraction > 0.9999999998) {
+      AppendNumber(out, whole + (d < 0 ? -1 : 1));
+      return;
+    }
+    if (fraction < 0.000000001) {
+      AppendNumber(out, whole);
+      return;
+    }
     char buf[64];
     const int n = std::snprintf(buf, sizeof buf, "%.9f", d);
     std::string_view text(buf, static_cast<std::size_t>(n));
     while (text.back() == '0') text.remove_suffix(1);
     if (text.back() == '.') text.remove_suffix(1);
-    if (text == "-0") text = "0";
     out.append(text);
     return;
   }

@@ -12,9 +12,11 @@ TEST(JsonText, WritesNumbersInShortestDecimalForm) {
 }
 
 TEST(JsonText, OrionStyleRoundsToNineDecimals) {
-  EXPECT_EQ(ToJsonText(boost::json::parse("[442.123456785551,42.9999999999,-5e-324,22.1,1e20]"),
-                       NumberStyle::kNineDecimals),
-            "[442.123456786,43,0,22.1,1e+20]");
+  EXPECT_EQ(ToJsonText(
+                boost::json::parse("[442.123456785551,42.9999999999,-5e-324,22.1,1e20,42.000000001,"
+                                   "42.999999999,-3.6127119138731127]"),
+                NumberStyle::kNineDecimals),
+            "[442.123456786,43,0,22.1,1e+20,42,42.999999999,-3.612711914]");
 }
 
 TEST(JsonText, EscapesStringsAndKeepsUtf8) {

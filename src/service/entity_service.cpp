@@ -101,6 +101,20 @@ base::Result<void> ValidateLocations(const core::Entity& entity) {
   return base::Ok();
 }
 
+// Stores `entity` as a new entity in ctx's ServicePath: expiry taken from dateExpires,
+// update operators resolved against nothing, system times stamped, location checked.
+base::Result<void> InsertNew(store::WriteTransaction& tx, const RequestContext& ctx,
+                             core::Entity entity) {
+  if (entity.types.empty()) entity.types.emplace_back(core::kDefaultEntityType);
+  entity.service_path = ctx.service_path;
+  RENKEI_TRY_VOID(TakeDateExpires(entity));
+  RENKEI_TRY_VOID(PrepareNewAttributes(entity.attributes, ctx.now));
+  entity.created_at = ctx.now;
+  entity.modified_at = ctx.now;
+  RENKEI_TRY_VOID(ValidateLocations(entity));
+  return tx.Put(entity);
+}
+
 }  // namespace
 
 std::string DescribeEntity(const EntityKey& key) {
@@ -168,13 +182,7 @@ void EntityService::Create(const RequestContext& ctx, core::Entity entity, bool 
           RENKEI_TRY_VOID(tx.Put(current));
           return false;
         }
-        core::Entity fresh = entity;
-        RENKEI_TRY_VOID(TakeDateExpires(fresh));
-        RENKEI_TRY_VOID(PrepareNewAttributes(fresh.attributes, ctx.now));
-        fresh.created_at = ctx.now;
-        fresh.modified_at = ctx.now;
-        RENKEI_TRY_VOID(ValidateLocations(fresh));
-        RENKEI_TRY_VOID(tx.Put(fresh));
+        RENKEI_TRY_VOID(InsertNew(tx, ctx, entity));
         return true;
       },
       std::move(done));
@@ -301,15 +309,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
           }
           if (!exists) {
             // append / appendStrict on a new entity: create it.
-            core::Entity fresh = in;
-            if (fresh.types.empty()) fresh.types.emplace_back(core::kDefaultEntityType);
-            fresh.service_path = ctx.service_path;
-            RENKEI_TRY_VOID(TakeDateExpires(fresh));
-            RENKEI_TRY_VOID(PrepareNewAttributes(fresh.attributes, ctx.now));
-            fresh.created_at = ctx.now;
-            fresh.modified_at = ctx.now;
-            RENKEI_TRY_VOID(ValidateLocations(fresh));
-            RENKEI_TRY_VOID(tx.Put(fresh));
+            RENKEI_TRY_VOID(InsertNew(tx, ctx, in));
             ++outcome.succeeded;
             continue;
           }

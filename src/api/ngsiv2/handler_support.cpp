@@ -19,6 +19,20 @@ std::optional<boost::json::value> JsonBodyOrReply(const Call& call, const Reply&
   return std::move(*parsed);
 }
 
+void ReplyWithQueryResult(const Deps& deps, const Call& call, const Reply& reply,
+                          store::EntityQuery query, const RenderOptions& render) {
+  auto page = deps.entities.Query(call.ctx, std::move(query));
+  if (!page) return reply.Error(page.error());
+  boost::json::array out;
+  out.reserve(page->entities.size());
+  for (const auto& e : page->entities) out.push_back(RenderEntity(e, render));
+  http::HeaderList extra;
+  if (page->total_count) {
+    extra.emplace_back("Fiware-Total-Count", std::to_string(*page->total_count));
+  }
+  reply.Json(200, out, std::move(extra));
+}
+
 service::Callback<void> NoContentOrError(const Reply& reply) {
   return [reply](base::Result<void> r) {
     if (r) {

@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include "api/ngsiv2/call.hpp"
+#include "api/ngsiv2/entity_renderer.hpp"
 #include "base/result.hpp"
 #include "service/entity_service.hpp"
 
@@ -14,6 +15,10 @@ service::EntityKey KeyFromCall(const Call& call);
 
 // Parses the body as JSON, answering the error itself when it fails. Returns nullopt then.
 std::optional<boost::json::value> JsonBodyOrReply(const Call& call, const Reply& reply);
+
+// Runs the query and answers 200 with the rendered entities (Fiware-Total-Count when asked).
+void ReplyWithQueryResult(const Deps& deps, const Call& call, const Reply& reply,
+                          store::EntityQuery query, const RenderOptions& render);
 
 // A write callback that answers 204 on success, or the error.
 service::Callback<void> NoContentOrError(const Reply& reply);

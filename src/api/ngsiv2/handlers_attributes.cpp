@@ -18,17 +18,16 @@ base::Error AttributeNotFound() {
 
 // The attribute named in the URL, or the builtin of that name; answers 404 itself.
 std::optional<core::Attribute> FindAttributeOrReply(const Deps& deps, const Call& call,
-                                                    const Reply& reply,
-                                                    std::string_view error_type = {}) {
+                                                    const Reply& reply) {
   auto entity = deps.entities.Retrieve(call.ctx, KeyFromCall(call));
   if (!entity) {
-    reply.Error(entity.error(), {}, error_type);
+    reply.Error(entity.error());
     return std::nullopt;
   }
   const std::string name = call.PathParam("attr");
   if (const auto* attr = entity->Find(name)) return *attr;
   if (auto builtin = BuiltinAttribute(*entity, name)) return builtin;
-  reply.Error(AttributeNotFound(), {}, error_type);
+  reply.Error(AttributeNotFound());
   return std::nullopt;
 }
 
@@ -47,6 +46,7 @@ service::Callback<void> SingleAttributeDone(const Reply& reply) {
 struct ValueAccept {
   bool text = true;
   bool json = true;
+  bool explicit_text = false;  // text/plain or text/* named (not only */*)
 };
 
 ValueAccept ParseValueAccept(const Call& call) {
@@ -54,8 +54,8 @@ ValueAccept ParseValueAccept(const Call& call) {
   if (!accept || accept->empty()) return {};
   auto has = [&](std::string_view mime) { return accept->find(mime) != std::string_view::npos; };
   const bool any = has("*/*");
-  return {any || has("text/plain") || has("text/*"),
-          any || has("application/json") || has("application/*")};
+  const bool text = has("text/plain") || has("text/*");
+  return {any || text, any || has("application/json") || has("application/*"), text};
 }
 
 }  // namespace
@@ -91,13 +91,11 @@ void DeleteAttribute(const Deps& deps, Call& call, const Reply& reply) {
 
 void RetrieveAttributeValue(const Deps& deps, Call& call, const Reply& reply) {
   const ValueAccept accept = ParseValueAccept(call);
-  // Errors travel in the representation the client asked for.
-  auto attr =
-      FindAttributeOrReply(deps, call, reply, accept.json ? std::string_view() : "text/plain");
+  auto attr = FindAttributeOrReply(deps, call, reply);
   if (!attr) return;
   const json::value& value = attr->value;
   const bool compound = value.is_object() || value.is_array();
-  if (compound && accept.json) return reply.Json(200, value);
+  if (compound && accept.json && !accept.explicit_text) return reply.Json(200, value);
   if (!accept.text) {
     return reply.Error(
         {base::ErrorCode::kNotAcceptable, "NotAcceptable", "accepted MIME types: text/plain"});
@@ -115,6 +113,10 @@ void UpdateAttributeValue(const Deps& deps, Call& call, const Reply& reply) {
                                         ? ParseTextValue(call.request.body)
                                         : ParseJsonBody(call.request.body);
   if (!value) return reply.Error(value.error());
+  if (!ValueCharactersAllowed(*value)) {
+    return reply.Error(
+        {base::ErrorCode::kBadRequestData, "BadRequest", "Invalid characters in attribute value"});
+  }
   service::AttributeChange change;
   change.attribute.name = call.PathParam("attr");
   change.attribute.value = std::move(*value);

@@ -12,15 +12,7 @@ namespace json = boost::json;
 void ListEntities(const Deps& deps, Call& call, const Reply& reply) {
   auto request = BuildListQuery(call, deps.options);
   if (!request) return reply.Error(request.error());
-  auto page = deps.entities.Query(call.ctx, std::move(request->query));
-  if (!page) return reply.Error(page.error());
-  json::array out;
-  out.reserve(page->entities.size());
-  for (const auto& e : page->entities) out.push_back(RenderEntity(e, request->render));
-  http::HeaderList extra;
-  if (page->total_count)
-    extra.emplace_back("Fiware-Total-Count", std::to_string(*page->total_count));
-  reply.Json(200, out, std::move(extra));
+  ReplyWithQueryResult(deps, call, reply, std::move(request->query), request->render);
 }
 
 void CreateEntity(const Deps& deps, Call& call, const Reply& reply) {

@@ -118,7 +118,7 @@ void BatchUpdate(const Deps& deps, Call& call, const Reply& reply) {
   for (const auto& kv : o) {
     if (kv.key() != "actionType" && kv.key() != "entities") {
       return reply.Error(
-          BadRequest("Invalid JSON payload, unrecognized field /" + std::string(kv.key()) + "/"));
+          BadRequest("Unrecognized field in JSON payload: /" + std::string(kv.key()) + "/"));
     }
   }
   const auto& items = entities_it->value().get_array();
@@ -131,7 +131,13 @@ void BatchUpdate(const Deps& deps, Call& call, const Reply& reply) {
   for (const auto& item : items) {
     if (item.is_object() && item.get_object().contains("idPattern")) {
       return reply.Error(
-          {base::ErrorCode::kOperationNotSupported, "NotImplemented", "Unsupported idPattern"});
+          {base::ErrorCode::kOperationNotSupported, "NotImplemented", "NotImplemented"});
+    }
+    if (item.is_object()) {
+      const auto* id = item.get_object().if_contains("id");
+      if (id != nullptr && id->is_string() && id->get_string().empty()) {
+        return reply.Error(BadRequest("id and idPattern cannot be both empty at the same time"));
+      }
     }
     auto parsed = ParseEntity(item, call.Option("keyValues"),
                               creates ? std::optional<std::string_view>() : std::nullopt);
@@ -174,15 +180,7 @@ void BatchQuery(const Deps& deps, Call& call, const Reply& reply) {
   if (!body) return;
   auto request = BuildOpQuery(call, deps.options, *body);
   if (!request) return reply.Error(request.error());
-  auto page = deps.entities.Query(call.ctx, std::move(request->query));
-  if (!page) return reply.Error(page.error());
-  json::array out;
-  out.reserve(page->entities.size());
-  for (const auto& e : page->entities) out.push_back(RenderEntity(e, request->render));
-  http::HeaderList extra;
-  if (page->total_count)
-    extra.emplace_back("Fiware-Total-Count", std::to_string(*page->total_count));
-  reply.Json(200, out, std::move(extra));
+  ReplyWithQueryResult(deps, call, reply, std::move(request->query), request->render);
 }
 
 }  // namespace renkei::api::ngsiv2

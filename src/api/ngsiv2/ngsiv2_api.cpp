@@ -147,7 +147,15 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
   } else {
     correlator = correlators_.Next();
   }
-  const Reply reply(responder, CommonHeaders(request, correlator));
+  // A client that takes text/plain but not JSON gets its errors as text/plain (Orion).
+  const auto accept = request.Header("Accept");
+  const bool text_only = accept && !accept->empty() &&
+                         accept->find("application/json") == std::string_view::npos &&
+                         accept->find("*/*") == std::string_view::npos &&
+                         accept->find("application/*") == std::string_view::npos &&
+                         (accept->find("text/plain") != std::string_view::npos ||
+                          accept->find("text/*") != std::string_view::npos);
+  const Reply reply(responder, CommonHeaders(request, correlator), text_only ? "text/plain" : "");
 
   if (request.body_too_large) {
     http::Response r;
@@ -173,10 +181,15 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
   if (match.route == nullptr) {
     if (match.path_known && request.method == "OPTIONS") return Preflight(request, match, reply);
     if (match.path_known) {
-      auto methods = match.allowed_methods;
-      std::sort(methods.begin(), methods.end());  // Orion lists them alphabetically
+      // Orion lists allowed methods in this fixed order.
       std::string allow;
-      for (const auto& m : methods) allow += (allow.empty() ? "" : ", ") + m;
+      for (std::string_view m : {"GET", "PATCH", "POST", "PUT", "DELETE"}) {
+        if (std::find(match.allowed_methods.begin(), match.allowed_methods.end(), m) ==
+            match.allowed_methods.end()) {
+          continue;
+        }
+        allow += (allow.empty() ? "" : ", ") + std::string(m);
+      }
       return reply.Error({ErrorCode::kMethodNotAllowed, "MethodNotAllowed", "method not allowed"},
                          {{"Allow", allow}});
     }
@@ -194,7 +207,7 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
       return reply.Error({ErrorCode::kUnsupportedMediaType, "UnsupportedMediaType",
                           "not supported content type: " + std::string(content_type.value_or(""))});
     }
-  } else if (!request.body.empty() && content_type) {
+  } else if (content_type && (request.method == "GET" || request.method == "DELETE")) {
     return reply.Error(BadRequest(
         "Orion accepts no payload for GET/DELETE requests. HTTP header Content-Type is thus "
         "forbidden"));

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include "core/geo/geometry.hpp"
+#include "service/update_operators.hpp"
 
 namespace renkei::api::ngsiv2 {
 namespace json = boost::json;
@@ -85,8 +86,7 @@ bool IsDateTimeType(std::string_view type) { return type == "DateTime" || type =
 // operator's operand ({"$min": "2025-..."}) is normalised in place.
 base::Result<void> NormaliseDateTime(json::value& value, std::string_view where) {
   if (value.is_null()) return base::Ok();
-  if (value.is_object() && value.get_object().size() == 1 &&
-      value.get_object().begin()->key().starts_with("$")) {
+  if (service::IsUpdateOperator(value) && value.get_object().size() == 1) {
     return NormaliseDateTime(value.get_object().begin()->value(), where);
   }
   if (value.is_string()) {
@@ -139,6 +139,8 @@ base::Result<std::vector<core::Attribute>> ParseMetadata(const json::value& json
 }
 
 }  // namespace
+
+bool ValueCharactersAllowed(const json::value& value) { return StringsAreClean(value); }
 
 bool HasForbiddenChars(std::string_view text) {
   for (char c : text) {
@@ -202,6 +204,10 @@ base::Result<service::AttributeChange> ParseAttribute(const std::string& name,
     }
   }
   change.type_given = type_given;
+  // Transient entities: dateExpires must be a DateTime (Orion API manual "Transient Entities").
+  if (name == service::kDateExpires && type_given && attr.type != "DateTime") {
+    return BadRequest("error processing date expiration attribute, see log traces");
+  }
   if (!type_given) attr.type = DefaultType(attr.value);
   if (Depth(attr.value) > kMaxValueNesting) {
     return ParseError("attribute or metadata value has overpassed maximum nesting limit: 50");
@@ -217,8 +223,7 @@ base::Result<service::AttributeChange> ParseAttribute(const std::string& name,
     attr.kind = core::AttributeKind::kRelationship;
   } else if (core::geo::IsV2GeoType(attr.type) && !FlagTrue(attr, "ignoreType")) {
     attr.kind = core::AttributeKind::kGeoProperty;
-    if (!attr.value.is_null() && !(attr.value.is_object() && attr.value.get_object().size() == 1 &&
-                                   attr.value.get_object().begin()->key().starts_with("$"))) {
+    if (!attr.value.is_null() && !service::IsUpdateOperator(attr.value)) {
       auto geometry = core::geo::ParseV2GeoAttribute(attr.type, attr.value);
       if (!geometry) return base::Unexpected{geometry.error()};
     }
@@ -288,7 +293,6 @@ base::Result<json::value> ParseTextValue(std::string_view text) {
   std::error_code ec;
   json::value v = json::parse(text, ec);
   if (!ec && v.is_number()) return v;
-  if (HasForbiddenChars(text)) return BadRequest("Invalid characters in attribute value");
   return BadRequest("attribute value type not recognized");
 }
 

@@ -44,6 +44,8 @@ base::Result<boost::json::value> ParseTextValue(std::string_view text);
 
 // Identifier checks used by URL handling too. `what`: "entity id", "attribute name", ...
 base::Result<void> ValidateIdentifier(std::string_view value, std::string_view what);
+// False when a string anywhere in `value` holds a general forbidden character.
+bool ValueCharactersAllowed(const boost::json::value& value);
 // Orion's general forbidden characters in URL parameters/paths: < > " ' = ; ( ).
 bool HasForbiddenChars(std::string_view text);
 

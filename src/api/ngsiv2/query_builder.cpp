@@ -200,8 +200,8 @@ base::Result<QueryRequest> BuildOpQuery(const Call& call, const ApiOptions& opti
           dst = std::string(f->value().get_string());
           const bool is_pattern = std::string_view(name).ends_with("Pattern");
           if (!is_pattern && dst->find_first_of("<>\"'=;()") != std::string::npos) {
-            return BadRequest(std::string("forbidden characters in /entities/ vector item /") +
-                              name + "/");
+            return BadRequest(std::string("Invalid characters in entity ") +
+                              (std::string_view(name) == "id" ? "id" : "type"));
           }
         }
         return base::Ok();

@@ -76,6 +76,7 @@ void Reply::Error(const base::Error& error, http::HeaderList extra,
   boost::json::object body;
   body["error"] = mapped.name;
   if (!error.detail.empty()) body["description"] = error.detail;
+  if (content_type.empty()) content_type = error_content_type_;
   if (content_type.empty()) return Json(mapped.status, body, std::move(extra));
   Text(mapped.status, core::ToJsonText(body), std::string(content_type), std::move(extra));
 }

@@ -22,8 +22,12 @@ OrionError MapError(const base::Error& error);
 
 class Reply {
  public:
-  Reply(http::Responder responder, http::HeaderList common_headers)
-      : responder_(std::move(responder)), common_headers_(std::move(common_headers)) {}
+  // `error_content_type`: the Content-Type of error bodies ("" means application/json).
+  Reply(http::Responder responder, http::HeaderList common_headers,
+        std::string error_content_type = {})
+      : responder_(std::move(responder)),
+        common_headers_(std::move(common_headers)),
+        error_content_type_(std::move(error_content_type)) {}
 
   void Json(unsigned status, const boost::json::value& body, http::HeaderList extra = {}) const;
   void Text(unsigned status, std::string body, std::string content_type,
@@ -39,6 +43,7 @@ class Reply {
  private:
   http::Responder responder_;
   http::HeaderList common_headers_;
+  std::string error_content_type_;
 };
 
 }  // namespace renkei::api::ngsiv2

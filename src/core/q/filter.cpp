@@ -23,6 +23,8 @@
 
 #include "core/q/filter.hpp"
 
+#include <memory>
+
 namespace renkei::core::q {
 namespace {
 
@@ -42,6 +44,10 @@ struct Operand {
 struct Target {
   bool exists = false;
   std::vector<Operand> operands;
+  // Holds a synthesised builtin attribute (dateExpires, servicePath) whose strings the
+  // operands view; it must live as long as the operands.
+  // Allocated only for builtins, so ordinary attributes cost nothing extra.
+  std::unique_ptr<Attribute> builtin;
 };
 
 double Seconds(base::Timestamp t) { return static_cast<double>(t.millis) / 1000.0; }
@@ -142,13 +148,23 @@ void ResolveItem(const Attribute& item, const Path& path, Target& target) {
 
 // Orion keeps dateExpires as an ordinary DateTime attribute; ours lives in Entity::expires_at
 // when the codec does not also keep it among the attributes.
-const Attribute* FindAttribute(const Entity& entity, const std::string& name, Attribute& scratch) {
+const Attribute* FindAttribute(const Entity& entity, const std::string& name,
+                               std::unique_ptr<Attribute>& builtin) {
   if (const Attribute* attribute = entity.Find(name)) return attribute;
   if (name == "dateExpires" && entity.expires_at) {
-    scratch.name = name;
-    scratch.type = "DateTime";
-    scratch.value = json::string(base::FormatIso8601(*entity.expires_at));
-    return &scratch;
+    builtin = std::make_unique<Attribute>();
+    builtin->name = name;
+    builtin->type = "DateTime";
+    builtin->value = json::string(base::FormatIso8601(*entity.expires_at));
+    return builtin.get();
+  }
+  // Orion API manual "Builtin Attributes": servicePath can be used in q filters.
+  if (name == "servicePath") {
+    builtin = std::make_unique<Attribute>();
+    builtin->name = name;
+    builtin->type = "Text";
+    builtin->value = json::string(entity.service_path);
+    return builtin.get();
   }
   return nullptr;
 }
@@ -167,16 +183,14 @@ Target ResolveTarget(const Entity& entity, const Condition& condition) {
           DateOperand(path.attribute == "dateCreated" ? entity.created_at : entity.modified_at));
       return target;
     }
-    Attribute scratch;
-    if (const Attribute* attribute = FindAttribute(entity, path.attribute, scratch)) {
+    if (const Attribute* attribute = FindAttribute(entity, path.attribute, target.builtin)) {
       if (path.compound.empty()) target.exists = true;
       ResolveItem(*attribute, path, target);
     }
     return target;
   }
 
-  Attribute scratch;
-  const Attribute* attribute = FindAttribute(entity, path.attribute, scratch);
+  const Attribute* attribute = FindAttribute(entity, path.attribute, target.builtin);
   if (attribute == nullptr) return target;
   const std::string& md_name = *path.metadata;
   if (binary && path.compound.empty() && (md_name == "dateCreated" || md_name == "dateModified")) {

@@ -365,3 +365,17 @@ TEST(QFilterTest, SharedFilterIsUsableFromManyEntities) {
 
 }  // namespace
 }  // namespace renkei::core::q
+
+namespace renkei::core::q {
+namespace {
+
+TEST(QFilterTest, ServicePathIsABuiltinAttribute) {
+  // 2877_return_ServicePath_in_entity_response: q=servicePath:/Madrid/A
+  Entity e = MakeEntity({});
+  e.service_path = "/Madrid/A";
+  EXPECT_TRUE(Q("servicePath:/Madrid/A", e));
+  EXPECT_FALSE(Q("servicePath:/Madrid/B", e));
+}
+
+}  // namespace
+}  // namespace renkei::core::q

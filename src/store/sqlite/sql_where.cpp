@@ -12,7 +12,7 @@ using core::q::Operator;
 // entity's id, type and system dates); never pushed down so C++ decides their meaning.
 bool IsBuiltinName(const std::string& name) {
   return name == "id" || name == "type" || name == "dateCreated" || name == "dateModified" ||
-         name == "dateExpires" || name == "*" || name.empty();
+         name == "dateExpires" || name == "servicePath" || name == "*" || name.empty();
 }
 
 bool AllOfKind(const std::vector<const Literal*>& literals, Literal::Kind kind) {
