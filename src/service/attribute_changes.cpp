@@ -2,12 +2,42 @@
 
 #include <algorithm>
 
+#include "core/geo/geometry.hpp"
 #include "service/update_operators.hpp"
 
 namespace renkei::service {
 namespace {
 
 bool IsDateTimeType(const std::string& type) { return type == "DateTime" || type == "ISO8601"; }
+
+bool IgnoresType(const core::Attribute& attr) {
+  const core::Attribute* ignore = attr.FindMetadata("ignoreType");
+  return ignore != nullptr && ignore->value.is_bool() && ignore->value.get_bool();
+}
+
+// NGSIv2 geo types mean a location unless ignoreType (possibly kept from earlier metadata)
+// says otherwise.
+void RefreshGeoKind(core::Attribute& attr) {
+  if (!core::geo::IsV2GeoType(attr.type)) return;
+  attr.kind =
+      IgnoresType(attr) ? core::AttributeKind::kProperty : core::AttributeKind::kGeoProperty;
+}
+
+base::Result<void> CheckGeometry(const core::Attribute& attr, bool existing) {
+  if (attr.kind != core::AttributeKind::kGeoProperty || attr.value.is_null() ||
+      !core::geo::IsV2GeoType(attr.type)) {
+    return base::Ok();
+  }
+  auto geometry = core::geo::ParseV2GeoAttribute(attr.type, attr.value);
+  if (geometry) return base::Ok();
+  base::Error error = geometry.error();
+  constexpr std::string_view kPrefix = "error parsing location attribute: ";
+  if (existing && std::string_view(error.detail).starts_with(kPrefix)) {
+    error.detail = "error parsing location attribute for existing attribute: " +
+                   error.detail.substr(kPrefix.size());
+  }
+  return base::Unexpected{std::move(error)};
+}
 
 void MergeMetadata(core::Attribute& target, const AttributeChange& change,
                    const WriteOptions& options) {
@@ -77,14 +107,17 @@ base::Result<void> ApplyAttributeChanges(core::Entity& entity,
         if (change.type_given || !IsUpdateOperator(in.value)) existing->type = in.type;
         existing->kind = in.kind;
         MergeMetadata(*existing, change, options);
+        RefreshGeoKind(*existing);
       }
       existing->modified_at = now;
+      report.updated.push_back(in.name);
     } else {
       core::Attribute fresh = in;
       fresh.value = std::move(value);
       fresh.created_at = now;
       fresh.modified_at = now;
       entity.attributes.push_back(std::move(fresh));
+      report.created.push_back(in.name);
     }
     report.changed = true;
   }
@@ -114,10 +147,29 @@ base::Result<void> PrepareNewAttributes(std::vector<core::Attribute>& attributes
 std::size_t CountLocationAttributes(const core::Entity& entity) {
   return static_cast<std::size_t>(
       std::count_if(entity.attributes.begin(), entity.attributes.end(), [](const auto& a) {
-        if (a.kind != core::AttributeKind::kGeoProperty || a.value.is_null()) return false;
-        const core::Attribute* ignore = a.FindMetadata("ignoreType");
-        return ignore == nullptr || !(ignore->value.is_bool() && ignore->value.get_bool());
+        return a.kind == core::AttributeKind::kGeoProperty && !a.value.is_null() && !IgnoresType(a);
       }));
+}
+
+base::Result<void> CheckLocations(const core::Entity& entity, const ChangeReport* report) {
+  if (CountLocationAttributes(entity) > 1) {
+    return base::Fail(base::ErrorCode::kPayloadTooLarge, "NoResourcesAvailable",
+                      "You cannot use more than one geo location attribute when creating an "
+                      "entity. Use ignoreType metadata if you want to add additional "
+                      "informative locations.");
+  }
+  for (const auto& attr : entity.attributes) {
+    bool existing = false;
+    if (report != nullptr) {
+      const auto touched = [&](const std::vector<std::string>& names) {
+        return std::find(names.begin(), names.end(), attr.name) != names.end();
+      };
+      existing = touched(report->updated);
+      if (!existing && !touched(report->created)) continue;
+    }
+    RENKEI_TRY_VOID(CheckGeometry(attr, existing));
+  }
+  return base::Ok();
 }
 
 }  // namespace renkei::service

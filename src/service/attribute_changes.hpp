@@ -33,6 +33,8 @@ struct WriteOptions {
 struct ChangeReport {
   std::vector<std::string> missing;   // kUpdateOnly: not present on the entity
   std::vector<std::string> existing;  // kAppendStrict: already present
+  std::vector<std::string> updated;   // existing attributes this change modified
+  std::vector<std::string> created;   // attributes this change added
   bool changed = false;
 };
 
@@ -55,5 +57,11 @@ base::Result<void> PrepareNewAttributes(std::vector<core::Attribute>& attributes
 // The number of attributes that define the entity's location (GeoProperty without
 // ignoreType=true metadata, non-null value). NGSIv2 allows at most one.
 std::size_t CountLocationAttributes(const core::Entity& entity);
+
+// Orion's location checks, in Orion's order: more than one location is 413
+// NoResourcesAvailable; then each location written by this change must be a valid geometry
+// (400, "error parsing location attribute[ for existing attribute]: ..."). With no report,
+// every location attribute counts as newly written (create, replace).
+base::Result<void> CheckLocations(const core::Entity& entity, const ChangeReport* report);
 
 }  // namespace renkei::service

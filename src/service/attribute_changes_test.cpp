@@ -107,5 +107,51 @@ TEST(AttributeChanges, CountsOnlyRealLocations) {
   EXPECT_EQ(CountLocationAttributes(e), 1U);
 }
 
+TEST(AttributeChanges, LocationChecksFollowOrionsOrder) {
+  auto e = Room();
+  auto loc = Attr("location", R"("20, 20")", "geo:polygon");
+  loc.kind = core::AttributeKind::kGeoProperty;
+  ChangeReport report;
+  ASSERT_TRUE(
+      ApplyAttributeChanges(e, {{loc, false}}, AttributeWriteMode::kUpsert, {}, {1}, report));
+  auto invalid = CheckLocations(e, &report);
+  ASSERT_FALSE(invalid);
+  EXPECT_TRUE(invalid.error().detail.starts_with("error parsing location attribute: "));
+
+  // Updating it again: the error names it as an existing attribute.
+  ChangeReport again;
+  ASSERT_TRUE(
+      ApplyAttributeChanges(e, {{loc, false}}, AttributeWriteMode::kUpsert, {}, {2}, again));
+  auto existing = CheckLocations(e, &again);
+  ASSERT_FALSE(existing);
+  EXPECT_TRUE(existing.error().detail.starts_with(
+      "error parsing location attribute for existing attribute: "));
+
+  // A second location is refused before its value is looked at (413 first).
+  auto second = Attr("area", R"("nonsense")", "geo:point");
+  second.kind = core::AttributeKind::kGeoProperty;
+  ChangeReport third;
+  ASSERT_TRUE(
+      ApplyAttributeChanges(e, {{second, false}}, AttributeWriteMode::kUpsert, {}, {3}, third));
+  auto too_many = CheckLocations(e, &third);
+  ASSERT_FALSE(too_many);
+  EXPECT_EQ(too_many.error().title, "NoResourcesAvailable");
+}
+
+TEST(AttributeChanges, IgnoreTypeIsStickyForLocations) {
+  auto e = Room();
+  auto loc = WithMetadata(Attr("location", R"({"type":"Point","coordinates":[1,2]})", "geo:json"),
+                          "ignoreType", "true");
+  e.attributes.push_back(loc);
+  // An update without metadata keeps ignoreType, so an odd value is not a location error.
+  auto odd = Attr("location", R"({"type":"Feature","properties":{}})", "geo:json");
+  odd.kind = core::AttributeKind::kGeoProperty;
+  ChangeReport report;
+  ASSERT_TRUE(
+      ApplyAttributeChanges(e, {{odd, false}}, AttributeWriteMode::kUpdateOnly, {}, {1}, report));
+  EXPECT_EQ(e.Find("location")->kind, core::AttributeKind::kProperty);
+  EXPECT_TRUE(CheckLocations(e, &report));
+}
+
 }  // namespace
 }  // namespace renkei::service

@@ -18,13 +18,6 @@ base::Unexpected TooMany() {
                     "More than one matching entity. Please refine your query");
 }
 
-base::Unexpected TooManyLocations() {
-  return base::Fail(ErrorCode::kPayloadTooLarge, "NoResourcesAvailable",
-                    "You cannot use more than one geo location attribute when creating an "
-                    "entity. Use ignoreType metadata if you want to add additional informative "
-                    "locations.");
-}
-
 // Writes go to exactly one ServicePath (Orion: one path in update headers).
 store::ServicePathScope WriteScope(const RequestContext& ctx) {
   return store::ServicePathScope{{{ctx.service_path, false}}};
@@ -96,11 +89,6 @@ void RunUnit(store::EntityStore& store, const std::string& tenant,
       });
 }
 
-base::Result<void> ValidateLocations(const core::Entity& entity) {
-  if (CountLocationAttributes(entity) > 1) return TooManyLocations();
-  return base::Ok();
-}
-
 // Stores `entity` as a new entity in ctx's ServicePath: expiry taken from dateExpires,
 // update operators resolved against nothing, system times stamped, location checked.
 base::Result<void> InsertNew(store::WriteTransaction& tx, const RequestContext& ctx,
@@ -111,7 +99,7 @@ base::Result<void> InsertNew(store::WriteTransaction& tx, const RequestContext& 
   RENKEI_TRY_VOID(PrepareNewAttributes(entity.attributes, ctx.now));
   entity.created_at = ctx.now;
   entity.modified_at = ctx.now;
-  RENKEI_TRY_VOID(ValidateLocations(entity));
+  RENKEI_TRY_VOID(CheckLocations(entity, nullptr));
   return tx.Put(entity);
 }
 
@@ -170,7 +158,10 @@ void EntityService::Create(const RequestContext& ctx, core::Entity entity, bool 
         if (exists) {
           core::Entity current = std::move(found.front());
           std::vector<AttributeChange> changes;
-          for (const auto& a : entity.attributes) changes.push_back({a, true, false});
+          // Upsert behaves as POST /attrs: metadata the payload does not carry stay as they are.
+          for (const auto& a : entity.attributes) {
+            changes.push_back({a, !a.metadata.empty(), false});
+          }
           if (entity.expires_at) {
             current.expires_at = entity.expires_at;
           }
@@ -178,7 +169,7 @@ void EntityService::Create(const RequestContext& ctx, core::Entity entity, bool 
           RENKEI_TRY_VOID(ApplyAttributeChanges(current, changes, AttributeWriteMode::kUpsert,
                                                 WriteOptions{}, ctx.now, report));
           current.modified_at = ctx.now;
-          RENKEI_TRY_VOID(ValidateLocations(current));
+          RENKEI_TRY_VOID(CheckLocations(current, &report));
           RENKEI_TRY_VOID(tx.Put(current));
           return false;
         }
@@ -198,7 +189,7 @@ void EntityService::WriteAttributes(const RequestContext& ctx, EntityKey key,
         RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
         ChangeReport report;
         RENKEI_TRY_VOID(ApplyAttributeChanges(entity, changes, mode, options, ctx.now, report));
-        RENKEI_TRY_VOID(ValidateLocations(entity));
+        RENKEI_TRY_VOID(CheckLocations(entity, &report));
         const auto& problems =
             mode == AttributeWriteMode::kAppendStrict ? report.existing : report.missing;
         if (report.changed) RENKEI_TRY_VOID(tx.Put(entity));
@@ -234,7 +225,7 @@ void EntityService::ReplaceAttributes(const RequestContext& ctx, EntityKey key,
         RENKEI_TRY_VOID(TakeDateExpires(entity));
         RENKEI_TRY_VOID(PrepareNewAttributes(entity.attributes, ctx.now));
         entity.modified_at = ctx.now;
-        RENKEI_TRY_VOID(ValidateLocations(entity));
+        RENKEI_TRY_VOID(CheckLocations(entity, nullptr));
         RENKEI_TRY_VOID(tx.Put(entity));
         return std::monostate{};
       },
@@ -346,7 +337,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
             RENKEI_TRY_VOID(TakeDateExpires(entity));
             RENKEI_TRY_VOID(PrepareNewAttributes(entity.attributes, ctx.now));
             entity.modified_at = ctx.now;
-            RENKEI_TRY_VOID(ValidateLocations(entity));
+            RENKEI_TRY_VOID(CheckLocations(entity, nullptr));
             RENKEI_TRY_VOID(tx.Put(entity));
             ++outcome.succeeded;
             continue;
@@ -357,7 +348,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
                                                      : AttributeWriteMode::kUpsert;
           ChangeReport report;
           RENKEI_TRY_VOID(ApplyAttributeChanges(entity, changes, mode, options, ctx.now, report));
-          RENKEI_TRY_VOID(ValidateLocations(entity));
+          RENKEI_TRY_VOID(CheckLocations(entity, &report));
           if (report.changed) RENKEI_TRY_VOID(tx.Put(entity));
           auto& problems =
               mode == AttributeWriteMode::kAppendStrict ? report.existing : report.missing;

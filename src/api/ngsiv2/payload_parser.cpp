@@ -222,11 +222,9 @@ base::Result<service::AttributeChange> ParseAttribute(const std::string& name,
   if (attr.type == "Relationship") {
     attr.kind = core::AttributeKind::kRelationship;
   } else if (core::geo::IsV2GeoType(attr.type) && !FlagTrue(attr, "ignoreType")) {
+    // The geometry itself is checked by the service once the attribute's final metadata
+    // (ignoreType is sticky) and the entity's location count are known.
     attr.kind = core::AttributeKind::kGeoProperty;
-    if (!attr.value.is_null() && !service::IsUpdateOperator(attr.value)) {
-      auto geometry = core::geo::ParseV2GeoAttribute(attr.type, attr.value);
-      if (!geometry) return base::Unexpected{geometry.error()};
-    }
   }
   return change;
 }
