@@ -363,6 +363,125 @@ TEST_P(EntityStoreConformance, QueriesEqualFilteringInCpp) {
   }
 }
 
+// Values where a pushed-down comparison could disagree with the evaluator: mixed kinds,
+// arrays, repeated names, null/bool/object values, DateTime strings (compared as instants),
+// missing attributes. Tenant "clean" has no arrays or repeated names for `temperature` (so a
+// backend may decide its comparisons in SQL alone); "messy" adds them.
+std::vector<Entity> TrickyEntities(bool messy) {
+  std::vector<Entity> out;
+  auto add = [&](std::string id, std::vector<Attribute> attrs) {
+    out.push_back(Make(std::move(id), "Room", std::move(attrs)));
+  };
+  add("num7", {Num("temperature", 7), Num("humidity", 60), Text("name", "Room1")});
+  add("num8", {Num("temperature", 8), Num("humidity", 40), Text("name", "room2")});
+  add("str7", {Text("temperature", "7"), Num("humidity", 70), Text("name", "Zeta")});
+  add("null", {Attr("temperature", "Number", nullptr), Num("humidity", 55)});
+  add("bool", {Attr("temperature", "Boolean", true), Text("name", "")});
+  add("obj", {Attr("temperature", "StructuredValue", json::parse(R"({"value":7})"))});
+  add("missing", {Num("humidity", 90), Text("name", "Room10")});
+  add("date", {Attr("when", "DateTime", json::value("2020-01-01T00:00:00.000Z")),
+               Num("temperature", 6.5)});
+  add("baddate", {Attr("when", "DateTime", json::value("not a date"))});
+  add("textdate", {Text("when", "2020-01-01T00:00:00.000Z")});
+  add("numdate", {Num("when", 1577836800), Attr("temperature", "Text", json::value("hot"))});
+  if (messy) {
+    add("array", {Attr("temperature", "StructuredValue", json::parse("[7, 9]")),
+                  Num("humidity", 80)});
+    add("mixedarray", {Attr("temperature", "StructuredValue", json::parse(R"([1, "7"])"))});
+    add("twice", {Num("temperature", 3), Num("temperature", 7), Num("humidity", 99)});
+    add("datearray", {Attr("when", "DateTime", json::parse(R"(["2020-01-01T00:00:00.000Z"])"))});
+  }
+  return out;
+}
+
+TEST_P(EntityStoreConformance, PushdownEqualsCppOnTrickyValues) {
+  ASSERT_TRUE(PutAll(store(), "clean", TrickyEntities(false)));
+  ASSERT_TRUE(PutAll(store(), "messy", TrickyEntities(true)));
+  const std::vector<std::string> qs = {
+      "temperature==7",
+      "temperature=='7'",
+      "temperature==7;humidity>50",
+      "humidity>50;temperature==7",
+      "temperature==7,8",
+      "temperature=='7','hot'",
+      "temperature>6",
+      "temperature<8",
+      "temperature>=7",
+      "temperature<=6.5",
+      "temperature==6..8",
+      "temperature=='6'..'8'",
+      "temperature>'6'",
+      "temperature!=7",
+      "temperature!='7'",
+      "!temperature",
+      "temperature",
+      "temperature==7;!name",
+      "temperature!=7;humidity<=60",
+      "when==2020-01-01T00:00:00.000Z",
+      "when>2019-01-01T00:00:00Z",
+      "when<=1577836800",
+      "when==1577836800",
+      "when=='not a date'",
+      "when=='2020-01-01T00:00:00.000Z'",
+      "when>'2019'",
+      "name==Room1",
+      "name>'Room'",
+      "name<'a'",
+      "name==''",
+      "name~=oom",
+      "name==Room1..Room2",
+      "humidity==55;name",
+  };
+  for (const std::string tenant : {"clean", "messy"}) {
+    auto all_page = store().Query(tenant, All());
+    ASSERT_TRUE(all_page.has_value());
+    for (const auto& text : qs) {
+      auto filter = Q(text);
+      std::vector<std::string> expected;
+      for (const auto& e : all_page->entities) {
+        if (filter.Matches(e)) expected.push_back(e.id);
+      }
+      auto query = All();
+      query.q = filter;
+      query.want_count = true;
+      auto page = store().Query(tenant, query);
+      ASSERT_TRUE(page.has_value()) << text;
+      EXPECT_EQ(Ids(page->entities), expected) << tenant << " q=" << text;
+      EXPECT_EQ(page->total_count, expected.size()) << tenant << " q=" << text;
+      // Typed, paginated (SQL LIMIT/OFFSET when exact) and ordered by id (sorted in SQL).
+      query.selectors = {Sel(std::nullopt, std::nullopt, "Room")};
+      query.offset = 1;
+      query.limit = 2;
+      page = store().Query(tenant, query);
+      ASSERT_TRUE(page.has_value()) << text;
+      std::vector<std::string> window(
+          expected.begin() + std::min<std::ptrdiff_t>(1, std::ssize(expected)),
+          expected.begin() + std::min<std::ptrdiff_t>(3, std::ssize(expected)));
+      EXPECT_EQ(Ids(page->entities), window) << tenant << " q=" << text << " (paginated)";
+      EXPECT_EQ(page->total_count, expected.size()) << tenant << " q=" << text;
+      query.order = {{OrderKey::Field::kId, "", true}};
+      query.offset = 0;
+      query.limit = 100;
+      auto by_id = expected;
+      std::sort(by_id.rbegin(), by_id.rend());
+      page = store().Query(tenant, query);
+      ASSERT_TRUE(page.has_value()) << text;
+      EXPECT_EQ(Ids(page->entities), by_id) << tenant << " q=" << text << " (by id desc)";
+    }
+  }
+  // A write that turns a clean attribute messy (and back) is seen by the next query.
+  auto query = All();
+  query.q = Q("temperature==7");
+  EXPECT_EQ(QueryIds(store(), "clean", query), (std::vector<std::string>{"num7"}));
+  Entity array = Make("lateArray", "Room",
+                      {Attr("temperature", "StructuredValue", json::parse("[8, 7]"))});
+  ASSERT_TRUE(PutAll(store(), "clean", {array}));
+  EXPECT_EQ(QueryIds(store(), "clean", query), (std::vector<std::string>{"num7", "lateArray"}));
+  array.attributes = {Num("temperature", 7)};
+  ASSERT_TRUE(PutAll(store(), "clean", {array}));
+  EXPECT_EQ(QueryIds(store(), "clean", query), (std::vector<std::string>{"num7", "lateArray"}));
+}
+
 TEST_P(EntityStoreConformance, PaginationAndCount) {
   std::vector<Entity> entities;
   for (int i = 0; i < 25; ++i)

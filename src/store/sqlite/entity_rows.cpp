@@ -1,7 +1,9 @@
 #include "store/sqlite/entity_rows.hpp"
 
+#include <optional>
 #include <set>
 
+#include "base/time.hpp"
 #include "core/entity_codec.hpp"
 
 namespace renkei::store::sqlite {
@@ -24,10 +26,17 @@ base::Result<void> DropIndexRows(Connection& conn, std::int64_t eid) {
   return shapes->Run();
 }
 
-// One attr_index row per top-level attribute name. Only scalar values are indexed (numbers
-// in `num`, strings in `txt`); anything else, and names that occur more than once (NGSI-LD
-// datasetIds), get a row with both NULL, which q pushdown treats as "unknown, re-check in
-// C++". This keeps the index small (no JSON, no arrays) and the pushdown a safe superset.
+// The q evaluator (core/q/filter.cpp) compares a DateTime/ISO8601 attribute whose string
+// parses as an instant as that instant in seconds since the epoch, like Orion.
+bool IsDateType(std::string_view type) { return type == "DateTime" || type == "ISO8601"; }
+
+// One attr_index row per top-level attribute name, holding the value as the q evaluator
+// compares it (core/q/filter.cpp ResolveItem), so value comparisons pushed into SQL are exact:
+// - a number in `num`; a DateTime/ISO8601 string that parses, as seconds in `num`;
+// - any other string in `txt`;
+// - booleans, null and objects: both NULL (no number or string comparison can match them);
+// - arrays (an element may match) and names that occur more than once (NGSI-LD datasetIds):
+//   both NULL and `opaque` = 1: SQL cannot decide them, C++ re-checks (see sql_where.cpp).
 base::Result<void> WriteAttributeIndex(Connection& conn, std::int64_t tenant, std::int64_t eid,
                                        const core::Entity& entity) {
   std::set<std::string_view> seen;
@@ -36,8 +45,8 @@ base::Result<void> WriteAttributeIndex(Connection& conn, std::int64_t tenant, st
     if (!seen.insert(a.name).second) duplicated.insert(a.name);
   }
   RENKEI_TRY(Statement * insert,
-             conn.Prepare("INSERT OR IGNORE INTO attr_index(entity, name, tenant, num, txt) "
-                          "VALUES (?, ?, ?, ?, ?)"));
+             conn.Prepare("INSERT OR IGNORE INTO attr_index(entity, name, tenant, num, txt, "
+                          "opaque) VALUES (?, ?, ?, ?, ?, ?)"));
   for (const auto& a : entity.attributes) {
     StatementLease lease(*insert);
     insert->Bind(1, eid);
@@ -45,11 +54,20 @@ base::Result<void> WriteAttributeIndex(Connection& conn, std::int64_t tenant, st
     insert->Bind(3, tenant);
     insert->BindNull(4);
     insert->BindNull(5);
-    if (!duplicated.contains(a.name)) {
+    bool opaque = duplicated.contains(a.name) || a.value.is_array();
+    insert->Bind(6, std::int64_t{opaque ? 1 : 0});
+    if (!opaque) {
       if (a.value.is_number()) {
         insert->Bind(4, a.value.to_number<double>());
       } else if (a.value.is_string()) {
-        insert->Bind(5, std::string_view(a.value.get_string()));
+        std::string_view text(a.value.get_string());
+        std::optional<base::Timestamp> instant;
+        if (IsDateType(a.type)) instant = base::ParseIso8601(text);
+        if (instant) {
+          insert->Bind(4, static_cast<double>(instant->millis) / 1000.0);
+        } else {
+          insert->Bind(5, text);
+        }
       }
     }
     RENKEI_TRY_VOID(insert->Run());
@@ -160,6 +178,20 @@ base::Result<std::size_t> PurgeExpiredRows(Connection& conn, base::Timestamp now
   }
   for (auto eid : eids) RENKEI_TRY_VOID(DropIndexRows(conn, eid));
   return eids.size();
+}
+
+base::Result<void> RebuildAttributeIndex(Connection& conn) {
+  RENKEI_TRY_VOID(conn.Exec("DELETE FROM attr_index"));
+  RENKEI_TRY(Statement * entities, conn.Prepare("SELECT eid, tenant, doc FROM entities"));
+  StatementLease lease(*entities);
+  for (;;) {
+    RENKEI_TRY(bool has_row, entities->Step());
+    if (!has_row) break;
+    RENKEI_TRY(core::Entity entity, core::DecodeEntity(entities->ColumnText(2)));
+    RENKEI_TRY_VOID(
+        WriteAttributeIndex(conn, entities->ColumnInt(1), entities->ColumnInt(0), entity));
+  }
+  return base::Ok();
 }
 
 const core::Attribute* LocationAttribute(const core::Entity& entity,

@@ -24,6 +24,8 @@ base::Result<bool> EraseEntityRow(Connection& conn, std::int64_t tenant, std::st
 // Deletes every entity whose expires <= now in all tenants; returns how many.
 base::Result<std::size_t> PurgeExpiredRows(Connection& conn, base::Timestamp now);
 
+// Rewrites every attr_index row from the entities' documents (schema migration 2).
+base::Result<void> RebuildAttributeIndex(Connection& conn);
 // The attribute holding the entity's location: the GeoProperty named `geo_attribute`, or the
 // first GeoProperty when the name is empty. nullptr when there is none.
 const core::Attribute* LocationAttribute(const core::Entity& entity,

@@ -141,15 +141,17 @@ std::optional<std::string> SqlOrderColumn(const OrderKey& key) {
 }
 
 // ORDER BY for keys SQLite can sort; nullopt when one of them needs C++. Ties keep
-// creation order (eid), as the C++ stable sort does.
-std::optional<std::string> SqlOrderBy(const std::vector<OrderKey>& order) {
+// creation order (`eid`: e.eid, or d.entity when attr_index drives), as the C++ stable
+// sort does.
+std::optional<std::string> SqlOrderBy(const std::vector<OrderKey>& order,
+                                      const std::string& eid) {
   std::string sql = " ORDER BY ";
   for (const auto& key : order) {
     auto column = SqlOrderColumn(key);
     if (!column) return std::nullopt;
     sql += *column + (key.descending ? " DESC, " : ", ");
   }
-  return sql + "e.eid";
+  return sql + eid;
 }
 
 struct GeoCheck {
@@ -167,23 +169,93 @@ struct GeoCheck {
   }
 };
 
-base::Result<EntityPage> RunPushedDown(Connection& conn, const SqlWhere& where,
-                                       const std::string& order_by, const EntityQuery& query,
-                                       bool snapshot) {
+// The statement a query runs, and how its rows are to be treated.
+struct QueryPlan {
+  std::string from = "entities e";
+  std::string eid = "e.eid";  // the creation-order column of the driving table
+  SqlWhere where;
+  std::optional<std::string> sql_order;  // ORDER BY when SQL can sort the keys
+  bool q_exact = false;
+  bool mq_exact = false;
+  // SQL decides membership, order, LIMIT/OFFSET and COUNT(*) on its own.
+  bool pushed_down = false;
+
+  std::string Select() const {
+    std::string sql = "SELECT e.doc FROM " + from + where.Sql();
+    if (pushed_down) return sql + *sql_order + " LIMIT ? OFFSET ?";
+    return sql + (sql_order ? *sql_order : " ORDER BY " + eid);
+  }
+};
+
+// Top-level attribute names among `names` with opaque attr_index rows in the tenant.
+base::Result<FilterContext> ProbeAttributes(Connection& conn, std::int64_t tenant,
+                                            const std::set<std::string>& names) {
+  FilterContext context;
+  if (names.empty()) return context;
+  // Uses the partial index attr_index_opaque: one b-tree probe per name.
+  RENKEI_TRY(Statement * probe,
+             conn.Prepare("SELECT EXISTS (SELECT 1 FROM attr_index "
+                          "WHERE tenant = ? AND name = ? AND opaque = 1)"));
+  for (const auto& name : names) {
+    StatementLease lease(*probe);
+    probe->Bind(1, tenant);
+    probe->Bind(2, name);
+    RENKEI_TRY(bool has_row, probe->Step());
+    if (has_row && probe->ColumnInt(0) != 0) context.opaque_names.insert(name);
+  }
+  return context;
+}
+
+std::set<std::string> QueryComparedNames(const EntityQuery& query) {
+  auto names = ComparedNames(query.q);
+  names.merge(ComparedNames(query.mq));
+  return names;
+}
+
+// What drives the plan, most selective first:
+// - a geo box: `e.eid IN (R*Tree ⋈ geo_shapes)`, a list in eid order; no entity index may
+//   compete (Indexing::kNone), else SQLite walked the tenant in eid order and probed the list;
+// - an exact `attr == literal` of q: attr_index's (tenant, name, num|txt) range in eid order,
+//   joined to entities by rowid, the other conditions checked per row;
+// - otherwise the planner's choice among the entity indexes (type, service path, id).
+base::Result<QueryPlan> PlanQuery(Connection& conn, std::int64_t tenant, const EntityQuery& query) {
+  QueryPlan plan;
+  RENKEI_TRY(FilterContext context, ProbeAttributes(conn, tenant, QueryComparedNames(query)));
+  const bool geo_drives = query.geo && HasGeoBox(*query.geo);
+  const Indexing indexing = geo_drives ? Indexing::kNone : Indexing::kAll;
+  AddBaseConditions(plan.where, tenant, query.now, query.scope, indexing);
+  AddSelectors(plan.where, query.selectors, indexing);
+  std::optional<Driver> driver;
+  plan.q_exact = AddFilter(plan.where, query.q, context, geo_drives ? nullptr : &driver);
+  plan.mq_exact = AddFilter(plan.where, query.mq, context);
+  if (query.geo) AddGeo(plan.where, *query.geo, query.geo_attribute);
+  if (driver) {
+    plan.from = "attr_index d CROSS JOIN entities e ON e.eid = d.entity";
+    plan.eid = "d.entity";
+    plan.where.And("d.tenant = ?", {tenant});
+    plan.where.And("d.name = ?", {driver->attribute});
+    plan.where.And(driver->column + " = ?", {driver->value});
+  }
+  plan.sql_order = SqlOrderBy(query.order, plan.eid);
+  plan.pushed_down = plan.q_exact && plan.mq_exact && !query.geo && plan.sql_order;
+  return plan;
+}
+
+base::Result<EntityPage> RunPushedDown(Connection& conn, const QueryPlan& plan,
+                                       const EntityQuery& query) {
   EntityPage page;
-  RENKEI_TRY(auto txn, ReadSnapshot::Begin(conn, snapshot && query.want_count));
   if (query.want_count) {
-    RENKEI_TRY(Statement * count, conn.Prepare("SELECT COUNT(*) FROM entities e" + where.Sql()));
+    RENKEI_TRY(Statement * count,
+               conn.Prepare("SELECT COUNT(*) FROM " + plan.from + plan.where.Sql()));
     StatementLease lease(*count);
-    where.Bind(*count);
+    plan.where.Bind(*count);
     RENKEI_TRY(bool has_row, count->Step());
     page.total_count = has_row ? static_cast<std::size_t>(count->ColumnInt(0)) : 0;
   }
   if (query.limit == 0) return page;
-  RENKEI_TRY(Statement * select, conn.Prepare("SELECT e.doc FROM entities e" + where.Sql() +
-                                              order_by + " LIMIT ? OFFSET ?"));
+  RENKEI_TRY(Statement * select, conn.Prepare(plan.Select()));
   StatementLease lease(*select);
-  int next = where.Bind(*select);
+  int next = plan.where.Bind(*select);
   select->Bind(next, static_cast<std::int64_t>(std::min<std::size_t>(
                          query.limit, std::numeric_limits<std::int64_t>::max())));
   select->Bind(next + 1, static_cast<std::int64_t>(std::min<std::size_t>(
@@ -199,6 +271,46 @@ base::Result<EntityPage> RunPushedDown(Connection& conn, const SqlWhere& where,
 
 }  // namespace
 
+namespace {
+
+struct BuiltSql {
+  std::string sql;  // ends with the where clause, ORDER BY etc.; LIMIT binds after `where`
+  SqlWhere where;
+};
+
+BuiltSql FindByIdSql(std::int64_t tenant, const std::string& id,
+                     const std::optional<std::string>& type, const ServicePathScope& scope,
+                     base::Timestamp now) {
+  BuiltSql out;
+  // The id key drives (EXPLAIN QUERY PLAN: SEARCH e USING INDEX sqlite_autoindex_entities_1
+  // (tenant=? AND id=?)). Without statistics SQLite preferred (tenant, service_path) for
+  // `service_path = '/'`, or (tenant, type) because it yields ORDER BY eid for free, and
+  // walked the whole tenant; so neither column is offered as an index key
+  // (sqlite_store_test SqlitePlan.IdLookupUsesIdKey).
+  AddBaseConditions(out.where, tenant, now, scope, Indexing::kNotServicePath);
+  out.where.And("e.id = ?", {id});
+  if (type) out.where.And("+e.type = ?", {*type});
+  out.sql = "SELECT e.doc FROM entities e" + out.where.Sql() + " ORDER BY e.eid LIMIT ?";
+  return out;
+}
+
+// EXPLAIN QUERY PLAN of `built` (LIMIT/OFFSET bound as 1/0), one detail per line.
+base::Result<std::string> ExplainSql(Connection& conn, const BuiltSql& built, int extra_binds) {
+  RENKEI_TRY(Statement * explain, conn.Prepare("EXPLAIN QUERY PLAN " + built.sql));
+  StatementLease lease(*explain);
+  int next = built.where.Bind(*explain);
+  for (int i = 0; i < extra_binds; ++i) explain->Bind(next + i, std::int64_t{i == 0 ? 1 : 0});
+  std::string plan;
+  for (;;) {
+    RENKEI_TRY(bool has_row, explain->Step());
+    if (!has_row) break;
+    plan += std::string(explain->ColumnText(3)) + "\n";
+  }
+  return plan;
+}
+
+}  // namespace
+
 base::Result<std::vector<Entity>> RunFindById(Connection& conn, std::int64_t tenant,
                                               const std::string& id,
                                               const std::optional<std::string>& type,
@@ -206,14 +318,10 @@ base::Result<std::vector<Entity>> RunFindById(Connection& conn, std::int64_t ten
                                               base::Timestamp now) {
   std::vector<Entity> out;
   if (limit == 0) return out;
-  SqlWhere where;
-  AddBaseConditions(where, tenant, now, scope);
-  where.And("e.id = ?", {id});
-  if (type) where.And("e.type = ?", {*type});
-  RENKEI_TRY(Statement * select, conn.Prepare("SELECT e.doc FROM entities e" + where.Sql() +
-                                              " ORDER BY e.eid LIMIT ?"));
+  BuiltSql built = FindByIdSql(tenant, id, type, scope, now);
+  RENKEI_TRY(Statement * select, conn.Prepare(built.sql));
   StatementLease lease(*select);
-  int next = where.Bind(*select);
+  int next = built.where.Bind(*select);
   select->Bind(next, static_cast<std::int64_t>(
                          std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
   for (;;) {
@@ -225,29 +333,36 @@ base::Result<std::vector<Entity>> RunFindById(Connection& conn, std::int64_t ten
   return out;
 }
 
+base::Result<std::string> ExplainQuery(Connection& conn, std::int64_t tenant,
+                                       const EntityQuery& query) {
+  RENKEI_TRY(QueryPlan plan, PlanQuery(conn, tenant, query));
+  return ExplainSql(conn, BuiltSql{plan.Select(), plan.where}, plan.pushed_down ? 2 : 0);
+}
+
+base::Result<std::string> ExplainFindById(Connection& conn, std::int64_t tenant,
+                                          const std::string& id,
+                                          const std::optional<std::string>& type,
+                                          const ServicePathScope& scope) {
+  return ExplainSql(conn, FindByIdSql(tenant, id, type, scope, base::Timestamp{0}), 1);
+}
+
 base::Result<EntityPage> RunQuery(Connection& conn, std::int64_t tenant, const EntityQuery& query,
                                   bool snapshot) {
   RENKEI_TRY_VOID(ValidatePatterns(query.selectors));
-  SqlWhere where;
-  AddBaseConditions(where, tenant, query.now, query.scope);
-  AddSelectors(where, query.selectors);
-  bool q_exact = AddFilter(where, query.q);
-  bool mq_exact = AddFilter(where, query.mq);
-  if (query.geo) AddGeo(where, *query.geo, query.geo_attribute);
-  auto sql_order = SqlOrderBy(query.order);
-
-  if (q_exact && mq_exact && !query.geo && sql_order) {
-    return RunPushedDown(conn, where, *sql_order, query, snapshot);
-  }
+  // The attribute probes, the count and the page must see the same data.
+  RENKEI_TRY(auto txn, ReadSnapshot::Begin(conn, snapshot && (query.want_count ||
+                                                              !QueryComparedNames(query).empty())));
+  RENKEI_TRY(QueryPlan plan, PlanQuery(conn, tenant, query));
+  if (plan.pushed_down) return RunPushedDown(conn, plan, query);
 
   // Stream candidates in SQL order (creation order unless the keys are SQL-sortable),
   // re-check in C++, then sort in C++ when some key needs it.
-  bool sort_in_cpp = !sql_order.has_value();
-  RENKEI_TRY(Statement * select,
-             conn.Prepare("SELECT e.doc FROM entities e" + where.Sql() +
-                          (sort_in_cpp ? std::string(" ORDER BY e.eid") : *sql_order)));
+  bool sort_in_cpp = !plan.sql_order.has_value();
+  const bool q_exact = plan.q_exact;
+  const bool mq_exact = plan.mq_exact;
+  RENKEI_TRY(Statement * select, conn.Prepare(plan.Select()));
   StatementLease lease(*select);
-  where.Bind(*select);
+  plan.where.Bind(*select);
   GeoCheck geo{query.geo ? &*query.geo : nullptr, query.geo_attribute};
   EntityPage page;
   std::vector<Candidate> matches;

@@ -25,6 +25,16 @@ base::Result<std::vector<core::Entity>> RunFindById(Connection& conn, std::int64
                                                     const ServicePathScope& scope,
                                                     std::size_t limit, base::Timestamp now);
 
+// EXPLAIN QUERY PLAN of the statement RunFindById runs, one plan line per row (for tests).
+base::Result<std::string> ExplainFindById(Connection& conn, std::int64_t tenant,
+                                          const std::string& id,
+                                          const std::optional<std::string>& type,
+                                          const ServicePathScope& scope);
+
+// EXPLAIN QUERY PLAN of the page statement RunQuery runs for `query`.
+base::Result<std::string> ExplainQuery(Connection& conn, std::int64_t tenant,
+                                       const EntityQuery& query);
+
 // `snapshot`: wrap multi-statement reads in a read transaction (readers); false inside the
 // writer's transaction, which is already one.
 base::Result<EntityPage> RunQuery(Connection& conn, std::int64_t tenant, const EntityQuery& query,

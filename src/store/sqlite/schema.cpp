@@ -3,11 +3,13 @@
 #include <array>
 #include <string>
 
+#include "store/sqlite/entity_rows.hpp"
+
 namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -45,6 +47,24 @@ CREATE TABLE geo_shapes(
 CREATE INDEX geo_shapes_entity ON geo_shapes(entity);
 CREATE VIRTUAL TABLE geo_index USING rtree(shape, min_lon, max_lon, min_lat, max_lat);
 )sql",
+    // 2: exact q comparisons driven by value indexes (docs/adr/0003-store-schema.md).
+    // attr_index rows now hold values as the q evaluator compares them (DateTime as seconds
+    // in num) and flag arrays and repeated names as `opaque`; the rows are rewritten from the
+    // documents after this script (kDataSteps). Partial indexes: only rows with a number
+    // (string) are in the num (txt) index; `opaque` rows are rare and probed per query.
+    R"sql(
+ALTER TABLE attr_index ADD COLUMN opaque INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX attr_index_num ON attr_index(tenant, name, num) WHERE num IS NOT NULL;
+CREATE INDEX attr_index_txt ON attr_index(tenant, name, txt) WHERE txt IS NOT NULL;
+CREATE INDEX attr_index_opaque ON attr_index(tenant, name) WHERE opaque = 1;
+)sql",
+};
+
+// Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
+using DataStep = base::Result<void> (*)(Connection&);
+constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
+    nullptr,
+    &RebuildAttributeIndex,
 };
 
 }  // namespace
@@ -66,6 +86,9 @@ base::Result<void> Migrate(Connection& conn) {
     }
     for (int v = version; v < SchemaVersion(); ++v) {
       RENKEI_TRY_VOID(conn.Exec(kMigrations[static_cast<std::size_t>(v)]));
+      if (auto step = kDataSteps[static_cast<std::size_t>(v)]; step != nullptr) {
+        RENKEI_TRY_VOID(step(conn));
+      }
     }
     if (version != SchemaVersion()) {
       RENKEI_TRY_VOID(conn.Exec("PRAGMA user_version=" + std::to_string(SchemaVersion())));

@@ -1,6 +1,7 @@
 #include "store/sqlite/sql_where.hpp"
 
 #include <regex>
+#include <set>
 
 namespace renkei::store::sqlite {
 namespace {
@@ -13,14 +14,6 @@ using core::q::Operator;
 bool IsBuiltinName(const std::string& name) {
   return name == "id" || name == "type" || name == "dateCreated" || name == "dateModified" ||
          name == "dateExpires" || name == "servicePath" || name == "*" || name.empty();
-}
-
-bool AllOfKind(const std::vector<const Literal*>& literals, Literal::Kind kind) {
-  if (literals.empty()) return false;
-  for (const auto* l : literals) {
-    if (l->kind != kind) return false;
-  }
-  return true;
 }
 
 std::string Placeholders(std::size_t n) {
@@ -45,37 +38,80 @@ std::string AttrRowExists(std::string_view condition) {
   return sql;
 }
 
-// The value part of a comparison, as a condition on attr_index row `a`. It only excludes
-// rows whose indexed scalar has the literal's own kind and fails the comparison: a number
-// value against number literals, a string against string literals. Every other row (other
-// kinds, non-scalars, duplicated names) passes, so the result is a superset of what the C++
-// evaluator accepts whatever it decides for mixed kinds.
-Fragment ValueCondition(const core::q::Condition& c) {
-  Fragment f;
+// The literals of a comparison as attr_index compares them: all numbers (a date-time literal
+// is its instant in seconds, as the evaluator sees it) or all strings; nullopt otherwise.
+struct Operands {
+  bool numbers = false;
+  std::vector<SqlWhere::Value> values;
+};
+
+std::optional<Operands> ComparableLiterals(const core::q::Condition& c) {
   std::vector<const Literal*> literals;
   if (c.range_low && c.range_high) {
     literals = {&*c.range_low, &*c.range_high};
   } else {
     for (const auto& v : c.values) literals.push_back(&v);
   }
-  bool numbers = AllOfKind(literals, Literal::Kind::kNumber);
-  bool strings = AllOfKind(literals, Literal::Kind::kString);
-  if (!numbers && !strings) return f;
-  std::string column = numbers ? "a.num" : "a.txt";
-  auto push = [&](const Literal* l) {
-    if (numbers) {
-      f.values.emplace_back(l->number);
-    } else {
-      f.values.emplace_back(l->text);
-    }
+  if (literals.empty()) return std::nullopt;
+  auto numeric = [](const Literal* l) {
+    return l->kind == Literal::Kind::kNumber || l->kind == Literal::Kind::kDateTime;
   };
+  Operands out;
+  out.numbers = numeric(literals.front());
+  for (const auto* l : literals) {
+    if (out.numbers) {
+      if (!numeric(l)) return std::nullopt;
+      out.values.emplace_back(l->kind == Literal::Kind::kNumber
+                                  ? l->number
+                                  : static_cast<double>(l->instant.millis) / 1000.0);
+    } else {
+      if (l->kind != Literal::Kind::kString) return std::nullopt;
+      out.values.emplace_back(l->text);
+    }
+  }
+  return out;
+}
+
+// A top-level comparison whose SQL form on attr_index is exact for rows that are not opaque.
+bool IsValueComparison(const core::q::Condition& c) {
+  if (IsBuiltinName(c.path.attribute) || c.path.metadata || !c.path.compound.empty()) {
+    return false;
+  }
+  switch (c.op) {
+    case Operator::kEqual:
+    case Operator::kLess:
+    case Operator::kLessEqual:
+    case Operator::kGreater:
+    case Operator::kGreaterEqual:
+    case Operator::kMatchPattern:
+      return ComparableLiterals(c).has_value();
+    default:
+      return false;
+  }
+}
+
+// The value part of a top-level comparison, as a condition on attr_index row `a`.
+// attr_index holds each value as the evaluator compares it (entity_rows.cpp): a row's `num`
+// (`txt`) is set exactly when the evaluator sees one number (string), so for number (string)
+// literals `a.num <op> ?` (`a.txt <op> ?`) accepts exactly the rows the evaluator accepts:
+// rows of another kind, objects, booleans and nulls never match either way. SQLite compares
+// REAL as double and TEXT with BINARY collation (memcmp), as the evaluator does.
+// Opaque rows (arrays, repeated names) are let through and left to C++. Patterns stay a
+// superset: REGEXP is std::regex like the evaluator, but the parser owns the flags.
+Fragment ValueCondition(const core::q::Condition& c, const FilterContext& context) {
+  Fragment f;
+  auto operands = ComparableLiterals(c);
+  if (!operands) return f;
+  std::string column = operands->numbers ? "a.num" : "a.txt";
+  std::size_t n = operands->values.size();
   std::string test;
+  bool exact = true;
   switch (c.op) {
     case Operator::kEqual:
       if (c.range_low && c.range_high) {
         test = column + " BETWEEN ? AND ?";
       } else {
-        test = column + " IN (" + Placeholders(literals.size()) + ")";
+        test = n == 1 ? column + " = ?" : column + " IN (" + Placeholders(n) + ")";
       }
       break;
     case Operator::kLess:
@@ -91,24 +127,31 @@ Fragment ValueCondition(const core::q::Condition& c) {
       test = column + " >= ?";
       break;
     case Operator::kMatchPattern:
-      if (!strings || literals.size() != 1) return f;
+      if (operands->numbers || n != 1) return f;
       try {
-        std::regex check(literals[0]->text, std::regex::ECMAScript);
+        std::regex check(std::get<std::string>(operands->values[0]), std::regex::ECMAScript);
       } catch (const std::regex_error&) {
         return f;  // the evaluator decides what an invalid pattern means
       }
       test = "regexp(?, a.txt)";
+      exact = false;
       break;
     default:
       return f;
   }
-  if (c.op != Operator::kEqual && literals.size() != 1) return Fragment{};
-  for (const auto* l : literals) push(l);
-  f.sql = "(" + column + " IS NULL OR " + test + ")";
+  if (c.op != Operator::kEqual && n != 1) return f;
+  f.values = std::move(operands->values);
+  if (context.opaque_names.contains(c.path.attribute)) {
+    f.sql = "(a.opaque = 1 OR " + test + ")";
+    f.exact = false;
+  } else {
+    f.sql = test;
+    f.exact = exact;
+  }
   return f;
 }
 
-Fragment TranslateCondition(const core::q::Condition& c) {
+Fragment TranslateCondition(const core::q::Condition& c, const FilterContext& context) {
   Fragment f;
   const auto& attr = c.path.attribute;
   if (IsBuiltinName(attr)) return f;
@@ -133,22 +176,26 @@ Fragment TranslateCondition(const core::q::Condition& c) {
       break;
   }
   // Positive comparisons need the attribute to exist.
-  Fragment value = top_level ? ValueCondition(c) : Fragment{};
+  Fragment value = IsValueComparison(c) ? ValueCondition(c, context) : Fragment{};
   f.values.emplace_back(attr);
   f.sql = AttrRowExists(value.sql);
+  f.exact = !value.sql.empty() && value.exact;
   for (auto& v : value.values) f.values.push_back(std::move(v));
   return f;
 }
 
-Fragment TranslateNode(const core::q::Node& node) {
-  if (node.kind == core::q::Node::Kind::kCondition) return TranslateCondition(node.condition);
+Fragment TranslateNode(const core::q::Node& node, const FilterContext& context,
+                       const core::q::Node* skip = nullptr) {
+  if (node.kind == core::q::Node::Kind::kCondition) {
+    return TranslateCondition(node.condition, context);
+  }
   bool is_and = node.kind == core::q::Node::Kind::kAnd;
   Fragment out;
   out.exact = true;
   std::vector<std::string> parts;
   for (const auto& child : node.children) {
-    if (child == nullptr) continue;
-    Fragment f = TranslateNode(*child);
+    if (child == nullptr || child.get() == skip) continue;
+    Fragment f = TranslateNode(*child, context);
     out.exact = out.exact && f.exact;
     if (f.sql.empty()) {
       if (!is_and) return Fragment{};  // one unconstrained alternative: the OR is TRUE
@@ -158,8 +205,8 @@ Fragment TranslateNode(const core::q::Node& node) {
     for (auto& v : f.values) out.values.push_back(std::move(v));
   }
   if (parts.empty()) {
-    // An AND whose children all were unconstrained; exact only if it had no children.
-    return Fragment{{}, {}, out.exact && node.children.empty()};
+    // Every child was unconstrained (or the driver): exact only if each was exact.
+    return Fragment{{}, {}, out.exact};
   }
   out.sql = "(";
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -168,6 +215,33 @@ Fragment TranslateNode(const core::q::Node& node) {
   }
   out.sql += ")";
   return out;
+}
+
+void CollectComparedNames(const core::q::Node& node, std::set<std::string>& names) {
+  if (node.kind == core::q::Node::Kind::kCondition) {
+    if (IsValueComparison(node.condition)) names.insert(node.condition.path.attribute);
+    return;
+  }
+  for (const auto& child : node.children) {
+    if (child != nullptr) CollectComparedNames(*child, names);
+  }
+}
+
+// A conjunct of the filter's top-level AND (or the filter itself) that can drive the plan:
+// an exact `attr == one literal` whose index range lists entities in eid order.
+const core::q::Node* FindDriver(const core::q::Node& root, const FilterContext& context) {
+  auto drives = [&](const core::q::Node& node) {
+    if (node.kind != core::q::Node::Kind::kCondition) return false;
+    const auto& c = node.condition;
+    return c.op == Operator::kEqual && !c.range_low && c.values.size() == 1 &&
+           IsValueComparison(c) && !context.opaque_names.contains(c.path.attribute);
+  };
+  if (drives(root)) return &root;
+  if (root.kind != core::q::Node::Kind::kAnd) return nullptr;
+  for (const auto& child : root.children) {
+    if (child != nullptr && drives(*child)) return child.get();
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -196,22 +270,24 @@ int SqlWhere::Bind(Statement& stmt, int first) const {
 }
 
 void AddBaseConditions(SqlWhere& where, std::int64_t tenant, base::Timestamp now,
-                       const ServicePathScope& scope) {
-  where.And("e.tenant = ?", {tenant});
+                       const ServicePathScope& scope, Indexing indexing) {
+  where.And(indexing == Indexing::kNone ? "+e.tenant = ?" : "e.tenant = ?", {tenant});
   where.And("(e.expires IS NULL OR e.expires > ?)", {now.millis});
   if (scope.paths.empty()) return;
+  const std::string column =
+      indexing == Indexing::kAll ? "e.service_path" : "+e.service_path";
   std::string sql;
   std::vector<SqlWhere::Value> values;
   for (const auto& p : scope.paths) {
     // Orion: a recursive "/" (or "/#") selects every path.
     if (p.recursive && p.path == "/") return;
     if (!sql.empty()) sql += " OR ";
-    sql += "e.service_path = ?";
+    sql += column + " = ?";
     values.emplace_back(p.path);
     if (p.recursive) {
       // Descendants of /a are the paths in ["/a/", "/a0"): '0' is the byte after '/', so
       // this range is exactly the "/a/" prefix, uses the index and needs no LIKE escaping.
-      sql += " OR (e.service_path >= ? AND e.service_path < ?)";
+      sql += " OR (" + column + " >= ? AND " + column + " < ?)";
       values.emplace_back(p.path + "/");
       values.emplace_back(p.path + "0");
     }
@@ -219,7 +295,9 @@ void AddBaseConditions(SqlWhere& where, std::int64_t tenant, base::Timestamp now
   where.And("(" + sql + ")", std::move(values));
 }
 
-void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors) {
+void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors,
+                  Indexing indexing) {
+  const std::string plus = indexing == Indexing::kNone ? "+" : "";
   std::string sql;
   std::vector<SqlWhere::Value> values;
   for (const auto& s : selectors) {
@@ -229,9 +307,9 @@ void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors)
       alternative += test;
       values.emplace_back(v);
     };
-    if (s.id) add("e.id = ?", *s.id);
+    if (s.id) add(plus + "e.id = ?", *s.id);
     if (s.id_pattern) add("regexp(?, e.id)", *s.id_pattern);
-    if (s.type) add("e.type = ?", *s.type);
+    if (s.type) add(plus + "e.type = ?", *s.type);
     if (s.type_pattern) add("regexp(?, e.type)", *s.type_pattern);
     if (alternative.empty()) return;  // an empty alternative selects everything
     if (!sql.empty()) sql += " OR ";
@@ -240,18 +318,41 @@ void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors)
   if (!sql.empty()) where.And("(" + sql + ")", std::move(values));
 }
 
-bool AddFilter(SqlWhere& where, const core::q::Filter& filter) {
+std::set<std::string> ComparedNames(const core::q::Filter& filter) {
+  std::set<std::string> names;
+  if (!filter.empty()) CollectComparedNames(*filter.root(), names);
+  return names;
+}
+
+bool AddFilter(SqlWhere& where, const core::q::Filter& filter, const FilterContext& context,
+               std::optional<Driver>* driver) {
   if (filter.empty()) return true;
-  Fragment f = TranslateNode(*filter.root());
+  const core::q::Node* driving = driver != nullptr ? FindDriver(*filter.root(), context) : nullptr;
+  if (driving != nullptr) {
+    const auto& c = driving->condition;
+    auto operands = ComparableLiterals(c);
+    Driver d;
+    d.attribute = c.path.attribute;
+    d.column = operands->numbers ? "d.num" : "d.txt";
+    d.value = std::move(operands->values.front());
+    *driver = std::move(d);
+  }
+  Fragment f = driving == filter.root().get() ? Fragment{{}, {}, true}
+                                              : TranslateNode(*filter.root(), context, driving);
   if (!f.sql.empty()) where.And(std::move(f.sql), std::move(f.values));
   return f.exact;
 }
 
-void AddGeo(SqlWhere& where, const core::geo::GeoQuery& geo, const std::string& geo_attribute) {
+bool HasGeoBox(const core::geo::GeoQuery& geo) {
   // Disjoint matches outside any box; the whole scan is the only pre-filter.
-  if (geo.relation == core::geo::Relation::kDisjoint) return;
+  if (geo.relation == core::geo::Relation::kDisjoint) return false;
   auto box = geo.SearchBox();
-  if (!(box.min_lon <= box.max_lon && box.min_lat <= box.max_lat)) return;
+  return box.min_lon <= box.max_lon && box.min_lat <= box.max_lat;
+}
+
+void AddGeo(SqlWhere& where, const core::geo::GeoQuery& geo, const std::string& geo_attribute) {
+  if (!HasGeoBox(geo)) return;
+  auto box = geo.SearchBox();
   std::string sql =
       "e.eid IN (SELECT s.entity FROM geo_index g JOIN geo_shapes s ON s.shape = g.shape "
       "WHERE g.max_lon >= ? AND g.min_lon <= ? AND g.max_lat >= ? AND g.min_lat <= ? AND ";

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -30,14 +32,50 @@ class SqlWhere {
   std::vector<SqlWhere::Value> values_;
 };
 
+// Which entity columns a clause may offer the planner as index keys. SQLite has no statistics
+// on a fresh database (and ours are never analysed), so it picks among equally long index
+// prefixes blindly: (tenant, service_path) for `service_path = '/'` walks the whole tenant.
+// A column written as `+e.col` cannot use an index, which leaves the plan to the key we mean.
+enum class Indexing {
+  kAll,             // every condition may use its index
+  kNotServicePath,  // id lookups: the unique (tenant, id, type, service_path) key must drive
+  kNone,            // another source drives (the R*Tree): no entity index at all
+};
+
 // Entities of the tenant, not expired at `now`, inside `scope`. Always exact.
 void AddBaseConditions(SqlWhere& where, std::int64_t tenant, base::Timestamp now,
-                       const ServicePathScope& scope);
+                       const ServicePathScope& scope, Indexing indexing = Indexing::kAll);
 // OR of the selectors (exact; patterns through the REGEXP function).
-void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors);
-// Pushes a q or mq filter through attr_index. Returns true when the SQL is exact.
-bool AddFilter(SqlWhere& where, const core::q::Filter& filter);
-// R*Tree pre-filter for a geo-query (never exact; geometry is re-checked in C++).
+void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors,
+                  Indexing indexing = Indexing::kAll);
+// What AddFilter must know of the tenant's attr_index: the attribute names (among
+// ComparedNames) that have opaque rows (arrays, repeated names). Comparisons on those are
+// supersets re-checked in C++; on the others they are exact.
+struct FilterContext {
+  std::set<std::string> opaque_names;
+};
+// Attribute names of the filter's top-level value comparisons (to probe for opaque rows).
+std::set<std::string> ComparedNames(const core::q::Filter& filter);
+
+// An exact `attr == literal` conjunct that drives the plan from attr_index's value index
+// instead of being tested per entity: FROM attr_index d CROSS JOIN entities e ON e.eid =
+// d.entity WHERE d.tenant = ? AND d.name = `attribute` AND `column` = `value`. Its rows come
+// in entity (eid) order, so ORDER BY d.entity needs no sort and LIMIT stops early.
+struct Driver {
+  std::string attribute;
+  std::string column;  // "d.num" or "d.txt"
+  SqlWhere::Value value;
+};
+
+// Pushes a q or mq filter through attr_index. Returns true when the SQL is exact. With
+// `driver`, a suitable conjunct is left out of `where` and returned there instead.
+bool AddFilter(SqlWhere& where, const core::q::Filter& filter, const FilterContext& context,
+               std::optional<Driver>* driver = nullptr);
+// R*Tree pre-filter for a geo-query (never exact; geometry is re-checked in C++). Returns
+// false when there is no box to search (disjoint): nothing was added. Meant to drive the
+// plan (`e.eid IN (...)` over a list in eid order), so the other conditions should be built
+// with Indexing::kNone.
+bool HasGeoBox(const core::geo::GeoQuery& geo);
 void AddGeo(SqlWhere& where, const core::geo::GeoQuery& geo, const std::string& geo_attribute);
 
 }  // namespace renkei::store::sqlite
