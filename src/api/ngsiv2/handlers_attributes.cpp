@@ -113,6 +113,11 @@ void UpdateAttributeValue(const Deps& deps, Call& call, const Reply& reply) {
                                         ? ParseTextValue(call.request.body)
                                         : ParseJsonBody(call.request.body);
   if (!value) return reply.Error(value.error());
+  // Orion: a JSON body of PUT .../value must be an object or array; scalars go as text/plain.
+  if (!content_type.starts_with("text/plain") && !value->is_object() && !value->is_array()) {
+    return reply.Error({base::ErrorCode::kBadRequestData, "BadRequest",
+                        "Neither JSON Object nor JSON Array for attribute::value"});
+  }
   if (!ValueCharactersAllowed(*value)) {
     return reply.Error(
         {base::ErrorCode::kBadRequestData, "BadRequest", "Invalid characters in attribute value"});

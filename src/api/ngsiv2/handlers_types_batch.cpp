@@ -112,9 +112,7 @@ void BatchUpdate(const Deps& deps, Call& call, const Reply& reply) {
   if (entities_it == o.end()) {
     return reply.Error(BadRequest("Invalid JSON payload, mandatory field /entities/ not found"));
   }
-  if (!entities_it->value().is_array()) {
-    return reply.Error(BadRequest("the field /entities/ must be a JSON array"));
-  }
+  if (!entities_it->value().is_array()) return reply.Error(BadRequest("not a JSON array"));
   for (const auto& kv : o) {
     if (kv.key() != "actionType" && kv.key() != "entities") {
       return reply.Error(
@@ -132,6 +130,9 @@ void BatchUpdate(const Deps& deps, Call& call, const Reply& reply) {
     if (item.is_object() && item.get_object().contains("idPattern")) {
       return reply.Error(
           {base::ErrorCode::kOperationNotSupported, "NotImplemented", "NotImplemented"});
+    }
+    if (item.is_object() && !item.get_object().contains("id")) {
+      return reply.Error(BadRequest("nor /id/ nor /idPattern/ present"));
     }
     if (item.is_object()) {
       const auto* id = item.get_object().if_contains("id");

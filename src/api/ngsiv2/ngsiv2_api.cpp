@@ -19,13 +19,14 @@ base::Error BadRequest(std::string detail) {
 void AddRoutes(http::Router<Route>& r) {
   r.Add("GET", "/version", {GetVersion, BodyKind::kNone});
   r.Add("GET", "/v2", {GetApiRoot, BodyKind::kNone});
-  r.Add("GET", "/v2/entities", {ListEntities, BodyKind::kNone});
+  // Per path, methods are registered in the order Orion lists them in Allow headers.
   r.Add("POST", "/v2/entities", {CreateEntity, BodyKind::kJson});
+  r.Add("GET", "/v2/entities", {ListEntities, BodyKind::kNone});
   r.Add("GET", "/v2/entities/{id}", {RetrieveEntity, BodyKind::kNone});
   r.Add("DELETE", "/v2/entities/{id}", {DeleteEntity, BodyKind::kNone});
   r.Add("GET", "/v2/entities/{id}/attrs", {RetrieveAttributes, BodyKind::kNone});
-  r.Add("POST", "/v2/entities/{id}/attrs", {AppendAttributes, BodyKind::kJson});
   r.Add("PATCH", "/v2/entities/{id}/attrs", {UpdateAttributes, BodyKind::kJson});
+  r.Add("POST", "/v2/entities/{id}/attrs", {AppendAttributes, BodyKind::kJson});
   r.Add("PUT", "/v2/entities/{id}/attrs", {ReplaceAttributes, BodyKind::kJson});
   r.Add("GET", "/v2/entities/{id}/attrs/{attr}", {RetrieveAttribute, BodyKind::kNone});
   r.Add("PUT", "/v2/entities/{id}/attrs/{attr}", {UpdateAttribute, BodyKind::kJson});
@@ -124,17 +125,33 @@ http::HeaderList NgsiV2Api::CommonHeaders(const http::Request& request,
   return headers;
 }
 
+std::string NgsiV2Api::AllowedMethods(const http::Router<Route>::Match& match) const {
+  std::string allow;
+  for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+  // With CORS enabled, OPTIONS is served on every path (Orion -corsOrigin).
+  if (!options_.cors_origins.empty()) allow += ", OPTIONS";
+  return allow;
+}
+
 void NgsiV2Api::Preflight(const http::Request& request, const http::Router<Route>::Match& match,
                           const Reply& reply) const {
   http::HeaderList extra;
   if (!options_.cors_origins.empty() && request.Header("Origin")) {
+    // Orion's preflight lists GET first, then the path's other methods, then OPTIONS.
     std::string methods;
-    for (const auto& m : match.allowed_methods) methods += m + ", ";
-    methods += "OPTIONS";
+    auto add = [&](const std::string& m) { methods += (methods.empty() ? "" : ", ") + m; };
+    for (const auto& m : match.allowed_methods) {
+      if (m == "GET") add(m);
+    }
+    for (const auto& m : match.allowed_methods) {
+      if (m != "GET") add(m);
+    }
+    add("OPTIONS");
     extra.emplace_back("Access-Control-Allow-Methods", methods);
     extra.emplace_back("Access-Control-Allow-Headers",
                        "Content-Type, Fiware-Service, Fiware-Servicepath, Ngsiv2-AttrsFormat, "
-                       "Fiware-Correlator, X-Forward-For, X-Real-IP, X-Auth-Token");
+                       "Fiware-Correlator, X-Forwarded-For, X-Real-IP, X-Auth-Token, "
+                       "Authorization");
     extra.emplace_back("Access-Control-Max-Age", std::to_string(options_.cors_max_age));
   }
   reply.Empty(200, std::move(extra));
@@ -181,17 +198,8 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
   if (match.route == nullptr) {
     if (match.path_known && request.method == "OPTIONS") return Preflight(request, match, reply);
     if (match.path_known) {
-      // Orion lists allowed methods in this fixed order.
-      std::string allow;
-      for (std::string_view m : {"GET", "PATCH", "POST", "PUT", "DELETE"}) {
-        if (std::find(match.allowed_methods.begin(), match.allowed_methods.end(), m) ==
-            match.allowed_methods.end()) {
-          continue;
-        }
-        allow += (allow.empty() ? "" : ", ") + std::string(m);
-      }
       return reply.Error({ErrorCode::kMethodNotAllowed, "MethodNotAllowed", "method not allowed"},
-                         {{"Allow", allow}});
+                         {{"Allow", AllowedMethods(match)}});
     }
     return reply.Error(BadRequest("Service not found. Check your URL as probably it is wrong."));
   }
@@ -203,6 +211,11 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
     const auto media = MediaType(content_type.value_or(""));
     const bool ok = media == "application/json" ||
                     (route.body == BodyKind::kJsonOrText && media == "text/plain");
+    if (!content_type) {
+      return reply.Error(
+          {ErrorCode::kUnsupportedMediaType, "UnsupportedMediaType",
+           "Content-Type header not used, default application/octet-stream is not supported"});
+    }
     if (!ok) {
       return reply.Error({ErrorCode::kUnsupportedMediaType, "UnsupportedMediaType",
                           "not supported content type: " + std::string(content_type.value_or(""))});

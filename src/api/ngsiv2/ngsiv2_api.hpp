@@ -35,6 +35,8 @@ class NgsiV2Api {
 
  private:
   http::HeaderList CommonHeaders(const http::Request& request, const std::string& correlator) const;
+  // The Allow list of a known path, in Orion's order.
+  std::string AllowedMethods(const http::Router<Route>::Match& match) const;
   void Preflight(const http::Request& request, const http::Router<Route>::Match& match,
                  const Reply& reply) const;
 

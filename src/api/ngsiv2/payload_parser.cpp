@@ -245,7 +245,8 @@ base::Result<std::vector<service::AttributeChange>> ParseAttributeObject(const j
 
 base::Result<ParsedEntity> ParseEntity(const json::value& json, bool key_values,
                                        std::optional<std::string_view> default_type) {
-  if (!json.is_object()) return BadRequest("not a JSON object");
+  // Orion's entity parser refuses anything but an object as a JSON parse error.
+  if (!json.is_object()) return ParseError("Errors found in incoming JSON buffer");
   const auto& o = json.get_object();
   ParsedEntity out;
   auto id_it = o.find("id");

@@ -177,14 +177,15 @@ base::Result<QueryRequest> BuildOpQuery(const Call& call, const ApiOptions& opti
   QueryRequest out;
   if (!body.is_object()) return BadRequest("not a JSON object");
   const auto& o = body.get_object();
+  if (o.empty()) return BadRequest("empty payload");
   for (const auto& kv : o) {
     if (kv.key() != "entities" && kv.key() != "attrs" && kv.key() != "attributes" &&
         kv.key() != "expression" && kv.key() != "metadata" && kv.key() != "orderBy") {
-      return BadRequest("Invalid JSON payload, unrecognized field /" + std::string(kv.key()) + "/");
+      return BadRequest("Invalid JSON payload, no relevant fields found");
     }
   }
   if (auto it = o.find("entities"); it != o.end()) {
-    if (!it->value().is_array()) return BadRequest("the field /entities/ must be a JSON array");
+    if (!it->value().is_array()) return BadRequest("not a JSON array");
     for (const auto& item : it->value().get_array()) {
       if (!item.is_object()) return BadRequest("/entities/ vector item is not a JSON object");
       const auto& e = item.get_object();
@@ -224,10 +225,12 @@ base::Result<QueryRequest> BuildOpQuery(const Call& call, const ApiOptions& opti
   }
   std::optional<std::string> q, mq, georel, geometry, coords;
   if (auto it = o.find("expression"); it != o.end()) {
-    if (!it->value().is_object()) return BadRequest("the field /expression/ must be an object");
+    if (!it->value().is_object()) return BadRequest("expression is not an object");
+    if (it->value().get_object().empty()) return BadRequest("expression is empty");
     for (const auto& kv : it->value().get_object()) {
-      if (!kv.value().is_string()) return BadRequest("invalid JSON type in /expression/");
+      if (!kv.value().is_string()) return BadRequest(std::string(kv.key()) + " is not a string");
       std::string v(kv.value().get_string());
+      if (v.empty()) return BadRequest(std::string(kv.key()) + " is empty");
       if (kv.key() == "q")
         q = v;
       else if (kv.key() == "mq")
@@ -242,6 +245,12 @@ base::Result<QueryRequest> BuildOpQuery(const Call& call, const ApiOptions& opti
         return BadRequest("unrecognized field in /expression/");
     }
   }
+  // In op/query (as in subscriptions) Orion wants all three geo fields or none.
+  const int geo_fields = (georel ? 1 : 0) + (geometry ? 1 : 0) + (coords ? 1 : 0);
+  if (geo_fields != 0 && geo_fields != 3) {
+    return BadRequest(
+        "partial geo expression: geometry, georel and coords have to be provided together");
+  }
   auto view = [](const std::optional<std::string>& s) {
     return s ? std::optional<std::string_view>(*s) : std::nullopt;
   };
@@ -254,7 +263,9 @@ base::Result<QueryRequest> BuildOpQuery(const Call& call, const ApiOptions& opti
       }
       dst.clear();
       for (const auto& v : it->value().get_array()) {
-        if (!v.is_string()) return BadRequest("invalid JSON value type in list");
+        if (!v.is_string()) {
+          return BadRequest(std::string("only JSON Strings allowed in ") + name + " list");
+        }
         dst.emplace_back(v.get_string());
       }
     }
