@@ -64,6 +64,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
 
   store::sqlite::SqliteOptions store_options;
   store_options.data_dir = config.data_dir;
+  store_options.logger = logger;
   auto store = store::sqlite::SqliteStore::Open(store_options);
   if (!store) {
     logger->error("msg=\"cannot open store\" data_dir=\"{}\" detail=\"{}\"", config.data_dir,

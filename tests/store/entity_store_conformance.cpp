@@ -482,6 +482,43 @@ TEST_P(EntityStoreConformance, PushdownEqualsCppOnTrickyValues) {
   EXPECT_EQ(QueryIds(store(), "clean", query), (std::vector<std::string>{"num7", "lateArray"}));
 }
 
+TEST_P(EntityStoreConformance, ReplacedEntitiesAreReindexed) {
+  Entity e = Make("moving", "P", {Point(35.0, 139.0), Num("a", 1), Num("b", 2)});
+  ASSERT_TRUE(PutAll(store(), "t", {e}));
+  auto ids = [&](std::string_view q, std::optional<std::string> coords = std::nullopt) {
+    auto query = All();
+    if (!q.empty()) query.q = Q(q);
+    if (coords) {
+      auto geo = core::geo::ParseV2GeoQuery("near;maxDistance:1000", "point", *coords);
+      EXPECT_TRUE(geo.has_value());
+      query.geo = *geo;
+    }
+    return QueryIds(store(), "t", query);
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids("", "35.0,139.0"), V{"moving"});
+  // Same location, other attributes changed or removed.
+  e.attributes = {Point(35.0, 139.0), Num("a", 5)};
+  ASSERT_TRUE(PutAll(store(), "t", {e}));
+  EXPECT_EQ(ids("", "35.0,139.0"), V{"moving"});
+  EXPECT_EQ(ids("a==5"), V{"moving"});
+  EXPECT_EQ(ids("a==1"), V{});
+  EXPECT_EQ(ids("b"), V{});
+  EXPECT_EQ(ids("!b"), V{"moving"});
+  // Moved.
+  e.attributes = {Point(36.0, 140.0), Text("a", "five")};
+  ASSERT_TRUE(PutAll(store(), "t", {e}));
+  EXPECT_EQ(ids("", "35.0,139.0"), V{});
+  EXPECT_EQ(ids("", "36.0,140.0"), V{"moving"});
+  EXPECT_EQ(ids("a==5"), V{});
+  EXPECT_EQ(ids("a==five"), V{"moving"});
+  // Location removed.
+  e.attributes = {Num("a", 5)};
+  ASSERT_TRUE(PutAll(store(), "t", {e}));
+  EXPECT_EQ(ids("", "36.0,140.0"), V{});
+  EXPECT_EQ(ids("a==5"), V{"moving"});
+}
+
 TEST_P(EntityStoreConformance, PaginationAndCount) {
   std::vector<Entity> entities;
   for (int i = 0; i < 25; ++i)

@@ -2,6 +2,7 @@
 // plans (EXPLAIN QUERY PLAN): the conformance suite proves answers, these prove the indexes.
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <future>
 #include <random>
 
 #include <boost/json/parse.hpp>
@@ -100,6 +101,46 @@ TEST_F(SqlitePlan, IdLookupUsesIdKey) {
       EXPECT_EQ(plan->find("entities_service_path"), std::string::npos) << *plan;
     }
   }
+}
+
+TEST(SqliteWriter, QueuedUnitsShareOneCommit) {
+  std::random_device rd;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("renkei-writer-" + std::to_string(rd()) + "-" + std::to_string(rd()));
+  sqlite::SqliteOptions options;
+  options.data_dir = dir.string();
+  auto store = sqlite::SqliteStore::Open(options);
+  ASSERT_TRUE(store.has_value()) << store.error().detail;
+  // Hold the writer in a first unit while 100 more queue up behind it.
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::promise<void> holding;
+  (*store)->Submit(
+      "t",
+      [released, &holding](WriteTransaction&) -> base::Result<void> {
+        holding.set_value();
+        released.wait();
+        return base::Ok();
+      },
+      nullptr);
+  holding.get_future().wait();
+  std::vector<std::future<base::Result<void>>> acks;
+  for (int i = 0; i < 100; ++i) {
+    auto done = std::make_shared<std::promise<base::Result<void>>>();
+    acks.push_back(done->get_future());
+    (*store)->Submit(
+        "t", [](WriteTransaction&) -> base::Result<void> { return base::Ok(); },
+        [done](base::Result<void> r) { done->set_value(std::move(r)); });
+  }
+  release.set_value();
+  for (auto& ack : acks) EXPECT_TRUE(ack.get().has_value());
+  auto stats = (*store)->Stats();
+  EXPECT_EQ(stats.units, 101u);
+  EXPECT_EQ(stats.commits, 2u);  // the holder's, then the 100 queued ones together
+  EXPECT_EQ(stats.max_units_per_commit, 100u);
+  (*store)->Close();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }
 
 EntityQuery RoomQuery(std::string_view q) {

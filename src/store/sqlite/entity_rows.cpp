@@ -1,7 +1,10 @@
 #include "store/sqlite/entity_rows.hpp"
 
+#include <cmath>
+#include <map>
 #include <optional>
 #include <set>
+#include <vector>
 
 #include "base/time.hpp"
 #include "core/entity_codec.hpp"
@@ -9,12 +12,7 @@
 namespace renkei::store::sqlite {
 namespace {
 
-// Removes the entity's rows from the attribute and geo indexes (before a replace or delete).
-base::Result<void> DropIndexRows(Connection& conn, std::int64_t eid) {
-  RENKEI_TRY(Statement * attrs, conn.Prepare("DELETE FROM attr_index WHERE entity = ?"));
-  StatementLease attrs_lease(*attrs);
-  attrs->Bind(1, eid);
-  RENKEI_TRY_VOID(attrs->Run());
+base::Result<void> DropGeoRows(Connection& conn, std::int64_t eid) {
   RENKEI_TRY(Statement * rtree, conn.Prepare("DELETE FROM geo_index WHERE shape IN "
                                              "(SELECT shape FROM geo_shapes WHERE entity = ?)"));
   StatementLease rtree_lease(*rtree);
@@ -24,6 +22,15 @@ base::Result<void> DropIndexRows(Connection& conn, std::int64_t eid) {
   StatementLease shapes_lease(*shapes);
   shapes->Bind(1, eid);
   return shapes->Run();
+}
+
+// Removes the entity's rows from the attribute and geo indexes (before a delete).
+base::Result<void> DropIndexRows(Connection& conn, std::int64_t eid) {
+  RENKEI_TRY(Statement * attrs, conn.Prepare("DELETE FROM attr_index WHERE entity = ?"));
+  StatementLease attrs_lease(*attrs);
+  attrs->Bind(1, eid);
+  RENKEI_TRY_VOID(attrs->Run());
+  return DropGeoRows(conn, eid);
 }
 
 // The q evaluator (core/q/filter.cpp) compares a DateTime/ISO8601 attribute whose string
@@ -37,42 +44,102 @@ bool IsDateType(std::string_view type) { return type == "DateTime" || type == "I
 // - booleans, null and objects: both NULL (no number or string comparison can match them);
 // - arrays (an element may match) and names that occur more than once (NGSI-LD datasetIds):
 //   both NULL and `opaque` = 1: SQL cannot decide them, C++ re-checks (see sql_where.cpp).
-base::Result<void> WriteAttributeIndex(Connection& conn, std::int64_t tenant, std::int64_t eid,
-                                       const core::Entity& entity) {
-  std::set<std::string_view> seen;
+struct AttrRow {
+  std::optional<double> num;
+  std::optional<std::string> txt;
+  bool opaque = false;
+  bool operator==(const AttrRow&) const = default;
+};
+
+std::map<std::string_view, AttrRow> AttributeRows(const core::Entity& entity) {
+  std::map<std::string_view, AttrRow> rows;
   std::set<std::string_view> duplicated;
   for (const auto& a : entity.attributes) {
-    if (!seen.insert(a.name).second) duplicated.insert(a.name);
-  }
-  RENKEI_TRY(Statement * insert,
-             conn.Prepare("INSERT OR IGNORE INTO attr_index(entity, name, tenant, num, txt, "
-                          "opaque) VALUES (?, ?, ?, ?, ?, ?)"));
-  for (const auto& a : entity.attributes) {
-    StatementLease lease(*insert);
-    insert->Bind(1, eid);
-    insert->Bind(2, a.name);
-    insert->Bind(3, tenant);
-    insert->BindNull(4);
-    insert->BindNull(5);
-    bool opaque = duplicated.contains(a.name) || a.value.is_array();
-    insert->Bind(6, std::int64_t{opaque ? 1 : 0});
-    if (!opaque) {
-      if (a.value.is_number()) {
-        insert->Bind(4, a.value.to_number<double>());
-      } else if (a.value.is_string()) {
-        std::string_view text(a.value.get_string());
-        std::optional<base::Timestamp> instant;
-        if (IsDateType(a.type)) instant = base::ParseIso8601(text);
-        if (instant) {
-          insert->Bind(4, static_cast<double>(instant->millis) / 1000.0);
-        } else {
-          insert->Bind(5, text);
-        }
+    if (rows.contains(a.name)) {
+      duplicated.insert(a.name);
+      continue;
+    }
+    AttrRow row;
+    row.opaque = a.value.is_array();
+    if (a.value.is_number()) {
+      row.num = a.value.to_number<double>();
+    } else if (a.value.is_string()) {
+      std::string_view text(a.value.get_string());
+      std::optional<base::Timestamp> instant;
+      if (IsDateType(a.type)) instant = base::ParseIso8601(text);
+      if (instant) {
+        row.num = static_cast<double>(instant->millis) / 1000.0;
+      } else {
+        row.txt = std::string(text);
       }
     }
-    RENKEI_TRY_VOID(insert->Run());
+    rows.emplace(a.name, std::move(row));
+  }
+  for (auto name : duplicated) rows[name] = AttrRow{std::nullopt, std::nullopt, true};
+  return rows;
+}
+
+// Brings the entity's attr_index rows to what its attributes need, touching only rows that
+// change: a PATCH of two attributes rewrites two rows (and their value-index entries), not
+// all of them, which keeps the pages each group commit writes to the WAL few.
+base::Result<void> SyncAttributeIndex(Connection& conn, std::int64_t tenant, std::int64_t eid,
+                                      const core::Entity& entity, bool fresh) {
+  auto wanted = AttributeRows(entity);
+  std::map<std::string, AttrRow, std::less<>> existing;
+  if (!fresh) {
+    RENKEI_TRY(Statement * select,
+               conn.Prepare("SELECT name, num, txt, opaque FROM attr_index WHERE entity = ?"));
+    StatementLease lease(*select);
+    select->Bind(1, eid);
+    for (;;) {
+      RENKEI_TRY(bool has_row, select->Step());
+      if (!has_row) break;
+      AttrRow row;
+      if (!select->ColumnIsNull(1)) row.num = select->ColumnDouble(1);
+      if (!select->ColumnIsNull(2)) row.txt = std::string(select->ColumnText(2));
+      row.opaque = select->ColumnInt(3) != 0;
+      existing.emplace(std::string(select->ColumnText(0)), std::move(row));
+    }
+  }
+  for (const auto& [name, row] : existing) {
+    if (wanted.contains(name)) continue;
+    RENKEI_TRY(Statement * erase,
+               conn.Prepare("DELETE FROM attr_index WHERE entity = ? AND name = ?"));
+    StatementLease lease(*erase);
+    erase->Bind(1, eid);
+    erase->Bind(2, name);
+    RENKEI_TRY_VOID(erase->Run());
+  }
+  RENKEI_TRY(Statement * upsert,
+             conn.Prepare("INSERT INTO attr_index(entity, name, tenant, num, txt, opaque) "
+                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity, name) DO UPDATE SET "
+                          "num = excluded.num, txt = excluded.txt, opaque = excluded.opaque"));
+  for (const auto& [name, row] : wanted) {
+    if (auto it = existing.find(name); it != existing.end() && it->second == row) continue;
+    StatementLease lease(*upsert);
+    upsert->Bind(1, eid);
+    upsert->Bind(2, name);
+    upsert->Bind(3, tenant);
+    if (row.num) {
+      upsert->Bind(4, *row.num);
+    } else {
+      upsert->BindNull(4);
+    }
+    if (row.txt) {
+      upsert->Bind(5, *row.txt);
+    } else {
+      upsert->BindNull(5);
+    }
+    upsert->Bind(6, std::int64_t{row.opaque ? 1 : 0});
+    RENKEI_TRY_VOID(upsert->Run());
   }
   return base::Ok();
+}
+
+// Every attr_index row of a new entity (or one whose rows were all dropped).
+base::Result<void> WriteAttributeIndex(Connection& conn, std::int64_t tenant, std::int64_t eid,
+                                       const core::Entity& entity) {
+  return SyncAttributeIndex(conn, tenant, eid, entity, /*fresh=*/true);
 }
 
 // Indexes the bounding box of every GeoProperty, so a query on a named geo attribute can use
@@ -112,6 +179,64 @@ base::Result<void> WriteGeoIndex(Connection& conn, std::int64_t eid, const core:
   return base::Ok();
 }
 
+// SQLite's R*Tree stores 32-bit floats rounded outward (rtree.c rtreeValueDown/Up); the
+// same rounding lets a stored box be compared with a new one.
+double RtreeDown(double d) {
+  auto f = static_cast<float>(d);
+  if (f > d) f = static_cast<float>(d * (d < 0 ? 1.0 + 1.0 / 8388608.0 : 1.0 - 1.0 / 8388608.0));
+  return f;
+}
+double RtreeUp(double d) {
+  auto f = static_cast<float>(d);
+  if (f < d) f = static_cast<float>(d * (d < 0 ? 1.0 - 1.0 / 8388608.0 : 1.0 + 1.0 / 8388608.0));
+  return f;
+}
+
+struct GeoRow {
+  std::string name;
+  bool is_default = false;
+  double box[4] = {0, 0, 0, 0};  // min_lon, max_lon, min_lat, max_lat as the R*Tree holds them
+  bool operator==(const GeoRow& o) const {
+    return name == o.name && is_default == o.is_default && box[0] == o.box[0] &&
+           box[1] == o.box[1] && box[2] == o.box[2] && box[3] == o.box[3];
+  }
+};
+
+// Whether the geo index already holds exactly the entity's shapes (a PATCH of other
+// attributes then leaves the R*Tree alone).
+base::Result<bool> GeoRowsMatch(Connection& conn, std::int64_t eid, const core::Entity& entity) {
+  std::vector<GeoRow> wanted;
+  bool first = true;
+  for (const auto& a : entity.attributes) {
+    if (a.kind != core::AttributeKind::kGeoProperty) continue;
+    bool is_default = first;
+    first = false;
+    auto geometry = ParseLocation(a);
+    if (!geometry) continue;
+    auto box = geometry->Envelope();
+    wanted.push_back(GeoRow{a.name, is_default,
+                            {RtreeDown(box.min_lon), RtreeUp(box.max_lon), RtreeDown(box.min_lat),
+                             RtreeUp(box.max_lat)}});
+  }
+  RENKEI_TRY(Statement * select,
+             conn.Prepare("SELECT s.name, s.is_default, g.min_lon, g.max_lon, g.min_lat, "
+                          "g.max_lat FROM geo_shapes s JOIN geo_index g ON g.shape = s.shape "
+                          "WHERE s.entity = ? ORDER BY s.shape"));
+  StatementLease lease(*select);
+  select->Bind(1, eid);
+  std::size_t i = 0;
+  for (;; ++i) {
+    RENKEI_TRY(bool has_row, select->Step());
+    if (!has_row) break;
+    if (i >= wanted.size()) return false;
+    GeoRow row{std::string(select->ColumnText(0)), select->ColumnInt(1) != 0,
+               {select->ColumnDouble(2), select->ColumnDouble(3), select->ColumnDouble(4),
+                select->ColumnDouble(5)}};
+    if (!(row == wanted[i])) return false;
+  }
+  return i == wanted.size();
+}
+
 }  // namespace
 
 base::Result<void> PutEntityRow(Connection& conn, std::int64_t tenant, const core::Entity& entity) {
@@ -139,8 +264,11 @@ base::Result<void> PutEntityRow(Connection& conn, std::int64_t tenant, const cor
   if (!has_row) return SqliteFailure(conn.handle(), "upsert returned no row");
   std::int64_t eid = upsert->ColumnInt(0);
   RENKEI_TRY_VOID(upsert->Run());
-  RENKEI_TRY_VOID(DropIndexRows(conn, eid));
-  RENKEI_TRY_VOID(WriteAttributeIndex(conn, tenant, eid, entity));
+  // Index rows are brought up to date rather than rewritten: fewer dirty pages per commit.
+  RENKEI_TRY_VOID(SyncAttributeIndex(conn, tenant, eid, entity, /*fresh=*/false));
+  RENKEI_TRY(bool geo_current, GeoRowsMatch(conn, eid, entity));
+  if (geo_current) return base::Ok();
+  RENKEI_TRY_VOID(DropGeoRows(conn, eid));
   return WriteGeoIndex(conn, eid, entity);
 }
 

@@ -277,12 +277,44 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
       fail_open_units(commit.error());
     }
   }
+  RecordBatch(batch.size());
   if (!pending_tenants_.empty()) {
     std::lock_guard lock(tenants_mu_);
     for (auto& [name, id] : pending_tenants_) committed_tenants_[name] = id;
   }
   pending_tenants_.clear();
   for (std::size_t i = 0; i < batch.size(); ++i) CallDone(batch[i].done, std::move(results[i]));
+}
+
+void SqliteStore::RecordBatch(std::size_t units) {
+  stat_commits_.fetch_add(1, std::memory_order_relaxed);
+  stat_units_.fetch_add(units, std::memory_order_relaxed);
+  if (units > stat_max_units_.load(std::memory_order_relaxed)) {
+    stat_max_units_.store(units, std::memory_order_relaxed);
+  }
+  const auto& logger = options_.logger;
+  if (logger == nullptr || !logger->should_log(spdlog::level::debug)) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now - logged_at_ < std::chrono::seconds(1)) return;
+  WriterStats total = Stats();
+  std::uint64_t commits = total.commits - logged_stats_.commits;
+  std::uint64_t done = total.units - logged_stats_.units;
+  logger->debug(
+      "msg=\"group commit\" commits={} units={} units_per_commit={:.1f} max_units={} "
+      "seconds={:.1f}",
+      commits, done, static_cast<double>(done) / static_cast<double>(commits),
+      total.max_units_per_commit,
+      logged_at_.time_since_epoch().count() == 0
+          ? 0.0
+          : std::chrono::duration<double>(now - logged_at_).count());
+  logged_stats_ = total;
+  logged_at_ = now;
+}
+
+WriterStats SqliteStore::Stats() const {
+  return WriterStats{stat_commits_.load(std::memory_order_relaxed),
+                     stat_units_.load(std::memory_order_relaxed),
+                     stat_max_units_.load(std::memory_order_relaxed)};
 }
 
 // ---- reads

@@ -12,6 +12,8 @@
 // queued writes and must not be called from inside a WriteDone callback or a WriteUnit.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -21,6 +23,8 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include <spdlog/logger.h>
 
 #include "store/entity_store.hpp"
 #include "store/sqlite/connection.hpp"
@@ -37,6 +41,16 @@ struct SqliteOptions {
   int writer_cache_kib = 64 * 1024;
   // Units per group commit at most, to bound the latency of the first unit in a batch.
   std::size_t max_batch = 512;
+  // Optional: at debug level the writer logs group-commit figures about once a second
+  // (msg="group commit" commits= units= units_per_commit= max_units=).
+  std::shared_ptr<spdlog::logger> logger;
+};
+
+// Writer totals since open: units run and commits made (units / commits = the group size).
+struct WriterStats {
+  std::uint64_t commits = 0;
+  std::uint64_t units = 0;
+  std::uint64_t max_units_per_commit = 0;
 };
 
 class SqliteStore final : public EntityStore {
@@ -60,6 +74,8 @@ class SqliteStore final : public EntityStore {
   base::Result<std::size_t> PurgeExpired(base::Timestamp now) override;
   void Close() override;
 
+  WriterStats Stats() const;
+
  private:
   // A job for the writer: no tenant for store-wide jobs (purge). The empty string is a
   // tenant like any other (Orion's default service).
@@ -74,6 +90,7 @@ class SqliteStore final : public EntityStore {
 
   void WriterLoop();
   void RunBatch(std::vector<Job>& batch);
+  void RecordBatch(std::size_t units);
   base::Result<std::int64_t> EnsureTenant(const std::string& tenant);
   // The tenant's id, or nullopt when it never wrote anything (reads then find nothing).
   base::Result<std::optional<std::int64_t>> LookupTenant(Connection& conn,
@@ -91,6 +108,12 @@ class SqliteStore final : public EntityStore {
   std::unordered_map<std::string, std::int64_t> writer_tenants_;
   std::vector<std::pair<std::string, std::int64_t>> pending_tenants_;  // this batch's new ones
   std::thread writer_thread_;
+  // Group-commit figures; written by the writer thread only.
+  std::atomic<std::uint64_t> stat_commits_{0};
+  std::atomic<std::uint64_t> stat_units_{0};
+  std::atomic<std::uint64_t> stat_max_units_{0};
+  WriterStats logged_stats_;  // at the last debug line (writer thread)
+  std::chrono::steady_clock::time_point logged_at_;
 
   std::mutex queue_mu_;  // guards queue_, stopping_
   std::condition_variable queue_cv_;
