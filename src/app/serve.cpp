@@ -85,8 +85,25 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   server_options.max_body_bytes = config.max_payload_bytes;
   http::Server server(
       server_options,
-      [&ngsiv2](http::Request&& request, http::Responder responder) {
-        ngsiv2.Handle(std::move(request), responder);
+      [&ngsiv2, &logger](http::Request&& request, http::Responder responder) {
+        if (!logger->should_log(spdlog::level::debug)) {
+          ngsiv2.Handle(std::move(request), responder);
+          return;
+        }
+        // Access log (debug level): one logfmt line per request, with its correlator.
+        const auto started = std::chrono::steady_clock::now();
+        std::string method = request.method;
+        std::string target = request.target;
+        ngsiv2.Handle(std::move(request), [responder, logger, started, method = std::move(method),
+                                           target = std::move(target)](http::Response response) {
+          const auto correlator = http::FindHeader(response.headers, "Fiware-Correlator");
+          const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::steady_clock::now() - started)
+                                  .count();
+          logger->debug("msg=request method={} target=\"{}\" status={} micros={} corr={}", method,
+                        target, response.status, micros, correlator.value_or("-"));
+          responder(std::move(response));
+        });
       },
       logger);
   if (auto started = server.Start(); !started) {

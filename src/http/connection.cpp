@@ -215,10 +215,10 @@ void Connection::DispatchRequest(bool body_too_large) {
   try {
     state_.handler(std::move(request_), MakeResponder());
   } catch (const std::exception& e) {
-    if (state_.logger) state_.logger->error("http handler threw error=\"{}\"", e.what());
+    if (state_.logger) state_.logger->error("msg=\"http handler threw\" error=\"{}\"", e.what());
     Close();
   } catch (...) {
-    if (state_.logger) state_.logger->error("http handler threw a non-exception");
+    if (state_.logger) state_.logger->error("msg=\"http handler threw a non-exception\"");
     Close();
   }
 }

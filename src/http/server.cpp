@@ -38,7 +38,7 @@ struct Server::Impl {
   void Accept();
   void RunWorker(Worker& worker);
   void Log(std::string_view what, const beast::error_code& ec) const {
-    if (state.logger) state.logger->error("http {} error=\"{}\"", what, ec.message());
+    if (state.logger) state.logger->error("msg=\"http {}\" error=\"{}\"", what, ec.message());
   }
 };
 
@@ -76,7 +76,7 @@ void Server::Impl::RunWorker(Worker& worker) {
       return;
     } catch (const std::exception& e) {
       // Handlers catch what they expect; this keeps one surprise from killing the thread.
-      if (state.logger) state.logger->error("http worker caught error=\"{}\"", e.what());
+      if (state.logger) state.logger->error("msg=\"http worker caught\" error=\"{}\"", e.what());
     }
   }
 }
@@ -149,7 +149,7 @@ base::Result<void> Server::Start() {
   }
   impl.running = true;
   if (impl.state.logger) {
-    impl.state.logger->info("http listening address={} port={} threads={}",
+    impl.state.logger->info("msg=\"http listening\" address={} port={} threads={}",
                             impl.state.options.address, impl.bound_port, count);
   }
   return base::Ok();
