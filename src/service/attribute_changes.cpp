@@ -100,6 +100,9 @@ base::Result<void> ApplyAttributeChanges(core::Entity& entity,
       value = std::move(**applied);
     }
     if (existing != nullptr) {
+      if (existing->kind == core::AttributeKind::kGeoProperty && !existing->value.is_null()) {
+        report.updated_locations.push_back(in.name);
+      }
       existing->value = std::move(value);
       if (!change.value_only) {
         // An operator without an explicit type keeps the attribute's type ($inc on a
@@ -164,8 +167,10 @@ base::Result<void> CheckLocations(const core::Entity& entity, const ChangeReport
       const auto touched = [&](const std::vector<std::string>& names) {
         return std::find(names.begin(), names.end(), attr.name) != names.end();
       };
-      existing = touched(report->updated);
-      if (!existing && !touched(report->created)) continue;
+      if (!touched(report->updated) && !touched(report->created)) continue;
+      // Orion's wording (test 3533_null_in_datetime_and_geo): "for existing attribute" when
+      // an existing attribute did not hold a location (e.g. it was null) before the update.
+      existing = touched(report->updated) && !touched(report->updated_locations);
     }
     RENKEI_TRY_VOID(CheckGeometry(attr, existing));
   }

@@ -31,10 +31,11 @@ struct WriteOptions {
 };
 
 struct ChangeReport {
-  std::vector<std::string> missing;   // kUpdateOnly: not present on the entity
-  std::vector<std::string> existing;  // kAppendStrict: already present
-  std::vector<std::string> updated;   // existing attributes this change modified
-  std::vector<std::string> created;   // attributes this change added
+  std::vector<std::string> missing;            // kUpdateOnly: not present on the entity
+  std::vector<std::string> existing;           // kAppendStrict: already present
+  std::vector<std::string> updated;            // existing attributes this change modified
+  std::vector<std::string> updated_locations;  // of those, the ones that held a location
+  std::vector<std::string> created;            // attributes this change added
   bool changed = false;
 };
 

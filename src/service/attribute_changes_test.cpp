@@ -118,7 +118,9 @@ TEST(AttributeChanges, LocationChecksFollowOrionsOrder) {
   ASSERT_FALSE(invalid);
   EXPECT_TRUE(invalid.error().detail.starts_with("error parsing location attribute: "));
 
-  // Updating it again: the error names it as an existing attribute.
+  // Orion (3533_null_in_datetime_and_geo): an existing attribute that held no location
+  // (null) before the update is named "existing attribute"; one that held a location is not.
+  e.Find("location")->value = nullptr;
   ChangeReport again;
   ASSERT_TRUE(
       ApplyAttributeChanges(e, {{loc, false}}, AttributeWriteMode::kUpsert, {}, {2}, again));
@@ -126,6 +128,17 @@ TEST(AttributeChanges, LocationChecksFollowOrionsOrder) {
   ASSERT_FALSE(existing);
   EXPECT_TRUE(existing.error().detail.starts_with(
       "error parsing location attribute for existing attribute: "));
+  e.Find("location")->value = json::string("1, 2");  // now it holds a location
+  e.Find("location")->type = "geo:point";
+  ChangeReport over_location;
+  auto bad_point = Attr("location", R"("foo")", "geo:point");
+  bad_point.kind = core::AttributeKind::kGeoProperty;
+  ASSERT_TRUE(ApplyAttributeChanges(e, {{bad_point, false}}, AttributeWriteMode::kUpsert, {}, {3},
+                                    over_location));
+  auto plain = CheckLocations(e, &over_location);
+  ASSERT_FALSE(plain);
+  EXPECT_TRUE(plain.error().detail.starts_with("error parsing location attribute: "));
+  e.Find("location")->value = json::string("1, 2");
 
   // A second location is refused before its value is looked at (413 first).
   auto second = Attr("area", R"("nonsense")", "geo:point");

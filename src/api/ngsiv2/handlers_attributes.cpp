@@ -1,3 +1,7 @@
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
 #include <boost/json/value.hpp>
 
 #include "api/ngsiv2/entity_renderer.hpp"
@@ -46,16 +50,44 @@ service::Callback<void> SingleAttributeDone(const Reply& reply) {
 struct ValueAccept {
   bool text = true;
   bool json = true;
-  bool explicit_text = false;  // text/plain or text/* named (not only */*)
+  bool prefer_text = false;  // text/plain or text/* is listed before application/json
 };
 
+// Accept entries in order with their q weights (RFC 9110 §12.5.1); the best-weighted of
+// text and JSON wins, the first listed on a tie.
 ValueAccept ParseValueAccept(const Call& call) {
   auto accept = call.request.Header("Accept");
   if (!accept || accept->empty()) return {};
-  auto has = [&](std::string_view mime) { return accept->find(mime) != std::string_view::npos; };
-  const bool any = has("*/*");
-  const bool text = has("text/plain") || has("text/*");
-  return {any || text, any || has("application/json") || has("application/*"), text};
+  double text_q = -1, json_q = -1;
+  std::size_t text_pos = 0, json_pos = 0, position = 0;
+  std::string_view rest = *accept;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    double q = 1;
+    if (const auto qpos = item.find(";q="); qpos != std::string_view::npos) {
+      q = std::atof(std::string(item.substr(qpos + 3)).c_str());
+    }
+    const auto semi = item.find(';');
+    item = item.substr(0, semi);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    ++position;
+    const bool any = item == "*/*";
+    if ((any || item == "text/plain" || item == "text/*") && q > text_q) {
+      text_q = q;
+      text_pos = position;
+    }
+    if ((any || item == "application/json" || item == "application/*") && q > json_q) {
+      json_q = q;
+      json_pos = position;
+    }
+  }
+  const bool text = text_q > 0, json = json_q > 0;
+  const bool prefer_text =
+      text && (!json || text_q > json_q || (text_q == json_q && text_pos < json_pos));
+  return {text, json, prefer_text};
 }
 
 }  // namespace
@@ -95,7 +127,7 @@ void RetrieveAttributeValue(const Deps& deps, Call& call, const Reply& reply) {
   if (!attr) return;
   const json::value& value = attr->value;
   const bool compound = value.is_object() || value.is_array();
-  if (compound && accept.json && !accept.explicit_text) return reply.Json(200, value);
+  if (compound && accept.json && !accept.prefer_text) return reply.Json(200, value);
   if (!accept.text) {
     return reply.Error(
         {base::ErrorCode::kNotAcceptable, "NotAcceptable", "accepted MIME types: text/plain"});
