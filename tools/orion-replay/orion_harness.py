@@ -486,6 +486,9 @@ class Interpreter:
         if o["urlParams"]:
             target += "?" + o["urlParams"]
         target = target.split("#", 1)[0]  # curl does not send the fragment
+        # curl's URL globbing: a backslash before [ ] { } makes it a literal, sent without
+        # the backslash (e.g. idPattern=E\[23\] goes out as idPattern=E[23]).
+        target = re.sub(r"\\([\[\]{}])", r"\1", target)
         target = re.sub(r"[\x00-\x20\x7f]", lambda m: "%%%02X" % ord(m.group(0)), target)
         if not target.startswith("/"):
             target = "/" + target
