@@ -379,14 +379,14 @@ std::vector<Entity> TrickyEntities(bool messy) {
   add("bool", {Attr("temperature", "Boolean", true), Text("name", "")});
   add("obj", {Attr("temperature", "StructuredValue", json::parse(R"({"value":7})"))});
   add("missing", {Num("humidity", 90), Text("name", "Room10")});
-  add("date", {Attr("when", "DateTime", json::value("2020-01-01T00:00:00.000Z")),
-               Num("temperature", 6.5)});
+  add("date",
+      {Attr("when", "DateTime", json::value("2020-01-01T00:00:00.000Z")), Num("temperature", 6.5)});
   add("baddate", {Attr("when", "DateTime", json::value("not a date"))});
   add("textdate", {Text("when", "2020-01-01T00:00:00.000Z")});
   add("numdate", {Num("when", 1577836800), Attr("temperature", "Text", json::value("hot"))});
   if (messy) {
-    add("array", {Attr("temperature", "StructuredValue", json::parse("[7, 9]")),
-                  Num("humidity", 80)});
+    add("array",
+        {Attr("temperature", "StructuredValue", json::parse("[7, 9]")), Num("humidity", 80)});
     add("mixedarray", {Attr("temperature", "StructuredValue", json::parse(R"([1, "7"])"))});
     add("twice", {Num("temperature", 3), Num("temperature", 7), Num("humidity", 99)});
     add("datearray", {Attr("when", "DateTime", json::parse(R"(["2020-01-01T00:00:00.000Z"])"))});
@@ -473,8 +473,8 @@ TEST_P(EntityStoreConformance, PushdownEqualsCppOnTrickyValues) {
   auto query = All();
   query.q = Q("temperature==7");
   EXPECT_EQ(QueryIds(store(), "clean", query), (std::vector<std::string>{"num7"}));
-  Entity array = Make("lateArray", "Room",
-                      {Attr("temperature", "StructuredValue", json::parse("[8, 7]"))});
+  Entity array =
+      Make("lateArray", "Room", {Attr("temperature", "StructuredValue", json::parse("[8, 7]"))});
   ASSERT_TRUE(PutAll(store(), "clean", {array}));
   EXPECT_EQ(QueryIds(store(), "clean", query), (std::vector<std::string>{"num7", "lateArray"}));
   array.attributes = {Num("temperature", 7)};

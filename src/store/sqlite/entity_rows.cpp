@@ -214,7 +214,8 @@ base::Result<bool> GeoRowsMatch(Connection& conn, std::int64_t eid, const core::
     auto geometry = ParseLocation(a);
     if (!geometry) continue;
     auto box = geometry->Envelope();
-    wanted.push_back(GeoRow{a.name, is_default,
+    wanted.push_back(GeoRow{a.name,
+                            is_default,
                             {RtreeDown(box.min_lon), RtreeUp(box.max_lon), RtreeDown(box.min_lat),
                              RtreeUp(box.max_lat)}});
   }
@@ -229,7 +230,8 @@ base::Result<bool> GeoRowsMatch(Connection& conn, std::int64_t eid, const core::
     RENKEI_TRY(bool has_row, select->Step());
     if (!has_row) break;
     if (i >= wanted.size()) return false;
-    GeoRow row{std::string(select->ColumnText(0)), select->ColumnInt(1) != 0,
+    GeoRow row{std::string(select->ColumnText(0)),
+               select->ColumnInt(1) != 0,
                {select->ColumnDouble(2), select->ColumnDouble(3), select->ColumnDouble(4),
                 select->ColumnDouble(5)}};
     if (!(row == wanted[i])) return false;

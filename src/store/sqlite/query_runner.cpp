@@ -143,8 +143,7 @@ std::optional<std::string> SqlOrderColumn(const OrderKey& key) {
 // ORDER BY for keys SQLite can sort; nullopt when one of them needs C++. Ties keep
 // creation order (`eid`: e.eid, or d.entity when attr_index drives), as the C++ stable
 // sort does.
-std::optional<std::string> SqlOrderBy(const std::vector<OrderKey>& order,
-                                      const std::string& eid) {
+std::optional<std::string> SqlOrderBy(const std::vector<OrderKey>& order, const std::string& eid) {
   std::string sql = " ORDER BY ";
   for (const auto& key : order) {
     auto column = SqlOrderColumn(key);
@@ -193,9 +192,8 @@ base::Result<FilterContext> ProbeAttributes(Connection& conn, std::int64_t tenan
   FilterContext context;
   if (names.empty()) return context;
   // Uses the partial index attr_index_opaque: one b-tree probe per name.
-  RENKEI_TRY(Statement * probe,
-             conn.Prepare("SELECT EXISTS (SELECT 1 FROM attr_index "
-                          "WHERE tenant = ? AND name = ? AND opaque = 1)"));
+  RENKEI_TRY(Statement * probe, conn.Prepare("SELECT EXISTS (SELECT 1 FROM attr_index "
+                                             "WHERE tenant = ? AND name = ? AND opaque = 1)"));
   for (const auto& name : names) {
     StatementLease lease(*probe);
     probe->Bind(1, tenant);

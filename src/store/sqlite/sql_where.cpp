@@ -274,8 +274,7 @@ void AddBaseConditions(SqlWhere& where, std::int64_t tenant, base::Timestamp now
   where.And(indexing == Indexing::kNone ? "+e.tenant = ?" : "e.tenant = ?", {tenant});
   where.And("(e.expires IS NULL OR e.expires > ?)", {now.millis});
   if (scope.paths.empty()) return;
-  const std::string column =
-      indexing == Indexing::kAll ? "e.service_path" : "+e.service_path";
+  const std::string column = indexing == Indexing::kAll ? "e.service_path" : "+e.service_path";
   std::string sql;
   std::vector<SqlWhere::Value> values;
   for (const auto& p : scope.paths) {
