@@ -104,10 +104,6 @@ NgsiV2Api::NgsiV2Api(service::EntityService& entities, ApiOptions options, const
   AddRoutes(router_);
 }
 
-bool NgsiV2Api::Serves(std::string_view path) {
-  return path == "/version" || path == "/v2" || path.starts_with("/v2/") || path == "/version/";
-}
-
 http::HeaderList NgsiV2Api::CommonHeaders(const http::Request& request,
                                           const std::string& correlator) const {
   http::HeaderList headers{{"Fiware-Correlator", correlator}};

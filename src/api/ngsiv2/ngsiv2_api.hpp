@@ -29,8 +29,6 @@ class NgsiV2Api {
  public:
   NgsiV2Api(service::EntityService& entities, ApiOptions options, const base::Clock& clock);
 
-  // True when this dialect serves `path` (so a front router can dispatch to it).
-  static bool Serves(std::string_view path);
   void Handle(http::Request&& request, const http::Responder& responder);
 
  private:
