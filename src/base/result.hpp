@@ -24,6 +24,9 @@ class [[nodiscard]] Result {
  public:
   Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}         // NOLINT
   Result(Unexpected u) : data_(std::in_place_index<1>, std::move(u.error)) {}  // NOLINT
+  // An Error is a failed result too, so helpers that build Errors serve both replies and
+  // Result-returning functions.
+  Result(Error e) : data_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
 
   bool has_value() const { return data_.index() == 0; }
   explicit operator bool() const { return has_value(); }
@@ -63,6 +66,7 @@ class [[nodiscard]] Result<void> {
  public:
   Result() = default;
   Result(Unexpected u) : error_(std::move(u.error)), ok_(false) {}  // NOLINT
+  Result(Error e) : error_(std::move(e)), ok_(false) {}             // NOLINT
 
   bool has_value() const { return ok_; }
   explicit operator bool() const { return ok_; }

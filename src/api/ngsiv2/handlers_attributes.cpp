@@ -7,6 +7,7 @@
 #include "api/ngsiv2/entity_renderer.hpp"
 #include "api/ngsiv2/handler_support.hpp"
 #include "api/ngsiv2/handlers.hpp"
+#include "api/ngsiv2/orion_errors.hpp"
 #include "api/ngsiv2/payload_parser.hpp"
 #include "api/ngsiv2/query_builder.hpp"
 #include "core/json_text.hpp"
@@ -147,12 +148,10 @@ void UpdateAttributeValue(const Deps& deps, Call& call, const Reply& reply) {
   if (!value) return reply.Error(value.error());
   // Orion: a JSON body of PUT .../value must be an object or array; scalars go as text/plain.
   if (!content_type.starts_with("text/plain") && !value->is_object() && !value->is_array()) {
-    return reply.Error({base::ErrorCode::kBadRequestData, "BadRequest",
-                        "Neither JSON Object nor JSON Array for attribute::value"});
+    return reply.Error(BadRequest("Neither JSON Object nor JSON Array for attribute::value"));
   }
   if (!ValueCharactersAllowed(*value)) {
-    return reply.Error(
-        {base::ErrorCode::kBadRequestData, "BadRequest", "Invalid characters in attribute value"});
+    return reply.Error(BadRequest("Invalid characters in attribute value"));
   }
   service::AttributeChange change;
   change.attribute.name = call.PathParam("attr");

@@ -3,16 +3,13 @@
 #include "api/ngsiv2/entity_renderer.hpp"
 #include "api/ngsiv2/handler_support.hpp"
 #include "api/ngsiv2/handlers.hpp"
+#include "api/ngsiv2/orion_errors.hpp"
 #include "api/ngsiv2/payload_parser.hpp"
 #include "api/ngsiv2/query_builder.hpp"
 
 namespace renkei::api::ngsiv2 {
 namespace json = boost::json;
 namespace {
-
-base::Error BadRequest(std::string detail) {
-  return base::Error{base::ErrorCode::kBadRequestData, "BadRequest", std::move(detail)};
-}
 
 json::object RenderTypeAttributes(const store::TypeSummary& summary, bool detail) {
   json::object attrs;

@@ -1,4 +1,5 @@
 #include "api/ngsiv2/ngsiv2_api.hpp"
+#include "api/ngsiv2/orion_errors.hpp"
 
 #include <algorithm>
 
@@ -10,10 +11,6 @@ namespace renkei::api::ngsiv2 {
 namespace {
 
 using base::ErrorCode;
-
-base::Error BadRequest(std::string detail) {
-  return base::Error{ErrorCode::kBadRequestData, "BadRequest", std::move(detail)};
-}
 
 // The route table (Orion API manual, "API Routes").
 void AddRoutes(http::Router<Route>& r) {

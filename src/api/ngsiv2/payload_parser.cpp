@@ -1,4 +1,5 @@
 #include "api/ngsiv2/payload_parser.hpp"
+#include "api/ngsiv2/orion_errors.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -13,13 +14,6 @@ namespace json = boost::json;
 namespace {
 
 using base::ErrorCode;
-
-base::Unexpected BadRequest(std::string detail) {
-  return base::Fail(ErrorCode::kBadRequestData, "BadRequest", std::move(detail));
-}
-base::Unexpected ParseError(std::string detail) {
-  return base::Fail(ErrorCode::kBadRequestData, "ParseError", std::move(detail));
-}
 
 bool IsGeneralForbidden(char c) {
   return c == '<' || c == '>' || c == '"' || c == '\'' || c == '=' || c == ';' || c == '(' ||

@@ -1,4 +1,5 @@
 #include "api/ngsiv2/query_builder.hpp"
+#include "api/ngsiv2/orion_errors.hpp"
 
 #include <algorithm>
 #include <regex>
@@ -11,10 +12,6 @@ namespace json = boost::json;
 namespace {
 
 using base::ErrorCode;
-
-base::Unexpected BadRequest(std::string detail) {
-  return base::Fail(ErrorCode::kBadRequestData, "BadRequest", std::move(detail));
-}
 
 base::Result<void> CheckRegex(const std::string& pattern, const char* what) {
   try {

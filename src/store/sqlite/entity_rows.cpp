@@ -142,43 +142,6 @@ base::Result<void> WriteAttributeIndex(Connection& conn, std::int64_t tenant, st
   return SyncAttributeIndex(conn, tenant, eid, entity, /*fresh=*/true);
 }
 
-// Indexes the bounding box of every GeoProperty, so a query on a named geo attribute can use
-// the R*Tree too; `is_default` marks the first one (the entity's location).
-base::Result<void> WriteGeoIndex(Connection& conn, std::int64_t eid, const core::Entity& entity) {
-  bool first = true;
-  for (const auto& a : entity.attributes) {
-    if (a.kind != core::AttributeKind::kGeoProperty) continue;
-    bool is_default = first;
-    first = false;
-    auto geometry = ParseLocation(a);
-    // An unparsable location is stored as written; it simply matches no geo-query.
-    if (!geometry) continue;
-    auto box = geometry->Envelope();
-    RENKEI_TRY(Statement * shape,
-               conn.Prepare("INSERT INTO geo_shapes(entity, name, is_default) VALUES (?, ?, ?) "
-                            "RETURNING shape"));
-    StatementLease shape_lease(*shape);
-    shape->Bind(1, eid);
-    shape->Bind(2, a.name);
-    shape->Bind(3, std::int64_t{is_default ? 1 : 0});
-    RENKEI_TRY(bool has_row, shape->Step());
-    if (!has_row) return SqliteFailure(conn.handle(), "insert geo shape returned no row");
-    std::int64_t shape_id = shape->ColumnInt(0);
-    RENKEI_TRY_VOID(shape->Run());
-    RENKEI_TRY(Statement * rtree,
-               conn.Prepare("INSERT INTO geo_index(shape, min_lon, max_lon, min_lat, max_lat) "
-                            "VALUES (?, ?, ?, ?, ?)"));
-    StatementLease rtree_lease(*rtree);
-    rtree->Bind(1, shape_id);
-    rtree->Bind(2, box.min_lon);
-    rtree->Bind(3, box.max_lon);
-    rtree->Bind(4, box.min_lat);
-    rtree->Bind(5, box.max_lat);
-    RENKEI_TRY_VOID(rtree->Run());
-  }
-  return base::Ok();
-}
-
 // SQLite's R*Tree stores 32-bit floats rounded outward (rtree.c rtreeValueDown/Up); the
 // same rounding lets a stored box be compared with a new one.
 double RtreeDown(double d) {
@@ -202,23 +165,57 @@ struct GeoRow {
   }
 };
 
-// Whether the geo index already holds exactly the entity's shapes (a PATCH of other
-// attributes then leaves the R*Tree alone).
-base::Result<bool> GeoRowsMatch(Connection& conn, std::int64_t eid, const core::Entity& entity) {
-  std::vector<GeoRow> wanted;
+// The geo index rows of an entity: the bounding box of every GeoProperty, so a query on a
+// named geo attribute can use the R*Tree too; `is_default` marks the first one (the
+// entity's location). Computed once per write and used both to compare and to insert.
+std::vector<GeoRow> GeoRowsOf(const core::Entity& entity) {
+  std::vector<GeoRow> rows;
   bool first = true;
   for (const auto& a : entity.attributes) {
     if (a.kind != core::AttributeKind::kGeoProperty) continue;
     bool is_default = first;
     first = false;
     auto geometry = ParseLocation(a);
+    // An unparsable location is stored as written; it simply matches no geo-query.
     if (!geometry) continue;
     auto box = geometry->Envelope();
-    wanted.push_back(GeoRow{a.name,
-                            is_default,
-                            {RtreeDown(box.min_lon), RtreeUp(box.max_lon), RtreeDown(box.min_lat),
-                             RtreeUp(box.max_lat)}});
+    rows.push_back(GeoRow{a.name,
+                          is_default,
+                          {RtreeDown(box.min_lon), RtreeUp(box.max_lon), RtreeDown(box.min_lat),
+                           RtreeUp(box.max_lat)}});
   }
+  return rows;
+}
+
+base::Result<void> WriteGeoRows(Connection& conn, std::int64_t eid,
+                                const std::vector<GeoRow>& rows) {
+  for (const auto& row : rows) {
+    RENKEI_TRY(Statement * shape,
+               conn.Prepare("INSERT INTO geo_shapes(entity, name, is_default) VALUES (?, ?, ?) "
+                            "RETURNING shape"));
+    StatementLease shape_lease(*shape);
+    shape->Bind(1, eid);
+    shape->Bind(2, row.name);
+    shape->Bind(3, std::int64_t{row.is_default ? 1 : 0});
+    RENKEI_TRY(bool has_row, shape->Step());
+    if (!has_row) return SqliteFailure(conn.handle(), "insert geo shape returned no row");
+    std::int64_t shape_id = shape->ColumnInt(0);
+    RENKEI_TRY_VOID(shape->Run());
+    RENKEI_TRY(Statement * rtree,
+               conn.Prepare("INSERT INTO geo_index(shape, min_lon, max_lon, min_lat, max_lat) "
+                            "VALUES (?, ?, ?, ?, ?)"));
+    StatementLease rtree_lease(*rtree);
+    rtree->Bind(1, shape_id);
+    for (int i = 0; i < 4; ++i) rtree->Bind(i + 2, row.box[i]);
+    RENKEI_TRY_VOID(rtree->Run());
+  }
+  return base::Ok();
+}
+
+// Whether the geo index already holds exactly these rows (a PATCH of other attributes then
+// leaves the R*Tree alone).
+base::Result<bool> GeoRowsMatch(Connection& conn, std::int64_t eid,
+                                const std::vector<GeoRow>& wanted) {
   RENKEI_TRY(Statement * select,
              conn.Prepare("SELECT s.name, s.is_default, g.min_lon, g.max_lon, g.min_lat, "
                           "g.max_lat FROM geo_shapes s JOIN geo_index g ON g.shape = s.shape "
@@ -268,10 +265,11 @@ base::Result<void> PutEntityRow(Connection& conn, std::int64_t tenant, const cor
   RENKEI_TRY_VOID(upsert->Run());
   // Index rows are brought up to date rather than rewritten: fewer dirty pages per commit.
   RENKEI_TRY_VOID(SyncAttributeIndex(conn, tenant, eid, entity, /*fresh=*/false));
-  RENKEI_TRY(bool geo_current, GeoRowsMatch(conn, eid, entity));
+  const std::vector<GeoRow> geo_rows = GeoRowsOf(entity);
+  RENKEI_TRY(bool geo_current, GeoRowsMatch(conn, eid, geo_rows));
   if (geo_current) return base::Ok();
   RENKEI_TRY_VOID(DropGeoRows(conn, eid));
-  return WriteGeoIndex(conn, eid, entity);
+  return WriteGeoRows(conn, eid, geo_rows);
 }
 
 base::Result<bool> EraseEntityRow(Connection& conn, std::int64_t tenant, std::string_view id,
