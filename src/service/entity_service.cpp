@@ -142,13 +142,13 @@ base::Result<store::TypeSummary> EntityService::DescribeType(const RequestContex
   return base::Fail(ErrorCode::kResourceNotFound, "NotFound", "Entity type not found");
 }
 
-void EntityService::Create(const RequestContext& ctx, core::Entity entity, bool upsert,
-                           Callback<bool> done) {
+void EntityService::Create(const RequestContext& ctx, core::Entity entity,
+                           std::vector<bool> metadata_given, bool upsert, Callback<bool> done) {
   entity.service_path = ctx.service_path;
   RunUnit<bool>(
       store_, ctx.tenant,
-      [ctx, entity = std::move(entity), upsert](store::WriteTransaction& tx,
-                                                bool&) -> base::Result<bool> {
+      [ctx, entity = std::move(entity), metadata_given = std::move(metadata_given), upsert](
+          store::WriteTransaction& tx, bool&) -> base::Result<bool> {
         RENKEI_TRY(auto found, tx.FindById(entity.id, entity.PrimaryType(), WriteScope(ctx), 1));
         const bool exists =
             !found.empty() && !(found.front().expires_at && *found.front().expires_at <= ctx.now);
@@ -158,9 +158,10 @@ void EntityService::Create(const RequestContext& ctx, core::Entity entity, bool 
         if (exists) {
           core::Entity current = std::move(found.front());
           std::vector<AttributeChange> changes;
-          // Upsert behaves as POST /attrs: metadata the payload does not carry stay as they are.
-          for (const auto& a : entity.attributes) {
-            changes.push_back({a, !a.metadata.empty(), false});
+          // Upsert behaves as POST /attrs, with the same metadata rules.
+          for (std::size_t i = 0; i < entity.attributes.size(); ++i) {
+            const bool md = i < metadata_given.size() && metadata_given[i];
+            changes.push_back({entity.attributes[i], md, false});
           }
           if (entity.expires_at) {
             current.expires_at = entity.expires_at;

@@ -23,7 +23,7 @@ void CreateEntity(const Deps& deps, Call& call, const Reply& reply) {
   const std::string location =
       "/v2/entities/" + parsed->entity.id + "?type=" + parsed->entity.PrimaryType();
   deps.entities.Create(
-      call.ctx, std::move(parsed->entity), call.Option("upsert"),
+      call.ctx, std::move(parsed->entity), std::move(parsed->metadata_given), call.Option("upsert"),
       [reply, location, upsert = call.Option("upsert")](base::Result<bool> created) {
         if (!created) return reply.Error(created.error());
         // Orion: 201 for a create, 204 whenever upsert was asked for.
