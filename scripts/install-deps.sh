@@ -8,6 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-json1.81-dev   # Beast/Asio (headers) and Boost.JSON
   libsqlite3-dev libssl-dev
+  libjemalloc-dev                          # the server's allocator (docs/adr/0004-jemalloc.md)
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev
   python3 curl procps clang-format

@@ -123,6 +123,20 @@ core::q::Filter Q(std::string_view text) {
   return f ? *f : core::q::Filter{};
 }
 
+// Ids of tenant's entities matching the v2 `q` (empty: all) and, when given, within 1 km of
+// the point `coords` ("lat,lon").
+std::vector<std::string> IdsWhere(EntityStore& store, const std::string& tenant, std::string_view q,
+                                  std::optional<std::string> coords) {
+  auto query = All();
+  if (!q.empty()) query.q = Q(q);
+  if (coords) {
+    auto geo = core::geo::ParseV2GeoQuery("near;maxDistance:1000", "point", *coords);
+    EXPECT_TRUE(geo.has_value());
+    query.geo = *geo;
+  }
+  return QueryIds(store, tenant, query);
+}
+
 }  // namespace
 
 void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
@@ -486,14 +500,7 @@ TEST_P(EntityStoreConformance, ReplacedEntitiesAreReindexed) {
   Entity e = Make("moving", "P", {Point(35.0, 139.0), Num("a", 1), Num("b", 2)});
   ASSERT_TRUE(PutAll(store(), "t", {e}));
   auto ids = [&](std::string_view q, std::optional<std::string> coords = std::nullopt) {
-    auto query = All();
-    if (!q.empty()) query.q = Q(q);
-    if (coords) {
-      auto geo = core::geo::ParseV2GeoQuery("near;maxDistance:1000", "point", *coords);
-      EXPECT_TRUE(geo.has_value());
-      query.geo = *geo;
-    }
-    return QueryIds(store(), "t", query);
+    return IdsWhere(store(), "t", q, std::move(coords));
   };
   using V = std::vector<std::string>;
   EXPECT_EQ(ids("", "35.0,139.0"), V{"moving"});
@@ -517,6 +524,51 @@ TEST_P(EntityStoreConformance, ReplacedEntitiesAreReindexed) {
   ASSERT_TRUE(PutAll(store(), "t", {e}));
   EXPECT_EQ(ids("", "36.0,140.0"), V{});
   EXPECT_EQ(ids("a==5"), V{"moving"});
+}
+
+// Writes as the service runs them: read the entity, then put it, in one unit (backends may
+// reuse what the read found); twice in one unit, and after an erase in the same unit.
+TEST_P(EntityStoreConformance, ReadThenPutInOneUnitIsReindexed) {
+  Entity e = Make("moving", "P", {Point(35.0, 139.0), Num("a", 1), Num("b", 2)});
+  ASSERT_TRUE(PutAll(store(), "t", {e}));
+  auto read_then_put = [&](std::vector<std::vector<core::Attribute>> versions, bool erase_first) {
+    return store().Write("t", [&](WriteTransaction& txn) -> base::Result<void> {
+      RENKEI_TRY(auto found, txn.FindById("moving", std::nullopt, {}, 2));
+      EXPECT_EQ(found.size(), 1u);
+      if (erase_first) RENKEI_TRY_VOID(txn.Erase("moving", "P", "/"));
+      for (auto& attrs : versions) {
+        Entity next = e;
+        next.attributes = attrs;
+        RENKEI_TRY_VOID(txn.Put(next));
+      }
+      return base::Ok();
+    });
+  };
+  auto ids = [&](std::string_view q, std::optional<std::string> coords = std::nullopt) {
+    return IdsWhere(store(), "t", q, std::move(coords));
+  };
+  using V = std::vector<std::string>;
+  ASSERT_TRUE(read_then_put({{Point(35.0, 139.0), Num("a", 5)}}, false));
+  EXPECT_EQ(ids("", "35.0,139.0"), V{"moving"});
+  EXPECT_EQ(ids("a==5"), V{"moving"});
+  EXPECT_EQ(ids("a==1"), V{});
+  EXPECT_EQ(ids("!b"), V{"moving"});
+  // Two puts in one unit: the second compares with what the first wrote.
+  ASSERT_TRUE(read_then_put({{Point(36.0, 140.0), Text("a", "five")},
+                             {Point(36.0, 140.0), Text("a", "six"), Num("c", 3)}},
+                            false));
+  EXPECT_EQ(ids("", "35.0,139.0"), V{});
+  EXPECT_EQ(ids("", "36.0,140.0"), V{"moving"});
+  EXPECT_EQ(ids("a==five"), V{});
+  EXPECT_EQ(ids("a==six;c==3"), V{"moving"});
+  // Erased and written again in one unit.
+  ASSERT_TRUE(read_then_put({{Num("a", 7)}}, true));
+  EXPECT_EQ(ids("", "36.0,140.0"), V{});
+  EXPECT_EQ(ids("a==7;!c"), V{"moving"});
+  auto found = store().FindById("t", "moving", std::nullopt, {}, 10, Now());
+  ASSERT_TRUE(found.has_value());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().attributes.size(), 1u);
 }
 
 TEST_P(EntityStoreConformance, PaginationAndCount) {

@@ -44,15 +44,10 @@ bool IsDateType(std::string_view type) { return type == "DateTime" || type == "I
 // - booleans, null and objects: both NULL (no number or string comparison can match them);
 // - arrays (an element may match) and names that occur more than once (NGSI-LD datasetIds):
 //   both NULL and `opaque` = 1: SQL cannot decide them, C++ re-checks (see sql_where.cpp).
-struct AttrRow {
-  std::optional<double> num;
-  std::optional<std::string> txt;
-  bool opaque = false;
-  bool operator==(const AttrRow&) const = default;
-};
+using AttrRows = std::map<std::string, AttrRow, std::less<>>;
 
-std::map<std::string_view, AttrRow> AttributeRows(const core::Entity& entity) {
-  std::map<std::string_view, AttrRow> rows;
+AttrRows AttributeRows(const core::Entity& entity) {
+  AttrRows rows;
   std::set<std::string_view> duplicated;
   for (const auto& a : entity.attributes) {
     if (rows.contains(a.name)) {
@@ -75,32 +70,34 @@ std::map<std::string_view, AttrRow> AttributeRows(const core::Entity& entity) {
     }
     rows.emplace(a.name, std::move(row));
   }
-  for (auto name : duplicated) rows[name] = AttrRow{std::nullopt, std::nullopt, true};
+  for (auto name : duplicated) rows[std::string(name)] = AttrRow{std::nullopt, std::nullopt, true};
   return rows;
 }
 
-// Brings the entity's attr_index rows to what its attributes need, touching only rows that
+// The entity's attr_index rows as stored.
+base::Result<AttrRows> ReadAttributeRows(Connection& conn, std::int64_t eid) {
+  AttrRows rows;
+  RENKEI_TRY(Statement * select,
+             conn.Prepare("SELECT name, num, txt, opaque FROM attr_index WHERE entity = ?"));
+  StatementLease lease(*select);
+  select->Bind(1, eid);
+  for (;;) {
+    RENKEI_TRY(bool has_row, select->Step());
+    if (!has_row) break;
+    AttrRow row;
+    if (!select->ColumnIsNull(1)) row.num = select->ColumnDouble(1);
+    if (!select->ColumnIsNull(2)) row.txt = std::string(select->ColumnText(2));
+    row.opaque = select->ColumnInt(3) != 0;
+    rows.emplace(std::string(select->ColumnText(0)), std::move(row));
+  }
+  return rows;
+}
+
+// Brings the entity's attr_index rows from `existing` to `wanted`, touching only rows that
 // change: a PATCH of two attributes rewrites two rows (and their value-index entries), not
 // all of them, which keeps the pages each group commit writes to the WAL few.
 base::Result<void> SyncAttributeIndex(Connection& conn, std::int64_t tenant, std::int64_t eid,
-                                      const core::Entity& entity, bool fresh) {
-  auto wanted = AttributeRows(entity);
-  std::map<std::string, AttrRow, std::less<>> existing;
-  if (!fresh) {
-    RENKEI_TRY(Statement * select,
-               conn.Prepare("SELECT name, num, txt, opaque FROM attr_index WHERE entity = ?"));
-    StatementLease lease(*select);
-    select->Bind(1, eid);
-    for (;;) {
-      RENKEI_TRY(bool has_row, select->Step());
-      if (!has_row) break;
-      AttrRow row;
-      if (!select->ColumnIsNull(1)) row.num = select->ColumnDouble(1);
-      if (!select->ColumnIsNull(2)) row.txt = std::string(select->ColumnText(2));
-      row.opaque = select->ColumnInt(3) != 0;
-      existing.emplace(std::string(select->ColumnText(0)), std::move(row));
-    }
-  }
+                                      const AttrRows& wanted, const AttrRows& existing) {
   for (const auto& [name, row] : existing) {
     if (wanted.contains(name)) continue;
     RENKEI_TRY(Statement * erase,
@@ -136,10 +133,10 @@ base::Result<void> SyncAttributeIndex(Connection& conn, std::int64_t tenant, std
   return base::Ok();
 }
 
-// Every attr_index row of a new entity (or one whose rows were all dropped).
+// Every attr_index row of an entity that has none yet.
 base::Result<void> WriteAttributeIndex(Connection& conn, std::int64_t tenant, std::int64_t eid,
                                        const core::Entity& entity) {
-  return SyncAttributeIndex(conn, tenant, eid, entity, /*fresh=*/true);
+  return SyncAttributeIndex(conn, tenant, eid, AttributeRows(entity), AttrRows{});
 }
 
 // SQLite's R*Tree stores 32-bit floats rounded outward (rtree.c rtreeValueDown/Up); the
@@ -154,16 +151,6 @@ double RtreeUp(double d) {
   if (f < d) f = static_cast<float>(d * (d < 0 ? 1.0 - 1.0 / 8388608.0 : 1.0 + 1.0 / 8388608.0));
   return f;
 }
-
-struct GeoRow {
-  std::string name;
-  bool is_default = false;
-  double box[4] = {0, 0, 0, 0};  // min_lon, max_lon, min_lat, max_lat as the R*Tree holds them
-  bool operator==(const GeoRow& o) const {
-    return name == o.name && is_default == o.is_default && box[0] == o.box[0] &&
-           box[1] == o.box[1] && box[2] == o.box[2] && box[3] == o.box[3];
-  }
-};
 
 // The geo index rows of an entity: the bounding box of every GeoProperty, so a query on a
 // named geo attribute can use the R*Tree too; `is_default` marks the first one (the
@@ -236,40 +223,113 @@ base::Result<bool> GeoRowsMatch(Connection& conn, std::int64_t eid,
   return i == wanted.size();
 }
 
+// What the geo index holds for an entity compared with what it should hold.
+enum class StoredGeo { kCurrent, kNone, kStale };
+
+// Brings both indexes of the entity to `now`: attr_index from `stored_attrs`, the geo rows
+// from `stored_geo`.
+base::Result<void> SyncIndexes(Connection& conn, std::int64_t tenant, const IndexedEntity& now,
+                               const AttrRows& stored_attrs, StoredGeo stored_geo) {
+  RENKEI_TRY_VOID(SyncAttributeIndex(conn, tenant, now.eid, now.attrs, stored_attrs));
+  switch (stored_geo) {
+    case StoredGeo::kCurrent:
+      return base::Ok();
+    case StoredGeo::kStale:
+      RENKEI_TRY_VOID(DropGeoRows(conn, now.eid));
+      [[fallthrough]];
+    case StoredGeo::kNone:
+      return WriteGeoRows(conn, now.eid, now.geo);
+  }
+  return base::Ok();
+}
+
+StoredGeo Compare(bool current) { return current ? StoredGeo::kCurrent : StoredGeo::kStale; }
+
 }  // namespace
 
-base::Result<void> PutEntityRow(Connection& conn, std::int64_t tenant, const core::Entity& entity) {
+bool GeoRow::operator==(const GeoRow& o) const {
+  return name == o.name && is_default == o.is_default && box[0] == o.box[0] && box[1] == o.box[1] &&
+         box[2] == o.box[2] && box[3] == o.box[3];
+}
+
+IndexedEntity IndexRowsOf(std::int64_t eid, const core::Entity& stored) {
+  return IndexedEntity{eid, AttributeRows(stored), GeoRowsOf(stored)};
+}
+
+base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
+                                         const core::Entity& entity,
+                                         const IndexedEntity* previous) {
   std::string doc = core::EncodeEntity(entity);
-  RENKEI_TRY(Statement * upsert,
-             conn.Prepare("INSERT INTO entities(tenant, id, type, service_path, created, modified, "
-                          "expires, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                          "ON CONFLICT(tenant, id, type, service_path) DO UPDATE SET "
-                          "created = excluded.created, modified = excluded.modified, "
-                          "expires = excluded.expires, doc = excluded.doc RETURNING eid"));
-  StatementLease lease(*upsert);
-  upsert->Bind(1, tenant);
-  upsert->Bind(2, entity.id);
-  upsert->Bind(3, entity.PrimaryType());
-  upsert->Bind(4, entity.service_path);
-  upsert->Bind(5, entity.created_at.millis);
-  upsert->Bind(6, entity.modified_at.millis);
-  if (entity.expires_at) {
-    upsert->Bind(7, entity.expires_at->millis);
-  } else {
-    upsert->BindNull(7);
+  IndexedEntity now = IndexRowsOf(0, entity);
+  auto bind_times_and_doc = [&](Statement& s, int first) {
+    s.Bind(first, entity.created_at.millis);
+    s.Bind(first + 1, entity.modified_at.millis);
+    if (entity.expires_at) {
+      s.Bind(first + 2, entity.expires_at->millis);
+    } else {
+      s.BindNull(first + 2);
+    }
+    s.Bind(first + 3, doc);
+  };
+  if (previous != nullptr) {
+    // The row exists (read in this transaction): update it by row id.
+    RENKEI_TRY(Statement * update,
+               conn.Prepare("UPDATE entities SET created = ?, modified = ?, expires = ?, "
+                            "doc = ? WHERE eid = ?"));
+    StatementLease lease(*update);
+    bind_times_and_doc(*update, 1);
+    update->Bind(5, previous->eid);
+    RENKEI_TRY_VOID(update->Run());
+    now.eid = previous->eid;
+    RENKEI_TRY_VOID(
+        SyncIndexes(conn, tenant, now, previous->attrs, Compare(now.geo == previous->geo)));
+    return now;
   }
-  upsert->Bind(8, doc);
-  RENKEI_TRY(bool has_row, upsert->Step());
-  if (!has_row) return SqliteFailure(conn.handle(), "upsert returned no row");
-  std::int64_t eid = upsert->ColumnInt(0);
-  RENKEI_TRY_VOID(upsert->Run());
-  // Index rows are brought up to date rather than rewritten: fewer dirty pages per commit.
-  RENKEI_TRY_VOID(SyncAttributeIndex(conn, tenant, eid, entity, /*fresh=*/false));
-  const std::vector<GeoRow> geo_rows = GeoRowsOf(entity);
-  RENKEI_TRY(bool geo_current, GeoRowsMatch(conn, eid, geo_rows));
-  if (geo_current) return base::Ok();
-  RENKEI_TRY_VOID(DropGeoRows(conn, eid));
-  return WriteGeoRows(conn, eid, geo_rows);
+  // A new key: the insert returns its row id and there are no index rows to compare with.
+  RENKEI_TRY(Statement * insert,
+             conn.Prepare("INSERT INTO entities(tenant, id, type, service_path, created, "
+                          "modified, expires, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                          "ON CONFLICT(tenant, id, type, service_path) DO NOTHING RETURNING eid"));
+  std::optional<std::int64_t> inserted;
+  {
+    StatementLease lease(*insert);
+    insert->Bind(1, tenant);
+    insert->Bind(2, entity.id);
+    insert->Bind(3, entity.PrimaryType());
+    insert->Bind(4, entity.service_path);
+    bind_times_and_doc(*insert, 5);
+    RENKEI_TRY(bool has_row, insert->Step());
+    if (has_row) {
+      inserted = insert->ColumnInt(0);
+      RENKEI_TRY_VOID(insert->Run());
+    }
+  }
+  if (inserted) {
+    now.eid = *inserted;
+    RENKEI_TRY_VOID(SyncIndexes(conn, tenant, now, AttrRows{}, StoredGeo::kNone));
+    return now;
+  }
+  // The key exists but the caller did not read it: find its row id and index rows.
+  RENKEI_TRY(Statement * update,
+             conn.Prepare("UPDATE entities SET created = ?, modified = ?, expires = ?, doc = ? "
+                          "WHERE tenant = ? AND id = ? AND type = ? AND service_path = ? "
+                          "RETURNING eid"));
+  {
+    StatementLease lease(*update);
+    bind_times_and_doc(*update, 1);
+    update->Bind(5, tenant);
+    update->Bind(6, entity.id);
+    update->Bind(7, entity.PrimaryType());
+    update->Bind(8, entity.service_path);
+    RENKEI_TRY(bool has_row, update->Step());
+    if (!has_row) return SqliteFailure(conn.handle(), "update of an existing key found no row");
+    now.eid = update->ColumnInt(0);
+    RENKEI_TRY_VOID(update->Run());
+  }
+  RENKEI_TRY(AttrRows stored_attrs, ReadAttributeRows(conn, now.eid));
+  RENKEI_TRY(bool geo_current, GeoRowsMatch(conn, now.eid, now.geo));
+  RENKEI_TRY_VOID(SyncIndexes(conn, tenant, now, stored_attrs, Compare(geo_current)));
+  return now;
 }
 
 base::Result<bool> EraseEntityRow(Connection& conn, std::int64_t tenant, std::string_view id,

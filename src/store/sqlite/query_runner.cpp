@@ -288,7 +288,7 @@ BuiltSql FindByIdSql(std::int64_t tenant, const std::string& id,
   AddBaseConditions(out.where, tenant, now, scope, Indexing::kNotServicePath);
   out.where.And("e.id = ?", {id});
   if (type) out.where.And("+e.type = ?", {*type});
-  out.sql = "SELECT e.doc FROM entities e" + out.where.Sql() + " ORDER BY e.eid LIMIT ?";
+  out.sql = "SELECT e.doc, e.eid FROM entities e" + out.where.Sql() + " ORDER BY e.eid LIMIT ?";
   return out;
 }
 
@@ -313,7 +313,8 @@ base::Result<std::vector<Entity>> RunFindById(Connection& conn, std::int64_t ten
                                               const std::string& id,
                                               const std::optional<std::string>& type,
                                               const ServicePathScope& scope, std::size_t limit,
-                                              base::Timestamp now) {
+                                              base::Timestamp now,
+                                              std::vector<std::int64_t>* row_ids) {
   std::vector<Entity> out;
   if (limit == 0) return out;
   BuiltSql built = FindByIdSql(tenant, id, type, scope, now);
@@ -327,6 +328,7 @@ base::Result<std::vector<Entity>> RunFindById(Connection& conn, std::int64_t ten
     if (!has_row) break;
     RENKEI_TRY(Entity e, core::DecodeEntity(select->ColumnText(0)));
     out.push_back(std::move(e));
+    if (row_ids != nullptr) row_ids->push_back(select->ColumnInt(1));
   }
   return out;
 }

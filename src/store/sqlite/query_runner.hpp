@@ -19,11 +19,14 @@
 
 namespace renkei::store::sqlite {
 
+// Entities with this id (and type) in scope, in creation order, at most `limit`. When
+// `row_ids` is given it receives each entity's row id (for PutEntityRow's `previous`).
 base::Result<std::vector<core::Entity>> RunFindById(Connection& conn, std::int64_t tenant,
                                                     const std::string& id,
                                                     const std::optional<std::string>& type,
                                                     const ServicePathScope& scope,
-                                                    std::size_t limit, base::Timestamp now);
+                                                    std::size_t limit, base::Timestamp now,
+                                                    std::vector<std::int64_t>* row_ids = nullptr);
 
 // EXPLAIN QUERY PLAN of the statement RunFindById runs, one plan line per row (for tests).
 base::Result<std::string> ExplainFindById(Connection& conn, std::int64_t tenant,

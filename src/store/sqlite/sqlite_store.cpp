@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <future>
 #include <limits>
+#include <map>
+#include <tuple>
 
 #include "store/sqlite/entity_rows.hpp"
 #include "store/sqlite/query_runner.hpp"
@@ -40,14 +42,26 @@ class UnitTransaction final : public WriteTransaction {
                                                    std::size_t limit) override {
     // No clock here: a write sees expired entities not purged yet, so a create over an
     // expired key replaces it rather than failing on a unique key.
-    return RunFindById(conn_, tenant_, id, type, scope, limit,
-                       base::Timestamp{std::numeric_limits<std::int64_t>::min()});
+    std::vector<std::int64_t> row_ids;
+    RENKEI_TRY(std::vector<core::Entity> found,
+               RunFindById(conn_, tenant_, id, type, scope, limit,
+                           base::Timestamp{std::numeric_limits<std::int64_t>::min()}, &row_ids));
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      read_[KeyOf(found[i])] = IndexRowsOf(row_ids[i], found[i]);
+    }
+    return found;
   }
   base::Result<void> Put(const core::Entity& entity) override {
-    return PutEntityRow(conn_, tenant_, entity);
+    Key key = KeyOf(entity);
+    auto it = read_.find(key);
+    RENKEI_TRY(IndexedEntity rows,
+               PutEntityRow(conn_, tenant_, entity, it == read_.end() ? nullptr : &it->second));
+    read_[std::move(key)] = std::move(rows);
+    return base::Ok();
   }
   base::Result<void> Erase(const std::string& id, const std::string& type,
                            const std::string& service_path) override {
+    read_.erase(Key{id, type, service_path});
     RENKEI_TRY(bool erased, EraseEntityRow(conn_, tenant_, id, type, service_path));
     if (!erased) {
       return base::Fail(base::ErrorCode::kResourceNotFound, "NotFound",
@@ -60,8 +74,14 @@ class UnitTransaction final : public WriteTransaction {
   }
 
  private:
+  using Key = std::tuple<std::string, std::string, std::string>;  // id, type, service path
+  static Key KeyOf(const core::Entity& e) { return {e.id, e.PrimaryType(), e.service_path}; }
+
   Connection& conn_;
   std::int64_t tenant_;
+  // Row ids and index rows of the entities this unit has read or written: the unit runs in
+  // its own savepoint on the only writer, so they stay exact until the unit ends.
+  std::map<Key, IndexedEntity> read_;
 };
 
 void CallDone(const WriteDone& done, base::Result<void> result) {
