@@ -25,19 +25,13 @@
 
 #include <memory>
 
+#include "core/q/ld_filter.hpp"
+#include "core/q/operand.hpp"
+
 namespace renkei::core::q {
 namespace {
 
 namespace json = boost::json;
-
-// A value the literal is compared against, reduced to what the comparison needs.
-struct Operand {
-  enum class Kind { kNumber, kString, kBool, kNull, kOther };
-  Kind kind = Kind::kOther;
-  double number = 0;
-  std::string_view text;
-  bool boolean = false;
-};
 
 // What a path resolves to in one entity: whether the target property exists at all (MongoDB
 // $exists) and the operands to compare (array elements expanded one level).
@@ -56,39 +50,6 @@ Operand DateOperand(base::Timestamp t) {
   Operand o;
   o.kind = Operand::Kind::kNumber;
   o.number = Seconds(t);
-  return o;
-}
-
-Operand ToOperand(const json::value& v) {
-  Operand o;
-  switch (v.kind()) {
-    case json::kind::int64:
-      o.kind = Operand::Kind::kNumber;
-      o.number = static_cast<double>(v.get_int64());
-      break;
-    case json::kind::uint64:
-      o.kind = Operand::Kind::kNumber;
-      o.number = static_cast<double>(v.get_uint64());
-      break;
-    case json::kind::double_:
-      o.kind = Operand::Kind::kNumber;
-      o.number = v.get_double();
-      break;
-    case json::kind::string:
-      o.kind = Operand::Kind::kString;
-      o.text = std::string_view(v.get_string());
-      break;
-    case json::kind::bool_:
-      o.kind = Operand::Kind::kBool;
-      o.boolean = v.get_bool();
-      break;
-    case json::kind::null:
-      o.kind = Operand::Kind::kNull;
-      break;
-    case json::kind::object:
-    case json::kind::array:
-      break;
-  }
   return o;
 }
 
@@ -208,63 +169,7 @@ Target ResolveTarget(const Entity& entity, const Condition& condition) {
 
 // The literal as MongoDB sees it: dates become seconds since the epoch.
 Operand LiteralOperand(const Literal& literal) {
-  Operand o;
-  switch (literal.kind) {
-    case Literal::Kind::kNumber:
-      o.kind = Operand::Kind::kNumber;
-      o.number = literal.number;
-      break;
-    case Literal::Kind::kDateTime:
-      o.kind = Operand::Kind::kNumber;
-      o.number = Seconds(literal.instant);
-      break;
-    case Literal::Kind::kString:
-      o.kind = Operand::Kind::kString;
-      o.text = literal.text;
-      break;
-    case Literal::Kind::kBool:
-      o.kind = Operand::Kind::kBool;
-      o.boolean = literal.boolean;
-      break;
-    case Literal::Kind::kNull:
-      o.kind = Operand::Kind::kNull;
-      break;
-  }
-  return o;
-}
-
-bool Equal(const Operand& value, const Operand& literal) {
-  if (value.kind != literal.kind) return false;
-  switch (value.kind) {
-    case Operand::Kind::kNumber:
-      return value.number == literal.number;
-    case Operand::Kind::kString:
-      return value.text == literal.text;
-    case Operand::Kind::kBool:
-      return value.boolean == literal.boolean;
-    case Operand::Kind::kNull:
-      return true;
-    case Operand::Kind::kOther:
-      return false;
-  }
-  return false;
-}
-
-// Three-way order within one type; nullopt across types (MongoDB type bracketing: `a>5`
-// never matches a string, `a>'5'` never matches a number).
-std::optional<int> Compare(const Operand& value, const Operand& literal) {
-  if (value.kind != literal.kind) return std::nullopt;
-  if (value.kind == Operand::Kind::kNumber) {
-    if (value.number < literal.number) return -1;
-    if (value.number > literal.number) return 1;
-    if (value.number == literal.number) return 0;
-    return std::nullopt;  // NaN
-  }
-  if (value.kind == Operand::Kind::kString) {
-    const int c = value.text.compare(literal.text);  // byte order, like MongoDB and strcmp
-    return c < 0 ? -1 : (c > 0 ? 1 : 0);
-  }
-  return std::nullopt;
+  return q::LiteralOperand(literal, DateAs::kEpochSeconds);
 }
 
 template <typename Predicate>
@@ -351,14 +256,17 @@ bool MatchesCondition(const Condition& condition, const Entity& entity) {
       return OrderedMatch(target, condition.values.front(), accept);
     }
     case Operator::kMatchPattern:
-      if (condition.pattern != nullptr) return PatternMatch(target, *condition.pattern);
+    case Operator::kNotMatchPattern: {  // `!~=` is NGSI-LD's; NGSIv2 trees have it only by hand
+      const bool negate = condition.op == Operator::kNotMatchPattern;
+      if (condition.pattern != nullptr) return PatternMatch(target, *condition.pattern) != negate;
       // A tree built by hand rather than by the parser: compile here, once per call.
       if (condition.values.empty()) return false;
       try {
-        return PatternMatch(target, std::regex(condition.values.front().text));
+        return PatternMatch(target, std::regex(condition.values.front().text)) != negate;
       } catch (const std::regex_error&) {
         return false;
       }
+    }
     case Operator::kExists:
     case Operator::kNotExists:
       break;
@@ -366,18 +274,20 @@ bool MatchesCondition(const Condition& condition, const Entity& entity) {
   return false;
 }
 
-bool MatchesNode(const Node& node, const Entity& entity) {
+using ConditionEvaluator = bool (*)(const Condition&, const Entity&);
+
+bool MatchesNode(const Node& node, const Entity& entity, ConditionEvaluator evaluate) {
   switch (node.kind) {
     case Node::Kind::kCondition:
-      return MatchesCondition(node.condition, entity);
+      return evaluate(node.condition, entity);
     case Node::Kind::kAnd:
       for (const NodePtr& child : node.children) {
-        if (child && !MatchesNode(*child, entity)) return false;
+        if (child && !MatchesNode(*child, entity, evaluate)) return false;
       }
       return true;
     case Node::Kind::kOr:
       for (const NodePtr& child : node.children) {
-        if (child && MatchesNode(*child, entity)) return true;
+        if (child && MatchesNode(*child, entity, evaluate)) return true;
       }
       return false;
   }
@@ -387,7 +297,10 @@ bool MatchesNode(const Node& node, const Entity& entity) {
 }  // namespace
 
 bool Filter::Matches(const Entity& entity) const {
-  return root_ == nullptr || MatchesNode(*root_, entity);
+  if (root_ == nullptr) return true;
+  // The And/Or walk is shared; what a condition means is the dialect's (NGSI-LD: §4.9).
+  return MatchesNode(*root_, entity,
+                     dialect_ == Dialect::kNgsiLd ? &MatchesLdCondition : &MatchesCondition);
 }
 
 }  // namespace renkei::core::q

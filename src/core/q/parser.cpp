@@ -21,7 +21,8 @@
 namespace renkei::core::q {
 namespace {
 
-enum class Dialect { kQ, kMq };
+// Which parameter is parsed: `q` (attribute values) or `mq` (metadata values).
+enum class Target { kQ, kMq };
 
 base::Unexpected BadRequest(std::string detail) {
   return base::Fail(base::ErrorCode::kBadRequestData, "BadRequest", std::move(detail));
@@ -87,6 +88,8 @@ const char* OperatorName(Operator op) {
       return "GreaterThanOrEqual";
     case Operator::kMatchPattern:
       return "MatchPattern";
+    case Operator::kNotMatchPattern:  // NGSI-LD only
+      return "NotMatchPattern";
     case Operator::kExists:
       return "Exists";
     case Operator::kNotExists:
@@ -107,6 +110,8 @@ const char* KindName(Literal::Kind kind) {
       return "Null";
     case Literal::Kind::kDateTime:
       return "Date";
+    case Literal::Kind::kTime:  // NGSI-LD only
+      return "Time";
   }
   return "InvalidValueType";
 }
@@ -172,7 +177,7 @@ Statement SplitStatement(std::string_view item) {
 }
 
 // Splits `'a.b'.w.'x.y'` into {a.b, w, x.y}: dots inside quotes are literal, quotes vanish.
-Path ParsePath(std::string_view lhs, Dialect dialect) {
+Path ParsePath(std::string_view lhs, Target target) {
   std::vector<std::string> segments(1);
   bool in_quotes = false;
   for (char c : lhs) {
@@ -187,7 +192,7 @@ Path ParsePath(std::string_view lhs, Dialect dialect) {
   Path path;
   std::size_t next = 1;
   path.attribute = std::move(segments[0]);
-  if (dialect == Dialect::kMq && segments.size() > 1) {
+  if (target == Target::kMq && segments.size() > 1) {
     path.metadata = std::move(segments[1]);
     next = 2;
   }
@@ -307,6 +312,7 @@ base::Result<void> AddListItem(std::string_view item, Condition& condition) {
     case Literal::Kind::kString:
     case Literal::Kind::kNumber:
     case Literal::Kind::kDateTime:
+    case Literal::Kind::kTime:  // NGSI-LD only
       fits = !list_kind || *list_kind == literal.kind;
       break;
   }
@@ -333,7 +339,7 @@ base::Result<void> ParseList(std::string_view rhs, Condition& condition) {
   return base::Ok();
 }
 
-base::Result<Condition> ParseStatement(std::string_view item, Dialect dialect) {
+base::Result<Condition> ParseStatement(std::string_view item, Target target) {
   const Statement statement = SplitStatement(item);
   Condition condition;
   condition.op = statement.op;
@@ -342,15 +348,15 @@ base::Result<Condition> ParseStatement(std::string_view item, Dialect dialect) {
 
   if (lhs.empty() && !IsUnary(condition.op)) return BadRequest("empty left-hand-side in q-item");
   if (HasForbiddenChars(lhs, /*allow_quote=*/true)) {
-    return BadRequest(dialect == Dialect::kQ ? "invalid character found in URI param /q/"
-                                             : "invalid character found in URI param /mq/");
+    return BadRequest(target == Target::kQ ? "invalid character found in URI param /q/"
+                                           : "invalid character found in URI param /mq/");
   }
-  condition.path = ParsePath(lhs, dialect);
+  condition.path = ParsePath(lhs, target);
   if (rhs.empty()) return BadRequest("empty right-hand-side in q-item");
 
   if (IsUnary(condition.op)) {
     if (HasMisplacedQuote(rhs)) return BadRequest("forbidden characters in String Filter");
-    if (dialect == Dialect::kMq && (!condition.path.metadata || condition.path.metadata->empty())) {
+    if (target == Target::kMq && (!condition.path.metadata || condition.path.metadata->empty())) {
       return BadRequest("no metadata in right-hand-side of q-item");
     }
     return condition;
@@ -388,7 +394,7 @@ base::Result<Condition> ParseStatement(std::string_view item, Dialect dialect) {
   return condition;
 }
 
-base::Result<Filter> Parse(std::string_view text, Dialect dialect) {
+base::Result<Filter> Parse(std::string_view text, Target target) {
   // Whole-string checks come first, as in Orion: "empty q" for "" or ";", "empty q-item" for
   // any ";;", and one trailing ';' is tolerated (Orion issue #2086).
   if (text.empty() || text == ";") return BadRequest("empty q");
@@ -407,13 +413,13 @@ base::Result<Filter> Parse(std::string_view text, Dialect dialect) {
     if (raw.empty()) continue;  // a leading ';' is skipped, like strtok
     const std::string_view item = Strip(raw);
     if (item.empty()) return BadRequest("empty q-item (only whitespace)");
-    RENKEI_TRY(Condition condition, ParseStatement(item, dialect));
+    RENKEI_TRY(Condition condition, ParseStatement(item, target));
     conditions.push_back(std::move(condition));
   }
   if (conditions.empty()) return BadRequest("empty q");
 
   // Orion checks mq names after every statement has parsed, so a later syntax error wins.
-  if (dialect == Dialect::kMq) {
+  if (target == Target::kMq) {
     for (const Condition& c : conditions) {
       if (c.path.attribute.empty()) {
         return BadRequest("no attribute name - not valid for metadata filters");
@@ -441,10 +447,10 @@ base::Result<Filter> Parse(std::string_view text, Dialect dialect) {
 
 }  // namespace
 
-base::Result<Filter> ParseV2Query(std::string_view text) { return Parse(text, Dialect::kQ); }
+base::Result<Filter> ParseV2Query(std::string_view text) { return Parse(text, Target::kQ); }
 
 base::Result<Filter> ParseV2MetadataQuery(std::string_view text) {
-  return Parse(text, Dialect::kMq);
+  return Parse(text, Target::kMq);
 }
 
 }  // namespace renkei::core::q
