@@ -319,6 +319,7 @@ void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors,
 
 std::set<std::string> ComparedNames(const core::q::Filter& filter) {
   std::set<std::string> names;
+  if (filter.dialect() != core::q::Dialect::kNgsiV2) return names;
   if (!filter.empty()) CollectComparedNames(*filter.root(), names);
   return names;
 }
@@ -326,6 +327,9 @@ std::set<std::string> ComparedNames(const core::q::Filter& filter) {
 bool AddFilter(SqlWhere& where, const core::q::Filter& filter, const FilterContext& context,
                std::optional<Driver>* driver) {
   if (filter.empty()) return true;
+  // The translation mirrors the NGSIv2 evaluator (attr_index holds values as it compares
+  // them); NGSI-LD filters (multi-attributes, language maps, system times) are left to C++.
+  if (filter.dialect() != core::q::Dialect::kNgsiV2) return false;
   const core::q::Node* driving = driver != nullptr ? FindDriver(*filter.root(), context) : nullptr;
   if (driving != nullptr) {
     const auto& c = driving->condition;
