@@ -14,3 +14,6 @@ if command -v clang-format >/dev/null; then
   fi
 fi
 ctest --preset dev -j "$(nproc)" --timeout 600
+# JSON-LD expectations of src/core/jsonld checked against jsonld.js (versions pinned by the
+# committed package-lock.json; packages from the npm registry).
+(cd tests/jsonld-oracle && npm ci --no-audit --no-fund --silent && node oracle.js)
