@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's second command (and what CI runs): install dependencies, build with the
 # `dev` preset (Debug + ASan + UBSan, warnings as errors), check formatting, and run every
-# test: unit tests, store conformance, crash/restart tests and HTTP transcript tests.
+# test: unit tests, store conformance, crash/restart tests, HTTP transcript tests and interop
+# tests with real FIWARE client libraries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -13,6 +14,9 @@ if command -v clang-format >/dev/null; then
     echo "clang-format: $bad places need formatting (run clang-format -i)"; exit 1
   fi
 fi
+# npm packages of the interop tests (tests/interop: iotagent-node-lib, ngsijs; pinned by the
+# committed package-lock.json) must be in place before ctest runs them.
+(cd tests/interop && npm ci --no-audit --no-fund --silent)
 ctest --preset dev -j "$(nproc)" --timeout 600
 # JSON-LD expectations of src/core/jsonld checked against jsonld.js (versions pinned by the
 # committed package-lock.json; packages from the npm registry).
