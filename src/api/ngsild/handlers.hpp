@@ -20,8 +20,10 @@ void PatchAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply);
 void ReplaceAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply);
 void DeleteAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply);
 
-// handlers_types.cpp (NGSI-LD 1.8 §6.25)
+// handlers_types.cpp (NGSI-LD 1.8 §6.25–§6.28)
 void ListTypes(const LdDeps& deps, LdCall& call, const LdReply& reply);
 void RetrieveType(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void ListAttributes(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void RetrieveAttributeInfo(const LdDeps& deps, LdCall& call, const LdReply& reply);
 
 }  // namespace renkei::api::ngsild

@@ -40,16 +40,16 @@ void QueryEntities(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   if (!request) return reply.Error(request.error());
   const std::size_t offset = request->query.offset;
   const std::size_t limit = request->query.limit;
-  if (request->type_filter) {
-    // An AND type selection is evaluated here: page after filtering.
+  if (request->NeedsPostFilter()) {
+    // Conditions the store cannot apply are evaluated here: page after filtering.
     request->query.offset = 0;
     request->query.limit = std::numeric_limits<std::size_t>::max();
   }
   auto page = deps.entities.Query(call.ctx, request->query);
   if (!page) return reply.Error(page.error());
-  if (request->type_filter) {
+  if (request->NeedsPostFilter()) {
     std::erase_if(page->entities,
-                  [&](const core::Entity& e) { return !request->type_filter->Matches(e.types); });
+                  [&](const core::Entity& e) { return !request->PostFilterMatches(e); });
     if (request->query.want_count) page->total_count = page->entities.size();
     const std::size_t begin = std::min(offset, page->entities.size());
     const std::size_t end = std::min(page->entities.size(), begin + limit);

@@ -92,6 +92,15 @@ base::Result<core::geo::GeoQuery> ParseLdGeoQuery(std::string_view georel,
 
 }  // namespace
 
+bool LdQueryRequest::PostFilterMatches(const core::Entity& entity) const {
+  if (type_filter && !type_filter->Matches(entity.types)) return false;
+  if (any_of_attributes.empty()) return true;
+  for (const auto& name : any_of_attributes) {
+    if (entity.Find(name) != nullptr) return true;
+  }
+  return false;
+}
+
 base::Result<LdRenderOptions> BuildRenderOptions(const LdCall& call) {
   LdRenderOptions render;
   const bool key_values = call.Option("keyValues") || call.Option("simplified");
@@ -130,6 +139,7 @@ base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdApiOptions
     return Bad("a query needs at least one of id, idPattern, type, attrs, q or georel");
   }
   const auto expand = [&call](std::string_view term) { return StoredName(*call.context, term); };
+  if (auto attrs = call.Param("attrs")) out.any_of_attributes = StoredNames(call, *attrs);
   std::vector<std::optional<std::string>> types{std::nullopt};
   if (type) {
     RENKEI_TRY(auto selection, core::q::ParseTypeSelection(*type, expand));

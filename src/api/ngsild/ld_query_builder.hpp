@@ -19,6 +19,13 @@ namespace renkei::api::ngsild {
 struct LdQueryRequest {
   store::EntityQuery query;
   std::optional<core::q::TypeSelection> type_filter;  // applied after the store query
+  // `attrs`: entities must have at least one of these (stored names); applied after the
+  // store query too.
+  std::vector<std::string> any_of_attributes;
+
+  bool NeedsPostFilter() const { return type_filter || !any_of_attributes.empty(); }
+  // The conditions the store did not apply.
+  bool PostFilterMatches(const core::Entity& entity) const;
   LdRenderOptions render;
 };
 

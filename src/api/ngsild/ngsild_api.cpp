@@ -29,6 +29,8 @@ void AddRoutes(http::Router<LdRoute>& r) {
   r.Add("DELETE", "/ngsi-ld/v1/entities/{id}/attrs/{attr}", {DeleteAttribute, LdBody::kNone});
   r.Add("GET", "/ngsi-ld/v1/types", {ListTypes, LdBody::kNone});
   r.Add("GET", "/ngsi-ld/v1/types/{type}", {RetrieveType, LdBody::kNone});
+  r.Add("GET", "/ngsi-ld/v1/attributes", {ListAttributes, LdBody::kNone});
+  r.Add("GET", "/ngsi-ld/v1/attributes/{attr}", {RetrieveAttributeInfo, LdBody::kNone});
 }
 
 constexpr std::string_view kKnownOptions[] = {"keyValues", "simplified",  "concise", "normalized",
