@@ -85,6 +85,10 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
     config.expiry_sweep_seconds = static_cast<unsigned>(*v);
   }
   if (auto v = table["log"]["level"].value<std::string>()) config.log_level = *v;
+  if (auto v = table["ngsild"]["context_timeout_ms"].value<int64_t>()) {
+    if (*v < 1 || *v > 60000) return ConfigError("ngsild.context_timeout_ms must be 1..60000");
+    config.ld_context_timeout_ms = static_cast<unsigned>(*v);
+  }
   return base::Ok();
 }
 
@@ -107,6 +111,9 @@ base::Result<void> ApplyEnvironment(char** environ_list, Config& config) {
     } else if (name == "RENKEI_MAX_PAYLOAD_BYTES") {
       RENKEI_TRY(config.max_payload_bytes,
                  ParseNumber<std::size_t>(value, "RENKEI_MAX_PAYLOAD_BYTES"));
+    } else if (name == "RENKEI_LD_CONTEXT_TIMEOUT_MS") {
+      RENKEI_TRY(config.ld_context_timeout_ms,
+                 ParseNumber<unsigned>(value, "RENKEI_LD_CONTEXT_TIMEOUT_MS"));
     } else if (name == "RENKEI_CORS_ORIGINS") {
       config.cors_origins = SplitComma(value);
     }

@@ -19,7 +19,8 @@ struct Config {
   std::vector<std::string> cors_origins;        // empty: CORS off; "__ALL": any
   std::string data_dir = "./data";
   std::string log_level = "info";
-  unsigned expiry_sweep_seconds = 1;  // how often expired (transient) entities are purged
+  unsigned expiry_sweep_seconds = 1;      // how often expired (transient) entities are purged
+  unsigned ld_context_timeout_ms = 3000;  // NGSI-LD remote @context fetch timeout
 };
 
 // Parses "host:port" (IPv4, name, or "[v6]:port").
@@ -27,7 +28,8 @@ base::Result<void> ParseListen(const std::string& text, Config& config);
 // Applies a TOML file's settings onto `config`.
 base::Result<void> LoadConfigFile(const std::string& path, Config& config);
 // Applies RENKEI_LISTEN, RENKEI_DATA_DIR, RENKEI_LOG_LEVEL, RENKEI_THREADS,
-// RENKEI_CORS_ORIGINS (comma list), RENKEI_MAX_PAYLOAD_BYTES from `environ`.
+// RENKEI_CORS_ORIGINS (comma list), RENKEI_MAX_PAYLOAD_BYTES, RENKEI_LD_CONTEXT_TIMEOUT_MS
+// from `environ`.
 base::Result<void> ApplyEnvironment(char** environ_list, Config& config);
 
 }  // namespace renkei::app

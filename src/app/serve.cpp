@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api/ngsild/ngsild_api.hpp"
 #include "api/ngsiv2/ngsiv2_api.hpp"
 #include "http/server.hpp"
 #include "service/entity_service.hpp"
@@ -77,6 +78,17 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   api_options.cors_origins = config.cors_origins;
   api_options.started_at = clock.Now();
   api::ngsiv2::NgsiV2Api ngsiv2(entities, api_options, clock);
+  api::ngsild::LdApiOptions ld_options;
+  ld_options.context_timeout = std::chrono::milliseconds(config.ld_context_timeout_ms);
+  api::ngsild::NgsiLdApi ngsild(entities, ld_options, clock);
+  // Both dialects share the server; the path prefix picks one (docs/architecture.md).
+  auto dispatch = [&ngsiv2, &ngsild](http::Request&& request, const http::Responder& responder) {
+    if (request.path.starts_with(api::ngsild::kLdPathPrefix) || request.path == "/ngsi-ld/v1") {
+      ngsild.Handle(std::move(request), responder);
+    } else {
+      ngsiv2.Handle(std::move(request), responder);
+    }
+  };
 
   http::ServerOptions server_options;
   server_options.address = config.listen_address;
@@ -85,17 +97,17 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   server_options.max_body_bytes = config.max_payload_bytes;
   http::Server server(
       server_options,
-      [&ngsiv2, &logger](http::Request&& request, http::Responder responder) {
+      [&dispatch, &logger](http::Request&& request, http::Responder responder) {
         if (!logger->should_log(spdlog::level::debug)) {
-          ngsiv2.Handle(std::move(request), responder);
+          dispatch(std::move(request), responder);
           return;
         }
         // Access log (debug level): one logfmt line per request, with its correlator.
         const auto started = std::chrono::steady_clock::now();
         std::string method = request.method;
         std::string target = request.target;
-        ngsiv2.Handle(std::move(request), [responder, logger, started, method = std::move(method),
-                                           target = std::move(target)](http::Response response) {
+        dispatch(std::move(request), [responder, logger, started, method = std::move(method),
+                                      target = std::move(target)](http::Response response) {
           const auto correlator = http::FindHeader(response.headers, "Fiware-Correlator");
           const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                                   std::chrono::steady_clock::now() - started)

@@ -81,6 +81,19 @@ class EntityService {
              std::vector<std::vector<bool>> metadata_given, WriteOptions options,
              Callback<BatchOutcome> done);
 
+  // NGSI-LD writes (entity_service_ld.cpp). In NGSI-LD an id names one entity whatever its
+  // types, so lookups ignore the type.
+  //
+  // Creates `entity` in ctx.service_path with system times stamped; kAlreadyExists when an
+  // entity with this id exists (any type). No NGSIv2 location or dateExpires rules apply.
+  void CreateUnique(const RequestContext& ctx, core::Entity entity, Callback<void> done);
+  // Read-modify-write of the one entity with key.id in one write unit: `edit` gets the
+  // stored entity and returns whether it changed it (then it is stored with modified_at =
+  // ctx.now; a changed primary type re-keys it), or an error (nothing is written).
+  // kResourceNotFound when no such entity. `edit` runs on the store's writer thread.
+  using EntityEdit = std::function<base::Result<bool>(core::Entity&)>;
+  void EditEntity(const RequestContext& ctx, std::string id, EntityEdit edit, Callback<void> done);
+
  private:
   store::EntityStore& store_;
 };

@@ -25,4 +25,9 @@ std::string CorrelatorSource::Next() {
   return buf;
 }
 
+std::string CorrelatorSource::ForRequest(std::optional<std::string_view> header) {
+  if (header && !header->empty()) return std::string(*header);
+  return Next();
+}
+
 }  // namespace renkei::api::common

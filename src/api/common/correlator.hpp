@@ -3,8 +3,10 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 
 namespace renkei::api::common {
 
@@ -13,6 +15,8 @@ class CorrelatorSource {
   CorrelatorSource();
   // Thread-safe.
   std::string Next();
+  // The request's Fiware-Correlator header when present and non-empty, else Next().
+  std::string ForRequest(std::optional<std::string_view> header);
 
  private:
   std::mutex mutex_;

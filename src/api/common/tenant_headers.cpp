@@ -128,4 +128,11 @@ base::Result<ServicePaths> ParseServicePath(std::optional<std::string_view> head
   return out;
 }
 
+ServicePathUse ServicePathUseFor(std::string_view method) {
+  if (method == "GET") return ServicePathUse::kRead;
+  if (method == "DELETE") return ServicePathUse::kDelete;
+  if (method == "PATCH") return ServicePathUse::kPatch;
+  return ServicePathUse::kWrite;
+}
+
 }  // namespace renkei::api::common

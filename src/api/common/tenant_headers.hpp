@@ -23,6 +23,9 @@ inline constexpr std::size_t kMaxServicePathsInQuery = 10;
 base::Result<std::string> ParseTenant(std::optional<std::string_view> header);
 
 enum class ServicePathUse { kRead, kWrite, kPatch, kDelete };
+// What an HTTP method does with the ServicePath: GET reads, DELETE deletes, PATCH patches,
+// anything else writes (a dialect overrides this for query-by-POST routes).
+ServicePathUse ServicePathUseFor(std::string_view method);
 
 struct ServicePaths {
   std::string write_path = "/";   // the single path writes go to

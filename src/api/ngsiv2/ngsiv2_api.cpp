@@ -151,12 +151,7 @@ void NgsiV2Api::Preflight(const http::Request& request, const http::Router<Route
 }
 
 void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder) {
-  std::string correlator;
-  if (auto c = request.Header("Fiware-Correlator"); c && !c->empty()) {
-    correlator = std::string(*c);
-  } else {
-    correlator = correlators_.Next();
-  }
+  std::string correlator = correlators_.ForRequest(request.Header("Fiware-Correlator"));
   // A client that takes text/plain but not JSON gets its errors as text/plain (Orion).
   const auto accept = request.Header("Accept");
   const bool text_only = accept && !accept->empty() &&
@@ -246,12 +241,10 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
   }
   auto tenant = common::ParseTenant(request.Header("Fiware-Service"));
   if (!tenant) return reply.Error(tenant.error());
-  const auto use = request.method == "GET" ||
-                           (request.method == "POST" && request.path.starts_with("/v2/op/query"))
+  // A query sent by POST (op/query) reads.
+  const auto use = request.method == "POST" && request.path.starts_with("/v2/op/query")
                        ? common::ServicePathUse::kRead
-                   : request.method == "DELETE" ? common::ServicePathUse::kDelete
-                   : request.method == "PATCH"  ? common::ServicePathUse::kPatch
-                                                : common::ServicePathUse::kWrite;
+                       : common::ServicePathUseFor(request.method);
   auto paths = common::ParseServicePath(request.Header("Fiware-ServicePath"), use);
   if (!paths) return reply.Error(paths.error());
 

@@ -1,0 +1,29 @@
+// The NGSI-LD request handlers, one per route (ngsild_api.cpp holds the table).
+#pragma once
+
+#include "api/ngsild/ld_call.hpp"
+
+namespace renkei::api::ngsild {
+
+// handlers_entities.cpp (NGSI-LD 1.8 §6.4, §6.5)
+void CreateEntity(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void QueryEntities(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void RetrieveEntity(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void ReplaceEntity(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void MergeEntity(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void DeleteEntity(const LdDeps& deps, LdCall& call, const LdReply& reply);
+
+// handlers_attributes.cpp (NGSI-LD 1.8 §6.6, §6.7)
+void AppendAttributes(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void UpdateAttributes(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void PatchAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void ReplaceAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void DeleteAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply);
+
+// handlers_types.cpp (NGSI-LD 1.8 §6.25–§6.28)
+void ListTypes(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void RetrieveType(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void ListAttributes(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void RetrieveAttributeInfo(const LdDeps& deps, LdCall& call, const LdReply& reply);
+
+}  // namespace renkei::api::ngsild

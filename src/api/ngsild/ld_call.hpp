@@ -1,0 +1,53 @@
+// LdCall: one routed NGSI-LD request with its parsed common parts (tenant, options, the
+// request's active @context, the JSON body), handed to a handler with the dependencies it may
+// use. Handlers are plain functions of (LdDeps, LdCall, LdReply).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+#include "api/common/request_parts.hpp"
+#include "api/ngsild/context_resolver.hpp"
+#include "api/ngsild/ld_reply.hpp"
+#include "core/jsonld/active_context.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "service/entity_service.hpp"
+
+namespace renkei::api::ngsild {
+
+struct LdApiOptions {
+  std::size_t default_limit = 20;  // NGSI-LD 1.8 §6.3.10: implementation-defined
+  std::size_t max_limit = 1000;    // beyond: 403 TooManyResults (docs/ngsild-mapping.md)
+  std::chrono::milliseconds context_timeout{3000};  // remote @context fetches
+};
+
+struct LdDeps {
+  service::EntityService& entities;
+  const LdApiOptions& options;
+};
+
+struct LdCall {
+  http::Request request;
+  http::PathParams path;
+  service::RequestContext ctx;
+  std::set<std::string, std::less<>> options;  // `options` and `format` values
+  std::shared_ptr<const core::jsonld::ActiveContext> context;
+  boost::json::value body;  // the parsed body of routes that take one; null otherwise
+
+  std::string PathParam(std::string_view name) const { return common::FindPathParam(path, name); }
+  std::optional<std::string_view> Param(std::string_view name) const { return request.Param(name); }
+  bool Option(std::string_view name) const { return options.contains(name); }
+};
+
+using LdHandlerFn = void (*)(const LdDeps&, LdCall&, const LdReply&);
+
+using common::SplitCommaList;
+
+}  // namespace renkei::api::ngsild

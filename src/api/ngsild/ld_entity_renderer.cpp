@@ -1,0 +1,202 @@
+#include "api/ngsild/ld_entity_renderer.hpp"
+
+#include <algorithm>
+
+#include "api/ngsild/ld_names.hpp"
+#include "core/geo/geometry.hpp"
+#include "core/jsonld/core_context.hpp"
+#include "core/jsonld/iri.hpp"
+
+namespace renkei::api::ngsild {
+namespace {
+
+namespace json = boost::json;
+using core::AttributeKind;
+
+json::array PositionsJson(const std::vector<core::geo::Position>& positions) {
+  json::array out;
+  for (const auto& p : positions) out.push_back(json::array{p.lon, p.lat});
+  return out;
+}
+
+// Orion's simple location types (geo:point "lat, lon", geo:line, geo:box, geo:polygon) as
+// the GeoJSON NGSI-LD requires (§4.7); geo:json values are shown as their geometry.
+json::value GeoJsonValue(const core::Attribute& a) {
+  if (a.value.is_null() || a.type.empty() || a.type == "geo:json") {
+    if (const auto* o = a.value.if_object(); o != nullptr && o->contains("geometry")) {
+      return o->at("geometry");
+    }
+    return a.value;
+  }
+  auto g = core::geo::ParseV2GeoAttribute(a.type, a.value);
+  if (!g) return a.value;
+  using Kind = core::geo::Geometry::Kind;
+  json::object out;
+  if (g->kind == Kind::kPoint) {
+    const auto& p = g->parts.at(0).at(0);
+    out["type"] = "Point";
+    out["coordinates"] = json::array{p.lon, p.lat};
+  } else if (g->kind == Kind::kLineString) {
+    out["type"] = "LineString";
+    out["coordinates"] = PositionsJson(g->parts.at(0));
+  } else {
+    json::array rings;
+    for (const auto& ring : g->parts) rings.push_back(PositionsJson(ring));
+    out["type"] = "Polygon";
+    out["coordinates"] = std::move(rings);
+  }
+  return out;
+}
+
+json::value VocabOut(const json::value& v, const core::jsonld::ActiveContext& context) {
+  if (v.is_string()) return json::string(OutputName(context, v.get_string()));
+  if (const auto* a = v.if_array()) {
+    json::array out;
+    for (const auto& e : *a) out.push_back(VocabOut(e, context));
+    return out;
+  }
+  return v;
+}
+
+// The value member's name and content for each kind (§4.5.3), and the `lang` rendering of
+// a LanguageProperty (§4.15: a Property with the chosen string and its "lang").
+struct ValuePart {
+  std::string_view type;
+  std::string_view member;
+  json::value value;
+  std::optional<std::string> lang;
+};
+
+ValuePart ValueOf(const core::Attribute& a, const LdRenderOptions& options,
+                  const core::jsonld::ActiveContext& context) {
+  switch (a.kind) {
+    case AttributeKind::kRelationship:
+      return {"Relationship", "object", a.value, {}};
+    case AttributeKind::kGeoProperty:
+      return {"GeoProperty", "value", GeoJsonValue(a), {}};
+    case AttributeKind::kLanguageProperty: {
+      const auto* map = a.value.if_object();
+      if (options.lang && map != nullptr && !map->empty()) {
+        const auto* s = map->if_contains(*options.lang);
+        std::string tag = s != nullptr ? *options.lang : std::string(map->begin()->key());
+        if (s == nullptr) s = map->if_contains("@none");
+        if (s == nullptr) s = &map->begin()->value();
+        return {"Property", "value", *s, tag};
+      }
+      return {"LanguageProperty", "languageMap", a.value, {}};
+    }
+    case AttributeKind::kVocabProperty:
+      return {"VocabProperty", "vocab", VocabOut(a.value, context), {}};
+    case AttributeKind::kJsonProperty:
+      return {"JsonProperty", "json", a.value, {}};
+    case AttributeKind::kListProperty:
+      return {"ListProperty", "valueList", a.value, {}};
+    case AttributeKind::kListRelationship:
+      return {"ListRelationship", "objectList", a.value, {}};
+    case AttributeKind::kProperty:
+      break;
+  }
+  return {"Property", "value", a.value, {}};
+}
+
+bool Selected(const std::string& name, const LdRenderOptions& options) {
+  if (!options.pick.empty() &&
+      std::find(options.pick.begin(), options.pick.end(), name) == options.pick.end()) {
+    return false;
+  }
+  return std::find(options.omit.begin(), options.omit.end(), name) == options.omit.end();
+}
+
+void PutTypes(json::object& out, const core::Entity& entity,
+              const core::jsonld::ActiveContext& context) {
+  if (entity.types.size() == 1) {
+    out["type"] = OutputName(context, entity.types.front());
+    return;
+  }
+  json::array types;
+  for (const auto& t : entity.types) types.push_back(json::string(OutputName(context, t)));
+  out["type"] = std::move(types);
+}
+
+// Adds the rendering of `a` under its name; several instances form an array (§4.5.5).
+void AddInstance(json::object& out, const std::string& key, json::value rendered) {
+  auto it = out.find(key);
+  if (it == out.end()) {
+    out.emplace(key, std::move(rendered));
+  } else if (auto* arr = it->value().if_array()) {
+    arr->push_back(std::move(rendered));
+  } else {
+    it->value() = json::array{std::move(it->value()), std::move(rendered)};
+  }
+}
+
+}  // namespace
+
+json::value RenderLdAttribute(const core::Attribute& a, const LdRenderOptions& options,
+                              const core::jsonld::ActiveContext& context) {
+  ValuePart part = ValueOf(a, options, context);
+  if (options.format == LdFormat::kKeyValues) {
+    // §4.5.3.3: the value alone; a LanguageProperty shows its map (or the picked string).
+    return std::move(part.value);
+  }
+  const bool has_members = !a.metadata.empty() || a.observed_at || a.unit_code || a.dataset_id ||
+                           options.sys_attrs || part.lang;
+  if (options.format == LdFormat::kConcise && !has_members &&
+      (part.type == "Property" || part.type == "GeoProperty")) {
+    return std::move(part.value);  // §4.5.3.2: a bare value
+  }
+  json::object out;
+  if (options.format == LdFormat::kNormalized) out["type"] = part.type;
+  out[part.member] = std::move(part.value);
+  if (part.lang) out["lang"] = *part.lang;
+  if (a.observed_at) out["observedAt"] = base::FormatIso8601(*a.observed_at);
+  if (a.unit_code) out["unitCode"] = *a.unit_code;
+  if (a.dataset_id) out["datasetId"] = *a.dataset_id;
+  if (options.sys_attrs) {
+    out["createdAt"] = base::FormatIso8601(a.created_at);
+    out["modifiedAt"] = base::FormatIso8601(a.modified_at);
+  }
+  LdRenderOptions sub = options;
+  sub.pick.clear();
+  sub.omit.clear();
+  for (const auto& m : a.metadata) {
+    AddInstance(out, OutputName(context, m.name), RenderLdAttribute(m, sub, context));
+  }
+  return out;
+}
+
+json::object RenderLdEntity(const core::Entity& entity, const LdRenderOptions& options,
+                            const core::jsonld::ActiveContext& context) {
+  json::object out;
+  if (Selected("id", options)) out["id"] = entity.id;
+  if (Selected("type", options)) PutTypes(out, entity, context);
+  if (options.sys_attrs) {
+    out["createdAt"] = base::FormatIso8601(entity.created_at);
+    out["modifiedAt"] = base::FormatIso8601(entity.modified_at);
+  }
+  for (const auto& a : entity.attributes) {
+    if (!Selected(a.name, options)) continue;
+    AddInstance(out, OutputName(context, a.name), RenderLdAttribute(a, options, context));
+  }
+  return out;
+}
+
+json::object RenderGeoJsonFeature(const core::Entity& entity, const LdRenderOptions& options,
+                                  const core::jsonld::ActiveContext& context) {
+  json::object feature;
+  feature["id"] = entity.id;
+  feature["type"] = "Feature";
+  json::value geometry = nullptr;
+  for (const auto& a : entity.attributes) {
+    if (a.name == options.geoproperty && a.kind == AttributeKind::kGeoProperty) {
+      geometry = GeoJsonValue(a);
+      break;
+    }
+  }
+  feature["geometry"] = std::move(geometry);
+  feature["properties"] = RenderLdEntity(entity, options, context);
+  feature["properties"].get_object().erase("id");
+  return feature;
+}
+
+}  // namespace renkei::api::ngsild

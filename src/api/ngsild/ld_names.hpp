@@ -1,0 +1,19 @@
+// How NGSI-LD names map onto the shared entity model (docs/ngsild-mapping.md): entity types
+// and attribute names are stored as their expanded IRI compacted with the core @context
+// alone, so a default-vocabulary name is stored as the short term an NGSIv2 client writes
+// ("temperature") and a name from a user vocabulary stays a full IRI. Pure, thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/jsonld/active_context.hpp"
+
+namespace renkei::api::ngsild {
+
+// The stored form of a term the request wrote under `request_context`.
+std::string StoredName(const core::jsonld::ActiveContext& request_context, std::string_view term);
+// The term a response shows for a stored name under `request_context`.
+std::string OutputName(const core::jsonld::ActiveContext& request_context, std::string_view stored);
+
+}  // namespace renkei::api::ngsild

@@ -1,0 +1,245 @@
+#include "api/ngsild/ld_payload_parser.hpp"
+
+#include <array>
+
+#include "api/ngsild/ld_names.hpp"
+#include "core/geo/geometry.hpp"
+#include "core/jsonld/iri.hpp"
+
+namespace renkei::api::ngsild {
+namespace {
+
+namespace json = boost::json;
+using core::AttributeKind;
+
+base::Unexpected Bad(std::string detail) {
+  return base::Fail(base::ErrorCode::kBadRequestData, "BadRequestData", std::move(detail));
+}
+
+// NGSI-LD 1.8 §4.5.3: the member that carries the value of each attribute type.
+struct KindInfo {
+  std::string_view type;
+  std::string_view member;
+  AttributeKind kind;
+};
+constexpr std::array<KindInfo, 8> kKinds{{
+    {"Property", "value", AttributeKind::kProperty},
+    {"Relationship", "object", AttributeKind::kRelationship},
+    {"GeoProperty", "value", AttributeKind::kGeoProperty},
+    {"LanguageProperty", "languageMap", AttributeKind::kLanguageProperty},
+    {"VocabProperty", "vocab", AttributeKind::kVocabProperty},
+    {"JsonProperty", "json", AttributeKind::kJsonProperty},
+    {"ListProperty", "valueList", AttributeKind::kListProperty},
+    {"ListRelationship", "objectList", AttributeKind::kListRelationship},
+}};
+
+// Members of an attribute that are not sub-attributes.
+bool IsReservedMember(std::string_view key) {
+  for (const auto& k : kKinds) {
+    if (key == k.member) return true;
+  }
+  return key == "type" || key == "observedAt" || key == "unitCode" || key == "datasetId" ||
+         key == "createdAt" || key == "modifiedAt" || key == "instanceId" || key == "lang" ||
+         key == "@context";
+}
+
+bool LooksLikeGeoJson(const json::value& v) {
+  const auto* o = v.if_object();
+  if (o == nullptr || !o->contains("coordinates")) return false;
+  const auto* t = o->if_contains("type");
+  return t != nullptr && t->is_string();
+}
+
+const KindInfo* KindOf(const json::object& o) {
+  if (const auto* t = o.if_contains("type"); t != nullptr && t->is_string()) {
+    for (const auto& k : kKinds) {
+      if (t->get_string() == k.type) return &k;
+    }
+    return nullptr;
+  }
+  // Concise form (§4.5.3.2): the value member tells the kind.
+  for (const auto& k : kKinds) {
+    if (k.type != "GeoProperty" && o.contains(k.member)) {
+      if (k.kind == AttributeKind::kProperty && LooksLikeGeoJson(o.at("value"))) return &kKinds[2];
+      return &k;
+    }
+  }
+  return nullptr;
+}
+
+// VocabProperty values are IRIs, stored like names (§4.5.11).
+json::value StoreVocab(const json::value& v, const core::jsonld::ActiveContext& context) {
+  if (v.is_string()) return json::string(StoredName(context, v.get_string()));
+  if (const auto* a = v.if_array()) {
+    json::array out;
+    for (const auto& e : *a) out.push_back(StoreVocab(e, context));
+    return out;
+  }
+  return v;
+}
+
+base::Result<void> ReadMembers(core::Attribute& attr, const json::object& o,
+                               const core::jsonld::ActiveContext& context) {
+  if (const auto* v = o.if_contains("observedAt")) {
+    auto t = v->is_string() ? base::ParseIso8601(v->get_string()) : std::nullopt;
+    if (!t) return Bad("observedAt of " + attr.name + " is not a DateTime");
+    attr.observed_at = *t;
+  }
+  if (const auto* v = o.if_contains("unitCode")) {
+    if (!v->is_string()) return Bad("unitCode of " + attr.name + " is not a string");
+    attr.unit_code = std::string(v->get_string());
+  }
+  if (const auto* v = o.if_contains("datasetId")) {
+    if (!v->is_string() || !core::jsonld::IsAbsoluteIri(v->get_string())) {
+      return Bad("datasetId of " + attr.name + " is not a URI");
+    }
+    attr.dataset_id = std::string(v->get_string());
+  }
+  for (const auto& [key, sub] : o) {
+    if (IsReservedMember(key)) continue;
+    RENKEI_TRY(auto instances, ParseLdAttribute(StoredName(context, key), sub, context));
+    for (auto& i : instances) attr.metadata.push_back(std::move(i));
+  }
+  return base::Ok();
+}
+
+base::Result<core::Attribute> ParseInstance(std::string name, const json::value& json,
+                                            const core::jsonld::ActiveContext& context,
+                                            bool value_required, bool* value_given) {
+  core::Attribute attr;
+  attr.name = std::move(name);
+  const auto* o = json.if_object();
+  if (o == nullptr || LooksLikeGeoJson(json)) {
+    // Concise (§4.5.3.2): a bare value is a Property value, a bare GeoJSON a GeoProperty's.
+    if (json.is_null()) return Bad("attribute " + attr.name + " has a null value");
+    attr.kind = LooksLikeGeoJson(json) ? AttributeKind::kGeoProperty : AttributeKind::kProperty;
+    attr.value = json;
+    if (value_given != nullptr) *value_given = true;
+  } else {
+    const KindInfo* kind = KindOf(*o);
+    if (kind == nullptr) {
+      if (o->contains("type")) return Bad("attribute " + attr.name + " has an unknown type");
+      if (value_required) return Bad("attribute " + attr.name + " has no value");
+    } else {
+      attr.kind = kind->kind;
+      const auto* v = o->if_contains(kind->member);
+      if (v == nullptr || v->is_null()) {
+        if (value_required) {
+          return Bad("attribute " + attr.name + " has no " + std::string(kind->member));
+        }
+      } else {
+        if (value_given != nullptr) *value_given = true;
+        attr.value = attr.kind == AttributeKind::kVocabProperty ? StoreVocab(*v, context) : *v;
+      }
+    }
+    RENKEI_TRY_VOID(ReadMembers(attr, *o, context));
+  }
+  if (attr.kind == AttributeKind::kGeoProperty && !attr.value.is_null()) {
+    if (auto g = core::geo::ParseGeoJson(attr.value); !g) {
+      return Bad("attribute " + attr.name + ": invalid GeoJSON: " + g.error().detail);
+    }
+  }
+  if (attr.kind == AttributeKind::kRelationship) {
+    const auto& v = attr.value;
+    if (!v.is_null() && !(v.is_string() && core::jsonld::IsAbsoluteIri(v.get_string())) &&
+        !v.is_array()) {
+      return Bad("relationship " + attr.name + " has an object that is not a URI");
+    }
+  }
+  if (attr.kind == AttributeKind::kLanguageProperty && !attr.value.is_null() &&
+      !attr.value.is_object()) {
+    return Bad("languageMap of " + attr.name + " is not an object");
+  }
+  attr.type = V2TypeFor(attr.kind, attr.value);
+  return attr;
+}
+
+}  // namespace
+
+std::string V2TypeFor(AttributeKind kind, const json::value& value) {
+  if (kind == AttributeKind::kRelationship) return "Relationship";
+  if (kind == AttributeKind::kGeoProperty) return "geo:json";
+  if (value.is_number()) return "Number";
+  if (value.is_string()) return "Text";
+  if (value.is_bool()) return "Boolean";
+  if (value.is_null()) return "None";
+  return "StructuredValue";
+}
+
+base::Result<std::vector<core::Attribute>> ParseLdAttribute(
+    std::string stored_name, const json::value& json, const core::jsonld::ActiveContext& context) {
+  std::vector<core::Attribute> out;
+  if (const auto* a = json.if_array(); a != nullptr && !a->empty() && (*a)[0].is_object() &&
+                                       KindOf((*a)[0].get_object()) != nullptr) {
+    // A multi-attribute: one instance per datasetId (§4.5.5).
+    for (const auto& item : *a) {
+      RENKEI_TRY(auto attr, ParseInstance(stored_name, item, context, true, nullptr));
+      for (const auto& prior : out) {
+        if (prior.dataset_id == attr.dataset_id) {
+          return Bad("attribute " + stored_name + " has two instances with the same datasetId");
+        }
+      }
+      out.push_back(std::move(attr));
+    }
+    return out;
+  }
+  RENKEI_TRY(auto attr, ParseInstance(std::move(stored_name), json, context, true, nullptr));
+  out.push_back(std::move(attr));
+  return out;
+}
+
+base::Result<service::LdAttributePatch> ParseLdAttributePatch(
+    std::string stored_name, const json::value& json, const core::jsonld::ActiveContext& context) {
+  service::LdAttributePatch patch;
+  RENKEI_TRY(patch.attribute,
+             ParseInstance(std::move(stored_name), json, context, false, &patch.value_given));
+  return patch;
+}
+
+base::Result<std::vector<core::Attribute>> ParseLdFragment(
+    const json::object& fragment, const core::jsonld::ActiveContext& context) {
+  std::vector<core::Attribute> out;
+  for (const auto& [key, value] : fragment) {
+    if (key == "id" || key == "type" || key == "@context" || key == "scope" || key == "createdAt" ||
+        key == "modifiedAt") {
+      continue;
+    }
+    RENKEI_TRY(auto instances, ParseLdAttribute(StoredName(context, key), value, context));
+    for (auto& i : instances) out.push_back(std::move(i));
+  }
+  return out;
+}
+
+base::Result<core::Entity> ParseLdEntity(const json::value& body,
+                                         const core::jsonld::ActiveContext& context,
+                                         bool require_id) {
+  const auto* o = body.if_object();
+  if (o == nullptr) return Bad("the entity must be a JSON object");
+  core::Entity entity;
+  if (const auto* id = o->if_contains("id")) {
+    // NGSI-LD 1.8 §4.5.1: the entity id is a URI.
+    if (!id->is_string() || !core::jsonld::IsAbsoluteIri(id->get_string())) {
+      return Bad("entity id is not a URI");
+    }
+    entity.id = std::string(id->get_string());
+  } else if (require_id) {
+    return Bad("entity id is missing");
+  }
+  const auto* type = o->if_contains("type");
+  if (type == nullptr) return Bad("entity type is missing");
+  auto add_type = [&](const json::value& t) -> base::Result<void> {
+    if (!t.is_string() || t.get_string().empty()) return Bad("entity type is not a string");
+    entity.types.push_back(StoredName(context, t.get_string()));
+    return base::Ok();
+  };
+  if (const auto* a = type->if_array()) {
+    if (a->empty()) return Bad("entity type is empty");
+    for (const auto& t : *a) RENKEI_TRY_VOID(add_type(t));
+  } else {
+    RENKEI_TRY_VOID(add_type(*type));
+  }
+  RENKEI_TRY(entity.attributes, ParseLdFragment(*o, context));
+  return entity;
+}
+
+}  // namespace renkei::api::ngsild

@@ -1,0 +1,47 @@
+// NGSI-LD request payloads (ETSI GS CIM 009 v1.8 §5.2, §4.5) → the shared entity model,
+// normalized and concise forms alike (§4.5.3: a Property is given by "value", a
+// Relationship by "object", a LanguageProperty by "languageMap", a VocabProperty by "vocab",
+// a JsonProperty by "json", a ListProperty by "valueList", a ListRelationship by
+// "objectList", a GeoProperty by a GeoJSON value; a bare value is a Property). Names and
+// types are stored as StoredName gives them (ld_names.hpp); sub-attributes go to
+// Attribute::metadata recursively; an array of instances is a multi-attribute.
+//
+// Errors: kBadRequestData ("BadRequestData"), with the offending member in the detail.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "base/result.hpp"
+#include "core/entity.hpp"
+#include "core/jsonld/active_context.hpp"
+#include "service/ld_attribute_ops.hpp"
+
+namespace renkei::api::ngsild {
+
+// A whole entity (POST /entities, PUT /entities/{id}). With `require_id`, "id" must be
+// present and a URI; "type" is always required.
+base::Result<core::Entity> ParseLdEntity(const boost::json::value& body,
+                                         const core::jsonld::ActiveContext& context,
+                                         bool require_id);
+// The attributes of an entity fragment (POST/PATCH /attrs): every member but id, type,
+// @context, scope, createdAt, modifiedAt.
+base::Result<std::vector<core::Attribute>> ParseLdFragment(
+    const boost::json::object& fragment, const core::jsonld::ActiveContext& context);
+// One attribute's instances (an array gives several); `stored_name` is already mapped.
+base::Result<std::vector<core::Attribute>> ParseLdAttribute(
+    std::string stored_name, const boost::json::value& json,
+    const core::jsonld::ActiveContext& context);
+// A partial attribute update (PATCH /attrs/{attr}): only the given members change.
+base::Result<service::LdAttributePatch> ParseLdAttributePatch(
+    std::string stored_name, const boost::json::value& json,
+    const core::jsonld::ActiveContext& context);
+
+// The NGSIv2 type string an LD-written attribute shows to NGSIv2 clients (what Orion would
+// report for such a value): Relationship, geo:json, else by the JSON value: Number, Text,
+// Boolean, StructuredValue (objects, arrays), None (null).
+std::string V2TypeFor(core::AttributeKind kind, const boost::json::value& value);
+
+}  // namespace renkei::api::ngsild

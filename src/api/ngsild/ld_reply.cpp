@@ -1,0 +1,110 @@
+#include "api/ngsild/ld_reply.hpp"
+
+#include "core/json_text.hpp"
+
+namespace renkei::api::ngsild {
+
+namespace json = boost::json;
+
+// NGSI-LD 1.8 §5.5.2 Table 5.5.2-1 (error types) and §6.3.2 (their HTTP status codes).
+// HTTP-level refusals that have no NGSI-LD type (405, 406, 411, 413, 415) use InvalidRequest.
+LdProblem MapLdError(const base::Error& error) {
+  using base::ErrorCode;
+  switch (error.code) {
+    case ErrorCode::kBadRequestData:
+    case ErrorCode::kUnprocessable:
+      return {400, "BadRequestData"};
+    case ErrorCode::kInvalidRequest:
+      return {400, "InvalidRequest"};
+    case ErrorCode::kResourceNotFound:
+      return {404, "ResourceNotFound"};
+    case ErrorCode::kAlreadyExists:
+      return {409, "AlreadyExists"};
+    case ErrorCode::kConflict:
+      return {409, "Conflict"};
+    case ErrorCode::kOperationNotSupported:
+      return {501, "OperationNotSupported"};
+    case ErrorCode::kTooManyResults:
+      return {403, "TooManyResults"};
+    case ErrorCode::kMethodNotAllowed:
+      return {405, "InvalidRequest"};
+    case ErrorCode::kNotAcceptable:
+      return {406, "InvalidRequest"};
+    case ErrorCode::kUnsupportedMediaType:
+      return {415, "InvalidRequest"};
+    case ErrorCode::kLengthRequired:
+      return {411, "InvalidRequest"};
+    case ErrorCode::kPayloadTooLarge:
+      return {413, "InvalidRequest"};
+    case ErrorCode::kLdContextNotAvailable:
+      return {503, "LdContextNotAvailable"};
+    case ErrorCode::kInternalError:
+      break;
+  }
+  return {500, "InternalError"};
+}
+
+void LdReply::Send(http::Response response) const {
+  for (const auto& h : common_headers_) response.headers.push_back(h);
+  responder_(std::move(response));
+}
+
+void LdReply::Entities(unsigned status, json::value body, http::HeaderList extra) const {
+  if (context_.media == LdMediaType::kLdJson) {
+    // §6.3.5: with application/ld+json the @context is a member of each entity.
+    auto add = [this](json::value& v) {
+      if (auto* o = v.if_object()) o->emplace("@context", context_.inline_context);
+    };
+    if (auto* a = body.if_array()) {
+      for (auto& e : *a) add(e);
+    } else {
+      add(body);
+    }
+  } else if (context_.media == LdMediaType::kJson) {
+    extra.emplace_back("Link", "<" + context_.link_url +
+                                   ">; rel=\"http://www.w3.org/ns/json-ld#context\"; "
+                                   "type=\"application/ld+json\"");
+  }
+  http::Response r;
+  r.status = status;
+  r.headers = std::move(extra);
+  r.headers.emplace_back("Content-Type",
+                         context_.media == LdMediaType::kLdJson    ? "application/ld+json"
+                         : context_.media == LdMediaType::kGeoJson ? "application/geo+json"
+                                                                   : "application/json");
+  r.body = core::ToJsonText(body);
+  Send(std::move(r));
+}
+
+void LdReply::Json(unsigned status, const json::value& body, http::HeaderList extra) const {
+  http::Response r;
+  r.status = status;
+  r.headers = std::move(extra);
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = core::ToJsonText(body);
+  Send(std::move(r));
+}
+
+void LdReply::Empty(unsigned status, http::HeaderList extra) const {
+  http::Response r;
+  r.status = status;
+  r.headers = std::move(extra);
+  Send(std::move(r));
+}
+
+void LdReply::Error(const base::Error& error, http::HeaderList extra) const {
+  const LdProblem problem = MapLdError(error);
+  json::object body;
+  body["type"] = "https://uri.etsi.org/ngsi-ld/errors/" + std::string(problem.type);
+  body["title"] = error.title.empty() ? std::string(problem.type) : error.title;
+  if (!error.detail.empty()) body["detail"] = error.detail;
+  http::Response r;
+  r.status = problem.status;
+  r.headers = std::move(extra);
+  // §6.3.2: ProblemDetails are sent as application/json.
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = core::ToJsonText(body);
+  Send(std::move(r));
+}
+
+}  // namespace renkei::api::ngsild

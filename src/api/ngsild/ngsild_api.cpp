@@ -1,0 +1,194 @@
+#include "api/ngsild/ngsild_api.hpp"
+
+#include <algorithm>
+
+#include <boost/json/parse.hpp>
+
+#include "api/common/tenant_headers.hpp"
+#include "api/ngsild/handlers.hpp"
+#include "core/jsonld/core_context.hpp"
+
+namespace renkei::api::ngsild {
+namespace {
+
+namespace json = boost::json;
+using base::ErrorCode;
+
+// The route table (NGSI-LD 1.8 §6.1, Table 6.1-1).
+void AddRoutes(http::Router<LdRoute>& r) {
+  r.Add("POST", "/ngsi-ld/v1/entities", {CreateEntity, LdBody::kJson});
+  r.Add("GET", "/ngsi-ld/v1/entities", {QueryEntities, LdBody::kNone, true});
+  r.Add("GET", "/ngsi-ld/v1/entities/{id}", {RetrieveEntity, LdBody::kNone, true});
+  r.Add("PUT", "/ngsi-ld/v1/entities/{id}", {ReplaceEntity, LdBody::kJson});
+  r.Add("PATCH", "/ngsi-ld/v1/entities/{id}", {MergeEntity, LdBody::kJson});
+  r.Add("DELETE", "/ngsi-ld/v1/entities/{id}", {DeleteEntity, LdBody::kNone});
+  r.Add("POST", "/ngsi-ld/v1/entities/{id}/attrs", {AppendAttributes, LdBody::kJson});
+  r.Add("PATCH", "/ngsi-ld/v1/entities/{id}/attrs", {UpdateAttributes, LdBody::kJson});
+  r.Add("PATCH", "/ngsi-ld/v1/entities/{id}/attrs/{attr}", {PatchAttribute, LdBody::kJson});
+  r.Add("PUT", "/ngsi-ld/v1/entities/{id}/attrs/{attr}", {ReplaceAttribute, LdBody::kJson});
+  r.Add("DELETE", "/ngsi-ld/v1/entities/{id}/attrs/{attr}", {DeleteAttribute, LdBody::kNone});
+  r.Add("GET", "/ngsi-ld/v1/types", {ListTypes, LdBody::kNone});
+  r.Add("GET", "/ngsi-ld/v1/types/{type}", {RetrieveType, LdBody::kNone});
+  r.Add("GET", "/ngsi-ld/v1/attributes", {ListAttributes, LdBody::kNone});
+  r.Add("GET", "/ngsi-ld/v1/attributes/{attr}", {RetrieveAttributeInfo, LdBody::kNone});
+}
+
+constexpr std::string_view kKnownOptions[] = {"keyValues", "simplified",  "concise", "normalized",
+                                              "sysAttrs",  "noOverwrite", "replace", "update"};
+constexpr std::string_view kContextRel = "http://www.w3.org/ns/json-ld#context";
+
+std::string_view MediaType(std::string_view content_type) {
+  auto mt = content_type.substr(0, content_type.find(';'));
+  while (!mt.empty() && mt.back() == ' ') mt.remove_suffix(1);
+  return mt;
+}
+
+base::Unexpected Fail(ErrorCode code, std::string detail) {
+  return base::Fail(code, "", std::move(detail));
+}
+
+// §6.3.4: the representation the client accepts, in our order of preference.
+base::Result<LdMediaType> Negotiate(std::optional<std::string_view> accept, bool geo_json) {
+  if (!accept || accept->empty()) return LdMediaType::kJson;
+  const auto has = [&](std::string_view m) { return accept->find(m) != std::string_view::npos; };
+  if (has("application/ld+json")) return LdMediaType::kLdJson;
+  if (has("application/json") || has("*/*") || has("application/*")) return LdMediaType::kJson;
+  if (geo_json && has("application/geo+json")) return LdMediaType::kGeoJson;
+  return Fail(ErrorCode::kNotAcceptable,
+              "no acceptable media type in Accept: " + std::string(*accept));
+}
+
+// The URL of a `Link: <url>; rel="http://www.w3.org/ns/json-ld#context"` header (§6.3.5).
+base::Result<std::optional<std::string>> LinkedContext(std::optional<std::string_view> link) {
+  if (!link) return std::optional<std::string>{};
+  if (link->find(kContextRel) == std::string_view::npos) return std::optional<std::string>{};
+  const auto open = link->find('<');
+  const auto close = link->find('>');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open + 2) {
+    return Fail(ErrorCode::kBadRequestData, "invalid Link header: " + std::string(*link));
+  }
+  return std::optional<std::string>{std::string(link->substr(open + 1, close - open - 1))};
+}
+
+// Fills call.body and returns the request's user @context (null: none), per §6.3.5.
+base::Result<json::value> ReadBodyAndContext(LdCall& call, const LdRoute& route) {
+  const auto& request = call.request;
+  RENKEI_TRY(auto link, LinkedContext(request.Header("Link")));
+  if (route.body == LdBody::kNone) {
+    return link ? json::value(json::string(*link)) : json::value(nullptr);
+  }
+  const auto media = MediaType(request.Header("Content-Type").value_or(""));
+  const bool ld_json = media == "application/ld+json";
+  const bool merge_patch = media == "application/merge-patch+json" && request.method == "PATCH";
+  if (!ld_json && media != "application/json" && !merge_patch) {
+    return Fail(ErrorCode::kUnsupportedMediaType,
+                "unsupported Content-Type: " +
+                    std::string(request.Header("Content-Type").value_or("(none)")));
+  }
+  if (request.body.empty()) return Fail(ErrorCode::kInvalidRequest, "the request has no body");
+  json::error_code ec;
+  call.body = json::parse(request.body, ec);
+  if (ec) return Fail(ErrorCode::kInvalidRequest, "invalid JSON: " + ec.message());
+  if (!call.body.is_object()) {
+    return Fail(ErrorCode::kBadRequestData, "the payload must be a JSON object");
+  }
+  auto& object = call.body.get_object();
+  if (ld_json) {
+    // §6.3.5: with application/ld+json the @context is in the body and no Link is allowed.
+    if (link) return Fail(ErrorCode::kBadRequestData, "Link header with application/ld+json");
+    const auto* context = object.if_contains("@context");
+    if (context == nullptr) {
+      return Fail(ErrorCode::kBadRequestData, "application/ld+json payload without @context");
+    }
+    return *context;
+  }
+  if (object.contains("@context")) {
+    return Fail(ErrorCode::kBadRequestData, "@context in an application/json payload");
+  }
+  return link ? json::value(json::string(*link)) : json::value(nullptr);
+}
+
+base::Result<void> ParseOptions(LdCall& call) {
+  for (std::string_view name : {"options", "format"}) {
+    const auto given = call.Param(name);
+    if (!given) continue;
+    for (auto& o : SplitCommaList(*given)) {
+      if (std::find(std::begin(kKnownOptions), std::end(kKnownOptions), o) ==
+          std::end(kKnownOptions)) {
+        return Fail(ErrorCode::kBadRequestData, "unknown " + std::string(name) + ": " + o);
+      }
+      call.options.insert(std::move(o));
+    }
+  }
+  return base::Ok();
+}
+
+}  // namespace
+
+NgsiLdApi::NgsiLdApi(service::EntityService& entities, LdApiOptions options,
+                     const base::Clock& clock)
+    : entities_(entities),
+      options_(options),
+      clock_(clock),
+      loader_(options.context_timeout),
+      contexts_(loader_) {
+  AddRoutes(router_);
+}
+
+void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder) {
+  std::string correlator = correlators_.ForRequest(request.Header("Fiware-Correlator"));
+  const std::string core_url(core::jsonld::kCoreContextUrl);
+  http::HeaderList common{{"Fiware-Correlator", correlator}};
+  LdReply plain(responder, common, {LdMediaType::kJson, core_url, json::string(core_url)});
+
+  if (request.body_too_large) {
+    return plain.Error({ErrorCode::kPayloadTooLarge, "", "the payload is too large"},
+                       {{"Connection", "close"}});
+  }
+  auto match = router_.Find(request.method, request.path);
+  if (match.route == nullptr) {
+    if (match.path_known) {
+      std::string allow;
+      for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+      return plain.Error({ErrorCode::kMethodNotAllowed, "", "method not allowed"},
+                         {{"Allow", allow}});
+    }
+    return plain.Error(
+        {ErrorCode::kInvalidRequest, "", "no such resource: " + std::string(request.path)});
+  }
+  const LdRoute& route = *match.route;
+  LdCall call;
+  call.request = std::move(request);
+  call.path = std::move(match.params);
+
+  auto media = Negotiate(call.request.Header("Accept"), route.geo_json);
+  if (!media) return plain.Error(media.error());
+  auto user_context = ReadBodyAndContext(call, route);
+  if (!user_context) return plain.Error(user_context.error());
+  auto context = contexts_.Resolve(*user_context);
+  if (!context) return plain.Error(context.error());
+  call.context = std::move(*context);
+  ResponseContext response_context{*media, core_url, json::string(core_url)};
+  if (user_context->is_string()) response_context.link_url = user_context->get_string();
+  if (!user_context->is_null()) response_context.inline_context = *user_context;
+  const LdReply reply(responder, std::move(common), std::move(response_context));
+
+  if (auto r = ParseOptions(call); !r) return reply.Error(r.error());
+  // NGSI-LD 1.8 §6.3.14: NGSILD-Tenant; IoT agents also send Fiware-Service (same tenants).
+  auto tenant_header = call.request.Header("NGSILD-Tenant");
+  if (!tenant_header) tenant_header = call.request.Header("Fiware-Service");
+  auto tenant = common::ParseTenant(tenant_header);
+  if (!tenant) return reply.Error(tenant.error());
+  auto paths = common::ParseServicePath(call.request.Header("Fiware-ServicePath"),
+                                        common::ServicePathUseFor(call.request.method));
+  if (!paths) return reply.Error(paths.error());
+  call.ctx.tenant = std::move(*tenant);
+  call.ctx.service_path = paths->write_path;
+  call.ctx.scope = std::move(paths->scope);
+  call.ctx.correlator = std::move(correlator);
+  call.ctx.now = clock_.Now();
+  const LdDeps deps{entities_, options_};
+  route.handler(deps, call, reply);
+}
+
+}  // namespace renkei::api::ngsild

@@ -1,0 +1,81 @@
+// The NGSI-LD write operations of EntityService (entity_service.hpp). NGSI-LD 1.8 §5.6:
+// an entity is identified by its id alone, and its attributes follow the LD rules applied
+// by the pure functions of ld_attribute_ops.hpp inside EditEntity.
+#include "service/entity_service.hpp"
+
+namespace renkei::service {
+namespace {
+
+using base::ErrorCode;
+
+store::ServicePathScope LdWriteScope(const RequestContext& ctx) {
+  return store::ServicePathScope{{{ctx.service_path, false}}};
+}
+
+base::Result<std::optional<core::Entity>> FindLive(store::WriteTransaction& tx,
+                                                   const RequestContext& ctx,
+                                                   const std::string& id) {
+  RENKEI_TRY(auto found, tx.FindById(id, std::nullopt, LdWriteScope(ctx), 1));
+  if (found.empty()) return std::optional<core::Entity>{};
+  if (found.front().expires_at && *found.front().expires_at <= ctx.now) {
+    return std::optional<core::Entity>{};
+  }
+  return std::optional<core::Entity>{std::move(found.front())};
+}
+
+void StampNew(std::vector<core::Attribute>& attributes, base::Timestamp now) {
+  for (auto& a : attributes) {
+    a.created_at = now;
+    a.modified_at = now;
+    StampNew(a.metadata, now);
+  }
+}
+
+}  // namespace
+
+void EntityService::CreateUnique(const RequestContext& ctx, core::Entity entity,
+                                 Callback<void> done) {
+  store_.Submit(
+      ctx.tenant,
+      [ctx, entity = std::move(entity)](store::WriteTransaction& tx) mutable -> base::Result<void> {
+        RENKEI_TRY(auto existing, FindLive(tx, ctx, entity.id));
+        // NGSI-LD 1.8 §5.6.1: an existing id is AlreadyExists, whatever the type.
+        if (existing) {
+          return base::Fail(ErrorCode::kAlreadyExists, "AlreadyExists",
+                            "Entity already exists: " + entity.id);
+        }
+        entity.service_path = ctx.service_path;
+        entity.created_at = ctx.now;
+        entity.modified_at = ctx.now;
+        StampNew(entity.attributes, ctx.now);
+        return tx.Put(entity);
+      },
+      std::move(done));
+}
+
+void EntityService::EditEntity(const RequestContext& ctx, std::string id, EntityEdit edit,
+                               Callback<void> done) {
+  store_.Submit(
+      ctx.tenant,
+      [ctx, id = std::move(id),
+       edit = std::move(edit)](store::WriteTransaction& tx) -> base::Result<void> {
+        RENKEI_TRY(auto found, FindLive(tx, ctx, id));
+        if (!found) {
+          return base::Fail(ErrorCode::kResourceNotFound, "ResourceNotFound",
+                            "Entity not found: " + id);
+        }
+        core::Entity entity = std::move(*found);
+        const std::string old_type = entity.PrimaryType();
+        RENKEI_TRY(const bool changed, edit(entity));
+        if (!changed) return base::Ok();
+        entity.modified_at = ctx.now;
+        // The store keys entities by (id, primary type, path): a new primary type re-keys.
+        if (entity.PrimaryType() != old_type) {
+          RENKEI_TRY_VOID(tx.Erase(entity.id, old_type, entity.service_path));
+        }
+        return tx.Put(entity);
+      },
+      std::move(done));
+}
+
+}  // namespace renkei::service
