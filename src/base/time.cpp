@@ -127,7 +127,15 @@ std::optional<Timestamp> ParseIso8601(std::string_view s) {
   const std::int64_t days =
       DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-  return Timestamp{secs * 1000 + millis};
+  const std::int64_t instant = secs * 1000 + millis;
+  // A zone offset can move a local time in year 0000 or 9999 out of the four-digit years
+  // FormatIso8601 writes ("9999-12-31T23:00-14:00" is 10000-01-01 UTC); found by
+  // tests/fuzz/iso8601_fuzz.cpp. Such instants are rejected so every parsed time formats
+  // to a text that parses back.
+  constexpr std::int64_t kFirstMillis = -62167219200000;  // 0000-01-01T00:00:00.000Z
+  constexpr std::int64_t kLastMillis = 253402300799999;   // 9999-12-31T23:59:59.999Z
+  if (instant < kFirstMillis || instant > kLastMillis) return std::nullopt;
+  return Timestamp{instant};
 }
 
 std::string FormatIso8601(Timestamp t) {

@@ -39,6 +39,15 @@ TEST(Iso8601, RejectsInvalidDates) {
   EXPECT_FALSE(ParseIso8601("2017-01-01T10:00:00Zjunk"));
 }
 
+// Found by tests/fuzz/iso8601_fuzz.cpp: an offset moved the instant out of years 0000-9999,
+// and FormatIso8601 then wrote "10000-01-01T..." (or "-001-12-31T..."), which does not parse.
+TEST(Iso8601, RejectsOffsetsLeavingFourDigitYears) {
+  EXPECT_FALSE(ParseIso8601("9999-12-31T23:59:59.999-14:00"));
+  EXPECT_FALSE(ParseIso8601("0000-01-01T00:00:00+01:00"));
+  EXPECT_EQ(FormatIso8601(*ParseIso8601("9999-12-31T23:59:59.999Z")), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatIso8601(*ParseIso8601("0000-01-01T01:00:00+01:00")), "0000-01-01T00:00:00.000Z");
+}
+
 TEST(Iso8601, RoundTripsNegativeEpoch) {
   auto t = ParseIso8601("1960-03-04T05:06:07.089Z");
   ASSERT_TRUE(t);

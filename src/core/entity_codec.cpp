@@ -127,7 +127,13 @@ std::string EncodeEntity(const Entity& entity) {
 
 base::Result<Entity> DecodeEntity(std::string_view text) {
   boost::system::error_code ec;
-  json::value root = json::parse(text, ec);
+  // Boost.JSON's default depth limit (32) is below what EncodeEntity writes for values the
+  // APIs accept (NGSIv2 allows 50 levels inside a value, plus the entity/attribute/metadata
+  // levels around it): such entities were stored but then unreadable. Found by
+  // tests/fuzz/v2_payload_fuzz.cpp. The parser keeps its own stack, so a high limit is safe.
+  json::parse_options options;
+  options.max_depth = 512;
+  json::value root = json::parse(text, ec, {}, options);
   if (ec) return Corrupt(ec.message());
   if (!root.is_object()) return Corrupt("not an object");
   const auto& o = root.get_object();

@@ -58,6 +58,22 @@ TEST(EntityCodec, OmitsUnsetOptionalFields) {
   EXPECT_EQ(EncodeEntity(e).find("\"x\":"), std::string::npos);  // no expires key
 }
 
+// Found by tests/fuzz/v2_payload_fuzz.cpp: a value nested 45 levels deep (NGSIv2 accepts 50)
+// was encoded, but DecodeEntity hit Boost.JSON's default depth limit of 32.
+TEST(EntityCodec, RoundTripsDeeplyNestedValues) {
+  boost::json::value deep = boost::json::array{};
+  for (int i = 0; i < 50; ++i) deep = boost::json::array{deep};
+  Entity e;
+  e.id = "x";
+  e.types = {"T"};
+  auto attr = MakeAttr("deep", deep);
+  attr.metadata.push_back(MakeAttr("md", deep));
+  e.attributes.push_back(attr);
+  auto decoded = DecodeEntity(EncodeEntity(e));
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().detail;
+  EXPECT_EQ(*decoded, e);
+}
+
 TEST(EntityCodec, RejectsCorruptText) {
   for (const char* text :
        {"", "[]", "{\"i\":1}", "{\"i\":\"a\",\"t\":[],\"s\":\"/\",\"c\":1}",

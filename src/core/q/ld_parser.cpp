@@ -13,6 +13,7 @@
 #include "core/q/bool_expr.hpp"
 #include "core/q/ld_filter.hpp"
 #include "core/q/ld_query.hpp"
+#include "core/q/pattern.hpp"
 
 namespace renkei::core::q {
 namespace {
@@ -283,9 +284,8 @@ class TermParser {
       body.remove_prefix(4);
       flags |= std::regex::icase;
     }
-    try {
-      condition.pattern = std::make_shared<const std::regex>(std::string(body), flags);
-    } catch (const std::regex_error&) {
+    condition.pattern = CompilePattern(body, flags);
+    if (condition.pattern == nullptr) {
       return SyntaxError(kParameter, start, "invalid regular expression");
     }
     condition.values.push_back(std::move(pattern));

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/q/filter.hpp"
+#include "core/q/pattern.hpp"
 
 namespace renkei::core::q {
 namespace {
@@ -370,9 +371,8 @@ base::Result<Condition> ParseStatement(std::string_view item, Target target) {
     Literal pattern;
     pattern.kind = Literal::Kind::kString;
     pattern.text = std::string(rhs);
-    try {
-      condition.pattern = std::make_shared<const std::regex>(pattern.text, std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
+    condition.pattern = CompilePattern(pattern.text, std::regex::ECMAScript);
+    if (condition.pattern == nullptr) {
       return BadRequest("error compiling filter regex: '" + pattern.text + "'");
     }
     condition.values.push_back(std::move(pattern));
