@@ -1,10 +1,12 @@
 #include "api/ngsild/ld_query_builder.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <boost/json/parse.hpp>
 
 #include "api/ngsild/ld_names.hpp"
+#include "api/ngsild/member_selection.hpp"
 #include "core/geo/geometry.hpp"
 #include "core/q/ld_query.hpp"
 
@@ -31,6 +33,14 @@ std::vector<std::string> StoredNames(const LdCall& call, std::string_view list) 
   std::vector<std::string> out;
   for (const auto& n : SplitCommaList(list)) out.push_back(StoredName(*call.context, n));
   return out;
+}
+
+// The stored names of a pick/omit member selection (§4.21), validated.
+base::Result<std::vector<std::string>> SelectedMembers(const LdCall& call, std::string_view param,
+                                                       std::string_view text) {
+  RENKEI_TRY(std::vector<std::string> names, ParseMemberSelection(param, text));
+  for (auto& name : names) name = StoredName(*call.context, name);
+  return names;
 }
 
 // §4.10: georel=near;maxDistance==1000, geometry=Point, coordinates=[lon,lat] (GeoJSON).
@@ -110,17 +120,28 @@ base::Result<LdRenderOptions> BuildRenderOptions(const LdCall& call) {
                   : concise  ? LdFormat::kConcise
                              : LdFormat::kNormalized;
   render.sys_attrs = call.Option("sysAttrs");
-  // §4.21: attrs is pick restricted to attributes; id and type stay.
-  if (auto attrs = call.Param("attrs")) {
+  // §4.21: attrs is pick restricted to attributes; id and type stay. attrs excludes pick and
+  // omit, and no member may be both picked and omitted.
+  const auto attrs = call.Param("attrs");
+  const auto pick = call.Param("pick");
+  const auto omit = call.Param("omit");
+  if (attrs && (pick || omit)) return Bad("attrs cannot be combined with pick or omit");
+  if (attrs) {
     render.pick = StoredNames(call, *attrs);
     render.pick.push_back("id");
     render.pick.push_back("type");
   }
-  if (auto pick = call.Param("pick")) {
-    if (call.Param("attrs")) return Bad("pick and attrs are exclusive");
-    render.pick = StoredNames(call, *pick);
+  if (pick) {
+    RENKEI_TRY(render.pick, SelectedMembers(call, "pick", *pick));
   }
-  if (auto omit = call.Param("omit")) render.omit = StoredNames(call, *omit);
+  if (omit) {
+    RENKEI_TRY(render.omit, SelectedMembers(call, "omit", *omit));
+  }
+  for (const auto& name : render.omit) {
+    if (pick && std::find(render.pick.begin(), render.pick.end(), name) != render.pick.end()) {
+      return Bad("'" + name + "' is both picked and omitted");
+    }
+  }
   if (auto lang = call.Param("lang")) render.lang = std::string(*lang);
   if (auto geo = call.Param("geoproperty")) render.geoproperty = StoredName(*call.context, *geo);
   return render;
