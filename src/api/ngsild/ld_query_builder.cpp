@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include "api/ngsild/ld_names.hpp"
+#include "api/ngsild/ld_query_checks.hpp"
 #include "api/ngsild/member_selection.hpp"
 #include "core/geo/geometry.hpp"
 #include "core/q/ld_query.hpp"
@@ -155,10 +156,9 @@ base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdApiOptions
   const auto type = call.Param("type");
   const auto q = call.Param("q");
   const auto georel = call.Param("georel");
-  // §6.4.3.2: a query must say what it selects.
-  if (!ids && !id_pattern && !type && !q && !georel && !call.Param("attrs")) {
-    return Bad("a query needs at least one of id, idPattern, type, attrs, q or georel");
-  }
+  const auto local = call.Param("local");
+  RENKEI_TRY_VOID(CheckLdSelection(LdSelectionParams{ids, id_pattern, type, call.Param("attrs"), q,
+                                                     georel, local && *local == "true"}));
   const auto expand = [&call](std::string_view term) { return StoredName(*call.context, term); };
   if (auto attrs = call.Param("attrs")) out.any_of_attributes = StoredNames(call, *attrs);
   std::vector<std::optional<std::string>> types{std::nullopt};
