@@ -1,5 +1,7 @@
 #include "http/request_target.hpp"
 
+#include <algorithm>
+
 namespace renkei::http {
 namespace {
 
@@ -13,6 +15,12 @@ int HexValue(char c) {
 void AssignDecoded(std::string_view in, std::string& out) {
   out.clear();
   AppendPercentDecoded(in, out);
+}
+
+void AssignFormDecoded(std::string_view in, std::string& out) {
+  std::string spaced(in);
+  std::replace(spaced.begin(), spaced.end(), '+', ' ');
+  AssignDecoded(spaced, out);
 }
 
 }  // namespace
@@ -39,7 +47,7 @@ void AppendPercentDecoded(std::string_view in, std::string& out) {
 }
 
 void ParseRequestTarget(std::string_view target, std::string& path,
-                        std::vector<std::pair<std::string, std::string>>& query) {
+                        std::vector<std::pair<std::string, std::string>>& query, QueryPlus plus) {
   const std::size_t qmark = target.find('?');
   AssignDecoded(target.substr(0, qmark), path);
   std::size_t count = 0;
@@ -58,8 +66,14 @@ void ParseRequestTarget(std::string_view target, std::string& path,
           eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
       // Reuse the strings left from an earlier request on this connection.
       if (count == query.size()) query.emplace_back();
-      AssignDecoded(name, query[count].first);
-      AssignDecoded(value, query[count].second);
+      if (plus == QueryPlus::kSpace) {
+        // Raw '+' become spaces before percent-decoding, so a %2B still decodes to '+'.
+        AssignFormDecoded(name, query[count].first);
+        AssignFormDecoded(value, query[count].second);
+      } else {
+        AssignDecoded(name, query[count].first);
+        AssignDecoded(value, query[count].second);
+      }
       ++count;
     }
   }

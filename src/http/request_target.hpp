@@ -14,10 +14,16 @@ namespace renkei::http {
 // treats '+' literally). A '%' not followed by two hex digits is kept as is.
 void AppendPercentDecoded(std::string_view in, std::string& out);
 
+// How a '+' in the query string decodes: literally (RFC 3986; what Orion does, so the NGSIv2
+// dialect), or as a space (the HTML form encoding that Python requests, Java servlets and
+// the ETSI NGSI-LD test suite use; a literal '+' then arrives as %2B).
+enum class QueryPlus { kLiteral, kSpace };
+
 // Fills `path` (decoded, without the query) and `query` (decoded name/value pairs in
 // order; a parameter without '=' gets an empty value; empty pieces of "a&&b" are
 // skipped). Reuses the capacity of the strings already in `path` and `query`.
 void ParseRequestTarget(std::string_view target, std::string& path,
-                        std::vector<std::pair<std::string, std::string>>& query);
+                        std::vector<std::pair<std::string, std::string>>& query,
+                        QueryPlus plus = QueryPlus::kLiteral);
 
 }  // namespace renkei::http

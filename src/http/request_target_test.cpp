@@ -24,6 +24,17 @@ TEST(RequestTargetTest, DecodesPercentButNotPlus) {
   EXPECT_EQ(query, (Query{{"q", "temperature>20"}, {"x", "a+b"}, {"näme", "東"}}));
 }
 
+TEST(RequestTargetTest, FormDecodingTurnsRawPlusIntoSpace) {
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> query;
+  ParseRequestTarget("/p+q?coordinates=[1,+2]&q=a%2Bb+c&x+y=1", path, query, QueryPlus::kSpace);
+  EXPECT_EQ(path, "/p+q");  // the path is never form-encoded
+  ASSERT_EQ(query.size(), 3u);
+  EXPECT_EQ(query[0].second, "[1, 2]");
+  EXPECT_EQ(query[1].second, "a+b c");
+  EXPECT_EQ(query[2].first, "x y");
+}
+
 TEST(RequestTargetTest, KeepsMalformedEscapes) {
   std::string out;
   AppendPercentDecoded("100%-%zz-%4-%", out);

@@ -7,6 +7,7 @@
 #include "api/common/tenant_headers.hpp"
 #include "api/ngsild/handlers.hpp"
 #include "core/jsonld/core_context.hpp"
+#include "http/request_target.hpp"
 
 namespace renkei::api::ngsild {
 namespace {
@@ -157,6 +158,10 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
         {ErrorCode::kInvalidRequest, "", "no such resource: " + std::string(request.path)});
   }
   const LdRoute& route = *match.route;
+  // NGSI-LD clients (Python requests, Java servlets, the ETSI suite) form-encode query
+  // strings: a '+' is a space there, unlike in Orion's NGSIv2 (http/request_target.hpp).
+  std::string form_path;
+  http::ParseRequestTarget(request.target, form_path, request.query, http::QueryPlus::kSpace);
   LdCall call;
   call.request = std::move(request);
   call.path = std::move(match.params);
