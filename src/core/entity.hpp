@@ -57,6 +57,9 @@ struct Entity {
   Timestamp created_at;
   Timestamp modified_at;
   std::optional<Timestamp> expires_at;  // from the NGSIv2 dateExpires attribute
+  // NGSI-LD scopes (§4.18): hierarchical paths such as "/Wakayama/Shirahama"; NGSIv2 neither
+  // shows nor changes them.
+  std::vector<std::string> scopes;
   std::vector<Attribute> attributes;
 
   const std::string& PrimaryType() const;

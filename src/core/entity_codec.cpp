@@ -16,6 +16,7 @@ constexpr std::string_view kServicePath = "s";
 constexpr std::string_view kCreated = "c";
 constexpr std::string_view kModified = "m";
 constexpr std::string_view kExpires = "x";
+constexpr std::string_view kScopes = "sc";  // absent when empty (older documents too)
 constexpr std::string_view kAttributes = "a";
 constexpr std::string_view kName = "n";
 constexpr std::string_view kKind = "k";
@@ -118,6 +119,11 @@ std::string EncodeEntity(const Entity& entity) {
   o[kCreated] = entity.created_at.millis;
   o[kModified] = entity.modified_at.millis;
   if (entity.expires_at) o[kExpires] = entity.expires_at->millis;
+  if (!entity.scopes.empty()) {
+    json::array scopes;
+    for (const auto& sc : entity.scopes) scopes.emplace_back(sc);
+    o[kScopes] = std::move(scopes);
+  }
   json::array attrs;
   attrs.reserve(entity.attributes.size());
   for (const auto& a : entity.attributes) attrs.emplace_back(EncodeAttribute(a));
@@ -151,6 +157,13 @@ base::Result<Entity> DecodeEntity(std::string_view text) {
   RENKEI_TRY(e.modified_at, GetTime(o, kModified));
   if (o.contains(kExpires)) {
     RENKEI_TRY(e.expires_at, GetTime(o, kExpires));
+  }
+  if (const auto* scopes = o.if_contains(kScopes)) {
+    if (!scopes->is_array()) return Corrupt("scopes is not an array");
+    for (const auto& sc : scopes->get_array()) {
+      if (!sc.is_string()) return Corrupt("scope is not a string");
+      e.scopes.emplace_back(sc.get_string());
+    }
   }
   const auto* attrs = o.if_contains(kAttributes);
   if (attrs == nullptr || !attrs->is_array()) return Corrupt("attributes is not an array");

@@ -24,6 +24,7 @@ TEST(EntityCodec, RoundTripsEveryField) {
   e.created_at = Timestamp{1700000000000};
   e.modified_at = Timestamp{-5};
   e.expires_at = Timestamp{1800000000123};
+  e.scopes = {"/Wakayama/Shirahama", "/Madrid"};
   Attribute t = MakeAttr("temperature", 21.5);
   t.dataset_id = "urn:ds:1";
   t.observed_at = Timestamp{42};
@@ -55,7 +56,8 @@ TEST(EntityCodec, OmitsUnsetOptionalFields) {
   ASSERT_TRUE(decoded.has_value());
   EXPECT_FALSE(decoded->expires_at.has_value());
   EXPECT_EQ(*decoded, e);
-  EXPECT_EQ(EncodeEntity(e).find("\"x\":"), std::string::npos);  // no expires key
+  EXPECT_EQ(EncodeEntity(e).find("\"x\":"), std::string::npos);   // no expires key
+  EXPECT_EQ(EncodeEntity(e).find("\"sc\":"), std::string::npos);  // no scopes key
 }
 
 // Found by tests/fuzz/v2_payload_fuzz.cpp: a value nested 45 levels deep (NGSIv2 accepts 50)

@@ -1,4 +1,6 @@
 // Attribute-level NGSI-LD handlers (NGSI-LD 1.8 §6.6, §6.7).
+#include <algorithm>
+
 #include "api/ngsild/handlers.hpp"
 #include "api/ngsild/ld_names.hpp"
 #include "api/ngsild/ld_payload_parser.hpp"
@@ -9,20 +11,42 @@ namespace {
 
 enum class MultiWrite { kAppend, kAppendNoOverwrite, kUpdate };
 
+// §4.18 / §5.6.3: an appended scope replaces the entity's scopes, or with noOverwrite is
+// added to them; update (§5.6.2) leaves scopes alone.
+bool ApplyScope(core::Entity& entity, const std::optional<std::vector<std::string>>& scopes,
+                MultiWrite how) {
+  if (!scopes || how == MultiWrite::kUpdate) return false;
+  if (how == MultiWrite::kAppend) {
+    if (entity.scopes == *scopes) return false;
+    entity.scopes = *scopes;
+    return true;
+  }
+  bool changed = false;
+  for (const auto& sc : *scopes) {
+    if (std::find(entity.scopes.begin(), entity.scopes.end(), sc) != entity.scopes.end()) continue;
+    entity.scopes.push_back(sc);
+    changed = true;
+  }
+  return changed;
+}
+
 void WriteFragment(const LdDeps& deps, LdCall& call, const LdReply& reply, MultiWrite how) {
   auto attributes = ParseLdFragment(call.body.get_object(), *call.context);
   if (!attributes) return reply.Error(attributes.error());
+  auto scopes = ParseLdScope(call.body.get_object());
+  if (!scopes) return reply.Error(scopes.error());
   auto result = std::make_shared<service::LdUpdateResult>();
   const auto now = call.ctx.now;
   deps.entities.EditEntity(
       call.ctx, call.PathParam("id"),
-      [attributes = std::move(*attributes), result, how,
+      [attributes = std::move(*attributes), scopes = std::move(*scopes), result, how,
        now](core::Entity& entity) -> base::Result<bool> {
         *result = how == MultiWrite::kUpdate
                       ? service::UpdateLdAttributes(entity, attributes, now)
                       : service::AppendLdAttributes(entity, attributes,
                                                     how == MultiWrite::kAppendNoOverwrite, now);
-        return result->changed;
+        const bool scope_changed = ApplyScope(entity, scopes, how);
+        return result->changed || scope_changed;
       },
       UpdateResultOrError(reply, result, call.context));
 }

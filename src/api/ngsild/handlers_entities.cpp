@@ -92,6 +92,7 @@ void ReplaceEntity(const LdDeps& deps, LdCall& call, const LdReply& reply) {
       call.ctx, id,
       [replacement = std::move(*entity), now](core::Entity& current) -> base::Result<bool> {
         current.types = replacement.types;
+        current.scopes = replacement.scopes;  // §5.6.18: the whole entity is replaced
         current.attributes.clear();
         service::AppendLdAttributes(current, replacement.attributes, false, now);
         return true;

@@ -170,6 +170,16 @@ json::object RenderLdEntity(const core::Entity& entity, const LdRenderOptions& o
   json::object out;
   if (Selected("id", options)) out["id"] = entity.id;
   if (Selected("type", options)) PutTypes(out, entity, context);
+  // §4.18: one scope as a string, several as an array (every format).
+  if (!entity.scopes.empty() && Selected("scope", options)) {
+    if (entity.scopes.size() == 1) {
+      out["scope"] = entity.scopes.front();
+    } else {
+      json::array scopes;
+      for (const auto& sc : entity.scopes) scopes.emplace_back(sc);
+      out["scope"] = std::move(scopes);
+    }
+  }
   if (options.sys_attrs) {
     out["createdAt"] = base::FormatIso8601(entity.created_at);
     out["modifiedAt"] = base::FormatIso8601(entity.modified_at);

@@ -1,6 +1,9 @@
 #include "api/ngsild/ld_payload_parser.hpp"
 
+#include <algorithm>
 #include <array>
+
+#include <boost/json/serialize.hpp>
 
 #include "api/ngsild/ld_names.hpp"
 #include "core/geo/geometry.hpp"
@@ -210,6 +213,45 @@ base::Result<std::vector<core::Attribute>> ParseLdFragment(
   return out;
 }
 
+namespace {
+
+bool IsValidScope(std::string_view scope) {
+  if (scope.size() < 2 || scope.front() != '/' || scope.back() == '/') return false;
+  char previous = '\0';
+  for (char c : scope) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f) return false;
+    if (c == '#' || c == '+' || c == ',' || c == ';' || c == '|') return false;
+    if (c == '/' && previous == '/') return false;  // empty segment
+    previous = c;
+  }
+  return true;
+}
+
+}  // namespace
+
+base::Result<std::optional<std::vector<std::string>>> ParseLdScope(const json::object& o) {
+  const auto* scope = o.if_contains("scope");
+  if (scope == nullptr) return std::optional<std::vector<std::string>>();
+  std::vector<std::string> scopes;
+  auto add = [&scopes](const json::value& v) -> base::Result<void> {
+    if (!v.is_string() || !IsValidScope(v.get_string())) {
+      return Bad("scope " + json::serialize(v) + " is not a scope (\"/\" and path segments)");
+    }
+    std::string text(v.get_string());
+    if (std::find(scopes.begin(), scopes.end(), text) == scopes.end()) {
+      scopes.push_back(std::move(text));
+    }
+    return base::Ok();
+  };
+  if (const auto* a = scope->if_array()) {
+    for (const auto& v : *a) RENKEI_TRY_VOID(add(v));
+  } else {
+    RENKEI_TRY_VOID(add(*scope));
+  }
+  return std::optional<std::vector<std::string>>(std::move(scopes));
+}
+
 base::Result<core::Entity> ParseLdEntity(const json::value& body,
                                          const core::jsonld::ActiveContext& context,
                                          bool require_id) {
@@ -238,6 +280,8 @@ base::Result<core::Entity> ParseLdEntity(const json::value& body,
   } else {
     RENKEI_TRY_VOID(add_type(*type));
   }
+  RENKEI_TRY(auto scopes, ParseLdScope(*o));
+  if (scopes) entity.scopes = std::move(*scopes);
   RENKEI_TRY(entity.attributes, ParseLdFragment(*o, context));
   return entity;
 }

@@ -10,6 +10,8 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -20,6 +22,11 @@
 #include "service/ld_attribute_ops.hpp"
 
 namespace renkei::api::ngsild {
+
+// The `scope` member of an entity or fragment (§4.18): a scope string or an array of them,
+// each "/" followed by non-empty segments separated by "/" (no "#", "+", ",", ";", "|",
+// whitespace). Returns nullopt when the member is absent.
+base::Result<std::optional<std::vector<std::string>>> ParseLdScope(const boost::json::object& o);
 
 // A whole entity (POST /entities, PUT /entities/{id}). With `require_id`, "id" must be
 // present and a URI; "type" is always required.

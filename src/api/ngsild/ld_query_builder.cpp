@@ -105,6 +105,7 @@ base::Result<core::geo::GeoQuery> ParseLdGeoQuery(std::string_view georel,
 
 bool LdQueryRequest::PostFilterMatches(const core::Entity& entity) const {
   if (type_filter && !type_filter->Matches(entity.types)) return false;
+  if (scope_filter && !scope_filter->Matches(entity.scopes)) return false;
   if (any_of_attributes.empty()) return true;
   for (const auto& name : any_of_attributes) {
     if (entity.Find(name) != nullptr) return true;
@@ -157,8 +158,9 @@ base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdApiOptions
   const auto q = call.Param("q");
   const auto georel = call.Param("georel");
   const auto local = call.Param("local");
-  RENKEI_TRY_VOID(CheckLdSelection(LdSelectionParams{ids, id_pattern, type, call.Param("attrs"), q,
-                                                     georel, local && *local == "true"}));
+  RENKEI_TRY_VOID(
+      CheckLdSelection(LdSelectionParams{ids, id_pattern, type, call.Param("attrs"), q, georel,
+                                         call.Param("scopeQ"), local && *local == "true"}));
   const auto expand = [&call](std::string_view term) { return StoredName(*call.context, term); };
   if (auto attrs = call.Param("attrs")) out.any_of_attributes = StoredNames(call, *attrs);
   std::vector<std::optional<std::string>> types{std::nullopt};
@@ -186,6 +188,9 @@ base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdApiOptions
   }
   if (q) {
     RENKEI_TRY(out.query.q, core::q::ParseLdQuery(*q, expand));
+  }
+  if (auto scope_q = call.Param("scopeQ")) {
+    RENKEI_TRY(out.scope_filter, core::q::ParseLdScopeQuery(*scope_q));
   }
   if (georel) {
     const auto geometry = call.Param("geometry");

@@ -11,6 +11,7 @@
 #include "api/ngsild/ld_call.hpp"
 #include "api/ngsild/ld_entity_renderer.hpp"
 #include "base/result.hpp"
+#include "core/q/scope_query.hpp"
 #include "core/q/type_selection.hpp"
 #include "store/entity_query.hpp"
 
@@ -22,8 +23,9 @@ struct LdQueryRequest {
   // `attrs`: entities must have at least one of these (stored names); applied after the
   // store query too.
   std::vector<std::string> any_of_attributes;
+  std::optional<core::q::ScopeFilter> scope_filter;  // `scopeQ` (§4.19), applied after too
 
-  bool NeedsPostFilter() const { return type_filter || !any_of_attributes.empty(); }
+  bool NeedsPostFilter() const { return type_filter || scope_filter || !any_of_attributes.empty(); }
   // The conditions the store did not apply.
   bool PostFilterMatches(const core::Entity& entity) const;
   LdRenderOptions render;

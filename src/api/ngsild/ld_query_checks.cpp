@@ -17,7 +17,8 @@ base::Unexpected Bad(std::string detail) {
 }  // namespace
 
 base::Result<void> CheckLdSelection(const LdSelectionParams& params) {
-  if (!params.type && !params.attrs && !params.q && !params.georel && !params.local) {
+  if (!params.type && !params.attrs && !params.q && !params.georel && !params.scope_q &&
+      !params.local) {
     return Bad("a query needs at least one of type, attrs, q or georel (or local=true)");
   }
   if (params.ids) {
