@@ -28,6 +28,7 @@ void BatchUpsert(const LdDeps& deps, LdCall& call, const LdReply& reply);
 void BatchUpdate(const LdDeps& deps, LdCall& call, const LdReply& reply);
 void BatchDelete(const LdDeps& deps, LdCall& call, const LdReply& reply);
 void BatchMerge(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void PurgeEntities(const LdDeps& deps, LdCall& call, const LdReply& reply);  // DELETE /entities
 
 // handlers_types.cpp (NGSI-LD 1.8 §6.25–§6.28)
 void ListTypes(const LdDeps& deps, LdCall& call, const LdReply& reply);

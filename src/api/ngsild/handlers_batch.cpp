@@ -3,10 +3,12 @@
 // runs on the writer; the whole batch is one write unit. Elements that cannot be parsed become
 // items that fail, so the 207 BatchOperationResult lists outcomes in request order.
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "api/ngsild/handlers.hpp"
 #include "api/ngsild/ld_payload_parser.hpp"
+#include "api/ngsild/ld_query_builder.hpp"
 #include "api/ngsild/ld_write_support.hpp"
 
 namespace renkei::api::ngsild {
@@ -239,6 +241,38 @@ void BatchMerge(const LdDeps& deps, LdCall& call, const LdReply& reply) {
     }};
   };
   RunBatch(deps, call, reply, make, SuccessAnswer::kNoContent);
+}
+
+// Purge entities (DELETE /entities, NGSI-LD 1.8 §5.6.21 / §6.4.3.3): every entity the query
+// selection (id, idPattern, type, q, geo) matches is deleted in one write unit; 204.
+void PurgeEntities(const LdDeps& deps, LdCall& call, const LdReply& reply) {
+  for (std::string_view unsupported : {"attrs", "pick", "omit", "scopeQ"}) {
+    if (call.Param(unsupported)) {
+      return reply.Error({ErrorCode::kOperationNotSupported, "OperationNotSupported",
+                          std::string(unsupported) + " is not supported when purging"});
+    }
+  }
+  auto request = BuildLdQuery(call, QueryTermsFromUrl(call), deps.options);
+  if (!request) return reply.Error(request.error());
+  request->query.offset = 0;
+  request->query.limit = std::numeric_limits<std::size_t>::max();
+  request->query.want_count = false;
+  auto page = deps.entities.Query(call.ctx, request->query);
+  if (!page) return reply.Error(page.error());
+  std::vector<LdBatchItem> items;
+  for (const auto& e : page->entities) {
+    if (!request->PostFilterMatches(e)) continue;
+    // An entity deleted meanwhile is no error: the purge's outcome is the same.
+    items.push_back({e.id, [](Stored& stored) -> base::Result<LdBatchEffect> {
+                       return stored ? LdBatchEffect::kDeleted : LdBatchEffect::kNone;
+                     }});
+  }
+  if (items.empty()) return reply.Empty(204);
+  deps.entities.LdBatch(call.ctx, std::move(items),
+                        [reply](base::Result<service::LdBatchOutcome> r) {
+                          if (!r) return reply.Error(r.error());
+                          reply.Empty(204);
+                        });
 }
 
 }  // namespace renkei::api::ngsild

@@ -18,6 +18,7 @@ using base::ErrorCode;
 void AddRoutes(http::Router<LdRoute>& r) {
   r.Add("POST", "/ngsi-ld/v1/entities", {CreateEntity, LdBody::kJson});
   r.Add("GET", "/ngsi-ld/v1/entities", {QueryEntities, LdBody::kNone, true});
+  r.Add("DELETE", "/ngsi-ld/v1/entities", {PurgeEntities, LdBody::kNone});
   r.Add("GET", "/ngsi-ld/v1/entities/{id}", {RetrieveEntity, LdBody::kNone, true});
   r.Add("PUT", "/ngsi-ld/v1/entities/{id}", {ReplaceEntity, LdBody::kJson});
   r.Add("PATCH", "/ngsi-ld/v1/entities/{id}", {MergeEntity, LdBody::kJson});
