@@ -52,10 +52,17 @@ base::Result<std::shared_ptr<const ActiveContext>> ElementContext(const LdDeps& 
   return deps.contexts.Resolve(*context);
 }
 
+// What the elements of a batch are: entities (else ids), and whether an id may come again
+// (its later elements then apply in order, seeing what the earlier ones wrote).
+struct BatchShape {
+  bool entity_elements = true;
+  bool repeats_apply_in_order = false;
+};
+
 // The items of a batch in request order; elements that cannot be parsed fail as items.
 // kBadRequestData for an empty array, kPayloadTooLarge beyond LdApiOptions::max_batch.
 base::Result<std::vector<LdBatchItem>> BuildItems(const LdDeps& deps, const LdCall& call,
-                                                  const StepMaker& make, bool entity_elements) {
+                                                  const StepMaker& make, BatchShape shape) {
   const auto& elements = call.body.get_array();
   if (elements.empty()) return Bad("a batch needs at least one entity");
   if (elements.size() > deps.options.max_batch) {
@@ -71,11 +78,16 @@ base::Result<std::vector<LdBatchItem>> BuildItems(const LdDeps& deps, const LdCa
     LdBatchItem item;
     if (id != nullptr && id->is_string()) item.id = std::string(id->get_string());
     auto step = [&]() -> base::Result<LdBatchStep> {
-      if (entity_elements && object == nullptr) return Bad("a batch entity must be a JSON object");
+      if (shape.entity_elements && object == nullptr)
+        return Bad("a batch entity must be a JSON object");
       if (item.id.empty()) return Bad("a batch entity needs an id (a URI string)");
-      // §6.14.3.1: an id given twice in one batch is an error for the later occurrences.
-      if (!seen.insert(item.id).second) return Bad("duplicated entity id in the batch: " + item.id);
-      if (!entity_elements) return make(element, *call.context);
+      // An id given twice in one create or delete batch is an error for the later
+      // occurrences; upsert, update and merge apply them in order, as an IoT agent sending
+      // several measures of one device in one upsert expects.
+      if (!seen.insert(item.id).second && !shape.repeats_apply_in_order) {
+        return Bad("duplicated entity id in the batch: " + item.id);
+      }
+      if (!shape.entity_elements) return make(element, *call.context);
       RENKEI_TRY(auto context, ElementContext(deps, call, *object));
       return make(element, *context);
     }();
@@ -119,8 +131,8 @@ service::Callback<service::LdBatchOutcome> Answer(const LdReply& reply, SuccessA
 }
 
 void RunBatch(const LdDeps& deps, LdCall& call, const LdReply& reply, const StepMaker& make,
-              SuccessAnswer success, bool entity_elements = true) {
-  auto items = BuildItems(deps, call, make, entity_elements);
+              SuccessAnswer success, BatchShape shape) {
+  auto items = BuildItems(deps, call, make, shape);
   if (!items) return reply.Error(items.error());
   deps.entities.LdBatch(call.ctx, std::move(*items), Answer(reply, success));
 }
@@ -160,7 +172,7 @@ void BatchCreate(const LdDeps& deps, LdCall& call, const LdReply& reply) {
       return LdBatchEffect::kCreated;
     }};
   };
-  RunBatch(deps, call, reply, make, SuccessAnswer::kCreatedIds);
+  RunBatch(deps, call, reply, make, SuccessAnswer::kCreatedIds, {});
 }
 
 // §5.6.8 / §6.15.3.1: create missing entities; existing ones are replaced (options=replace,
@@ -191,7 +203,7 @@ void BatchUpsert(const LdDeps& deps, LdCall& call, const LdReply& reply) {
           return LdBatchEffect::kUpdated;
         }};
   };
-  RunBatch(deps, call, reply, make, SuccessAnswer::kCreatedIdsOrNoContent);
+  RunBatch(deps, call, reply, make, SuccessAnswer::kCreatedIdsOrNoContent, {true, true});
 }
 
 // §5.6.9 / §6.16.3.1: append attributes to existing entities (options=noOverwrite keeps the
@@ -211,7 +223,7 @@ void BatchUpdate(const LdDeps& deps, LdCall& call, const LdReply& reply) {
       return LdBatchEffect::kUpdated;
     }};
   };
-  RunBatch(deps, call, reply, make, SuccessAnswer::kNoContent);
+  RunBatch(deps, call, reply, make, SuccessAnswer::kNoContent, {true, true});
 }
 
 // §5.6.10 / §6.17.3.1: the body is an array of entity ids.
@@ -224,7 +236,7 @@ void BatchDelete(const LdDeps& deps, LdCall& call, const LdReply& reply) {
           return LdBatchEffect::kDeleted;
         }};
   };
-  RunBatch(deps, call, reply, make, SuccessAnswer::kNoContent, false);
+  RunBatch(deps, call, reply, make, SuccessAnswer::kNoContent, {false, false});
 }
 
 // §5.6.20 / §6.31.3.1: merge-patch each existing entity as PATCH /entities/{id} does.
@@ -240,7 +252,7 @@ void BatchMerge(const LdDeps& deps, LdCall& call, const LdReply& reply) {
       return LdBatchEffect::kUpdated;
     }};
   };
-  RunBatch(deps, call, reply, make, SuccessAnswer::kNoContent);
+  RunBatch(deps, call, reply, make, SuccessAnswer::kNoContent, {true, true});
 }
 
 // Purge entities (DELETE /entities, NGSI-LD 1.8 §5.6.21 / §6.4.3.3): every entity the query
