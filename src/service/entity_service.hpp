@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.hpp"
@@ -35,6 +36,24 @@ struct BatchProblem {
   bool entity_missing = false;          // "[entity itself]"
   std::vector<std::string> attributes;  // missing (update/delete) or existing (appendStrict)
   bool applied_some = false;            // other attributes of this entity were applied
+};
+
+// One entity of an NGSI-LD batch (NGSI-LD 1.8 §5.6.7–§5.6.10, §5.6.20): what its step did.
+enum class LdBatchEffect { kNone, kCreated, kUpdated, kDeleted };
+// Gets the live stored entity with the item's id (nullopt: none) and makes it what is to be
+// stored (kCreated, kUpdated), or says to erase it (kDeleted) or leave it (kNone). An error
+// concerns this entity alone: nothing of it is written, the other items go on.
+using LdBatchStep = std::function<base::Result<LdBatchEffect>(std::optional<core::Entity>&)>;
+struct LdBatchItem {
+  std::string id;
+  LdBatchStep step;
+};
+// Per-item outcomes in request order: `created` ids (kCreated), `succeeded` ids (every
+// item without error, created ones included), `errors` (id, error).
+struct LdBatchOutcome {
+  std::vector<std::string> created;
+  std::vector<std::string> succeeded;
+  std::vector<std::pair<std::string, base::Error>> errors;
 };
 
 struct BatchOutcome {
@@ -93,6 +112,13 @@ class EntityService {
   // kResourceNotFound when no such entity. `edit` runs on the store's writer thread.
   using EntityEdit = std::function<base::Result<bool>(core::Entity&)>;
   void EditEntity(const RequestContext& ctx, std::string id, EntityEdit edit, Callback<void> done);
+  // An NGSI-LD batch: every item's step in request order, all in one write unit (one durable
+  // commit). A step's error is that item's outcome and rolls back nothing else; a store
+  // error fails the whole unit. Created entities get service_path and system times
+  // stamped; updated ones modified_at = ctx.now (a changed primary type re-keys). A later
+  // item with the id of an earlier one sees what the earlier one wrote.
+  void LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> items,
+               Callback<LdBatchOutcome> done);
 
  private:
   store::EntityStore& store_;

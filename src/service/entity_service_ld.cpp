@@ -3,6 +3,8 @@
 // by the pure functions of ld_attribute_ops.hpp inside EditEntity.
 #include "service/entity_service.hpp"
 
+#include <memory>
+
 namespace renkei::service {
 namespace {
 
@@ -31,6 +33,25 @@ void StampNew(std::vector<core::Attribute>& attributes, base::Timestamp now) {
   }
 }
 
+// What a created entity gets (NGSI-LD 1.8 §4.8: createdAt/modifiedAt are system-set).
+void StampCreated(const RequestContext& ctx, core::Entity& entity) {
+  entity.service_path = ctx.service_path;
+  entity.created_at = ctx.now;
+  entity.modified_at = ctx.now;
+  StampNew(entity.attributes, ctx.now);
+}
+
+// Stores an edited entity; the store keys entities by (id, primary type, path), so a new
+// primary type re-keys it.
+base::Result<void> PutEdited(store::WriteTransaction& tx, const RequestContext& ctx,
+                             core::Entity& entity, const std::string& old_type) {
+  entity.modified_at = ctx.now;
+  if (entity.PrimaryType() != old_type) {
+    RENKEI_TRY_VOID(tx.Erase(entity.id, old_type, entity.service_path));
+  }
+  return tx.Put(entity);
+}
+
 }  // namespace
 
 void EntityService::CreateUnique(const RequestContext& ctx, core::Entity entity,
@@ -44,10 +65,7 @@ void EntityService::CreateUnique(const RequestContext& ctx, core::Entity entity,
           return base::Fail(ErrorCode::kAlreadyExists, "AlreadyExists",
                             "Entity already exists: " + entity.id);
         }
-        entity.service_path = ctx.service_path;
-        entity.created_at = ctx.now;
-        entity.modified_at = ctx.now;
-        StampNew(entity.attributes, ctx.now);
+        StampCreated(ctx, entity);
         return tx.Put(entity);
       },
       std::move(done));
@@ -68,14 +86,48 @@ void EntityService::EditEntity(const RequestContext& ctx, std::string id, Entity
         const std::string old_type = entity.PrimaryType();
         RENKEI_TRY(const bool changed, edit(entity));
         if (!changed) return base::Ok();
-        entity.modified_at = ctx.now;
-        // The store keys entities by (id, primary type, path): a new primary type re-keys.
-        if (entity.PrimaryType() != old_type) {
-          RENKEI_TRY_VOID(tx.Erase(entity.id, old_type, entity.service_path));
-        }
-        return tx.Put(entity);
+        return PutEdited(tx, ctx, entity, old_type);
       },
       std::move(done));
+}
+
+void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> items,
+                            Callback<LdBatchOutcome> done) {
+  struct State {
+    LdBatchOutcome outcome;
+  };
+  auto state = std::make_shared<State>();
+  store_.Submit(
+      ctx.tenant,
+      [ctx, state, items = std::move(items)](store::WriteTransaction& tx) -> base::Result<void> {
+        auto& out = state->outcome;
+        for (const auto& item : items) {
+          RENKEI_TRY(auto entity, FindLive(tx, ctx, item.id));
+          const std::string old_type = entity ? entity->PrimaryType() : std::string();
+          const std::string old_path = entity ? entity->service_path : std::string();
+          // NGSI-LD 1.8 §5.6.7–§5.6.10: one entity's failure does not stop the others.
+          auto effect = item.step(entity);
+          if (!effect) {
+            out.errors.emplace_back(item.id, effect.error());
+            continue;
+          }
+          if (*effect == LdBatchEffect::kCreated) {
+            StampCreated(ctx, *entity);
+            RENKEI_TRY_VOID(tx.Put(*entity));
+            out.created.push_back(item.id);
+          } else if (*effect == LdBatchEffect::kUpdated) {
+            RENKEI_TRY_VOID(PutEdited(tx, ctx, *entity, old_type));
+          } else if (*effect == LdBatchEffect::kDeleted) {
+            RENKEI_TRY_VOID(tx.Erase(item.id, old_type, old_path));
+          }
+          out.succeeded.push_back(item.id);
+        }
+        return base::Ok();
+      },
+      [state, done = std::move(done)](base::Result<void> committed) {
+        if (!committed) return done(base::Unexpected{committed.error()});
+        done(std::move(state->outcome));
+      });
 }
 
 }  // namespace renkei::service

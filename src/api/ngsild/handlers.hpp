@@ -20,6 +20,16 @@ void PatchAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply);
 void ReplaceAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply);
 void DeleteAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply);
 
+void QueryEntitiesPost(const LdDeps& deps, LdCall& call, const LdReply& reply);  // §6.23
+
+// handlers_batch.cpp (NGSI-LD 1.8 §6.14–§6.18, §6.31)
+void BatchCreate(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void BatchUpsert(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void BatchUpdate(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void BatchDelete(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void BatchMerge(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void PurgeEntities(const LdDeps& deps, LdCall& call, const LdReply& reply);  // DELETE /entities
+
 // handlers_types.cpp (NGSI-LD 1.8 §6.25–§6.28)
 void ListTypes(const LdDeps& deps, LdCall& call, const LdReply& reply);
 void RetrieveType(const LdDeps& deps, LdCall& call, const LdReply& reply);

@@ -32,11 +32,10 @@ json::value RenderOne(const core::Entity& e, const LdRenderOptions& render, cons
   return RenderLdEntity(e, render, *call.context);
 }
 
-}  // namespace
-
-// §6.4.3.2 (GET /entities).
-void QueryEntities(const LdDeps& deps, LdCall& call, const LdReply& reply) {
-  auto request = BuildLdQuery(call, deps.options);
+// The one query path of GET /entities and POST /entityOperations/query.
+void RunQuery(const LdDeps& deps, const LdCall& call, const LdReply& reply,
+              const LdQueryTerms& terms) {
+  auto request = BuildLdQuery(call, terms, deps.options);
   if (!request) return reply.Error(request.error());
   const std::size_t offset = request->query.offset;
   const std::size_t limit = request->query.limit;
@@ -69,9 +68,24 @@ void QueryEntities(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   reply.Entities(200, std::move(out), std::move(extra));
 }
 
+}  // namespace
+
+// §6.4.3.2 (GET /entities).
+void QueryEntities(const LdDeps& deps, LdCall& call, const LdReply& reply) {
+  RunQuery(deps, call, reply, QueryTermsFromUrl(call));
+}
+
+// §6.23.3.1 (POST /entityOperations/query): the selection is the Query body (§5.2.23);
+// limit, offset, count and options stay URL parameters.
+void QueryEntitiesPost(const LdDeps& deps, LdCall& call, const LdReply& reply) {
+  auto terms = QueryTermsFromBody(call.body.get_object());
+  if (!terms) return reply.Error(terms.error());
+  RunQuery(deps, call, reply, *terms);
+}
+
 // §6.5.3.1 (GET /entities/{id}).
 void RetrieveEntity(const LdDeps& deps, LdCall& call, const LdReply& reply) {
-  auto render = BuildRenderOptions(call);
+  auto render = BuildRenderOptions(call, QueryTermsFromUrl(call));
   if (!render) return reply.Error(render.error());
   auto entity = deps.entities.Retrieve(call.ctx, {call.PathParam("id"), std::nullopt});
   if (!entity) return reply.Error(entity.error());

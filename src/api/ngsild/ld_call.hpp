@@ -26,11 +26,13 @@ struct LdApiOptions {
   std::size_t default_limit = 20;  // NGSI-LD 1.8 §6.3.10: implementation-defined
   std::size_t max_limit = 1000;    // beyond: 403 TooManyResults (docs/ngsild-mapping.md)
   std::chrono::milliseconds context_timeout{3000};  // remote @context fetches
+  std::size_t max_batch = 1000;  // entities per batch operation; beyond: 413 (ngsild-mapping.md)
 };
 
 struct LdDeps {
   service::EntityService& entities;
   const LdApiOptions& options;
+  ContextResolver& contexts;  // for the per-entity @context of ld+json batch elements
 };
 
 struct LdCall {

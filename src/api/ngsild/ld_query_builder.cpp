@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "api/ngsild/ld_names.hpp"
 #include "api/ngsild/ld_query_checks.hpp"
@@ -28,6 +29,33 @@ base::Result<std::size_t> ParseCount(std::string_view name, std::string_view tex
     return Bad("invalid " + std::string(name) + ": " + std::string(text));
   }
   return n;
+}
+
+std::optional<std::string> Text(std::optional<std::string_view> v) {
+  return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+}
+
+// A Query member given as a string or an array of strings → the URL's comma-separated form.
+base::Result<std::optional<std::string>> ListMember(const json::object& body,
+                                                    std::string_view name) {
+  const auto* v = body.if_contains(name);
+  if (v == nullptr) return std::optional<std::string>{};
+  if (v->is_string()) return std::optional<std::string>(std::string(v->get_string()));
+  if (!v->is_array()) return Bad(std::string(name) + " must be a string or an array of strings");
+  std::string out;
+  for (const auto& item : v->get_array()) {
+    if (!item.is_string()) return Bad(std::string(name) + " must hold strings");
+    out += (out.empty() ? "" : ",") + std::string(item.get_string());
+  }
+  return std::optional<std::string>(std::move(out));
+}
+
+base::Result<std::optional<std::string>> StringMember(const json::object& body,
+                                                      std::string_view name) {
+  const auto* v = body.if_contains(name);
+  if (v == nullptr) return std::optional<std::string>{};
+  if (!v->is_string()) return Bad(std::string(name) + " must be a string");
+  return std::optional<std::string>(std::string(v->get_string()));
 }
 
 std::vector<std::string> StoredNames(const LdCall& call, std::string_view list) {
@@ -113,7 +141,73 @@ bool LdQueryRequest::PostFilterMatches(const core::Entity& entity) const {
   return false;
 }
 
-base::Result<LdRenderOptions> BuildRenderOptions(const LdCall& call) {
+LdQueryTerms QueryTermsFromUrl(const LdCall& call) {
+  LdQueryTerms terms;
+  LdEntitySelection selection{Text(call.Param("id")), Text(call.Param("idPattern")),
+                              Text(call.Param("type"))};
+  if (selection.ids || selection.id_pattern || selection.type) terms.entities.push_back(selection);
+  terms.attrs = Text(call.Param("attrs"));
+  terms.pick = Text(call.Param("pick"));
+  terms.omit = Text(call.Param("omit"));
+  terms.lang = Text(call.Param("lang"));
+  terms.q = Text(call.Param("q"));
+  terms.georel = Text(call.Param("georel"));
+  terms.geometry = Text(call.Param("geometry"));
+  terms.coordinates = Text(call.Param("coordinates"));
+  terms.geoproperty = Text(call.Param("geoproperty"));
+  terms.scope_q = Text(call.Param("scopeQ"));
+  const auto local = call.Param("local");
+  terms.local = local && *local == "true";
+  return terms;
+}
+
+base::Result<LdQueryTerms> QueryTermsFromBody(const json::object& body) {
+  LdQueryTerms terms;
+  const auto* type = body.if_contains("type");
+  if (type == nullptr || !type->is_string() || type->get_string() != "Query") {
+    return Bad("the payload must be a Query (\"type\": \"Query\")");
+  }
+  for (std::string_view unsupported : {"temporalQ", "csf"}) {
+    if (body.contains(unsupported)) {
+      return base::Fail(ErrorCode::kOperationNotSupported, "OperationNotSupported",
+                        std::string(unsupported) + " is not supported");
+    }
+  }
+  if (const auto* entities = body.if_contains("entities")) {
+    if (!entities->is_array()) return Bad("entities must be an array of EntitySelector");
+    for (const auto& e : entities->get_array()) {
+      if (!e.is_object()) return Bad("entities must be an array of EntitySelector");
+      LdEntitySelection s;
+      RENKEI_TRY(s.ids, StringMember(e.get_object(), "id"));
+      RENKEI_TRY(s.id_pattern, StringMember(e.get_object(), "idPattern"));
+      RENKEI_TRY(s.type, StringMember(e.get_object(), "type"));
+      // §5.2.33: an EntitySelector has a type (v1.8 makes it mandatory).
+      if (!s.type) return Bad("an EntitySelector needs a type");
+      terms.entities.push_back(std::move(s));
+    }
+  }
+  RENKEI_TRY(terms.attrs, ListMember(body, "attrs"));
+  RENKEI_TRY(terms.pick, ListMember(body, "pick"));
+  RENKEI_TRY(terms.omit, ListMember(body, "omit"));
+  RENKEI_TRY(terms.lang, StringMember(body, "lang"));
+  RENKEI_TRY(terms.q, StringMember(body, "q"));
+  RENKEI_TRY(terms.scope_q, StringMember(body, "scopeQ"));
+  if (const auto* geo = body.if_contains("geoQ")) {
+    // §5.2.13 GeoQuery: coordinates are JSON (an array, or its text as in the URL).
+    if (!geo->is_object()) return Bad("geoQ must be an object");
+    const auto& g = geo->get_object();
+    RENKEI_TRY(terms.georel, StringMember(g, "georel"));
+    RENKEI_TRY(terms.geometry, StringMember(g, "geometry"));
+    RENKEI_TRY(terms.geoproperty, StringMember(g, "geoproperty"));
+    if (const auto* c = g.if_contains("coordinates")) {
+      terms.coordinates = c->is_string() ? std::string(c->get_string()) : json::serialize(*c);
+    }
+    if (!terms.georel) return Bad("geoQ needs georel");
+  }
+  return terms;
+}
+
+base::Result<LdRenderOptions> BuildRenderOptions(const LdCall& call, const LdQueryTerms& terms) {
   LdRenderOptions render;
   const bool key_values = call.Option("keyValues") || call.Option("simplified");
   const bool concise = call.Option("concise");
@@ -124,9 +218,9 @@ base::Result<LdRenderOptions> BuildRenderOptions(const LdCall& call) {
   render.sys_attrs = call.Option("sysAttrs");
   // §4.21: attrs is pick restricted to attributes; id and type stay. attrs excludes pick and
   // omit, and no member may be both picked and omitted.
-  const auto attrs = call.Param("attrs");
-  const auto pick = call.Param("pick");
-  const auto omit = call.Param("omit");
+  const auto& attrs = terms.attrs;
+  const auto& pick = terms.pick;
+  const auto& omit = terms.omit;
   if (attrs && (pick || omit)) return Bad("attrs cannot be combined with pick or omit");
   if (attrs) {
     render.pick = StoredNames(call, *attrs);
@@ -144,57 +238,59 @@ base::Result<LdRenderOptions> BuildRenderOptions(const LdCall& call) {
       return Bad("'" + name + "' is both picked and omitted");
     }
   }
-  if (auto lang = call.Param("lang")) render.lang = std::string(*lang);
-  if (auto geo = call.Param("geoproperty")) render.geoproperty = StoredName(*call.context, *geo);
+  if (terms.lang) render.lang = *terms.lang;
+  if (terms.geoproperty) render.geoproperty = StoredName(*call.context, *terms.geoproperty);
   return render;
 }
 
-base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdApiOptions& options) {
+base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdQueryTerms& terms,
+                                          const LdApiOptions& options) {
   LdQueryRequest out;
-  RENKEI_TRY(out.render, BuildRenderOptions(call));
-  const auto ids = call.Param("id");
-  const auto id_pattern = call.Param("idPattern");
-  const auto type = call.Param("type");
-  const auto q = call.Param("q");
-  const auto georel = call.Param("georel");
-  const auto local = call.Param("local");
-  RENKEI_TRY_VOID(
-      CheckLdSelection(LdSelectionParams{ids, id_pattern, type, call.Param("attrs"), q, georel,
-                                         call.Param("scopeQ"), local && *local == "true"}));
+  RENKEI_TRY(out.render, BuildRenderOptions(call, terms));
+  const auto& q = terms.q;
+  const auto& georel = terms.georel;
+  RENKEI_TRY_VOID(CheckLdSelection(terms));
   const auto expand = [&call](std::string_view term) { return StoredName(*call.context, term); };
-  if (auto attrs = call.Param("attrs")) out.any_of_attributes = StoredNames(call, *attrs);
-  std::vector<std::optional<std::string>> types{std::nullopt};
-  if (type) {
-    RENKEI_TRY(auto selection, core::q::ParseTypeSelection(*type, expand));
-    if (auto any = selection.AnyOf(); any && !selection.MatchesAll()) {
-      types.assign(any->begin(), any->end());
-    } else if (!selection.MatchesAll()) {
-      out.type_filter = std::move(selection);
+  if (terms.attrs) out.any_of_attributes = StoredNames(call, *terms.attrs);
+  if (terms.entities.empty()) out.query.selectors.emplace_back();
+  for (const auto& selection : terms.entities) {
+    std::vector<std::optional<std::string>> types{std::nullopt};
+    if (selection.type) {
+      RENKEI_TRY(auto parsed, core::q::ParseTypeSelection(*selection.type, expand));
+      if (auto any = parsed.AnyOf(); any && !parsed.MatchesAll()) {
+        types.assign(any->begin(), any->end());
+      } else if (!parsed.MatchesAll()) {
+        if (terms.entities.size() > 1) {
+          return base::Fail(ErrorCode::kOperationNotSupported, "OperationNotSupported",
+                            "a type selection with ';' needs a single EntitySelector");
+        }
+        out.type_filter = std::move(parsed);
+      }
     }
-  }
-  std::vector<std::optional<std::string>> id_list{std::nullopt};
-  if (ids) {
-    id_list.clear();
-    for (auto& i : SplitCommaList(*ids)) id_list.emplace_back(std::move(i));
-  }
-  for (const auto& i : id_list) {
-    for (const auto& t : types) {
-      store::EntitySelector s;
-      s.id = i;
-      s.type = t;
-      if (id_pattern) s.id_pattern = std::string(*id_pattern);
-      out.query.selectors.push_back(std::move(s));
+    std::vector<std::optional<std::string>> id_list{std::nullopt};
+    if (selection.ids) {
+      id_list.clear();
+      for (auto& i : SplitCommaList(*selection.ids)) id_list.emplace_back(std::move(i));
+    }
+    for (const auto& i : id_list) {
+      for (const auto& t : types) {
+        store::EntitySelector s;
+        s.id = i;
+        s.type = t;
+        s.id_pattern = selection.id_pattern;
+        out.query.selectors.push_back(std::move(s));
+      }
     }
   }
   if (q) {
     RENKEI_TRY(out.query.q, core::q::ParseLdQuery(*q, expand));
   }
-  if (auto scope_q = call.Param("scopeQ")) {
-    RENKEI_TRY(out.scope_filter, core::q::ParseLdScopeQuery(*scope_q));
+  if (terms.scope_q) {
+    RENKEI_TRY(out.scope_filter, core::q::ParseLdScopeQuery(*terms.scope_q));
   }
   if (georel) {
-    const auto geometry = call.Param("geometry");
-    const auto coordinates = call.Param("coordinates");
+    const auto& geometry = terms.geometry;
+    const auto& coordinates = terms.coordinates;
     if (!geometry || !coordinates) return Bad("georel needs geometry and coordinates");
     RENKEI_TRY(out.query.geo, ParseLdGeoQuery(*georel, *geometry, *coordinates));
     out.query.geo_attribute = out.render.geoproperty;

@@ -1,9 +1,12 @@
-// GET /ngsi-ld/v1/entities parameters (ETSI GS CIM 009 v1.8 §6.4.3.2, §4.9 q, §4.10 geo,
-// §4.17 type selection, §4.21 pick/omit, §5.5.9 pagination) → a store query and the
-// rendering options. A type selection that is a plain OR is pushed down as one selector per
-// type; one with `;` (AND) is returned in `type_filter` for the handler to apply.
-// Errors: kBadRequestData (bad or missing selection, bad q, geo or limit), kTooManyResults
-// (limit above LdApiOptions::max_limit), kOperationNotSupported (unsupported georel).
+// Query entities (ETSI GS CIM 009 v1.8 §6.4.3.2 GET /entities and §6.23.3.1 POST
+// /entityOperations/query, §5.2.23 Query; §4.9 q, §4.10 geo, §4.17 type selection, §4.21
+// pick/omit, §5.5.9 pagination) → a store query and the rendering options. Both routes
+// first gather their selection into LdQueryTerms (from the URL, or from the Query body),
+// then share BuildLdQuery; pagination, count and options always come from the URL. A type selection
+// that is a plain OR is pushed down as one selector per type; one with `;` (AND) is returned in
+// `type_filter` for the handler to apply. Errors: kBadRequestData (bad or missing selection, bad q,
+// geo or limit), kTooManyResults (limit above LdApiOptions::max_limit), kOperationNotSupported
+// (unsupported georel).
 #pragma once
 
 #include <optional>
@@ -31,8 +34,30 @@ struct LdQueryRequest {
   LdRenderOptions render;
 };
 
-base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdApiOptions& options);
+// One entity selector: `ids` is a comma-separated list, `type` a type selection (§4.17).
+struct LdEntitySelection {
+  std::optional<std::string> ids;
+  std::optional<std::string> id_pattern;
+  std::optional<std::string> type;
+};
+// What selects and shapes a query, in the URL parameters' textual forms.
+struct LdQueryTerms {
+  std::vector<LdEntitySelection> entities;  // none: no id/type selection
+  std::optional<std::string> attrs, pick, omit, lang, q;
+  std::optional<std::string> georel, geometry, coordinates, geoproperty;
+  std::optional<std::string> scope_q;  // §4.19
+  bool local = false;                  // `local=true`: every local entity may be selected
+};
+LdQueryTerms QueryTermsFromUrl(const LdCall& call);
+// The Query data type (§5.2.23) of POST /entityOperations/query. kBadRequestData when
+// malformed; kOperationNotSupported for scopeQ, temporalQ and csf (not served).
+base::Result<LdQueryTerms> QueryTermsFromBody(const boost::json::object& body);
+
+// Errors: see the file comment; an AND type selection (`;`) is only accepted with one
+// entity selector (it is applied after the store query).
+base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdQueryTerms& terms,
+                                          const LdApiOptions& options);
 // Rendering options shared by query and retrieval: format/options, attrs/pick/omit, lang.
-base::Result<LdRenderOptions> BuildRenderOptions(const LdCall& call);
+base::Result<LdRenderOptions> BuildRenderOptions(const LdCall& call, const LdQueryTerms& terms);
 
 }  // namespace renkei::api::ngsild

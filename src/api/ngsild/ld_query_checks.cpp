@@ -16,22 +16,25 @@ base::Unexpected Bad(std::string detail) {
 
 }  // namespace
 
-base::Result<void> CheckLdSelection(const LdSelectionParams& params) {
-  if (!params.type && !params.attrs && !params.q && !params.georel && !params.scope_q &&
-      !params.local) {
+base::Result<void> CheckLdSelection(const LdQueryTerms& terms) {
+  bool has_type = false;
+  for (const auto& selection : terms.entities) has_type = has_type || selection.type.has_value();
+  if (!has_type && !terms.attrs && !terms.q && !terms.georel && !terms.scope_q && !terms.local) {
     return Bad("a query needs at least one of type, attrs, q or georel (or local=true)");
   }
-  if (params.ids) {
-    for (const auto& id : common::SplitCommaList(*params.ids)) {
-      if (!core::jsonld::IsAbsoluteIri(id)) return Bad("id '" + id + "' is not a URI");
+  for (const auto& selection : terms.entities) {
+    if (selection.ids) {
+      for (const auto& id : common::SplitCommaList(*selection.ids)) {
+        if (!core::jsonld::IsAbsoluteIri(id)) return Bad("id '" + id + "' is not a URI");
+      }
+    }
+    if (selection.id_pattern &&
+        core::q::CompilePattern(*selection.id_pattern, std::regex::ECMAScript) == nullptr) {
+      return Bad("idPattern '" + *selection.id_pattern + "' is not a valid pattern");
     }
   }
-  if (params.id_pattern &&
-      core::q::CompilePattern(*params.id_pattern, std::regex::ECMAScript) == nullptr) {
-    return Bad("idPattern '" + std::string(*params.id_pattern) + "' is not a valid pattern");
-  }
-  if (params.attrs) {
-    for (const auto& name : common::SplitCommaList(*params.attrs)) {
+  if (terms.attrs) {
+    for (const auto& name : common::SplitCommaList(*terms.attrs)) {
       // §4.21: attrs lists attributes; the entity members id and type are not attributes.
       if (name == "id" || name == "type" || name == "@id" || name == "@type") {
         return Bad("attrs: '" + name + "' is not an attribute name");

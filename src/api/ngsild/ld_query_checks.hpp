@@ -6,27 +6,15 @@
 // Pure functions; thread-safe.
 #pragma once
 
-#include <optional>
-#include <string_view>
-
+#include "api/ngsild/ld_query_builder.hpp"
 #include "base/result.hpp"
 
 namespace renkei::api::ngsild {
 
-struct LdSelectionParams {
-  std::optional<std::string_view> ids;         // `id`: comma list of URIs
-  std::optional<std::string_view> id_pattern;  // `idPattern`: an ECMAScript regex
-  std::optional<std::string_view> type;
-  std::optional<std::string_view> attrs;  // comma list of attribute names
-  std::optional<std::string_view> q;
-  std::optional<std::string_view> georel;
-  std::optional<std::string_view> scope_q;
-  bool local = false;  // `local=true`
-};
-
-// §5.7.2: a query names entity types, attributes, a q, a scopeQ or a geo-query (`id` / `idPattern`
-// only narrow those down), unless it is local (`local=true`: every local entity). Ids must be URIs
-// (§4.5.1), idPattern a valid regex, and attrs attribute names (not the members id or type).
-base::Result<void> CheckLdSelection(const LdSelectionParams& params);
+// §5.7.2: a query names entity types, attributes, a q, a scopeQ or a geo-query (`id` /
+// `idPattern` only narrow those down), unless it is local (`local=true`: every local entity).
+// Ids must be URIs (§4.5.1), idPattern a valid regex, and attrs attribute names (not the
+// members id or type).
+base::Result<void> CheckLdSelection(const LdQueryTerms& terms);
 
 }  // namespace renkei::api::ngsild

@@ -44,6 +44,15 @@ LdProblem MapLdError(const base::Error& error) {
   return {500, "InternalError"};
 }
 
+json::object ProblemJson(const base::Error& error) {
+  const LdProblem problem = MapLdError(error);
+  json::object body;
+  body["type"] = "https://uri.etsi.org/ngsi-ld/errors/" + std::string(problem.type);
+  body["title"] = error.title.empty() ? std::string(problem.type) : error.title;
+  if (!error.detail.empty()) body["detail"] = error.detail;
+  return body;
+}
+
 void LdReply::Send(http::Response response) const {
   for (const auto& h : common_headers_) response.headers.push_back(h);
   responder_(std::move(response));
@@ -93,17 +102,12 @@ void LdReply::Empty(unsigned status, http::HeaderList extra) const {
 }
 
 void LdReply::Error(const base::Error& error, http::HeaderList extra) const {
-  const LdProblem problem = MapLdError(error);
-  json::object body;
-  body["type"] = "https://uri.etsi.org/ngsi-ld/errors/" + std::string(problem.type);
-  body["title"] = error.title.empty() ? std::string(problem.type) : error.title;
-  if (!error.detail.empty()) body["detail"] = error.detail;
   http::Response r;
-  r.status = problem.status;
+  r.status = MapLdError(error).status;
   r.headers = std::move(extra);
   // §6.3.2: ProblemDetails are sent as application/json.
   r.headers.emplace_back("Content-Type", "application/json");
-  r.body = core::ToJsonText(body);
+  r.body = core::ToJsonText(ProblemJson(error));
   Send(std::move(r));
 }
 

@@ -21,6 +21,9 @@ struct LdProblem {
 // The one mapping from Error to status and ProblemDetails type.
 LdProblem MapLdError(const base::Error& error);
 
+// The ProblemDetails object for `error` (also the "error" member of batch results, §5.2.17).
+boost::json::object ProblemJson(const base::Error& error);
+
 // What the response's body representation is (from Accept, §6.3.4).
 enum class LdMediaType { kJson, kLdJson, kGeoJson };
 

@@ -19,6 +19,7 @@ using base::ErrorCode;
 void AddRoutes(http::Router<LdRoute>& r) {
   r.Add("POST", "/ngsi-ld/v1/entities", {CreateEntity, LdBody::kJson});
   r.Add("GET", "/ngsi-ld/v1/entities", {QueryEntities, LdBody::kNone, true});
+  r.Add("DELETE", "/ngsi-ld/v1/entities", {PurgeEntities, LdBody::kNone});
   r.Add("GET", "/ngsi-ld/v1/entities/{id}", {RetrieveEntity, LdBody::kNone, true});
   r.Add("PUT", "/ngsi-ld/v1/entities/{id}", {ReplaceEntity, LdBody::kJson});
   r.Add("PATCH", "/ngsi-ld/v1/entities/{id}", {MergeEntity, LdBody::kJson});
@@ -28,6 +29,12 @@ void AddRoutes(http::Router<LdRoute>& r) {
   r.Add("PATCH", "/ngsi-ld/v1/entities/{id}/attrs/{attr}", {PatchAttribute, LdBody::kJson});
   r.Add("PUT", "/ngsi-ld/v1/entities/{id}/attrs/{attr}", {ReplaceAttribute, LdBody::kJson});
   r.Add("DELETE", "/ngsi-ld/v1/entities/{id}/attrs/{attr}", {DeleteAttribute, LdBody::kNone});
+  r.Add("POST", "/ngsi-ld/v1/entityOperations/create", {BatchCreate, LdBody::kJsonArray});
+  r.Add("POST", "/ngsi-ld/v1/entityOperations/upsert", {BatchUpsert, LdBody::kJsonArray});
+  r.Add("POST", "/ngsi-ld/v1/entityOperations/update", {BatchUpdate, LdBody::kJsonArray});
+  r.Add("POST", "/ngsi-ld/v1/entityOperations/delete", {BatchDelete, LdBody::kJsonArray});
+  r.Add("POST", "/ngsi-ld/v1/entityOperations/merge", {BatchMerge, LdBody::kJsonArray});
+  r.Add("POST", "/ngsi-ld/v1/entityOperations/query", {QueryEntitiesPost, LdBody::kJson, true});
   r.Add("GET", "/ngsi-ld/v1/types", {ListTypes, LdBody::kNone});
   r.Add("GET", "/ngsi-ld/v1/types/{type}", {RetrieveType, LdBody::kNone});
   r.Add("GET", "/ngsi-ld/v1/attributes", {ListAttributes, LdBody::kNone});
@@ -90,6 +97,17 @@ base::Result<json::value> ReadBodyAndContext(LdCall& call, const LdRoute& route)
   json::error_code ec;
   call.body = json::parse(request.body, ec);
   if (ec) return Fail(ErrorCode::kInvalidRequest, "invalid JSON: " + ec.message());
+  if (route.body == LdBody::kJsonArray) {
+    // §6.14.3.1 ff.: batch payloads are arrays; with application/ld+json each element carries
+    // its @context (checked per entity by the handler) and no Link header is allowed.
+    if (!call.body.is_array()) {
+      return Fail(ErrorCode::kBadRequestData, "the payload must be a JSON array");
+    }
+    if (ld_json && link) {
+      return Fail(ErrorCode::kBadRequestData, "Link header with application/ld+json");
+    }
+    return link ? json::value(json::string(*link)) : json::value(nullptr);
+  }
   if (!call.body.is_object()) {
     return Fail(ErrorCode::kBadRequestData, "the payload must be a JSON object");
   }
@@ -192,7 +210,7 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   call.ctx.scope = std::move(paths->scope);
   call.ctx.correlator = std::move(correlator);
   call.ctx.now = clock_.Now();
-  const LdDeps deps{entities_, options_};
+  const LdDeps deps{entities_, options_, contexts_};
   route.handler(deps, call, reply);
 }
 

@@ -19,7 +19,9 @@ namespace renkei::api::ngsild {
 
 inline constexpr std::string_view kLdPathPrefix = "/ngsi-ld/v1/";
 
-enum class LdBody { kNone, kJson };
+// kJson: a JSON object; kJsonArray: an array (batch operations, whose application/ld+json
+// elements each carry their own @context, §6.14–§6.18).
+enum class LdBody { kNone, kJson, kJsonArray };
 
 struct LdRoute {
   LdHandlerFn handler;

@@ -3,9 +3,9 @@
 // registry) writes measurements into a renkei started here; the results are then read back
 // through renkei's own HTTP API with plain fetch.
 //   node iotagent.js --server PATH_TO_RENKEI [--mode v2|ld] [-v]
-// --mode v2 (default, registered in ctest): NGSIv2, POST /v2/op/update, Fiware-Service.
-// --mode ld: NGSI-LD, POST /ngsi-ld/v1/entityOperations/upsert/?options=update, NGSILD-Tenant;
-//            awaits renkei's LD batch endpoints, so it is not registered in ctest yet.
+// --mode v2 (default; ctest interop_iotagent_v2): NGSIv2, POST /v2/op/update, Fiware-Service.
+// --mode ld (ctest interop_iotagent_ld): NGSI-LD, POST
+//            /ngsi-ld/v1/entityOperations/upsert/?options=update, NGSILD-Tenant.
 const http = require('node:http');
 const { parseArgs, requireInstalled, freePort, startRenkei, http: call, runner, assert, ISO_MS } =
   require('../lib/harness');
@@ -28,7 +28,9 @@ const TYPE = 'WeatherStation';
 const ID1 = 'urn:ngsi-ld:WeatherStation:001';
 const ID2 = 'urn:ngsi-ld:WeatherStation:002';
 // Name the library gives an autoprovisioned device: entity_type + ':' + device_id.
-const ID_AUTO = `${TYPE}:ws999`;
+// In NGSI-LD mode the agent names autoprovisioned entities urn:ngsi-ld:<type>:<device id>
+// (iotagent-node-lib deviceService.js), an entity id having to be a URI (§4.5.1).
+const ID_AUTO = LD ? `urn:ngsi-ld:${TYPE}:ws999` : `${TYPE}:ws999`;
 
 const { test, run } = runner();
 let renkei;
@@ -132,7 +134,9 @@ const DEVICE1 = {
     { object_id: 'cfg', name: 'config', type: 'StructuredValue' },
   ],
   static_attributes: [
-    { name: 'location', type: 'geo:point', value: '34.2261,135.1675' },
+    // geo:point is "lat,lon" in NGSIv2; in NGSI-LD mode the agent reads the string as
+    // "lon,lat" (iotagent-node-lib ngsiUtils.getLngLats), so the LD run gives it that way.
+    { name: 'location', type: 'geo:point', value: LD ? '135.1675,34.2261' : '34.2261,135.1675' },
     { name: 'owner', type: 'Text', value: 'Wakayama Prefecture' },
   ],
 };
