@@ -7,6 +7,7 @@
 #include "api/common/tenant_headers.hpp"
 #include "api/ngsild/handlers.hpp"
 #include "core/jsonld/core_context.hpp"
+#include "core/jsonld/iri.hpp"
 #include "http/request_target.hpp"
 
 namespace renkei::api::ngsild {
@@ -142,6 +143,31 @@ base::Result<void> ParseOptions(LdCall& call) {
   return base::Ok();
 }
 
+// NGSI-LD 1.8.1 §4.5.1, §6.5–§6.7: the {id} of /entities/{id}/... is a URI; a missing id
+// (`/entities//attrs`, or PUT/PATCH on the collection) is BadRequestData too, not an unknown
+// resource or a wrong method.
+base::Result<void> CheckEntityIdInPath(std::string_view method, std::string_view path,
+                                       const http::Router<LdRoute>::Match& match) {
+  constexpr std::string_view kCollection = "/ngsi-ld/v1/entities";
+  if (!path.starts_with(kCollection)) return base::Ok();
+  std::string_view rest = path.substr(kCollection.size());
+  while (rest.ends_with('/')) rest.remove_suffix(1);
+  const bool on_collection = rest.empty();
+  if (on_collection && (method == "PUT" || method == "PATCH")) {
+    return base::Fail(ErrorCode::kBadRequestData, "BadRequestData", "the entity id is missing");
+  }
+  if (rest.starts_with("//")) {
+    return base::Fail(ErrorCode::kBadRequestData, "BadRequestData", "the entity id is missing");
+  }
+  if (match.route == nullptr && !match.path_known) return base::Ok();
+  const std::string id = common::FindPathParam(match.params, "id");
+  if (!id.empty() && !core::jsonld::IsAbsoluteIri(id)) {
+    return base::Fail(ErrorCode::kBadRequestData, "BadRequestData",
+                      "entity id '" + id + "' is not a URI");
+  }
+  return base::Ok();
+}
+
 }  // namespace
 
 NgsiLdApi::NgsiLdApi(service::EntityService& entities, LdApiOptions options,
@@ -165,6 +191,9 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
                        {{"Connection", "close"}});
   }
   auto match = router_.Find(request.method, request.path);
+  if (auto bad = CheckEntityIdInPath(request.method, request.path, match); !bad) {
+    return plain.Error(bad.error());
+  }
   if (match.route == nullptr) {
     if (match.path_known) {
       std::string allow;
