@@ -14,6 +14,7 @@
 
 #include "core/geo/geo_query.hpp"
 #include "core/q/filter.hpp"
+#include "core/q/ld_query.hpp"
 
 namespace renkei::store::testing {
 namespace {
@@ -362,6 +363,27 @@ TEST_P(EntityStoreConformance, QueriesEqualFilteringInCpp) {
     std::vector<std::string> window(typed.begin() + std::min<std::ptrdiff_t>(1, std::ssize(typed)),
                                     typed.begin() + std::min<std::ptrdiff_t>(4, std::ssize(typed)));
     EXPECT_EQ(Ids(page->entities), window) << "q=" << text << " (typed, paginated)";
+  }
+  // NGSI-LD q over the same data: backends may narrow it in their query language but must
+  // return exactly what the LD evaluator accepts.
+  for (const auto& text :
+       {"temperature", "temperature>20", "temperature==20", "temperature==20,21",
+        "temperature==18..22", "temperature<=16;name==\"Room3\"", "temperature>20|!temperature",
+        "temperature.accuracy>0.5", "data[level]>2", "name~=Room.*2", "temperature!=20",
+        "temperature==\"20\"", "createdAt>0"}) {
+    auto filter = core::q::ParseLdQuery(text, core::q::IdentityTerm);
+    ASSERT_TRUE(filter.has_value()) << text << ": " << filter.error().detail;
+    std::vector<std::string> expected;
+    for (const auto& e : all_page->entities) {
+      if (filter->Matches(e)) expected.push_back(e.id);
+    }
+    auto query = All();
+    query.q = *filter;
+    query.want_count = true;
+    auto page = store().Query("t", query);
+    ASSERT_TRUE(page.has_value()) << text;
+    EXPECT_EQ(Ids(page->entities), expected) << "LD q=" << text;
+    EXPECT_EQ(page->total_count, expected.size()) << "LD q=" << text;
   }
   for (const auto& text :
        {"temperature.accuracy>0.5", "temperature.accuracy==0", "name.accuracy"}) {

@@ -1,11 +1,13 @@
 #include "store/sqlite/sql_where.hpp"
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
 namespace renkei::store::sqlite {
 namespace {
 
+using core::q::Dialect;
 using core::q::Literal;
 using core::q::Operator;
 
@@ -72,8 +74,40 @@ std::optional<Operands> ComparableLiterals(const core::q::Condition& c) {
   return out;
 }
 
-// A top-level comparison whose SQL form on attr_index is exact for rows that are not opaque.
-bool IsValueComparison(const core::q::Condition& c) {
+// NGSI-LD q (core/q/ld_filter.cpp) differs from the NGSIv2 evaluator that attr_index mirrors:
+// any instance of a multi-attribute may match, a LanguageProperty's strings count, string
+// values meet date literals as instants, and top-level createdAt/modifiedAt are the entity's
+// times. Only comparisons with number literals on a top-level attribute are translated for
+// it, as a superset: every entity LD accepts has an attr_index row with that number (strings,
+// objects and language maps never equal a number in LD either; arrays and repeated names are
+// opaque rows, let through). C++ always re-checks an LD filter.
+bool IsLdNumberComparison(const core::q::Condition& c) {
+  const auto& name = c.path.attribute;
+  if (IsBuiltinName(name) || name == "createdAt" || name == "modifiedAt" || c.path.metadata ||
+      !c.path.compound.empty() || !c.path.sub_attributes.empty()) {
+    return false;
+  }
+  switch (c.op) {
+    case Operator::kEqual:
+    case Operator::kLess:
+    case Operator::kLessEqual:
+    case Operator::kGreater:
+    case Operator::kGreaterEqual:
+      break;
+    default:
+      return false;
+  }
+  const auto operands = ComparableLiterals(c);
+  if (!operands || !operands->numbers) return false;
+  auto plain_number = [](const Literal& l) { return l.kind == Literal::Kind::kNumber; };
+  if (c.range_low && c.range_high) return plain_number(*c.range_low) && plain_number(*c.range_high);
+  return std::all_of(c.values.begin(), c.values.end(), plain_number);
+}
+
+// A top-level comparison whose SQL form on attr_index is exact for rows that are not opaque
+// (NGSIv2), or a superset (NGSI-LD, see IsLdNumberComparison).
+bool IsValueComparison(const core::q::Condition& c, Dialect dialect) {
+  if (dialect == Dialect::kNgsiLd) return IsLdNumberComparison(c);
   if (IsBuiltinName(c.path.attribute) || c.path.metadata || !c.path.compound.empty()) {
     return false;
   }
@@ -151,10 +185,29 @@ Fragment ValueCondition(const core::q::Condition& c, const FilterContext& contex
   return f;
 }
 
-Fragment TranslateCondition(const core::q::Condition& c, const FilterContext& context) {
+Fragment TranslateCondition(const core::q::Condition& c, const FilterContext& context,
+                            Dialect dialect) {
   Fragment f;
   const auto& attr = c.path.attribute;
   if (IsBuiltinName(attr)) return f;
+  if (dialect == Dialect::kNgsiLd) {
+    // Existence of a top-level attribute means the same in both dialects; every other LD
+    // condition is either a number comparison (a superset, below) or left to C++.
+    const bool top_level = !c.path.metadata && c.path.compound.empty() &&
+                           c.path.sub_attributes.empty() && attr != "createdAt" &&
+                           attr != "modifiedAt";
+    if (c.op == Operator::kExists && top_level) {
+      f.sql = AttrRowExists("");
+      f.values.emplace_back(attr);
+      return f;
+    }
+    if (!IsLdNumberComparison(c)) return f;
+    Fragment value = ValueCondition(c, context);
+    f.values.emplace_back(attr);
+    f.sql = AttrRowExists(value.sql);
+    for (auto& v : value.values) f.values.push_back(std::move(v));
+    return f;  // never exact: C++ re-checks
+  }
   bool top_level = !c.path.metadata && c.path.compound.empty();
   switch (c.op) {
     case Operator::kExists:
@@ -176,7 +229,7 @@ Fragment TranslateCondition(const core::q::Condition& c, const FilterContext& co
       break;
   }
   // Positive comparisons need the attribute to exist.
-  Fragment value = IsValueComparison(c) ? ValueCondition(c, context) : Fragment{};
+  Fragment value = IsValueComparison(c, dialect) ? ValueCondition(c, context) : Fragment{};
   f.values.emplace_back(attr);
   f.sql = AttrRowExists(value.sql);
   f.exact = !value.sql.empty() && value.exact;
@@ -184,10 +237,10 @@ Fragment TranslateCondition(const core::q::Condition& c, const FilterContext& co
   return f;
 }
 
-Fragment TranslateNode(const core::q::Node& node, const FilterContext& context,
+Fragment TranslateNode(const core::q::Node& node, const FilterContext& context, Dialect dialect,
                        const core::q::Node* skip = nullptr) {
   if (node.kind == core::q::Node::Kind::kCondition) {
-    return TranslateCondition(node.condition, context);
+    return TranslateCondition(node.condition, context, dialect);
   }
   bool is_and = node.kind == core::q::Node::Kind::kAnd;
   Fragment out;
@@ -195,7 +248,7 @@ Fragment TranslateNode(const core::q::Node& node, const FilterContext& context,
   std::vector<std::string> parts;
   for (const auto& child : node.children) {
     if (child == nullptr || child.get() == skip) continue;
-    Fragment f = TranslateNode(*child, context);
+    Fragment f = TranslateNode(*child, context, dialect);
     out.exact = out.exact && f.exact;
     if (f.sql.empty()) {
       if (!is_and) return Fragment{};  // one unconstrained alternative: the OR is TRUE
@@ -217,24 +270,26 @@ Fragment TranslateNode(const core::q::Node& node, const FilterContext& context,
   return out;
 }
 
-void CollectComparedNames(const core::q::Node& node, std::set<std::string>& names) {
+void CollectComparedNames(const core::q::Node& node, Dialect dialect,
+                          std::set<std::string>& names) {
   if (node.kind == core::q::Node::Kind::kCondition) {
-    if (IsValueComparison(node.condition)) names.insert(node.condition.path.attribute);
+    if (IsValueComparison(node.condition, dialect)) names.insert(node.condition.path.attribute);
     return;
   }
   for (const auto& child : node.children) {
-    if (child != nullptr) CollectComparedNames(*child, names);
+    if (child != nullptr) CollectComparedNames(*child, dialect, names);
   }
 }
 
 // A conjunct of the filter's top-level AND (or the filter itself) that can drive the plan:
 // an exact `attr == one literal` whose index range lists entities in eid order.
-const core::q::Node* FindDriver(const core::q::Node& root, const FilterContext& context) {
+const core::q::Node* FindDriver(const core::q::Node& root, const FilterContext& context,
+                                Dialect dialect) {
   auto drives = [&](const core::q::Node& node) {
     if (node.kind != core::q::Node::Kind::kCondition) return false;
     const auto& c = node.condition;
     return c.op == Operator::kEqual && !c.range_low && c.values.size() == 1 &&
-           IsValueComparison(c) && !context.opaque_names.contains(c.path.attribute);
+           IsValueComparison(c, dialect) && !context.opaque_names.contains(c.path.attribute);
   };
   if (drives(root)) return &root;
   if (root.kind != core::q::Node::Kind::kAnd) return nullptr;
@@ -319,18 +374,16 @@ void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors,
 
 std::set<std::string> ComparedNames(const core::q::Filter& filter) {
   std::set<std::string> names;
-  if (filter.dialect() != core::q::Dialect::kNgsiV2) return names;
-  if (!filter.empty()) CollectComparedNames(*filter.root(), names);
+  if (!filter.empty()) CollectComparedNames(*filter.root(), filter.dialect(), names);
   return names;
 }
 
 bool AddFilter(SqlWhere& where, const core::q::Filter& filter, const FilterContext& context,
                std::optional<Driver>* driver) {
   if (filter.empty()) return true;
-  // The translation mirrors the NGSIv2 evaluator (attr_index holds values as it compares
-  // them); NGSI-LD filters (multi-attributes, language maps, system times) are left to C++.
-  if (filter.dialect() != core::q::Dialect::kNgsiV2) return false;
-  const core::q::Node* driving = driver != nullptr ? FindDriver(*filter.root(), context) : nullptr;
+  const Dialect dialect = filter.dialect();
+  const core::q::Node* driving =
+      driver != nullptr ? FindDriver(*filter.root(), context, dialect) : nullptr;
   if (driving != nullptr) {
     const auto& c = driving->condition;
     auto operands = ComparableLiterals(c);
@@ -340,10 +393,12 @@ bool AddFilter(SqlWhere& where, const core::q::Filter& filter, const FilterConte
     d.value = std::move(operands->values.front());
     *driver = std::move(d);
   }
-  Fragment f = driving == filter.root().get() ? Fragment{{}, {}, true}
-                                              : TranslateNode(*filter.root(), context, driving);
+  Fragment f = driving == filter.root().get()
+                   ? Fragment{{}, {}, true}
+                   : TranslateNode(*filter.root(), context, dialect, driving);
   if (!f.sql.empty()) where.And(std::move(f.sql), std::move(f.values));
-  return f.exact;
+  // An NGSI-LD translation is a superset (IsLdNumberComparison): C++ always decides.
+  return f.exact && dialect == Dialect::kNgsiV2;
 }
 
 bool HasGeoBox(const core::geo::GeoQuery& geo) {
