@@ -7,7 +7,7 @@ scenarios in bench/lua/ rely on this), with temperature n % 50, humidity n % 100
 Point on a 1000 x 1000 grid of 0.001 degree from (135.0, 33.5).
 
 Prints one line "BENCH_JSON {...}" (entities, requests, seconds, failures) and exits 1 when a
-batch failed or a sanity check of the scenarios' queries did not hold.
+batch failed or a sanity check of the scenarios' queries (v2 and NGSI-LD) did not hold.
 """
 import argparse
 import http.client
@@ -88,12 +88,23 @@ def get(host, port, path):
 def check(host, port, count):
     """Checks that the scenarios' requests find what they expect; returns a list of problems."""
     problems = []
-    status, _, body = get(host, port, f"/v2/entities/urn:ngsi-ld:Room:{count - 2}")
-    if status != 200 or json.loads(body).get("id") != f"urn:ngsi-ld:Room:{count - 2}":
+    n = count - 2  # a Room
+    room = f"urn:ngsi-ld:Room:{n}"
+    status, _, body = get(host, port, f"/v2/entities/{room}")
+    if status != 200 or json.loads(body).get("id") != room:
         problems.append(f"GET by id: {status} {body[:200]!r}")
+    # The NGSI-LD scenarios read the same entities: the default @context must give back the
+    # short names, with the values as loaded.
+    status, _, body = get(host, port, f"/ngsi-ld/v1/entities/{room}")
+    entity = json.loads(body) if status == 200 else {}
+    if (entity.get("id") != room or entity.get("type") != "Room"
+            or entity.get("temperature", {}).get("value") != n % 50
+            or entity.get("humidity", {}).get("value") != n % 100):
+        problems.append(f"NGSI-LD GET by id: {status} {body[:200]!r}")
     middle_row = max(1, min(1000, count // 1000)) // 2  # the grid rows that hold entities
     for path in (
         "/v2/entities?type=Room&q=temperature==7;humidity%3E50&limit=20",
+        "/ngsi-ld/v1/entities?type=Room&q=temperature==7;humidity%3E50&limit=20",
         "/v2/entities?georel=near;maxDistance:1000&geometry=point"
         f"&coords={33.5 + middle_row / 1000:.4f},135.5000&limit=20",
     ):

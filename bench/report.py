@@ -24,15 +24,29 @@ GOALS = {
     "query_type_q": ("≥ 5k req/s (at 1M)", lambda r: r["req_s"] >= 5000),
     "batch_update": ("≥ 100k entities/s", lambda r: r["items_s"] >= 100000),
 }
+# The NGSI-LD scenarios (over the same entities) and their NGSIv2 counterparts, whose goals
+# they share; report.py shows them in a table of their own per size, with req/s vs v2.
+LD_COUNTERPARTS = {
+    "ld_get_by_id": "get_by_id",
+    "ld_query_type_q": "query_type_q",
+    "ld_batch_upsert": "batch_update",
+    "ld_create": "create",
+}
 MEMORY_GOAL_BYTES = 1 << 30  # < 1 GB at 1M small entities
-DESCRIPTIONS = {
+DESCRIPTIONS = {  # in the order bench/run.sh runs them
     "ceiling": "GET against ceiling_server (fixed body)",
     "get_by_id": "GET /v2/entities/{id}, random id",
     "query_type_q": "GET ?type=Room&q=temperature==t;humidity>50&limit=20 (20 results)",
     "geo_near": "GET ?georel=near;maxDistance:1000&geometry=point&limit=20 (20 results)",
+    "ld_get_by_id": "GET /ngsi-ld/v1/entities/{id}, random id",
+    "ld_query_type_q": "GET /ngsi-ld/v1/entities?type=Room&q=temperature==t;humidity>50"
+                       "&limit=20 (20 results)",
     "patch_two_attrs": "PATCH /v2/entities/{id}/attrs, 2 attributes",
     "batch_update": "POST /v2/op/update, update of 100 random entities",
+    "ld_batch_upsert": "POST /ngsi-ld/v1/entityOperations/upsert?options=update, "
+                       "100 random entities",
     "create": "POST /v2/entities, new Room with 4 attributes",
+    "ld_create": "POST /ngsi-ld/v1/entities, new Room with 4 attributes",
 }
 
 
@@ -100,17 +114,21 @@ def row_of(record, clk_tck, ceiling_req_s):
     }
 
 
-def scenario_table(records, clk_tck, ceiling_req_s, size):
+def scenario_table(records, clk_tck, ceiling_req_s, size, v2_req_s=None):
+    """The markdown rows of one size's scenarios; with v2_req_s (NGSIv2 scenario -> req/s), the
+    NGSI-LD table: a "vs v2" column compares each row with its NGSIv2 counterpart."""
+    compare = v2_req_s is not None
     lines = [
-        "| scenario | req/s | p50 | p99 | vs ceiling | server CPU/req | peak RSS | errors "
-        "| goal | verdict |",
-        "|---|--:|--:|--:|--:|--:|--:|---|---|---|",
+        "| scenario | req/s | p50 | p99 | vs ceiling |" + (" vs v2 |" if compare else "")
+        + " server CPU/req | peak RSS | errors | goal | verdict |",
+        "|---|--:|--:|--:|--:|" + ("--:|" if compare else "") + "--:|--:|---|---|---|",
     ]
     anomalies = []
     for record in records:
         name = record["scenario"]
         if record["wrk"] is None:
-            lines.append(f"| {name} | — | — | — | — | — | — | server not running | — | **FAILED** |")
+            lines.append(f"| {name} | — | — | — | — |" + (" — |" if compare else "")
+                         + " — | — | server not running | — | **FAILED** |")
             anomalies.append(f"{size}: {name} did not run: the server had exited")
             continue
         row = row_of(record, clk_tck, ceiling_req_s)
@@ -121,7 +139,11 @@ def scenario_table(records, clk_tck, ceiling_req_s, size):
             if row["cpu_us"] is not None:
                 cpu += f" ({row['cpu_us'] / row['items']:,.1f} µs/entity)"
         ratio = "—" if row["ratio"] is None else f"{row['ratio'] * 100:.0f}%"
-        goal_text, check = GOALS.get(name, ("—", None))
+        goal_text, check = GOALS.get(LD_COUNTERPARTS.get(name, name), ("—", None))
+        versus = ""
+        if compare:
+            v2 = v2_req_s.get(LD_COUNTERPARTS.get(name))
+            versus = f" {row['req_s'] / v2 * 100:.0f}% |" if v2 else " — |"
         verdict = "—" if check is None else ("met" if check(row) else "**missed**")
         if row["errors"]:
             verdict = "**errors**"
@@ -141,7 +163,7 @@ def scenario_table(records, clk_tck, ceiling_req_s, size):
             anomalies.append(f"{size}: {name} below goal ({goal_text}): {measured}")
         lines.append(
             f"| {name} | {req} | {ms(row['wrk']['latency_us']['p50'])} "
-            f"| {ms(row['wrk']['latency_us']['p99'])} | {ratio} | {cpu} "
+            f"| {ms(row['wrk']['latency_us']['p99'])} | {ratio} |{versus} {cpu} "
             f"| {mb(record.get('vmhwm_kb'))} | {row['errors'] or '0'} | {goal_text} | {verdict} |")
     return lines, anomalies
 
@@ -216,9 +238,21 @@ def render(records):
         out.append("")
         scenario_records = [r for r in records
                             if r["kind"] == "scenario" and r["size"] == size]
-        lines, found = scenario_table(scenario_records, clk_tck, ceiling_req_s, size)
-        out += lines
-        anomalies += found
+        v2_records = [r for r in scenario_records if r["scenario"] not in LD_COUNTERPARTS]
+        ld_records = [r for r in scenario_records if r["scenario"] in LD_COUNTERPARTS]
+        if v2_records:
+            lines, found = scenario_table(v2_records, clk_tck, ceiling_req_s, size)
+            out += ["NGSIv2:", ""] + lines
+            anomalies += found
+        if ld_records:
+            v2_req_s = {r["scenario"]: row_of(r, clk_tck, None)["req_s"]
+                        for r in v2_records if r["wrk"] is not None}
+            lines, found = scenario_table(ld_records, clk_tck, ceiling_req_s, size, v2_req_s)
+            if v2_records:
+                out.append("")
+            out += ["NGSI-LD, same entities (default @context; goals of the NGSIv2 "
+                    "counterpart; vs v2: req/s over the counterpart's):", ""] + lines
+            anomalies += found
         end = next((r for r in records if r["kind"] == "size" and r["size"] == size), None)
         if end:
             hwm = end["vmhwm_kb"]
@@ -253,8 +287,9 @@ def render(records):
         "- Scenarios run in this order on one server per data set: "
         + ", ".join(f"{name} ({DESCRIPTIONS[name]})" for name in DESCRIPTIONS
                     if name != "ceiling")
-        + ". Writes come after the reads so the reads see the data set as loaded; create runs "
-        "last because it grows the data set.",
+        + ". Writes come after the reads so the reads see the data set as loaded; the creates "
+        "run last because they grow the data set. The ld_ scenarios use NGSI-LD on the entities "
+        "loaded through NGSIv2, with the goals of their NGSIv2 counterparts.",
         "- Writes are acknowledged after a durable commit (group commit, WAL, synchronous=FULL) "
         "on the machine's disk.",
         "- Load generator and server share the cores (2 HTTP threads + the store's writer "

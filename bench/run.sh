@@ -7,7 +7,11 @@
 # the records into the markdown table printed at the end and written to bench/RESULTS.md.
 #
 #   bench/run.sh [--sizes 100000,1000000] [--duration 10] [--connections 64]
-#                [--server-threads 2] [--skip-build] [--output bench/RESULTS.md]
+#                [--server-threads 2] [--scenarios get_by_id,ld_get_by_id,...]
+#                [--skip-build] [--output bench/RESULTS.md]
+#
+# --scenarios runs a subset (comma-separated names of bench/lua/); they always run in the order
+# of the full list below (reads, then writes, creates last). The ceiling always runs.
 #
 # Everything runs on 127.0.0.1; every load run stops after --duration seconds. The server, wrk
 # and the loader share the machine's cores, so figures are per this machine (see README.md).
@@ -19,10 +23,15 @@ connections=64
 server_threads=2
 skip_build=0
 output=bench/RESULTS.md
-scenarios=(get_by_id query_type_q geo_near patch_two_attrs batch_update create)
+# Reads, then writes, creates last (they grow the data set); ld_* are the NGSI-LD
+# counterparts over the same entities. items: entities per request where not 1.
+all_scenarios=(get_by_id query_type_q geo_near ld_get_by_id ld_query_type_q
+  patch_two_attrs batch_update ld_batch_upsert create ld_create)
+declare -A items_per_request=([batch_update]=100 [ld_batch_upsert]=100)
+requested=""
 
 usage() {
-  sed -n '9,10p' "$0" | sed 's/^# //'
+  sed -n '9,14p' "$0" | sed 's/^#//; s/^ //'
   exit 2
 }
 command_line="bench/run.sh${*:+ $*}"
@@ -32,12 +41,26 @@ while (($#)); do
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --server-threads) server_threads=$2; shift 2 ;;
+    --scenarios) requested=$2; shift 2 ;;
     --skip-build) skip_build=1; shift ;;
     --output) output=$2; shift 2 ;;
     -h | --help) usage ;;
     *) echo "run.sh: unknown argument $1" >&2; usage ;;
   esac
 done
+
+scenarios=("${all_scenarios[@]}")
+if [[ -n $requested ]]; then
+  IFS=, read -r -a wanted <<<"$requested"
+  for name in "${wanted[@]}"; do
+    [[ " ${all_scenarios[*]} " == *" $name "* ]] \
+      || { echo "run.sh: unknown scenario $name (known: ${all_scenarios[*]})" >&2; exit 2; }
+  done
+  scenarios=()
+  for name in "${all_scenarios[@]}"; do
+    [[ ",$requested," == *",$name,"* ]] && scenarios+=("$name")
+  done
+fi
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -191,9 +214,7 @@ for size in "${size_list[@]}"; do
   fi
 
   for scenario in "${scenarios[@]}"; do
-    items=1
-    [[ $scenario == batch_update ]] && items=100
-    run_scenario "$size" "$scenario" "$port" "$items" || break
+    run_scenario "$size" "$scenario" "$port" "${items_per_request[$scenario]:-1}" || break
   done
 
   hwm=null rss=null

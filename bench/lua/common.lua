@@ -23,6 +23,81 @@ function M.random_index(count)
   return math.random(0, count - 1)
 end
 
+-- The size of the loaded data set (script argument n), set before the scenario's init runs.
+M.count = 0
+
+local json_headers = {["Content-Type"] = "application/json"}
+
+-- Scenario builders: each returns the table for M.install of a scenario that NGSIv2 and NGSI-LD
+-- both have, given what differs between the two APIs (paths, attribute types, batch wrapping).
+
+-- GET <path><id> of a random loaded entity.
+function M.get_by_id(path)
+  return {request = function()
+    return wrk.format("GET", path .. M.entity_id(M.random_index(M.count)))
+  end}
+end
+
+-- GET <path>?type=Room&q=temperature==<t>;humidity>50&limit=20 (the q syntax is the same in
+-- both APIs). For t in 1..49 about 0.9% of the data set matches (Rooms with n % 100 == t + 50),
+-- so every request returns a full page of 20 entities; t varies so no answer can be cached.
+function M.query_type_q(path)
+  return {request = function()
+    return wrk.format("GET", string.format(
+      "%s?type=Room&q=temperature==%d;humidity%%3E50&limit=20", path, math.random(1, 49)))
+  end}
+end
+
+-- New temperature and humidity values for the update scenarios.
+function M.random_reading()
+  return math.random(0, 400) / 10, math.random(0, 99)
+end
+
+-- POST <path> of 100 distinct random loaded entities, each with a new temperature and humidity
+-- of type attr_type; the body is opening .. entities separated by commas .. closing.
+function M.batch(path, attr_type, opening, closing)
+  local item = '{"id":"%s","type":"%s","temperature":{"type":"' .. attr_type ..
+               '","value":%.1f},"humidity":{"type":"' .. attr_type .. '","value":%d}}'
+  return {request = function()
+    local seen, parts = {}, {}
+    while #parts < 100 do
+      local n = M.random_index(M.count)
+      if not seen[n] then
+        seen[n] = true
+        local temperature, humidity = M.random_reading()
+        parts[#parts + 1] = string.format(item, M.entity_id(n), M.entity_type(n), temperature,
+                                          humidity)
+      end
+    end
+    return wrk.format("POST", path, json_headers, opening .. table.concat(parts, ",") .. closing)
+  end}
+end
+
+-- POST <path> of a new Room with temperature, humidity, a name and a location of the given
+-- types (types.number, types.text, types.geo). Ids are unique per scenario (tag), run, thread
+-- and request: urn:ngsi-ld:Room:bench-<tag>-<run>-<thread>-<k>, k = 1, 2, ...
+function M.create(path, tag, types)
+  local body = '{"id":"%s%d","type":"Room","temperature":{"type":"' .. types.number ..
+               '","value":%d},"humidity":{"type":"' .. types.number .. '","value":%d},' ..
+               '"name":{"type":"' .. types.text .. '","value":"new room %d"},' ..
+               '"location":{"type":"' .. types.geo ..
+               '","value":{"type":"Point","coordinates":[%.3f,%.3f]}}}'
+  local prefix
+  local k = 0
+  return {
+    init = function(opts)
+      prefix = "urn:ngsi-ld:Room:bench-" .. tag .. "-" .. (opts.run or os.time()) .. "-" ..
+               opts.thread_index .. "-"
+    end,
+    request = function()
+      k = k + 1
+      return wrk.format("POST", path, json_headers, string.format(
+        body, prefix, k, k % 50, k % 100, k, 135.0 + math.random(0, 999) / 1000,
+        33.5 + math.random(0, 999) / 1000))
+    end,
+  }
+end
+
 local function parse_args(args)
   local opts = {}
   for _, arg in ipairs(args or {}) do
@@ -49,6 +124,7 @@ function M.install(scenario)
     statuses = {}
     local opts = parse_args(args)
     opts.thread_index = thread_index
+    M.count = opts.n
     math.randomseed(os.time() * 1000 + (thread_index or 0) * 7919 + math.floor(os.clock() * 1e6))
     if scenario.init then scenario.init(opts) end
   end

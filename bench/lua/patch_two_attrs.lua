@@ -3,15 +3,14 @@
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local common = dofile(dir .. "common.lua")
 
-local count
 local headers = {["Content-Type"] = "application/json"}
 common.install{
-  init = function(opts) count = opts.n end,
   request = function()
-    local n = common.random_index(count)
+    local n = common.random_index(common.count)
+    local temperature, humidity = common.random_reading()
     local body = string.format(
       '{"temperature":{"type":"Number","value":%.1f},"humidity":{"type":"Number","value":%d}}',
-      math.random(0, 400) / 10, math.random(0, 99))
+      temperature, humidity)
     return wrk.format("PATCH", "/v2/entities/" .. common.entity_id(n) .. "/attrs", headers, body)
   end,
 }
