@@ -7,6 +7,7 @@
 #include "api/common/tenant_headers.hpp"
 #include "api/ngsild/handlers.hpp"
 #include "core/jsonld/core_context.hpp"
+#include "core/jsonld/iri.hpp"
 #include "http/request_target.hpp"
 
 namespace renkei::api::ngsild {
@@ -142,6 +143,22 @@ base::Result<void> ParseOptions(LdCall& call) {
   return base::Ok();
 }
 
+// NGSI-LD 1.8 §5.6, §6.5.3, §6.7.3: a write addresses its entity by URI and its attribute by
+// a name, so a malformed one is BadRequestData, not ResourceNotFound. Reads still find NGSIv2
+// entities whose ids are no URI (docs/ngsild-mapping.md).
+base::Result<void> CheckWriteTarget(const LdCall& call) {
+  if (call.request.method == "GET") return base::Ok();
+  const std::string id = call.PathParam("id");
+  if (!id.empty() && !core::jsonld::IsAbsoluteIri(id)) {
+    return Fail(ErrorCode::kBadRequestData, "entity id " + id + " is not a URI");
+  }
+  const std::string attr = call.PathParam("attr");
+  if (!attr.empty() && (core::jsonld::HasKeywordForm(attr) || core::jsonld::IsKeyword(attr))) {
+    return Fail(ErrorCode::kBadRequestData, "attribute name " + attr + " is not a name");
+  }
+  return base::Ok();
+}
+
 }  // namespace
 
 NgsiLdApi::NgsiLdApi(service::EntityService& entities, LdApiOptions options,
@@ -197,6 +214,7 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   const LdReply reply(responder, std::move(common), std::move(response_context));
 
   if (auto r = ParseOptions(call); !r) return reply.Error(r.error());
+  if (auto r = CheckWriteTarget(call); !r) return reply.Error(r.error());
   // NGSI-LD 1.8 §6.3.14: NGSILD-Tenant; IoT agents also send Fiware-Service (same tenants).
   auto tenant_header = call.request.Header("NGSILD-Tenant");
   if (!tenant_header) tenant_header = call.request.Header("Fiware-Service");
