@@ -107,6 +107,12 @@ bool Selected(const std::string& name, const LdRenderOptions& options) {
   return std::find(options.omit.begin(), options.omit.end(), name) == options.omit.end();
 }
 
+bool DatasetSelected(const core::Attribute& a, const LdRenderOptions& options) {
+  if (!options.dataset_ids) return true;
+  const auto& ids = *options.dataset_ids;
+  return std::find(ids.begin(), ids.end(), a.dataset_id) != ids.end();
+}
+
 void PutTypes(json::object& out, const core::Entity& entity,
               const core::jsonld::ActiveContext& context) {
   if (entity.types.size() == 1) {
@@ -185,7 +191,7 @@ json::object RenderLdEntity(const core::Entity& entity, const LdRenderOptions& o
     out["modifiedAt"] = base::FormatIso8601(entity.modified_at);
   }
   for (const auto& a : entity.attributes) {
-    if (!Selected(a.name, options)) continue;
+    if (!Selected(a.name, options) || !DatasetSelected(a, options)) continue;
     AddInstance(out, OutputName(context, a.name), RenderLdAttribute(a, options, context));
   }
   return out;

@@ -26,6 +26,9 @@ struct LdRenderOptions {
   std::vector<std::string> omit;         // stored attribute names to leave out
   std::optional<std::string> lang;       // lang=: LanguageProperty rendered as one string
   std::string geoproperty = "location";  // stored name of the GeoJSON geometry (geo+json)
+  // datasetId= (§4.5.5): only instances with one of these datasetIds (nullopt: the default
+  // instance, written "@none"); unset: every instance.
+  std::optional<std::vector<std::optional<std::string>>> dataset_ids;
 };
 
 boost::json::object RenderLdEntity(const core::Entity& entity, const LdRenderOptions& options,

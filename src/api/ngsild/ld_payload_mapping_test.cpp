@@ -187,6 +187,31 @@ TEST(LdPayloadMapping, RefusesInvalidPayloads) {
           R"({"id":"urn:x:1","type":"T","l":{"type":"GeoProperty","value":{"type":"Point"}}})"),
       "");
   EXPECT_NE(ParseError(R"({"id":"urn:x:1","type":"T","a":{"type":"Nope","value":1}})"), "");
+  EXPECT_EQ(ParseError(R"({"id":"urn:x:1","type":"type"})"),
+            "BadRequestData: entity type type is not a valid type name");
+}
+
+TEST(LdPayloadMapping, MergeAddressesInstancesAndReadsTheNullOfEachType) {
+  auto r = ParseLdMergeAttribute("street", json::parse(R"([
+      {"type":"LanguageProperty","languageMap":{"@none":"urn:ngsi-ld:null"},"datasetId":"urn:d:1"},
+      {"type":"GeoProperty","value":"urn:ngsi-ld:null"},
+      {"type":"ListProperty","valueList":["urn:ngsi-ld:null"],"datasetId":"urn:d:2"},
+      {"type":"Property","value":"kept","datasetId":"urn:d:3"}])"),
+                                 Core());
+  ASSERT_TRUE(r.has_value()) << r.error().detail;
+  ASSERT_EQ(r->size(), 4U);
+  EXPECT_TRUE((*r)[0].remove);
+  EXPECT_EQ((*r)[0].patch.attribute.dataset_id, "urn:d:1");
+  EXPECT_TRUE((*r)[1].remove);
+  EXPECT_EQ((*r)[1].patch.attribute.dataset_id, std::nullopt);
+  EXPECT_TRUE((*r)[2].remove);
+  EXPECT_FALSE((*r)[3].remove);
+  ASSERT_TRUE((*r)[3].added.has_value());
+  EXPECT_EQ((*r)[3].added->value, json::value("kept"));
+  EXPECT_EQ((*r)[3].added->dataset_id, "urn:d:3");
+  auto bare = ParseLdMergeAttribute("a", json::value("urn:ngsi-ld:null"), Core());
+  ASSERT_TRUE(bare.has_value());
+  EXPECT_TRUE((*bare)[0].remove);
 }
 
 }  // namespace

@@ -199,6 +199,79 @@ base::Result<service::LdAttributePatch> ParseLdAttributePatch(
   return patch;
 }
 
+namespace {
+
+// NGSI-LD 1.8 §4.5.8: the NGSI-LD Null placeholder.
+constexpr std::string_view kLdNull = "urn:ngsi-ld:null";
+
+bool IsLdNull(const json::value& v) { return v.is_string() && v.get_string() == kLdNull; }
+
+// §4.5.8 (Table 4.5.8-1): the NGSI-LD Null of each attribute type's value member.
+bool IsNullInstance(const json::value& json) {
+  if (IsLdNull(json)) return true;
+  const auto* o = json.if_object();
+  const KindInfo* kind = o != nullptr ? KindOf(*o) : nullptr;
+  if (kind == nullptr) return false;
+  const auto* v = o->if_contains(kind->member);
+  if (v == nullptr) return false;
+  if (IsLdNull(*v)) return true;
+  if (const auto* a = v->if_array()) return a->size() == 1 && IsLdNull((*a)[0]);
+  if (const auto* m = v->if_object();
+      m != nullptr && kind->kind == AttributeKind::kLanguageProperty) {
+    const auto* none = m->if_contains("@none");
+    return m->size() == 1 && none != nullptr && IsLdNull(*none);
+  }
+  return false;
+}
+
+base::Result<LdMergeInstance> ParseMergeInstance(const std::string& name, const json::value& json,
+                                                 const core::jsonld::ActiveContext& context) {
+  LdMergeInstance out;
+  if (IsNullInstance(json)) {
+    out.remove = true;
+    out.patch.attribute.name = name;
+    if (const auto* o = json.if_object()) {
+      // Only the datasetId matters: it selects the instance to delete (§4.5.5).
+      core::Attribute addressed;
+      addressed.name = name;
+      json::object members;
+      if (const auto* d = o->if_contains("datasetId")) members["datasetId"] = *d;
+      RENKEI_TRY_VOID(ReadMembers(addressed, members, context));
+      out.patch.attribute.dataset_id = addressed.dataset_id;
+    }
+    return out;
+  }
+  RENKEI_TRY(out.patch.attribute,
+             ParseInstance(name, json, context, false, &out.patch.value_given));
+  RENKEI_TRY(out.added, ParseInstance(name, json, context, true, nullptr));
+  return out;
+}
+
+}  // namespace
+
+base::Result<std::vector<LdMergeInstance>> ParseLdMergeAttribute(
+    std::string stored_name, const json::value& json, const core::jsonld::ActiveContext& context) {
+  std::vector<LdMergeInstance> out;
+  const auto* a = json.if_array();
+  const bool multi =
+      a != nullptr && !a->empty() && (*a)[0].is_object() && KindOf((*a)[0].get_object()) != nullptr;
+  if (!multi) {
+    RENKEI_TRY(auto instance, ParseMergeInstance(stored_name, json, context));
+    out.push_back(std::move(instance));
+    return out;
+  }
+  for (const auto& item : *a) {
+    RENKEI_TRY(auto instance, ParseMergeInstance(stored_name, item, context));
+    for (const auto& prior : out) {
+      if (prior.patch.attribute.dataset_id == instance.patch.attribute.dataset_id) {
+        return Bad("attribute " + stored_name + " has two instances with the same datasetId");
+      }
+    }
+    out.push_back(std::move(instance));
+  }
+  return out;
+}
+
 base::Result<std::vector<core::Attribute>> ParseLdFragment(
     const json::object& fragment, const core::jsonld::ActiveContext& context) {
   std::vector<core::Attribute> out;
@@ -271,6 +344,12 @@ base::Result<core::Entity> ParseLdEntity(const json::value& body,
   if (type == nullptr) return Bad("entity type is missing");
   auto add_type = [&](const json::value& t) -> base::Result<void> {
     if (!t.is_string() || t.get_string().empty()) return Bad("entity type is not a string");
+    // NGSI-LD 1.8 §4.6.2, §5.2.4: a type is a name expanding to an IRI; a keyword or a keyword
+    // alias ("type" is "@type" in the core @context) is not one.
+    const auto expanded = core::jsonld::ExpandIri(context, t.get_string());
+    if (!expanded || !core::jsonld::IsAbsoluteIri(*expanded)) {
+      return Bad("entity type " + std::string(t.get_string()) + " is not a valid type name");
+    }
     entity.types.push_back(StoredName(context, t.get_string()));
     return base::Ok();
   };

@@ -46,6 +46,21 @@ base::Result<service::LdAttributePatch> ParseLdAttributePatch(
     std::string stored_name, const boost::json::value& json,
     const core::jsonld::ActiveContext& context);
 
+// One instance addressed by a merge-patch fragment (§5.6.17); patch.attribute always carries
+// the name and the datasetId (nullopt: the default instance).
+struct LdMergeInstance {
+  bool remove = false;                   // the NGSI-LD Null (§4.5.8): delete this instance
+  service::LdAttributePatch patch;       // the given members, for an existing instance
+  std::optional<core::Attribute> added;  // the complete instance, when it does not exist yet
+};
+// The instances of one attribute of a merge-patch fragment (an array addresses several by
+// datasetId, §4.5.5). An instance is removed when its value member is "urn:ngsi-ld:null"
+// (a bare string, value, object, vocab, json), ["urn:ngsi-ld:null"] (valueList, objectList)
+// or {"@none": "urn:ngsi-ld:null"} (languageMap). kBadRequestData as ParseLdAttribute.
+base::Result<std::vector<LdMergeInstance>> ParseLdMergeAttribute(
+    std::string stored_name, const boost::json::value& json,
+    const core::jsonld::ActiveContext& context);
+
 // The NGSIv2 type string an LD-written attribute shows to NGSIv2 clients (what Orion would
 // report for such a value): Relationship, geo:json, else by the JSON value: Number, Text,
 // Boolean, StructuredValue (objects, arrays), None (null).

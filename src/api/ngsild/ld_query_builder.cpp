@@ -10,6 +10,7 @@
 #include "api/ngsild/ld_query_checks.hpp"
 #include "api/ngsild/member_selection.hpp"
 #include "core/geo/geometry.hpp"
+#include "core/jsonld/iri.hpp"
 #include "core/q/ld_query.hpp"
 
 namespace renkei::api::ngsild {
@@ -156,6 +157,7 @@ LdQueryTerms QueryTermsFromUrl(const LdCall& call) {
   terms.coordinates = Text(call.Param("coordinates"));
   terms.geoproperty = Text(call.Param("geoproperty"));
   terms.scope_q = Text(call.Param("scopeQ"));
+  terms.dataset_id = Text(call.Param("datasetId"));
   const auto local = call.Param("local");
   terms.local = local && *local == "true";
   return terms;
@@ -239,6 +241,20 @@ base::Result<LdRenderOptions> BuildRenderOptions(const LdCall& call, const LdQue
     }
   }
   if (terms.lang) render.lang = *terms.lang;
+  if (terms.dataset_id) {
+    // NGSI-LD 1.8 §4.5.5, §6.4.3.2: datasetId selects attribute instances; "@none" is the
+    // default instance.
+    auto& ids = render.dataset_ids.emplace();
+    for (auto& id : SplitCommaList(*terms.dataset_id)) {
+      if (id == "@none") {
+        ids.emplace_back(std::nullopt);
+      } else if (core::jsonld::IsAbsoluteIri(id)) {
+        ids.emplace_back(std::move(id));
+      } else {
+        return Bad("datasetId " + id + " is not a URI");
+      }
+    }
+  }
   if (terms.geoproperty) render.geoproperty = StoredName(*call.context, *terms.geoproperty);
   return render;
 }

@@ -45,8 +45,9 @@ struct LdQueryTerms {
   std::vector<LdEntitySelection> entities;  // none: no id/type selection
   std::optional<std::string> attrs, pick, omit, lang, q;
   std::optional<std::string> georel, geometry, coordinates, geoproperty;
-  std::optional<std::string> scope_q;  // §4.19
-  bool local = false;                  // `local=true`: every local entity may be selected
+  std::optional<std::string> scope_q;     // §4.19
+  std::optional<std::string> dataset_id;  // §4.5.5: comma list of datasetIds or "@none"
+  bool local = false;                     // `local=true`: every local entity may be selected
 };
 LdQueryTerms QueryTermsFromUrl(const LdCall& call);
 // The Query data type (§5.2.23) of POST /entityOperations/query. kBadRequestData when

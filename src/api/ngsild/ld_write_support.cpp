@@ -6,9 +6,6 @@
 namespace renkei::api::ngsild {
 namespace json = boost::json;
 
-// NGSI-LD 1.8 §4.5.8: the null placeholder of merge-patch.
-constexpr std::string_view kLdNull = "urn:ngsi-ld:null";
-
 service::Callback<void> NoContentOrError(const LdReply& reply) {
   return [reply](base::Result<void> r) {
     if (!r) return reply.Error(r.error());
@@ -56,15 +53,8 @@ base::Result<MergePatch> ParseMergePatch(const json::object& body,
         key == "modifiedAt") {
       continue;
     }
-    MergeEdit edit;
-    edit.name = StoredName(context, key);
-    if (value.is_string() && value.get_string() == kLdNull) {
-      edit.remove = true;
-    } else {
-      RENKEI_TRY(edit.instances, ParseLdAttribute(edit.name, value, context));
-      RENKEI_TRY(edit.patch, ParseLdAttributePatch(edit.name, value, context));
-    }
-    out.edits.push_back(std::move(edit));
+    RENKEI_TRY(auto instances, ParseLdMergeAttribute(StoredName(context, key), value, context));
+    for (auto& i : instances) out.edits.push_back(std::move(i));
   }
   return out;
 }
@@ -72,12 +62,14 @@ base::Result<MergePatch> ParseMergePatch(const json::object& body,
 void ApplyMergePatch(core::Entity& entity, const MergePatch& patch, base::Timestamp now) {
   if (patch.types) entity.types = *patch.types;
   for (const auto& edit : patch.edits) {
+    const auto& addressed = edit.patch.attribute;
     if (edit.remove) {
-      (void)service::DeleteLdAttribute(entity, edit.name, std::nullopt, false);
+      // §4.5.5, §5.6.17: the NGSI-LD Null deletes only the instance with that datasetId.
+      (void)service::DeleteLdAttribute(entity, addressed.name, addressed.dataset_id, false);
       continue;
     }
-    if (edit.patch && service::PatchLdAttribute(entity, *edit.patch, now)) continue;
-    service::AppendLdAttributes(entity, edit.instances, false, now);
+    if (service::PatchLdAttribute(entity, edit.patch, now)) continue;
+    if (edit.added) service::AppendLdAttributes(entity, {*edit.added}, false, now);
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "api/ngsild/ld_payload_parser.hpp"
 #include "api/ngsild/ld_reply.hpp"
 #include "base/result.hpp"
 #include "core/entity.hpp"
@@ -29,19 +30,17 @@ service::Callback<void> UpdateResultOrError(
     const LdReply& reply, std::shared_ptr<const service::LdUpdateResult> result,
     std::shared_ptr<const core::jsonld::ActiveContext> context);
 
-struct MergeEdit {
-  std::string name;                                // stored name
-  bool remove = false;                             // the value was "urn:ngsi-ld:null"
-  std::optional<service::LdAttributePatch> patch;  // for an existing instance
-  std::vector<core::Attribute> instances;          // for a new attribute
-};
+// A parsed merge-patch: the new types, if given, and every addressed attribute instance.
 struct MergePatch {
   std::optional<std::vector<std::string>> types;
-  std::vector<MergeEdit> edits;
+  std::vector<LdMergeInstance> edits;
 };
 
+// Errors: kBadRequestData for an invalid type or attribute.
 base::Result<MergePatch> ParseMergePatch(const boost::json::object& body,
                                          const core::jsonld::ActiveContext& context);
+// Existing instances (by name and datasetId) are patched, others added, and NGSI-LD Null
+// instances deleted; deleting a missing instance is not an error.
 void ApplyMergePatch(core::Entity& entity, const MergePatch& patch, base::Timestamp now);
 
 }  // namespace renkei::api::ngsild

@@ -168,6 +168,17 @@ base::Result<void> CheckEntityIdInPath(std::string_view method, std::string_view
   return base::Ok();
 }
 
+// NGSI-LD 1.8 §5.6, §6.7.3: a write addresses its attribute by a name, so a keyword form
+// (`@…`) is BadRequestData, not ResourceNotFound. (Entity ids: CheckEntityIdInPath.)
+base::Result<void> CheckWriteTarget(const LdCall& call) {
+  if (call.request.method == "GET") return base::Ok();
+  const std::string attr = call.PathParam("attr");
+  if (!attr.empty() && (core::jsonld::HasKeywordForm(attr) || core::jsonld::IsKeyword(attr))) {
+    return Fail(ErrorCode::kBadRequestData, "attribute name " + attr + " is not a name");
+  }
+  return base::Ok();
+}
+
 }  // namespace
 
 NgsiLdApi::NgsiLdApi(service::EntityService& entities, LdApiOptions options,
@@ -226,6 +237,7 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   const LdReply reply(responder, std::move(common), std::move(response_context));
 
   if (auto r = ParseOptions(call); !r) return reply.Error(r.error());
+  if (auto r = CheckWriteTarget(call); !r) return reply.Error(r.error());
   // NGSI-LD 1.8 §6.3.14: NGSILD-Tenant; IoT agents also send Fiware-Service (same tenants).
   auto tenant_header = call.request.Header("NGSILD-Tenant");
   if (!tenant_header) tenant_header = call.request.Header("Fiware-Service");
