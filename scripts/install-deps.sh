@@ -13,8 +13,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   python3 curl procps clang-format
 )
-# Node.js runs the JSON-LD oracle test (tests/jsonld-oracle); a machine that already has node
-# and npm (from any Debian source) keeps them.
+# Node.js runs the JSON-LD oracle (tests/jsonld-oracle) and the interop tests with real FIWARE
+# clients (tests/interop); a machine that already has node and npm (from any Debian source)
+# keeps them.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -124,6 +124,28 @@ core::q::Filter Q(std::string_view text) {
   return f ? *f : core::q::Filter{};
 }
 
+// Ids of `entities` that `filter` accepts, in order: what a store query must return.
+std::vector<std::string> MatchingIds(const std::vector<Entity>& entities,
+                                     const core::q::Filter& filter) {
+  std::vector<std::string> ids;
+  for (const auto& e : entities) {
+    if (filter.Matches(e)) ids.push_back(e.id);
+  }
+  return ids;
+}
+
+// Queries tenant "t" with `filter` as q (and a count) and expects exactly `expected`.
+void ExpectQueryFinds(EntityStore& store, const core::q::Filter& filter,
+                      const std::vector<std::string>& expected, const std::string& label) {
+  auto query = All();
+  query.q = filter;
+  query.want_count = true;
+  auto page = store.Query("t", query);
+  ASSERT_TRUE(page.has_value()) << label;
+  EXPECT_EQ(Ids(page->entities), expected) << label;
+  EXPECT_EQ(page->total_count, expected.size()) << label;
+}
+
 // Ids of tenant's entities matching the v2 `q` (empty: all) and, when given, within 1 km of
 // the point `coords` ("lat,lon").
 std::vector<std::string> IdsWhere(EntityStore& store, const std::string& tenant, std::string_view q,
@@ -338,17 +360,11 @@ TEST_P(EntityStoreConformance, QueriesEqualFilteringInCpp) {
   ASSERT_EQ(all_page->entities.size(), entities.size());
   for (const auto& text : qs) {
     auto filter = Q(text);
-    std::vector<std::string> expected;
-    for (const auto& e : all_page->entities) {
-      if (filter.Matches(e)) expected.push_back(e.id);
-    }
+    ExpectQueryFinds(store(), filter, MatchingIds(all_page->entities, filter),
+                     "q=" + std::string(text));
     auto query = All();
     query.q = filter;
     query.want_count = true;
-    auto page = store().Query("t", query);
-    ASSERT_TRUE(page.has_value()) << text;
-    EXPECT_EQ(Ids(page->entities), expected) << "q=" << text;
-    EXPECT_EQ(page->total_count, expected.size()) << "q=" << text;
     // The same through a typed, paginated query.
     query.selectors = {Sel(std::nullopt, std::nullopt, "Room")};
     query.offset = 1;
@@ -357,7 +373,7 @@ TEST_P(EntityStoreConformance, QueriesEqualFilteringInCpp) {
     for (const auto& e : all_page->entities) {
       if (e.PrimaryType() == "Room" && filter.Matches(e)) typed.push_back(e.id);
     }
-    page = store().Query("t", query);
+    auto page = store().Query("t", query);
     ASSERT_TRUE(page.has_value()) << text;
     EXPECT_EQ(page->total_count, typed.size()) << "q=" << text;
     std::vector<std::string> window(typed.begin() + std::min<std::ptrdiff_t>(1, std::ssize(typed)),
@@ -373,17 +389,8 @@ TEST_P(EntityStoreConformance, QueriesEqualFilteringInCpp) {
         "temperature==\"20\"", "createdAt>0"}) {
     auto filter = core::q::ParseLdQuery(text, core::q::IdentityTerm);
     ASSERT_TRUE(filter.has_value()) << text << ": " << filter.error().detail;
-    std::vector<std::string> expected;
-    for (const auto& e : all_page->entities) {
-      if (filter->Matches(e)) expected.push_back(e.id);
-    }
-    auto query = All();
-    query.q = *filter;
-    query.want_count = true;
-    auto page = store().Query("t", query);
-    ASSERT_TRUE(page.has_value()) << text;
-    EXPECT_EQ(Ids(page->entities), expected) << "LD q=" << text;
-    EXPECT_EQ(page->total_count, expected.size()) << "LD q=" << text;
+    ExpectQueryFinds(store(), *filter, MatchingIds(all_page->entities, *filter),
+                     "LD q=" + std::string(text));
   }
   for (const auto& text :
        {"temperature.accuracy>0.5", "temperature.accuracy==0", "name.accuracy"}) {

@@ -135,4 +135,19 @@ ServicePathUse ServicePathUseFor(std::string_view method) {
   return ServicePathUse::kWrite;
 }
 
+base::Result<service::RequestContext> BuildRequestContext(
+    std::optional<std::string_view> tenant_header,
+    std::optional<std::string_view> service_path_header, ServicePathUse use, std::string correlator,
+    base::Timestamp now) {
+  RENKEI_TRY(std::string tenant, ParseTenant(tenant_header));
+  RENKEI_TRY(ServicePaths paths, ParseServicePath(service_path_header, use));
+  service::RequestContext ctx;
+  ctx.tenant = std::move(tenant);
+  ctx.service_path = std::move(paths.write_path);
+  ctx.scope = std::move(paths.scope);
+  ctx.correlator = std::move(correlator);
+  ctx.now = now;
+  return ctx;
+}
+
 }  // namespace renkei::api::common

@@ -8,6 +8,8 @@
 #include <string_view>
 
 #include "base/result.hpp"
+#include "base/time.hpp"
+#include "service/request_context.hpp"
 #include "store/entity_query.hpp"
 
 namespace renkei::api::common {
@@ -36,5 +38,12 @@ struct ServicePaths {
 // is allowed for reads (up to 10); `#` as the last component makes a path recursive.
 base::Result<ServicePaths> ParseServicePath(std::optional<std::string_view> header,
                                             ServicePathUse use);
+
+// The service's view of a request from its tenant and ServicePath headers (both dialects):
+// ParseTenant and ParseServicePath, with their errors.
+base::Result<service::RequestContext> BuildRequestContext(
+    std::optional<std::string_view> tenant_header,
+    std::optional<std::string_view> service_path_header, ServicePathUse use, std::string correlator,
+    base::Timestamp now);
 
 }  // namespace renkei::api::common

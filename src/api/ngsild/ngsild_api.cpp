@@ -218,8 +218,12 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   const LdRoute& route = *match.route;
   // NGSI-LD clients (Python requests, Java servlets, the ETSI suite) form-encode query
   // strings: a '+' is a space there, unlike in Orion's NGSIv2 (http/request_target.hpp).
-  std::string form_path;
-  http::ParseRequestTarget(request.target, form_path, request.query, http::QueryPlus::kSpace);
+  // Only a raw '+' in the query decodes differently, so most requests keep the first parse.
+  if (const auto qmark = request.target.find('?');
+      qmark != std::string::npos && request.target.find('+', qmark) != std::string::npos) {
+    std::string form_path;
+    http::ParseRequestTarget(request.target, form_path, request.query, http::QueryPlus::kSpace);
+  }
   LdCall call;
   call.request = std::move(request);
   call.path = std::move(match.params);
@@ -241,16 +245,11 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   // NGSI-LD 1.8 §6.3.14: NGSILD-Tenant; IoT agents also send Fiware-Service (same tenants).
   auto tenant_header = call.request.Header("NGSILD-Tenant");
   if (!tenant_header) tenant_header = call.request.Header("Fiware-Service");
-  auto tenant = common::ParseTenant(tenant_header);
-  if (!tenant) return reply.Error(tenant.error());
-  auto paths = common::ParseServicePath(call.request.Header("Fiware-ServicePath"),
-                                        common::ServicePathUseFor(call.request.method));
-  if (!paths) return reply.Error(paths.error());
-  call.ctx.tenant = std::move(*tenant);
-  call.ctx.service_path = paths->write_path;
-  call.ctx.scope = std::move(paths->scope);
-  call.ctx.correlator = std::move(correlator);
-  call.ctx.now = clock_.Now();
+  auto ctx = common::BuildRequestContext(tenant_header, call.request.Header("Fiware-ServicePath"),
+                                         common::ServicePathUseFor(call.request.method),
+                                         std::move(correlator), clock_.Now());
+  if (!ctx) return reply.Error(ctx.error());
+  call.ctx = std::move(*ctx);
   const LdDeps deps{entities_, options_, contexts_};
   route.handler(deps, call, reply);
 }

@@ -239,20 +239,15 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
                         (call.Option("unique") ? 1 : 0);
     if (formats > 1) return reply.Error(BadRequest("Invalid value for URI param /options/"));
   }
-  auto tenant = common::ParseTenant(request.Header("Fiware-Service"));
-  if (!tenant) return reply.Error(tenant.error());
   // A query sent by POST (op/query) reads.
   const auto use = request.method == "POST" && request.path.starts_with("/v2/op/query")
                        ? common::ServicePathUse::kRead
                        : common::ServicePathUseFor(request.method);
-  auto paths = common::ParseServicePath(request.Header("Fiware-ServicePath"), use);
-  if (!paths) return reply.Error(paths.error());
-
-  call.ctx.tenant = std::move(*tenant);
-  call.ctx.service_path = paths->write_path;
-  call.ctx.scope = std::move(paths->scope);
-  call.ctx.correlator = std::move(correlator);
-  call.ctx.now = clock_.Now();
+  auto ctx = common::BuildRequestContext(request.Header("Fiware-Service"),
+                                         request.Header("Fiware-ServicePath"), use,
+                                         std::move(correlator), clock_.Now());
+  if (!ctx) return reply.Error(ctx.error());
+  call.ctx = std::move(*ctx);
   call.request = std::move(request);
   const Deps deps{entities_, options_};
   route.handler(deps, call, reply);

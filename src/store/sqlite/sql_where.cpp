@@ -81,22 +81,30 @@ std::optional<Operands> ComparableLiterals(const core::q::Condition& c) {
 // it, as a superset: every entity LD accepts has an attr_index row with that number (strings,
 // objects and language maps never equal a number in LD either; arrays and repeated names are
 // opaque rows, let through). C++ always re-checks an LD filter.
-bool IsLdNumberComparison(const core::q::Condition& c) {
-  const auto& name = c.path.attribute;
-  if (IsBuiltinName(name) || name == "createdAt" || name == "modifiedAt" || c.path.metadata ||
-      !c.path.compound.empty() || !c.path.sub_attributes.empty()) {
-    return false;
-  }
-  switch (c.op) {
+// ==, <, <=, >, >=: the comparisons attr_index's value columns can answer.
+bool IsOrderComparison(Operator op) {
+  switch (op) {
     case Operator::kEqual:
     case Operator::kLess:
     case Operator::kLessEqual:
     case Operator::kGreater:
     case Operator::kGreaterEqual:
-      break;
+      return true;
     default:
       return false;
   }
+}
+
+// An LD condition on a top-level attribute itself (not a sub-attribute, a compound key or
+// the entity's createdAt/modifiedAt).
+bool IsLdTopLevel(const core::q::Condition& c) {
+  const auto& name = c.path.attribute;
+  return !IsBuiltinName(name) && name != "createdAt" && name != "modifiedAt" && !c.path.metadata &&
+         c.path.compound.empty() && c.path.sub_attributes.empty();
+}
+
+bool IsLdNumberComparison(const core::q::Condition& c) {
+  if (!IsLdTopLevel(c) || !IsOrderComparison(c.op)) return false;
   const auto operands = ComparableLiterals(c);
   if (!operands || !operands->numbers) return false;
   auto plain_number = [](const Literal& l) { return l.kind == Literal::Kind::kNumber; };
@@ -111,17 +119,8 @@ bool IsValueComparison(const core::q::Condition& c, Dialect dialect) {
   if (IsBuiltinName(c.path.attribute) || c.path.metadata || !c.path.compound.empty()) {
     return false;
   }
-  switch (c.op) {
-    case Operator::kEqual:
-    case Operator::kLess:
-    case Operator::kLessEqual:
-    case Operator::kGreater:
-    case Operator::kGreaterEqual:
-    case Operator::kMatchPattern:
-      return ComparableLiterals(c).has_value();
-    default:
-      return false;
-  }
+  return (IsOrderComparison(c.op) || c.op == Operator::kMatchPattern) &&
+         ComparableLiterals(c).has_value();
 }
 
 // The value part of a top-level comparison, as a condition on attr_index row `a`.
@@ -193,10 +192,7 @@ Fragment TranslateCondition(const core::q::Condition& c, const FilterContext& co
   if (dialect == Dialect::kNgsiLd) {
     // Existence of a top-level attribute means the same in both dialects; every other LD
     // condition is either a number comparison (a superset, below) or left to C++.
-    const bool top_level = !c.path.metadata && c.path.compound.empty() &&
-                           c.path.sub_attributes.empty() && attr != "createdAt" &&
-                           attr != "modifiedAt";
-    if (c.op == Operator::kExists && top_level) {
+    if (c.op == Operator::kExists && IsLdTopLevel(c)) {
       f.sql = AttrRowExists("");
       f.values.emplace_back(attr);
       return f;
