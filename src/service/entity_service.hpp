@@ -40,16 +40,24 @@ struct BatchProblem {
 
 // One entity of an NGSI-LD batch (NGSI-LD 1.8 §5.6.7–§5.6.10, §5.6.20): what its step did.
 enum class LdBatchEffect { kNone, kCreated, kUpdated, kDeleted };
+// What a step did; `partial` is set when it stored the entity but left part of the element
+// out (batch update with noOverwrite, §5.6.9): the entity is then reported among the errors
+// with that problem, although its other changes are stored.
+struct LdBatchApplied {
+  explicit LdBatchApplied(LdBatchEffect e) : effect(e) {}
+  LdBatchEffect effect;
+  std::optional<base::Error> partial;
+};
 // Gets the live stored entity with the item's id (nullopt: none) and makes it what is to be
 // stored (kCreated, kUpdated), or says to erase it (kDeleted) or leave it (kNone). An error
 // concerns this entity alone: nothing of it is written, the other items go on.
-using LdBatchStep = std::function<base::Result<LdBatchEffect>(std::optional<core::Entity>&)>;
+using LdBatchStep = std::function<base::Result<LdBatchApplied>(std::optional<core::Entity>&)>;
 struct LdBatchItem {
   std::string id;
   LdBatchStep step;
 };
 // Per-item outcomes in request order: `created` ids (kCreated), `succeeded` ids (every
-// item without error, created ones included), `errors` (id, error).
+// item without error, created ones included), `errors` (id, error; partial steps too).
 struct LdBatchOutcome {
   std::vector<std::string> created;
   std::vector<std::string> succeeded;

@@ -106,19 +106,24 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
           const std::string old_type = entity ? entity->PrimaryType() : std::string();
           const std::string old_path = entity ? entity->service_path : std::string();
           // NGSI-LD 1.8 §5.6.7–§5.6.10: one entity's failure does not stop the others.
-          auto effect = item.step(entity);
-          if (!effect) {
-            out.errors.emplace_back(item.id, effect.error());
+          auto applied = item.step(entity);
+          if (!applied) {
+            out.errors.emplace_back(item.id, applied.error());
             continue;
           }
-          if (*effect == LdBatchEffect::kCreated) {
+          const LdBatchEffect effect = applied->effect;
+          if (effect == LdBatchEffect::kCreated) {
             StampCreated(ctx, *entity);
             RENKEI_TRY_VOID(tx.Put(*entity));
             out.created.push_back(item.id);
-          } else if (*effect == LdBatchEffect::kUpdated) {
+          } else if (effect == LdBatchEffect::kUpdated) {
             RENKEI_TRY_VOID(PutEdited(tx, ctx, *entity, old_type));
-          } else if (*effect == LdBatchEffect::kDeleted) {
+          } else if (effect == LdBatchEffect::kDeleted) {
             RENKEI_TRY_VOID(tx.Erase(item.id, old_type, old_path));
+          }
+          if (applied->partial) {
+            out.errors.emplace_back(item.id, std::move(*applied->partial));
+            continue;
           }
           out.succeeded.push_back(item.id);
         }

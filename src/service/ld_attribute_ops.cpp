@@ -50,10 +50,10 @@ LdUpdateResult AppendLdAttributes(core::Entity& entity, std::vector<core::Attrib
   return result;
 }
 
-LdUpdateResult UpdateLdAttributes(core::Entity& entity, std::vector<core::Attribute> attributes,
+LdUpdateResult UpdateLdAttributes(core::Entity& entity, std::vector<LdInstanceUpdate> updates,
                                   base::Timestamp now) {
   LdUpdateResult result;
-  for (auto& in : attributes) {
+  for (auto& [in, remove] : updates) {
     core::Attribute* existing = FindInstance(entity, in.name, in.dataset_id);
     if (existing == nullptr) {
       // §5.6.2: only existing attributes are updated; the others are reported.
@@ -62,6 +62,11 @@ LdUpdateResult UpdateLdAttributes(core::Entity& entity, std::vector<core::Attrib
     }
     result.updated.push_back(in.name);
     result.changed = true;
+    if (remove) {
+      // §5.6.2, §4.5.8: the NGSI-LD Null deletes the instance with that datasetId alone.
+      (void)DeleteLdAttribute(entity, in.name, in.dataset_id, false);
+      continue;
+    }
     const auto created = existing->created_at;
     *existing = std::move(in);
     Stamp(*existing, created, now);
@@ -69,11 +74,30 @@ LdUpdateResult UpdateLdAttributes(core::Entity& entity, std::vector<core::Attrib
   return result;
 }
 
+bool AddLdTypes(core::Entity& entity, const std::vector<std::string>& types) {
+  bool added = false;
+  for (const auto& t : types) {
+    if (std::find(entity.types.begin(), entity.types.end(), t) != entity.types.end()) continue;
+    entity.types.push_back(t);
+    added = true;
+  }
+  return added;
+}
+
 base::Result<void> PatchLdAttribute(core::Entity& entity, const LdAttributePatch& patch,
                                     base::Timestamp now) {
   const core::Attribute& in = patch.attribute;
   core::Attribute* existing = FindInstance(entity, in.name, in.dataset_id);
   if (existing == nullptr) return AttributeNotFound(in.name);
+  if (patch.remove) {
+    // §5.6.4, §4.5.8: an NGSI-LD Null value deletes the addressed instance.
+    return DeleteLdAttribute(entity, in.name, in.dataset_id, false);
+  }
+  if (patch.type_given && in.kind != existing->kind) {
+    // §5.6.4: a partial update keeps the attribute's type; another one is an invalid fragment.
+    return base::Fail(base::ErrorCode::kBadRequestData, "BadRequestData",
+                      "attribute " + in.name + " has another type than the one given");
+  }
   if (patch.value_given) {
     existing->kind = in.kind;
     existing->type = in.type;

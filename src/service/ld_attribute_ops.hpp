@@ -29,18 +29,31 @@ core::Attribute* FindInstance(core::Entity& entity, const std::string& name,
 // in which case they are reported as not updated.
 LdUpdateResult AppendLdAttributes(core::Entity& entity, std::vector<core::Attribute> attributes,
                                   bool no_overwrite, base::Timestamp now);
-// PATCH /attrs (§5.6.2): replaces existing instances; missing ones are not updated.
-LdUpdateResult UpdateLdAttributes(core::Entity& entity, std::vector<core::Attribute> attributes,
+// One instance of an update payload (PATCH /attrs, §5.6.2): the complete instance to write,
+// or with `remove` (its value was the NGSI-LD Null, §4.5.8) the instance (name, datasetId) to
+// delete.
+struct LdInstanceUpdate {
+  core::Attribute attribute;
+  bool remove = false;
+};
+// PATCH /attrs (§5.6.2): replaces or deletes existing instances; missing ones are not updated.
+LdUpdateResult UpdateLdAttributes(core::Entity& entity, std::vector<LdInstanceUpdate> updates,
                                   base::Timestamp now);
+// Adds the types the entity does not have yet, in order (§4.16, §5.6.2, §5.6.3: types given
+// to an attribute write add up). Returns whether any was added.
+bool AddLdTypes(core::Entity& entity, const std::vector<std::string>& types);
 
 // What a partial attribute update carries: members absent from the payload are kept.
 struct LdAttributePatch {
   core::Attribute attribute;  // name, dataset_id and the given members
   bool value_given = false;   // value/object/languageMap/... was present
+  bool type_given = false;    // "type" was present: attribute.kind must match the instance's
+  bool remove = false;        // the NGSI-LD Null (§4.5.8): delete the instance
 };
 // PATCH /attrs/{attr} (§5.6.4) and the attribute step of merge-patch (§5.6.17): merges the
-// given members into the existing instance; sub-attributes merge by name. kResourceNotFound
-// when the instance does not exist.
+// given members into the existing instance; sub-attributes merge by name; `remove` deletes
+// the instance. kResourceNotFound when the instance does not exist, kBadRequestData when
+// `type_given` names another attribute type than the instance's.
 base::Result<void> PatchLdAttribute(core::Entity& entity, const LdAttributePatch& patch,
                                     base::Timestamp now);
 // PUT /attrs/{attr} (§5.6.19): replaces the instance. kResourceNotFound when absent.

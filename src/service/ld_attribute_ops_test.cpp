@@ -34,11 +34,43 @@ TEST(LdAttributeOps, AppendWithNoOverwriteReportsExisting) {
 
 TEST(LdAttributeOps, UpdateTouchesOnlyTheMatchingInstance) {
   auto e = Sample();
-  auto r = UpdateLdAttributes(e, {Prop("a", 7, "urn:ds:2"), Prop("z", 1)}, base::Timestamp{5});
+  auto r = UpdateLdAttributes(e, {{Prop("a", 7, "urn:ds:2")}, {Prop("z", 1)}}, base::Timestamp{5});
   EXPECT_EQ(r.updated, std::vector<std::string>{"a"});
   EXPECT_EQ(r.not_updated.size(), 1u);
   EXPECT_EQ(FindInstance(e, "a", std::nullopt)->value, 1);
   EXPECT_EQ(FindInstance(e, "a", std::string("urn:ds:2"))->value, 7);
+}
+
+TEST(LdAttributeOps, UpdateWithRemoveDeletesOnlyThatInstance) {
+  auto e = Sample();
+  auto r = UpdateLdAttributes(e, {{Prop("a", 0, "urn:ds:2"), true}, {Prop("z", 0), true}},
+                              base::Timestamp{5});
+  EXPECT_EQ(r.updated, std::vector<std::string>{"a"});
+  EXPECT_EQ(r.not_updated.size(), 1u);
+  EXPECT_EQ(FindInstance(e, "a", std::string("urn:ds:2")), nullptr);
+  EXPECT_EQ(FindInstance(e, "a", std::nullopt)->value, 1);
+}
+
+TEST(LdAttributeOps, AddTypesKeepsOrderAndSkipsKnownOnes) {
+  auto e = Sample();
+  EXPECT_TRUE(AddLdTypes(e, {"T", "U", "V", "U"}));
+  EXPECT_EQ(e.types, (std::vector<std::string>{"T", "U", "V"}));
+  EXPECT_FALSE(AddLdTypes(e, {"V"}));
+}
+
+TEST(LdAttributeOps, PatchRemovesOrRejectsAnotherType) {
+  auto e = Sample();
+  LdAttributePatch patch;
+  patch.attribute = Prop("b", 0);
+  patch.attribute.kind = core::AttributeKind::kRelationship;
+  patch.type_given = true;
+  const auto wrong = PatchLdAttribute(e, patch, base::Timestamp{5});
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_EQ(wrong.error().code, base::ErrorCode::kBadRequestData);
+  patch.remove = true;
+  ASSERT_TRUE(PatchLdAttribute(e, patch, base::Timestamp{5}).has_value());
+  EXPECT_EQ(FindInstance(e, "b", std::nullopt), nullptr);
+  EXPECT_FALSE(PatchLdAttribute(e, patch, base::Timestamp{5}).has_value());
 }
 
 TEST(LdAttributeOps, PatchMergesSubAttributesAndKeepsTheValue) {

@@ -1,5 +1,6 @@
 // Attribute-level NGSI-LD handlers (NGSI-LD 1.8 §6.6, §6.7).
 #include <algorithm>
+#include <functional>
 
 #include "api/ngsild/handlers.hpp"
 #include "api/ngsild/ld_names.hpp"
@@ -11,42 +12,81 @@ namespace {
 
 enum class MultiWrite { kAppend, kAppendNoOverwrite, kUpdate };
 
-// §4.18 / §5.6.3: an appended scope replaces the entity's scopes, or with noOverwrite is
-// added to them; update (§5.6.2) leaves scopes alone.
-bool ApplyScope(core::Entity& entity, const std::optional<std::vector<std::string>>& scopes,
-                MultiWrite how) {
-  if (!scopes || how == MultiWrite::kUpdate) return false;
-  if (how == MultiWrite::kAppend) {
-    if (entity.scopes == *scopes) return false;
-    entity.scopes = *scopes;
-    return true;
+// What an attribute write says about the entity itself: types to add and scopes.
+struct EntityMembers {
+  std::optional<std::vector<std::string>> types;
+  std::optional<std::vector<std::string>> scopes;
+};
+
+base::Result<EntityMembers> ParseEntityMembers(const boost::json::object& body,
+                                               const core::jsonld::ActiveContext& context) {
+  EntityMembers out;
+  if (const auto* type = body.if_contains("type")) {
+    RENKEI_TRY(out.types, ParseLdTypes(*type, context));
   }
-  bool changed = false;
-  for (const auto& sc : *scopes) {
-    if (std::find(entity.scopes.begin(), entity.scopes.end(), sc) != entity.scopes.end()) continue;
-    entity.scopes.push_back(sc);
+  RENKEI_TRY(out.scopes, ParseLdScope(body));
+  return out;
+}
+
+// §4.16: given types are added to the entity's (append and update alike). §4.18: scope is
+// written like an attribute: append (§5.6.3) replaces the entity's scopes, or with noOverwrite
+// adds to them; update (§5.6.2) replaces existing scopes only, so an entity without scope
+// reports it as not updated.
+bool ApplyEntityMembers(core::Entity& entity, const EntityMembers& members, MultiWrite how,
+                        service::LdUpdateResult& result) {
+  bool changed = members.types && service::AddLdTypes(entity, *members.types);
+  if (!members.scopes) return changed;
+  const std::string name = "scope";
+  if (how == MultiWrite::kUpdate && entity.scopes.empty()) {
+    result.not_updated.emplace_back(name, "the entity has no scope");
+    return changed;
+  }
+  result.updated.push_back(name);
+  if (how == MultiWrite::kAppendNoOverwrite) {
+    for (const auto& sc : *members.scopes) {
+      if (std::find(entity.scopes.begin(), entity.scopes.end(), sc) != entity.scopes.end()) {
+        continue;
+      }
+      entity.scopes.push_back(sc);
+      changed = true;
+    }
+  } else if (entity.scopes != *members.scopes) {
+    entity.scopes = *members.scopes;
     changed = true;
   }
   return changed;
 }
 
 void WriteFragment(const LdDeps& deps, LdCall& call, const LdReply& reply, MultiWrite how) {
-  auto attributes = ParseLdFragment(call.body.get_object(), *call.context);
-  if (!attributes) return reply.Error(attributes.error());
-  auto scopes = ParseLdScope(call.body.get_object());
-  if (!scopes) return reply.Error(scopes.error());
-  auto result = std::make_shared<service::LdUpdateResult>();
+  const auto& body = call.body.get_object();
+  auto members = ParseEntityMembers(body, *call.context);
+  if (!members) return reply.Error(members.error());
   const auto now = call.ctx.now;
+  // The attribute part of the write, bound to its parsed payload.
+  std::function<service::LdUpdateResult(core::Entity&)> write_attributes;
+  if (how == MultiWrite::kUpdate) {
+    auto updates = ParseLdUpdateFragment(body, *call.context);
+    if (!updates) return reply.Error(updates.error());
+    write_attributes = [updates = std::move(*updates), now](core::Entity& entity) {
+      return service::UpdateLdAttributes(entity, updates, now);
+    };
+  } else {
+    auto attributes = ParseLdFragment(body, *call.context);
+    if (!attributes) return reply.Error(attributes.error());
+    write_attributes = [attributes = std::move(*attributes),
+                        no_overwrite = how == MultiWrite::kAppendNoOverwrite,
+                        now](core::Entity& entity) {
+      return service::AppendLdAttributes(entity, attributes, no_overwrite, now);
+    };
+  }
+  auto result = std::make_shared<service::LdUpdateResult>();
   deps.entities.EditEntity(
       call.ctx, call.PathParam("id"),
-      [attributes = std::move(*attributes), scopes = std::move(*scopes), result, how,
-       now](core::Entity& entity) -> base::Result<bool> {
-        *result = how == MultiWrite::kUpdate
-                      ? service::UpdateLdAttributes(entity, attributes, now)
-                      : service::AppendLdAttributes(entity, attributes,
-                                                    how == MultiWrite::kAppendNoOverwrite, now);
-        const bool scope_changed = ApplyScope(entity, scopes, how);
-        return result->changed || scope_changed;
+      [write_attributes = std::move(write_attributes), members = std::move(*members), result,
+       how](core::Entity& entity) -> base::Result<bool> {
+        *result = write_attributes(entity);
+        const bool entity_changed = ApplyEntityMembers(entity, members, how, *result);
+        return result->changed || entity_changed;
       },
       UpdateResultOrError(reply, result, call.context));
 }
@@ -98,14 +138,29 @@ void ReplaceAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply) {
 
 // §6.7.3.2 (DELETE /entities/{id}/attrs/{attr}?datasetId=...&deleteAll=true).
 void DeleteAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply) {
+  const std::string name = StoredName(*call.context, call.PathParam("attr"));
+  if (name == "scope") {
+    // §4.18, §5.6.5: scope is deleted like an attribute; ResourceNotFound when there is none.
+    deps.entities.EditEntity(
+        call.ctx, call.PathParam("id"),
+        [](core::Entity& entity) -> base::Result<bool> {
+          if (entity.scopes.empty()) {
+            return base::Fail(base::ErrorCode::kResourceNotFound, "ResourceNotFound",
+                              "the entity has no scope");
+          }
+          entity.scopes.clear();
+          return true;
+        },
+        NoContentOrError(reply));
+    return;
+  }
   std::optional<std::string> dataset_id;
   if (auto d = call.Param("datasetId")) dataset_id = std::string(*d);
   const auto delete_all = call.Param("deleteAll");
   const bool all = delete_all && *delete_all == "true";
   deps.entities.EditEntity(
       call.ctx, call.PathParam("id"),
-      [name = StoredName(*call.context, call.PathParam("attr")), dataset_id,
-       all](core::Entity& entity) -> base::Result<bool> {
+      [name, dataset_id, all](core::Entity& entity) -> base::Result<bool> {
         RENKEI_TRY_VOID(service::DeleteLdAttribute(entity, name, dataset_id, all));
         return true;
       },

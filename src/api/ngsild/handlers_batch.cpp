@@ -7,6 +7,7 @@
 #include <set>
 
 #include "api/ngsild/handlers.hpp"
+#include "api/ngsild/ld_names.hpp"
 #include "api/ngsild/ld_payload_parser.hpp"
 #include "api/ngsild/ld_query_builder.hpp"
 #include "api/ngsild/ld_write_support.hpp"
@@ -17,6 +18,7 @@ namespace {
 namespace json = boost::json;
 using base::ErrorCode;
 using core::jsonld::ActiveContext;
+using service::LdBatchApplied;
 using service::LdBatchEffect;
 using service::LdBatchItem;
 using service::LdBatchStep;
@@ -94,7 +96,7 @@ base::Result<std::vector<LdBatchItem>> BuildItems(const LdDeps& deps, const LdCa
     if (step) {
       item.step = std::move(*step);
     } else {
-      item.step = [error = step.error()](Stored&) -> base::Result<LdBatchEffect> {
+      item.step = [error = step.error()](Stored&) -> base::Result<LdBatchApplied> {
         return base::Unexpected{error};
       };
     }
@@ -137,13 +139,9 @@ void RunBatch(const LdDeps& deps, LdCall& call, const LdReply& reply, const Step
   deps.entities.LdBatch(call.ctx, std::move(*items), Answer(reply, success));
 }
 
-// Adds the types of `types` the entity does not have yet (§5.6.3: appended types add up).
-void AddTypes(core::Entity& entity, const std::vector<std::string>& types) {
-  for (const auto& t : types) {
-    if (std::find(entity.types.begin(), entity.types.end(), t) == entity.types.end()) {
-      entity.types.push_back(t);
-    }
-  }
+// §4.18: an upserted or updated entity that gives scopes gets them (append semantics, §5.6.3).
+void TakeScopes(core::Entity& stored, const core::Entity& given) {
+  if (!given.scopes.empty()) stored.scopes = given.scopes;
 }
 
 // An entity fragment whose type is optional (batch update): id, types (maybe none), attributes.
@@ -152,6 +150,8 @@ base::Result<core::Entity> ParseFragmentWithId(const json::value& element,
   if (element.get_object().contains("type")) return ParseLdEntity(element, context, true);
   core::Entity out;
   out.id = std::string(element.at("id").get_string());
+  RENKEI_TRY(auto scopes, ParseLdScope(element.get_object()));
+  if (scopes) out.scopes = std::move(*scopes);
   RENKEI_TRY(out.attributes, ParseLdFragment(element.get_object(), context));
   return out;
 }
@@ -163,14 +163,15 @@ void BatchCreate(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   const StepMaker make = [](const json::value& e,
                             const ActiveContext& context) -> base::Result<LdBatchStep> {
     RENKEI_TRY(auto entity, ParseLdEntity(e, context, true));
-    return LdBatchStep{[entity = std::move(entity)](Stored& stored) -> base::Result<LdBatchEffect> {
-      if (stored) {
-        return base::Fail(ErrorCode::kAlreadyExists, "AlreadyExists",
-                          "Entity already exists: " + entity.id);
-      }
-      stored = entity;
-      return LdBatchEffect::kCreated;
-    }};
+    return LdBatchStep{
+        [entity = std::move(entity)](Stored& stored) -> base::Result<LdBatchApplied> {
+          if (stored) {
+            return base::Fail(ErrorCode::kAlreadyExists, "AlreadyExists",
+                              "Entity already exists: " + entity.id);
+          }
+          stored = entity;
+          return LdBatchApplied{LdBatchEffect::kCreated};
+        }};
   };
   RunBatch(deps, call, reply, make, SuccessAnswer::kCreatedIds, {});
 }
@@ -188,19 +189,22 @@ void BatchUpsert(const LdDeps& deps, LdCall& call, const LdReply& reply) {
                                        const ActiveContext& context) -> base::Result<LdBatchStep> {
     RENKEI_TRY(auto entity, ParseLdEntity(e, context, true));
     return LdBatchStep{
-        [entity = std::move(entity), update, now](Stored& stored) -> base::Result<LdBatchEffect> {
+        [entity = std::move(entity), update, now](Stored& stored) -> base::Result<LdBatchApplied> {
           if (!stored) {
             stored = entity;
-            return LdBatchEffect::kCreated;
+            return LdBatchApplied{LdBatchEffect::kCreated};
           }
           if (update) {
-            AddTypes(*stored, entity.types);
+            service::AddLdTypes(*stored, entity.types);
+            TakeScopes(*stored, entity);
           } else {
+            // §5.6.8: replace makes the entity what the element says, scopes included.
             stored->types = entity.types;
+            stored->scopes = entity.scopes;
             stored->attributes.clear();
           }
           service::AppendLdAttributes(*stored, entity.attributes, false, now);
-          return LdBatchEffect::kUpdated;
+          return LdBatchApplied{LdBatchEffect::kUpdated};
         }};
   };
   RunBatch(deps, call, reply, make, SuccessAnswer::kCreatedIdsOrNoContent, {true, true});
@@ -216,11 +220,24 @@ void BatchUpdate(const LdDeps& deps, LdCall& call, const LdReply& reply) {
                              const ActiveContext& context) -> base::Result<LdBatchStep> {
     RENKEI_TRY(auto entity, ParseFragmentWithId(e, context));
     return LdBatchStep{[entity = std::move(entity), no_overwrite,
-                        now](Stored& stored) -> base::Result<LdBatchEffect> {
+                        now](Stored& stored) -> base::Result<LdBatchApplied> {
       if (!stored) return NotFound(entity.id);
-      AddTypes(*stored, entity.types);
-      service::AppendLdAttributes(*stored, entity.attributes, no_overwrite, now);
-      return LdBatchEffect::kUpdated;
+      service::AddLdTypes(*stored, entity.types);
+      TakeScopes(*stored, entity);
+      const auto result =
+          service::AppendLdAttributes(*stored, entity.attributes, no_overwrite, now);
+      LdBatchApplied applied{LdBatchEffect::kUpdated};
+      if (!result.not_updated.empty()) {
+        // §5.6.9 / §6.16.3.1: attributes kept by noOverwrite make this entity's outcome a
+        // problem (207), while the attributes it added are stored.
+        std::string names;
+        for (const auto& [name, reason] : result.not_updated) {
+          names += (names.empty() ? "" : ", ") + name;
+        }
+        applied.partial = base::Error{ErrorCode::kAlreadyExists, "AlreadyExists",
+                                      "attributes not overwritten (noOverwrite): " + names};
+      }
+      return applied;
     }};
   };
   RunBatch(deps, call, reply, make, SuccessAnswer::kNoContent, {true, true});
@@ -231,9 +248,9 @@ void BatchDelete(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   const StepMaker make = [](const json::value& e,
                             const ActiveContext&) -> base::Result<LdBatchStep> {
     return LdBatchStep{
-        [id = std::string(e.get_string())](Stored& stored) -> base::Result<LdBatchEffect> {
+        [id = std::string(e.get_string())](Stored& stored) -> base::Result<LdBatchApplied> {
           if (!stored) return NotFound(id);
-          return LdBatchEffect::kDeleted;
+          return LdBatchApplied{LdBatchEffect::kDeleted};
         }};
   };
   RunBatch(deps, call, reply, make, SuccessAnswer::kNoContent, {false, false});
@@ -246,17 +263,56 @@ void BatchMerge(const LdDeps& deps, LdCall& call, const LdReply& reply) {
                                const ActiveContext& context) -> base::Result<LdBatchStep> {
     RENKEI_TRY(auto patch, ParseMergePatch(e.get_object(), context));
     return LdBatchStep{[patch = std::move(patch), now, id = std::string(e.at("id").get_string())](
-                           Stored& stored) -> base::Result<LdBatchEffect> {
+                           Stored& stored) -> base::Result<LdBatchApplied> {
       if (!stored) return NotFound(id);
       ApplyMergePatch(*stored, patch, now);
-      return LdBatchEffect::kUpdated;
+      return LdBatchApplied{LdBatchEffect::kUpdated};
     }};
   };
   RunBatch(deps, call, reply, make, SuccessAnswer::kNoContent, {true, true});
 }
 
+namespace {
+
+// What a purge does to each matched entity: delete it, or (`drop` / `keep`, added to §5.6.21
+// in NGSI-LD 1.9.1) delete only the named attributes / all but the named attributes and keep
+// the entity.
+struct PurgeAction {
+  std::set<std::string, std::less<>> names;  // stored attribute names; empty: whole entities
+  bool keep = false;
+};
+
+base::Result<PurgeAction> ParsePurgeAction(const LdCall& call) {
+  const auto drop = call.Param("drop");
+  const auto keep = call.Param("keep");
+  if (drop && keep) return Bad("keep and drop cannot be used together");
+  PurgeAction out;
+  if (!drop && !keep) return out;
+  out.keep = keep.has_value();
+  for (const auto& name : SplitCommaList(keep ? *keep : *drop)) {
+    out.names.insert(StoredName(*call.context, name));
+  }
+  if (out.names.empty()) return Bad(std::string(keep ? "keep" : "drop") + " names no attribute");
+  return out;
+}
+
+LdBatchStep PurgeStep(std::shared_ptr<const PurgeAction> action) {
+  return [action](Stored& stored) -> base::Result<LdBatchApplied> {
+    // An entity deleted meanwhile is no error: the purge's outcome is the same.
+    if (!stored) return LdBatchApplied{LdBatchEffect::kNone};
+    if (action->names.empty()) return LdBatchApplied{LdBatchEffect::kDeleted};
+    const auto removed = std::erase_if(stored->attributes, [&](const core::Attribute& a) {
+      return action->names.contains(a.name) != action->keep;
+    });
+    return LdBatchApplied{removed > 0 ? LdBatchEffect::kUpdated : LdBatchEffect::kNone};
+  };
+}
+
+}  // namespace
+
 // Purge entities (DELETE /entities, NGSI-LD 1.8 §5.6.21 / §6.4.3.3): every entity the query
-// selection (id, idPattern, type, q, geo) matches is deleted in one write unit; 204.
+// selection (id, idPattern, type, q, geo) matches is deleted, or loses the attributes `drop`
+// names / all but those `keep` names, in one write unit; 204.
 void PurgeEntities(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   for (std::string_view unsupported : {"attrs", "pick", "omit", "scopeQ"}) {
     if (call.Param(unsupported)) {
@@ -264,20 +320,21 @@ void PurgeEntities(const LdDeps& deps, LdCall& call, const LdReply& reply) {
                           std::string(unsupported) + " is not supported when purging"});
     }
   }
-  auto request = BuildLdQuery(call, QueryTermsFromUrl(call), deps.options);
+  auto action = ParsePurgeAction(call);
+  if (!action) return reply.Error(action.error());
+  auto terms = QueryTermsFromUrl(call);
+  terms.ids_suffice = true;
+  auto request = BuildLdQuery(call, terms, deps.options);
   if (!request) return reply.Error(request.error());
   request->query.offset = 0;
   request->query.limit = std::numeric_limits<std::size_t>::max();
   request->query.want_count = false;
   auto page = deps.entities.Query(call.ctx, request->query);
   if (!page) return reply.Error(page.error());
+  const auto shared_action = std::make_shared<const PurgeAction>(std::move(*action));
   std::vector<LdBatchItem> items;
   for (const auto& e : page->entities) {
-    if (!request->PostFilterMatches(e)) continue;
-    // An entity deleted meanwhile is no error: the purge's outcome is the same.
-    items.push_back({e.id, [](Stored& stored) -> base::Result<LdBatchEffect> {
-                       return stored ? LdBatchEffect::kDeleted : LdBatchEffect::kNone;
-                     }});
+    if (request->PostFilterMatches(e)) items.push_back({e.id, PurgeStep(shared_action)});
   }
   if (items.empty()) return reply.Empty(204);
   deps.entities.LdBatch(call.ctx, std::move(items),

@@ -200,18 +200,18 @@ TEST(LdPayloadMapping, MergeAddressesInstancesAndReadsTheNullOfEachType) {
                                  Core());
   ASSERT_TRUE(r.has_value()) << r.error().detail;
   ASSERT_EQ(r->size(), 4U);
-  EXPECT_TRUE((*r)[0].remove);
+  EXPECT_TRUE((*r)[0].patch.remove);
   EXPECT_EQ((*r)[0].patch.attribute.dataset_id, "urn:d:1");
-  EXPECT_TRUE((*r)[1].remove);
+  EXPECT_TRUE((*r)[1].patch.remove);
   EXPECT_EQ((*r)[1].patch.attribute.dataset_id, std::nullopt);
-  EXPECT_TRUE((*r)[2].remove);
-  EXPECT_FALSE((*r)[3].remove);
+  EXPECT_TRUE((*r)[2].patch.remove);
+  EXPECT_FALSE((*r)[3].patch.remove);
   ASSERT_TRUE((*r)[3].added.has_value());
   EXPECT_EQ((*r)[3].added->value, json::value("kept"));
   EXPECT_EQ((*r)[3].added->dataset_id, "urn:d:3");
   auto bare = ParseLdMergeAttribute("a", json::value("urn:ngsi-ld:null"), Core());
   ASSERT_TRUE(bare.has_value());
-  EXPECT_TRUE((*bare)[0].remove);
+  EXPECT_TRUE((*bare)[0].patch.remove);
 }
 
 }  // namespace

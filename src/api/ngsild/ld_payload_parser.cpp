@@ -169,34 +169,47 @@ std::string V2TypeFor(AttributeKind kind, const json::value& value) {
   return "StructuredValue";
 }
 
-base::Result<std::vector<core::Attribute>> ParseLdAttribute(
-    std::string stored_name, const json::value& json, const core::jsonld::ActiveContext& context) {
-  std::vector<core::Attribute> out;
+namespace {
+
+// The instances of one attribute member: the elements of an array of attribute objects (a
+// multi-attribute, §4.5.5), else the member itself.
+std::vector<const json::value*> InstancesOf(const json::value& json) {
+  std::vector<const json::value*> out;
   if (const auto* a = json.if_array(); a != nullptr && !a->empty() && (*a)[0].is_object() &&
                                        KindOf((*a)[0].get_object()) != nullptr) {
-    // A multi-attribute: one instance per datasetId (§4.5.5).
-    for (const auto& item : *a) {
-      RENKEI_TRY(auto attr, ParseInstance(stored_name, item, context, true, nullptr));
-      for (const auto& prior : out) {
-        if (prior.dataset_id == attr.dataset_id) {
-          return Bad("attribute " + stored_name + " has two instances with the same datasetId");
-        }
-      }
-      out.push_back(std::move(attr));
-    }
-    return out;
+    for (const auto& item : *a) out.push_back(&item);
+  } else {
+    out.push_back(&json);
   }
-  RENKEI_TRY(auto attr, ParseInstance(std::move(stored_name), json, context, true, nullptr));
-  out.push_back(std::move(attr));
   return out;
 }
 
-base::Result<service::LdAttributePatch> ParseLdAttributePatch(
+// §4.5.5: the instances of one attribute differ by datasetId.
+template <typename Instance, typename DatasetOf>
+base::Result<void> CheckDistinctDatasets(const std::vector<Instance>& instances,
+                                         DatasetOf dataset_of, const std::string& name) {
+  for (std::size_t i = 0; i < instances.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (dataset_of(instances[i]) == dataset_of(instances[j])) {
+        return Bad("attribute " + name + " has two instances with the same datasetId");
+      }
+    }
+  }
+  return base::Ok();
+}
+
+}  // namespace
+
+base::Result<std::vector<core::Attribute>> ParseLdAttribute(
     std::string stored_name, const json::value& json, const core::jsonld::ActiveContext& context) {
-  service::LdAttributePatch patch;
-  RENKEI_TRY(patch.attribute,
-             ParseInstance(std::move(stored_name), json, context, false, &patch.value_given));
-  return patch;
+  std::vector<core::Attribute> out;
+  for (const auto* instance : InstancesOf(json)) {
+    RENKEI_TRY(auto attr, ParseInstance(stored_name, *instance, context, true, nullptr));
+    out.push_back(std::move(attr));
+  }
+  RENKEI_TRY_VOID(CheckDistinctDatasets(
+      out, [](const core::Attribute& a) { return a.dataset_id; }, stored_name));
+  return out;
 }
 
 namespace {
@@ -224,26 +237,53 @@ bool IsNullInstance(const json::value& json) {
   return false;
 }
 
-base::Result<LdMergeInstance> ParseMergeInstance(const std::string& name, const json::value& json,
-                                                 const core::jsonld::ActiveContext& context) {
-  LdMergeInstance out;
-  if (IsNullInstance(json)) {
-    out.remove = true;
-    out.patch.attribute.name = name;
-    if (const auto* o = json.if_object()) {
-      // Only the datasetId matters: it selects the instance to delete (§4.5.5).
-      core::Attribute addressed;
-      addressed.name = name;
-      json::object members;
-      if (const auto* d = o->if_contains("datasetId")) members["datasetId"] = *d;
-      RENKEI_TRY_VOID(ReadMembers(addressed, members, context));
-      out.patch.attribute.dataset_id = addressed.dataset_id;
-    }
-    return out;
+// The instance an NGSI-LD Null addresses: its name and datasetId (§4.5.5); nothing else of
+// the payload matters.
+base::Result<core::Attribute> NullInstance(const std::string& name, const json::value& json,
+                                           const core::jsonld::ActiveContext& context) {
+  core::Attribute addressed;
+  addressed.name = name;
+  if (const auto* o = json.if_object()) {
+    json::object members;
+    if (const auto* d = o->if_contains("datasetId")) members["datasetId"] = *d;
+    RENKEI_TRY_VOID(ReadMembers(addressed, members, context));
   }
-  RENKEI_TRY(out.patch.attribute,
-             ParseInstance(name, json, context, false, &out.patch.value_given));
-  RENKEI_TRY(out.added, ParseInstance(name, json, context, true, nullptr));
+  return addressed;
+}
+
+}  // namespace
+
+base::Result<service::LdAttributePatch> ParseLdAttributePatch(
+    std::string stored_name, const json::value& json, const core::jsonld::ActiveContext& context) {
+  service::LdAttributePatch patch;
+  if (IsNullInstance(json)) {
+    patch.remove = true;
+    RENKEI_TRY(patch.attribute, NullInstance(stored_name, json, context));
+    return patch;
+  }
+  RENKEI_TRY(patch.attribute,
+             ParseInstance(std::move(stored_name), json, context, false, &patch.value_given));
+  const auto* o = json.if_object();
+  patch.type_given = o != nullptr && !LooksLikeGeoJson(json) && o->contains("type");
+  return patch;
+}
+
+namespace {
+
+// One attribute member of an update fragment (§5.6.2): its instances, NGSI-LD Nulls marked.
+base::Result<std::vector<service::LdInstanceUpdate>> ParseLdUpdateAttribute(
+    std::string stored_name, const json::value& json, const core::jsonld::ActiveContext& context) {
+  std::vector<service::LdInstanceUpdate> out;
+  for (const auto* instance : InstancesOf(json)) {
+    service::LdInstanceUpdate update;
+    update.remove = IsNullInstance(*instance);
+    RENKEI_TRY(update.attribute,
+               update.remove ? NullInstance(stored_name, *instance, context)
+                             : ParseInstance(stored_name, *instance, context, true, nullptr));
+    out.push_back(std::move(update));
+  }
+  RENKEI_TRY_VOID(CheckDistinctDatasets(
+      out, [](const service::LdInstanceUpdate& u) { return u.attribute.dataset_id; }, stored_name));
   return out;
 }
 
@@ -252,38 +292,53 @@ base::Result<LdMergeInstance> ParseMergeInstance(const std::string& name, const 
 base::Result<std::vector<LdMergeInstance>> ParseLdMergeAttribute(
     std::string stored_name, const json::value& json, const core::jsonld::ActiveContext& context) {
   std::vector<LdMergeInstance> out;
-  const auto* a = json.if_array();
-  const bool multi =
-      a != nullptr && !a->empty() && (*a)[0].is_object() && KindOf((*a)[0].get_object()) != nullptr;
-  if (!multi) {
-    RENKEI_TRY(auto instance, ParseMergeInstance(stored_name, json, context));
-    out.push_back(std::move(instance));
-    return out;
-  }
-  for (const auto& item : *a) {
-    RENKEI_TRY(auto instance, ParseMergeInstance(stored_name, item, context));
-    for (const auto& prior : out) {
-      if (prior.patch.attribute.dataset_id == instance.patch.attribute.dataset_id) {
-        return Bad("attribute " + stored_name + " has two instances with the same datasetId");
-      }
+  for (const auto* instance : InstancesOf(json)) {
+    LdMergeInstance merge;
+    RENKEI_TRY(merge.patch, ParseLdAttributePatch(stored_name, *instance, context));
+    // Unlike a partial attribute update (§5.6.4), merge-patch (§5.6.17) takes the given type.
+    merge.patch.type_given = false;
+    if (!merge.patch.remove) {
+      RENKEI_TRY(merge.added, ParseInstance(stored_name, *instance, context, true, nullptr));
     }
-    out.push_back(std::move(instance));
+    out.push_back(std::move(merge));
+  }
+  RENKEI_TRY_VOID(CheckDistinctDatasets(
+      out, [](const LdMergeInstance& m) { return m.patch.attribute.dataset_id; }, stored_name));
+  return out;
+}
+
+bool IsEntityMember(std::string_view key) {
+  return key == "id" || key == "type" || key == "@context" || key == "scope" ||
+         key == "createdAt" || key == "modifiedAt";
+}
+
+namespace {
+
+// The instances of every attribute member of `fragment`, each member parsed by `parse`
+// (name, value, context) into a vector of instances.
+template <typename Instance, typename ParseMember>
+base::Result<std::vector<Instance>> ParseAttributeMembers(
+    const json::object& fragment, const core::jsonld::ActiveContext& context, ParseMember parse) {
+  std::vector<Instance> out;
+  for (const auto& [key, value] : fragment) {
+    if (IsEntityMember(key)) continue;
+    RENKEI_TRY(auto instances, parse(StoredName(context, key), value, context));
+    for (auto& i : instances) out.push_back(std::move(i));
   }
   return out;
 }
 
+}  // namespace
+
 base::Result<std::vector<core::Attribute>> ParseLdFragment(
     const json::object& fragment, const core::jsonld::ActiveContext& context) {
-  std::vector<core::Attribute> out;
-  for (const auto& [key, value] : fragment) {
-    if (key == "id" || key == "type" || key == "@context" || key == "scope" || key == "createdAt" ||
-        key == "modifiedAt") {
-      continue;
-    }
-    RENKEI_TRY(auto instances, ParseLdAttribute(StoredName(context, key), value, context));
-    for (auto& i : instances) out.push_back(std::move(i));
-  }
-  return out;
+  return ParseAttributeMembers<core::Attribute>(fragment, context, ParseLdAttribute);
+}
+
+base::Result<std::vector<service::LdInstanceUpdate>> ParseLdUpdateFragment(
+    const json::object& fragment, const core::jsonld::ActiveContext& context) {
+  return ParseAttributeMembers<service::LdInstanceUpdate>(fragment, context,
+                                                          ParseLdUpdateAttribute);
 }
 
 namespace {
@@ -325,6 +380,32 @@ base::Result<std::optional<std::vector<std::string>>> ParseLdScope(const json::o
   return std::optional<std::vector<std::string>>(std::move(scopes));
 }
 
+base::Result<std::vector<std::string>> ParseLdTypes(const json::value& type,
+                                                    const core::jsonld::ActiveContext& context) {
+  std::vector<std::string> types;
+  auto add_type = [&](const json::value& t) -> base::Result<void> {
+    if (!t.is_string() || t.get_string().empty()) return Bad("entity type is not a string");
+    // NGSI-LD 1.8 §4.6.2, §5.2.4: a type is a name expanding to an IRI; a keyword or a keyword
+    // alias ("type" is "@type" in the core @context) is not one.
+    const auto expanded = core::jsonld::ExpandIri(context, t.get_string());
+    if (!expanded || !core::jsonld::IsAbsoluteIri(*expanded)) {
+      return Bad("entity type " + std::string(t.get_string()) + " is not a valid type name");
+    }
+    std::string stored = StoredName(context, t.get_string());
+    if (std::find(types.begin(), types.end(), stored) == types.end()) {
+      types.push_back(std::move(stored));
+    }
+    return base::Ok();
+  };
+  if (const auto* a = type.if_array()) {
+    if (a->empty()) return Bad("entity type is empty");
+    for (const auto& t : *a) RENKEI_TRY_VOID(add_type(t));
+  } else {
+    RENKEI_TRY_VOID(add_type(type));
+  }
+  return types;
+}
+
 base::Result<core::Entity> ParseLdEntity(const json::value& body,
                                          const core::jsonld::ActiveContext& context,
                                          bool require_id) {
@@ -342,23 +423,7 @@ base::Result<core::Entity> ParseLdEntity(const json::value& body,
   }
   const auto* type = o->if_contains("type");
   if (type == nullptr) return Bad("entity type is missing");
-  auto add_type = [&](const json::value& t) -> base::Result<void> {
-    if (!t.is_string() || t.get_string().empty()) return Bad("entity type is not a string");
-    // NGSI-LD 1.8 §4.6.2, §5.2.4: a type is a name expanding to an IRI; a keyword or a keyword
-    // alias ("type" is "@type" in the core @context) is not one.
-    const auto expanded = core::jsonld::ExpandIri(context, t.get_string());
-    if (!expanded || !core::jsonld::IsAbsoluteIri(*expanded)) {
-      return Bad("entity type " + std::string(t.get_string()) + " is not a valid type name");
-    }
-    entity.types.push_back(StoredName(context, t.get_string()));
-    return base::Ok();
-  };
-  if (const auto* a = type->if_array()) {
-    if (a->empty()) return Bad("entity type is empty");
-    for (const auto& t : *a) RENKEI_TRY_VOID(add_type(t));
-  } else {
-    RENKEI_TRY_VOID(add_type(*type));
-  }
+  RENKEI_TRY(entity.types, ParseLdTypes(*type, context));
   RENKEI_TRY(auto scopes, ParseLdScope(*o));
   if (scopes) entity.scopes = std::move(*scopes);
   RENKEI_TRY(entity.attributes, ParseLdFragment(*o, context));

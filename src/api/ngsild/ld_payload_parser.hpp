@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -28,12 +29,21 @@ namespace renkei::api::ngsild {
 // whitespace). Returns nullopt when the member is absent.
 base::Result<std::optional<std::vector<std::string>>> ParseLdScope(const boost::json::object& o);
 
+// The `type` member of an entity or fragment (§4.16, §5.2.4): a type name or a non-empty array
+// of them, each expanding to an absolute IRI; stored names, repeated ones once.
+base::Result<std::vector<std::string>> ParseLdTypes(const boost::json::value& type,
+                                                    const core::jsonld::ActiveContext& context);
+
+// Whether a fragment member is about the entity rather than an attribute: id, type, @context,
+// scope, createdAt, modifiedAt.
+bool IsEntityMember(std::string_view key);
+
 // A whole entity (POST /entities, PUT /entities/{id}). With `require_id`, "id" must be
 // present and a URI; "type" is always required.
 base::Result<core::Entity> ParseLdEntity(const boost::json::value& body,
                                          const core::jsonld::ActiveContext& context,
                                          bool require_id);
-// The attributes of an entity fragment (POST/PATCH /attrs): every member but id, type,
+// The attributes of an entity fragment (POST /attrs, batches): every member but id, type,
 // @context, scope, createdAt, modifiedAt.
 base::Result<std::vector<core::Attribute>> ParseLdFragment(
     const boost::json::object& fragment, const core::jsonld::ActiveContext& context);
@@ -41,7 +51,12 @@ base::Result<std::vector<core::Attribute>> ParseLdFragment(
 base::Result<std::vector<core::Attribute>> ParseLdAttribute(
     std::string stored_name, const boost::json::value& json,
     const core::jsonld::ActiveContext& context);
-// A partial attribute update (PATCH /attrs/{attr}): only the given members change.
+// The attributes of an update fragment (PATCH /attrs, §5.6.2): complete instances, and those
+// whose value is the NGSI-LD Null (as for ParseLdMergeAttribute) to be deleted.
+base::Result<std::vector<service::LdInstanceUpdate>> ParseLdUpdateFragment(
+    const boost::json::object& fragment, const core::jsonld::ActiveContext& context);
+// A partial attribute update (PATCH /attrs/{attr}, §5.6.4): only the given members change; an
+// NGSI-LD Null value (as for ParseLdMergeAttribute) deletes the instance named by datasetId.
 base::Result<service::LdAttributePatch> ParseLdAttributePatch(
     std::string stored_name, const boost::json::value& json,
     const core::jsonld::ActiveContext& context);
@@ -49,8 +64,8 @@ base::Result<service::LdAttributePatch> ParseLdAttributePatch(
 // One instance addressed by a merge-patch fragment (§5.6.17); patch.attribute always carries
 // the name and the datasetId (nullopt: the default instance).
 struct LdMergeInstance {
-  bool remove = false;                   // the NGSI-LD Null (§4.5.8): delete this instance
-  service::LdAttributePatch patch;       // the given members, for an existing instance
+  service::LdAttributePatch patch;       // the given members, for an existing instance, or
+                                         // patch.remove for the NGSI-LD Null (§4.5.8)
   std::optional<core::Attribute> added;  // the complete instance, when it does not exist yet
 };
 // The instances of one attribute of a merge-patch fragment (an array addresses several by

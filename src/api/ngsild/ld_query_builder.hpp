@@ -48,6 +48,9 @@ struct LdQueryTerms {
   std::optional<std::string> scope_q;     // §4.19
   std::optional<std::string> dataset_id;  // §4.5.5: comma list of datasetIds or "@none"
   bool local = false;                     // `local=true`: every local entity may be selected
+  // Purge (§5.6.21): a list of entity ids selects on its own, where a query (§5.7.2) also
+  // needs a type, attrs, q or georel.
+  bool ids_suffice = false;
 };
 LdQueryTerms QueryTermsFromUrl(const LdCall& call);
 // The Query data type (§5.2.23) of POST /entityOperations/query. kBadRequestData when

@@ -18,8 +18,14 @@ base::Unexpected Bad(std::string detail) {
 
 base::Result<void> CheckLdSelection(const LdQueryTerms& terms) {
   bool has_type = false;
-  for (const auto& selection : terms.entities) has_type = has_type || selection.type.has_value();
-  if (!has_type && !terms.attrs && !terms.q && !terms.georel && !terms.scope_q && !terms.local) {
+  bool has_ids = false;
+  for (const auto& selection : terms.entities) {
+    has_type = has_type || selection.type.has_value();
+    has_ids = has_ids || selection.ids.has_value();
+  }
+  const bool selects_entities = has_type || (terms.ids_suffice && has_ids);
+  if (!selects_entities && !terms.attrs && !terms.q && !terms.georel && !terms.scope_q &&
+      !terms.local) {
     return Bad("a query needs at least one of type, attrs, q or georel (or local=true)");
   }
   for (const auto& selection : terms.entities) {

@@ -12,7 +12,8 @@
 namespace renkei::api::ngsild {
 
 // §5.7.2: a query names entity types, attributes, a q, a scopeQ or a geo-query (`id` /
-// `idPattern` only narrow those down), unless it is local (`local=true`: every local entity).
+// `idPattern` only narrow those down), unless it is local (`local=true`: every local entity)
+// or a purge naming ids (LdQueryTerms::ids_suffice).
 // Ids must be URIs (§4.5.1), idPattern a valid regex, and attrs attribute names (not the
 // members id or type).
 base::Result<void> CheckLdSelection(const LdQueryTerms& terms);

@@ -36,23 +36,10 @@ base::Result<MergePatch> ParseMergePatch(const json::object& body,
                                          const core::jsonld::ActiveContext& context) {
   MergePatch out;
   if (const auto* type = body.if_contains("type")) {
-    std::vector<std::string> types;
-    if (type->is_string()) types.push_back(StoredName(context, type->get_string()));
-    if (const auto* a = type->if_array()) {
-      for (const auto& t : *a) {
-        if (t.is_string()) types.push_back(StoredName(context, t.get_string()));
-      }
-    }
-    if (types.empty()) {
-      return base::Fail(base::ErrorCode::kBadRequestData, "BadRequestData", "invalid type");
-    }
-    out.types = std::move(types);
+    RENKEI_TRY(out.types, ParseLdTypes(*type, context));
   }
   for (const auto& [key, value] : body) {
-    if (key == "id" || key == "type" || key == "@context" || key == "scope" || key == "createdAt" ||
-        key == "modifiedAt") {
-      continue;
-    }
+    if (IsEntityMember(key)) continue;
     RENKEI_TRY(auto instances, ParseLdMergeAttribute(StoredName(context, key), value, context));
     for (auto& i : instances) out.edits.push_back(std::move(i));
   }
@@ -63,8 +50,9 @@ void ApplyMergePatch(core::Entity& entity, const MergePatch& patch, base::Timest
   if (patch.types) entity.types = *patch.types;
   for (const auto& edit : patch.edits) {
     const auto& addressed = edit.patch.attribute;
-    if (edit.remove) {
-      // §4.5.5, §5.6.17: the NGSI-LD Null deletes only the instance with that datasetId.
+    if (edit.patch.remove) {
+      // §4.5.5, §5.6.17: the NGSI-LD Null deletes only the instance with that datasetId;
+      // deleting a missing one changes nothing.
       (void)service::DeleteLdAttribute(entity, addressed.name, addressed.dataset_id, false);
       continue;
     }

@@ -110,7 +110,9 @@ base::Result<json::value> ReadBodyAndContext(LdCall& call, const LdRoute& route)
     return link ? json::value(json::string(*link)) : json::value(nullptr);
   }
   if (!call.body.is_object()) {
-    return Fail(ErrorCode::kBadRequestData, "the payload must be a JSON object");
+    // §6.4.3.1 ff.: these payloads are JSON objects; anything else is not a request of this
+    // operation at all (InvalidRequest), unlike an object with wrong content (BadRequestData).
+    return Fail(ErrorCode::kInvalidRequest, "the payload must be a JSON object");
   }
   auto& object = call.body.get_object();
   if (ld_json) {
