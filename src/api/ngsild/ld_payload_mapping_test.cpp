@@ -214,5 +214,46 @@ TEST(LdPayloadMapping, MergeAddressesInstancesAndReadsTheNullOfEachType) {
   EXPECT_TRUE((*bare)[0].patch.remove);
 }
 
+TEST(LdPayloadMapping, UpdateFragmentMarksNullInstancesForDeletion) {
+  auto r = ParseLdUpdateFragment(json::parse(R"({
+      "type": "T", "scope": "/a",
+      "location": {"type": "GeoProperty", "value": "urn:ngsi-ld:null", "datasetId": "urn:d:1"},
+      "name": [{"type": "Property", "value": "x"},
+               {"type": "Property", "value": "urn:ngsi-ld:null", "datasetId": "urn:d:2"}]})")
+                                     .as_object(),
+                                 Core());
+  ASSERT_TRUE(r.has_value()) << r.error().detail;
+  ASSERT_EQ(r->size(), 3U);
+  EXPECT_TRUE((*r)[0].remove);
+  EXPECT_EQ((*r)[0].attribute.name, "location");
+  EXPECT_EQ((*r)[0].attribute.dataset_id, "urn:d:1");
+  EXPECT_FALSE((*r)[1].remove);
+  EXPECT_EQ((*r)[1].attribute.value, json::value("x"));
+  EXPECT_TRUE((*r)[2].remove);
+  EXPECT_EQ((*r)[2].attribute.dataset_id, "urn:d:2");
+  auto twice = ParseLdUpdateFragment(json::parse(R"({"name": [
+      {"type": "Property", "value": 1}, {"type": "Property", "value": "urn:ngsi-ld:null"}]})")
+                                         .as_object(),
+                                     Core());
+  EXPECT_FALSE(twice.has_value());
+}
+
+TEST(LdPayloadMapping, AttributePatchTellsAGivenTypeFromAGeoJsonOne) {
+  auto typed = ParseLdAttributePatch("a", json::parse(R"({"type": "Relationship",
+      "object": "urn:x:1"})"),
+                                     Core());
+  ASSERT_TRUE(typed.has_value());
+  EXPECT_TRUE(typed->type_given);
+  EXPECT_FALSE(typed->remove);
+  auto geojson = ParseLdAttributePatch(
+      "a", json::parse(R"({"type": "Point", "coordinates": [1, 2]})"), Core());
+  ASSERT_TRUE(geojson.has_value());
+  EXPECT_FALSE(geojson->type_given);
+  EXPECT_EQ(geojson->attribute.kind, AttributeKind::kGeoProperty);
+  auto null = ParseLdAttributePatch("a", json::value("urn:ngsi-ld:null"), Core());
+  ASSERT_TRUE(null.has_value());
+  EXPECT_TRUE(null->remove);
+}
+
 }  // namespace
 }  // namespace renkei::api::ngsild
