@@ -74,14 +74,31 @@ LdUpdateResult UpdateLdAttributes(core::Entity& entity, std::vector<LdInstanceUp
   return result;
 }
 
-bool AddLdTypes(core::Entity& entity, const std::vector<std::string>& types) {
+namespace {
+
+// Appends the values `to` lacks, in order; returns whether any was added.
+bool AddMissing(std::vector<std::string>& to, const std::vector<std::string>& values) {
   bool added = false;
-  for (const auto& t : types) {
-    if (std::find(entity.types.begin(), entity.types.end(), t) != entity.types.end()) continue;
-    entity.types.push_back(t);
+  for (const auto& v : values) {
+    if (std::find(to.begin(), to.end(), v) != to.end()) continue;
+    to.push_back(v);
     added = true;
   }
   return added;
+}
+
+}  // namespace
+
+bool AddLdTypes(core::Entity& entity, const std::vector<std::string>& types) {
+  return AddMissing(entity.types, types);
+}
+
+bool AppendLdScopes(core::Entity& entity, const std::vector<std::string>& scopes,
+                    bool no_overwrite) {
+  if (no_overwrite) return AddMissing(entity.scopes, scopes);
+  if (entity.scopes == scopes) return false;
+  entity.scopes = scopes;
+  return true;
 }
 
 base::Result<void> PatchLdAttribute(core::Entity& entity, const LdAttributePatch& patch,

@@ -42,6 +42,10 @@ LdUpdateResult UpdateLdAttributes(core::Entity& entity, std::vector<LdInstanceUp
 // Adds the types the entity does not have yet, in order (§4.16, §5.6.2, §5.6.3: types given
 // to an attribute write add up). Returns whether any was added.
 bool AddLdTypes(core::Entity& entity, const std::vector<std::string>& types);
+// Scopes given to an attribute append (§4.18, §5.6.3): they replace the entity's scopes, or
+// with `no_overwrite` the ones it lacks are added. Returns whether the scopes changed.
+bool AppendLdScopes(core::Entity& entity, const std::vector<std::string>& scopes,
+                    bool no_overwrite);
 
 // What a partial attribute update carries: members absent from the payload are kept.
 struct LdAttributePatch {

@@ -58,6 +58,17 @@ TEST(LdAttributeOps, AddTypesKeepsOrderAndSkipsKnownOnes) {
   EXPECT_FALSE(AddLdTypes(e, {"V"}));
 }
 
+TEST(LdAttributeOps, AppendScopesReplacesOrWithNoOverwriteAdds) {
+  auto e = Sample();
+  e.scopes = {"/a"};
+  EXPECT_TRUE(AppendLdScopes(e, {"/b", "/a"}, true));
+  EXPECT_EQ(e.scopes, (std::vector<std::string>{"/a", "/b"}));
+  EXPECT_FALSE(AppendLdScopes(e, {"/a"}, true));
+  EXPECT_TRUE(AppendLdScopes(e, {"/c"}, false));
+  EXPECT_EQ(e.scopes, std::vector<std::string>{"/c"});
+  EXPECT_FALSE(AppendLdScopes(e, {"/c"}, false));
+}
+
 TEST(LdAttributeOps, PatchRemovesOrRejectsAnotherType) {
   auto e = Sample();
   LdAttributePatch patch;

@@ -1,5 +1,4 @@
 // Attribute-level NGSI-LD handlers (NGSI-LD 1.8 §6.6, §6.7).
-#include <algorithm>
 #include <functional>
 
 #include "api/ngsild/handlers.hpp"
@@ -42,19 +41,9 @@ bool ApplyEntityMembers(core::Entity& entity, const EntityMembers& members, Mult
     return changed;
   }
   result.updated.push_back(name);
-  if (how == MultiWrite::kAppendNoOverwrite) {
-    for (const auto& sc : *members.scopes) {
-      if (std::find(entity.scopes.begin(), entity.scopes.end(), sc) != entity.scopes.end()) {
-        continue;
-      }
-      entity.scopes.push_back(sc);
-      changed = true;
-    }
-  } else if (entity.scopes != *members.scopes) {
-    entity.scopes = *members.scopes;
-    changed = true;
-  }
-  return changed;
+  const bool scopes_changed =
+      service::AppendLdScopes(entity, *members.scopes, how == MultiWrite::kAppendNoOverwrite);
+  return changed || scopes_changed;
 }
 
 void WriteFragment(const LdDeps& deps, LdCall& call, const LdReply& reply, MultiWrite how) {

@@ -139,11 +139,6 @@ void RunBatch(const LdDeps& deps, LdCall& call, const LdReply& reply, const Step
   deps.entities.LdBatch(call.ctx, std::move(*items), Answer(reply, success));
 }
 
-// §4.18: an upserted or updated entity that gives scopes gets them (append semantics, §5.6.3).
-void TakeScopes(core::Entity& stored, const core::Entity& given) {
-  if (!given.scopes.empty()) stored.scopes = given.scopes;
-}
-
 // An entity fragment whose type is optional (batch update): id, types (maybe none), attributes.
 base::Result<core::Entity> ParseFragmentWithId(const json::value& element,
                                                const ActiveContext& context) {
@@ -195,8 +190,9 @@ void BatchUpsert(const LdDeps& deps, LdCall& call, const LdReply& reply) {
             return LdBatchApplied{LdBatchEffect::kCreated};
           }
           if (update) {
+            // §5.6.8 with options=update: appended as by §5.6.3 (types and scopes too).
             service::AddLdTypes(*stored, entity.types);
-            TakeScopes(*stored, entity);
+            if (!entity.scopes.empty()) service::AppendLdScopes(*stored, entity.scopes, false);
           } else {
             // §5.6.8: replace makes the entity what the element says, scopes included.
             stored->types = entity.types;
@@ -223,7 +219,7 @@ void BatchUpdate(const LdDeps& deps, LdCall& call, const LdReply& reply) {
                         now](Stored& stored) -> base::Result<LdBatchApplied> {
       if (!stored) return NotFound(entity.id);
       service::AddLdTypes(*stored, entity.types);
-      TakeScopes(*stored, entity);
+      if (!entity.scopes.empty()) service::AppendLdScopes(*stored, entity.scopes, no_overwrite);
       const auto result =
           service::AppendLdAttributes(*stored, entity.attributes, no_overwrite, now);
       LdBatchApplied applied{LdBatchEffect::kUpdated};
