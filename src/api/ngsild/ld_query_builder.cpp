@@ -377,6 +377,7 @@ base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdQueryTerms
         store::EntitySelector s;
         s.id = i;
         s.type = t;
+        s.type_in_any = true;  // §4.17: any of the entity's types
         s.id_pattern = selection.id_pattern;
         out.query.selectors.push_back(std::move(s));
       }
