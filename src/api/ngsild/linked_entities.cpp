@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <unordered_set>
 #include <utility>
 
 #include "api/common/request_parts.hpp"
@@ -139,11 +140,13 @@ base::Result<LinkedEntities> LinkedEntities::Collect(const std::vector<core::Ent
   std::vector<Visit> frontier;
   for (const auto& r : roots) frontier.push_back({r.id, true, nullptr});
   const std::vector<LinkedSelection> no_selections;
+  std::unordered_set<std::size_t> flat_listed;  // indexes into fetched_ already in flat_
   // An entity reached again with the same selection is not followed again.
   std::set<std::pair<std::string, const LinkedSelection*>> followed;
   for (std::size_t depth = 1; depth <= join.level && !frontier.empty(); ++depth) {
     std::vector<Visit> next;
     std::vector<std::string> wanted;
+    std::unordered_set<std::string> wanted_ids;
     for (const auto& visit : frontier) {
       const core::Entity* entity = out.Find(visit.id);
       if (entity == nullptr) continue;
@@ -157,8 +160,7 @@ base::Result<LinkedEntities> LinkedEntities::Collect(const std::vector<core::Ent
         const LinkedSelection* child = NestedSelection(nested, a.name);
         for (auto& target : LinkTargets(a)) {
           if (out.Excluded(target)) continue;
-          if (out.Find(target) == nullptr &&
-              std::find(wanted.begin(), wanted.end(), target) == wanted.end()) {
+          if (out.Find(target) == nullptr && wanted_ids.insert(target).second) {
             wanted.push_back(target);
           }
           if (followed.emplace(target, child).second) next.push_back({target, false, child});
@@ -181,10 +183,7 @@ base::Result<LinkedEntities> LinkedEntities::Collect(const std::vector<core::Ent
     if (join.kind == JoinKind::kFlat) {
       for (const auto& visit : next) {
         auto it = out.fetched_index_.find(visit.id);
-        if (it == out.fetched_index_.end()) continue;
-        const bool listed = std::any_of(out.flat_.begin(), out.flat_.end(),
-                                        [&](const auto& f) { return f.first == it->second; });
-        if (listed) continue;
+        if (it == out.fetched_index_.end() || !flat_listed.insert(it->second).second) continue;
         out.flat_.emplace_back(it->second, ShownThrough(options, visit.selection));
       }
     }
