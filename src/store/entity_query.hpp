@@ -22,6 +22,9 @@ struct EntitySelector {
   std::optional<std::string> id_pattern;
   std::optional<std::string> type;
   std::optional<std::string> type_pattern;
+  // `type` matches any of the entity's types (NGSI-LD §4.17), not only the primary one the
+  // entity is keyed by (NGSIv2).
+  bool type_in_any = false;
 };
 
 // Orion's Fiware-ServicePath semantics: each path matches itself; a recursive path

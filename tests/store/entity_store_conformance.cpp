@@ -304,6 +304,39 @@ TEST_P(EntityStoreConformance, Selectors) {
   EXPECT_NE(page.error().code, base::ErrorCode::kInternalError);
 }
 
+// NGSI-LD §4.17: a type selection may match any of an entity's types; NGSIv2 (and the
+// default selector) only the primary type the entity is keyed by.
+TEST_P(EntityStoreConformance, TypeInAnyMatchesSecondaryTypes) {
+  Entity museum = Make("M1", "Building");
+  museum.types.push_back("Museum");
+  museum.types.push_back("Landmark");
+  Entity other_tenant = Make("M9", "Building");
+  other_tenant.types.push_back("Museum");
+  ASSERT_TRUE(PutAll(store(), "t", {museum, Make("B1", "Building"), Make("U1", "Museum")}));
+  ASSERT_TRUE(PutAll(store(), "other", {other_tenant}));
+  auto ids = [&](std::string type, bool in_any) {
+    auto q = All();
+    EntitySelector s;
+    s.type = std::move(type);
+    s.type_in_any = in_any;
+    q.selectors = {s};
+    return QueryIds(store(), "t", q);
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids("Museum", true), (V{"M1", "U1"}));
+  EXPECT_EQ(ids("Museum", false), (V{"U1"}));
+  EXPECT_EQ(ids("Landmark", true), (V{"M1"}));
+  EXPECT_EQ(ids("Building", true), (V{"M1", "B1"}));
+
+  museum.types = {"Building", "Landmark"};  // rewritten without Museum
+  ASSERT_TRUE(PutAll(store(), "t", {museum}));
+  EXPECT_EQ(ids("Museum", true), (V{"U1"}));
+  EXPECT_EQ(ids("Landmark", true), (V{"M1"}));
+  ASSERT_TRUE(
+      store().Write("t", [&](WriteTransaction& txn) { return txn.Erase("M1", "Building", "/"); }));
+  EXPECT_EQ(ids("Landmark", true), V{});
+}
+
 // A data set that mixes kinds on purpose: numbers, numeric strings, arrays, objects,
 // booleans, null and missing attributes, so every pushdown must agree with C++.
 std::vector<Entity> MixedEntities() {

@@ -1,4 +1,5 @@
 // Entity-level NGSI-LD handlers: create, query, retrieve, replace, merge-patch, delete.
+#include <algorithm>
 #include <limits>
 
 #include "api/ngsild/handlers.hpp"
@@ -7,6 +8,7 @@
 #include "api/ngsild/ld_payload_parser.hpp"
 #include "api/ngsild/ld_query_builder.hpp"
 #include "api/ngsild/ld_write_support.hpp"
+#include "api/ngsild/linked_entities.hpp"
 
 namespace renkei::api::ngsild {
 namespace json = boost::json;
@@ -24,12 +26,51 @@ void CreateEntity(const LdDeps& deps, LdCall& call, const LdReply& reply) {
 
 namespace {
 
-json::value RenderOne(const core::Entity& e, const LdRenderOptions& render, const LdCall& call,
-                      const LdReply& reply) {
+json::object RenderOne(const core::Entity& e, const LdRenderOptions& render, const LdCall& call,
+                       const LdReply& reply, const InlineLinkedEntity& inline_linked = {}) {
   if (reply.context().media == LdMediaType::kGeoJson) {
-    return RenderGeoJsonFeature(e, render, *call.context);
+    return RenderGeoJsonFeature(e, render, *call.context, inline_linked);
   }
-  return RenderLdEntity(e, render, *call.context);
+  return RenderLdEntity(e, render, *call.context, inline_linked);
+}
+
+// Linked entities (§4.5.23) come from the request's tenant and ServicePath scope.
+EntityFetch FetchFromStore(const LdDeps& deps, const LdCall& call) {
+  return [&deps,
+          &call](const std::vector<std::string>& ids) -> base::Result<std::vector<core::Entity>> {
+    store::EntityQuery query;
+    for (const auto& id : ids) {
+      store::EntitySelector selector;
+      selector.id = id;
+      query.selectors.push_back(std::move(selector));
+    }
+    query.limit = ids.size();
+    RENKEI_TRY(store::EntityPage page, deps.entities.Query(call.ctx, std::move(query)));
+    return std::move(page.entities);
+  };
+}
+
+// The entities of a response, each followed by what a flat join adds (§4.5.23), or with
+// what an inline join adds inside. Entities left without any member by pick/omit are not
+// shown (§4.21).
+base::Result<json::array> RenderWithLinks(const LdDeps& deps, const LdCall& call,
+                                          const LdReply& reply,
+                                          const std::vector<core::Entity>& entities,
+                                          const LdRenderOptions& render, const JoinRequest& join) {
+  RENKEI_TRY(LinkedEntities linked,
+             LinkedEntities::Collect(entities, render, join, deps.options.max_linked_entities,
+                                     FetchFromStore(deps, call)));
+  json::array out;
+  for (const auto& e : entities) {
+    if (!ShowsAnyMember(e, render)) continue;
+    out.push_back(RenderOne(e, render, call, reply, linked.InlineInto(e, render, *call.context)));
+  }
+  for (const auto& f : linked.Flat()) {
+    if (ShowsAnyMember(*f.entity, f.options)) {
+      out.push_back(RenderOne(*f.entity, f.options, call, reply));
+    }
+  }
+  return out;
 }
 
 // The one query path of GET /entities and POST /entityOperations/query.
@@ -55,17 +96,17 @@ void RunQuery(const LdDeps& deps, const LdCall& call, const LdReply& reply,
     page->entities = std::vector<core::Entity>(page->entities.begin() + static_cast<long>(begin),
                                                page->entities.begin() + static_cast<long>(end));
   }
-  json::array out;
-  for (const auto& e : page->entities) out.push_back(RenderOne(e, request->render, call, reply));
+  auto out = RenderWithLinks(deps, call, reply, page->entities, request->render, request->join);
+  if (!out) return reply.Error(out.error());
   http::HeaderList extra;
   if (page->total_count) {
     extra.emplace_back("NGSILD-Results-Count", std::to_string(*page->total_count));
   }
   if (reply.context().media == LdMediaType::kGeoJson) {
-    json::object collection{{"type", "FeatureCollection"}, {"features", std::move(out)}};
+    json::object collection{{"type", "FeatureCollection"}, {"features", std::move(*out)}};
     return reply.Entities(200, std::move(collection), std::move(extra));
   }
-  reply.Entities(200, std::move(out), std::move(extra));
+  reply.Entities(200, std::move(*out), std::move(extra));
 }
 
 }  // namespace
@@ -85,11 +126,37 @@ void QueryEntitiesPost(const LdDeps& deps, LdCall& call, const LdReply& reply) {
 
 // §6.5.3.1 (GET /entities/{id}).
 void RetrieveEntity(const LdDeps& deps, LdCall& call, const LdReply& reply) {
-  auto render = BuildRenderOptions(call, QueryTermsFromUrl(call));
+  const LdQueryTerms terms = QueryTermsFromUrl(call);
+  auto render = BuildRenderOptions(call, terms);
   if (!render) return reply.Error(render.error());
+  auto join = BuildJoinRequest(terms, deps.options);
+  if (!join) return reply.Error(join.error());
   auto entity = deps.entities.Retrieve(call.ctx, {call.PathParam("id"), std::nullopt});
   if (!entity) return reply.Error(entity.error());
-  reply.Entities(200, RenderOne(*entity, *render, call, reply));
+  // §5.7.1: an entity with none of the requested attributes, or with no member left by
+  // pick/omit (§4.21), is not found.
+  const auto not_found = [&] {
+    reply.Error({base::ErrorCode::kResourceNotFound, "ResourceNotFound",
+                 "the entity has none of the requested members"});
+  };
+  if (terms.attrs && std::none_of(entity->attributes.begin(), entity->attributes.end(),
+                                  [&](const auto& a) { return IsShown(a, *render); })) {
+    return not_found();
+  }
+  const std::vector<core::Entity> found{std::move(*entity)};
+  auto out = RenderWithLinks(deps, call, reply, found, *render, *join);
+  if (!out) return reply.Error(out.error());
+  if (out->empty()) return not_found();
+  // §4.5.23: a flat join that found linked entities answers an array (GeoJSON: a
+  // FeatureCollection), the entity first; without any, the entity alone (as the ETSI suite
+  // expects, 018_14_02).
+  if (out->size() > 1) {
+    if (reply.context().media == LdMediaType::kGeoJson) {
+      return reply.Entities(200, json::object{{"type", "FeatureCollection"}, {"features", *out}});
+    }
+    return reply.Entities(200, std::move(*out));
+  }
+  reply.Entities(200, std::move(out->front()));
 }
 
 // §6.5.3.3 (PUT /entities/{id}): the entity gets the payload's types and attributes.

@@ -27,6 +27,10 @@ struct LdApiOptions {
   std::size_t max_limit = 1000;    // beyond: 403 TooManyResults (docs/ngsild-mapping.md)
   std::chrono::milliseconds context_timeout{3000};  // remote @context fetches
   std::size_t max_batch = 1000;  // entities per batch operation; beyond: 413 (ngsild-mapping.md)
+  // Linked entity retrieval (§4.5.23, docs/ngsild-mapping.md): the deepest joinLevel (beyond:
+  // 400) and the most linked entities one response may carry (beyond: 403 TooManyResults).
+  std::size_t max_join_level = 5;
+  std::size_t max_linked_entities = 1000;
 };
 
 struct LdDeps {

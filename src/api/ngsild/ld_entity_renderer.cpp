@@ -136,6 +136,18 @@ void AddInstance(json::object& out, const std::string& key, json::value rendered
   }
 }
 
+// §4.5.23: a relationship shows the entity it links to beside its object (`entity`, or
+// `entityList` for a ListRelationship); in keyValues the entity takes the object's place.
+json::value WithLinkedEntity(const core::Attribute& a, json::value rendered, json::value linked,
+                             LdFormat format) {
+  if (format == LdFormat::kKeyValues) return linked;
+  if (auto* o = rendered.if_object()) {
+    o->emplace(a.kind == AttributeKind::kListRelationship ? "entityList" : "entity",
+               std::move(linked));
+  }
+  return rendered;
+}
+
 }  // namespace
 
 json::value RenderLdAttribute(const core::Attribute& a, const LdRenderOptions& options,
@@ -171,8 +183,21 @@ json::value RenderLdAttribute(const core::Attribute& a, const LdRenderOptions& o
   return out;
 }
 
+bool IsShown(const core::Attribute& attribute, const LdRenderOptions& options) {
+  return Selected(attribute.name, options) && DatasetSelected(attribute, options);
+}
+
+bool ShowsAnyMember(const core::Entity& entity, const LdRenderOptions& options) {
+  if (Selected("id", options) || Selected("type", options)) return true;
+  if (!entity.scopes.empty() && Selected("scope", options)) return true;
+  if (options.sys_attrs) return true;  // createdAt and modifiedAt are always shown
+  return std::any_of(entity.attributes.begin(), entity.attributes.end(),
+                     [&](const core::Attribute& a) { return IsShown(a, options); });
+}
+
 json::object RenderLdEntity(const core::Entity& entity, const LdRenderOptions& options,
-                            const core::jsonld::ActiveContext& context) {
+                            const core::jsonld::ActiveContext& context,
+                            const InlineLinkedEntity& inline_linked) {
   json::object out;
   if (Selected("id", options)) out["id"] = entity.id;
   if (Selected("type", options)) PutTypes(out, entity, context);
@@ -191,14 +216,23 @@ json::object RenderLdEntity(const core::Entity& entity, const LdRenderOptions& o
     out["modifiedAt"] = base::FormatIso8601(entity.modified_at);
   }
   for (const auto& a : entity.attributes) {
-    if (!Selected(a.name, options) || !DatasetSelected(a, options)) continue;
-    AddInstance(out, OutputName(context, a.name), RenderLdAttribute(a, options, context));
+    if (!IsShown(a, options)) continue;
+    json::value rendered = RenderLdAttribute(a, options, context);
+    const bool links =
+        a.kind == AttributeKind::kRelationship || a.kind == AttributeKind::kListRelationship;
+    if (links && inline_linked) {
+      if (auto linked = inline_linked(a)) {
+        rendered = WithLinkedEntity(a, std::move(rendered), std::move(*linked), options.format);
+      }
+    }
+    AddInstance(out, OutputName(context, a.name), std::move(rendered));
   }
   return out;
 }
 
 json::object RenderGeoJsonFeature(const core::Entity& entity, const LdRenderOptions& options,
-                                  const core::jsonld::ActiveContext& context) {
+                                  const core::jsonld::ActiveContext& context,
+                                  const InlineLinkedEntity& inline_linked) {
   json::object feature;
   feature["id"] = entity.id;
   feature["type"] = "Feature";
@@ -210,7 +244,7 @@ json::object RenderGeoJsonFeature(const core::Entity& entity, const LdRenderOpti
     }
   }
   feature["geometry"] = std::move(geometry);
-  feature["properties"] = RenderLdEntity(entity, options, context);
+  feature["properties"] = RenderLdEntity(entity, options, context, inline_linked);
   feature["properties"].get_object().erase("id");
   return feature;
 }

@@ -65,12 +65,62 @@ std::vector<std::string> StoredNames(const LdCall& call, std::string_view list) 
   return out;
 }
 
-// The stored names of a pick/omit member selection (§4.21), validated.
-base::Result<std::vector<std::string>> SelectedMembers(const LdCall& call, std::string_view param,
-                                                       std::string_view text) {
-  RENKEI_TRY(std::vector<std::string> names, ParseMemberSelection(param, text));
-  for (auto& name : names) name = StoredName(*call.context, name);
-  return names;
+// Members of every entity rather than attributes (§4.5.1, §4.18, §4.8).
+bool IsEntityMember(const std::string& name) {
+  return name == "id" || name == "type" || name == "scope" || name == "createdAt" ||
+         name == "modifiedAt";
+}
+
+void AddNestedSelections(const LdCall& call, const std::vector<SelectedMember>& members,
+                         bool is_pick, std::vector<LinkedSelection>& linked);
+
+// One level of a nested selection: pick shows every member listed; omit leaves out those
+// without a nested selection of their own (`omit=locatedAt{name}` keeps locatedAt and leaves
+// out the name of the entity it links to).
+void AddSelectionLevel(const LdCall& call, const std::vector<SelectedMember>& members, bool is_pick,
+                       LinkedSelection& selection) {
+  for (const auto& m : members) {
+    if (is_pick || m.nested.empty()) {
+      (is_pick ? selection.pick : selection.omit).push_back(StoredName(*call.context, m.name));
+    }
+  }
+  AddNestedSelections(call, members, is_pick, selection.linked);
+}
+
+// The nested selections of `members` (§4.21 `locatedAt{name}`) merged into `linked`, one
+// entry per relationship for pick and omit together.
+void AddNestedSelections(const LdCall& call, const std::vector<SelectedMember>& members,
+                         bool is_pick, std::vector<LinkedSelection>& linked) {
+  for (const auto& m : members) {
+    if (m.nested.empty()) continue;
+    const std::string relationship = StoredName(*call.context, m.name);
+    auto it = std::find_if(linked.begin(), linked.end(), [&](const LinkedSelection& s) {
+      return s.relationship == relationship;
+    });
+    if (it == linked.end()) {
+      linked.emplace_back();
+      linked.back().relationship = relationship;
+      it = std::prev(linked.end());
+    }
+    AddSelectionLevel(call, m.nested, is_pick, *it);
+  }
+}
+
+// The pick and omit parameters (§4.21), validated: the members of the requested entities
+// (pick, omit of `selection`) and the nested selections of linked ones (its `linked`).
+base::Result<LinkedSelection> MemberSelections(const LdCall& call,
+                                               const std::optional<std::string>& pick,
+                                               const std::optional<std::string>& omit) {
+  LinkedSelection selection;
+  if (pick) {
+    RENKEI_TRY(std::vector<SelectedMember> members, ParseMemberSelection("pick", *pick));
+    AddSelectionLevel(call, members, true, selection);
+  }
+  if (omit) {
+    RENKEI_TRY(std::vector<SelectedMember> members, ParseMemberSelection("omit", *omit));
+    AddSelectionLevel(call, members, false, selection);
+  }
+  return selection;
 }
 
 // §4.10: georel=near;maxDistance==1000, geometry=Point, coordinates=[lon,lat] (GeoJSON).
@@ -158,6 +208,10 @@ LdQueryTerms QueryTermsFromUrl(const LdCall& call) {
   terms.geoproperty = Text(call.Param("geoproperty"));
   terms.scope_q = Text(call.Param("scopeQ"));
   terms.dataset_id = Text(call.Param("datasetId"));
+  terms.geometry_property = Text(call.Param("geometryProperty"));
+  terms.join = Text(call.Param("join"));
+  terms.join_level = Text(call.Param("joinLevel"));
+  terms.contained_by = Text(call.Param("containedBy"));
   const auto local = call.Param("local");
   terms.local = local && *local == "true";
   return terms;
@@ -194,6 +248,19 @@ base::Result<LdQueryTerms> QueryTermsFromBody(const json::object& body) {
   RENKEI_TRY(terms.lang, StringMember(body, "lang"));
   RENKEI_TRY(terms.q, StringMember(body, "q"));
   RENKEI_TRY(terms.scope_q, StringMember(body, "scopeQ"));
+  RENKEI_TRY(terms.geometry_property, StringMember(body, "geometryProperty"));
+  // Linked entity retrieval (§4.5.23) may be asked for in the Query too.
+  RENKEI_TRY(terms.join, StringMember(body, "join"));
+  RENKEI_TRY(terms.contained_by, ListMember(body, "containedBy"));
+  if (const auto* level = body.if_contains("joinLevel")) {
+    if (level->is_int64() || level->is_uint64()) {
+      terms.join_level = json::serialize(*level);
+    } else if (level->is_string()) {
+      terms.join_level = std::string(level->get_string());
+    } else {
+      return Bad("joinLevel must be a positive integer");
+    }
+  }
   if (const auto* geo = body.if_contains("geoQ")) {
     // §5.2.13 GeoQuery: coordinates are JSON (an array, or its text as in the URL).
     if (!geo->is_object()) return Bad("geoQ must be an object");
@@ -229,11 +296,11 @@ base::Result<LdRenderOptions> BuildRenderOptions(const LdCall& call, const LdQue
     render.pick.push_back("id");
     render.pick.push_back("type");
   }
-  if (pick) {
-    RENKEI_TRY(render.pick, SelectedMembers(call, "pick", *pick));
-  }
-  if (omit) {
-    RENKEI_TRY(render.omit, SelectedMembers(call, "omit", *omit));
+  if (pick || omit) {
+    RENKEI_TRY(LinkedSelection selection, MemberSelections(call, pick, omit));
+    if (pick) render.pick = std::move(selection.pick);
+    render.omit = std::move(selection.omit);
+    render.linked = std::move(selection.linked);
   }
   for (const auto& name : render.omit) {
     if (pick && std::find(render.pick.begin(), render.pick.end(), name) != render.pick.end()) {
@@ -255,19 +322,36 @@ base::Result<LdRenderOptions> BuildRenderOptions(const LdCall& call, const LdQue
       }
     }
   }
-  if (terms.geoproperty) render.geoproperty = StoredName(*call.context, *terms.geoproperty);
+  if (terms.geometry_property) {
+    // §6.3.15 (GeoJSON): geometryProperty names the GeoProperty shown as the geometry.
+    render.geoproperty = StoredName(*call.context, *terms.geometry_property);
+  }
   return render;
+}
+
+base::Result<JoinRequest> BuildJoinRequest(const LdQueryTerms& terms, const LdApiOptions& options) {
+  const auto view = [](const std::optional<std::string>& s) {
+    return s ? std::optional<std::string_view>(*s) : std::nullopt;
+  };
+  return ParseJoinRequest(view(terms.join), view(terms.join_level), view(terms.contained_by),
+                          options.max_join_level);
 }
 
 base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdQueryTerms& terms,
                                           const LdApiOptions& options) {
   LdQueryRequest out;
   RENKEI_TRY(out.render, BuildRenderOptions(call, terms));
+  RENKEI_TRY(out.join, BuildJoinRequest(terms, options));
   const auto& q = terms.q;
   const auto& georel = terms.georel;
   RENKEI_TRY_VOID(CheckLdSelection(terms));
   const auto expand = [&call](std::string_view term) { return StoredName(*call.context, term); };
   if (terms.attrs) out.any_of_attributes = StoredNames(call, *terms.attrs);
+  if (terms.pick && std::none_of(out.render.pick.begin(), out.render.pick.end(), IsEntityMember)) {
+    // §4.21: an entity left without members by pick is not returned; pagination and count
+    // must not see it either.
+    out.any_of_attributes = out.render.pick;
+  }
   if (terms.entities.empty()) out.query.selectors.emplace_back();
   for (const auto& selection : terms.entities) {
     std::vector<std::optional<std::string>> types{std::nullopt};
@@ -293,6 +377,7 @@ base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdQueryTerms
         store::EntitySelector s;
         s.id = i;
         s.type = t;
+        s.type_in_any = true;  // §4.17: any of the entity's types
         s.id_pattern = selection.id_pattern;
         out.query.selectors.push_back(std::move(s));
       }
@@ -309,7 +394,9 @@ base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdQueryTerms
     const auto& coordinates = terms.coordinates;
     if (!geometry || !coordinates) return Bad("georel needs geometry and coordinates");
     RENKEI_TRY(out.query.geo, ParseLdGeoQuery(*georel, *geometry, *coordinates));
-    out.query.geo_attribute = out.render.geoproperty;
+    // §4.10: geoproperty names the GeoProperty the geo-query applies to.
+    out.query.geo_attribute =
+        terms.geoproperty ? StoredName(*call.context, *terms.geoproperty) : "location";
   }
   out.query.limit = options.default_limit;
   if (auto limit = call.Param("limit")) {

@@ -13,6 +13,7 @@
 
 #include "api/ngsild/ld_call.hpp"
 #include "api/ngsild/ld_entity_renderer.hpp"
+#include "api/ngsild/linked_entities.hpp"
 #include "base/result.hpp"
 #include "core/q/scope_query.hpp"
 #include "core/q/type_selection.hpp"
@@ -32,6 +33,7 @@ struct LdQueryRequest {
   // The conditions the store did not apply.
   bool PostFilterMatches(const core::Entity& entity) const;
   LdRenderOptions render;
+  JoinRequest join;  // linked entity retrieval (§4.5.23)
 };
 
 // One entity selector: `ids` is a comma-separated list, `type` a type selection (§4.17).
@@ -45,7 +47,9 @@ struct LdQueryTerms {
   std::vector<LdEntitySelection> entities;  // none: no id/type selection
   std::optional<std::string> attrs, pick, omit, lang, q;
   std::optional<std::string> georel, geometry, coordinates, geoproperty;
-  std::optional<std::string> scope_q;     // §4.19
+  std::optional<std::string> geometry_property;               // the GeoJSON geometry (§6.3.15)
+  std::optional<std::string> join, join_level, contained_by;  // §4.5.23
+  std::optional<std::string> scope_q;                         // §4.19
   std::optional<std::string> dataset_id;  // §4.5.5: comma list of datasetIds or "@none"
   bool local = false;                     // `local=true`: every local entity may be selected
   // Purge (§5.6.21): a list of entity ids selects on its own, where a query (§5.7.2) also
@@ -61,7 +65,10 @@ base::Result<LdQueryTerms> QueryTermsFromBody(const boost::json::object& body);
 // entity selector (it is applied after the store query).
 base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdQueryTerms& terms,
                                           const LdApiOptions& options);
-// Rendering options shared by query and retrieval: format/options, attrs/pick/omit, lang.
+// Rendering options shared by query and retrieval: format/options, attrs/pick/omit (with the
+// nested selections of linked entities), lang, datasetId, geometryProperty.
 base::Result<LdRenderOptions> BuildRenderOptions(const LdCall& call, const LdQueryTerms& terms);
+// join, joinLevel, containedBy (bounded by options.max_join_level).
+base::Result<JoinRequest> BuildJoinRequest(const LdQueryTerms& terms, const LdApiOptions& options);
 
 }  // namespace renkei::api::ngsild

@@ -44,6 +44,10 @@ LdProblem MapLdError(const base::Error& error) {
   return {500, "InternalError"};
 }
 
+base::Unexpected BadRequestData(std::string detail) {
+  return base::Fail(base::ErrorCode::kBadRequestData, "BadRequestData", std::move(detail));
+}
+
 json::object ProblemJson(const base::Error& error) {
   const LdProblem problem = MapLdError(error);
   json::object body;
@@ -69,6 +73,10 @@ void LdReply::Entities(unsigned status, json::value body, http::HeaderList extra
     } else {
       add(body);
     }
+  } else if (context_.media == LdMediaType::kGeoJson) {
+    // §4.5.16: a GeoJSON Feature, or the FeatureCollection of a query, carries the @context
+    // as a member of its own.
+    if (auto* o = body.if_object()) o->emplace("@context", context_.inline_context);
   } else if (context_.media == LdMediaType::kJson) {
     extra.emplace_back("Link", "<" + context_.link_url +
                                    ">; rel=\"http://www.w3.org/ns/json-ld#context\"; "

@@ -10,6 +10,7 @@
 #include <boost/json/value.hpp>
 
 #include "base/error.hpp"
+#include "base/result.hpp"
 #include "http/message.hpp"
 
 namespace renkei::api::ngsild {
@@ -20,6 +21,9 @@ struct LdProblem {
 };
 // The one mapping from Error to status and ProblemDetails type.
 LdProblem MapLdError(const base::Error& error);
+
+// The BadRequestData error (400) with `detail`, the most common refusal of this dialect.
+base::Unexpected BadRequestData(std::string detail);
 
 // The ProblemDetails object for `error` (also the "error" member of batch results, §5.2.17).
 boost::json::object ProblemJson(const base::Error& error);
@@ -42,7 +46,8 @@ class LdReply {
         common_headers_(std::move(common_headers)),
         context_(std::move(context)) {}
 
-  // An entity object or an array of them: adds @context per entity (ld+json) or Link.
+  // An entity object or an array of them: adds @context per entity (ld+json), to the
+  // Feature or FeatureCollection (geo+json), or as Link (json).
   void Entities(unsigned status, boost::json::value body, http::HeaderList extra = {}) const;
   // A body without @context handling (ProblemDetails-like results such as 207 reports).
   void Json(unsigned status, const boost::json::value& body, http::HeaderList extra = {}) const;

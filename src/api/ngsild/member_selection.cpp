@@ -33,10 +33,13 @@ bool IsNameCharacter(char c) {
 
 }  // namespace
 
-base::Result<std::vector<std::string>> ParseMemberSelection(std::string_view param,
-                                                            std::string_view text) {
-  std::vector<std::string> top_level;
-  int depth = 0;
+base::Result<std::vector<SelectedMember>> ParseMemberSelection(std::string_view param,
+                                                               std::string_view text) {
+  std::vector<SelectedMember> top_level;
+  // The member lists being filled, outermost first: a '{' opens the nested list of the
+  // member just read, a '}' closes it. Only the innermost list grows, so the pointers to
+  // the enclosing ones stay valid.
+  std::vector<std::vector<SelectedMember>*> open_lists{&top_level};
   // A member (name) must start after the beginning, a ',' or a '{'; a '{' must follow a name;
   // a ',' or '}' must follow a name or a '}'.
   bool expect_name = true;
@@ -45,16 +48,18 @@ base::Result<std::vector<std::string>> ParseMemberSelection(std::string_view par
     const char c = i < text.size() ? text[i] : ',';  // a virtual ',' closes the last name
     if (c == ',' || c == '{' || c == '}') {
       const bool have_name = i > name_start;
-      if (have_name && depth == 0) top_level.emplace_back(text.substr(name_start, i - name_start));
+      if (have_name) {
+        open_lists.back()->push_back({std::string(text.substr(name_start, i - name_start)), {}});
+      }
       if (c == '{') {
         if (!have_name) return Invalid(param, text, i, "'{' must follow a member name");
-        ++depth;
+        open_lists.push_back(&open_lists.back()->back().nested);
         expect_name = true;
       } else {
         if (expect_name && !have_name) return Invalid(param, text, i, "empty member");
         if (c == '}') {
-          if (depth == 0) return Invalid(param, text, i, "'}' without '{'");
-          --depth;
+          if (open_lists.size() == 1) return Invalid(param, text, i, "'}' without '{'");
+          open_lists.pop_back();
           expect_name = false;
         } else {
           expect_name = true;
@@ -68,7 +73,7 @@ base::Result<std::vector<std::string>> ParseMemberSelection(std::string_view par
       return Invalid(param, text, i, "',' expected after '}'");
     }
   }
-  if (depth != 0) return Invalid(param, text, text.size(), "'{' not closed");
+  if (open_lists.size() != 1) return Invalid(param, text, text.size(), "'{' not closed");
   return top_level;
 }
 

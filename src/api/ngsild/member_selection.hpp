@@ -1,8 +1,8 @@
 // The entity member selection language of `pick` and `omit` (NGSI-LD 1.8.1 §4.21): a comma
 // list of member names (entity members such as id, type, scope, or attribute names), each
 // optionally followed by a braced selection of the members of the entity it links to
-// (`locatedAt{name,address}`). renkei does not retrieve linked entities yet, so nested
-// selections are validated and then ignored: only the top-level names are returned.
+// (`locatedAt{name,address}`), which applies when linked entities are retrieved (§4.5.23,
+// linked_entities.hpp).
 //
 // Errors: kBadRequestData ("BadRequestData") naming the offending position: an empty member
 // (`a,,b`, `a{}`, `a{,b}`), an unclosed or unopened brace, a brace not after a name (`a{{b}}`),
@@ -18,8 +18,15 @@
 
 namespace renkei::api::ngsild {
 
-// The top-level member names of `text`, as written (not expanded).
-base::Result<std::vector<std::string>> ParseMemberSelection(std::string_view param,
-                                                            std::string_view text);
+// One member of a selection, as written (not expanded), with the selection of the members of
+// the entity it links to (empty: none was given; `a{}` is invalid).
+struct SelectedMember {
+  std::string name;
+  std::vector<SelectedMember> nested;
+};
+
+// The members of `text` in order; `param` names the parameter in error details.
+base::Result<std::vector<SelectedMember>> ParseMemberSelection(std::string_view param,
+                                                               std::string_view text);
 
 }  // namespace renkei::api::ngsild

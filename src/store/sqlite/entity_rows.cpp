@@ -245,6 +245,29 @@ base::Result<void> SyncIndexes(Connection& conn, std::int64_t tenant, const Inde
 
 StoredGeo Compare(bool current) { return current ? StoredGeo::kCurrent : StoredGeo::kStale; }
 
+// The entity's types besides the primary one into entity_types (schema migration 3), after
+// dropping what an existing row had there (`replace`). Most entities have one type: then
+// this is at most one index probe.
+base::Result<void> WriteSecondaryTypes(Connection& conn, std::int64_t eid,
+                                       const core::Entity& entity, bool replace) {
+  if (replace) {
+    RENKEI_TRY(Statement * drop, conn.Prepare("DELETE FROM entity_types WHERE entity = ?"));
+    StatementLease lease(*drop);
+    drop->Bind(1, eid);
+    RENKEI_TRY_VOID(drop->Run());
+  }
+  for (const auto& type : entity.types) {
+    if (type == entity.PrimaryType()) continue;
+    RENKEI_TRY(Statement * add,
+               conn.Prepare("INSERT OR IGNORE INTO entity_types(type, entity) VALUES (?, ?)"));
+    StatementLease lease(*add);
+    add->Bind(1, type);
+    add->Bind(2, eid);
+    RENKEI_TRY_VOID(add->Run());
+  }
+  return base::Ok();
+}
+
 }  // namespace
 
 bool GeoRow::operator==(const GeoRow& o) const {
@@ -283,6 +306,7 @@ base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
     now.eid = previous->eid;
     RENKEI_TRY_VOID(
         SyncIndexes(conn, tenant, now, previous->attrs, Compare(now.geo == previous->geo)));
+    RENKEI_TRY_VOID(WriteSecondaryTypes(conn, now.eid, entity, true));
     return now;
   }
   // A new key: the insert returns its row id and there are no index rows to compare with.
@@ -307,6 +331,7 @@ base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
   if (inserted) {
     now.eid = *inserted;
     RENKEI_TRY_VOID(SyncIndexes(conn, tenant, now, AttrRows{}, StoredGeo::kNone));
+    RENKEI_TRY_VOID(WriteSecondaryTypes(conn, now.eid, entity, false));
     return now;
   }
   // The key exists but the caller did not read it: find its row id and index rows.
@@ -329,6 +354,7 @@ base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
   RENKEI_TRY(AttrRows stored_attrs, ReadAttributeRows(conn, now.eid));
   RENKEI_TRY(bool geo_current, GeoRowsMatch(conn, now.eid, now.geo));
   RENKEI_TRY_VOID(SyncIndexes(conn, tenant, now, stored_attrs, Compare(geo_current)));
+  RENKEI_TRY_VOID(WriteSecondaryTypes(conn, now.eid, entity, true));
   return now;
 }
 

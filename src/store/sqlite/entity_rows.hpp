@@ -1,5 +1,6 @@
 // Row-level writes and reads of entities with their secondary indexes: the entities table,
-// the attribute-value index (attr_index) and the geo index (geo_shapes + geo_index R*Tree).
+// the attribute-value index (attr_index), the geo index (geo_shapes + geo_index R*Tree) and
+// the types besides the primary one (entity_types).
 // Every function works on the given connection inside the caller's transaction.
 #pragma once
 

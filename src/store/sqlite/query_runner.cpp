@@ -204,6 +204,24 @@ base::Result<FilterContext> ProbeAttributes(Connection& conn, std::int64_t tenan
   return context;
 }
 
+// `selectors` with type_in_any dropped where no entity has that type besides its primary one
+// (the common case: then the plan stays the plain (tenant, type) index lookup). One probe of
+// entity_types' primary key per such type.
+base::Result<std::vector<EntitySelector>> NarrowTypeSelectors(
+    Connection& conn, const std::vector<EntitySelector>& selectors) {
+  std::vector<EntitySelector> out = selectors;
+  for (auto& s : out) {
+    if (!s.type_in_any || !s.type) continue;
+    RENKEI_TRY(Statement * probe,
+               conn.Prepare("SELECT EXISTS (SELECT 1 FROM entity_types WHERE type = ?)"));
+    StatementLease lease(*probe);
+    probe->Bind(1, *s.type);
+    RENKEI_TRY(bool has_row, probe->Step());
+    s.type_in_any = has_row && probe->ColumnInt(0) != 0;
+  }
+  return out;
+}
+
 std::set<std::string> QueryComparedNames(const EntityQuery& query) {
   auto names = ComparedNames(query.q);
   names.merge(ComparedNames(query.mq));
@@ -222,7 +240,8 @@ base::Result<QueryPlan> PlanQuery(Connection& conn, std::int64_t tenant, const E
   const bool geo_drives = query.geo && HasGeoBox(*query.geo);
   const Indexing indexing = geo_drives ? Indexing::kNone : Indexing::kAll;
   AddBaseConditions(plan.where, tenant, query.now, query.scope, indexing);
-  AddSelectors(plan.where, query.selectors, indexing);
+  RENKEI_TRY(std::vector<EntitySelector> selectors, NarrowTypeSelectors(conn, query.selectors));
+  AddSelectors(plan.where, selectors, indexing);
   std::optional<Driver> driver;
   plan.q_exact = AddFilter(plan.where, query.q, context, geo_drives ? nullptr : &driver);
   plan.mq_exact = AddFilter(plan.where, query.mq, context);

@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -58,6 +58,22 @@ CREATE INDEX attr_index_num ON attr_index(tenant, name, num) WHERE num IS NOT NU
 CREATE INDEX attr_index_txt ON attr_index(tenant, name, txt) WHERE txt IS NOT NULL;
 CREATE INDEX attr_index_opaque ON attr_index(tenant, name) WHERE opaque = 1;
 )sql",
+    // 3: the types of an entity besides its primary one (NGSI-LD entities may have several,
+    // §4.17), so a type selection finds an entity by any of them. Written with the entity
+    // row (entity_rows.cpp), removed with it by the trigger; filled here from the documents
+    // (their type list is "t").
+    R"sql(
+CREATE TABLE entity_types(
+  type TEXT NOT NULL,
+  entity INTEGER NOT NULL,
+  PRIMARY KEY(type, entity)) WITHOUT ROWID;
+CREATE INDEX entity_types_entity ON entity_types(entity);
+CREATE TRIGGER entity_types_of_deleted AFTER DELETE ON entities BEGIN
+  DELETE FROM entity_types WHERE entity = old.eid;
+END;
+INSERT OR IGNORE INTO entity_types(type, entity)
+  SELECT t.value, e.eid FROM entities e, json_each(e.doc, '$.t') t WHERE t.value <> e.type;
+)sql",
 };
 
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
@@ -65,6 +81,7 @@ using DataStep = base::Result<void> (*)(Connection&);
 constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
     nullptr,
     &RebuildAttributeIndex,
+    nullptr,
 };
 
 }  // namespace

@@ -359,7 +359,15 @@ void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors,
     };
     if (s.id) add(plus + "e.id = ?", *s.id);
     if (s.id_pattern) add("regexp(?, e.id)", *s.id_pattern);
-    if (s.type) add(plus + "e.type = ?", *s.type);
+    if (s.type && s.type_in_any) {
+      // The primary type through the entities index, the others through entity_types.
+      add("(" + plus + "e.type = ? OR " + plus +
+              "e.eid IN (SELECT entity FROM entity_types WHERE type = ?))",
+          *s.type);
+      values.emplace_back(*s.type);
+    } else if (s.type) {
+      add(plus + "e.type = ?", *s.type);
+    }
     if (s.type_pattern) add("regexp(?, e.type)", *s.type_pattern);
     if (alternative.empty()) return;  // an empty alternative selects everything
     if (!sql.empty()) sql += " OR ";
