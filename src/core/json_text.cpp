@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <string_view>
 
 namespace renkei::core {
@@ -81,9 +80,12 @@ void AppendDouble(std::string& out, double d, NumberStyle style) {
       AppendNumber(out, whole);
       return;
     }
+    // Fixed notation with 9 decimals, rounded exactly like printf's "%.9f" (no double lies
+    // exactly halfway between two 9-decimal numbers, so the tie rule never matters), without
+    // printf's format parsing: snprintf was ~4% of a type+q request's server CPU at 1M.
     char buf[64];
-    const int n = std::snprintf(buf, sizeof buf, "%.9f", d);
-    std::string_view text(buf, static_cast<std::size_t>(n));
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed, 9);
+    std::string_view text(buf, static_cast<std::size_t>(end - buf));
     while (text.back() == '0') text.remove_suffix(1);
     if (text.back() == '.') text.remove_suffix(1);
     out.append(text);

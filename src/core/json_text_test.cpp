@@ -1,5 +1,9 @@
 #include "core/json_text.hpp"
 
+#include <cstdio>
+#include <random>
+#include <string>
+
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
@@ -17,6 +21,25 @@ TEST(JsonText, OrionStyleRoundsToNineDecimals) {
                                    "42.999999999,-3.6127119138731127]"),
                 NumberStyle::kNineDecimals),
             "[442.123456786,43,0,22.1,1e+20,42,42.999999999,-3.612711914]");
+}
+
+TEST(JsonText, NineDecimalsRoundAsPrintfDoes) {
+  // Coordinates and readings with many digits: the 9-decimal text is printf's "%.9f" with
+  // trailing zeros dropped, as Orion prints them.
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> any(-1000.0, 1000.0);
+  for (int i = 0; i < 20000; ++i) {
+    const double d = any(random);
+    char buf[64];
+    const int n = std::snprintf(buf, sizeof buf, "%.9f", d);
+    std::string expected(buf, static_cast<std::size_t>(n));
+    while (expected.back() == '0') expected.pop_back();
+    if (expected.back() == '.') expected.pop_back();
+    if (expected == "-0") expected = "0";
+    const std::string text = ToJsonText(boost::json::value(d), NumberStyle::kNineDecimals);
+    if (text.find('.') == std::string::npos) continue;  // Orion's near-integer rule
+    EXPECT_EQ(text, expected) << d;
+  }
 }
 
 TEST(JsonText, EscapesStringsAndKeepsUtf8) {

@@ -543,6 +543,16 @@ TEST_P(EntityStoreConformance, PushdownEqualsCppOnTrickyValues) {
       page = store().Query(tenant, query);
       ASSERT_TRUE(page.has_value()) << text;
       EXPECT_EQ(Ids(page->entities), by_id) << tenant << " q=" << text << " (by id desc)";
+      // The type test alone decides (SQLite: a type-index probe when an equality drives): no
+      // entity of another type, every entity when its type is one of several.
+      query.order.clear();
+      query.selectors = {Sel(std::nullopt, std::nullopt, "Hall")};
+      EXPECT_EQ(QueryIds(store(), tenant, query), std::vector<std::string>{})
+          << tenant << " q=" << text << " (other type)";
+      query.selectors = {Sel(std::nullopt, std::nullopt, "Hall"),
+                         Sel(std::nullopt, std::nullopt, "Room")};
+      EXPECT_EQ(QueryIds(store(), tenant, query), expected)
+          << tenant << " q=" << text << " (two types)";
     }
   }
   // A write that turns a clean attribute messy (and back) is seen by the next query.

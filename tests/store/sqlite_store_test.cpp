@@ -163,9 +163,17 @@ TEST_F(SqlitePlan, EqualityDrivesFromValueIndex) {
                          "num=?)"),
               0u)
         << *plan;
-    EXPECT_NE(plan->find("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"), std::string::npos)
-        << *plan;
+    const auto entity_row = plan->find("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)");
+    EXPECT_NE(entity_row, std::string::npos) << *plan;
     EXPECT_EQ(plan->find("TEMP B-TREE"), std::string::npos) << *plan;
+    // Each candidate is tested on indexes first, type then humidity, and only one that passes
+    // both costs a read of its entity row (with no row of the other type or humidity read,
+    // a query with an empty answer stays an index walk).
+    const auto type_probe =
+        plan->find("SEARCH t USING COVERING INDEX entities_type (tenant=? AND type=? AND rowid=?)");
+    const auto humidity_probe = plan->find("SEARCH a USING PRIMARY KEY (entity=? AND name=?)");
+    EXPECT_LT(type_probe, humidity_probe) << *plan;
+    EXPECT_LT(humidity_probe, entity_row) << *plan;
   }
   auto plan = sqlite::ExplainQuery(*conn_, 1, RoomQuery("name=='x'"));
   ASSERT_TRUE(plan.has_value());

@@ -239,11 +239,17 @@ base::Result<QueryPlan> PlanQuery(Connection& conn, std::int64_t tenant, const E
   RENKEI_TRY(FilterContext context, ProbeAttributes(conn, tenant, QueryComparedNames(query)));
   const bool geo_drives = query.geo && HasGeoBox(*query.geo);
   const Indexing indexing = geo_drives ? Indexing::kNone : Indexing::kAll;
+  std::optional<Driver> driver;
+  if (!geo_drives) driver = FindDriver(query.q, context);
+  // With a driver, SQLite evaluates each condition at the first table that provides its
+  // columns, in the order written: the conditions on `d.entity` (type probe, then the other
+  // attributes) run on the index row, before the entity's row is read.
+  if (driver) context.entity_column = "d.entity";
   AddBaseConditions(plan.where, tenant, query.now, query.scope, indexing);
   RENKEI_TRY(std::vector<EntitySelector> selectors, NarrowTypeSelectors(conn, query.selectors));
   AddSelectors(plan.where, selectors, indexing);
-  std::optional<Driver> driver;
-  plan.q_exact = AddFilter(plan.where, query.q, context, geo_drives ? nullptr : &driver);
+  if (driver) AddTypeProbe(plan.where, tenant, selectors);
+  plan.q_exact = AddFilter(plan.where, query.q, context, driver ? &*driver : nullptr);
   plan.mq_exact = AddFilter(plan.where, query.mq, context);
   if (query.geo) AddGeo(plan.where, *query.geo, query.geo_attribute);
   if (driver) {

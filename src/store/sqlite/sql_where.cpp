@@ -30,8 +30,9 @@ struct Fragment {
   bool exact = false;
 };
 
-std::string AttrRowExists(std::string_view condition) {
-  std::string sql = "EXISTS (SELECT 1 FROM attr_index a WHERE a.entity = e.eid AND a.name = ?";
+std::string AttrRowExists(const FilterContext& context, std::string_view condition) {
+  std::string sql = "EXISTS (SELECT 1 FROM attr_index a WHERE a.entity = " + context.entity_column +
+                    " AND a.name = ?";
   if (!condition.empty()) {
     sql += " AND ";
     sql += condition;
@@ -193,28 +194,28 @@ Fragment TranslateCondition(const core::q::Condition& c, const FilterContext& co
     // Existence of a top-level attribute means the same in both dialects; every other LD
     // condition is either a number comparison (a superset, below) or left to C++.
     if (c.op == Operator::kExists && IsLdTopLevel(c)) {
-      f.sql = AttrRowExists("");
+      f.sql = AttrRowExists(context, "");
       f.values.emplace_back(attr);
       return f;
     }
     if (!IsLdNumberComparison(c)) return f;
     Fragment value = ValueCondition(c, context);
     f.values.emplace_back(attr);
-    f.sql = AttrRowExists(value.sql);
+    f.sql = AttrRowExists(context, value.sql);
     for (auto& v : value.values) f.values.push_back(std::move(v));
     return f;  // never exact: C++ re-checks
   }
   bool top_level = !c.path.metadata && c.path.compound.empty();
   switch (c.op) {
     case Operator::kExists:
-      f.sql = AttrRowExists("");
+      f.sql = AttrRowExists(context, "");
       f.values.emplace_back(attr);
       // `a` tests the attribute itself; `a.b` or `a.md` only needs `a` to exist.
       f.exact = top_level;
       return f;
     case Operator::kNotExists:
       if (!top_level) return f;
-      f.sql = "NOT " + AttrRowExists("");
+      f.sql = "NOT " + AttrRowExists(context, "");
       f.values.emplace_back(attr);
       f.exact = true;
       return f;
@@ -227,7 +228,7 @@ Fragment TranslateCondition(const core::q::Condition& c, const FilterContext& co
   // Positive comparisons need the attribute to exist.
   Fragment value = IsValueComparison(c, dialect) ? ValueCondition(c, context) : Fragment{};
   f.values.emplace_back(attr);
-  f.sql = AttrRowExists(value.sql);
+  f.sql = AttrRowExists(context, value.sql);
   f.exact = !value.sql.empty() && value.exact;
   for (auto& v : value.values) f.values.push_back(std::move(v));
   return f;
@@ -279,8 +280,8 @@ void CollectComparedNames(const core::q::Node& node, Dialect dialect,
 
 // A conjunct of the filter's top-level AND (or the filter itself) that can drive the plan:
 // an exact `attr == one literal` whose index range lists entities in eid order.
-const core::q::Node* FindDriver(const core::q::Node& root, const FilterContext& context,
-                                Dialect dialect) {
+const core::q::Node* FindDrivingNode(const core::q::Node& root, const FilterContext& context,
+                                     Dialect dialect) {
   auto drives = [&](const core::q::Node& node) {
     if (node.kind != core::q::Node::Kind::kCondition) return false;
     const auto& c = node.condition;
@@ -376,27 +377,45 @@ void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors,
   if (!sql.empty()) where.And("(" + sql + ")", std::move(values));
 }
 
+void AddTypeProbe(SqlWhere& where, std::int64_t tenant,
+                  const std::vector<EntitySelector>& selectors) {
+  std::vector<SqlWhere::Value> values = {tenant};
+  for (const auto& s : selectors) {
+    // A type that may also be a secondary type (§4.17) is not in entities_type: no probe;
+    // AddSelectors' condition still decides.
+    if (!s.type || s.type_in_any || s.id || s.id_pattern || s.type_pattern) return;
+    values.emplace_back(*s.type);
+  }
+  if (values.size() == 1) return;
+  // INDEXED BY: with the rowid pinned SQLite would otherwise read the table row itself.
+  std::string sql =
+      "EXISTS (SELECT 1 FROM entities t INDEXED BY entities_type WHERE t.tenant = ? AND t.type "
+      "IN (" +
+      Placeholders(values.size() - 1) + ") AND t.eid = d.entity)";
+  where.And(std::move(sql), std::move(values));
+}
+
 std::set<std::string> ComparedNames(const core::q::Filter& filter) {
   std::set<std::string> names;
   if (!filter.empty()) CollectComparedNames(*filter.root(), filter.dialect(), names);
   return names;
 }
 
+std::optional<Driver> FindDriver(const core::q::Filter& filter, const FilterContext& context) {
+  if (filter.empty()) return std::nullopt;
+  const core::q::Node* node = FindDrivingNode(*filter.root(), context, filter.dialect());
+  if (node == nullptr) return std::nullopt;
+  const auto& c = node->condition;
+  auto operands = ComparableLiterals(c);
+  return Driver{node, c.path.attribute, operands->numbers ? "d.num" : "d.txt",
+                std::move(operands->values.front())};
+}
+
 bool AddFilter(SqlWhere& where, const core::q::Filter& filter, const FilterContext& context,
-               std::optional<Driver>* driver) {
+               const Driver* driver) {
   if (filter.empty()) return true;
   const Dialect dialect = filter.dialect();
-  const core::q::Node* driving =
-      driver != nullptr ? FindDriver(*filter.root(), context, dialect) : nullptr;
-  if (driving != nullptr) {
-    const auto& c = driving->condition;
-    auto operands = ComparableLiterals(c);
-    Driver d;
-    d.attribute = c.path.attribute;
-    d.column = operands->numbers ? "d.num" : "d.txt";
-    d.value = std::move(operands->values.front());
-    *driver = std::move(d);
-  }
+  const core::q::Node* driving = driver != nullptr ? driver->node : nullptr;
   Fragment f = driving == filter.root().get()
                    ? Fragment{{}, {}, true}
                    : TranslateNode(*filter.root(), context, dialect, driving);

@@ -53,6 +53,10 @@ void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors,
 // supersets re-checked in C++; on the others they are exact.
 struct FilterContext {
   std::set<std::string> opaque_names;
+  // The column the attr_index probes correlate with: `d.entity` when attr_index drives
+  // (FindDriver), so SQLite tests them on the index row before it reads the entity's row
+  // (a page of the large entities table per candidate), else `e.eid`.
+  std::string entity_column = "e.eid";
 };
 // Attribute names of the filter's top-level value comparisons (to probe for opaque rows).
 std::set<std::string> ComparedNames(const core::q::Filter& filter);
@@ -62,15 +66,27 @@ std::set<std::string> ComparedNames(const core::q::Filter& filter);
 // d.entity WHERE d.tenant = ? AND d.name = `attribute` AND `column` = `value`. Its rows come
 // in entity (eid) order, so ORDER BY d.entity needs no sort and LIMIT stops early.
 struct Driver {
+  const core::q::Node* node = nullptr;  // the conjunct, in the filter it was found in
   std::string attribute;
   std::string column;  // "d.num" or "d.txt"
   SqlWhere::Value value;
 };
 
+// The conjunct of `filter` that can drive the plan, if any.
+std::optional<Driver> FindDriver(const core::q::Filter& filter, const FilterContext& context);
+
 // Pushes a q or mq filter through attr_index. Returns true when the SQL is exact. With
-// `driver`, a suitable conjunct is left out of `where` and returned there instead.
+// `driver` (found by FindDriver in this filter), its conjunct is left out of `where`.
 bool AddFilter(SqlWhere& where, const core::q::Filter& filter, const FilterContext& context,
-               std::optional<Driver>* driver = nullptr);
+               const Driver* driver = nullptr);
+
+// When attr_index drives and every selector is one exact type: the type test as a probe of
+// the (tenant, type) index keyed by d.entity, before the entity's row is read. That index is
+// small enough to stay in the page cache; the entities table (whole documents) is not, so a
+// candidate of another type costs an index probe instead of a table page. A pre-filter only:
+// AddSelectors' exact test on `e` stays.
+void AddTypeProbe(SqlWhere& where, std::int64_t tenant,
+                  const std::vector<EntitySelector>& selectors);
 // R*Tree pre-filter for a geo-query (never exact; geometry is re-checked in C++). Returns
 // false when there is no box to search (disjoint): nothing was added. Meant to drive the
 // plan (`e.eid IN (...)` over a list in eid order), so the other conditions should be built
