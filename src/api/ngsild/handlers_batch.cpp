@@ -258,7 +258,12 @@ void BatchMerge(const LdDeps& deps, LdCall& call, const LdReply& reply) {
 // Purge entities (DELETE /entities, NGSI-LD 1.8 §5.6.21 / §6.4.3.3): every entity the query
 // selection (id, idPattern, type, q, geo) matches is deleted in one write unit; 204.
 void PurgeEntities(const LdDeps& deps, LdCall& call, const LdReply& reply) {
-  for (std::string_view unsupported : {"attrs", "pick", "omit", "scopeQ"}) {
+  // keep and drop (which attributes of the matches to delete) exclude each other.
+  if (call.Param("keep") && call.Param("drop")) {
+    return reply.Error(
+        {ErrorCode::kBadRequestData, "BadRequestData", "keep and drop cannot be given together"});
+  }
+  for (std::string_view unsupported : {"attrs", "pick", "omit", "scopeQ", "keep", "drop"}) {
     if (call.Param(unsupported)) {
       return reply.Error({ErrorCode::kOperationNotSupported, "OperationNotSupported",
                           std::string(unsupported) + " is not supported when purging"});
