@@ -4,6 +4,7 @@
 
 #include "api/common/tenant_headers.hpp"
 #include "api/ngsild/handlers.hpp"
+#include "api/ngsild/ld_negotiation.hpp"
 #include "core/jsonld/core_context.hpp"
 #include "core/jsonld/iri.hpp"
 #include "http/request_target.hpp"
@@ -56,25 +57,8 @@ void AddRoutes(http::Router<LdRoute>& r) {
 
 constexpr std::string_view kContextRel = "http://www.w3.org/ns/json-ld#context";
 
-std::string_view MediaType(std::string_view content_type) {
-  auto mt = content_type.substr(0, content_type.find(';'));
-  while (!mt.empty() && mt.back() == ' ') mt.remove_suffix(1);
-  return mt;
-}
-
 base::Unexpected Fail(ErrorCode code, std::string detail) {
   return base::Fail(code, "", std::move(detail));
-}
-
-// §6.3.4: the representation the client accepts, in our order of preference.
-base::Result<LdMediaType> Negotiate(std::optional<std::string_view> accept, bool geo_json) {
-  if (!accept || accept->empty()) return LdMediaType::kJson;
-  const auto has = [&](std::string_view m) { return accept->find(m) != std::string_view::npos; };
-  if (has("application/ld+json")) return LdMediaType::kLdJson;
-  if (has("application/json") || has("*/*") || has("application/*")) return LdMediaType::kJson;
-  if (geo_json && has("application/geo+json")) return LdMediaType::kGeoJson;
-  return Fail(ErrorCode::kNotAcceptable,
-              "no acceptable media type in Accept: " + std::string(*accept));
 }
 
 // The URL of a `Link: <url>; rel="http://www.w3.org/ns/json-ld#context"` header (§6.3.5).
@@ -96,7 +80,7 @@ base::Result<json::value> ReadBodyAndContext(LdCall& call, const LdRoute& route)
   if (route.body == LdBody::kNone) {
     return link ? json::value(json::string(*link)) : json::value(nullptr);
   }
-  const auto media = MediaType(request.Header("Content-Type").value_or(""));
+  const auto media = MediaTypeOf(request.Header("Content-Type").value_or(""));
   const bool ld_json = media == "application/ld+json";
   const bool merge_patch = media == "application/merge-patch+json" && request.method == "PATCH";
   if (!ld_json && media != "application/json" && !merge_patch) {
