@@ -1,6 +1,7 @@
 // Router: a route table as data. Patterns are paths with `{name}` segments
 // ("/v2/entities/{id}/attrs/{attr}"); a trailing '/' on the request path is ignored.
-// Matching is on decoded path segments, so "{id}" never spans a '/'.
+// Find matches decoded path segments, so "{id}" never spans a '/'; FindEncoded splits the
+// still percent-encoded path first, so a parameter may hold an encoded '/' ("%2F").
 #pragma once
 
 #include <optional>
@@ -26,8 +27,12 @@ class Router {
     PathParams params;
   };
   Match Find(std::string_view method, std::string_view path) const;
+  // `encoded_path` is the path as sent (no query), each segment decoded after splitting.
+  Match FindEncoded(std::string_view method, std::string_view encoded_path) const;
 
  private:
+  Match FindSegments(std::string_view method, const std::vector<std::string_view>& segs) const;
+
   struct Entry {
     std::string method;
     std::vector<std::string> segments;

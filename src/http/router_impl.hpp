@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "http/request_target.hpp"
+
 namespace renkei::http {
 namespace router_detail {
 
@@ -34,8 +36,23 @@ void Router<Route>::Add(std::string method, std::string pattern, Route route) {
 template <typename Route>
 typename Router<Route>::Match Router<Route>::Find(std::string_view method,
                                                   std::string_view path) const {
+  return FindSegments(method, router_detail::Split(path));
+}
+
+template <typename Route>
+typename Router<Route>::Match Router<Route>::FindEncoded(std::string_view method,
+                                                         std::string_view encoded_path) const {
+  std::vector<std::string> decoded;
+  for (auto seg : router_detail::Split(encoded_path)) {
+    AppendPercentDecoded(seg, decoded.emplace_back());
+  }
+  return FindSegments(method, std::vector<std::string_view>(decoded.begin(), decoded.end()));
+}
+
+template <typename Route>
+typename Router<Route>::Match Router<Route>::FindSegments(
+    std::string_view method, const std::vector<std::string_view>& segs) const {
   Match m;
-  const auto segs = router_detail::Split(path);
   for (const auto& e : entries_) {
     if (e.segments.size() != segs.size()) continue;
     PathParams params;

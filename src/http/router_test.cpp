@@ -85,5 +85,16 @@ TEST(RouterTest, FirstRegisteredRouteWins) {
   EXPECT_EQ(*match.route, 1);
 }
 
+TEST(RouterTest, EncodedSlashStaysInsideItsParameter) {
+  Router<int> router;
+  router.Add("GET", "/ngsi-ld/v1/types/{type}", 1);
+  const auto match =
+      router.FindEncoded("GET", "/ngsi-ld/v1/types/https%3A%2F%2Fexample.org%2Fv%23Building/");
+  ASSERT_NE(match.route, nullptr);
+  EXPECT_EQ(match.params.at(0).second, "https://example.org/v#Building");
+  // Decoded first, the same path has too many segments for the pattern.
+  EXPECT_EQ(router.Find("GET", "/ngsi-ld/v1/types/https://example.org/v#Building").route, nullptr);
+}
+
 }  // namespace
 }  // namespace renkei::http

@@ -22,12 +22,19 @@
 
 namespace renkei::store {
 
-// A type and the attributes seen on its entities (for /v2/types).
+// One attribute name as seen on the entities of a type.
+struct TypeAttribute {
+  std::string name;
+  std::vector<std::string> v2_types;       // the NGSIv2 types it was seen with, sorted
+  std::vector<core::AttributeKind> kinds;  // the NGSI-LD kinds it was seen with, in enum order
+  std::size_t instance_count = 0;          // instances (each datasetId counts), all entities
+};
+
+// A type and the attributes seen on its entities (/v2/types, NGSI-LD /types and /attributes).
 struct TypeSummary {
   std::string type;
   std::size_t entity_count = 0;
-  // attribute name -> the NGSIv2 types it was seen with, names sorted, types sorted.
-  std::vector<std::pair<std::string, std::vector<std::string>>> attributes;
+  std::vector<TypeAttribute> attributes;  // sorted by name
 };
 
 // Operations available inside one write unit. Reads see the unit's own earlier writes.

@@ -928,9 +928,12 @@ TEST_P(EntityStoreConformance, ListTypes) {
   const auto& room = (*types)[2];
   EXPECT_EQ(room.entity_count, 2u);
   ASSERT_EQ(room.attributes.size(), 2u);
-  EXPECT_EQ(room.attributes[0].first, "name");
-  EXPECT_EQ(room.attributes[1].first, "temperature");
-  EXPECT_EQ(room.attributes[1].second, (std::vector<std::string>{"Number", "Text"}));
+  EXPECT_EQ(room.attributes[0].name, "name");
+  EXPECT_EQ(room.attributes[0].instance_count, 1u);
+  EXPECT_EQ(room.attributes[1].name, "temperature");
+  EXPECT_EQ(room.attributes[1].v2_types, (std::vector<std::string>{"Number", "Text"}));
+  EXPECT_EQ(room.attributes[1].kinds, (std::vector<AttributeKind>{AttributeKind::kProperty}));
+  EXPECT_EQ(room.attributes[1].instance_count, 2u);
   types = store().ListTypes("t", {}, Now(), 1, 2, &total);
   ASSERT_EQ(types->size(), 2u);
   EXPECT_EQ((*types)[0].type, "Car");

@@ -21,4 +21,33 @@ std::string OutputName(const jsonld::ActiveContext& request_context, std::string
   return jsonld::CompactIri(request_context, *expanded);
 }
 
+std::string ExpandedName(std::string_view stored) {
+  const auto core = jsonld::MakeCoreContext();
+  auto expanded = jsonld::ExpandIri(*core, stored);
+  return expanded ? *expanded : std::string(stored);
+}
+
+std::string_view AttributeTypeName(core::AttributeKind kind) {
+  using core::AttributeKind;
+  switch (kind) {
+    case AttributeKind::kRelationship:
+      return "Relationship";
+    case AttributeKind::kGeoProperty:
+      return "GeoProperty";
+    case AttributeKind::kLanguageProperty:
+      return "LanguageProperty";
+    case AttributeKind::kVocabProperty:
+      return "VocabProperty";
+    case AttributeKind::kJsonProperty:
+      return "JsonProperty";
+    case AttributeKind::kListProperty:
+      return "ListProperty";
+    case AttributeKind::kListRelationship:
+      return "ListRelationship";
+    case AttributeKind::kProperty:
+      break;
+  }
+  return "Property";
+}
+
 }  // namespace renkei::api::ngsild

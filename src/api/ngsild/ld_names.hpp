@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/entity.hpp"
 #include "core/jsonld/active_context.hpp"
 
 namespace renkei::api::ngsild {
@@ -15,5 +16,9 @@ namespace renkei::api::ngsild {
 std::string StoredName(const core::jsonld::ActiveContext& request_context, std::string_view term);
 // The term a response shows for a stored name under `request_context`.
 std::string OutputName(const core::jsonld::ActiveContext& request_context, std::string_view stored);
+// The full IRI of a stored name (what discovery answers use as `id`, §5.2.25–§5.2.28).
+std::string ExpandedName(std::string_view stored);
+// The NGSI-LD type name of an attribute kind ("Property", "Relationship", ..., §4.5.3).
+std::string_view AttributeTypeName(core::AttributeKind kind);
 
 }  // namespace renkei::api::ngsild

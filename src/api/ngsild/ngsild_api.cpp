@@ -1,11 +1,10 @@
 #include "api/ngsild/ngsild_api.hpp"
 
-#include <algorithm>
-
 #include <boost/json/parse.hpp>
 
 #include "api/common/tenant_headers.hpp"
 #include "api/ngsild/handlers.hpp"
+#include "api/ngsild/ld_negotiation.hpp"
 #include "core/jsonld/core_context.hpp"
 #include "core/jsonld/iri.hpp"
 #include "http/request_target.hpp"
@@ -16,55 +15,50 @@ namespace {
 namespace json = boost::json;
 using base::ErrorCode;
 
-// The route table (NGSI-LD 1.8 §6.1, Table 6.1-1).
+// The route table (NGSI-LD 1.8 §6.1, Table 6.1-1), with each route's query parameters.
 void AddRoutes(http::Router<LdRoute>& r) {
-  r.Add("POST", "/ngsi-ld/v1/entities", {CreateEntity, LdBody::kJson});
-  r.Add("GET", "/ngsi-ld/v1/entities", {QueryEntities, LdBody::kNone, true});
-  r.Add("DELETE", "/ngsi-ld/v1/entities", {PurgeEntities, LdBody::kNone});
-  r.Add("GET", "/ngsi-ld/v1/entities/{id}", {RetrieveEntity, LdBody::kNone, true});
-  r.Add("PUT", "/ngsi-ld/v1/entities/{id}", {ReplaceEntity, LdBody::kJson});
-  r.Add("PATCH", "/ngsi-ld/v1/entities/{id}", {MergeEntity, LdBody::kJson});
-  r.Add("DELETE", "/ngsi-ld/v1/entities/{id}", {DeleteEntity, LdBody::kNone});
-  r.Add("POST", "/ngsi-ld/v1/entities/{id}/attrs", {AppendAttributes, LdBody::kJson});
-  r.Add("PATCH", "/ngsi-ld/v1/entities/{id}/attrs", {UpdateAttributes, LdBody::kJson});
-  r.Add("PATCH", "/ngsi-ld/v1/entities/{id}/attrs/{attr}", {PatchAttribute, LdBody::kJson});
-  r.Add("PUT", "/ngsi-ld/v1/entities/{id}/attrs/{attr}", {ReplaceAttribute, LdBody::kJson});
-  r.Add("DELETE", "/ngsi-ld/v1/entities/{id}/attrs/{attr}", {DeleteAttribute, LdBody::kNone});
-  r.Add("POST", "/ngsi-ld/v1/entityOperations/create", {BatchCreate, LdBody::kJsonArray});
-  r.Add("POST", "/ngsi-ld/v1/entityOperations/upsert", {BatchUpsert, LdBody::kJsonArray});
-  r.Add("POST", "/ngsi-ld/v1/entityOperations/update", {BatchUpdate, LdBody::kJsonArray});
-  r.Add("POST", "/ngsi-ld/v1/entityOperations/delete", {BatchDelete, LdBody::kJsonArray});
-  r.Add("POST", "/ngsi-ld/v1/entityOperations/merge", {BatchMerge, LdBody::kJsonArray});
-  r.Add("POST", "/ngsi-ld/v1/entityOperations/query", {QueryEntitiesPost, LdBody::kJson, true});
-  r.Add("GET", "/ngsi-ld/v1/types", {ListTypes, LdBody::kNone});
-  r.Add("GET", "/ngsi-ld/v1/types/{type}", {RetrieveType, LdBody::kNone});
-  r.Add("GET", "/ngsi-ld/v1/attributes", {ListAttributes, LdBody::kNone});
-  r.Add("GET", "/ngsi-ld/v1/attributes/{attr}", {RetrieveAttributeInfo, LdBody::kNone});
+  namespace p = ld_parameters;
+  const LdParameters local_only{p::kLocalOnly, {}};
+  const LdParameters read{p::kRetrieveNames, p::kReadOptions};
+  r.Add("POST", "/ngsi-ld/v1/entities", {CreateEntity, LdBody::kJson, local_only});
+  r.Add("GET", "/ngsi-ld/v1/entities",
+        {QueryEntities, LdBody::kNone, {p::kQueryNames, p::kReadOptions}, true});
+  r.Add("DELETE", "/ngsi-ld/v1/entities", {PurgeEntities, LdBody::kNone, {p::kPurgeNames, {}}});
+  r.Add("GET", "/ngsi-ld/v1/entities/{id}", {RetrieveEntity, LdBody::kNone, read, true});
+  r.Add("PUT", "/ngsi-ld/v1/entities/{id}", {ReplaceEntity, LdBody::kJson, local_only});
+  r.Add("PATCH", "/ngsi-ld/v1/entities/{id}", {MergeEntity, LdBody::kJson, local_only});
+  r.Add("DELETE", "/ngsi-ld/v1/entities/{id}", {DeleteEntity, LdBody::kNone, local_only});
+  r.Add("POST", "/ngsi-ld/v1/entities/{id}/attrs",
+        {AppendAttributes, LdBody::kJson, {p::kOptionsNames, p::kNoOverwrite}});
+  r.Add("PATCH", "/ngsi-ld/v1/entities/{id}/attrs", {UpdateAttributes, LdBody::kJson, local_only});
+  r.Add("PATCH", "/ngsi-ld/v1/entities/{id}/attrs/{attr}",
+        {PatchAttribute, LdBody::kJson, local_only});
+  r.Add("PUT", "/ngsi-ld/v1/entities/{id}/attrs/{attr}",
+        {ReplaceAttribute, LdBody::kJson, local_only});
+  r.Add("DELETE", "/ngsi-ld/v1/entities/{id}/attrs/{attr}",
+        {DeleteAttribute, LdBody::kNone, {p::kDeleteAttributeNames, {}}});
+  r.Add("POST", "/ngsi-ld/v1/entityOperations/create",
+        {BatchCreate, LdBody::kJsonArray, local_only});
+  r.Add("POST", "/ngsi-ld/v1/entityOperations/upsert",
+        {BatchUpsert, LdBody::kJsonArray, {p::kOptionsNames, p::kUpsertOptions}});
+  r.Add("POST", "/ngsi-ld/v1/entityOperations/update",
+        {BatchUpdate, LdBody::kJsonArray, {p::kOptionsNames, p::kNoOverwrite}});
+  r.Add("POST", "/ngsi-ld/v1/entityOperations/delete",
+        {BatchDelete, LdBody::kJsonArray, local_only});
+  r.Add("POST", "/ngsi-ld/v1/entityOperations/merge", {BatchMerge, LdBody::kJsonArray, local_only});
+  r.Add("POST", "/ngsi-ld/v1/entityOperations/query",
+        {QueryEntitiesPost, LdBody::kJson, {p::kQueryPostNames, p::kReadOptions}, true});
+  const LdParameters discovery_list{p::kDiscoveryListNames, {}};
+  r.Add("GET", "/ngsi-ld/v1/types", {ListTypes, LdBody::kNone, discovery_list});
+  r.Add("GET", "/ngsi-ld/v1/types/{type}", {RetrieveType, LdBody::kNone, local_only});
+  r.Add("GET", "/ngsi-ld/v1/attributes", {ListAttributes, LdBody::kNone, discovery_list});
+  r.Add("GET", "/ngsi-ld/v1/attributes/{attr}", {RetrieveAttributeInfo, LdBody::kNone, local_only});
 }
 
-constexpr std::string_view kKnownOptions[] = {"keyValues", "simplified",  "concise", "normalized",
-                                              "sysAttrs",  "noOverwrite", "replace", "update"};
 constexpr std::string_view kContextRel = "http://www.w3.org/ns/json-ld#context";
-
-std::string_view MediaType(std::string_view content_type) {
-  auto mt = content_type.substr(0, content_type.find(';'));
-  while (!mt.empty() && mt.back() == ' ') mt.remove_suffix(1);
-  return mt;
-}
 
 base::Unexpected Fail(ErrorCode code, std::string detail) {
   return base::Fail(code, "", std::move(detail));
-}
-
-// §6.3.4: the representation the client accepts, in our order of preference.
-base::Result<LdMediaType> Negotiate(std::optional<std::string_view> accept, bool geo_json) {
-  if (!accept || accept->empty()) return LdMediaType::kJson;
-  const auto has = [&](std::string_view m) { return accept->find(m) != std::string_view::npos; };
-  if (has("application/ld+json")) return LdMediaType::kLdJson;
-  if (has("application/json") || has("*/*") || has("application/*")) return LdMediaType::kJson;
-  if (geo_json && has("application/geo+json")) return LdMediaType::kGeoJson;
-  return Fail(ErrorCode::kNotAcceptable,
-              "no acceptable media type in Accept: " + std::string(*accept));
 }
 
 // The URL of a `Link: <url>; rel="http://www.w3.org/ns/json-ld#context"` header (§6.3.5).
@@ -86,7 +80,7 @@ base::Result<json::value> ReadBodyAndContext(LdCall& call, const LdRoute& route)
   if (route.body == LdBody::kNone) {
     return link ? json::value(json::string(*link)) : json::value(nullptr);
   }
-  const auto media = MediaType(request.Header("Content-Type").value_or(""));
+  const auto media = MediaTypeOf(request.Header("Content-Type").value_or(""));
   const bool ld_json = media == "application/ld+json";
   const bool merge_patch = media == "application/merge-patch+json" && request.method == "PATCH";
   if (!ld_json && media != "application/json" && !merge_patch) {
@@ -102,16 +96,16 @@ base::Result<json::value> ReadBodyAndContext(LdCall& call, const LdRoute& route)
     // §6.14.3.1 ff.: batch payloads are arrays; with application/ld+json each element carries
     // its @context (checked per entity by the handler) and no Link header is allowed.
     if (!call.body.is_array()) {
-      return Fail(ErrorCode::kBadRequestData, "the payload must be a JSON array");
+      return Fail(ErrorCode::kInvalidRequest, "the payload must be a JSON array");
     }
     if (ld_json && link) {
       return Fail(ErrorCode::kBadRequestData, "Link header with application/ld+json");
     }
     return link ? json::value(json::string(*link)) : json::value(nullptr);
   }
+  // §5.5.2: JSON of the wrong shape for the operation is a malformed request (InvalidRequest,
+  // as for invalid JSON); BadRequestData is for well-formed payloads with wrong data.
   if (!call.body.is_object()) {
-    // §6.4.3.1 ff.: these payloads are JSON objects; anything else is not a request of this
-    // operation at all (InvalidRequest), unlike an object with wrong content (BadRequestData).
     return Fail(ErrorCode::kInvalidRequest, "the payload must be a JSON object");
   }
   auto& object = call.body.get_object();
@@ -128,21 +122,6 @@ base::Result<json::value> ReadBodyAndContext(LdCall& call, const LdRoute& route)
     return Fail(ErrorCode::kBadRequestData, "@context in an application/json payload");
   }
   return link ? json::value(json::string(*link)) : json::value(nullptr);
-}
-
-base::Result<void> ParseOptions(LdCall& call) {
-  for (std::string_view name : {"options", "format"}) {
-    const auto given = call.Param(name);
-    if (!given) continue;
-    for (auto& o : SplitCommaList(*given)) {
-      if (std::find(std::begin(kKnownOptions), std::end(kKnownOptions), o) ==
-          std::end(kKnownOptions)) {
-        return Fail(ErrorCode::kBadRequestData, "unknown " + std::string(name) + ": " + o);
-      }
-      call.options.insert(std::move(o));
-    }
-  }
-  return base::Ok();
 }
 
 // NGSI-LD 1.8.1 §4.5.1, §6.5–§6.7: the {id} of /entities/{id}/... is a URI; a missing id
@@ -203,7 +182,12 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
     return plain.Error({ErrorCode::kPayloadTooLarge, "", "the payload is too large"},
                        {{"Connection", "close"}});
   }
-  auto match = router_.Find(request.method, request.path);
+  // Routing on the path as sent keeps an encoded '/' inside its segment: a type, attribute or
+  // entity id may be a full IRI (§6.26, §6.28, §6.5: "https%3A%2F%2F...").
+  const std::string_view target(request.target);
+  auto match = target.starts_with('/')
+                   ? router_.FindEncoded(request.method, target.substr(0, target.find('?')))
+                   : router_.Find(request.method, request.path);
   if (auto bad = CheckEntityIdInPath(request.method, request.path, match); !bad) {
     return plain.Error(bad.error());
   }
@@ -232,6 +216,10 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
 
   auto media = Negotiate(call.request.Header("Accept"), route.geo_json);
   if (!media) return plain.Error(media.error());
+  // Before the body: a request with an unknown parameter is wrong whatever its payload.
+  if (auto r = CheckQueryParameters(call.request.query, route.params, call.options); !r) {
+    return plain.Error(r.error());
+  }
   auto user_context = ReadBodyAndContext(call, route);
   if (!user_context) return plain.Error(user_context.error());
   auto context = contexts_.Resolve(*user_context);
@@ -242,7 +230,6 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   if (!user_context->is_null()) response_context.inline_context = *user_context;
   const LdReply reply(responder, std::move(common), std::move(response_context));
 
-  if (auto r = ParseOptions(call); !r) return reply.Error(r.error());
   if (auto r = CheckWriteTarget(call); !r) return reply.Error(r.error());
   // NGSI-LD 1.8 §6.3.14: NGSILD-Tenant; IoT agents also send Fiware-Service (same tenants).
   auto tenant_header = call.request.Header("NGSILD-Tenant");

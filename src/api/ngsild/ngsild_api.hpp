@@ -2,7 +2,7 @@
 // table (data: method, path, handler, body kind) and what the spec checks before any handler
 // runs: content negotiation (415/406), JSON body, the request's @context (Link header or
 // inline @context), tenant (NGSILD-Tenant, the same tenants as NGSIv2's Fiware-Service) and
-// the options/format parameters.
+// the query parameters each route defines (ld_parameters.hpp).
 //
 // Thread-safety: Handle may be called concurrently from all server threads.
 #pragma once
@@ -10,6 +10,7 @@
 #include "api/common/correlator.hpp"
 #include "api/ngsild/context_resolver.hpp"
 #include "api/ngsild/ld_call.hpp"
+#include "api/ngsild/ld_parameters.hpp"
 #include "base/time.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
@@ -26,6 +27,7 @@ enum class LdBody { kNone, kJson, kJsonArray };
 struct LdRoute {
   LdHandlerFn handler;
   LdBody body;
+  LdParameters params;    // the query parameters (and options values) it defines
   bool geo_json = false;  // may answer application/geo+json
 };
 

@@ -13,12 +13,12 @@ namespace {
 
 json::object RenderTypeAttributes(const store::TypeSummary& summary, bool detail) {
   json::object attrs;
-  for (const auto& [name, types] : summary.attributes) {
+  for (const auto& attribute : summary.attributes) {
     json::array t;
     if (detail) {
-      for (const auto& type : types) t.emplace_back(type);
+      for (const auto& type : attribute.v2_types) t.emplace_back(type);
     }
-    attrs[name] = json::object{{"types", std::move(t)}};
+    attrs[attribute.name] = json::object{{"types", std::move(t)}};
   }
   return attrs;
 }

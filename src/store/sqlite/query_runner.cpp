@@ -461,8 +461,13 @@ base::Result<std::vector<TypeSummary>> RunListTypes(Connection& conn, std::int64
   SqlWhere typed = where;
   typed.And("e.type = ?");
   RENKEI_TRY(Statement * docs, conn.Prepare("SELECT e.doc FROM entities e" + typed.Sql()));
+  struct Seen {
+    std::set<std::string> v2_types;
+    std::set<core::AttributeKind> kinds;
+    std::size_t instances = 0;
+  };
   for (auto& t : page) {
-    std::map<std::string, std::set<std::string>> attrs;
+    std::map<std::string, Seen> attrs;
     StatementLease lease(*docs);
     int next = where.Bind(*docs);
     docs->Bind(next, t.type);
@@ -470,10 +475,17 @@ base::Result<std::vector<TypeSummary>> RunListTypes(Connection& conn, std::int64
       RENKEI_TRY(bool has_row, docs->Step());
       if (!has_row) break;
       RENKEI_TRY(Entity e, core::DecodeEntity(docs->ColumnText(0)));
-      for (const auto& a : e.attributes) attrs[a.name].insert(a.type);
+      for (const auto& a : e.attributes) {
+        Seen& seen = attrs[a.name];
+        seen.v2_types.insert(a.type);
+        seen.kinds.insert(a.kind);
+        ++seen.instances;
+      }
     }
-    for (auto& [name, types] : attrs) {
-      t.attributes.emplace_back(name, std::vector<std::string>(types.begin(), types.end()));
+    for (auto& [name, seen] : attrs) {
+      t.attributes.push_back(
+          {name, std::vector<std::string>(seen.v2_types.begin(), seen.v2_types.end()),
+           std::vector<core::AttributeKind>(seen.kinds.begin(), seen.kinds.end()), seen.instances});
     }
   }
   return page;
