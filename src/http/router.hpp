@@ -1,6 +1,9 @@
 // Router: a route table as data. Patterns are paths with `{name}` segments
 // ("/v2/entities/{id}/attrs/{attr}"); a trailing '/' on the request path is ignored.
-// Matching is on decoded path segments, so "{id}" never spans a '/'.
+// Matching is on decoded path segments, so "{id}" never spans a '/'. A last segment
+// `{name*}` takes the rest of the path, slashes included (an identifier that is itself a
+// URL, percent-encoded by the client: "/jsonldContexts/{contextId*}"); its first segment
+// must not be empty.
 #pragma once
 
 #include <optional>

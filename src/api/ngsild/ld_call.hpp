@@ -13,6 +13,7 @@
 #include <boost/json/value.hpp>
 
 #include "api/common/request_parts.hpp"
+#include "api/ngsild/context_catalog.hpp"
 #include "api/ngsild/context_resolver.hpp"
 #include "api/ngsild/ld_reply.hpp"
 #include "core/jsonld/active_context.hpp"
@@ -26,13 +27,15 @@ struct LdApiOptions {
   std::size_t default_limit = 20;  // NGSI-LD 1.8 §6.3.10: implementation-defined
   std::size_t max_limit = 1000;    // beyond: 403 TooManyResults (docs/ngsild-mapping.md)
   std::chrono::milliseconds context_timeout{3000};  // remote @context fetches
-  std::size_t max_batch = 1000;  // entities per batch operation; beyond: 413 (ngsild-mapping.md)
+  std::size_t max_batch = 1000;   // entities per batch operation; beyond: 413 (ngsild-mapping.md)
+  ContextCatalogLimits contexts;  // stored @contexts (/jsonldContexts, ngsild-mapping.md)
 };
 
 struct LdDeps {
   service::EntityService& entities;
   const LdApiOptions& options;
   ContextResolver& contexts;  // for the per-entity @context of ld+json batch elements
+  ContextCatalog& catalog;    // the stored @contexts (/jsonldContexts)
 };
 
 struct LdCall {

@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -58,6 +58,15 @@ CREATE INDEX attr_index_num ON attr_index(tenant, name, num) WHERE num IS NOT NU
 CREATE INDEX attr_index_txt ON attr_index(tenant, name, txt) WHERE txt IS NOT NULL;
 CREATE INDEX attr_index_opaque ON attr_index(tenant, name) WHERE opaque = 1;
 )sql",
+    // 3: hosted JSON-LD @contexts (NGSI-LD §5.13.2), global rather than per tenant
+    // (api/ngsild/context_catalog.hpp); `seq` keeps the order they were added in.
+    R"sql(
+CREATE TABLE hosted_contexts(
+  seq INTEGER PRIMARY KEY,
+  local_id TEXT NOT NULL UNIQUE,
+  document TEXT NOT NULL,
+  created INTEGER NOT NULL);
+)sql",
 };
 
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
@@ -65,6 +74,7 @@ using DataStep = base::Result<void> (*)(Connection&);
 constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
     nullptr,
     &RebuildAttributeIndex,
+    nullptr,
 };
 
 }  // namespace

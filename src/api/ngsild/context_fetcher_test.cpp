@@ -1,6 +1,7 @@
-// Remote @context loading over HTTP (a tiny Beast server on 127.0.0.1, port 0), its per-URL
-// cache, the ActiveContext cache, and LdContextNotAvailable for an unreachable host.
-#include "api/ngsild/context_resolver.hpp"
+// Remote @context downloads over HTTP (a tiny Beast server on 127.0.0.1, port 0) and
+// LdContextNotAvailable for an unreachable host or a document that is not JSON. Caching and
+// its use by the resolver: context_catalog_test.cpp.
+#include "api/ngsild/context_fetcher.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,8 +12,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-
-#include "api/ngsild/ld_names.hpp"
 
 namespace renkei::api::ngsild {
 namespace {
@@ -55,6 +54,7 @@ class ContextServer {
       ++requests_;
       http::response<http::string_body> response(http::status::ok, 11);
       response.set(http::field::content_type, "application/ld+json");
+      response.set(http::field::cache_control, "public, max-age=600");
       response.body() = body_;
       response.prepare_payload();
       http::write(socket, response, ec);
@@ -69,36 +69,27 @@ class ContextServer {
   std::thread thread_;
 };
 
-TEST(ContextResolver, LoadsRemoteContextsOnceAndCachesThem) {
+TEST(HttpContextFetcher, FetchesTheDocumentAndItsMaxAge) {
   ContextServer server(R"({"@context": {"Shelf": "https://example.org/Shelf"}})");
-  HttpContextLoader loader(std::chrono::milliseconds(2000));
-  ContextResolver resolver(loader);
-  auto first = resolver.Resolve(boost::json::string(server.Url()));
-  ASSERT_TRUE(first.has_value()) << first.error().detail;
-  EXPECT_EQ(StoredName(**first, "Shelf"), "https://example.org/Shelf");
-  auto second = resolver.Resolve(boost::json::string(server.Url()));
-  ASSERT_TRUE(second.has_value());
-  EXPECT_EQ(first->get(), second->get());  // the processed context is reused
-  // The document is cached too: a second loader use does not fetch again.
-  ASSERT_TRUE(loader.Load(server.Url()).has_value());
+  HttpContextFetcher fetcher(std::chrono::milliseconds(2000));
+  auto fetched = fetcher.Fetch(server.Url() + "#fragment");
+  ASSERT_TRUE(fetched.has_value()) << fetched.error().detail;
+  EXPECT_EQ(fetched->document.at("@context").at("Shelf"), "https://example.org/Shelf");
+  EXPECT_EQ(fetched->max_age, std::chrono::seconds(600));
   EXPECT_EQ(server.requests(), 1);
 }
 
-TEST(ContextResolver, UnreachableContextIsLdContextNotAvailable) {
-  HttpContextLoader loader(std::chrono::milliseconds(500));
-  ContextResolver resolver(loader);
-  auto r = resolver.Resolve(boost::json::string("http://127.0.0.1:1/none.jsonld"));
-  ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, base::ErrorCode::kLdContextNotAvailable);
-}
-
-TEST(ContextResolver, CoreContextUrlsAreNeverFetched) {
-  HttpContextLoader loader(std::chrono::milliseconds(1));
-  ContextResolver resolver(loader);
-  auto r = resolver.Resolve(
-      boost::json::string("https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.8.jsonld"));
-  ASSERT_TRUE(r.has_value()) << r.error().detail;
-  EXPECT_EQ(StoredName(**r, "temperature"), "temperature");
+TEST(HttpContextFetcher, UnreachableOrNonJsonIsLdContextNotAvailable) {
+  HttpContextFetcher fetcher(std::chrono::milliseconds(500));
+  auto unreachable = fetcher.Fetch("http://127.0.0.1:1/none.jsonld");
+  ASSERT_FALSE(unreachable.has_value());
+  EXPECT_EQ(unreachable.error().code, base::ErrorCode::kLdContextNotAvailable);
+  ContextServer server("not json");
+  auto garbage = fetcher.Fetch(server.Url());
+  ASSERT_FALSE(garbage.has_value());
+  EXPECT_EQ(garbage.error().code, base::ErrorCode::kLdContextNotAvailable);
+  EXPECT_EQ(fetcher.Fetch("ftp://example.org/x").error().code,
+            base::ErrorCode::kLdContextNotAvailable);
 }
 
 }  // namespace
