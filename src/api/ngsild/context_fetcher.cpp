@@ -5,9 +5,11 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json/parse.hpp>
 
 namespace renkei::api::ngsild {
@@ -22,17 +24,25 @@ base::Unexpected Unavailable(std::string_view url, std::string why) {
                     "cannot load @context " + std::string(url) + ": " + std::move(why));
 }
 
-struct HttpUrl {
+struct ContextUrl {
+  bool tls = false;
   std::string host;
-  std::string port = "80";
+  std::string port;
   std::string target = "/";
 };
 
-std::optional<HttpUrl> ParseHttpUrl(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  if (!url.starts_with(kScheme)) return std::nullopt;
-  url.remove_prefix(kScheme.size());
-  HttpUrl out;
+std::optional<ContextUrl> ParseContextUrl(std::string_view url) {
+  ContextUrl out;
+  if (url.starts_with("http://")) {
+    url.remove_prefix(7);
+    out.port = "80";
+  } else if (url.starts_with("https://")) {
+    url.remove_prefix(8);
+    out.tls = true;
+    out.port = "443";
+  } else {
+    return std::nullopt;
+  }
   const auto slash = url.find('/');
   std::string_view authority = url.substr(0, slash);
   if (slash != std::string_view::npos) out.target = std::string(url.substr(slash));
@@ -45,6 +55,58 @@ std::optional<HttpUrl> ParseHttpUrl(std::string_view url) {
   if (authority.empty()) return std::nullopt;
   out.host = std::string(authority);
   return out;
+}
+
+using ResponseParser = beast::http::response_parser<beast::http::string_body>;
+
+// Resolves, connects, runs `handshake` (nothing for http, TLS for https), sends the GET and
+// reads the answer into `response`, all on `io` for at most `timeout` (a synchronous Beast
+// read has no timeout). Returns why it failed, or nothing when the response is complete.
+template <class Stream, class Handshake>
+std::optional<std::string> Exchange(asio::io_context& io, Stream& stream, const ContextUrl& url,
+                                    Handshake handshake, ResponseParser& response,
+                                    std::chrono::milliseconds timeout) {
+  asio::ip::tcp::resolver resolver(io);
+  beast::flat_buffer buffer;
+  beast::http::request<beast::http::empty_body> request(beast::http::verb::get, url.target, 11);
+  request.set(beast::http::field::host, url.host);
+  request.set(beast::http::field::accept, "application/ld+json, application/json");
+  beast::error_code failure;
+  bool done = false;
+  auto& tcp = beast::get_lowest_layer(stream);
+  tcp.expires_after(timeout);
+  resolver.async_resolve(url.host, url.port, [&](beast::error_code ec, auto endpoints) {
+    if (ec) {
+      failure = ec;
+      return;
+    }
+    tcp.async_connect(endpoints, [&](beast::error_code ec2, auto) {
+      if (ec2) {
+        failure = ec2;
+        return;
+      }
+      handshake([&](beast::error_code ec3) {
+        if (ec3) {
+          failure = ec3;
+          return;
+        }
+        beast::http::async_write(stream, request, [&](beast::error_code ec4, std::size_t) {
+          if (ec4) {
+            failure = ec4;
+            return;
+          }
+          beast::http::async_read(stream, buffer, response,
+                                  [&](beast::error_code ec5, std::size_t) {
+                                    failure = ec5;
+                                    done = !ec5;
+                                  });
+        });
+      });
+    });
+  });
+  io.run_for(timeout);
+  if (done) return std::nullopt;
+  return failure ? failure.message() : std::string("timed out");
 }
 
 std::string_view TrimSpaces(std::string_view s) {
@@ -76,49 +138,41 @@ std::optional<std::chrono::seconds> CacheControlMaxAge(std::string_view cache_co
   return max_age;
 }
 
-// One GET with every step bounded by timeout_: the async operations run on a private
-// io_context for at most that long (a synchronous Beast read has no timeout).
 base::Result<FetchedContext> HttpContextFetcher::Fetch(std::string_view url) {
-  auto parsed = ParseHttpUrl(url);
-  if (!parsed) return Unavailable(url, "only http:// context URLs are supported");
+  auto parsed = ParseContextUrl(url);
+  if (!parsed) return Unavailable(url, "only http:// and https:// context URLs are supported");
   asio::io_context io;
-  beast::tcp_stream stream(io);
-  asio::ip::tcp::resolver resolver(io);
-  beast::flat_buffer buffer;
-  beast::http::request<beast::http::empty_body> request(beast::http::verb::get, parsed->target, 11);
-  request.set(beast::http::field::host, parsed->host);
-  request.set(beast::http::field::accept, "application/ld+json, application/json");
-  beast::http::response_parser<beast::http::string_body> response;
+  ResponseParser response;
   response.body_limit(kMaxDocumentBytes);
-  beast::error_code failure;
-  bool done = false;
-  stream.expires_after(timeout_);
-  resolver.async_resolve(parsed->host, parsed->port, [&](beast::error_code ec, auto endpoints) {
-    if (ec) {
-      failure = ec;
-      return;
+  std::optional<std::string> failed;
+  if (!parsed->tls) {
+    beast::tcp_stream stream(io);
+    failed = Exchange(
+        io, stream, *parsed, [](auto next) { next(beast::error_code()); }, response, timeout_);
+  } else {
+    asio::ssl::context tls(asio::ssl::context::tls_client);
+    beast::error_code ec;
+    if (ca_file_.empty()) {
+      tls.set_default_verify_paths(ec);
+    } else {
+      tls.load_verify_file(ca_file_, ec);
     }
-    stream.async_connect(endpoints, [&](beast::error_code ec2, auto) {
-      if (ec2) {
-        failure = ec2;
-        return;
-      }
-      beast::http::async_write(stream, request, [&](beast::error_code ec3, std::size_t) {
-        if (ec3) {
-          failure = ec3;
-          return;
-        }
-        beast::http::async_read(stream, buffer, response, [&](beast::error_code ec4, std::size_t) {
-          failure = ec4;
-          done = !ec4;
-        });
-      });
-    });
-  });
-  io.run_for(timeout_);
-  if (!done) {
-    return Unavailable(url, failure ? failure.message() : std::string("timed out"));
+    if (ec) return Unavailable(url, "no TLS trust store: " + ec.message());
+    tls.set_verify_mode(asio::ssl::verify_peer);
+    beast::ssl_stream<beast::tcp_stream> stream(io, tls);
+    // SNI, and the certificate must name the host (RFC 9110 §4.3.4).
+    // (SSL_set_tlsext_host_name without its C cast.)
+    if (SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 parsed->host.data()) != 1) {
+      return Unavailable(url, "cannot set the TLS server name");
+    }
+    stream.set_verify_callback(asio::ssl::host_name_verification(parsed->host));
+    failed = Exchange(
+        io, stream, *parsed,
+        [&stream](auto next) { stream.async_handshake(asio::ssl::stream_base::client, next); },
+        response, timeout_);
   }
+  if (failed) return Unavailable(url, *failed);
   const auto& res = response.get();
   if (res.result_int() != 200) {
     return Unavailable(url, "HTTP status " + std::to_string(res.result_int()));
