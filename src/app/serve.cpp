@@ -80,7 +80,12 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   api::ngsiv2::NgsiV2Api ngsiv2(entities, api_options, clock);
   api::ngsild::LdApiOptions ld_options;
   ld_options.context_timeout = std::chrono::milliseconds(config.ld_context_timeout_ms);
-  api::ngsild::NgsiLdApi ngsild(entities, ld_options, clock);
+  api::ngsild::NgsiLdApi ngsild(entities, **store, ld_options, clock);
+  if (auto loaded = ngsild.LoadHostedContexts(); !loaded) {
+    logger->error("msg=\"cannot load hosted @contexts\" detail=\"{}\"", loaded.error().detail);
+    (*store)->Close();
+    return 1;
+  }
   // Both dialects share the server; the path prefix picks one (docs/architecture.md).
   auto dispatch = [&ngsiv2, &ngsild](http::Request&& request, const http::Responder& responder) {
     if (request.path.starts_with(api::ngsild::kLdPathPrefix) || request.path == "/ngsi-ld/v1") {

@@ -1,7 +1,9 @@
 // Router: a route table as data. Patterns are paths with `{name}` segments
 // ("/v2/entities/{id}/attrs/{attr}"); a trailing '/' on the request path is ignored.
 // Find matches decoded path segments, so "{id}" never spans a '/'; FindEncoded splits the
-// still percent-encoded path first, so a parameter may hold an encoded '/' ("%2F").
+// still percent-encoded path first, so a parameter may hold an encoded '/' ("%2F"). A last
+// segment `{name*}` takes the rest of the path, slashes included (an identifier that is itself a
+// URL: "/jsonldContexts/{contextId*}"); its first segment must not be empty.
 #pragma once
 
 #include <optional>

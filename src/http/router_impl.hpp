@@ -24,6 +24,10 @@ inline std::vector<std::string_view> Split(std::string_view path) {
   return out;
 }
 
+inline bool IsRestParam(std::string_view segment) {
+  return segment.size() > 3 && segment.front() == '{' && segment.ends_with("*}");
+}
+
 }  // namespace router_detail
 
 template <typename Route>
@@ -54,12 +58,22 @@ typename Router<Route>::Match Router<Route>::FindSegments(
     std::string_view method, const std::vector<std::string_view>& segs) const {
   Match m;
   for (const auto& e : entries_) {
-    if (e.segments.size() != segs.size()) continue;
+    const bool takes_rest = router_detail::IsRestParam(e.segments.back());
+    if (takes_rest ? segs.size() < e.segments.size() : e.segments.size() != segs.size()) {
+      continue;
+    }
     PathParams params;
     bool ok = true;
-    for (std::size_t i = 0; i < segs.size() && ok; ++i) {
+    for (std::size_t i = 0; i < e.segments.size() && ok; ++i) {
       const std::string& p = e.segments[i];
-      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+      if (takes_rest && i + 1 == e.segments.size()) {
+        std::string rest(segs[i]);
+        for (std::size_t j = i + 1; j < segs.size(); ++j) (rest += '/') += segs[j];
+        if (segs[i].empty())
+          ok = false;
+        else
+          params.emplace_back(p.substr(1, p.size() - 3), std::move(rest));
+      } else if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
         if (segs[i].empty())
           ok = false;
         else

@@ -52,6 +52,23 @@ TEST(RouterTest, ParamNeverMatchesAnEmptySegment) {
   EXPECT_FALSE(match.path_known);
 }
 
+TEST(RouterTest, RestParamTakesTheRemainingSegments) {
+  Router<int> router;
+  router.Add("GET", "/ctx", 1);
+  router.Add("GET", "/ctx/{id*}", 2);
+  const auto url = router.Find("GET", "/ctx/https://example.org/a/b.jsonld");
+  ASSERT_NE(url.route, nullptr);
+  EXPECT_EQ(*url.route, 2);
+  EXPECT_EQ(url.params, (PathParams{{"id", "https://example.org/a/b.jsonld"}}));
+  const auto plain = router.Find("GET", "/ctx/abc");
+  ASSERT_NE(plain.route, nullptr);
+  EXPECT_EQ(plain.params, (PathParams{{"id", "abc"}}));
+  const auto collection = router.Find("GET", "/ctx/");
+  ASSERT_NE(collection.route, nullptr);
+  EXPECT_EQ(*collection.route, 1);
+  EXPECT_EQ(router.Find("GET", "/ctx//x").route, nullptr);
+}
+
 TEST(RouterTest, UnknownPathIsNotFound) {
   const auto router = MakeRouter();
   const auto match = router.Find("GET", "/v2/nothing");

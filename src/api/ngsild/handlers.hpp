@@ -36,4 +36,11 @@ void RetrieveType(const LdDeps& deps, LdCall& call, const LdReply& reply);
 void ListAttributes(const LdDeps& deps, LdCall& call, const LdReply& reply);
 void RetrieveAttributeInfo(const LdDeps& deps, LdCall& call, const LdReply& reply);
 
+// handlers_contexts.cpp (NGSI-LD 1.8 §6.29, §6.30: @context management, §5.13)
+void AddContext(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void ListContexts(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void ServeContext(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void DeleteContext(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void DeleteContextWithoutId(const LdDeps& deps, LdCall& call, const LdReply& reply);
+
 }  // namespace renkei::api::ngsild

@@ -13,6 +13,7 @@
 #include <boost/json/value.hpp>
 
 #include "api/common/request_parts.hpp"
+#include "api/ngsild/context_catalog.hpp"
 #include "api/ngsild/context_resolver.hpp"
 #include "api/ngsild/ld_reply.hpp"
 #include "core/jsonld/active_context.hpp"
@@ -31,12 +32,14 @@ struct LdApiOptions {
   // 400) and the most linked entities one response may carry (beyond: 403 TooManyResults).
   std::size_t max_join_level = 5;
   std::size_t max_linked_entities = 1000;
+  ContextCatalogLimits contexts;  // stored @contexts (/jsonldContexts, ngsild-mapping.md)
 };
 
 struct LdDeps {
   service::EntityService& entities;
   const LdApiOptions& options;
   ContextResolver& contexts;  // for the per-entity @context of ld+json batch elements
+  ContextCatalog& catalog;    // the stored @contexts (/jsonldContexts)
 };
 
 struct LdCall {

@@ -69,6 +69,11 @@ inline constexpr std::string_view kDeleteAttributeNames[] = {"datasetId", "delet
 inline constexpr std::string_view kLocalOnly[] = {"local"};
 // GET /types and GET /attributes (§6.25.3.1, §6.27.3.1).
 inline constexpr std::string_view kDiscoveryListNames[] = {"details", "local"};
+// GET /jsonldContexts (§6.29.3.2), GET /jsonldContexts/{id} (§6.30.3.1) and DELETE
+// /jsonldContexts/{id} (§6.30.3.2).
+inline constexpr std::string_view kContextListNames[] = {"details", "kind", "local"};
+inline constexpr std::string_view kContextServeNames[] = {"details", "local"};
+inline constexpr std::string_view kContextDeleteNames[] = {"reload", "local"};
 
 }  // namespace ld_parameters
 

@@ -93,11 +93,12 @@ void LdReply::Entities(unsigned status, json::value body, http::HeaderList extra
   Send(std::move(r));
 }
 
-void LdReply::Json(unsigned status, const json::value& body, http::HeaderList extra) const {
+void LdReply::Json(unsigned status, const json::value& body, http::HeaderList extra,
+                   std::string_view content_type) const {
   http::Response r;
   r.status = status;
   r.headers = std::move(extra);
-  r.headers.emplace_back("Content-Type", "application/json");
+  r.headers.emplace_back("Content-Type", std::string(content_type));
   r.body = core::ToJsonText(body);
   Send(std::move(r));
 }

@@ -49,8 +49,10 @@ class LdReply {
   // An entity object or an array of them: adds @context per entity (ld+json), to the
   // Feature or FeatureCollection (geo+json), or as Link (json).
   void Entities(unsigned status, boost::json::value body, http::HeaderList extra = {}) const;
-  // A body without @context handling (ProblemDetails-like results such as 207 reports).
-  void Json(unsigned status, const boost::json::value& body, http::HeaderList extra = {}) const;
+  // A body without @context handling (ProblemDetails-like results such as 207 reports,
+  // @context documents).
+  void Json(unsigned status, const boost::json::value& body, http::HeaderList extra = {},
+            std::string_view content_type = "application/json") const;
   void Empty(unsigned status, http::HeaderList extra = {}) const;
   void Error(const base::Error& error, http::HeaderList extra = {}) const;
 

@@ -53,6 +53,21 @@ void AddRoutes(http::Router<LdRoute>& r) {
   r.Add("GET", "/ngsi-ld/v1/types/{type}", {RetrieveType, LdBody::kNone, local_only});
   r.Add("GET", "/ngsi-ld/v1/attributes", {ListAttributes, LdBody::kNone, discovery_list});
   r.Add("GET", "/ngsi-ld/v1/attributes/{attr}", {RetrieveAttributeInfo, LdBody::kNone, local_only});
+  // §6.29, §6.30: a contextId may be a Cached context's original URL, percent-encoded. These
+  // routes neither use nor count a user @context (request_context false).
+  const LdParameters context_list{p::kContextListNames, {}};
+  const LdParameters context_serve{p::kContextServeNames, {}};
+  const LdParameters context_delete{p::kContextDeleteNames, {}};
+  r.Add("POST", "/ngsi-ld/v1/jsonldContexts",
+        {AddContext, LdBody::kContextDocument, local_only, false, false});
+  r.Add("GET", "/ngsi-ld/v1/jsonldContexts",
+        {ListContexts, LdBody::kNone, context_list, false, false});
+  r.Add("DELETE", "/ngsi-ld/v1/jsonldContexts",
+        {DeleteContextWithoutId, LdBody::kNone, context_delete, false, false});
+  r.Add("GET", "/ngsi-ld/v1/jsonldContexts/{contextId*}",
+        {ServeContext, LdBody::kNone, context_serve, false, false});
+  r.Add("DELETE", "/ngsi-ld/v1/jsonldContexts/{contextId*}",
+        {DeleteContext, LdBody::kNone, context_delete, false, false});
 }
 
 constexpr std::string_view kContextRel = "http://www.w3.org/ns/json-ld#context";
@@ -92,6 +107,7 @@ base::Result<json::value> ReadBodyAndContext(LdCall& call, const LdRoute& route)
   json::error_code ec;
   call.body = json::parse(request.body, ec);
   if (ec) return Fail(ErrorCode::kInvalidRequest, "invalid JSON: " + ec.message());
+  if (route.body == LdBody::kContextDocument) return json::value(nullptr);
   if (route.body == LdBody::kJsonArray) {
     // §6.14.3.1 ff.: batch payloads are arrays; with application/ld+json each element carries
     // its @context (checked per entity by the handler) and no Link header is allowed.
@@ -122,6 +138,26 @@ base::Result<json::value> ReadBodyAndContext(LdCall& call, const LdRoute& route)
     return Fail(ErrorCode::kBadRequestData, "@context in an application/json payload");
   }
   return link ? json::value(json::string(*link)) : json::value(nullptr);
+}
+
+// JSON-LD 1.1 API §4.1.2 step 5.2.1: a context reference is resolved against the base IRI,
+// for a request body the request's own URL. Only path-absolute references ("/ngsi-ld/v1/
+// jsonldContexts/{id}", the Location this broker gives for hosted contexts) are resolved; the
+// scheme is taken as http, since a proxy in front may not say.
+json::value WithAbsoluteContextRefs(json::value user_context,
+                                    std::optional<std::string_view> host) {
+  if (!host || host->empty()) return user_context;
+  auto absolute = [&](json::value& ref) {
+    auto* text = ref.if_string();
+    if (text == nullptr || !text->starts_with("/") || text->starts_with("//")) return;
+    *text = "http://" + std::string(*host) + std::string(*text);
+  };
+  if (auto* items = user_context.if_array()) {
+    for (auto& item : *items) absolute(item);
+  } else {
+    absolute(user_context);
+  }
+  return user_context;
 }
 
 // NGSI-LD 1.8.1 §4.5.1, §6.5–§6.7: the {id} of /entities/{id}/... is a URI; a missing id
@@ -162,13 +198,14 @@ base::Result<void> CheckWriteTarget(const LdCall& call) {
 
 }  // namespace
 
-NgsiLdApi::NgsiLdApi(service::EntityService& entities, LdApiOptions options,
-                     const base::Clock& clock)
+NgsiLdApi::NgsiLdApi(service::EntityService& entities, store::HostedContextStore& hosted_contexts,
+                     LdApiOptions options, const base::Clock& clock)
     : entities_(entities),
       options_(options),
       clock_(clock),
-      loader_(options.context_timeout),
-      contexts_(loader_) {
+      fetcher_(options.context_timeout),
+      catalog_(fetcher_, hosted_contexts, clock, options.contexts),
+      contexts_(catalog_) {
   AddRoutes(router_);
 }
 
@@ -222,6 +259,8 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   }
   auto user_context = ReadBodyAndContext(call, route);
   if (!user_context) return plain.Error(user_context.error());
+  if (!route.request_context) *user_context = nullptr;
+  *user_context = WithAbsoluteContextRefs(std::move(*user_context), call.request.Header("Host"));
   auto context = contexts_.Resolve(*user_context);
   if (!context) return plain.Error(context.error());
   call.context = std::move(*context);
@@ -239,7 +278,7 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
                                          std::move(correlator), clock_.Now());
   if (!ctx) return reply.Error(ctx.error());
   call.ctx = std::move(*ctx);
-  const LdDeps deps{entities_, options_, contexts_};
+  const LdDeps deps{entities_, options_, contexts_, catalog_};
   route.handler(deps, call, reply);
 }
 

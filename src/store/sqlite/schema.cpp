@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -74,6 +74,15 @@ END;
 INSERT OR IGNORE INTO entity_types(type, entity)
   SELECT t.value, e.eid FROM entities e, json_each(e.doc, '$.t') t WHERE t.value <> e.type;
 )sql",
+    // 4: hosted JSON-LD @contexts (NGSI-LD §5.13.2), global rather than per tenant
+    // (api/ngsild/context_catalog.hpp); `seq` keeps the order they were added in.
+    R"sql(
+CREATE TABLE hosted_contexts(
+  seq INTEGER PRIMARY KEY,
+  local_id TEXT NOT NULL UNIQUE,
+  document TEXT NOT NULL,
+  created INTEGER NOT NULL);
+)sql",
 };
 
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
@@ -81,6 +90,7 @@ using DataStep = base::Result<void> (*)(Connection&);
 constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
     nullptr,
     &RebuildAttributeIndex,
+    nullptr,
     nullptr,
 };
 

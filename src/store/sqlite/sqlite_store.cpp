@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "store/sqlite/entity_rows.hpp"
+#include "store/sqlite/hosted_context_rows.hpp"
 #include "store/sqlite/query_runner.hpp"
 #include "store/sqlite/schema.hpp"
 
@@ -200,6 +201,23 @@ base::Result<std::size_t> SqliteStore::PurgeExpired(base::Timestamp now) {
               [&promise](base::Result<void> r) { promise.set_value(std::move(r)); }});
   RENKEI_TRY_VOID(future.get());
   return *purged;
+}
+
+// Hosted @contexts are store-wide (no tenant): the jobs run like the expiry purge.
+void SqliteStore::AddHostedContext(HostedContextRecord record, WriteDone done) {
+  Enqueue(Job{std::nullopt,
+              [record = std::move(record)](Connection& conn, std::int64_t) {
+                return InsertHostedContextRow(conn, record);
+              },
+              std::move(done)});
+}
+
+void SqliteStore::EraseHostedContext(std::string local_id, WriteDone done) {
+  Enqueue(Job{std::nullopt,
+              [local_id = std::move(local_id)](Connection& conn, std::int64_t) {
+                return DeleteHostedContextRow(conn, local_id);
+              },
+              std::move(done)});
 }
 
 void SqliteStore::WriterLoop() {
@@ -445,6 +463,12 @@ base::Result<std::vector<TypeSummary>> SqliteStore::ListTypes(const std::string&
     }
     return RunListTypes(*lease, *tenant_id, scope, now, offset, limit, total);
   });
+}
+
+base::Result<std::vector<HostedContextRecord>> SqliteStore::LoadHostedContexts() {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&] { return ReadHostedContextRows(*lease); });
 }
 
 }  // namespace renkei::store::sqlite

@@ -1,4 +1,4 @@
-// SqliteStore: the embedded EntityStore (docs/adr/0003-store-schema.md).
+// SqliteStore: the embedded EntityStore and HostedContextStore (docs/adr/0003-store-schema.md).
 //
 // One database file, <data_dir>/renkei.db, in WAL mode with synchronous=FULL, so a write
 // whose WriteDone has run survives kill -9 and power loss. Writes go to one writer thread
@@ -27,6 +27,7 @@
 #include <spdlog/logger.h>
 
 #include "store/entity_store.hpp"
+#include "store/hosted_context_store.hpp"
 #include "store/sqlite/connection.hpp"
 
 namespace renkei::store::sqlite {
@@ -53,7 +54,7 @@ struct WriterStats {
   std::uint64_t max_units_per_commit = 0;
 };
 
-class SqliteStore final : public EntityStore {
+class SqliteStore final : public EntityStore, public HostedContextStore {
  public:
   // Opens (creating on first start) the database and migrates its schema.
   static base::Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
@@ -73,6 +74,10 @@ class SqliteStore final : public EntityStore {
   void Submit(std::string tenant, WriteUnit unit, WriteDone done) override;
   base::Result<std::size_t> PurgeExpired(base::Timestamp now) override;
   void Close() override;
+
+  base::Result<std::vector<HostedContextRecord>> LoadHostedContexts() override;
+  void AddHostedContext(HostedContextRecord record, WriteDone done) override;
+  void EraseHostedContext(std::string local_id, WriteDone done) override;
 
   WriterStats Stats() const;
 
