@@ -1,6 +1,7 @@
 #include "http/request_target.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace renkei::http {
 namespace {
@@ -42,6 +43,23 @@ void AppendPercentDecoded(std::string_view in, std::string& out) {
     } else {
       out.push_back(static_cast<char>(hi * 16 + lo));
       pos = pct + 3;
+    }
+  }
+}
+
+void AppendPercentEncodedSegment(std::string_view in, std::string& out) {
+  constexpr std::string_view kKept = "-._~!$&'()*+,;=:@";  // unreserved marks, sub-delims, pchar
+  constexpr std::string_view kHex = "0123456789ABCDEF";
+  for (const char c : in) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 && byte < 0x80) {
+      out.push_back(c);
+    } else if (kKept.find(c) != std::string_view::npos) {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0x0F]);
     }
   }
 }

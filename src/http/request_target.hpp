@@ -14,6 +14,11 @@ namespace renkei::http {
 // treats '+' literally). A '%' not followed by two hex digits is kept as is.
 void AppendPercentDecoded(std::string_view in, std::string& out);
 
+// Appends `in` as one path segment (RFC 3986 §3.3 `segment`): unreserved characters,
+// sub-delims, ':' and '@' stay as they are, every other byte (notably '/', '?', '#', '%',
+// spaces and non-ASCII) becomes %XX. An identifier that is itself a URL then stays one segment.
+void AppendPercentEncodedSegment(std::string_view in, std::string& out);
+
 // How a '+' in the query string decodes: literally (RFC 3986; what Orion does, so the NGSIv2
 // dialect), or as a space (the HTML form encoding that Python requests, Java servlets and
 // the ETSI NGSI-LD test suite use; a literal '+' then arrives as %2B).

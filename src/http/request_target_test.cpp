@@ -65,5 +65,18 @@ TEST(RequestTargetTest, ReusedOutputsAreReplaced) {
   EXPECT_TRUE(query.empty());
 }
 
+TEST(RequestTargetTest, EncodesOneSegmentAndDecodesBack) {
+  std::string encoded;
+  AppendPercentEncodedSegment("urn:ngsi-ld:Spot:1", encoded);
+  EXPECT_EQ(encoded, "urn:ngsi-ld:Spot:1");
+  encoded.clear();
+  const std::string iri = "https://example.org/things/1?x=a b#f%\xC3\xA9";
+  AppendPercentEncodedSegment(iri, encoded);
+  EXPECT_EQ(encoded, "https:%2F%2Fexample.org%2Fthings%2F1%3Fx=a%20b%23f%25%C3%A9");
+  std::string decoded;
+  AppendPercentDecoded(encoded, decoded);
+  EXPECT_EQ(decoded, iri);
+}
+
 }  // namespace
 }  // namespace renkei::http

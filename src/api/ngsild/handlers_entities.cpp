@@ -9,6 +9,7 @@
 #include "api/ngsild/ld_query_builder.hpp"
 #include "api/ngsild/ld_write_support.hpp"
 #include "api/ngsild/linked_entities.hpp"
+#include "http/request_target.hpp"
 
 namespace renkei::api::ngsild {
 namespace json = boost::json;
@@ -17,7 +18,9 @@ namespace json = boost::json;
 void CreateEntity(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   auto entity = ParseLdEntity(call.body, *call.context, true);
   if (!entity) return reply.Error(entity.error());
-  const std::string location = "/ngsi-ld/v1/entities/" + entity->id;
+  // One path segment, so that an id that is itself a URL (https://…/x) can be followed back.
+  std::string location = "/ngsi-ld/v1/entities/";
+  http::AppendPercentEncodedSegment(entity->id, location);
   deps.entities.CreateUnique(call.ctx, std::move(*entity), [reply, location](base::Result<void> r) {
     if (!r) return reply.Error(r.error());
     reply.Empty(201, {{"Location", location}});
