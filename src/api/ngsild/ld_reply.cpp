@@ -23,7 +23,7 @@ LdProblem MapLdError(const base::Error& error) {
     case ErrorCode::kConflict:
       return {409, "Conflict"};
     case ErrorCode::kOperationNotSupported:
-      return {501, "OperationNotSupported"};
+      return {422, "OperationNotSupported"};  // §6.3.2 Table 6.3.2-1
     case ErrorCode::kTooManyResults:
       return {403, "TooManyResults"};
     case ErrorCode::kMethodNotAllowed:
