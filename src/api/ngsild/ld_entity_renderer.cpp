@@ -136,6 +136,26 @@ void AddInstance(json::object& out, const std::string& key, json::value rendered
   }
 }
 
+// §4.5.4: in the simplified (keyValues) form a multi-attribute (§4.5.5) is not an array of
+// bare values, which would lose which value belongs to which instance, but an object whose
+// "dataset" member maps each instance's datasetId ("@none" for the default instance) to its
+// simplified value.
+void AddSimplifiedInstance(json::object& out, const std::string& key, const core::Attribute& a,
+                           json::value rendered) {
+  json::value& holder = out[key];
+  if (!holder.is_object()) holder = json::object{{"dataset", json::object{}}};
+  holder.get_object()["dataset"].get_object().insert_or_assign(
+      a.dataset_id ? *a.dataset_id : std::string("@none"), std::move(rendered));
+}
+
+// How many instances of the attribute named `name` the rendering shows.
+std::size_t ShownInstances(const core::Entity& entity, const std::string& name,
+                           const LdRenderOptions& options) {
+  return static_cast<std::size_t>(std::count_if(
+      entity.attributes.begin(), entity.attributes.end(),
+      [&](const core::Attribute& a) { return a.name == name && IsShown(a, options); }));
+}
+
 // §4.5.23: a relationship shows the entity it links to beside its object (`entity`, or
 // `entityList` for a ListRelationship); in keyValues the entity takes the object's place.
 json::value WithLinkedEntity(const core::Attribute& a, json::value rendered, json::value linked,
@@ -225,7 +245,12 @@ json::object RenderLdEntity(const core::Entity& entity, const LdRenderOptions& o
         rendered = WithLinkedEntity(a, std::move(rendered), std::move(*linked), options.format);
       }
     }
-    AddInstance(out, OutputName(context, a.name), std::move(rendered));
+    const std::string key = OutputName(context, a.name);
+    if (options.format == LdFormat::kKeyValues && ShownInstances(entity, a.name, options) > 1) {
+      AddSimplifiedInstance(out, key, a, std::move(rendered));
+    } else {
+      AddInstance(out, key, std::move(rendered));
+    }
   }
   return out;
 }
