@@ -110,8 +110,8 @@ void PatchAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply) {
 
 // §6.7.3.3 (PUT /entities/{id}/attrs/{attr}): replace the attribute.
 void ReplaceAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply) {
-  auto instances =
-      ParseLdAttribute(StoredName(*call.context, call.PathParam("attr")), call.body, *call.context);
+  auto instances = ParseLdWholeAttribute(StoredName(*call.context, call.PathParam("attr")),
+                                         call.body, *call.context);
   if (!instances) return reply.Error(instances.error());
   const auto now = call.ctx.now;
   deps.entities.EditEntity(

@@ -253,6 +253,19 @@ base::Result<core::Attribute> NullInstance(const std::string& name, const json::
 
 }  // namespace
 
+base::Result<std::vector<core::Attribute>> ParseLdWholeAttribute(
+    std::string stored_name, const json::value& json, const core::jsonld::ActiveContext& context) {
+  // §5.2.1: the NGSI-LD Null removes a member only in a partial update (§5.5.8) or a merge
+  // (§5.5.12); anywhere else it is BadRequestData rather than a value to store.
+  for (const auto* instance : InstancesOf(json)) {
+    if (IsNullInstance(*instance)) {
+      return Bad("attribute " + stored_name +
+                 " is the NGSI-LD Null, which only a partial update or a merge accepts");
+    }
+  }
+  return ParseLdAttribute(std::move(stored_name), json, context);
+}
+
 base::Result<service::LdAttributePatch> ParseLdAttributePatch(
     std::string stored_name, const json::value& json, const core::jsonld::ActiveContext& context) {
   service::LdAttributePatch patch;
@@ -332,7 +345,7 @@ base::Result<std::vector<Instance>> ParseAttributeMembers(
 
 base::Result<std::vector<core::Attribute>> ParseLdFragment(
     const json::object& fragment, const core::jsonld::ActiveContext& context) {
-  return ParseAttributeMembers<core::Attribute>(fragment, context, ParseLdAttribute);
+  return ParseAttributeMembers<core::Attribute>(fragment, context, ParseLdWholeAttribute);
 }
 
 base::Result<std::vector<service::LdInstanceUpdate>> ParseLdUpdateFragment(

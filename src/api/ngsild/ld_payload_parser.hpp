@@ -44,11 +44,16 @@ base::Result<core::Entity> ParseLdEntity(const boost::json::value& body,
                                          const core::jsonld::ActiveContext& context,
                                          bool require_id);
 // The attributes of an entity fragment (POST /attrs, batches): every member but id, type,
-// @context, scope, createdAt, modifiedAt.
+// @context, scope, createdAt, modifiedAt, each parsed by ParseLdWholeAttribute.
 base::Result<std::vector<core::Attribute>> ParseLdFragment(
     const boost::json::object& fragment, const core::jsonld::ActiveContext& context);
 // One attribute's instances (an array gives several); `stored_name` is already mapped.
 base::Result<std::vector<core::Attribute>> ParseLdAttribute(
+    std::string stored_name, const boost::json::value& json,
+    const core::jsonld::ActiveContext& context);
+// An attribute written whole (create, append, replace, batches): as ParseLdAttribute, but an
+// instance that is the NGSI-LD Null (as for ParseLdMergeAttribute) is kBadRequestData (§5.2.1).
+base::Result<std::vector<core::Attribute>> ParseLdWholeAttribute(
     std::string stored_name, const boost::json::value& json,
     const core::jsonld::ActiveContext& context);
 // The attributes of an update fragment (PATCH /attrs, §5.6.2): complete instances, and those
