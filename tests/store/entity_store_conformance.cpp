@@ -332,6 +332,23 @@ TEST_P(EntityStoreConformance, TypeInAnyMatchesSecondaryTypes) {
   ASSERT_TRUE(PutAll(store(), "t", {museum}));
   EXPECT_EQ(ids("Museum", true), (V{"U1"}));
   EXPECT_EQ(ids("Landmark", true), (V{"M1"}));
+  // Read then put in one unit (the PATCH path): secondary types follow a change of the list
+  // and stay when only values change.
+  auto read_then_put = [&](std::vector<std::string> types) {
+    return store().Write("t", [&](WriteTransaction& txn) -> base::Result<void> {
+      RENKEI_TRY(auto found, txn.FindById("M1", std::nullopt, {}, 2));
+      EXPECT_EQ(found.size(), 1u);
+      Entity next = museum;
+      next.types = std::move(types);
+      return txn.Put(next);
+    });
+  };
+  ASSERT_TRUE(read_then_put({"Building", "Landmark"}));
+  EXPECT_EQ(ids("Landmark", true), (V{"M1"}));
+  ASSERT_TRUE(read_then_put({"Building", "Museum"}));
+  EXPECT_EQ(ids("Landmark", true), V{});
+  EXPECT_EQ(ids("Museum", true), (V{"M1", "U1"}));
+  ASSERT_TRUE(read_then_put({"Building", "Landmark"}));
   ASSERT_TRUE(
       store().Write("t", [&](WriteTransaction& txn) { return txn.Erase("M1", "Building", "/"); }));
   EXPECT_EQ(ids("Landmark", true), V{});

@@ -247,17 +247,16 @@ StoredGeo Compare(bool current) { return current ? StoredGeo::kCurrent : StoredG
 
 // The entity's types besides the primary one into entity_types (schema migration 3), after
 // dropping what an existing row had there (`replace`). Most entities have one type: then
-// this is at most one index probe.
+// this writes nothing.
 base::Result<void> WriteSecondaryTypes(Connection& conn, std::int64_t eid,
-                                       const core::Entity& entity, bool replace) {
+                                       const std::vector<std::string>& types, bool replace) {
   if (replace) {
     RENKEI_TRY(Statement * drop, conn.Prepare("DELETE FROM entity_types WHERE entity = ?"));
     StatementLease lease(*drop);
     drop->Bind(1, eid);
     RENKEI_TRY_VOID(drop->Run());
   }
-  for (const auto& type : entity.types) {
-    if (type == entity.PrimaryType()) continue;
+  for (const auto& type : types) {
     RENKEI_TRY(Statement * add,
                conn.Prepare("INSERT OR IGNORE INTO entity_types(type, entity) VALUES (?, ?)"));
     StatementLease lease(*add);
@@ -276,7 +275,11 @@ bool GeoRow::operator==(const GeoRow& o) const {
 }
 
 IndexedEntity IndexRowsOf(std::int64_t eid, const core::Entity& stored) {
-  return IndexedEntity{eid, AttributeRows(stored), GeoRowsOf(stored)};
+  std::vector<std::string> secondary;
+  for (const auto& type : stored.types) {
+    if (type != stored.PrimaryType()) secondary.push_back(type);
+  }
+  return IndexedEntity{eid, AttributeRows(stored), GeoRowsOf(stored), std::move(secondary)};
 }
 
 base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
@@ -306,7 +309,11 @@ base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
     now.eid = previous->eid;
     RENKEI_TRY_VOID(
         SyncIndexes(conn, tenant, now, previous->attrs, Compare(now.geo == previous->geo)));
-    RENKEI_TRY_VOID(WriteSecondaryTypes(conn, now.eid, entity, true));
+    // The unit read the stored types too: entity_types changes only when they did (a PATCH
+    // of values writes nothing there).
+    if (now.secondary_types != previous->secondary_types) {
+      RENKEI_TRY_VOID(WriteSecondaryTypes(conn, now.eid, now.secondary_types, true));
+    }
     return now;
   }
   // A new key: the insert returns its row id and there are no index rows to compare with.
@@ -331,7 +338,7 @@ base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
   if (inserted) {
     now.eid = *inserted;
     RENKEI_TRY_VOID(SyncIndexes(conn, tenant, now, AttrRows{}, StoredGeo::kNone));
-    RENKEI_TRY_VOID(WriteSecondaryTypes(conn, now.eid, entity, false));
+    RENKEI_TRY_VOID(WriteSecondaryTypes(conn, now.eid, now.secondary_types, false));
     return now;
   }
   // The key exists but the caller did not read it: find its row id and index rows.
@@ -354,7 +361,7 @@ base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
   RENKEI_TRY(AttrRows stored_attrs, ReadAttributeRows(conn, now.eid));
   RENKEI_TRY(bool geo_current, GeoRowsMatch(conn, now.eid, now.geo));
   RENKEI_TRY_VOID(SyncIndexes(conn, tenant, now, stored_attrs, Compare(geo_current)));
-  RENKEI_TRY_VOID(WriteSecondaryTypes(conn, now.eid, entity, true));
+  RENKEI_TRY_VOID(WriteSecondaryTypes(conn, now.eid, now.secondary_types, true));
   return now;
 }
 

@@ -45,6 +45,7 @@ struct IndexedEntity {
   std::int64_t eid = 0;
   std::map<std::string, AttrRow, std::less<>> attrs;
   std::vector<GeoRow> geo;
+  std::vector<std::string> secondary_types;  // entity_types rows: the types after the primary
 };
 IndexedEntity IndexRowsOf(std::int64_t eid, const core::Entity& stored);
 
