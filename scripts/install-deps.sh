@@ -11,6 +11,8 @@ PACKAGES=(
   libjemalloc-dev                          # the server's allocator (docs/adr/0004-jemalloc.md)
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev
+  libmosquitto-dev                         # MQTT notifications (docs/adr/0005-mqtt-client.md)
+  mosquitto mosquitto-clients              # the real broker the MQTT tests start; mosquitto_sub
   python3 curl procps clang-format
 )
 # Node.js runs the JSON-LD oracle (tests/jsonld-oracle) and the interop tests with real FIWARE

@@ -1,0 +1,170 @@
+#include "notify/mqtt/testing/test_broker.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace renkei::notify::mqtt::testing {
+namespace {
+
+sockaddr_in Loopback(int port) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return address;
+}
+
+enum class Probe { kBind, kConnect };
+
+// kBind: true when `port` on 127.0.0.1 can be bound now, i.e. nothing listens there.
+// kConnect: true when something accepts connections there.
+bool ProbeLoopback(int port, Probe probe) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  const auto address = Loopback(port);
+  const auto* raw = reinterpret_cast<const sockaddr*>(&address);
+  const bool ok = probe == Probe::kBind ? ::bind(fd, raw, sizeof(address)) == 0
+                                        : ::connect(fd, raw, sizeof(address)) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// Starts a program with its output appended to `log`. Returns its pid, or -1.
+pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
+  std::vector<char*> argv;
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+// Runs a program to its end. Returns its exit status (-1: not run or killed).
+int RunToEnd(const std::vector<std::string>& args, const std::string& log) {
+  const pid_t pid = Spawn(args, log);
+  if (pid < 0) return -1;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+int FindFreeTestPort(int after) {
+  constexpr int kCount = kLastTestPort - kFirstTestPort + 1;
+  // Start at a place that depends on the process, so tests run in parallel by ctest rarely
+  // probe the same ports first.
+  const int offset =
+      after != 0 ? after - kFirstTestPort + 1 : static_cast<int>(::getpid() % kCount);
+  for (int i = 0; i < kCount; ++i) {
+    const int port = kFirstTestPort + (offset + i) % kCount;
+    if (port != after && ProbeLoopback(port, Probe::kBind)) return port;
+  }
+  ADD_FAILURE() << "no free port in " << kFirstTestPort << "-" << kLastTestPort;
+  return 0;
+}
+
+TestBroker::TestBroker(std::vector<BrokerUser> users) : users_(std::move(users)) {
+  const auto base = std::filesystem::temp_directory_path() / "renkei-mqtt-XXXXXX";
+  std::string pattern = base.string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    ADD_FAILURE() << "cannot make a temporary folder";
+    return;
+  }
+  dir_ = pattern;
+  // Started as root, mosquitto drops to its own user before reading the password file.
+  ::chmod(dir_.c_str(), 0755);
+  for (std::size_t i = 0; i < users_.size(); ++i) {
+    std::vector<std::string> args = {RENKEI_MOSQUITTO_PASSWD, "-b"};
+    if (i == 0) args.push_back("-c");
+    args.insert(args.end(), {dir_ + "/passwd", users_[i].name, users_[i].password});
+    EXPECT_EQ(RunToEnd(args, dir_ + "/passwd.log"), 0) << "mosquitto_passwd failed";
+  }
+}
+
+TestBroker::~TestBroker() {
+  Stop();
+  if (!dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+}
+
+bool TestBroker::Start() {
+  if (dir_.empty()) return false;
+  if (port_ != 0) return StartOn(port_);
+  // Another test process may take a free port between the probe and the broker's bind; the
+  // broker then exits and the next port is tried.
+  for (int attempt = 0, candidate = 0; attempt < 10; ++attempt) {
+    candidate = FindFreeTestPort(candidate);
+    if (candidate == 0) return false;
+    if (StartOn(candidate)) {
+      port_ = candidate;
+      return true;
+    }
+  }
+  ADD_FAILURE() << "mosquitto did not start:\n" << Log();
+  return false;
+}
+
+bool TestBroker::StartOn(int port) {
+  {
+    std::ofstream config(dir_ + "/mosquitto.conf");
+    config << "listener " << port << " 127.0.0.1\n"
+           << "allow_anonymous " << (users_.empty() ? "true" : "false") << "\n"
+           << "persistence false\n";
+    if (!users_.empty()) config << "password_file " << dir_ << "/passwd\n";
+  }
+  pid_ = Spawn({RENKEI_MOSQUITTO_BROKER, "-c", dir_ + "/mosquitto.conf"}, dir_ + "/mosquitto.log");
+  if (pid_ < 0) return false;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < give_up) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // exited: the port was taken
+      pid_ = -1;
+      return false;
+    }
+    if (ProbeLoopback(port, Probe::kConnect)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  Stop();
+  return false;
+}
+
+void TestBroker::Stop() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::string TestBroker::Log() const {
+  std::ifstream in(dir_ + "/mosquitto.log");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace renkei::notify::mqtt::testing
