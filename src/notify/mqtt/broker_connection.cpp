@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
@@ -35,14 +36,24 @@ std::string Describe(int rc, int saved_errno) {
   return mosquitto_strerror(rc);
 }
 
+// The pending error of a socket that poll(2) reported as failed or hung up.
+std::string SocketError(int fd) {
+  int error = 0;
+  socklen_t size = sizeof(error);
+  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error != 0) {
+    return Describe(MOSQ_ERR_ERRNO, error);
+  }
+  return "the broker closed the connection";
+}
+
 std::string Where(const BrokerEndpoint& endpoint) {
   return "MQTT broker " + endpoint.host + ":" + std::to_string(endpoint.port);
 }
 
 }  // namespace
 
-base::Result<std::unique_ptr<BrokerConnection>> BrokerConnection::Open(
-    BrokerEndpoint endpoint, std::chrono::seconds keepalive) {
+base::Result<std::unique_ptr<BrokerConnection>> BrokerConnection::Open(BrokerEndpoint endpoint,
+                                                                       const Settings& settings) {
   RENKEI_TRY_VOID(InitialiseLibmosquitto());
   auto fail = [&](std::string why) {
     return base::Fail(base::ErrorCode::kInternalError, "MqttPublishFailed",
@@ -53,6 +64,17 @@ base::Result<std::unique_ptr<BrokerConnection>> BrokerConnection::Open(
   mosquitto* client = mosquitto_new(nullptr, true, nullptr);
   if (client == nullptr)
     return fail("cannot create an MQTT client: " + Describe(MOSQ_ERR_ERRNO, errno));
+  if (endpoint.tls) {
+    // libmosquitto verifies the broker's certificate chain and that it names the host.
+    const int rc = settings.ca_file.empty()
+                       ? mosquitto_int_option(client, MOSQ_OPT_TLS_USE_OS_CERTS, 1)
+                       : mosquitto_tls_set(client, settings.ca_file.c_str(), nullptr, nullptr,
+                                           nullptr, nullptr);
+    if (rc != MOSQ_ERR_SUCCESS) {
+      mosquitto_destroy(client);
+      return fail("cannot set up TLS (CA file '" + settings.ca_file + "'): " + Describe(rc, errno));
+    }
+  }
   const int wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake_fd < 0) {
     const int saved = errno;
@@ -70,7 +92,7 @@ base::Result<std::unique_ptr<BrokerConnection>> BrokerConnection::Open(
                               endpoint.passwd.empty() ? nullptr : endpoint.passwd.c_str());
   }
   return std::unique_ptr<BrokerConnection>(
-      new BrokerConnection(std::move(endpoint), keepalive, client, wake_fd));
+      new BrokerConnection(std::move(endpoint), settings.keepalive, client, wake_fd));
 }
 
 BrokerConnection::BrokerConnection(BrokerEndpoint endpoint, std::chrono::seconds keepalive,
@@ -87,6 +109,14 @@ BrokerConnection::BrokerConnection(BrokerEndpoint endpoint, std::chrono::seconds
   mosquitto_publish_callback_set(client_, [](mosquitto*, void* self, int mid) {
     static_cast<BrokerConnection*>(self)->OnPublish(mid);
   });
+  if (endpoint_.tls) {
+    // OpenSSL's reason for a failed handshake (e.g. "certificate verify failed") reaches us only
+    // through the log. Plain connections skip the callback: with one set, libmosquitto formats
+    // a debug line for every packet.
+    mosquitto_log_callback_set(client_, [](mosquitto*, void* self, int level, const char* text) {
+      static_cast<BrokerConnection*>(self)->OnLog(level, text);
+    });
+  }
   loop_ = std::thread([this] { RunLoop(); });
 }
 
@@ -131,9 +161,7 @@ base::Result<void> BrokerConnection::Publish(const std::string& topic, std::stri
   abandoned_.insert(mid);
   if (state_ == State::kFailed) return fail(failure_ + " before the message was acknowledged");
   if (abandoned_.size() > kMaxAbandoned) {
-    state_ = State::kFailed;
-    failure_ = "too many messages left unacknowledged; connection given up";
-    changed_.notify_all();
+    FailLocked("too many messages left unacknowledged; connection given up");
   }
   static constexpr std::array<const char*, 3> kAwaited = {"writing", "PUBACK", "PUBCOMP"};
   return fail(std::string("timed out waiting for ") + kAwaited[static_cast<std::size_t>(qos)]);
@@ -147,10 +175,27 @@ void BrokerConnection::Wake() const {
 
 void BrokerConnection::MarkFailed(std::string reason) {
   std::lock_guard lock(mutex_);
-  if (state_ == State::kFailed) return;
+  FailLocked(std::move(reason));
+}
+
+void BrokerConnection::MarkFailed(int rc, int saved_errno) {
+  std::lock_guard lock(mutex_);
+  FailLocked(FailureLocked(rc, saved_errno));
+}
+
+void BrokerConnection::FailLocked(std::string reason) {
+  if (state_ == State::kFailed) return;  // the first reason is the real one
   state_ = State::kFailed;
   failure_ = std::move(reason);
   changed_.notify_all();
+}
+
+std::string BrokerConnection::FailureLocked(int rc, int saved_errno) const {
+  if (closing_) return "connection closed";
+  std::string reason = state_ == State::kConnecting ? "cannot connect: " : "connection lost: ";
+  reason += Describe(rc, saved_errno);
+  if (!library_error_.empty()) reason += " (" + library_error_ + ")";
+  return reason;
 }
 
 void BrokerConnection::OnConnect(int connack_code) {
@@ -166,24 +211,18 @@ void BrokerConnection::OnConnect(int connack_code) {
   changed_.notify_all();
 }
 
-void BrokerConnection::OnDisconnect(int rc, int saved_errno) {
-  std::lock_guard lock(mutex_);
-  if (state_ == State::kFailed) return;
-  if (closing_) {
-    failure_ = "connection closed";
-  } else if (state_ == State::kConnecting) {
-    failure_ = "cannot connect: " + Describe(rc, saved_errno);
-  } else {
-    failure_ = "connection lost: " + Describe(rc, saved_errno);
-  }
-  state_ = State::kFailed;
-  changed_.notify_all();
-}
+void BrokerConnection::OnDisconnect(int rc, int saved_errno) { MarkFailed(rc, saved_errno); }
 
 void BrokerConnection::OnPublish(int mid) {
   std::lock_guard lock(mutex_);
   if (abandoned_.erase(mid) == 0) acked_.insert(mid);
   changed_.notify_all();
+}
+
+void BrokerConnection::OnLog(int level, const char* text) {
+  if (level != MOSQ_LOG_ERR) return;
+  std::lock_guard lock(mutex_);
+  library_error_ = text;
 }
 
 void BrokerConnection::RunLoop() {
@@ -192,11 +231,12 @@ void BrokerConnection::RunLoop() {
   const int connect_rc = mosquitto_connect_async(client_, endpoint_.host.c_str(), endpoint_.port,
                                                  static_cast<int>(keepalive_.count()));
   if (connect_rc != MOSQ_ERR_SUCCESS) {
-    MarkFailed("cannot connect: " + Describe(connect_rc, errno));
+    MarkFailed(connect_rc, errno);
     return;
   }
   const auto connect_by = Clock::now() + kConnectTimeout;
   std::optional<Clock::time_point> close_by;
+  bool tcp_connected = false;  // the non-blocking connect completed (the socket was writable)
   while (true) {
     bool closing = false;
     bool connecting = false;
@@ -221,8 +261,13 @@ void BrokerConnection::RunLoop() {
       MarkFailed("connection closed");
       break;
     }
+    // Until CONNACK, ask for writability only to learn that TCP connected: during a TLS
+    // handshake libmosquitto keeps CONNECT queued, so a writable socket would spin the loop.
+    const bool want_out = connecting
+                              ? !tcp_connected || (!endpoint_.tls && mosquitto_want_write(client_))
+                              : mosquitto_want_write(client_);
     std::array<pollfd, 2> fds{};
-    fds[0] = {fd, static_cast<short>(POLLIN | (mosquitto_want_write(client_) ? POLLOUT : 0)), 0};
+    fds[0] = {fd, static_cast<short>(POLLIN | (want_out ? POLLOUT : 0)), 0};
     fds[1] = {wake_fd_, POLLIN, 0};
     if (::poll(fds.data(), fds.size(), kLoopTickMs) < 0 && errno != EINTR) {
       MarkFailed("poll failed: " + Describe(MOSQ_ERR_ERRNO, errno));
@@ -234,14 +279,26 @@ void BrokerConnection::RunLoop() {
     }
     // A failing step closes the socket and reports through OnDisconnect, whose reason wins;
     // MarkFailed only covers a failure that did not close the socket.
+    const bool readable = (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+    const bool writable = (fds[0].revents & POLLOUT) != 0;
+    tcp_connected = tcp_connected || writable;
     int rc = MOSQ_ERR_SUCCESS;
-    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) rc = mosquitto_loop_read(client_, 1);
+    // libmosquitto advances a TLS handshake only in mosquitto_loop_read (its own select loop
+    // does so on writability too); on a plain socket a read with nothing to read is a no-op.
+    if (readable || (connecting && writable)) rc = mosquitto_loop_read(client_, 1);
+    if (rc == MOSQ_ERR_SUCCESS && connecting && (fds[0].revents & (POLLHUP | POLLERR)) != 0 &&
+        mosquitto_socket(client_) >= 0) {
+      // The broker hung up during the TLS handshake and libmosquitto took it for "try again"
+      // (SSL_ERROR_SYSCALL): without this the loop would spin on the hung-up socket.
+      MarkFailed("cannot connect: " + SocketError(fd));
+      break;
+    }
     if (rc == MOSQ_ERR_SUCCESS && mosquitto_want_write(client_)) {
       rc = mosquitto_loop_write(client_, 1);
     }
     if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket(client_) >= 0) rc = mosquitto_loop_misc(client_);
     if (rc != MOSQ_ERR_SUCCESS) {
-      MarkFailed("connection lost: " + Describe(rc, errno));
+      MarkFailed(rc, errno);
       break;
     }
   }

@@ -35,10 +35,16 @@ class BrokerConnection {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // Creates the client and starts connecting on the loop thread. Fails only when libmosquitto
-  // cannot create a client. `keepalive`: seconds between MQTT PINGREQs on a quiet connection.
+  struct Settings {
+    std::chrono::seconds keepalive{30};  // between MQTT PINGREQs on a quiet connection
+    // For mqtts://: PEM file of the CAs to trust; empty: the operating system's trust store.
+    std::string ca_file;
+  };
+
+  // Creates the client and starts connecting on the loop thread. Fails when libmosquitto
+  // cannot create a client or set up TLS (e.g. `ca_file` unreadable).
   static base::Result<std::unique_ptr<BrokerConnection>> Open(BrokerEndpoint endpoint,
-                                                              std::chrono::seconds keepalive);
+                                                              const Settings& settings);
   // Sends DISCONNECT if connected (waiting at most kCloseGrace for it to go out), joins the loop
   // thread and frees the client. Blocks longer only while the loop thread is still resolving
   // the broker's host name (getaddrinfo has no timeout).
@@ -69,11 +75,16 @@ class BrokerConnection {
   void RunLoop();
   void Wake() const;
   void MarkFailed(std::string reason);
+  void MarkFailed(int rc, int saved_errno);  // why a libmosquitto step failed
+  // Both require mutex_ held.
+  void FailLocked(std::string reason);
+  std::string FailureLocked(int rc, int saved_errno) const;
 
   // libmosquitto callbacks, on the loop thread.
   void OnConnect(int connack_code);
   void OnDisconnect(int rc, int saved_errno);
   void OnPublish(int mid);
+  void OnLog(int level, const char* text);
 
   const BrokerEndpoint endpoint_;
   const std::chrono::seconds keepalive_;
@@ -85,6 +96,7 @@ class BrokerConnection {
   State state_ = State::kConnecting;  // guarded by mutex_
   std::string failure_;               // guarded by mutex_: why state_ is kFailed
   bool closing_ = false;              // guarded by mutex_: the destructor asked the loop to end
+  std::string library_error_;         // guarded by mutex_: libmosquitto's last error log line
   // Message ids the broker acknowledged and whose Publish has not collected them yet, and ids
   // whose Publish gave up waiting (so a late acknowledgement is dropped, not kept forever).
   std::unordered_set<int> acked_;      // guarded by mutex_

@@ -79,7 +79,7 @@ base::Result<std::shared_ptr<BrokerConnection>> Publisher::Acquire(const BrokerE
       pool_.erase(victim);
     }
     RENKEI_TRY(std::shared_ptr<BrokerConnection> opened,
-               BrokerConnection::Open(endpoint, options_.keepalive));
+               BrokerConnection::Open(endpoint, {options_.keepalive, options_.ca_file}));
     it = pool_.emplace(endpoint, PooledConnection{std::move(opened), 0, Clock::now()}).first;
     ++connections_opened_;
   }

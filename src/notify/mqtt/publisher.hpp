@@ -24,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <thread>
 
@@ -39,6 +40,8 @@ struct PublisherOptions {
   std::chrono::milliseconds idle_timeout{60'000};
   // MQTT keepalive: a broker that stops answering PINGREQ is noticed within 1.5 × this.
   std::chrono::seconds keepalive{30};
+  // For mqtts:// brokers: a PEM file of the CAs to trust; empty: the system's trust store.
+  std::string ca_file;
 };
 
 struct PublisherStats {

@@ -26,6 +26,8 @@ using testing::TestSubscriber;
 
 constexpr milliseconds kTimeout{3000};
 constexpr milliseconds kWait{3000};
+const testing::TestBrokerOptions kWithUser{{BrokerUser{"renkei", "s3cret"}}, false};
+const testing::TestBrokerOptions kWithTls{{}, true};
 
 std::unique_ptr<Publisher> MakePublisher(PublisherOptions options = {}) {
   auto publisher = Publisher::Create(options);
@@ -83,7 +85,7 @@ TEST(MqttPublisher, ARetainedMessageReachesALateSubscriber) {
 }
 
 TEST(MqttPublisher, AuthenticatesWithUserAndPassword) {
-  TestBroker broker({BrokerUser{"renkei", "s3cret"}});
+  TestBroker broker(kWithUser);
   ASSERT_TRUE(broker.Start());
   TestSubscriber subscriber(broker.port(), "auth/#", "renkei", "s3cret");
   auto publisher = MakePublisher();
@@ -96,7 +98,7 @@ TEST(MqttPublisher, AuthenticatesWithUserAndPassword) {
 }
 
 TEST(MqttPublisher, AWrongPasswordIsRefusedAtOnce) {
-  TestBroker broker({BrokerUser{"renkei", "s3cret"}});
+  TestBroker broker(kWithUser);
   ASSERT_TRUE(broker.Start());
   auto publisher = MakePublisher();
   for (const auto& [user, passwd] :
@@ -194,7 +196,9 @@ TEST(MqttPublisher, PublishesAgainAfterTheBrokerRestarts) {
 TEST(MqttPublisher, ReusesConnectionsAndClosesIdleOnes) {
   TestBroker broker;
   ASSERT_TRUE(broker.Start());
-  auto publisher = MakePublisher(PublisherOptions{.idle_timeout = milliseconds(200)});
+  PublisherOptions options;
+  options.idle_timeout = milliseconds(200);
+  auto publisher = MakePublisher(options);
   const Target target{broker.url(), "idle/x", 1, false, "", ""};
   for (int i = 0; i < 5; ++i) {
     auto result = publisher->Publish(target, "m" + std::to_string(i), kTimeout);
@@ -217,7 +221,9 @@ TEST(MqttPublisher, ReusesConnectionsAndClosesIdleOnes) {
 TEST(MqttPublisher, KeepsAtMostMaxConnections) {
   TestBroker broker;  // anonymous: any user name is accepted, and each is its own connection
   ASSERT_TRUE(broker.Start());
-  auto publisher = MakePublisher(PublisherOptions{.max_connections = 2});
+  PublisherOptions options;
+  options.max_connections = 2;
+  auto publisher = MakePublisher(options);
   for (const char* user : {"a", "b", "c", "a"}) {
     auto result =
         publisher->Publish(Target{broker.url(), "cap/x", 1, false, user, ""}, user, kTimeout);
@@ -262,6 +268,51 @@ TEST(MqttPublisher, PublishesFromSeveralThreadsOverOneConnection) {
     EXPECT_EQ(next, kEach);
   }
   EXPECT_EQ(publisher->Stats().connections_opened, 1u);
+}
+
+TEST(MqttPublisher, DeliversOverTls) {
+  TestBroker broker(kWithTls);
+  ASSERT_TRUE(broker.Start());
+  TestSubscriber subscriber(broker.port(), "tls/#");  // on the broker's plain listener
+  PublisherOptions options;
+  options.ca_file = broker.ca_file();
+  auto publisher = MakePublisher(options);
+  for (int qos : {0, 1, 2}) {
+    auto result = publisher->Publish(Target{broker.tls_url(), "tls/x", qos, false, "", ""},
+                                     "secret " + std::to_string(qos), kTimeout);
+    ASSERT_TRUE(result) << Describe(result);
+  }
+  const auto received = subscriber.WaitFor(3, kWait);
+  ASSERT_EQ(received.size(), 3u);
+  EXPECT_EQ(received[2].payload, "secret 2");
+  EXPECT_EQ(publisher->Stats().connections_opened, 1u);
+}
+
+TEST(MqttPublisher, RefusesABrokerCertificateItDoesNotTrust) {
+  TestBroker broker(kWithTls);
+  ASSERT_TRUE(broker.Start());
+  auto publisher = MakePublisher();  // the system's trust store does not know the test CA
+  const auto start = std::chrono::steady_clock::now();
+  auto result =
+      publisher->Publish(Target{broker.tls_url(), "tls/x", 1, false, "", ""}, "x", kTimeout);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().detail.find("certificate verify failed"), std::string::npos)
+      << result.error().detail;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, kTimeout / 2);
+}
+
+TEST(MqttPublisher, RefusesAPlainBrokerForMqtts) {
+  TestBroker broker;
+  ASSERT_TRUE(broker.Start());
+  auto publisher = MakePublisher();
+  const std::string url = "mqtts://127.0.0.1:" + std::to_string(broker.port());
+  const auto start = std::chrono::steady_clock::now();
+  auto result = publisher->Publish(Target{url, "tls/x", 1, false, "", ""}, "x", kTimeout);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().detail.find("cannot connect"), std::string::npos)
+      << result.error().detail;
+  // The broker hangs up on the TLS ClientHello: that ends the attempt, no waiting it out.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, kTimeout / 2);
 }
 
 TEST(MqttPublisher, RefusesAnInvalidTargetWithoutConnecting) {

@@ -31,12 +31,17 @@ base::Result<void> CheckMqttString(std::string_view what, std::string_view text)
 
 base::Result<BrokerEndpoint> ParseBrokerUrl(std::string_view url) {
   const std::string shown = "MQTT url '" + std::string(url) + "'";
-  constexpr std::string_view kScheme = "mqtt://";
-  if (url.starts_with("mqtts://")) {
-    return Invalid(shown + ": mqtts:// (MQTT over TLS) is not supported yet; use mqtt://");
+  BrokerEndpoint endpoint;
+  std::string_view rest;
+  if (url.starts_with("mqtt://")) {
+    rest = url.substr(7);
+  } else if (url.starts_with("mqtts://")) {
+    rest = url.substr(8);
+    endpoint.tls = true;
+    endpoint.port = kDefaultMqttsPort;
+  } else {
+    return Invalid(shown + " must start with mqtt:// or mqtts://");
   }
-  if (!url.starts_with(kScheme)) return Invalid(shown + " must start with mqtt://");
-  std::string_view rest = url.substr(kScheme.size());
   // Orion: the url names only the broker; the topic is a field of its own.
   const auto path = rest.find_first_of("/?#");
   if (path != std::string_view::npos) {
@@ -48,7 +53,6 @@ base::Result<BrokerEndpoint> ParseBrokerUrl(std::string_view url) {
   if (rest.find('@') != std::string_view::npos) {
     return Invalid(shown + " must not carry credentials; use user and passwd");
   }
-  BrokerEndpoint endpoint;
   std::string_view port_text;
   if (rest.starts_with('[')) {
     const auto close = rest.find(']');

@@ -43,19 +43,27 @@ TEST(MqttTarget, ParsesBracketedIpv6) {
 
 TEST(MqttTarget, RefusesBadUrls) {
   for (const char* url :
-       {"", "http://broker:1883", "mqtt://", "mqtt://:1883", "mqtt://broker:", "mqtt://broker:0",
-        "mqtt://broker:65536", "mqtt://broker:18x", "mqtt://broker/topic", "mqtt://broker?x=1",
-        "mqtt://user:pw@broker", "mqtt://[::1", "mqtt://[::1]x", "mqtt://[::1]:"}) {
+       {"", "http://broker:1883", "mqtt://", "mqtts://", "MQTT://broker", "mqtt://:1883",
+        "mqtt://broker:", "mqtt://broker:0", "mqtt://broker:65536", "mqtt://broker:18x",
+        "mqtt://broker/topic", "mqtt://broker?x=1", "mqtt://user:pw@broker", "mqtt://[::1",
+        "mqtt://[::1]x", "mqtt://[::1]:"}) {
     Target target = Valid();
     target.url = url;
     EXPECT_FALSE(Refusal(target).empty()) << url;
   }
 }
 
-TEST(MqttTarget, RefusesMqttsAsNotSupported) {
-  Target target = Valid();
-  target.url = "mqtts://broker.example.jp:8883";
-  EXPECT_NE(Refusal(target).find("not supported"), std::string::npos);
+TEST(MqttTarget, ParsesMqttsWithItsOwnDefaultPort) {
+  auto endpoint = ParseBrokerUrl("mqtts://broker.example.jp");
+  ASSERT_TRUE(endpoint);
+  EXPECT_TRUE(endpoint->tls);
+  EXPECT_EQ(endpoint->port, kDefaultMqttsPort);
+  auto explicit_port = ParseBrokerUrl("mqtts://broker.example.jp:18883");
+  ASSERT_TRUE(explicit_port);
+  EXPECT_EQ(explicit_port->port, 18883);
+  auto plain = ParseBrokerUrl("mqtt://broker.example.jp");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->tls);
 }
 
 TEST(MqttTarget, RefusesQosOutsideZeroToTwo) {

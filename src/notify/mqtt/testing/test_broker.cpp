@@ -85,7 +85,7 @@ int FindFreeTestPort(int after) {
   return 0;
 }
 
-TestBroker::TestBroker(std::vector<BrokerUser> users) : users_(std::move(users)) {
+TestBroker::TestBroker(TestBrokerOptions options) : options_(std::move(options)) {
   const auto base = std::filesystem::temp_directory_path() / "renkei-mqtt-XXXXXX";
   std::string pattern = base.string();
   if (::mkdtemp(pattern.data()) == nullptr) {
@@ -95,12 +95,38 @@ TestBroker::TestBroker(std::vector<BrokerUser> users) : users_(std::move(users))
   dir_ = pattern;
   // Started as root, mosquitto drops to its own user before reading the password file.
   ::chmod(dir_.c_str(), 0755);
-  for (std::size_t i = 0; i < users_.size(); ++i) {
+  const auto& users = options_.users;
+  for (std::size_t i = 0; i < users.size(); ++i) {
     std::vector<std::string> args = {RENKEI_MOSQUITTO_PASSWD, "-b"};
     if (i == 0) args.push_back("-c");
-    args.insert(args.end(), {dir_ + "/passwd", users_[i].name, users_[i].password});
-    EXPECT_EQ(RunToEnd(args, dir_ + "/passwd.log"), 0) << "mosquitto_passwd failed";
+    args.insert(args.end(), {dir_ + "/passwd", users[i].name, users[i].password});
+    EXPECT_EQ(RunToEnd(args, dir_ + "/setup.log"), 0) << "mosquitto_passwd failed";
   }
+  if (options_.tls) {
+    EXPECT_TRUE(MakeCertificates()) << "openssl failed";
+  }
+}
+
+bool TestBroker::MakeCertificates() {
+  // P-256 keys: generated in milliseconds, unlike RSA.
+  const std::string log = dir_ + "/setup.log";
+  const auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), RENKEI_OPENSSL);
+    return RunToEnd(args, log) == 0;
+  };
+  std::ofstream(dir_ + "/san.ext") << "subjectAltName=IP:127.0.0.1\n";
+  const bool made =
+      run({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+           "-keyout", dir_ + "/ca.key", "-out", dir_ + "/ca.crt", "-days", "2", "-subj",
+           "/CN=renkei test CA"}) &&
+      run({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+           dir_ + "/server.key", "-out", dir_ + "/server.csr", "-subj", "/CN=127.0.0.1"}) &&
+      run({"x509", "-req", "-in", dir_ + "/server.csr", "-CA", dir_ + "/ca.crt", "-CAkey",
+           dir_ + "/ca.key", "-CAcreateserial", "-out", dir_ + "/server.crt", "-days", "2",
+           "-extfile", dir_ + "/san.ext"});
+  // The broker reads its key after dropping root (see the constructor).
+  ::chmod((dir_ + "/server.key").c_str(), 0644);
+  return made;
 }
 
 TestBroker::~TestBroker() {
@@ -113,28 +139,36 @@ TestBroker::~TestBroker() {
 
 bool TestBroker::Start() {
   if (dir_.empty()) return false;
-  if (port_ != 0) return StartOn(port_);
+  if (port_ != 0) return StartOn(port_, tls_port_);
   // Another test process may take a free port between the probe and the broker's bind; the
-  // broker then exits and the next port is tried.
+  // broker then exits and other ports are tried.
   for (int attempt = 0, candidate = 0; attempt < 10; ++attempt) {
     candidate = FindFreeTestPort(candidate);
-    if (candidate == 0) return false;
-    if (StartOn(candidate)) {
+    const int tls_candidate = options_.tls ? FindFreeTestPort(candidate) : 0;
+    if (candidate == 0 || (options_.tls && tls_candidate == 0)) return false;
+    if (StartOn(candidate, tls_candidate)) {
       port_ = candidate;
+      tls_port_ = tls_candidate;
       return true;
     }
+    if (options_.tls) candidate = tls_candidate;
   }
   ADD_FAILURE() << "mosquitto did not start:\n" << Log();
   return false;
 }
 
-bool TestBroker::StartOn(int port) {
+bool TestBroker::StartOn(int port, int tls_port) {
   {
     std::ofstream config(dir_ + "/mosquitto.conf");
-    config << "listener " << port << " 127.0.0.1\n"
-           << "allow_anonymous " << (users_.empty() ? "true" : "false") << "\n"
-           << "persistence false\n";
-    if (!users_.empty()) config << "password_file " << dir_ << "/passwd\n";
+    config << "persistence false\n"
+           << "allow_anonymous " << (options_.users.empty() ? "true" : "false") << "\n";
+    if (!options_.users.empty()) config << "password_file " << dir_ << "/passwd\n";
+    config << "listener " << port << " 127.0.0.1\n";
+    if (tls_port != 0) {
+      config << "listener " << tls_port << " 127.0.0.1\n"
+             << "certfile " << dir_ << "/server.crt\n"
+             << "keyfile " << dir_ << "/server.key\n";
+    }
   }
   pid_ = Spawn({RENKEI_MOSQUITTO_BROKER, "-c", dir_ + "/mosquitto.conf"}, dir_ + "/mosquitto.log");
   if (pid_ < 0) return false;
@@ -145,7 +179,10 @@ bool TestBroker::StartOn(int port) {
       pid_ = -1;
       return false;
     }
-    if (ProbeLoopback(port, Probe::kConnect)) return true;
+    if (ProbeLoopback(port, Probe::kConnect) &&
+        (tls_port == 0 || ProbeLoopback(tls_port, Probe::kConnect))) {
+      return true;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   Stop();

@@ -1,8 +1,9 @@
 // TestBroker: a real mosquitto broker process for the MQTT tests, listening on 127.0.0.1 on a
-// free port of the range the project's tests may use (18200-18299), with its configuration,
-// password file and log in a temporary folder of its own. Stop then Start simulates a broker
-// restart on the same port. The destructor stops the process and removes the folder.
-// Failures to start are reported as GoogleTest failures with the broker's log.
+// free port of the range the project's tests may use (18200-18299), and with `tls` on a second
+// port over TLS (a certificate for 127.0.0.1 from a CA made by `openssl` for this broker), with
+// its configuration, password file, keys and log in a temporary folder of its own. Stop then Start
+// simulates a broker restart on the same port. The destructor stops the process and removes the
+// folder. Failures to start are reported as GoogleTest failures with the broker's log.
 #pragma once
 
 #include <sys/types.h>
@@ -23,11 +24,16 @@ struct BrokerUser {
   std::string password;
 };
 
+struct TestBrokerOptions {
+  // None: anonymous clients are accepted. Some: only they, with their passwords (a password
+  // file made with mosquitto_passwd).
+  std::vector<BrokerUser> users;
+  bool tls = false;
+};
+
 class TestBroker {
  public:
-  // No users: anonymous clients are accepted. Users: only they, with their passwords
-  // (a password file made with mosquitto_passwd).
-  explicit TestBroker(std::vector<BrokerUser> users = {});
+  explicit TestBroker(TestBrokerOptions options = {});
   ~TestBroker();
   TestBroker(const TestBroker&) = delete;
   TestBroker& operator=(const TestBroker&) = delete;
@@ -40,14 +46,19 @@ class TestBroker {
 
   int port() const { return port_; }
   std::string url() const { return "mqtt://127.0.0.1:" + std::to_string(port_); }
+  std::string tls_url() const { return "mqtts://127.0.0.1:" + std::to_string(tls_port_); }
+  // The PEM certificate of the CA that signed the broker's TLS certificate.
+  std::string ca_file() const { return dir_ + "/ca.crt"; }
   std::string Log() const;
 
  private:
-  bool StartOn(int port);
+  bool StartOn(int port, int tls_port);
+  bool MakeCertificates();
 
   std::string dir_;
-  std::vector<BrokerUser> users_;
+  const TestBrokerOptions options_;
   int port_ = 0;
+  int tls_port_ = 0;
   pid_t pid_ = -1;
 };
 
