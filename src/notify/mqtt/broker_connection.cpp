@@ -28,7 +28,8 @@ constexpr std::chrono::seconds kConnectTimeout{10};
 // broker is taken to be stuck and the connection is given up (the next publish opens a fresh
 // one), which also bounds what libmosquitto keeps queued for it.
 constexpr std::size_t kMaxAbandoned = 1024;
-// MQTT 3.1.1 §2.2.3: the largest remaining length a packet can declare.
+// MQTT 3.1.1 §2.2.3: the largest remaining length a packet can declare, less room for the
+// topic and the rest of the PUBLISH header.
 constexpr std::size_t kMaxPayloadBytes = 268'435'455 - 65'536;
 
 std::string Describe(int rc, int saved_errno) {
@@ -62,8 +63,9 @@ base::Result<std::unique_ptr<BrokerConnection>> BrokerConnection::Open(BrokerEnd
   // No client id given: libmosquitto makes a random one, so two connections (or two renkei
   // nodes) never take each other's session on the broker (MQTT 3.1.1 §3.1.4).
   mosquitto* client = mosquitto_new(nullptr, true, nullptr);
-  if (client == nullptr)
+  if (client == nullptr) {
     return fail("cannot create an MQTT client: " + Describe(MOSQ_ERR_ERRNO, errno));
+  }
   if (endpoint.tls) {
     // libmosquitto verifies the broker's certificate chain and that it names the host.
     const int rc = settings.ca_file.empty()
@@ -72,7 +74,9 @@ base::Result<std::unique_ptr<BrokerConnection>> BrokerConnection::Open(BrokerEnd
                                            nullptr, nullptr);
     if (rc != MOSQ_ERR_SUCCESS) {
       mosquitto_destroy(client);
-      return fail("cannot set up TLS (CA file '" + settings.ca_file + "'): " + Describe(rc, errno));
+      const std::string trust = settings.ca_file.empty() ? "the system's CA certificates"
+                                                         : "CA file '" + settings.ca_file + "'";
+      return fail("cannot set up TLS with " + trust + ": " + Describe(rc, errno));
     }
   }
   const int wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -117,7 +121,12 @@ BrokerConnection::BrokerConnection(BrokerEndpoint endpoint, std::chrono::seconds
       static_cast<BrokerConnection*>(self)->OnLog(level, text);
     });
   }
-  loop_ = std::thread([this] { RunLoop(); });
+  try {
+    loop_ = std::thread([this] { RunLoop(); });
+  } catch (const std::system_error& e) {
+    // Out of threads: the connection is failed from the start; Publish reports why.
+    MarkFailed(std::string("cannot start the connection's thread: ") + e.what());
+  }
 }
 
 BrokerConnection::~BrokerConnection() {
@@ -201,13 +210,12 @@ std::string BrokerConnection::FailureLocked(int rc, int saved_errno) const {
 void BrokerConnection::OnConnect(int connack_code) {
   std::lock_guard lock(mutex_);
   if (state_ != State::kConnecting) return;
-  if (connack_code == 0) {
-    state_ = State::kConnected;
-  } else {
-    state_ = State::kFailed;
-    failure_ =
-        std::string("the broker refused the connection: ") + mosquitto_connack_string(connack_code);
+  if (connack_code != 0) {
+    FailLocked(std::string("the broker refused the connection: ") +
+               mosquitto_connack_string(connack_code));
+    return;
   }
+  state_ = State::kConnected;
   changed_.notify_all();
 }
 

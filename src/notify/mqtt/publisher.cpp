@@ -1,6 +1,7 @@
 #include "notify/mqtt/publisher.hpp"
 
 #include <algorithm>
+#include <system_error>
 #include <vector>
 
 #include "notify/mqtt/broker_connection.hpp"
@@ -23,7 +24,12 @@ base::Result<std::unique_ptr<Publisher>> Publisher::Create(PublisherOptions opti
   if (options.keepalive < std::chrono::seconds(5) || options.keepalive.count() > 65535) {
     return invalid("MQTT keepalive must be 5 to 65535 seconds");
   }
-  return std::unique_ptr<Publisher>(new Publisher(options));
+  try {
+    return std::unique_ptr<Publisher>(new Publisher(options));
+  } catch (const std::system_error& e) {  // the idle closer's thread could not start
+    return base::Fail(base::ErrorCode::kInternalError, "MqttUnavailable",
+                      std::string("cannot start the MQTT idle-connection closer: ") + e.what());
+  }
 }
 
 Publisher::Publisher(PublisherOptions options)

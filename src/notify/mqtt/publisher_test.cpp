@@ -27,7 +27,7 @@ using testing::TestSubscriber;
 constexpr milliseconds kTimeout{3000};
 constexpr milliseconds kWait{3000};
 const testing::TestBrokerOptions kWithUser{{BrokerUser{"renkei", "s3cret"}}, false};
-const testing::TestBrokerOptions kWithTls{{}, true};
+const testing::TestBrokerOptions kWithTls{{}, true, "IP:127.0.0.1"};
 
 std::unique_ptr<Publisher> MakePublisher(PublisherOptions options = {}) {
   auto publisher = Publisher::Create(options);
@@ -299,6 +299,18 @@ TEST(MqttPublisher, RefusesABrokerCertificateItDoesNotTrust) {
   EXPECT_NE(result.error().detail.find("certificate verify failed"), std::string::npos)
       << result.error().detail;
   EXPECT_LT(std::chrono::steady_clock::now() - start, kTimeout / 2);
+}
+
+TEST(MqttPublisher, RefusesABrokerCertificateForAnotherHost) {
+  TestBroker broker({{}, true, "DNS:broker.example.jp"});
+  ASSERT_TRUE(broker.Start());
+  PublisherOptions options;
+  options.ca_file = broker.ca_file();  // trusted CA, but the certificate names another host
+  auto publisher = MakePublisher(options);
+  auto result =
+      publisher->Publish(Target{broker.tls_url(), "tls/x", 1, false, "", ""}, "x", kTimeout);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().detail.find("TLS"), std::string::npos) << result.error().detail;
 }
 
 TEST(MqttPublisher, RefusesAPlainBrokerForMqtts) {

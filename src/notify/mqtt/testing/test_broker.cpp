@@ -114,7 +114,7 @@ bool TestBroker::MakeCertificates() {
     args.insert(args.begin(), RENKEI_OPENSSL);
     return RunToEnd(args, log) == 0;
   };
-  std::ofstream(dir_ + "/san.ext") << "subjectAltName=IP:127.0.0.1\n";
+  std::ofstream(dir_ + "/san.ext") << "subjectAltName=" << options_.certificate_name << "\n";
   const bool made =
       run({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
            "-keyout", dir_ + "/ca.key", "-out", dir_ + "/ca.crt", "-days", "2", "-subj",

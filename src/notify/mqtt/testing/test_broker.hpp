@@ -29,6 +29,8 @@ struct TestBrokerOptions {
   // file made with mosquitto_passwd).
   std::vector<BrokerUser> users;
   bool tls = false;
+  // The subjectAltName of the broker's TLS certificate; another name tests host verification.
+  std::string certificate_name = "IP:127.0.0.1";
 };
 
 class TestBroker {
