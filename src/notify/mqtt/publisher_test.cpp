@@ -2,7 +2,9 @@
 // the receiving side by an independent subscriber.
 #include "notify/mqtt/publisher.hpp"
 
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -325,6 +327,36 @@ TEST(MqttPublisher, RefusesAPlainBrokerForMqtts) {
       << result.error().detail;
   // The broker hangs up on the TLS ClientHello: that ends the attempt, no waiting it out.
   EXPECT_LT(std::chrono::steady_clock::now() - start, kTimeout / 2);
+}
+
+// A busy server holds many sockets; select(2)-based MQTT loops (mosquitto_loop) fail on a
+// descriptor above FD_SETSIZE (1024). docs/adr/0005-mqtt-client.md.
+TEST(MqttPublisher, PublishesOnADescriptorAbove1024) {
+  TestBroker broker;
+  ASSERT_TRUE(broker.Start());
+  TestSubscriber subscriber(broker.port(), "many/#");  // its select loop needs a low descriptor
+  rlimit limit{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+  constexpr rlim_t kWanted = 1200;
+  if (limit.rlim_cur < kWanted) {
+    ASSERT_GE(limit.rlim_max, kWanted) << "the hard limit on open files is too low for this test";
+    limit.rlim_cur = kWanted;
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &limit), 0);
+  }
+  std::vector<int> fillers;  // take descriptors up to past 1024
+  while (fillers.empty() || fillers.back() < 1100) {
+    const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    fillers.push_back(fd);
+  }
+  auto publisher = MakePublisher();
+  auto result =
+      publisher->Publish(Target{broker.url(), "many/x", 1, false, "", ""}, "high", kTimeout);
+  for (const int fd : fillers) ::close(fd);
+  ASSERT_TRUE(result) << Describe(result);
+  const auto received = subscriber.WaitFor(1, kWait);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].payload, "high");
 }
 
 TEST(MqttPublisher, RefusesAnInvalidTargetWithoutConnecting) {
