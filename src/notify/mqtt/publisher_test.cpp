@@ -236,6 +236,33 @@ TEST(MqttPublisher, KeepsAtMostMaxConnections) {
   EXPECT_EQ(publisher->Stats().connections_opened, 4u);
 }
 
+TEST(MqttPublisher, FailsWhenEveryConnectionIsBusy) {
+  SilentListener silent;
+  ASSERT_TRUE(silent.listening());
+  TestBroker broker;
+  ASSERT_TRUE(broker.Start());
+  PublisherOptions options;
+  options.max_connections = 1;
+  auto publisher = MakePublisher(options);
+  // The one connection stays busy: its publish waits for a CONNACK that never comes.
+  std::thread hung([&] {
+    auto ignored = publisher->Publish(
+        Target{"mqtt://127.0.0.1:" + std::to_string(silent.port()), "t", 1, false, "", ""}, "x",
+        milliseconds(600));
+  });
+  const auto give_up = std::chrono::steady_clock::now() + kWait;
+  while (publisher->Stats().open_connections == 0 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  auto result = publisher->Publish(Target{broker.url(), "busy/x", 1, false, "", ""}, "x", kTimeout);
+  hung.join();
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().detail.find("busy"), std::string::npos) << result.error().detail;
+  // Once the hung publish gave up, its idle connection makes room.
+  auto after = publisher->Publish(Target{broker.url(), "busy/x", 1, false, "", ""}, "x", kTimeout);
+  EXPECT_TRUE(after) << Describe(after);
+}
+
 TEST(MqttPublisher, PublishesFromSeveralThreadsOverOneConnection) {
   TestBroker broker;
   ASSERT_TRUE(broker.Start());
