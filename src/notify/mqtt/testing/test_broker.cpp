@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -30,17 +31,12 @@ sockaddr_in Loopback(int port) {
   return address;
 }
 
-enum class Probe { kBind, kConnect };
-
-// kBind: true when `port` on 127.0.0.1 can be bound now, i.e. nothing listens there.
-// kConnect: true when something accepts connections there.
-bool ProbeLoopback(int port, Probe probe) {
+// True when `port` on 127.0.0.1 can be bound now, i.e. nobody holds it.
+bool Bindable(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
   const auto address = Loopback(port);
-  const auto* raw = reinterpret_cast<const sockaddr*>(&address);
-  const bool ok = probe == Probe::kBind ? ::bind(fd, raw, sizeof(address)) == 0
-                                        : ::connect(fd, raw, sizeof(address)) == 0;
+  const bool ok = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
   ::close(fd);
   return ok;
 }
@@ -73,16 +69,38 @@ int RunToEnd(const std::vector<std::string>& args, const std::string& log) {
 
 int FindFreeTestPort(int after) {
   constexpr int kCount = kLastTestPort - kFirstTestPort + 1;
-  // Start at a place that depends on the process, so tests run in parallel by ctest rarely
-  // probe the same ports first.
+  // Start at a random place, so tests run in parallel by ctest rarely probe the same ports.
   const int offset =
-      after != 0 ? after - kFirstTestPort + 1 : static_cast<int>(::getpid() % kCount);
+      after != 0 ? after - kFirstTestPort + 1 : static_cast<int>(std::random_device()() % kCount);
   for (int i = 0; i < kCount; ++i) {
     const int port = kFirstTestPort + (offset + i) % kCount;
-    if (port != after && ProbeLoopback(port, Probe::kBind)) return port;
+    if (port != after && Bindable(port)) return port;
   }
   ADD_FAILURE() << "no free port in " << kFirstTestPort << "-" << kLastTestPort;
   return 0;
+}
+
+ReservedPort::ReservedPort(Mode mode) {
+  for (int attempt = 0, candidate = 0; attempt < 20; ++attempt) {
+    candidate = FindFreeTestPort(candidate);
+    if (candidate == 0) return;
+    // No SO_REUSEADDR: while this socket is bound, nobody else can bind the port.
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const auto address = Loopback(candidate);
+    if (fd_ >= 0 &&
+        ::bind(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0 &&
+        (mode == Mode::kRefusing || ::listen(fd_, 16) == 0)) {
+      port_ = candidate;
+      return;
+    }
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  ADD_FAILURE() << "cannot reserve a port in " << kFirstTestPort << "-" << kLastTestPort;
+}
+
+ReservedPort::~ReservedPort() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 TestBroker::TestBroker(TestBrokerOptions options) : options_(std::move(options)) {
@@ -170,19 +188,19 @@ bool TestBroker::StartOn(int port, int tls_port) {
              << "keyfile " << dir_ << "/server.key\n";
     }
   }
+  // mosquitto logs "… running" once all its listeners are bound. Waiting for that line, not
+  // for the port to accept, avoids mistaking another test's listener on the port for ours.
+  const std::size_t running_before = RunningLines();
   pid_ = Spawn({RENKEI_MOSQUITTO_BROKER, "-c", dir_ + "/mosquitto.conf"}, dir_ + "/mosquitto.log");
   if (pid_ < 0) return false;
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (std::chrono::steady_clock::now() < give_up) {
     int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // exited: the port was taken
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // exited: a port was taken
       pid_ = -1;
       return false;
     }
-    if (ProbeLoopback(port, Probe::kConnect) &&
-        (tls_port == 0 || ProbeLoopback(tls_port, Probe::kConnect))) {
-      return true;
-    }
+    if (RunningLines() > running_before) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   Stop();
@@ -195,6 +213,16 @@ void TestBroker::Stop() {
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
+}
+
+std::size_t TestBroker::RunningLines() const {
+  const std::string log = Log();
+  std::size_t count = 0;
+  for (auto at = log.find(" running\n"); at != std::string::npos;
+       at = log.find(" running\n", at + 1)) {
+    ++count;
+  }
+  return count;
 }
 
 std::string TestBroker::Log() const {

@@ -19,6 +19,23 @@ inline constexpr int kLastTestPort = 18299;
 // `after`: start looking past this port (0 = anywhere), so two calls give two ports.
 int FindFreeTestPort(int after = 0);
 
+// ReservedPort: a port of the test range held by this process while it lives, so no other test
+// process can take it: kRefusing (bound, not listening: connections are refused, as with a
+// broker that is down) or kSilent (listening, never accepting: TCP connects, nothing answers).
+class ReservedPort {
+ public:
+  enum class Mode { kRefusing, kSilent };
+  explicit ReservedPort(Mode mode);
+  ~ReservedPort();
+  ReservedPort(const ReservedPort&) = delete;
+  ReservedPort& operator=(const ReservedPort&) = delete;
+  int port() const { return port_; }  // 0 when none could be had (a test failure is reported)
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
 struct BrokerUser {
   std::string name;
   std::string password;
@@ -55,6 +72,7 @@ class TestBroker {
 
  private:
   bool StartOn(int port, int tls_port);
+  std::size_t RunningLines() const;
   bool MakeCertificates();
 
   std::string dir_;
