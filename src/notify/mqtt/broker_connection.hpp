@@ -7,12 +7,13 @@
 // connection never reconnects: the Publisher opens a new one on the next publish, so a
 // restarted broker is reached again without in-place reconnect logic.
 //
-// Threads: Publish and Usable may be called from any number of threads at once. All other
-// libmosquitto calls, and every libmosquitto callback, run on the loop thread; Publish calls
-// only mosquitto_publish (thread-safe once mosquitto_threaded_set is on) and never holds
-// `mutex_` while in libmosquitto, so the callbacks, which take `mutex_`, cannot deadlock
-// with it. The destructor must not run while a Publish is in progress (the Publisher's
-// shared ownership ensures it).
+// Threads: Publish and Usable may be called from any number of threads at once. Publish calls
+// only mosquitto_publish (thread-safe once mosquitto_threaded_set is on); every other
+// libmosquitto call after Open runs on the loop thread (creation and destruction on the
+// owner's), and so does every callback but the log one, which mosquitto_publish may call on
+// the publishing thread. `mutex_` is a leaf: never held while in libmosquitto, so the
+// callbacks, which take it, cannot deadlock with a caller. The destructor must not run while a
+// Publish is in progress (the Publisher's shared ownership ensures it).
 #pragma once
 
 #include <chrono>
