@@ -111,7 +111,7 @@ TestBroker::TestBroker(TestBrokerOptions options) : options_(std::move(options))
     return;
   }
   dir_ = pattern;
-  // Started as root, mosquitto drops to its own user before reading the password file.
+  // Started as root, mosquitto drops to its own user before reading its password file.
   ::chmod(dir_.c_str(), 0755);
   const auto& users = options_.users;
   for (std::size_t i = 0; i < users.size(); ++i) {
@@ -122,6 +122,10 @@ TestBroker::TestBroker(TestBrokerOptions options) : options_(std::move(options))
   }
   if (options_.tls) {
     EXPECT_TRUE(MakeCertificates()) << "openssl failed";
+  }
+  // Readable by the broker's own user whatever the umask (test keys and passwords only).
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    ::chmod(entry.path().c_str(), 0644);
   }
 }
 
@@ -142,8 +146,6 @@ bool TestBroker::MakeCertificates() {
       run({"x509", "-req", "-in", dir_ + "/server.csr", "-CA", dir_ + "/ca.crt", "-CAkey",
            dir_ + "/ca.key", "-CAcreateserial", "-out", dir_ + "/server.crt", "-days", "2",
            "-extfile", dir_ + "/san.ext"});
-  // The broker reads its key after dropping root (see the constructor).
-  ::chmod((dir_ + "/server.key").c_str(), 0644);
   return made;
 }
 
