@@ -4,12 +4,14 @@
 
 #include <utility>
 
+#include "base/thread_name.hpp"
+
 namespace renkei::store::sqlite {
 namespace {
 
-base::Result<void> PassiveCheckpoint(Connection& conn) {
-  int rc = sqlite3_wal_checkpoint_v2(conn.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                     nullptr);
+base::Result<void> PassiveCheckpoint(Connection& conn, int* log_frames, int* copied_frames) {
+  int rc = sqlite3_wal_checkpoint_v2(conn.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, log_frames,
+                                     copied_frames);
   if (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return base::Ok();
   return base::Fail(base::ErrorCode::kInternalError, "InternalError",
                     std::string("WAL checkpoint failed: ") + sqlite3_errstr(rc));
@@ -25,8 +27,14 @@ base::Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::strin
   options.cache_size_kib = 1024;
   RENKEI_TRY(auto conn, Connection::Open(path, options));
   RENKEI_TRY_VOID(conn->Exec("PRAGMA synchronous=FULL"));
+  // A connection learns that the database is in WAL mode when it first reads it; until then
+  // a checkpoint through it would silently do nothing.
+  RENKEI_TRY_VOID(conn->Exec("SELECT count(*) FROM sqlite_schema"));
   std::unique_ptr<Checkpointer> checkpointer(new Checkpointer(std::move(conn)));
-  checkpointer->thread_ = std::thread([c = checkpointer.get()] { c->Loop(); });
+  checkpointer->thread_ = std::thread([c = checkpointer.get()] {
+    base::NameThisThread("renkei-ckpt");
+    c->Loop();
+  });
   return checkpointer;
 }
 
@@ -63,12 +71,18 @@ void Checkpointer::Loop() {
     }
     // A failure (disk full, I/O error) leaves the frames in the WAL, where they stay valid;
     // the writer's own checkpoint reports it, so nothing is lost by ignoring it here.
-    (void)PassiveCheckpoint(*conn_);
+    int log_frames = 0;
+    int copied_frames = 0;
+    if (PassiveCheckpoint(*conn_, &log_frames, &copied_frames) && copied_frames >= 0) {
+      copied_.store(copied_frames, std::memory_order_relaxed);
+    }
     runs_.fetch_add(1, std::memory_order_relaxed);
     busy_.store(false, std::memory_order_release);
   }
 }
 
-base::Result<void> WriterCheckpoint(Connection& conn) { return PassiveCheckpoint(conn); }
+base::Result<void> WriterCheckpoint(Connection& conn) {
+  return PassiveCheckpoint(conn, nullptr, nullptr);
+}
 
 }  // namespace renkei::store::sqlite

@@ -40,6 +40,9 @@ class Checkpointer {
   // Asks for one checkpoint; ignored while one runs (the next commit asks again).
   void Request();
   bool Busy() const { return busy_.load(std::memory_order_acquire); }
+  // WAL frames copied into the database file as of the last completed checkpoint (of the
+  // WAL as it was then; after a rewind the figure belongs to the previous WAL).
+  std::int64_t Copied() const { return copied_.load(std::memory_order_relaxed); }
   // Checkpoints completed (for tests and the debug log).
   std::uint64_t Runs() const { return runs_.load(std::memory_order_relaxed); }
 
@@ -54,6 +57,7 @@ class Checkpointer {
   bool stopping_ = false;
   std::atomic<bool> busy_{false};
   std::atomic<std::uint64_t> runs_{0};
+  std::atomic<std::int64_t> copied_{0};
   std::thread thread_;
 };
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <tuple>
 
+#include "base/thread_name.hpp"
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/entity_rows.hpp"
 #include "store/sqlite/hosted_context_rows.hpp"
@@ -127,8 +128,14 @@ base::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions
   // only records the WAL length; RunBatch decides who checkpoints (checkpointer.hpp).
   sqlite3_wal_hook(store->writer_conn_->handle(), &SqliteStore::OnWalCommit, store.get());
   store->checkpointer_ = std::move(checkpointer);
-  store->syncer_ = std::make_unique<WalSyncer>(path + "-wal");
-  store->writer_thread_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  store->syncer_ = std::make_unique<WalSyncer>(path + "-wal", [s = store.get()] {
+    std::lock_guard lock(s->queue_mu_);
+    s->queue_cv_.notify_all();
+  });
+  store->writer_thread_ = std::thread([s = store.get()] {
+    base::NameThisThread("renkei-writer");
+    s->WriterLoop();
+  });
   return store;
 }
 
@@ -266,7 +273,13 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
   };
 
   bool open = false;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
+  for (std::size_t i = 0;; ++i) {
+    if (i == batch.size()) {
+      // While the previous group's fsync runs, the transaction stays open and takes the
+      // units that arrive meanwhile: they share this commit instead of paying for one each.
+      if (!open || !TakeMoreWhileSyncing(batch)) break;
+      results.resize(batch.size());
+    }
     if (!open) {
       auto begin = conn.Exec("BEGIN IMMEDIATE");
       if (!begin) {
@@ -335,23 +348,54 @@ int SqliteStore::OnWalCommit(void* store, sqlite3* /*db*/, const char* /*name*/,
   return SQLITE_OK;
 }
 
-// Background copies start once the WAL holds background_checkpoint_frames. Once it holds
-// writer_checkpoint_frames, no new background copy is asked for, so the thread goes idle,
-// and the writer then copies the rest itself so that its next transaction rewinds the WAL
-// (checkpointer.hpp); asking on every commit could keep the thread busy forever and the WAL
-// growing.
+// The Checkpointer is asked each time the WAL grew by background_checkpoint_frames: not
+// after every commit, since each checkpoint syncs two files and copies again the pages that
+// every commit dirties (b-tree interior pages), which cost more CPU than the copies saved.
+// Once the WAL holds writer_checkpoint_frames, the writer copies what the background thread
+// has not (when it is idle and that tail is small), so that the writer's next transaction
+// rewinds the WAL (checkpointer.hpp); past 2 x writer_checkpoint_frames (commits larger than
+// the tail bound, e.g. many batch requests in one group) it copies whatever is left.
 void SqliteStore::ScheduleCheckpoint() {
-  if (wal_frames_ < options_.background_checkpoint_frames) return;
-  if (wal_frames_ < options_.writer_checkpoint_frames) {
-    checkpointer_->Request();
+  const std::int64_t frames = wal_frames_;
+  const std::int64_t step = options_.background_checkpoint_frames;
+  if (frames < options_.writer_checkpoint_frames) {
+    if (frames < requested_at_frames_) requested_at_frames_ = 0;  // the WAL was rewound
+    if (frames - requested_at_frames_ >= step) {
+      requested_at_frames_ = frames;
+      checkpointer_->Request();
+    }
     return;
   }
   if (checkpointer_->Busy()) return;
+  const std::int64_t copied = checkpointer_->Copied();
+  const std::int64_t tail = copied <= frames ? frames - copied : frames;
+  if (tail > step && frames < 2 * options_.writer_checkpoint_frames) {
+    requested_at_frames_ = frames;
+    checkpointer_->Request();
+    return;
+  }
   stat_writer_checkpoints_.fetch_add(1, std::memory_order_relaxed);
   if (auto done = WriterCheckpoint(*writer_conn_); !done && options_.logger != nullptr) {
     options_.logger->warn("msg=\"WAL checkpoint failed\" detail=\"{}\"", done.error().detail);
   }
   wal_frames_ = 0;
+  requested_at_frames_ = 0;
+}
+
+bool SqliteStore::TakeMoreWhileSyncing(std::vector<Job>& batch) {
+  std::unique_lock lock(queue_mu_);
+  for (;;) {
+    if (batch.size() >= options_.max_batch) return false;
+    if (!queue_.empty()) {
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      return true;
+    }
+    if (stopping_ || syncer_->Idle()) return false;
+    queue_cv_.wait(lock);  // woken by Enqueue or by the syncer going idle
+  }
 }
 
 void SqliteStore::RecordBatch(std::size_t units) {

@@ -44,10 +44,11 @@ struct SqliteOptions {
   // stay well under 1 GB resident with all readers busy (8 x 16 MiB + 64 MiB).
   int reader_cache_kib = 16 * 1024;
   int writer_cache_kib = 64 * 1024;
-  // WAL length (4 KiB pages) at which the Checkpointer thread starts copying frames into the
-  // database file, and at which the writer copies the remainder itself so that the WAL
-  // rewinds (checkpointer.hpp): 4 MiB and 64 MiB, so the WAL file stays near 64 MiB.
-  std::int64_t background_checkpoint_frames = 1024;
+  // WAL growth (4 KiB pages) between two background checkpoints, and the WAL length at
+  // which the writer copies the remainder itself so that the WAL rewinds (checkpointer.hpp,
+  // SqliteStore::ScheduleCheckpoint): 8 MiB and 64 MiB, so the WAL file stays near 64 MiB
+  // and the writer never copies more than 8 MiB itself (its longest stall).
+  std::int64_t background_checkpoint_frames = 2048;
   std::int64_t writer_checkpoint_frames = 16384;
   // Units per group commit at most, to bound the latency of the first unit in a batch.
   std::size_t max_batch = 512;
@@ -108,6 +109,9 @@ class SqliteStore final : public EntityStore, public HostedContextStore {
   void RunBatch(std::vector<Job>& batch);
   void RecordBatch(std::size_t units);
   void ScheduleCheckpoint();
+  // Appends the jobs queued meanwhile to `batch` (up to max_batch), waiting for them while
+  // the WalSyncer is still syncing the previous group; false when the group should commit.
+  bool TakeMoreWhileSyncing(std::vector<Job>& batch);
   // sqlite3_wal_hook callback: records the WAL length after each commit (writer thread).
   static int OnWalCommit(void* store, sqlite3* db, const char* name, int frames);
   base::Result<std::int64_t> EnsureTenant(const std::string& tenant);
@@ -127,7 +131,8 @@ class SqliteStore final : public EntityStore, public HostedContextStore {
   std::unordered_map<std::string, std::int64_t> writer_tenants_;
   std::vector<std::pair<std::string, std::int64_t>> pending_tenants_;  // this batch's new ones
   std::thread writer_thread_;
-  std::int64_t wal_frames_ = 0;  // WAL length after the last commit
+  std::int64_t wal_frames_ = 0;           // WAL length after the last commit
+  std::int64_t requested_at_frames_ = 0;  // WAL length at the last background request
   std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<WalSyncer> syncer_;  // acknowledges committed groups once the WAL is synced
   // Group-commit figures; written by the writer thread only.

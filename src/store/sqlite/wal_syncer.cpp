@@ -8,6 +8,8 @@
 #include <cstring>
 #include <utility>
 
+#include "base/thread_name.hpp"
+
 namespace renkei::store::sqlite {
 namespace {
 
@@ -26,8 +28,12 @@ void CompleteWrite(const WriteDone& done, base::Result<void> result) {
   }
 }
 
-WalSyncer::WalSyncer(std::string wal_path) : wal_path_(std::move(wal_path)) {
-  thread_ = std::thread([this] { Loop(); });
+WalSyncer::WalSyncer(std::string wal_path, std::function<void()> on_idle)
+    : wal_path_(std::move(wal_path)), on_idle_(std::move(on_idle)) {
+  thread_ = std::thread([this] {
+    base::NameThisThread("renkei-walsync");
+    Loop();
+  });
 }
 
 WalSyncer::~WalSyncer() {
@@ -52,6 +58,11 @@ void WalSyncer::Hand(std::vector<WriteCompletion> completions) {
   cv_.notify_one();
 }
 
+bool WalSyncer::Idle() {
+  std::lock_guard lock(mu_);
+  return !syncing_ && pending_.empty();
+}
+
 void WalSyncer::Loop() {
   for (;;) {
     std::vector<WriteCompletion> group;
@@ -60,6 +71,7 @@ void WalSyncer::Loop() {
       cv_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
       if (pending_.empty()) return;  // stopping and drained
       group.swap(pending_);
+      syncing_ = true;
     }
     auto synced = SyncWal();
     for (auto& c : group) {
@@ -68,6 +80,13 @@ void WalSyncer::Loop() {
       if (c.result && !synced) c.result = base::Fail(synced.error());
       CompleteWrite(c.done, std::move(c.result));
     }
+    bool idle = false;
+    {
+      std::lock_guard lock(mu_);
+      syncing_ = false;
+      idle = pending_.empty();
+    }
+    if (idle && on_idle_) on_idle_();
   }
 }
 

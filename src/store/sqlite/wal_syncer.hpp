@@ -13,11 +13,12 @@
 // make a seen-but-unacknowledged change disappear. kill -9 cannot: the frames are in the
 // kernel's page cache once COMMIT returns.
 //
-// Thread-safety: Hand from one thread (the writer); the destructor syncs and completes what
-// was handed over, then joins.
+// Thread-safety: Hand and Idle from one thread (the writer); the destructor syncs and completes
+// what was handed over, then joins.
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -39,13 +40,17 @@ void CompleteWrite(const WriteDone& done, base::Result<void> result);
 
 class WalSyncer {
  public:
-  explicit WalSyncer(std::string wal_path);
+  // `on_idle` runs on the syncer thread each time it has completed everything handed over
+  // (the writer waits for that to commit its next group, see SqliteStore::RunBatch).
+  WalSyncer(std::string wal_path, std::function<void()> on_idle);
   ~WalSyncer();
   WalSyncer(const WalSyncer&) = delete;
   WalSyncer& operator=(const WalSyncer&) = delete;
 
   // Completions of one committed group, called after the next fdatasync of the WAL.
   void Hand(std::vector<WriteCompletion> completions);
+  // Nothing handed over is waiting or being synced.
+  bool Idle();
 
  private:
   void Loop();
@@ -53,10 +58,12 @@ class WalSyncer {
   base::Result<void> SyncWal();
 
   const std::string wal_path_;
+  const std::function<void()> on_idle_;
   int fd_ = -1;    // the syncer thread's descriptor of the WAL file
-  std::mutex mu_;  // guards pending_, stopping_
+  std::mutex mu_;  // guards pending_, syncing_, stopping_
   std::condition_variable cv_;
   std::vector<WriteCompletion> pending_;
+  bool syncing_ = false;
   bool stopping_ = false;
   std::thread thread_;
 };
