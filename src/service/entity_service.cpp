@@ -124,18 +124,18 @@ base::Result<store::EntityPage> EntityService::Query(const RequestContext& ctx,
   return store_.Query(ctx.tenant, query);
 }
 
-base::Result<std::vector<store::TypeSummary>> EntityService::ListTypes(const RequestContext& ctx,
-                                                                       std::size_t offset,
-                                                                       std::size_t limit,
-                                                                       std::size_t* total) const {
-  return store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, offset, limit, total);
+base::Result<std::vector<store::TypeSummary>> EntityService::ListTypes(
+    const RequestContext& ctx, std::size_t offset, std::size_t limit, std::size_t* total,
+    store::TypeMembership membership) const {
+  return store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, offset, limit, total, membership);
 }
 
-base::Result<store::TypeSummary> EntityService::DescribeType(const RequestContext& ctx,
-                                                             const std::string& type) const {
+base::Result<store::TypeSummary> EntityService::DescribeType(
+    const RequestContext& ctx, const std::string& type, store::TypeMembership membership) const {
   std::size_t total = 0;
-  RENKEI_TRY(auto types, store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, 0,
-                                          std::numeric_limits<std::size_t>::max(), &total));
+  RENKEI_TRY(auto types,
+             store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, 0,
+                              std::numeric_limits<std::size_t>::max(), &total, membership));
   for (auto& t : types) {
     if (t.type == type) return std::move(t);
   }

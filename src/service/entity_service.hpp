@@ -80,12 +80,13 @@ class EntityService {
   // kConflict when the id matches several entities (no type given).
   base::Result<core::Entity> Retrieve(const RequestContext& ctx, const EntityKey& key) const;
   base::Result<store::EntityPage> Query(const RequestContext& ctx, store::EntityQuery query) const;
-  base::Result<std::vector<store::TypeSummary>> ListTypes(const RequestContext& ctx,
-                                                          std::size_t offset, std::size_t limit,
-                                                          std::size_t* total) const;
+  base::Result<std::vector<store::TypeSummary>> ListTypes(
+      const RequestContext& ctx, std::size_t offset, std::size_t limit, std::size_t* total,
+      store::TypeMembership membership = store::TypeMembership::kPrimary) const;
   // kResourceNotFound when no entity of this type is visible.
-  base::Result<store::TypeSummary> DescribeType(const RequestContext& ctx,
-                                                const std::string& type) const;
+  base::Result<store::TypeSummary> DescribeType(
+      const RequestContext& ctx, const std::string& type,
+      store::TypeMembership membership = store::TypeMembership::kPrimary) const;
 
   // Creates `entity` in ctx.service_path. With `upsert`, an existing entity gets the
   // attributes appended/updated instead, with `metadata_given[i]` telling whether attribute i

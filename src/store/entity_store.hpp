@@ -31,6 +31,11 @@ struct TypeAttribute {
 };
 
 // A type and the attributes seen on its entities (/v2/types, NGSI-LD /types and /attributes).
+// Which types of an entity count when types are listed: its primary one (NGSIv2: an entity
+// has one type) or any of them (NGSI-LD §4.17: an entity with several types is an instance
+// of each, and discovery, §5.7.5, lists them all).
+enum class TypeMembership { kPrimary, kAny };
+
 struct TypeSummary {
   std::string type;
   std::size_t entity_count = 0;
@@ -69,8 +74,8 @@ class EntityStore {
   virtual base::Result<std::vector<TypeSummary>> ListTypes(const std::string& tenant,
                                                            const ServicePathScope& scope,
                                                            base::Timestamp now, std::size_t offset,
-                                                           std::size_t limit,
-                                                           std::size_t* total) = 0;
+                                                           std::size_t limit, std::size_t* total,
+                                                           TypeMembership membership) = 0;
 
   // Runs `unit` in a transaction for `tenant` on the writer; `done` gets the unit's result
   // after the commit is durable (or the failure). Never blocks the caller for the commit.

@@ -795,7 +795,8 @@ TEST_P(EntityStoreConformance, ExpiredEntitiesAreInvisibleAndPurged) {
   EXPECT_TRUE(store().FindById("t", "soon", std::nullopt, {}, 1, base::Timestamp{5000})->empty());
   EXPECT_EQ(store().FindById("t", "soon", std::nullopt, {}, 1, base::Timestamp{4000})->size(), 1u);
   std::size_t total = 0;
-  auto types = store().ListTypes("t", {}, base::Timestamp{9500}, 0, 10, &total);
+  auto types =
+      store().ListTypes("t", {}, base::Timestamp{9500}, 0, 10, &total, TypeMembership::kPrimary);
   ASSERT_TRUE(types.has_value());
   EXPECT_EQ(total, 1u);
   auto purged = store().PurgeExpired(base::Timestamp{6000});
@@ -936,7 +937,7 @@ TEST_P(EntityStoreConformance, ListTypes) {
        Make("r2", "Room", {Text("temperature", "hot")}), Make("c1", "Car", {Num("speed", 3)}),
        Make("s1", "Sensor", {}, "/x"), Make("b1", "Bike", {}, "/x/y")}));
   std::size_t total = 0;
-  auto types = store().ListTypes("t", {}, Now(), 0, 10, &total);
+  auto types = store().ListTypes("t", {}, Now(), 0, 10, &total, TypeMembership::kPrimary);
   ASSERT_TRUE(types.has_value());
   EXPECT_EQ(total, 4u);
   std::vector<std::string> names;
@@ -951,15 +952,46 @@ TEST_P(EntityStoreConformance, ListTypes) {
   EXPECT_EQ(room.attributes[1].v2_types, (std::vector<std::string>{"Number", "Text"}));
   EXPECT_EQ(room.attributes[1].kinds, (std::vector<AttributeKind>{AttributeKind::kProperty}));
   EXPECT_EQ(room.attributes[1].instance_count, 2u);
-  types = store().ListTypes("t", {}, Now(), 1, 2, &total);
+  types = store().ListTypes("t", {}, Now(), 1, 2, &total, TypeMembership::kPrimary);
   ASSERT_EQ(types->size(), 2u);
   EXPECT_EQ((*types)[0].type, "Car");
   EXPECT_EQ((*types)[1].type, "Room");
   EXPECT_EQ(total, 4u);
-  types = store().ListTypes("t", Scope({"/x/#"}), Now(), 0, 10, &total);
+  types = store().ListTypes("t", Scope({"/x/#"}), Now(), 0, 10, &total, TypeMembership::kPrimary);
   EXPECT_EQ(total, 2u);
-  types = store().ListTypes("other", {}, Now(), 0, 10, &total);
+  types = store().ListTypes("other", {}, Now(), 0, 10, &total, TypeMembership::kPrimary);
   EXPECT_EQ(total, 0u);
+}
+
+// NGSI-LD discovery (§5.7.5) lists every type of a multi-typed entity; NGSIv2 only the
+// primary one.
+TEST_P(EntityStoreConformance, ListTypesWithSecondaryTypes) {
+  Entity museum = Make("M1", "Building", {Num("floors", 3)});
+  museum.types.push_back("Museum");
+  ASSERT_TRUE(PutAll(store(), "t",
+                     {museum, Make("B1", "Building", {Text("name", "b")}),
+                      Make("U1", "Museum", {Text("name", "u")}), Make("S1", "Shop", {}, "/x")}));
+  std::size_t total = 0;
+  auto names = [](const std::vector<TypeSummary>& types) {
+    std::vector<std::string> out;
+    for (const auto& t : types) out.push_back(t.type + ":" + std::to_string(t.entity_count));
+    return out;
+  };
+  using V = std::vector<std::string>;
+  auto primary = store().ListTypes("t", {}, Now(), 0, 10, &total, TypeMembership::kPrimary);
+  ASSERT_TRUE(primary.has_value());
+  EXPECT_EQ(names(*primary), (V{"Building:2", "Museum:1", "Shop:1"}));
+  auto any = store().ListTypes("t", {}, Now(), 0, 10, &total, TypeMembership::kAny);
+  ASSERT_TRUE(any.has_value());
+  EXPECT_EQ(total, 3u);
+  EXPECT_EQ(names(*any), (V{"Building:2", "Museum:2", "Shop:1"}));
+  // The Museum type's attributes include those of the entity that is a Museum second.
+  std::vector<std::string> museum_attrs;
+  for (const auto& a : (*any)[1].attributes) museum_attrs.push_back(a.name);
+  EXPECT_EQ(museum_attrs, (V{"floors", "name"}));
+  // The ServicePath scope applies to both halves.
+  any = store().ListTypes("t", Scope({"/x/#"}), Now(), 0, 10, &total, TypeMembership::kAny);
+  EXPECT_EQ(names(*any), (V{"Shop:1"}));
 }
 
 }  // namespace renkei::store::testing

@@ -27,9 +27,14 @@ struct AttributeUse {
   std::size_t instances = 0;
 };
 
-base::Result<std::vector<store::TypeSummary>> AllTypes(const LdDeps& deps, const LdCall& call) {
+// Every type of every entity (§4.17: a multi-typed entity is an instance of each type), or
+// with kPrimary each entity under one type only, for counts over entities.
+base::Result<std::vector<store::TypeSummary>> AllTypes(
+    const LdDeps& deps, const LdCall& call,
+    store::TypeMembership membership = store::TypeMembership::kAny) {
   std::size_t total = 0;
-  return deps.entities.ListTypes(call.ctx, 0, std::numeric_limits<std::size_t>::max(), &total);
+  return deps.entities.ListTypes(call.ctx, 0, std::numeric_limits<std::size_t>::max(), &total,
+                                 membership);
 }
 
 std::map<std::string, AttributeUse> AttributeUses(const std::vector<store::TypeSummary>& types) {
@@ -112,7 +117,7 @@ void ListTypes(const LdDeps& deps, LdCall& call, const LdReply& reply) {
 void RetrieveType(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   const auto& context = *call.context;
   const std::string stored = StoredName(context, call.PathParam("type"));
-  auto summary = deps.entities.DescribeType(call.ctx, stored);
+  auto summary = deps.entities.DescribeType(call.ctx, stored, store::TypeMembership::kAny);
   if (!summary) {
     if (summary.error().code != base::ErrorCode::kResourceNotFound) {
       return reply.Error(summary.error());
@@ -167,13 +172,20 @@ void RetrieveAttributeInfo(const LdDeps& deps, LdCall& call, const LdReply& repl
   if (it == uses.end()) {
     return reply.Error(NotFound("no entity has attribute " + call.PathParam("attr")));
   }
-  // §5.2.28: attributeCount counts the attribute's instances over all entities.
-  reply.Entities(200, json::object{{"id", ExpandedName(stored)},
-                                   {"type", "Attribute"},
-                                   {"attributeName", OutputName(context, stored)},
-                                   {"attributeCount", it->second.instances},
-                                   {"attributeTypes", KindNames(it->second.kinds)},
-                                   {"typeNames", OutputNames(context, it->second.types)}});
+  // §5.2.28: attributeCount counts the attribute's instances over all entities, each entity
+  // once, though a multi-typed one appears under each of its types above.
+  auto primary = AllTypes(deps, call, store::TypeMembership::kPrimary);
+  if (!primary) return reply.Error(primary.error());
+  const auto counted = AttributeUses(*primary);
+  const auto count = counted.find(stored);
+  reply.Entities(200,
+                 json::object{{"id", ExpandedName(stored)},
+                              {"type", "Attribute"},
+                              {"attributeName", OutputName(context, stored)},
+                              {"attributeCount",
+                               count == counted.end() ? std::size_t{0} : count->second.instances},
+                              {"attributeTypes", KindNames(it->second.kinds)},
+                              {"typeNames", OutputNames(context, it->second.types)}});
 }
 
 }  // namespace renkei::api::ngsild

@@ -436,16 +436,27 @@ base::Result<EntityPage> RunQuery(Connection& conn, std::int64_t tenant, const E
 base::Result<std::vector<TypeSummary>> RunListTypes(Connection& conn, std::int64_t tenant,
                                                     const ServicePathScope& scope,
                                                     base::Timestamp now, std::size_t offset,
-                                                    std::size_t limit, std::size_t* total) {
+                                                    std::size_t limit, std::size_t* total,
+                                                    TypeMembership membership) {
   RENKEI_TRY(auto txn, ReadSnapshot::Begin(conn, true));
   SqlWhere where;
   AddBaseConditions(where, tenant, now, scope);
+  const bool any = membership == TypeMembership::kAny;
   std::vector<TypeSummary> all;
   {
-    RENKEI_TRY(Statement * types, conn.Prepare("SELECT e.type, COUNT(*) FROM entities e" +
-                                               where.Sql() + " GROUP BY e.type ORDER BY e.type"));
+    // kAny: the secondary types (entity_types, migration 3) count as well; an entity is
+    // counted once per type it has.
+    const std::string sql =
+        any ? "SELECT type, COUNT(*) FROM (SELECT e.type AS type FROM entities e" + where.Sql() +
+                  " UNION ALL SELECT t.type AS type FROM entity_types t JOIN entities e ON e.eid "
+                  "= t.entity" +
+                  where.Sql() + ") GROUP BY type ORDER BY type"
+            : "SELECT e.type, COUNT(*) FROM entities e" + where.Sql() +
+                  " GROUP BY e.type ORDER BY e.type";
+    RENKEI_TRY(Statement * types, conn.Prepare(sql));
     StatementLease lease(*types);
-    where.Bind(*types);
+    const int next = where.Bind(*types);
+    if (any) where.Bind(*types, next);
     for (;;) {
       RENKEI_TRY(bool has_row, types->Step());
       if (!has_row) break;
@@ -463,7 +474,8 @@ base::Result<std::vector<TypeSummary>> RunListTypes(Connection& conn, std::int64
   // Attribute names and types come from the documents; /v2/types is rare enough that a
   // scan of the page's types beats indexing every attribute's type.
   SqlWhere typed = where;
-  typed.And("e.type = ?");
+  typed.And(any ? "(e.type = ? OR e.eid IN (SELECT entity FROM entity_types WHERE type = ?))"
+                : "e.type = ?");
   RENKEI_TRY(Statement * docs, conn.Prepare("SELECT e.doc FROM entities e" + typed.Sql()));
   struct Seen {
     std::set<std::string> v2_types;
@@ -475,6 +487,7 @@ base::Result<std::vector<TypeSummary>> RunListTypes(Connection& conn, std::int64
     StatementLease lease(*docs);
     int next = where.Bind(*docs);
     docs->Bind(next, t.type);
+    if (any) docs->Bind(next + 1, t.type);
     for (;;) {
       RENKEI_TRY(bool has_row, docs->Step());
       if (!has_row) break;

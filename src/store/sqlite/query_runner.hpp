@@ -46,6 +46,7 @@ base::Result<EntityPage> RunQuery(Connection& conn, std::int64_t tenant, const E
 base::Result<std::vector<TypeSummary>> RunListTypes(Connection& conn, std::int64_t tenant,
                                                     const ServicePathScope& scope,
                                                     base::Timestamp now, std::size_t offset,
-                                                    std::size_t limit, std::size_t* total);
+                                                    std::size_t limit, std::size_t* total,
+                                                    TypeMembership membership);
 
 }  // namespace renkei::store::sqlite

@@ -520,11 +520,9 @@ base::Result<EntityPage> SqliteStore::Query(const std::string& tenant, const Ent
   });
 }
 
-base::Result<std::vector<TypeSummary>> SqliteStore::ListTypes(const std::string& tenant,
-                                                              const ServicePathScope& scope,
-                                                              base::Timestamp now,
-                                                              std::size_t offset, std::size_t limit,
-                                                              std::size_t* total) {
+base::Result<std::vector<TypeSummary>> SqliteStore::ListTypes(
+    const std::string& tenant, const ServicePathScope& scope, base::Timestamp now,
+    std::size_t offset, std::size_t limit, std::size_t* total, TypeMembership membership) {
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&]() -> base::Result<std::vector<TypeSummary>> {
@@ -533,7 +531,7 @@ base::Result<std::vector<TypeSummary>> SqliteStore::ListTypes(const std::string&
       if (total != nullptr) *total = 0;
       return std::vector<TypeSummary>{};
     }
-    return RunListTypes(*lease, *tenant_id, scope, now, offset, limit, total);
+    return RunListTypes(*lease, *tenant_id, scope, now, offset, limit, total, membership);
   });
 }
 

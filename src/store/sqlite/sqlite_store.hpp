@@ -82,7 +82,8 @@ class SqliteStore final : public EntityStore, public HostedContextStore {
   base::Result<std::vector<TypeSummary>> ListTypes(const std::string& tenant,
                                                    const ServicePathScope& scope,
                                                    base::Timestamp now, std::size_t offset,
-                                                   std::size_t limit, std::size_t* total) override;
+                                                   std::size_t limit, std::size_t* total,
+                                                   TypeMembership membership) override;
   void Submit(std::string tenant, WriteUnit unit, WriteDone done) override;
   base::Result<std::size_t> PurgeExpired(base::Timestamp now) override;
   void Close() override;
