@@ -120,13 +120,17 @@ std::optional<std::string> TakeTime(std::string_view& s) {
     auto m = TakeNumber(s, 2);
     if (!m) return std::nullopt;
     minute = *m;
-    if (TakeAny(s, {":"})) {
+    if (s.starts_with(":")) {
+      s.remove_prefix(1);
       auto sec = TakeNumber(s, 2);
       if (!sec) return std::nullopt;
       second = *sec;
       // Excel's fractional seconds (`.000Z`) carry nothing.
-      if (TakeAny(s, {"."})) TakeNumber(s, 9);
-      TakeAny(s, {"Z"});
+      if (s.starts_with(".")) {
+        s.remove_prefix(1);
+        TakeNumber(s, 9);
+      }
+      if (s.starts_with("Z")) s.remove_prefix(1);
     }
   } else if (TakeAny(s, {"時"})) {
     if (auto m = TakeNumber(s, 2)) {
