@@ -62,9 +62,12 @@ int RunImportOpendata(const ImportCommand& command, std::ostream& out, std::ostr
     options.layout = std::move(*layout);
   }
 
+  // The store is opened when the first file is ready to write, so a run that writes nothing
+  // (a dry run, unusable files) leaves no data directory behind.
   std::unique_ptr<store::sqlite::SqliteStore> store;
   std::optional<service::EntityService> service;
-  if (!command.dry_run) {
+  auto open_store = [&]() -> bool {
+    if (service) return true;
     store::sqlite::SqliteOptions store_options;
     store_options.data_dir = command.data_dir;
     store_options.logger = base::MakeLogger(base::LogLevel::kWarn);
@@ -72,11 +75,12 @@ int RunImportOpendata(const ImportCommand& command, std::ostream& out, std::ostr
     if (!opened) {
       err << "renkei: cannot open the store in " << command.data_dir << ": "
           << opened.error().detail << "\n";
-      return 2;
+      return false;
     }
     store = std::move(*opened);
     service.emplace(*store);
-  }
+    return true;
+  };
 
   int exit_code = 0;
   base::SystemClock clock;
@@ -102,6 +106,7 @@ int RunImportOpendata(const ImportCommand& command, std::ostream& out, std::ostr
     std::size_t rejected = prepared->rejected.size();
     const std::size_t to_write = prepared->entities.size();
     opendata::WriteSummary written;
+    if (!command.dry_run && !open_store()) return 2;
     if (service) {
       auto result =
           opendata::WriteEntities(*service, std::move(prepared->entities), options, clock.Now());
