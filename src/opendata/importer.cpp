@@ -1,9 +1,11 @@
 #include "opendata/importer.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "opendata/csv_reader.hpp"
 #include "opendata/header.hpp"
@@ -113,6 +115,12 @@ base::Result<PreparedFile> PrepareFile(std::string_view bytes, const ImportOptio
   for (std::size_t r = skip + header_rows; r < table.records.size(); ++r) {
     const auto& record = table.records[r];
     ++out.rows_read;
+    // A record with an unterminated quote swallowed the rest of the file; it is already
+    // reported (table.problems) and must not be imported half-read.
+    if (std::any_of(table.problems.begin(), table.problems.end(),
+                    [&](const CsvProblem& p) { return p.line == record.line; })) {
+      continue;
+    }
     MappedRow mapped = mapper.Map(record);
     for (auto& w : mapped.warnings) out.warnings.push_back(std::move(w));
     if (mapped.rejection) {
@@ -140,11 +148,19 @@ base::Result<PreparedFile> PrepareFile(std::string_view bytes, const ImportOptio
 base::Result<WriteSummary> WriteEntities(service::EntityService& service,
                                          std::vector<PreparedEntity> entities,
                                          const ImportOptions& options, base::Timestamp now) {
-  WriteSummary summary;
   std::map<std::string, std::vector<PreparedEntity*>> by_tenant;
   for (auto& e : entities) by_tenant[e.tenant].push_back(&e);
   const std::size_t batch_size = std::max<std::size_t>(options.batch_size, 1);
-  std::size_t committed = 0;
+
+  // Every unit is submitted before the first is awaited, so the store's writer can group
+  // them into few durable commits (group commit, ADR 0003) instead of one fsync per batch.
+  struct Pending {
+    std::string tenant;
+    std::map<std::string, std::size_t> line_of;
+    std::shared_ptr<std::atomic<std::size_t>> unchanged;
+    std::future<base::Result<service::LdBatchOutcome>> outcome;
+  };
+  std::vector<Pending> pending;
   for (auto& [tenant, list] : by_tenant) {
     service::RequestContext ctx;
     ctx.tenant = tenant;
@@ -152,35 +168,46 @@ base::Result<WriteSummary> WriteEntities(service::EntityService& service,
     ctx.now = now;
     for (std::size_t start = 0; start < list.size(); start += batch_size) {
       const std::size_t end = std::min(list.size(), start + batch_size);
-      auto unchanged = std::make_shared<std::atomic<std::size_t>>(0);
+      Pending p{tenant, {}, std::make_shared<std::atomic<std::size_t>>(0), {}};
       std::vector<service::LdBatchItem> items;
-      std::map<std::string, std::size_t> line_of;
       for (std::size_t i = start; i < end; ++i) {
-        line_of[list[i]->entity.id] = list[i]->line;
+        p.line_of[list[i]->entity.id] = list[i]->line;
         std::string id = list[i]->entity.id;
-        items.push_back({std::move(id), UpsertStep(std::move(list[i]->entity), now, unchanged)});
+        items.push_back({std::move(id), UpsertStep(std::move(list[i]->entity), now, p.unchanged)});
       }
-      std::promise<base::Result<service::LdBatchOutcome>> promise;
-      auto future = promise.get_future();
-      service.LdBatch(ctx, std::move(items), [&promise](base::Result<service::LdBatchOutcome> r) {
-        promise.set_value(std::move(r));
+      auto promise = std::make_shared<std::promise<base::Result<service::LdBatchOutcome>>>();
+      p.outcome = promise->get_future();
+      service.LdBatch(ctx, std::move(items), [promise](base::Result<service::LdBatchOutcome> r) {
+        promise->set_value(std::move(r));
       });
-      auto outcome = future.get();
-      if (!outcome) {
-        return base::Fail(outcome.error().code, outcome.error().title,
-                          "writing to tenant " + tenant + " failed after " +
-                              std::to_string(committed) +
-                              " entities were committed: " + outcome.error().detail);
-      }
-      const std::size_t same = unchanged->load();
-      summary.created += outcome->created.size();
-      summary.unchanged += same;
-      summary.updated += outcome->succeeded.size() - outcome->created.size() - same;
-      committed += outcome->succeeded.size();
-      for (const auto& [id, error] : outcome->errors) {
-        summary.rejected.push_back(RowIssue{line_of[id], "", error.detail});
-      }
+      pending.push_back(std::move(p));
     }
+  }
+
+  WriteSummary summary;
+  std::size_t committed = 0;
+  std::optional<base::Error> failure;
+  for (auto& p : pending) {
+    auto outcome = p.outcome.get();  // every unit is awaited, also after a failure
+    if (!outcome) {
+      if (!failure) {
+        failure = outcome.error();
+        failure->detail = "writing to tenant " + p.tenant + " failed: " + failure->detail;
+      }
+      continue;
+    }
+    const std::size_t same = p.unchanged->load();
+    summary.created += outcome->created.size();
+    summary.unchanged += same;
+    summary.updated += outcome->succeeded.size() - outcome->created.size() - same;
+    committed += outcome->succeeded.size();
+    for (const auto& [id, error] : outcome->errors) {
+      summary.rejected.push_back(RowIssue{p.line_of[id], "", error.detail});
+    }
+  }
+  if (failure) {
+    failure->detail += " (" + std::to_string(committed) + " entities were committed)";
+    return base::Unexpected{std::move(*failure)};
   }
   return summary;
 }

@@ -59,8 +59,8 @@ struct WriteSummary {
 
 // Writes the entities, `batch_size` per write unit, each tenant's in file order: a new id
 // is created, an existing one gets its attributes replaced when they differ. Blocks until
-// every unit is committed. A store failure stops the import with an error saying how many
-// entities were already committed.
+// every unit is committed. A store failure is an error saying how many entities the other
+// units committed (each unit is atomic: a failed one wrote nothing).
 base::Result<WriteSummary> WriteEntities(service::EntityService& service,
                                          std::vector<PreparedEntity> entities,
                                          const ImportOptions& options, base::Timestamp now);
