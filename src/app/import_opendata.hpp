@@ -15,7 +15,7 @@ struct ImportCommand {
   std::optional<std::string> tenant;
   std::optional<std::string> dataset;
   std::optional<std::string> mapping;
-  std::string data_dir = "./data";
+  std::string data_dir;
   std::string service_path = "/";
   std::size_t batch_size = 500;
   bool dry_run = false;

@@ -45,7 +45,9 @@ int main(int argc, char** argv) {
                        "built-in dataset (evacuation_space, public_toilet, aed, "
                        "public_facility, tourism, event); default: recognised from the header");
   opendata->add_option("--mapping", import_mapping, "TOML mapping file for non-standard layouts");
-  opendata->add_option("--data-dir", import_command.data_dir, "data directory (default ./data)");
+  std::string import_data_dir;
+  opendata->add_option("--data-dir", import_data_dir,
+                       "data directory (default: RENKEI_DATA_DIR, else ./data)");
   opendata->add_option("--service-path", import_command.service_path, "ServicePath (default /)");
   opendata
       ->add_option("--batch-size", import_command.batch_size,
@@ -63,6 +65,12 @@ int main(int argc, char** argv) {
     if (!import_tenant.empty()) import_command.tenant = import_tenant;
     if (!import_dataset.empty()) import_command.dataset = import_dataset;
     if (!import_mapping.empty()) import_command.mapping = import_mapping;
+    // The same data directory `renkei serve` would use: the flag, else RENKEI_DATA_DIR.
+    if (auto r = renkei::app::ApplyEnvironment(environ, config); !r) {
+      std::cerr << "renkei: " << r.error().detail << "\n";
+      return 2;
+    }
+    import_command.data_dir = import_data_dir.empty() ? config.data_dir : import_data_dir;
     return renkei::app::RunImportOpendata(import_command, std::cout, std::cerr);
   }
   auto fail = [](const renkei::base::Error& e) {
