@@ -52,30 +52,67 @@ TEST(Importer, WithoutTenantEachRowGoesToItsMunicipality) {
   EXPECT_EQ(prepared->entities[1].entity.Find("isShelter"), nullptr);
 }
 
+// Prepares `csv` (dataset recognised from its header) and checks it is `dataset` with
+// `rows` entities; an empty PreparedFile after a failure.
+PreparedFile PrepareAs(const std::string& csv, std::string_view dataset, std::size_t rows) {
+  auto prepared = PrepareFile(csv, ImportOptions{});
+  if (!prepared) {
+    ADD_FAILURE() << prepared.error().detail;
+    return {};
+  }
+  EXPECT_EQ(prepared->layout.name, dataset);
+  EXPECT_EQ(prepared->entities.size(), rows);
+  return std::move(*prepared);
+}
+
+// Checks the values of the named attributes (present, equal as JSON).
+void ExpectValues(const core::Entity& e,
+                  std::initializer_list<std::pair<const char*, boost::json::value>> expected) {
+  for (const auto& [name, value] : expected) {
+    const auto* attribute = e.Find(name);
+    ASSERT_NE(attribute, nullptr) << name;
+    EXPECT_EQ(attribute->value, value) << name;
+  }
+}
+
 TEST(Importer, EventDatesInWarekiAreNormalisedAndKept) {
   const std::string csv =
       "都道府県コード又は市区町村コード,NO,都道府県名,市区町村名,イベント名,開始日,終了日,開始時間,"
       "終了時間,説明\n"
       "304069,7,和歌山県,すさみ町,すさみ海祭り,令和6年8月3日,2024/8/4,9:00,17時,花火\n"
       "304069,8,和歌山県,すさみ町,冬祭り,平成32年1月1日,,,,\n";
-  auto prepared = PrepareFile(csv, ImportOptions{});
-  ASSERT_TRUE(prepared) << prepared.error().detail;
-  EXPECT_EQ(prepared->layout.name, "event");
-  ASSERT_EQ(prepared->entities.size(), 2u);
-  const auto& e = prepared->entities[0].entity;
+  const auto prepared = PrepareAs(csv, "event", 2);
+  ASSERT_EQ(prepared.entities.size(), 2u);
+  const auto& e = prepared.entities[0].entity;
   EXPECT_EQ(e.id, "urn:ngsi-ld:Event:304069-7");
-  EXPECT_EQ(e.Find("startDate")->value.as_string(), "2024-08-03");
-  EXPECT_EQ(e.Find("startDateText")->value.as_string(), "令和6年8月3日");
-  EXPECT_EQ(e.Find("endDate")->value.as_string(), "2024-08-04");
-  EXPECT_EQ(e.Find("startTime")->value.as_string(), "09:00:00");
-  EXPECT_EQ(e.Find("endTime")->value.as_string(), "17:00:00");
+  ExpectValues(e, {{"startDate", "2024-08-03"},
+                   {"startDateText", "令和6年8月3日"},
+                   {"endDate", "2024-08-04"},
+                   {"startTime", "09:00:00"},
+                   {"endTime", "17:00:00"}});
   // 平成32年 does not exist: the text is kept, no date is made up, the row is imported.
-  const auto& winter = prepared->entities[1].entity;
+  const auto& winter = prepared.entities[1].entity;
   EXPECT_EQ(winter.Find("startDate"), nullptr);
   EXPECT_EQ(winter.Find("startDateText")->value.as_string(), "平成32年1月1日");
-  ASSERT_EQ(prepared->warnings.size(), 1u);
-  EXPECT_EQ(prepared->warnings[0].line, 3u);
-  EXPECT_EQ(prepared->warnings[0].column, "開始日");
+  ASSERT_EQ(prepared.warnings.size(), 1u);
+  EXPECT_EQ(prepared.warnings[0].line, 3u);
+  EXPECT_EQ(prepared.warnings[0].column, "開始日");
+}
+
+TEST(Importer, ChildCareApprovalDateInAbbreviatedWareki) {
+  // 和暦 as 北海道's lists abbreviate it (municipal-context.md §3.1: `昭32. 7. 1`).
+  const std::string csv =
+      "都道府県コード又は市区町村コード,NO,市区町村名,名称,名称_カナ,種別,住所,認可等年月日,"
+      "収容定員,受入年齢,一時預かりの有無\n"
+      "304018,3,白浜町,白浜保育園,シラハマホイクエン,保育所,白浜町3,昭32. 7. 1,90,0歳～5歳,有\n";
+  const auto prepared = PrepareAs(csv, "child_care_facility", 1);
+  ASSERT_EQ(prepared.entities.size(), 1u);
+  const auto& e = prepared.entities[0].entity;
+  EXPECT_EQ(e.id, "urn:ngsi-ld:ChildCareFacility:304018-3");
+  ExpectValues(e, {{"approvalDate", "1957-07-01"},
+                   {"approvalDateText", "昭32. 7. 1"},
+                   {"capacity", 90},
+                   {"temporaryChildcare", true}});
 }
 
 TEST(Importer, FileLevelProblemsAreErrors) {

@@ -205,6 +205,124 @@ DatasetLayout Event() {
   return l;
 }
 
+DatasetLayout CulturalProperty() {
+  DatasetLayout l;
+  l.name = "cultural_property";
+  l.title = "文化財一覧";
+  l.entity_type = "CulturalProperty";
+  l.signature = {"文化財分類"};
+  AddCommon(l);
+  auto& c = l.columns;
+  c.push_back(Text({"名称_通称"}, "alternateName"));
+  c.push_back(Text({"文化財分類"}, "category"));
+  c.push_back(Text({"種類"}, "kind"));
+  c.push_back(Text({"場所名称"}, "locationName"));
+  c.push_back(Number({"員数（数）"}, "quantity"));
+  c.push_back(Text({"員数（単位）"}, "quantityUnit"));
+  c.push_back(Text({"法人番号"}, "corporateNumber"));
+  c.push_back(Text({"所有者等"}, "owner"));
+  c.push_back(Date({"文化財指定日"}, "designationDate", "designationDateText"));
+  c.push_back(Text({"概要"}, "summary"));
+  c.push_back(Text({"概要_英語"}, "summaryEn"));
+  c.push_back(Text({"説明"}, "description"));
+  c.push_back(Text({"説明_英語"}, "descriptionEn"));
+  AddOpeningHours(l);
+  return l;
+}
+
+DatasetLayout MedicalInstitution() {
+  DatasetLayout l;
+  l.name = "medical_institution";
+  l.title = "医療機関一覧";
+  l.entity_type = "MedicalInstitution";
+  l.signature = {"医療機関の種類"};
+  AddCommon(l);
+  auto& c = l.columns;
+  c.push_back(Text({"医療機関の種類"}, "category"));
+  c.push_back(Text({"FAX番号"}, "faxNumber"));
+  c.push_back(Text({"法人番号"}, "corporateNumber"));
+  c.push_back(Text({"法人の名称"}, "operator"));
+  c.push_back(Text({"医療機関コード"}, "medicalInstitutionCode"));
+  c.push_back(Text({"診療曜日"}, "availableDays"));
+  c.push_back(Time({"診療開始時間"}, "opens", "opensText"));
+  c.push_back(Time({"診療終了時間"}, "closes", "closesText"));
+  c.push_back(Text({"診療日時特記事項"}, "openingHoursDescription"));
+  c.push_back(Text({"時間外における対応"}, "afterHoursService"));
+  c.push_back(Text({"診療科目"}, "medicalSpecialties"));
+  c.push_back(Number({"病床数"}, "beds"));
+  return l;
+}
+
+DatasetLayout ChildCareFacility() {
+  DatasetLayout l;
+  l.name = "child_care_facility";
+  l.title = "子育て施設一覧";
+  l.entity_type = "ChildCareFacility";
+  l.signature = {"受入年齢", "収容定員"};
+  AddCommon(l);
+  auto& c = l.columns;
+  c.push_back(Text({"種別"}, "category"));
+  c.push_back(Text({"アクセス方法"}, "access"));
+  c.push_back(Text({"駐車場情報"}, "parking"));
+  c.push_back(Text({"FAX番号"}, "faxNumber"));
+  c.push_back(Text({"法人番号"}, "corporateNumber"));
+  c.push_back(Text({"団体名"}, "operator"));
+  c.push_back(Date({"認可等年月日"}, "approvalDate", "approvalDateText"));
+  c.push_back(Number({"収容定員"}, "capacity"));
+  c.push_back(Text({"受入年齢"}, "acceptedAges"));
+  c.push_back(Flag({"一時預かりの有無"}, "temporaryChildcare"));
+  AddOpeningHours(l);
+  return l;
+}
+
+DatasetLayout CareService() {
+  DatasetLayout l;
+  l.name = "care_service";
+  l.title = "介護サービス事業所一覧";
+  l.entity_type = "CareServiceOffice";
+  l.signature = {"介護サービス事業所名称"};
+  AddCommon(l);
+  auto& c = l.columns;
+  c.push_back(Text({"介護サービス事業所名称"}, "name"));
+  c.push_back(Text({"介護サービス事業所名称_カナ"}, "nameKana"));
+  c.push_back(Text({"実施サービス"}, "services"));
+  c.push_back(Text({"FAX番号"}, "faxNumber"));
+  c.push_back(Text({"法人番号"}, "corporateNumber"));
+  c.push_back(Text({"法人の名称"}, "operator"));
+  c.push_back(Text({"事業所番号"}, "officeNumber"));
+  c.push_back(Text({"利用可能曜日"}, "availableDays"));
+  c.push_back(Text({"利用可能曜日特記事項"}, "openingHoursDescription"));
+  c.push_back(Number({"定員"}, "capacity"));
+  return l;
+}
+
+DatasetLayout WifiAccessPoint() {
+  DatasetLayout l;
+  l.name = "wifi_access_point";
+  l.title = "公衆無線LANアクセスポイント一覧";
+  l.entity_type = "WiFiAccessPoint";
+  l.signature = {"SSID"};
+  AddCommon(l);
+  auto& c = l.columns;
+  c.push_back(Text({"設置者"}, "operator"));
+  c.push_back(Text({"SSID"}, "ssid"));
+  c.push_back(Text({"提供エリア"}, "coverageArea"));
+  return l;
+}
+
+DatasetLayout FireWaterSupply() {
+  DatasetLayout l;
+  l.name = "fire_water_supply";
+  l.title = "消防水利施設一覧";
+  l.entity_type = "FireWaterSupply";
+  l.signature = {"種別", "口径"};
+  AddCommon(l);
+  auto& c = l.columns;
+  c.push_back(Text({"種別"}, "category"));  // 消火栓 / 防火水槽
+  c.push_back(Number({"口径"}, "diameter"));
+  return l;
+}
+
 bool Contains(const std::vector<std::string>& header, std::string_view name) {
   return std::find(header.begin(), header.end(), name) != header.end();
 }
@@ -213,8 +331,18 @@ bool Contains(const std::vector<std::string>& header, std::string_view name) {
 
 const std::vector<DatasetLayout>& StandardDatasets() {
   // Built once on first use and never changed afterwards (a constant, not mutable state).
-  static const std::vector<DatasetLayout> kLayouts{EvacuationSpace(), PublicToilet(), Aed(),
-                                                   PublicFacility(),  Tourism(),      Event()};
+  static const std::vector<DatasetLayout> kLayouts{EvacuationSpace(),
+                                                   PublicToilet(),
+                                                   Aed(),
+                                                   PublicFacility(),
+                                                   Tourism(),
+                                                   Event(),
+                                                   CulturalProperty(),
+                                                   MedicalInstitution(),
+                                                   ChildCareFacility(),
+                                                   CareService(),
+                                                   WifiAccessPoint(),
+                                                   FireWaterSupply()};
   return kLayouts;
 }
 

@@ -79,6 +79,53 @@ TEST(StandardDatasets, BothHeaderGenerationsAreRecognised) {
   }
 }
 
+// Old headers of the other datasets (municipal-context.md §3.1, [NECSDM] column order) and
+// the new 消防水利施設一覧 header (南さつま市).
+TEST(StandardDatasets, TheOtherDatasetsAreRecognised) {
+  const std::string code = "都道府県コード又は市区町村コード";
+  struct Case {
+    Header header;
+    const char* dataset;
+  };
+  const std::vector<Case> cases{
+      {{code, "NO", "都道府県名", "市区町村名", "名称", "名称_カナ", "名称_通称", "名称_英語",
+        "文化財分類", "種類", "場所名称", "住所", "文化財指定日"},
+       "cultural_property"},
+      {{code, "NO", "都道府県名", "市区町村名", "名称", "名称_カナ", "医療機関の種類", "住所",
+        "法人の名称", "医療機関コード", "診療曜日", "病床数"},
+       "medical_institution"},
+      {{code, "NO", "都道府県名", "市区町村名", "名称", "名称_カナ", "種別", "住所", "団体名",
+        "認可等年月日", "収容定員", "受入年齢", "一時預かりの有無"},
+       "child_care_facility"},
+      {{code, "NO", "都道府県名", "市区町村名", "介護サービス事業所名称",
+        "介護サービス事業所名称_カナ", "実施サービス", "住所", "定員"},
+       "care_service"},
+      {{code, "NO", "都道府県名", "市区町村名", "名称", "名称_カナ", "名称_英語", "住所", "設置者",
+        "SSID", "提供エリア"},
+       "wifi_access_point"},
+      {{code, "NO", "都道府県名", "市区町村名", "種別", "住所", "方書", "緯度", "経度", "口径",
+        "備考"},
+       "fire_water_supply"},
+      {{"全国地方公共団体コード", "ID", "地方公共団体名", "種別", "所在地_全国地方公共団体コード",
+        "町字ID", "所在地_連結表記", "緯度", "経度", "口径", "備考"},
+       "fire_water_supply"},
+      {{code, "NO", "都道府県名", "市区町村名", "名称", "名称_カナ", "名称_通称", "POIコード",
+        "住所", "団体名", "説明", "バリアフリー情報"},
+       "public_facility"},
+      {{code, "NO", "都道府県名", "市区町村名", "名称", "名称_カナ", "名称_英語", "POIコード",
+        "住所", "料金(基本)", "説明"},
+       "tourism"},
+      {{code, "NO", "都道府県名", "市区町村名", "イベント名", "イベント名_カナ", "開始日",
+        "終了日"},
+       "event"},
+  };
+  for (const auto& c : cases) {
+    auto recognized = RecognizeDataset(c.header);
+    ASSERT_TRUE(recognized) << c.dataset;
+    EXPECT_EQ(recognized->layout.name, c.dataset);
+  }
+}
+
 TEST(StandardDatasets, UnknownHeadersAreNotGuessed) {
   EXPECT_FALSE(RecognizeDataset({"避難先名称", "管轄市町村名", "災害区分"}));
   EXPECT_FALSE(RecognizeDataset({}));

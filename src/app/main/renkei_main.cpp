@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
                        "target tenant (6-digit 全国地方公共団体コード); rows of other "
                        "municipalities are skipped. Default: each row's municipality");
   opendata->add_option("--dataset", import_dataset,
-                       "built-in dataset (evacuation_space, public_toilet, aed, "
-                       "public_facility, tourism, event); default: recognised from the header");
+                       "built-in dataset (see docs/opendata-mapping.md; an unknown name lists "
+                       "them); default: recognised from the header");
   opendata->add_option("--mapping", import_mapping, "TOML mapping file for non-standard layouts");
   std::string import_data_dir;
   opendata->add_option("--data-dir", import_data_dir,
