@@ -122,16 +122,17 @@ base::Result<PreparedFile> PrepareFile(std::string_view bytes, const ImportOptio
       continue;
     }
     MappedRow mapped = mapper.Map(record);
-    for (auto& w : mapped.warnings) out.warnings.push_back(std::move(w));
     if (mapped.rejection) {
       out.rejected.push_back(std::move(*mapped.rejection));
       continue;
     }
+    // Rows of another municipality are not this import's business, nor are their warnings.
     if (options.tenant && !mapped.municipality_code.empty() &&
         mapped.municipality_code != *options.tenant) {
       ++out.skipped;
       continue;
     }
+    for (auto& w : mapped.warnings) out.warnings.push_back(std::move(w));
     const std::string tenant = options.tenant.value_or(mapped.municipality_code);
     auto [it, fresh] = line_of_id.emplace(tenant + '\n' + mapped.entity->id, record.line);
     if (!fresh) {

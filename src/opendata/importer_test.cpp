@@ -14,7 +14,7 @@ const std::string kOldEvacuation =
     "想定収容人数,対象となる町会・自治会,URL,備考\r\n"
     "1,白浜第一小学校,シラハマダイイチショウガッコウ,白浜町1,,33.6818,135.3775,12.5,,,30401,"
     "和歌山県,白浜町,1,,,1,1,,,,1,500,,,\r\n"
-    "2,すさみ町の公園,スサミ,すさみ町2,,33.55,135.50,,,,304069,和歌山県,すさみ町,,,,1,,,,,,"
+    "2,すさみ町の公園,スサミ,すさみ町2,,135.50,33.55,,,,304069,和歌山県,すさみ町,,,,1,,,,,,"
     "\"1,200\",,,\r\n"
     "3,壊れた行,,白浜町3,,33.6,135.3,,,,30401,和歌山県,白浜町,,,,,,,,,,,,,\"閉じない\r\n";
 
@@ -29,7 +29,8 @@ TEST(Importer, OldHeaderInCp932WithTenantSkipsAndReports) {
   EXPECT_EQ(prepared->layout.name, "evacuation_space");
   EXPECT_EQ(prepared->generation, HeaderGeneration::kOld);
   EXPECT_EQ(prepared->rows_read, 3u);
-  EXPECT_EQ(prepared->skipped, 1u);  // すさみ町's row
+  EXPECT_EQ(prepared->skipped, 1u);         // すさみ町's row
+  EXPECT_TRUE(prepared->warnings.empty());  // its exchanged coordinates are not this import's
   ASSERT_EQ(prepared->rejected.size(), 1u);
   EXPECT_EQ(prepared->rejected[0].line, 4u);  // the unterminated quote
   ASSERT_EQ(prepared->entities.size(), 1u);
@@ -50,6 +51,9 @@ TEST(Importer, WithoutTenantEachRowGoesToItsMunicipality) {
   EXPECT_EQ(prepared->entities[1].tenant, "304069");
   EXPECT_EQ(prepared->entities[1].entity.Find("capacity")->value.as_int64(), 1200);
   EXPECT_EQ(prepared->entities[1].entity.Find("isShelter"), nullptr);
+  ASSERT_EQ(prepared->warnings.size(), 1u);
+  EXPECT_EQ(prepared->warnings[0].line, 3u);
+  EXPECT_NE(prepared->warnings[0].reason.find("exchanged"), std::string::npos);
 }
 
 // Prepares `csv` (dataset recognised from its header) and checks it is `dataset` with
