@@ -126,6 +126,15 @@ def main():
             s = summary(out, path)
             check(rc == 0 and label in out and s["unchanged"] == 191, f"{label}: {rc} {s} {err}")
 
+        # A changed row updates its entity in place (same id), the others stay unchanged.
+        changed = os.path.join(tmp, "131083_public_toilet.csv")
+        with open(changed, "w", encoding="utf-8", newline="") as f:
+            f.write(text.replace("江東区立万年橋際公衆便所", "江東区立万年橋際公衆トイレ", 1))
+        rc, out, err = run_import(data_dir, changed)
+        s = summary(out, changed)
+        check(rc == 0 and s["updated"] == 1 and s["unchanged"] == 190 and s["created"] == 0,
+              f"changed row: {rc} {s} {err}")
+
         # Toilet map: title row + 3-row merged header, municipality by name; nine rows
         # (deleted entries, '削除') have no municipality and are reported.
         rc, out, err = run_import(data_dir, "--mapping", toilet_map, toilets)
@@ -176,7 +185,7 @@ def main():
             status, _, body = get("/v2/entities/urn:ngsi-ld:PublicToilet:131083C00001"
                                   "?options=keyValues", {"Fiware-Service": "131083"})
             e = json.loads(body) if status == 200 else {}
-            check(e.get("name") == "江東区立万年橋際公衆便所" and
+            check(e.get("name") == "江東区立万年橋際公衆トイレ" and
                   e.get("location", {}).get("coordinates") == [139.794785, 35.68322] and
                   e.get("opens") == "00:00:00" and e.get("wheelchairAccessible") is True,
                   f"koto spot value {status} {e}")
