@@ -62,14 +62,15 @@ bool ValidDate(int y, int m, int d) {
   return d <= days;
 }
 
+// Buffers hold any int values (GCC's -Wformat-truncation checks the full int range at -O2).
 std::string FormatDate(int y, int m, int d) {
-  char buffer[16];
+  char buffer[48];
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", y, m, d);
   return buffer;
 }
 
 std::string FormatTime(int h, int m, int s) {
-  char buffer[16];
+  char buffer[48];
   std::snprintf(buffer, sizeof buffer, "%02d:%02d:%02d", h, m, s);
   return buffer;
 }
