@@ -1,4 +1,5 @@
-// SqliteStore: the embedded EntityStore and HostedContextStore (docs/adr/0003-store-schema.md).
+// SqliteStore: the embedded EntityStore, HostedContextStore and SubscriptionStore
+// (docs/adr/0003-store-schema.md).
 //
 // One database file, <data_dir>/renkei.db, in WAL mode with synchronous=FULL, so a write
 // whose WriteDone has run survives kill -9 and power loss. Writes go to one writer thread
@@ -7,6 +8,10 @@
 // one fsync for many units) and then calls each unit's WriteDone on the writer thread.
 // Reads use a pool of read-only connections (checked out under a mutex, created on demand
 // up to max_readers; callers beyond that wait) and may run on any thread concurrently.
+//
+// While a tenant has subscriptions, each of its write units also journals the entities it
+// changed (before/after) in its own savepoint, so the journal commits with the entities
+// (store/subscription_store.hpp). A tenant without subscriptions pays nothing for it.
 //
 // Thread-safety: every public method may be called from any thread; Close() waits for the
 // queued writes and must not be called from inside a WriteDone callback or a WriteUnit.
@@ -29,6 +34,7 @@
 #include "store/entity_store.hpp"
 #include "store/hosted_context_store.hpp"
 #include "store/sqlite/connection.hpp"
+#include "store/subscription_store.hpp"
 
 namespace renkei::store::sqlite {
 
@@ -54,7 +60,7 @@ struct WriterStats {
   std::uint64_t max_units_per_commit = 0;
 };
 
-class SqliteStore final : public EntityStore, public HostedContextStore {
+class SqliteStore final : public EntityStore, public HostedContextStore, public SubscriptionStore {
  public:
   // Opens (creating on first start) the database and migrates its schema.
   static base::Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
@@ -79,6 +85,26 @@ class SqliteStore final : public EntityStore, public HostedContextStore {
   void AddHostedContext(HostedContextRecord record, WriteDone done) override;
   void EraseHostedContext(std::string local_id, WriteDone done) override;
 
+  base::Result<std::vector<SubscriptionRecord>> LoadSubscriptions() override;
+  base::Result<std::optional<SubscriptionRecord>> FindSubscription(const std::string& tenant,
+                                                                   const std::string& id) override;
+  base::Result<std::vector<SubscriptionRecord>> ListSubscriptions(const std::string& tenant,
+                                                                  std::size_t offset,
+                                                                  std::size_t limit,
+                                                                  std::size_t* total) override;
+  void CreateSubscription(SubscriptionRecord record, std::size_t max_per_tenant,
+                          WriteDone done) override;
+  void UpdateSubscription(SubscriptionRecord record, WriteDone done) override;
+  void EraseSubscription(std::string tenant, std::string id, WriteDone done) override;
+  void SetChangeListener(std::function<void()> listener) override;
+  base::Result<std::vector<EntityChange>> LoadChanges(std::int64_t after_seq,
+                                                      std::size_t limit) override;
+  void CommitMatches(MatchCommit commit,
+                     std::function<void(base::Result<std::size_t>)> done) override;
+  base::Result<std::vector<OutboxEntry>> LoadOutboxHeads(std::size_t limit) override;
+  base::Result<std::size_t> CountOutbox(const std::string& tenant) override;
+  void RecordDelivery(DeliveryRecord record, std::function<void(base::Result<bool>)> done) override;
+
   WriterStats Stats() const;
 
  private:
@@ -100,6 +126,9 @@ class SqliteStore final : public EntityStore, public HostedContextStore {
   // The tenant's id, or nullopt when it never wrote anything (reads then find nothing).
   base::Result<std::optional<std::int64_t>> LookupTenant(Connection& conn,
                                                          const std::string& tenant);
+  // Whether the tenant's write units journal their changes (it has subscriptions). Writer
+  // thread only; cached per tenant, forgotten when its subscriptions are added or removed.
+  base::Result<bool> JournalsChanges(std::int64_t tenant_id);
   base::Result<std::unique_ptr<Connection>> AcquireReader();
   void ReleaseReader(std::unique_ptr<Connection> conn);
   void Enqueue(Job job);
@@ -112,6 +141,9 @@ class SqliteStore final : public EntityStore, public HostedContextStore {
   std::unique_ptr<Connection> writer_conn_;
   std::unordered_map<std::string, std::int64_t> writer_tenants_;
   std::vector<std::pair<std::string, std::int64_t>> pending_tenants_;  // this batch's new ones
+  std::unordered_map<std::int64_t, bool> journals_changes_;            // by tenant id
+  bool batch_journaled_ = false;           // this batch appended journal rows
+  std::function<void()> change_listener_;  // set before the first write
   std::thread writer_thread_;
   // Group-commit figures; written by the writer thread only.
   std::atomic<std::uint64_t> stat_commits_{0};
