@@ -42,9 +42,9 @@ void BindOptionalTime(Statement& s, int index, const std::optional<base::Timesta
   }
 }
 
-base::Unexpected SubscriptionNotFound(const std::string& id) {
+base::Unexpected SubscriptionNotFound() {
   return base::Fail(base::ErrorCode::kResourceNotFound, "NotFound",
-                    "The requested subscription has not been found. Check id: " + id);
+                    "The requested subscription has not been found. Check id");
 }
 
 base::Result<std::optional<core::Entity>> DecodeOptional(const Statement& s, int col) {
@@ -181,7 +181,7 @@ base::Result<void> UpdateSubscriptionRow(Connection& conn, std::int64_t tenant,
   update->Bind(3, tenant);
   update->Bind(4, record.id);
   RENKEI_TRY_VOID(update->Run());
-  if (conn.LastChanges() == 0) return SubscriptionNotFound(record.id);
+  if (conn.LastChanges() == 0) return SubscriptionNotFound();
   return base::Ok();
 }
 
@@ -194,7 +194,7 @@ base::Result<void> DeleteSubscriptionRow(Connection& conn, std::int64_t tenant,
     erase->Bind(1, tenant);
     erase->Bind(2, id);
     RENKEI_TRY_VOID(erase->Run());
-    if (conn.LastChanges() == 0) return SubscriptionNotFound(id);
+    if (conn.LastChanges() == 0) return SubscriptionNotFound();
   }
   RENKEI_TRY(Statement * queue, conn.Prepare("DELETE FROM outbox WHERE tenant = ? AND sub_id = ?"));
   StatementLease lease(*queue);
