@@ -90,7 +90,14 @@ void DeliveryWorker::SendLoop() {
       entry = std::move(work_.front());
       work_.pop_front();
     }
-    Deliver(entry);
+    try {
+      Deliver(entry);
+    } catch (const std::exception& e) {
+      // The row stays in the outbox and is tried again at the next poll.
+      if (logger_) logger_->error("msg=\"delivery failed\" detail=\"{}\"", e.what());
+    } catch (...) {
+      if (logger_) logger_->error("msg=\"delivery failed\" detail=\"unknown exception\"");
+    }
     {
       std::lock_guard lock(mu_);
       in_flight_.erase(Key{entry.tenant, entry.subscription_id});

@@ -58,7 +58,16 @@ void MatchingWorker::Loop() {
     }
     // Drain: a full batch means more may be waiting.
     for (;;) {
-      auto consumed = RunOnce();
+      // An exception (std::regex, allocation) must not end the thread: the journal would
+      // then grow until restart. The round is retried at the next wake or poll.
+      base::Result<std::size_t> consumed =
+          base::Fail(base::ErrorCode::kInternalError, "InternalError", "unexpected exception");
+      try {
+        consumed = RunOnce();
+      } catch (const std::exception& e) {
+        consumed = base::Fail(base::ErrorCode::kInternalError, "InternalError", e.what());
+      } catch (...) {  // NOLINT(bugprone-empty-catch): reported below as the generic error
+      }
       if (!consumed) {
         if (logger_) {
           logger_->warn("msg=\"notification matching failed\" detail=\"{}\"",

@@ -5,7 +5,8 @@ Starts renkei and a small HTTP receiver that records every notification, then ch
 the payload and headers Orion sends; retries when the receiver answers 500 then 200 (with
 the subscription's counters); order per subscription; a notification queued while the
 receiver is down is delivered after renkei is killed with SIGKILL and started again, and
-after a SIGTERM restart, exactly once; maxFailsLimit makes a subscription inactive.
+after a SIGTERM restart, exactly once; maxFailsLimit makes a subscription inactive; the
+per-tenant subscription cap answers a clear error.
 Ports come from 18100-18199 (the range this workplace allows). Python standard library only.
 """
 import argparse
@@ -146,7 +147,8 @@ def main():
     work = tempfile.mkdtemp(prefix="renkei-notify-")
     config = os.path.join(work, "renkei.toml")
     with open(config, "w") as f:
-        f.write("[notify]\nretry_initial_ms = 100\nretry_max_ms = 400\nhttp_timeout_ms = 2000\n")
+        f.write("[notify]\nretry_initial_ms = 100\nretry_max_ms = 400\nhttp_timeout_ms = 2000\n"
+                "max_subscriptions_per_tenant = 3\n")
     receiver_port = free_port()
     renkei_port = free_port(exclude=(receiver_port,))
     dead_port = free_port(exclude=(receiver_port, renkei_port))
@@ -268,6 +270,19 @@ def run(renkei, receiver, receiver_port, dead_port):
     check(dead["notification"]["failsCounter"] == 2, "failsCounter %s" % dead)
     check("lastFailure" in dead["notification"], "lastFailure %s" % dead)
     receiver.wait_for(12)  # the first subscription still delivers
+
+    # 8. The per-tenant cap (3 here): a fourth subscription of a tenant is refused, clearly.
+    capped = {"Fiware-Service": "capped"}
+    sub = {"subject": {"entities": [{"idPattern": ".*"}]},
+           "notification": {"http": {"url": url}}}
+    for _ in range(3):
+        status, _, text = renkei.request("POST", "/v2/subscriptions", sub, capped)
+        check(status == 201, "under the cap: %s %s" % (status, text))
+    status, _, text = renkei.request("POST", "/v2/subscriptions", sub, capped)
+    check(status == 400, "over the cap: %s" % status)
+    check(json.loads(text) == {"error": "BadRequest", "description":
+                               "the tenant already has the maximum number of subscriptions (3)"},
+          "cap error %s" % text)
 
 
 if __name__ == "__main__":

@@ -390,7 +390,14 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
     }
   }
   RecordBatch(batch.size());
-  if (batch_journaled_ && change_listener_) change_listener_();
+  if (batch_journaled_) {
+    std::function<void()> listener;
+    {
+      std::lock_guard lock(queue_mu_);
+      listener = change_listener_;
+    }
+    if (listener) listener();
+  }
   batch_journaled_ = false;
   if (!pending_tenants_.empty()) {
     std::lock_guard lock(tenants_mu_);

@@ -143,7 +143,7 @@ class SqliteStore final : public EntityStore, public HostedContextStore, public 
   std::vector<std::pair<std::string, std::int64_t>> pending_tenants_;  // this batch's new ones
   std::unordered_map<std::int64_t, bool> journals_changes_;            // by tenant id
   bool batch_journaled_ = false;           // this batch appended journal rows
-  std::function<void()> change_listener_;  // set before the first write
+  std::function<void()> change_listener_;  // guarded by queue_mu_
   std::thread writer_thread_;
   // Group-commit figures; written by the writer thread only.
   std::atomic<std::uint64_t> stat_commits_{0};
