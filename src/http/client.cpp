@@ -21,9 +21,11 @@ base::Unexpected ClientError(std::string detail) {
   return base::Fail(base::ErrorCode::kInternalError, "HttpClientError", std::move(detail));
 }
 
-std::string Describe(std::string_view step, const beast::error_code& ec) {
+// The system's words for what failed ("Connection refused", "certificate verify failed"):
+// they reach clients as LdContextNotAvailable details and subscriptions' lastFailureReason.
+std::string Describe(const beast::error_code& ec) {
   if (ec == beast::error::timeout || ec == asio::error::operation_aborted) return "timed out";
-  return std::string(step) + ": " + ec.message();
+  return ec.message();
 }
 
 }  // namespace
@@ -97,12 +99,12 @@ class Client::Connection {
     asio::ip::tcp::resolver resolver(io_);
     resolver.async_resolve(url.host, url.port, [&](beast::error_code ec, auto endpoints) {
       if (ec) {
-        failure = Describe("resolve", ec);
+        failure = Describe(ec);
         return;
       }
       tcp.async_connect(endpoints, [&](beast::error_code ec2, auto) {
         if (ec2) {
-          failure = Describe("connect", ec2);
+          failure = Describe(ec2);
           return;
         }
         if (!tls_stream_) {
@@ -118,7 +120,7 @@ class Client::Connection {
         tls_stream_->set_verify_callback(asio::ssl::host_name_verification(host_));
         tls_stream_->async_handshake(asio::ssl::stream_base::client, [&](beast::error_code ec3) {
           if (ec3) {
-            failure = Describe("TLS handshake", ec3);
+            failure = Describe(ec3);
           } else {
             failure.reset();
           }
@@ -143,14 +145,14 @@ class Client::Connection {
       if (ec == beast::http::error::body_limit) {
         failure = "response too large";
       } else if (ec) {
-        failure = Describe("read", ec);
+        failure = Describe(ec);
       } else {
         failure.reset();
       }
     };
     auto on_write = [&](beast::error_code ec, std::size_t) {
       if (ec) {
-        failure = Describe("write", ec);
+        failure = Describe(ec);
         return;
       }
       if (tls_stream_) {

@@ -8,7 +8,7 @@
 // `ca_file`) and must name the URL's host; SNI is sent.
 //
 // Errors: kInternalError with title "HttpClientError" and a detail that says what failed
-// ("connect: Connection refused", "timed out", "response too large", "invalid URL").
+// ("Connection refused", "timed out", "response too large", "invalid URL: ...").
 // Thread-safety: Send may be called concurrently from any thread; each call runs on the
 // calling thread (blocking it up to the timeout); only the idle pool is shared.
 #pragma once

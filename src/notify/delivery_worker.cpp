@@ -68,6 +68,14 @@ void DeliveryWorker::ScheduleLoop() {
     for (auto& head : *heads) {
       Key key{head.tenant, head.subscription_id};
       if (in_flight_.contains(key)) continue;
+      if (auto last = last_recorded_.find(key); last != last_recorded_.end()) {
+        const store::DeliveryRecord& r = last->second;
+        const bool removed = r.delivered || r.give_up;
+        if (head.seq < r.seq || (head.seq == r.seq && removed)) continue;  // stale read
+        if (head.seq == r.seq && r.next_attempt.millis > head.next_attempt.millis) {
+          head.next_attempt = r.next_attempt;
+        }
+      }
       if (head.next_attempt.millis > now.millis) {
         // Heads come earliest first: sleep until this one is due (or a wake).
         wait = std::min(wait, std::chrono::milliseconds(head.next_attempt.millis - now.millis));
@@ -90,8 +98,9 @@ void DeliveryWorker::SendLoop() {
       entry = std::move(work_.front());
       work_.pop_front();
     }
+    std::optional<store::DeliveryRecord> recorded;
     try {
-      Deliver(entry);
+      recorded = Deliver(entry);
     } catch (const std::exception& e) {
       // The row stays in the outbox and is tried again at the next poll.
       if (logger_) logger_->error("msg=\"delivery failed\" detail=\"{}\"", e.what());
@@ -100,14 +109,16 @@ void DeliveryWorker::SendLoop() {
     }
     {
       std::lock_guard lock(mu_);
-      in_flight_.erase(Key{entry.tenant, entry.subscription_id});
+      Key key{entry.tenant, entry.subscription_id};
+      if (recorded) last_recorded_.insert_or_assign(key, std::move(*recorded));
+      in_flight_.erase(key);
       woken_ = true;  // its next row may be due now
     }
     schedule_cv_.notify_one();
   }
 }
 
-void DeliveryWorker::Deliver(const store::OutboxEntry& entry) {
+std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(const store::OutboxEntry& entry) {
   store::DeliveryRecord record;
   record.seq = entry.seq;
   record.tenant = entry.tenant;
@@ -147,7 +158,7 @@ void DeliveryWorker::Deliver(const store::OutboxEntry& entry) {
       logger_->warn("msg=\"delivery record failed\" subscription={} detail=\"{}\"",
                     entry.subscription_id, deactivated.error().detail);
     }
-    return;
+    return std::nullopt;
   }
   if (*deactivated) {
     registry_.SetStatus(entry.tenant, entry.subscription_id, "inactive");
@@ -157,6 +168,7 @@ void DeliveryWorker::Deliver(const store::OutboxEntry& entry) {
                     entry.subscription_id);
     }
   }
+  return record;
 }
 
 }  // namespace renkei::notify

@@ -17,8 +17,10 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -58,7 +60,8 @@ class DeliveryWorker {
   using Key = std::pair<std::string, std::string>;  // tenant, subscription id
   void ScheduleLoop();
   void SendLoop();
-  void Deliver(const store::OutboxEntry& entry);
+  // Sends and records one row; the record when it was stored, nullopt when the store failed.
+  std::optional<store::DeliveryRecord> Deliver(const store::OutboxEntry& entry);
 
   store::SubscriptionStore& store_;
   SubscriptionRegistry& registry_;
@@ -73,6 +76,10 @@ class DeliveryWorker {
   bool woken_ = false;
   bool stopping_ = false;
   std::set<Key> in_flight_;
+  // The last recorded attempt per subscription. The scheduler's read of the outbox may
+  // predate a record that committed just before it takes mu_; this tells such a stale head
+  // (already removed, or retried later) from a due one, so nothing is sent twice.
+  std::map<Key, store::DeliveryRecord> last_recorded_;
   std::deque<store::OutboxEntry> work_;
   std::thread scheduler_;
   std::vector<std::thread> senders_;
