@@ -46,21 +46,34 @@ Result<std::optional<std::int64_t>> OptInt(const json::object& o, std::string_vi
       v->get_double() == static_cast<double>(static_cast<std::int64_t>(v->get_double()))) {
     return std::optional<std::int64_t>(static_cast<std::int64_t>(v->get_double()));
   }
-  return Bad(std::string(key) + " is not an integer");
+  return Bad(std::string(key) + " is not an int");
 }
 
-// A list of attribute or metadata names (Orion parseStringVector).
-Result<std::vector<std::string>> NameList(const json::value& v, std::string_view what) {
-  if (!v.is_array()) return Bad(std::string(what) + " is not an array");
+// A list of attribute or metadata names (Orion parseStringVector); `field` is the member name.
+Result<std::vector<std::string>> NameList(const json::value& v, std::string_view field,
+                                          std::string_view what) {
+  if (!v.is_array()) return Bad("the field /" + std::string(field) + "/ must be a JSON array");
   std::vector<std::string> out;
   for (const auto& item : v.get_array()) {
     if (!item.is_string()) return Bad(std::string(what) + " item is not a string");
     std::string name(item.get_string());
     if (name.empty()) return Bad(std::string(what) + " item is empty");
     if (HasForbiddenChars(name)) return Bad("forbidden characters in " + std::string(what));
+    if (std::find(out.begin(), out.end(), name) != out.end()) {
+      return Bad("duplicated item /" + name + "/ in array");  // Orion 2101_*
+    }
     out.push_back(std::move(name));
   }
   return out;
+}
+
+// A TCP port: 1 to 65535 in decimal (Orion 2009_check_of_notification_http_url...).
+bool ValidPort(std::string_view port) {
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != port.npos) {
+    return false;
+  }
+  const int n = std::stoi(std::string(port));
+  return n >= 1 && n <= 65535;
 }
 
 Result<store::EntitySelector> ParseEntity(const json::value& v) {
@@ -76,16 +89,19 @@ Result<store::EntitySelector> ParseEntity(const json::value& v) {
     return Bad("/entities/ element has both /type/ and /typePattern/");
   }
   store::EntitySelector sel;
+  // Orion's wording, slashes and all (src/lib/jsonParseV2/parseEntitiesVector.cpp).
   RENKEI_TRY(sel.id, OptString(o, "id", "/entities/ vector item /id/"));
   RENKEI_TRY(sel.id_pattern, OptString(o, "idPattern", "/entities/ vector item /idPattern/"));
-  RENKEI_TRY(sel.type, OptString(o, "type", "/entities/ vector item /type/"));
+  RENKEI_TRY(sel.type, OptString(o, "type", "/entities/ vector item type"));
   RENKEI_TRY(sel.type_pattern, OptString(o, "typePattern", "/entities/ vector item /typePattern/"));
   if (sel.id) {
     if (sel.id->empty()) return Bad("/entities/ element id is empty");
-    if (HasForbiddenChars(*sel.id))
-      return Bad("forbidden characters in /entities/ vector item /id/");
     if (sel.id->size() > kMaxIdentifierLength) {
       return Bad("max id length exceeded in /entities/ vector item /id/");
+    }
+    // Orion's identifier rules (printable ASCII, no blanks, & ? / # or <>"'=;()).
+    if (!ValidateIdentifier(*sel.id, "entity id")) {
+      return Bad("forbidden characters in /entities/ vector item /id/");
     }
   }
   if (sel.id_pattern) {
@@ -96,11 +112,11 @@ Result<store::EntitySelector> ParseEntity(const json::value& v) {
   }
   if (sel.type) {
     if (sel.type->empty()) return Bad("entity type length: 0, min length supported: 1");
-    if (HasForbiddenChars(*sel.type)) {
-      return Bad("forbidden characters in /entities/ vector item /type/");
-    }
     if (sel.type->size() > kMaxIdentifierLength) {
       return Bad("max type length exceeded in /entities/ vector item /type/");
+    }
+    if (!ValidateIdentifier(*sel.type, "entity type")) {
+      return Bad("forbidden characters in /entities/ vector item /type/");
     }
   }
   if (sel.type_pattern) {
@@ -141,9 +157,7 @@ Result<void> ParseExpression(const json::value& v, notify::Subscription& sub) {
   const int geo =
       (sub.georel.empty() ? 0 : 1) + (sub.geometry.empty() ? 0 : 1) + (sub.coords.empty() ? 0 : 1);
   if (geo != 0 && geo != 3) {
-    return Bad(
-        "error parsing geo-query fields: partial geo expression: geometry, georel and "
-        "coords have to be provided together");
+    return Bad("partial geo expression: geometry, georel and coords have to be provided together");
   }
   if (geo == 3) {
     auto parsed = core::geo::ParseV2GeoQuery(sub.georel, sub.geometry, sub.coords);
@@ -178,7 +192,7 @@ Result<void> ParseSubject(const json::value& v, notify::Subscription& sub) {
   const auto& c = condition->get_object();
   if (c.empty()) return Bad("condition is empty");
   if (const auto* attrs = c.if_contains("attrs")) {
-    RENKEI_TRY(sub.condition_attrs, NameList(*attrs, "condition attrs"));
+    RENKEI_TRY(sub.condition_attrs, NameList(*attrs, "attrs", "condition attrs"));
   }
   if (const auto* expression = c.if_contains("expression")) {
     RENKEI_TRY_VOID(ParseExpression(*expression, sub));
@@ -279,11 +293,14 @@ Result<notify::HttpReceiver> ParseHttp(const json::value& v, bool custom) {
   http::ParsedUrl parsed;
   if (!custom) {
     if (HasForbiddenChars(*url)) return Bad("forbidden characters in http field /url/");
-    if (!http::ParseHttpUrl(*url, parsed)) return Bad("Invalid URL parsing notification url");
+    if (!http::ParseHttpUrl(*url, parsed) || !ValidPort(parsed.port)) {
+      return Bad("Invalid URL parsing notification url");
+    }
   } else {
     if (HasForbiddenChars(*url)) return Bad("forbidden characters in custom /url/");
     // A templated URL is checked after substitution, at notification time.
-    if (url->find("${") == std::string::npos && !http::ParseHttpUrl(*url, parsed)) {
+    if (url->find("${") == std::string::npos &&
+        (!http::ParseHttpUrl(*url, parsed) || !ValidPort(parsed.port))) {
       return Bad("invalid custom /url/");
     }
   }
@@ -389,14 +406,14 @@ Result<void> ParseNotification(const json::value& v, notify::Subscription& sub) 
   sub.attrs.clear();
   sub.except_attrs.clear();
   if (const auto* attrs = o.if_contains("attrs")) {
-    RENKEI_TRY(sub.attrs, NameList(*attrs, "notification attrs"));
+    RENKEI_TRY(sub.attrs, NameList(*attrs, "attrs", "notification attrs"));
   } else if (const auto* except = o.if_contains("exceptAttrs")) {
-    RENKEI_TRY(sub.except_attrs, NameList(*except, "notification exceptAttrs"));
+    RENKEI_TRY(sub.except_attrs, NameList(*except, "exceptAttrs", "notification exceptAttrs"));
     if (sub.except_attrs.empty()) return Bad("http notification has exceptAttrs is empty");
   }
   sub.metadata.clear();
   if (const auto* md = o.if_contains("metadata")) {
-    RENKEI_TRY(sub.metadata, NameList(*md, "notification metadata"));
+    RENKEI_TRY(sub.metadata, NameList(*md, "metadata", "notification metadata"));
   }
   RENKEI_TRY(auto only_changed, OptBool(o, "onlyChangedAttrs"));
   sub.only_changed_attrs = only_changed.value_or(false);
@@ -454,7 +471,9 @@ Result<void> ApplySubscriptionPayload(const json::value& body, bool create,
     return Bad("no notification for subscription specified");
   }
   RENKEI_TRY(auto expires, OptString(o, "expires", "expires"));
-  if (expires) {
+  if (expires && expires->empty()) {
+    sub.expires.reset();  // Orion 1949_permanent_subscriptions: "" makes it permanent
+  } else if (expires) {
     auto t = base::ParseIso8601(*expires);
     if (!t) return Bad("expires has an invalid format");
     sub.expires = *t;
