@@ -6,7 +6,8 @@ the payload and headers Orion sends; retries when the receiver answers 500 then 
 the subscription's counters); order per subscription; a notification queued while the
 receiver is down is delivered after renkei is killed with SIGKILL and started again, and
 after a SIGTERM restart, exactly once; maxFailsLimit makes a subscription inactive; the
-per-tenant subscription cap answers a clear error.
+per-tenant subscription cap answers a clear error; oneshot, throttling, httpCustom templates
+and attrsFormat keyValues through the real renderer.
 Ports come from 18100-18199 (the range this workplace allows). Python standard library only.
 """
 import argparse
@@ -61,8 +62,8 @@ class Receiver:
                 with receiver.lock:
                     status = receiver.script.pop(0) if receiver.script else 200
                     receiver.received.append(
-                        {"path": self.path, "headers": dict(self.headers), "body": body,
-                         "status": status})
+                        {"method": self.command, "path": self.path,
+                         "headers": dict(self.headers), "body": body, "status": status})
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -283,6 +284,56 @@ def run(renkei, receiver, receiver_port, dead_port):
     check(json.loads(text) == {"error": "BadRequest", "description":
                                "the tenant already has the maximum number of subscriptions (3)"},
           "cap error %s" % text)
+
+    # 9. oneshot, throttling and httpCustom, each on its own entity type in tenant "extra".
+    extra = {"Fiware-Service": "extra", "Fiware-ServicePath": "/"}
+    def subscribe(entity_type, notification, **top):
+        body = {"subject": {"entities": [{"idPattern": ".*", "type": entity_type}]},
+                "notification": notification}
+        body.update(top)
+        status, headers, text = renkei.request("POST", "/v2/subscriptions", body, extra)
+        check(status == 201, "subscribe %s: %s %s" % (entity_type, status, text))
+        return headers["Location"]
+    def put(entity_type, value):
+        status, _, text = renkei.request("POST", "/v2/entities?options=upsert", {
+            "id": entity_type + "1", "type": entity_type,
+            "v": {"value": value, "type": "Number"}}, extra)
+        check(status in (201, 204), "upsert %s: %s %s" % (entity_type, status, text))
+    def received_for(entity_type):
+        with receiver.lock:
+            return [r for r in receiver.received if entity_type + "1" in r["body"] or
+                    entity_type + "1" in r["path"]]
+
+    once = subscribe("Once", {"http": {"url": url}}, status="oneshot")
+    subscribe("Slow", {"http": {"url": url}, "attrsFormat": "keyValues"}, throttling=60)
+    subscribe("Custom", {"httpCustom": {
+        "url": "http://127.0.0.1:%d/custom/${id}" % receiver_port, "method": "PUT",
+        "qs": {"type": "${type}"}, "headers": {"X-V": "${v}"},
+        "json": {"value": "${v}", "text": "v is ${v}"}}})
+    for v in (1, 2):
+        put("Once", v)
+        put("Slow", v)
+        put("Custom", v)
+    deadline = time.time() + 10
+    while time.time() < deadline and len(received_for("Custom")) < 2:
+        time.sleep(0.05)
+    time.sleep(0.5)  # anything else that was going to arrive has arrived
+    once_got = received_for("Once")
+    check(len(once_got) == 1, "oneshot notified once: %s" % once_got)
+    _, _, text = renkei.request("GET", once, headers=extra)
+    check(json.loads(text)["status"] == "inactive", "oneshot is inactive after firing: %s" % text)
+    slow_got = received_for("Slow")
+    check(len(slow_got) == 1, "throttling 60 s let one through: %s" % slow_got)
+    check(json.loads(slow_got[0]["body"])["data"] == [{"id": "Slow1", "type": "Slow", "v": 1}],
+          "keyValues %s" % slow_got[0]["body"])
+    custom_got = received_for("Custom")
+    check(len(custom_got) == 2, "custom %s" % custom_got)
+    first = custom_got[0]
+    check(first["method"] == "PUT" and first["path"] == "/custom/Custom1?type=Custom",
+          "custom request line %s %s" % (first["method"], first["path"]))
+    check(first["headers"].get("X-V") == "1", "custom header %s" % first["headers"])
+    check(first["headers"].get("Ngsiv2-AttrsFormat") == "custom", "format %s" % first["headers"])
+    check(json.loads(first["body"]) == {"value": 1, "text": "v is 1"}, "json %s" % first["body"])
 
 
 if __name__ == "__main__":
