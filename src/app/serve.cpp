@@ -86,10 +86,15 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   // matching runs after commit on its own thread, woken by the store; delivery drains the
   // outbox on its own threads. Both pick up what a previous run left in the store.
   notify::SubscriptionRegistry registry;
-  if (auto loaded = registry.Load(**store); !loaded) {
-    logger->error("msg=\"cannot load subscriptions\" detail=\"{}\"", loaded.error().detail);
+  auto registered = registry.Load(**store);
+  if (!registered) {
+    logger->error("msg=\"cannot load subscriptions\" detail=\"{}\"", registered.error().detail);
     (*store)->Close();
     return 1;
+  }
+  for (const auto& skipped : *registered) {
+    // Stays stored (GET shows it, PATCH can repair it) but matches nothing until then.
+    logger->warn("msg=\"subscription not loaded\" detail=\"{}\"", skipped);
   }
   service::SubscriptionService subscriptions(
       **store, registry, service::SubscriptionLimits{config.max_subscriptions_per_tenant});

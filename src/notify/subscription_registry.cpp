@@ -4,32 +4,26 @@
 
 namespace renkei::notify {
 
-base::Result<std::size_t> SubscriptionRegistry::Load(store::SubscriptionStore& store) {
+base::Result<std::vector<std::string>> SubscriptionRegistry::Load(store::SubscriptionStore& store) {
   RENKEI_TRY(auto records, store.LoadSubscriptions());
-  std::size_t loaded = 0;
-  std::string failures;
+  std::vector<std::string> skipped;
   for (auto& record : records) {
     auto sub = DecodeSubscription(record.document);
     if (!sub) {
-      failures += " " + record.id + ": " + sub.error().detail;
+      skipped.push_back(record.id + ": " + sub.error().detail);
       continue;
     }
     sub->id = record.id;
     auto compiled = CompiledSubscription::Compile(record.tenant, std::move(*sub));
     if (!compiled) {
-      failures += " " + record.id + ": " + compiled.error().detail;
+      skipped.push_back(record.id + ": " + compiled.error().detail);
       continue;
     }
     std::lock_guard lock(mu_);
     tenants_[record.tenant][record.id] =
         Entry{{std::move(*compiled), record.state.status}, record.state.last_notification};
-    ++loaded;
   }
-  if (!failures.empty()) {
-    return base::Fail(base::ErrorCode::kInternalError, "InternalError",
-                      "subscriptions not loaded:" + failures);
-  }
-  return loaded;
+  return skipped;
 }
 
 void SubscriptionRegistry::Put(std::shared_ptr<const CompiledSubscription> compiled,

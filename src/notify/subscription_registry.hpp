@@ -28,9 +28,10 @@ struct RegisteredSubscription {
 
 class SubscriptionRegistry {
  public:
-  // Loads every stored subscription (at start). A document that no longer compiles is
-  // skipped and reported in the result's error detail after the others are loaded.
-  base::Result<std::size_t> Load(store::SubscriptionStore& store);
+  // Loads every stored subscription (at start). A document that no longer decodes or
+  // compiles is skipped (it stays stored and visible to GET) and named in the returned list,
+  // "id: why"; an error is a store failure.
+  base::Result<std::vector<std::string>> Load(store::SubscriptionStore& store);
 
   void Put(std::shared_ptr<const CompiledSubscription> compiled, std::string status);
   void Remove(const std::string& tenant, const std::string& id);
