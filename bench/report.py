@@ -192,7 +192,7 @@ def render(records):
         f"- Commit: {revision()}, release preset",
         f"- Load: {meta['wrk']}, `wrk -t1 -c{meta['connections']} -d{meta['duration_s']}s "
         f"--latency`, one run per scenario; server `renkei serve --threads "
-        f"{meta['server_threads']}` (SQLite store, WAL, synchronous=FULL); wrk, the server and "
+        f"{meta['server_threads']}` (SQLite store, WAL, fsync before acknowledging); wrk, the server and "
         f"the loader share the same cores",
         "",
         "## HTTP ceiling",
@@ -290,7 +290,7 @@ def render(records):
         + ". Writes come after the reads so the reads see the data set as loaded; the creates "
         "run last because they grow the data set. The ld_ scenarios use NGSI-LD on the entities "
         "loaded through NGSIv2, with the goals of their NGSIv2 counterparts.",
-        "- Writes are acknowledged after a durable commit (group commit, WAL, synchronous=FULL) "
+        "- Writes are acknowledged after a durable commit (group commit, WAL fsynced before the acknowledgement) "
         "on the machine's disk.",
         "- Load generator and server share the cores (2 HTTP threads + the store's writer "
         "thread vs wrk's one thread), so req/s is a lower bound of what a dedicated server "

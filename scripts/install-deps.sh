@@ -11,6 +11,9 @@ PACKAGES=(
   libjemalloc-dev                          # the server's allocator (docs/adr/0004-jemalloc.md)
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev
+  libmosquitto-dev                         # MQTT notifications (docs/adr/0005-mqtt-client.md)
+  mosquitto mosquitto-clients openssl      # MQTT tests: a real broker (TLS certificates made
+                                           # by openssl); mosquitto_sub to watch notifications
   python3 curl procps clang-format
 )
 # Node.js runs the JSON-LD oracle (tests/jsonld-oracle) and the interop tests with real FIWARE

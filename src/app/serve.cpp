@@ -100,7 +100,12 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
       **store, registry, service::SubscriptionLimits{config.max_subscriptions_per_tenant});
   http::Client notify_client(
       http::ClientOptions{16, "", "renkei/" + api::ngsiv2::ApiOptions{}.version});
-  notify::DispatchingSender sender(notify_client,
+  auto mqtt_publisher = notify::mqtt::Publisher::Create();
+  if (!mqtt_publisher) {
+    logger->warn("msg=\"MQTT notifications unavailable\" detail=\"{}\"",
+                 mqtt_publisher.error().detail);
+  }
+  notify::DispatchingSender sender(notify_client, mqtt_publisher ? mqtt_publisher->get() : nullptr,
                                    std::chrono::milliseconds(config.notify_http_timeout_ms));
   notify::DeliveryOptions delivery_options;
   delivery_options.senders = config.notify_senders;

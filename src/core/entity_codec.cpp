@@ -66,12 +66,14 @@ base::Result<Timestamp> GetTime(const json::object& o, std::string_view key) {
   return Timestamp{v->get_int64()};
 }
 
-base::Result<Attribute> DecodeAttribute(const json::value& v, int depth) {
+// Takes `v` by mutable reference to move the value (and metadata values) out of the parsed
+// document instead of copying them: every read of an entity decodes it.
+base::Result<Attribute> DecodeAttribute(json::value& v, int depth) {
   // Metadata nest only a few levels in practice; the bound keeps a corrupt row from
   // exhausting the stack.
   if (depth > 64) return Corrupt("metadata nested too deeply");
   if (!v.is_object()) return Corrupt("attribute is not an object");
-  const auto& o = v.get_object();
+  auto& o = v.get_object();
   Attribute attr;
   RENKEI_TRY(attr.name, GetString(o, kName));
   if (const auto* k = o.if_contains(kKind)) {
@@ -81,13 +83,13 @@ base::Result<Attribute> DecodeAttribute(const json::value& v, int depth) {
     attr.kind = static_cast<AttributeKind>(k->get_int64());
   }
   RENKEI_TRY(attr.type, GetString(o, kTypes));
-  const auto* value = o.if_contains(kValue);
+  auto* value = o.if_contains(kValue);
   if (value == nullptr) return Corrupt("attribute without value");
-  attr.value = *value;
-  if (const auto* md = o.if_contains(kMetadata)) {
+  attr.value = std::move(*value);
+  if (auto* md = o.if_contains(kMetadata)) {
     if (!md->is_array()) return Corrupt("metadata is not an array");
     attr.metadata.reserve(md->get_array().size());
-    for (const auto& m : md->get_array()) {
+    for (auto& m : md->get_array()) {
       RENKEI_TRY(auto decoded, DecodeAttribute(m, depth + 1));
       attr.metadata.push_back(std::move(decoded));
     }
@@ -142,7 +144,7 @@ base::Result<Entity> DecodeEntity(std::string_view text) {
   json::value root = json::parse(text, ec, {}, options);
   if (ec) return Corrupt(ec.message());
   if (!root.is_object()) return Corrupt("not an object");
-  const auto& o = root.get_object();
+  auto& o = root.get_object();
   Entity e;
   RENKEI_TRY(e.id, GetString(o, kId));
   const auto* types = o.if_contains(kTypes);
@@ -165,10 +167,10 @@ base::Result<Entity> DecodeEntity(std::string_view text) {
       e.scopes.emplace_back(sc.get_string());
     }
   }
-  const auto* attrs = o.if_contains(kAttributes);
+  auto* attrs = o.if_contains(kAttributes);
   if (attrs == nullptr || !attrs->is_array()) return Corrupt("attributes is not an array");
   e.attributes.reserve(attrs->get_array().size());
-  for (const auto& a : attrs->get_array()) {
+  for (auto& a : attrs->get_array()) {
     RENKEI_TRY(auto decoded, DecodeAttribute(a, 0));
     e.attributes.push_back(std::move(decoded));
   }

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 
+#include "base/thread_name.hpp"
 #include "http/connection.hpp"
 
 namespace renkei::http {
@@ -140,7 +141,10 @@ base::Result<void> Server::Start() {
   impl.Accept();
   try {
     for (auto& worker : impl.workers) {
-      impl.threads.emplace_back([&impl, &worker = *worker] { impl.RunWorker(worker); });
+      impl.threads.emplace_back([&impl, &worker = *worker] {
+        base::NameThisThread("renkei-http");
+        impl.RunWorker(worker);
+      });
     }
   } catch (const std::system_error& e) {
     impl.running = true;  // let Stop() unwind the threads that did start

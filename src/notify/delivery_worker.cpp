@@ -133,6 +133,7 @@ std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(const store::Outbox
     record.delivered = outcome.delivered;
     record.status_code = outcome.status;
     record.failure_reason = outcome.reason;
+    record.give_up = outcome.permanent;
   }
   record.at = clock_.Now();
   if (!record.delivered) {

@@ -7,13 +7,25 @@ SendOutcome DispatchingSender::Send(const OutboundMessage& message) {
     case Transport::kHttp:
       return SendHttp(message);
     case Transport::kMqtt:
-      break;
+      return SendMqtt(message);
   }
-  // TODO(issue 4, MQTT): call notify::mqtt::Publisher::Publish(Target{url, topic, qos,
-  // retain, user, passwd}, body, timeout) once src/notify/mqtt/ is on main. Until then an
-  // MQTT notification stays in the outbox and is retried with backoff like a receiver that
-  // is down, so nothing is lost when the sender arrives within the retry window.
-  return SendOutcome{false, std::nullopt, "MQTT delivery is not available in this build"};
+  return SendOutcome{false, std::nullopt, "unknown transport", true};
+}
+
+SendOutcome DispatchingSender::SendMqtt(const OutboundMessage& message) {
+  if (mqtt_ == nullptr) {
+    // Stays in the outbox and is retried like a receiver that is down.
+    return SendOutcome{false, std::nullopt, "MQTT delivery is not available", false};
+  }
+  const mqtt::Target target{message.url,    message.topic, message.qos,
+                            message.retain, message.user,  message.passwd};
+  const auto timeout =
+      message.timeout_ms > 0 ? std::chrono::milliseconds(message.timeout_ms) : default_timeout_;
+  auto published = mqtt_->Publish(target, message.body, timeout);
+  if (published) return SendOutcome{true, std::nullopt, "", false};
+  // publisher.hpp: kBadRequestData is a target no broker accepts; anything else may pass later.
+  return SendOutcome{false, std::nullopt, published.error().detail,
+                     published.error().code == base::ErrorCode::kBadRequestData};
 }
 
 SendOutcome DispatchingSender::SendHttp(const OutboundMessage& message) {
@@ -25,10 +37,10 @@ SendOutcome DispatchingSender::SendHttp(const OutboundMessage& message) {
   request.timeout =
       message.timeout_ms > 0 ? std::chrono::milliseconds(message.timeout_ms) : default_timeout_;
   auto response = client_.Send(request);
-  if (!response) return SendOutcome{false, std::nullopt, response.error().detail};
+  if (!response) return SendOutcome{false, std::nullopt, response.error().detail, false};
   const int status = static_cast<int>(response->status);
-  if (status >= 200 && status < 300) return SendOutcome{true, status, ""};
-  return SendOutcome{false, status, "HTTP status " + std::to_string(status)};
+  if (status >= 200 && status < 300) return SendOutcome{true, status, "", false};
+  return SendOutcome{false, status, "HTTP status " + std::to_string(status), false};
 }
 
 }  // namespace renkei::notify

@@ -41,7 +41,15 @@ struct ServicePathScope {
 };
 
 struct OrderKey {
-  enum class Field { kAttribute, kId, kType, kDateCreated, kDateModified, kGeoDistance };
+  enum class Field {
+    kAttribute,
+    kId,
+    kType,
+    kServicePath,
+    kDateCreated,
+    kDateModified,
+    kGeoDistance
+  };
   Field field = Field::kId;
   std::string attribute;  // for kAttribute
   bool descending = false;

@@ -1,5 +1,7 @@
 #include "api/ngsiv2/handler_support.hpp"
 
+#include "api/common/json_duplicate_keys.hpp"
+#include "api/ngsiv2/orion_errors.hpp"
 #include "api/ngsiv2/payload_parser.hpp"
 
 namespace renkei::api::ngsiv2 {
@@ -10,11 +12,19 @@ service::EntityKey KeyFromCall(const Call& call) {
   return key;
 }
 
-std::optional<boost::json::value> JsonBodyOrReply(const Call& call, const Reply& reply) {
+std::optional<boost::json::value> JsonBodyOrReply(const Call& call, const Reply& reply,
+                                                  AttributeNamesAt names) {
   auto parsed = ParseJsonBody(call.request.body);
   if (!parsed) {
     reply.Error(parsed.error());
     return std::nullopt;
+  }
+  if (names != AttributeNamesAt::kNowhere) {
+    const int depth = names == AttributeNamesAt::kTopLevel ? 1 : 3;
+    if (auto name = common::FirstDuplicateKey(call.request.body, depth)) {
+      reply.Error(BadRequest("duplicated attribute /" + *name + "/"));
+      return std::nullopt;
+    }
   }
   return std::move(*parsed);
 }

@@ -16,7 +16,7 @@ void ListEntities(const Deps& deps, Call& call, const Reply& reply) {
 }
 
 void CreateEntity(const Deps& deps, Call& call, const Reply& reply) {
-  auto body = JsonBodyOrReply(call, reply);
+  auto body = JsonBodyOrReply(call, reply, AttributeNamesAt::kTopLevel);
   if (!body) return;
   auto parsed = ParseEntity(*body, call.Option("keyValues"), core::kDefaultEntityType);
   if (!parsed) return reply.Error(parsed.error());
@@ -59,7 +59,7 @@ namespace {
 
 void WriteAttributesFromBody(const Deps& deps, Call& call, const Reply& reply,
                              service::AttributeWriteMode mode) {
-  auto body = JsonBodyOrReply(call, reply);
+  auto body = JsonBodyOrReply(call, reply, AttributeNamesAt::kTopLevel);
   if (!body) return;
   auto changes = ParseAttributeObject(*body, call.Option("keyValues"));
   if (!changes) return reply.Error(changes.error());
@@ -86,7 +86,7 @@ void UpdateAttributes(const Deps& deps, Call& call, const Reply& reply) {
 
 // PUT /v2/entities/{id}/attrs: replace all attributes.
 void ReplaceAttributes(const Deps& deps, Call& call, const Reply& reply) {
-  auto body = JsonBodyOrReply(call, reply);
+  auto body = JsonBodyOrReply(call, reply, AttributeNamesAt::kTopLevel);
   if (!body) return;
   auto changes = ParseAttributeObject(*body, call.Option("keyValues"));
   if (!changes) return reply.Error(changes.error());

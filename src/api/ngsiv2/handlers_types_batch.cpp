@@ -89,7 +89,7 @@ void RetrieveType(const Deps& deps, Call& call, const Reply& reply) {
 }
 
 void BatchUpdate(const Deps& deps, Call& call, const Reply& reply) {
-  auto body = JsonBodyOrReply(call, reply);
+  auto body = JsonBodyOrReply(call, reply, AttributeNamesAt::kBatchEntities);
   if (!body) return;
   if (!body->is_object()) return reply.Error(BadRequest("not a JSON object"));
   const auto& o = body->get_object();

@@ -26,7 +26,7 @@ void AddRoutes(http::Router<Route>& r) {
   r.Add("POST", "/v2/entities/{id}/attrs", {AppendAttributes, BodyKind::kJson});
   r.Add("PUT", "/v2/entities/{id}/attrs", {ReplaceAttributes, BodyKind::kJson});
   r.Add("GET", "/v2/entities/{id}/attrs/{attr}", {RetrieveAttribute, BodyKind::kNone});
-  r.Add("PUT", "/v2/entities/{id}/attrs/{attr}", {UpdateAttribute, BodyKind::kJson});
+  r.Add("PUT", "/v2/entities/{id}/attrs/{attr}", {UpdateAttribute, BodyKind::kJson, true});
   r.Add("DELETE", "/v2/entities/{id}/attrs/{attr}", {DeleteAttribute, BodyKind::kNone});
   r.Add("GET", "/v2/entities/{id}/attrs/{attr}/value", {RetrieveAttributeValue, BodyKind::kNone});
   r.Add("PUT", "/v2/entities/{id}/attrs/{attr}/value",
@@ -232,6 +232,7 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
   Call call;
   call.path = std::move(match.params);
   for (const auto& [name, value] : call.path) {
+    if (name == "attr" && route.handler_checks_attr_name) continue;
     // Path segments are identifiers: Orion's identifier rules apply (no & ? / # or blanks).
     if (!ValidateIdentifier(value, "URI").has_value()) {
       return reply.Error(BadRequest("invalid character in URI"));

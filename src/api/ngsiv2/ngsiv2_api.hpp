@@ -23,6 +23,10 @@ enum class BodyKind { kNone, kJson, kJsonOrText };
 struct Route {
   HandlerFn handler;
   BodyKind body;
+  // The handler checks the {attr} segment as an attribute name ("Invalid characters in
+  // attribute name"), as Orion does on PUT /v2/entities/{id}/attrs/{attr}, instead of the
+  // generic URI check (case 1793_forbidden_id_chars_in_uri).
+  bool handler_checks_attr_name = false;
 };
 
 class NgsiV2Api {

@@ -40,6 +40,9 @@ base::Result<std::vector<store::OrderKey>> ParseOrderBy(std::string_view text, b
       key.field = store::OrderKey::Field::kId;
     } else if (name == "type") {
       key.field = store::OrderKey::Field::kType;
+    } else if (name == "servicePath") {
+      // Orion orders by the entity's ServicePath (case 2877_return_ServicePath_in_entity_response).
+      key.field = store::OrderKey::Field::kServicePath;
     } else if (name == "dateCreated") {
       key.field = store::OrderKey::Field::kDateCreated;
     } else if (name == "dateModified") {

@@ -110,6 +110,8 @@ int CompareBy(const OrderKey& key, const Candidate& a, const Candidate& b) {
       return cmp3(a.entity.id, b.entity.id);
     case OrderKey::Field::kType:
       return cmp3(a.entity.PrimaryType(), b.entity.PrimaryType());
+    case OrderKey::Field::kServicePath:
+      return cmp3(a.entity.service_path, b.entity.service_path);
     case OrderKey::Field::kDateCreated:
       return cmp3(a.entity.created_at, b.entity.created_at);
     case OrderKey::Field::kDateModified:
@@ -131,6 +133,8 @@ std::optional<std::string> SqlOrderColumn(const OrderKey& key) {
       return "e.id";
     case OrderKey::Field::kType:
       return "e.type";
+    case OrderKey::Field::kServicePath:
+      return "e.service_path";
     case OrderKey::Field::kDateCreated:
       return "e.created";
     case OrderKey::Field::kDateModified:

@@ -1,11 +1,13 @@
 // SqliteStore: the embedded EntityStore, HostedContextStore and SubscriptionStore
 // (docs/adr/0003-store-schema.md).
 //
-// One database file, <data_dir>/renkei.db, in WAL mode with synchronous=FULL, so a write
-// whose WriteDone has run survives kill -9 and power loss. Writes go to one writer thread
-// that drains its queue, runs every queued unit inside one BEGIN IMMEDIATE transaction, each
-// unit in its own SAVEPOINT (a failing unit rolls back alone), commits once (group commit:
-// one fsync for many units) and then calls each unit's WriteDone on the writer thread.
+// One database file, <data_dir>/renkei.db, in WAL mode; a write whose WriteDone has run
+// survives kill -9 and power loss. Writes go to one writer thread that drains its queue, runs
+// every queued unit inside one BEGIN IMMEDIATE transaction, each unit in its own SAVEPOINT (a
+// failing unit rolls back alone) and commits once (group commit). The WalSyncer thread then
+// fsyncs the WAL once for every group committed meanwhile and calls the units' WriteDone
+// (wal_syncer.hpp); the Checkpointer thread copies the WAL into the database file
+// (checkpointer.hpp). Neither fsync nor checkpoints stall the writer thread.
 // Reads use a pool of read-only connections (checked out under a mutex, created on demand
 // up to max_readers; callers beyond that wait) and may run on any thread concurrently.
 //
@@ -33,7 +35,9 @@
 
 #include "store/entity_store.hpp"
 #include "store/hosted_context_store.hpp"
+#include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/wal_syncer.hpp"
 #include "store/subscription_store.hpp"
 
 namespace renkei::store::sqlite {
@@ -46,6 +50,12 @@ struct SqliteOptions {
   // stay well under 1 GB resident with all readers busy (8 x 16 MiB + 64 MiB).
   int reader_cache_kib = 16 * 1024;
   int writer_cache_kib = 64 * 1024;
+  // WAL growth (4 KiB pages) between two background checkpoints, and the WAL length at
+  // which the writer copies the remainder itself so that the WAL rewinds (checkpointer.hpp,
+  // SqliteStore::ScheduleCheckpoint): 8 MiB and 64 MiB, so the WAL file stays near 64 MiB
+  // and the writer never copies more than 8 MiB itself (its longest stall).
+  std::int64_t background_checkpoint_frames = 2048;
+  std::int64_t writer_checkpoint_frames = 16384;
   // Units per group commit at most, to bound the latency of the first unit in a batch.
   std::size_t max_batch = 512;
   // Optional: at debug level the writer logs group-commit figures about once a second
@@ -58,6 +68,8 @@ struct WriterStats {
   std::uint64_t commits = 0;
   std::uint64_t units = 0;
   std::uint64_t max_units_per_commit = 0;
+  std::uint64_t background_checkpoints = 0;  // run by the Checkpointer thread
+  std::uint64_t writer_checkpoints = 0;      // run by the writer to rewind the WAL
 };
 
 class SqliteStore final : public EntityStore, public HostedContextStore, public SubscriptionStore {
@@ -122,6 +134,12 @@ class SqliteStore final : public EntityStore, public HostedContextStore, public 
   void WriterLoop();
   void RunBatch(std::vector<Job>& batch);
   void RecordBatch(std::size_t units);
+  void ScheduleCheckpoint();
+  // Appends the jobs queued meanwhile to `batch` (up to max_batch), waiting for them while
+  // the WalSyncer is still syncing the previous group; false when the group should commit.
+  bool TakeMoreWhileSyncing(std::vector<Job>& batch);
+  // sqlite3_wal_hook callback: records the WAL length after each commit (writer thread).
+  static int OnWalCommit(void* store, sqlite3* db, const char* name, int frames);
   base::Result<std::int64_t> EnsureTenant(const std::string& tenant);
   // The tenant's id, or nullopt when it never wrote anything (reads then find nothing).
   base::Result<std::optional<std::int64_t>> LookupTenant(Connection& conn,
@@ -145,10 +163,15 @@ class SqliteStore final : public EntityStore, public HostedContextStore, public 
   bool batch_journaled_ = false;           // this batch appended journal rows
   std::function<void()> change_listener_;  // guarded by queue_mu_
   std::thread writer_thread_;
+  std::int64_t wal_frames_ = 0;           // WAL length after the last commit
+  std::int64_t requested_at_frames_ = 0;  // WAL length at the last background request
+  std::unique_ptr<Checkpointer> checkpointer_;
+  std::unique_ptr<WalSyncer> syncer_;  // acknowledges committed groups once the WAL is synced
   // Group-commit figures; written by the writer thread only.
   std::atomic<std::uint64_t> stat_commits_{0};
   std::atomic<std::uint64_t> stat_units_{0};
   std::atomic<std::uint64_t> stat_max_units_{0};
+  std::atomic<std::uint64_t> stat_writer_checkpoints_{0};
   WriterStats logged_stats_;  // at the last debug line (writer thread)
   std::chrono::steady_clock::time_point logged_at_;
 
