@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstring>
+#include <functional>
 
 #include <toml++/toml.h>
 
@@ -88,6 +89,35 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
   if (auto v = table["ngsild"]["context_timeout_ms"].value<int64_t>()) {
     if (*v < 1 || *v > 60000) return ConfigError("ngsild.context_timeout_ms must be 1..60000");
     config.ld_context_timeout_ms = static_cast<unsigned>(*v);
+  }
+  // [notify]: every value is a count or milliseconds, at least `min`.
+  struct NotifyKey {
+    const char* name;
+    std::int64_t min;
+    std::function<void(std::int64_t)> set;
+  };
+  const NotifyKey notify_keys[] = {
+      {"max_subscriptions_per_tenant", 1,
+       [&](std::int64_t v) { config.max_subscriptions_per_tenant = static_cast<std::size_t>(v); }},
+      {"max_outbox_per_tenant", 1,
+       [&](std::int64_t v) { config.max_outbox_per_tenant = static_cast<std::size_t>(v); }},
+      {"senders", 1, [&](std::int64_t v) { config.notify_senders = static_cast<unsigned>(v); }},
+      {"http_timeout_ms", 1,
+       [&](std::int64_t v) { config.notify_http_timeout_ms = static_cast<unsigned>(v); }},
+      {"retry_initial_ms", 1,
+       [&](std::int64_t v) { config.notify_retry_initial_ms = static_cast<unsigned>(v); }},
+      {"retry_max_ms", 1,
+       [&](std::int64_t v) { config.notify_retry_max_ms = static_cast<unsigned>(v); }},
+      {"retry_max_attempts", 0,
+       [&](std::int64_t v) { config.notify_retry_max_attempts = static_cast<unsigned>(v); }},
+  };
+  for (const auto& key : notify_keys) {
+    auto v = table["notify"][key.name].value<int64_t>();
+    if (!v) continue;
+    if (*v < key.min || *v > 100'000'000) {
+      return ConfigError(std::string("notify.") + key.name + " is out of range");
+    }
+    key.set(*v);
   }
   return base::Ok();
 }

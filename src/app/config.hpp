@@ -21,6 +21,14 @@ struct Config {
   std::string log_level = "info";
   unsigned expiry_sweep_seconds = 1;      // how often expired (transient) entities are purged
   unsigned ld_context_timeout_ms = 3000;  // NGSI-LD remote @context fetch timeout
+  // Notifications (docs/subscriptions.md "Limits" and "Delivery guarantees").
+  std::size_t max_subscriptions_per_tenant = 1000;
+  std::size_t max_outbox_per_tenant = 100000;
+  unsigned notify_senders = 8;             // concurrent deliveries
+  unsigned notify_http_timeout_ms = 5000;  // when a subscription sets no http.timeout
+  unsigned notify_retry_initial_ms = 1000;
+  unsigned notify_retry_max_ms = 60000;
+  unsigned notify_retry_max_attempts = 50;  // 0: retry until the subscription goes
 };
 
 // Parses "host:port" (IPv4, name, or "[v6]:port").

@@ -7,8 +7,15 @@
 
 #include "api/ngsild/ngsild_api.hpp"
 #include "api/ngsiv2/ngsiv2_api.hpp"
+#include "api/ngsiv2/subscription_payload.hpp"
+#include "http/client.hpp"
 #include "http/server.hpp"
+#include "notify/delivery_worker.hpp"
+#include "notify/matching_worker.hpp"
+#include "notify/sender.hpp"
+#include "notify/subscription_registry.hpp"
 #include "service/entity_service.hpp"
+#include "service/subscription_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace renkei::app {
@@ -74,15 +81,57 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   }
   base::SystemClock clock;
   service::EntityService entities(**store);
+
+  // Notifications (docs/subscriptions.md): the registry mirrors the stored subscriptions;
+  // matching runs after commit on its own thread, woken by the store; delivery drains the
+  // outbox on its own threads. Both pick up what a previous run left in the store.
+  notify::SubscriptionRegistry registry;
+  auto registered = registry.Load(**store);
+  if (!registered) {
+    logger->error("msg=\"cannot load subscriptions\" detail=\"{}\"", registered.error().detail);
+    (*store)->Close();
+    return 1;
+  }
+  for (const auto& skipped : *registered) {
+    // Stays stored (GET shows it, PATCH can repair it) but matches nothing until then.
+    logger->warn("msg=\"subscription not loaded\" detail=\"{}\"", skipped);
+  }
+  service::SubscriptionService subscriptions(
+      **store, registry, service::SubscriptionLimits{config.max_subscriptions_per_tenant});
+  http::Client notify_client(
+      http::ClientOptions{16, "", "renkei/" + api::ngsiv2::ApiOptions{}.version});
+  auto mqtt_publisher = notify::mqtt::Publisher::Create();
+  if (!mqtt_publisher) {
+    logger->warn("msg=\"MQTT notifications unavailable\" detail=\"{}\"",
+                 mqtt_publisher.error().detail);
+  }
+  notify::DispatchingSender sender(notify_client, mqtt_publisher ? mqtt_publisher->get() : nullptr,
+                                   std::chrono::milliseconds(config.notify_http_timeout_ms));
+  notify::DeliveryOptions delivery_options;
+  delivery_options.senders = config.notify_senders;
+  delivery_options.retry.initial_delay = std::chrono::milliseconds(config.notify_retry_initial_ms);
+  delivery_options.retry.max_delay = std::chrono::milliseconds(config.notify_retry_max_ms);
+  delivery_options.retry.max_attempts = static_cast<int>(config.notify_retry_max_attempts);
+  notify::DeliveryWorker delivery(**store, registry, sender, clock, delivery_options, logger);
+  notify::MatchingOptions matching_options;
+  matching_options.max_outbox_per_tenant = config.max_outbox_per_tenant;
+  notify::MatchingWorker matching(**store, registry, api::ngsiv2::RenderNotifiedEntity, clock,
+                                  matching_options, logger, [&delivery] { delivery.Wake(); });
+  (*store)->SetChangeListener([&matching] { matching.Wake(); });
+  delivery.Start();
+  matching.Start();
+
   api::ngsiv2::ApiOptions api_options;
   api_options.cors_origins = config.cors_origins;
   api_options.started_at = clock.Now();
-  api::ngsiv2::NgsiV2Api ngsiv2(entities, api_options, clock);
+  api::ngsiv2::NgsiV2Api ngsiv2(entities, subscriptions, api_options, clock);
   api::ngsild::LdApiOptions ld_options;
   ld_options.context_timeout = std::chrono::milliseconds(config.ld_context_timeout_ms);
   api::ngsild::NgsiLdApi ngsild(entities, **store, ld_options, clock);
   if (auto loaded = ngsild.LoadHostedContexts(); !loaded) {
     logger->error("msg=\"cannot load hosted @contexts\" detail=\"{}\"", loaded.error().detail);
+    matching.Stop();
+    delivery.Stop();
     (*store)->Close();
     return 1;
   }
@@ -126,6 +175,8 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   if (auto started = server.Start(); !started) {
     logger->error("msg=\"cannot listen\" address=\"{}:{}\" detail=\"{}\"", config.listen_address,
                   config.listen_port, started.error().detail);
+    matching.Stop();
+    delivery.Stop();
     (*store)->Close();
     return 1;
   }
@@ -139,6 +190,10 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     logger->info("msg=\"shutting down\" signal={}", received);
     server.Stop();
   }
+  // Matching first (it commits through the store), then delivery (in-flight sends end
+  // within their timeout); what is left in the journal and outbox waits for the next start.
+  matching.Stop();
+  delivery.Stop();
   (*store)->Close();
   logger->info("msg=\"stopped\"");
   return 0;

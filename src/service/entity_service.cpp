@@ -56,19 +56,34 @@ base::Result<void> TakeDateExpires(core::Entity& entity) {
   return base::Ok();
 }
 
+}  // namespace
+
+void SubmitUnit(store::EntityStore& store, const RequestContext& ctx, store::WriteUnit unit,
+                store::WriteDone done) {
+  store.Submit(
+      ctx.tenant,
+      [correlator = ctx.correlator, unit = std::move(unit)](store::WriteTransaction& tx) {
+        tx.SetCorrelator(correlator);
+        return unit(tx);
+      },
+      std::move(done));
+}
+
+namespace {
+
 // Runs `work` as one write unit. `work` may succeed, fail (its writes are rolled back), or
 // fail with `keep` set (its writes commit and the error is still reported: Orion's
 // PartialUpdate).
 template <typename T>
-void RunUnit(store::EntityStore& store, const std::string& tenant,
+void RunUnit(store::EntityStore& store, const RequestContext& ctx,
              std::function<base::Result<T>(store::WriteTransaction&, bool& keep)> work,
              Callback<T> done) {
   struct State {
     std::optional<base::Result<T>> outcome;
   };
   auto state = std::make_shared<State>();
-  store.Submit(
-      tenant,
+  SubmitUnit(
+      store, ctx,
       [state, work = std::move(work)](store::WriteTransaction& tx) -> base::Result<void> {
         bool keep = false;
         state->outcome.emplace(work(tx, keep));
@@ -146,7 +161,7 @@ void EntityService::Create(const RequestContext& ctx, core::Entity entity,
                            std::vector<bool> metadata_given, bool upsert, Callback<bool> done) {
   entity.service_path = ctx.service_path;
   RunUnit<bool>(
-      store_, ctx.tenant,
+      store_, ctx,
       [ctx, entity = std::move(entity), metadata_given = std::move(metadata_given), upsert](
           store::WriteTransaction& tx, bool&) -> base::Result<bool> {
         RENKEI_TRY(auto found, tx.FindById(entity.id, entity.PrimaryType(), WriteScope(ctx), 1));
@@ -184,7 +199,7 @@ void EntityService::WriteAttributes(const RequestContext& ctx, EntityKey key,
                                     std::vector<AttributeChange> changes, AttributeWriteMode mode,
                                     WriteOptions options, Callback<void> done) {
   RunUnit<std::monostate>(
-      store_, ctx.tenant,
+      store_, ctx,
       [ctx, key = std::move(key), changes = std::move(changes), mode, options](
           store::WriteTransaction& tx, bool& keep) -> base::Result<std::monostate> {
         RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
@@ -217,7 +232,7 @@ void EntityService::ReplaceAttributes(const RequestContext& ctx, EntityKey key,
                                       std::vector<core::Attribute> attributes,
                                       Callback<void> done) {
   RunUnit<std::monostate>(
-      store_, ctx.tenant,
+      store_, ctx,
       [ctx, key = std::move(key), attributes = std::move(attributes)](
           store::WriteTransaction& tx, bool&) -> base::Result<std::monostate> {
         RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
@@ -240,8 +255,8 @@ void EntityService::ReplaceAttributes(const RequestContext& ctx, EntityKey key,
 }
 
 void EntityService::DeleteEntity(const RequestContext& ctx, EntityKey key, Callback<void> done) {
-  store_.Submit(
-      ctx.tenant,
+  SubmitUnit(
+      store_, ctx,
       [ctx, key = std::move(key)](store::WriteTransaction& tx) -> base::Result<void> {
         RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
         return tx.Erase(entity.id, entity.PrimaryType(), entity.service_path);
@@ -251,8 +266,8 @@ void EntityService::DeleteEntity(const RequestContext& ctx, EntityKey key, Callb
 
 void EntityService::DeleteAttribute(const RequestContext& ctx, EntityKey key, std::string attribute,
                                     Callback<void> done) {
-  store_.Submit(
-      ctx.tenant,
+  SubmitUnit(
+      store_, ctx,
       [ctx, key = std::move(key),
        attribute = std::move(attribute)](store::WriteTransaction& tx) -> base::Result<void> {
         RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
@@ -273,7 +288,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
                           std::vector<std::vector<bool>> metadata_given, WriteOptions options,
                           Callback<BatchOutcome> done) {
   RunUnit<BatchOutcome>(
-      store_, ctx.tenant,
+      store_, ctx,
       [ctx, action, entities = std::move(entities), metadata_given = std::move(metadata_given),
        options](store::WriteTransaction& tx, bool&) -> base::Result<BatchOutcome> {
         BatchOutcome outcome;

@@ -133,6 +133,11 @@ class EntityService {
   store::EntityStore& store_;
 };
 
+// Submits `unit` for ctx's tenant with ctx's correlator set on its transaction (the change
+// journal records it for the notifications the write causes).
+void SubmitUnit(store::EntityStore& store, const RequestContext& ctx, store::WriteUnit unit,
+                store::WriteDone done);
+
 // "E" or "E/T": how Orion names an entity in error descriptions.
 std::string DescribeEntity(const EntityKey& key);
 

@@ -57,6 +57,9 @@ class WriteTransaction {
   virtual base::Result<void> Erase(const std::string& id, const std::string& type,
                                    const std::string& service_path) = 0;
   virtual base::Result<EntityPage> Query(const EntityQuery& query) = 0;
+  // The correlator of the request this unit serves; backends that journal entity changes
+  // for notifications (store/subscription_store.hpp) record it with them.
+  virtual void SetCorrelator(std::string_view correlator) = 0;
 };
 
 using WriteUnit = std::function<base::Result<void>(WriteTransaction&)>;

@@ -10,6 +10,7 @@
 #include "entity_store_conformance.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/query_runner.hpp"
+#include "subscription_conformance.hpp"
 
 namespace renkei::store::testing {
 namespace {
@@ -27,6 +28,8 @@ StoreFactory SqliteFactory() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, EntityStoreConformance, ::testing::Values(SqliteFactory()),
+                         FactoryName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, SubscriptionConformance, ::testing::Values(SqliteFactory()),
                          FactoryName);
 
 // A store with a few entities of tenant "t" (tenant id 1), closed; tests open a connection.

@@ -162,12 +162,8 @@ def _classify_url(path: str) -> str | None:
     p = path.split("?", 1)[0]
     if p.startswith("/v1") or p.startswith("/ngsi10") or p.startswith("/ngsi9"):
         return "NGSIv1 API (%s)" % p
-    if p.startswith("/v2/subscriptions"):
-        return "subscriptions"
     if p.startswith("/v2/registrations"):
         return "registrations"
-    if p.startswith("/v2/op/notify"):
-        return "notifications (/v2/op/notify)"
     for prefix in ("/admin", "/log", "/statistics", "/cache", "/exit", "/leak", "/ngsi-ld"):
         if p.startswith(prefix):
             return "admin/log/statistics endpoint (%s)" % prefix

@@ -2,7 +2,7 @@
 // 009 v1.8 §5.13.1 "Cached" contexts). The seam lets context_catalog_test.cpp fetch without a
 // network; HttpContextFetcher is the real one.
 //
-// HttpContextFetcher: one HTTP/1.1 GET (Boost.Beast), over TLS for https URLs (OpenSSL: the
+// HttpContextFetcher: one HTTP/1.1 GET through http::Client, over TLS for https URLs (the
 // server's certificate is verified against the system's trust store, or `ca_file`, and must
 // name the URL's host; SNI is sent), every step bounded by one timeout. Answered promptly as
 // kLdContextNotAvailable when the host is unreachable, slow, untrusted, answers a status
@@ -18,6 +18,7 @@
 #include <boost/json/value.hpp>
 
 #include "base/result.hpp"
+#include "http/client.hpp"
 
 namespace renkei::api::ngsild {
 
@@ -39,12 +40,12 @@ class HttpContextFetcher final : public ContextFetcher {
 
   // `ca_file`: PEM certificates to trust for https instead of the system's (tests).
   explicit HttpContextFetcher(std::chrono::milliseconds timeout, std::string ca_file = "")
-      : timeout_(timeout), ca_file_(std::move(ca_file)) {}
+      : timeout_(timeout), client_(http::ClientOptions{4, std::move(ca_file), ""}) {}
   base::Result<FetchedContext> Fetch(std::string_view url) override;
 
  private:
   std::chrono::milliseconds timeout_;
-  std::string ca_file_;
+  http::Client client_;
 };
 
 // The max-age of a Cache-Control header value (RFC 9111 §5.2.2.1), if it has a valid one;

@@ -13,6 +13,7 @@
 #include "http/router.hpp"
 #include "service/entity_service.hpp"
 #include "service/request_context.hpp"
+#include "service/subscription_service.hpp"
 
 namespace renkei::api::ngsiv2 {
 
@@ -27,6 +28,7 @@ struct ApiOptions {
 
 struct Deps {
   service::EntityService& entities;
+  service::SubscriptionService& subscriptions;
   const ApiOptions& options;
 };
 

@@ -33,4 +33,12 @@ void RetrieveType(const Deps& deps, Call& call, const Reply& reply);
 void BatchUpdate(const Deps& deps, Call& call, const Reply& reply);
 void BatchQuery(const Deps& deps, Call& call, const Reply& reply);
 
+// Subscriptions and the notify operation (handlers_subscriptions.cpp).
+void CreateSubscription(const Deps& deps, Call& call, const Reply& reply);
+void ListSubscriptions(const Deps& deps, Call& call, const Reply& reply);
+void RetrieveSubscription(const Deps& deps, Call& call, const Reply& reply);
+void UpdateSubscription(const Deps& deps, Call& call, const Reply& reply);
+void DeleteSubscription(const Deps& deps, Call& call, const Reply& reply);
+void NotifyEntities(const Deps& deps, Call& call, const Reply& reply);
+
 }  // namespace renkei::api::ngsiv2

@@ -35,6 +35,12 @@ void AddRoutes(http::Router<Route>& r) {
   r.Add("GET", "/v2/types/{type}", {RetrieveType, BodyKind::kNone});
   r.Add("POST", "/v2/op/update", {BatchUpdate, BodyKind::kJson});
   r.Add("POST", "/v2/op/query", {BatchQuery, BodyKind::kJson});
+  r.Add("POST", "/v2/op/notify", {NotifyEntities, BodyKind::kJson});
+  r.Add("GET", "/v2/subscriptions", {ListSubscriptions, BodyKind::kNone});
+  r.Add("POST", "/v2/subscriptions", {CreateSubscription, BodyKind::kJson});
+  r.Add("GET", "/v2/subscriptions/{id}", {RetrieveSubscription, BodyKind::kNone});
+  r.Add("DELETE", "/v2/subscriptions/{id}", {DeleteSubscription, BodyKind::kNone});
+  r.Add("PATCH", "/v2/subscriptions/{id}", {UpdateSubscription, BodyKind::kJson});
 }
 
 constexpr std::string_view kKnownOptions[] = {
@@ -96,8 +102,12 @@ base::Result<void> CheckUrlParameters(const http::Request& request) {
 
 }  // namespace
 
-NgsiV2Api::NgsiV2Api(service::EntityService& entities, ApiOptions options, const base::Clock& clock)
-    : entities_(entities), options_(std::move(options)), clock_(clock) {
+NgsiV2Api::NgsiV2Api(service::EntityService& entities, service::SubscriptionService& subscriptions,
+                     ApiOptions options, const base::Clock& clock)
+    : entities_(entities),
+      subscriptions_(subscriptions),
+      options_(std::move(options)),
+      clock_(clock) {
   AddRoutes(router_);
 }
 
@@ -240,8 +250,10 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
                         (call.Option("unique") ? 1 : 0);
     if (formats > 1) return reply.Error(BadRequest("Invalid value for URI param /options/"));
   }
-  // A query sent by POST (op/query) reads.
-  const auto use = request.method == "POST" && request.path.starts_with("/v2/op/query")
+  // A query sent by POST (op/query) reads; a subscription's ServicePath is a query scope
+  // (Orion "Service path in subscriptions and registrations"), so `#` and lists are allowed.
+  const auto use = (request.method == "POST" && request.path.starts_with("/v2/op/query")) ||
+                           request.path.starts_with("/v2/subscriptions")
                        ? common::ServicePathUse::kRead
                        : common::ServicePathUseFor(request.method);
   auto ctx = common::BuildRequestContext(request.Header("Fiware-Service"),
@@ -250,7 +262,7 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
   if (!ctx) return reply.Error(ctx.error());
   call.ctx = std::move(*ctx);
   call.request = std::move(request);
-  const Deps deps{entities_, options_};
+  const Deps deps{entities_, subscriptions_, options_};
   route.handler(deps, call, reply);
 }
 

@@ -31,7 +31,8 @@ struct Route {
 
 class NgsiV2Api {
  public:
-  NgsiV2Api(service::EntityService& entities, ApiOptions options, const base::Clock& clock);
+  NgsiV2Api(service::EntityService& entities, service::SubscriptionService& subscriptions,
+            ApiOptions options, const base::Clock& clock);
 
   void Handle(http::Request&& request, const http::Responder& responder);
 
@@ -43,6 +44,7 @@ class NgsiV2Api {
                  const Reply& reply) const;
 
   service::EntityService& entities_;
+  service::SubscriptionService& subscriptions_;
   ApiOptions options_;
   const base::Clock& clock_;
   http::Router<Route> router_;

@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -83,15 +83,53 @@ CREATE TABLE hosted_contexts(
   document TEXT NOT NULL,
   created INTEGER NOT NULL);
 )sql",
+    // 5: subscriptions, the entity-change journal and the notification outbox
+    // (store/subscription_store.hpp says how the three make delivery at-least-once). The
+    // subscription document is JSON; the counters delivery updates are columns so that a
+    // delivery never rewrites the document. Journal and outbox order by their INTEGER
+    // PRIMARY KEY (AUTOINCREMENT: a sequence never goes back, even after the rows went).
+    R"sql(
+CREATE TABLE subscriptions(
+  seq INTEGER PRIMARY KEY,
+  tenant INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  times_sent INTEGER NOT NULL DEFAULT 0,
+  fails_counter INTEGER NOT NULL DEFAULT 0,
+  last_notification INTEGER,
+  last_success INTEGER,
+  last_success_code INTEGER,
+  last_failure INTEGER,
+  last_failure_reason TEXT NOT NULL DEFAULT '',
+  UNIQUE(tenant, id));
+
+CREATE TABLE entity_changes(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant INTEGER NOT NULL,
+  correlator TEXT NOT NULL,
+  before TEXT,
+  after TEXT);
+
+CREATE TABLE outbox(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant INTEGER NOT NULL,
+  sub_id TEXT NOT NULL,
+  target TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt INTEGER NOT NULL,
+  created INTEGER NOT NULL);
+CREATE INDEX outbox_queue ON outbox(tenant, sub_id, seq);
+)sql",
 };
 
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
 using DataStep = base::Result<void> (*)(Connection&);
 constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
-    nullptr,
-    &RebuildAttributeIndex,
-    nullptr,
-    nullptr,
+    nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr,
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "store/sqlite/hosted_context_rows.hpp"
 #include "store/sqlite/query_runner.hpp"
 #include "store/sqlite/schema.hpp"
+#include "store/sqlite/subscription_rows.hpp"
 
 namespace renkei::store::sqlite {
 namespace {
@@ -37,7 +38,9 @@ auto Guarded(F&& f) -> decltype(f()) {
 // the unit's savepoint.
 class UnitTransaction final : public WriteTransaction {
  public:
-  UnitTransaction(Connection& conn, std::int64_t tenant) : conn_(conn), tenant_(tenant) {}
+  // `journal`: record the entities this unit changes (JournalChanges writes them).
+  UnitTransaction(Connection& conn, std::int64_t tenant, bool journal)
+      : conn_(conn), tenant_(tenant), journal_(journal) {}
 
   base::Result<std::vector<core::Entity>> FindById(const std::string& id,
                                                    const std::optional<std::string>& type,
@@ -51,11 +54,16 @@ class UnitTransaction final : public WriteTransaction {
                            base::Timestamp{std::numeric_limits<std::int64_t>::min()}, &row_ids));
     for (std::size_t i = 0; i < found.size(); ++i) {
       read_[KeyOf(found[i])] = IndexRowsOf(row_ids[i], found[i]);
+      if (journal_) before_.try_emplace(KeyOf(found[i]), found[i]);
     }
     return found;
   }
   base::Result<void> Put(const core::Entity& entity) override {
     Key key = KeyOf(entity);
+    if (journal_) {
+      RENKEI_TRY_VOID(RememberBefore(key));
+      Touch(key, entity);
+    }
     auto it = read_.find(key);
     RENKEI_TRY(IndexedEntity rows,
                PutEntityRow(conn_, tenant_, entity, it == read_.end() ? nullptr : &it->second));
@@ -64,24 +72,66 @@ class UnitTransaction final : public WriteTransaction {
   }
   base::Result<void> Erase(const std::string& id, const std::string& type,
                            const std::string& service_path) override {
-    read_.erase(Key{id, type, service_path});
+    Key key{id, type, service_path};
+    if (journal_) {
+      RENKEI_TRY_VOID(RememberBefore(key));
+    }
+    read_.erase(key);
     RENKEI_TRY(bool erased, EraseEntityRow(conn_, tenant_, id, type, service_path));
     if (!erased) {
       return base::Fail(base::ErrorCode::kResourceNotFound, "NotFound",
                         "The requested entity has not been found. Check type and id");
     }
+    if (journal_) Touch(key, std::nullopt);
     return base::Ok();
   }
   base::Result<EntityPage> Query(const EntityQuery& query) override {
     return RunQuery(conn_, tenant_, query, /*snapshot=*/false);
+  }
+  void SetCorrelator(std::string_view correlator) override { correlator_ = correlator; }
+
+  // Appends one journal row per entity whose state differs at the end of the unit from
+  // its state before it, in the order they were first written. Returns whether any was.
+  base::Result<bool> JournalChanges() {
+    bool any = false;
+    for (const auto& key : written_) {
+      const auto& before = before_.at(key);
+      const auto& after = after_.at(key);
+      if (before == after) continue;
+      RENKEI_TRY_VOID(InsertChangeRow(conn_, tenant_, correlator_, before ? &*before : nullptr,
+                                      after ? &*after : nullptr));
+      any = true;
+    }
+    return any;
   }
 
  private:
   using Key = std::tuple<std::string, std::string, std::string>;  // id, type, service path
   static Key KeyOf(const core::Entity& e) { return {e.id, e.PrimaryType(), e.service_path}; }
 
+  // The entity's stored state before this unit, read once when the unit did not read it.
+  base::Result<void> RememberBefore(const Key& key) {
+    if (before_.contains(key)) return base::Ok();
+    const auto& [id, type, path] = key;
+    RENKEI_TRY(std::vector<core::Entity> found,
+               RunFindById(conn_, tenant_, id, type, ServicePathScope{{{path, false}}}, 1,
+                           base::Timestamp{std::numeric_limits<std::int64_t>::min()}));
+    before_.emplace(
+        key, found.empty() ? std::nullopt : std::optional<core::Entity>(std::move(found.front())));
+    return base::Ok();
+  }
+  void Touch(const Key& key, std::optional<core::Entity> after) {
+    if (after_.insert_or_assign(key, std::move(after)).second) written_.push_back(key);
+  }
+
   Connection& conn_;
   std::int64_t tenant_;
+  const bool journal_;
+  std::string correlator_;
+  // Journal bookkeeping: state before the unit and after it, by key, and the keys written.
+  std::map<Key, std::optional<core::Entity>> before_;
+  std::map<Key, std::optional<core::Entity>> after_;
+  std::vector<Key> written_;
   // Row ids and index rows of the entities this unit has read or written: the unit runs in
   // its own savepoint on the only writer, so they stay exact until the unit ends.
   std::map<Key, IndexedEntity> read_;
@@ -185,11 +235,26 @@ void SqliteStore::Enqueue(Job job) {
 
 void SqliteStore::Submit(std::string tenant, WriteUnit unit, WriteDone done) {
   Enqueue(Job{std::optional<std::string>(std::move(tenant)),
-              [unit = std::move(unit)](Connection& conn, std::int64_t tenant_id) {
-                UnitTransaction txn(conn, tenant_id);
-                return unit(txn);
+              [this, unit = std::move(unit)](Connection& conn,
+                                             std::int64_t tenant_id) -> base::Result<void> {
+                RENKEI_TRY(const bool journal, JournalsChanges(tenant_id));
+                UnitTransaction txn(conn, tenant_id, journal);
+                RENKEI_TRY_VOID(unit(txn));
+                if (!journal) return base::Ok();
+                RENKEI_TRY(const bool journaled, txn.JournalChanges());
+                batch_journaled_ = batch_journaled_ || journaled;
+                return base::Ok();
               },
               std::move(done)});
+}
+
+base::Result<bool> SqliteStore::JournalsChanges(std::int64_t tenant_id) {
+  if (auto it = journals_changes_.find(tenant_id); it != journals_changes_.end()) {
+    return it->second;
+  }
+  RENKEI_TRY(std::int64_t count, CountSubscriptionRows(*writer_conn_, tenant_id));
+  journals_changes_[tenant_id] = count > 0;
+  return count > 0;
 }
 
 base::Result<std::size_t> SqliteStore::PurgeExpired(base::Timestamp now) {
@@ -270,6 +335,9 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
     }
     in_transaction.clear();
     forget_pending_tenants();
+    // Counts cached from inside the lost transaction may be wrong; read them again.
+    journals_changes_.clear();
+    batch_journaled_ = false;
   };
 
   bool open = false;
@@ -289,6 +357,7 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
       open = true;
     }
     std::int64_t tenant_id = 0;
+    const bool journaled_before = batch_journaled_;
     if (batch[i].tenant) {
       auto id = Guarded([&] { return EnsureTenant(*batch[i].tenant); });
       if (!id) {
@@ -310,6 +379,7 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
     if (!results[i]) {
       (void)conn.Exec("ROLLBACK TO unit");
       (void)conn.Exec("RELEASE unit");
+      batch_journaled_ = journaled_before;
     }
     in_transaction.push_back(i);
     // Some errors (I/O, disk full) make SQLite roll back the whole transaction; the units
@@ -329,6 +399,15 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
     }
   }
   RecordBatch(batch.size());
+  if (batch_journaled_) {
+    std::function<void()> listener;
+    {
+      std::lock_guard lock(queue_mu_);
+      listener = change_listener_;
+    }
+    if (listener) listener();
+  }
+  batch_journaled_ = false;
   if (!pending_tenants_.empty()) {
     std::lock_guard lock(tenants_mu_);
     for (auto& [name, id] : pending_tenants_) committed_tenants_[name] = id;
@@ -539,6 +618,131 @@ base::Result<std::vector<HostedContextRecord>> SqliteStore::LoadHostedContexts()
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&] { return ReadHostedContextRows(*lease); });
+}
+
+// ---- subscriptions, journal, outbox (subscription_rows.cpp holds the SQL)
+
+base::Result<std::vector<SubscriptionRecord>> SqliteStore::LoadSubscriptions() {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&] { return ReadAllSubscriptionRows(*lease); });
+}
+
+base::Result<std::optional<SubscriptionRecord>> SqliteStore::FindSubscription(
+    const std::string& tenant, const std::string& id) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&]() -> base::Result<std::optional<SubscriptionRecord>> {
+    RENKEI_TRY(auto tenant_id, LookupTenant(*lease, tenant));
+    if (!tenant_id) return std::optional<SubscriptionRecord>();
+    return ReadSubscriptionRow(*lease, *tenant_id, tenant, id);
+  });
+}
+
+base::Result<std::vector<SubscriptionRecord>> SqliteStore::ListSubscriptions(
+    const std::string& tenant, std::size_t offset, std::size_t limit, std::size_t* total) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&]() -> base::Result<std::vector<SubscriptionRecord>> {
+    RENKEI_TRY(auto tenant_id, LookupTenant(*lease, tenant));
+    if (!tenant_id) {
+      if (total != nullptr) *total = 0;
+      return std::vector<SubscriptionRecord>{};
+    }
+    return ReadSubscriptionPage(*lease, *tenant_id, tenant, offset, limit, total);
+  });
+}
+
+void SqliteStore::CreateSubscription(SubscriptionRecord record, std::size_t max_per_tenant,
+                                     WriteDone done) {
+  std::string tenant = record.tenant;
+  Enqueue(Job{std::move(tenant),
+              [this, record = std::move(record), max_per_tenant](
+                  Connection& conn, std::int64_t tenant_id) -> base::Result<void> {
+                RENKEI_TRY_VOID(InsertSubscriptionRow(conn, tenant_id, record, max_per_tenant));
+                journals_changes_[tenant_id] = true;
+                return base::Ok();
+              },
+              std::move(done)});
+}
+
+void SqliteStore::UpdateSubscription(SubscriptionRecord record, WriteDone done) {
+  std::string tenant = record.tenant;
+  Enqueue(Job{std::move(tenant),
+              [record = std::move(record)](Connection& conn, std::int64_t tenant_id) {
+                return UpdateSubscriptionRow(conn, tenant_id, record);
+              },
+              std::move(done)});
+}
+
+void SqliteStore::EraseSubscription(std::string tenant, std::string id, WriteDone done) {
+  Enqueue(Job{
+      std::move(tenant),
+      [this, id = std::move(id)](Connection& conn, std::int64_t tenant_id) -> base::Result<void> {
+        RENKEI_TRY_VOID(DeleteSubscriptionRow(conn, tenant_id, id));
+        journals_changes_.erase(tenant_id);  // counted again on the next write
+        return base::Ok();
+      },
+      std::move(done)});
+}
+
+void SqliteStore::SetChangeListener(std::function<void()> listener) {
+  // Set before the first write: the writer thread reads it after each commit.
+  std::lock_guard lock(queue_mu_);
+  change_listener_ = std::move(listener);
+}
+
+base::Result<std::vector<EntityChange>> SqliteStore::LoadChanges(std::int64_t after_seq,
+                                                                 std::size_t limit) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&] { return ReadChangeRows(*lease, after_seq, limit); });
+}
+
+void SqliteStore::CommitMatches(MatchCommit commit,
+                                std::function<void(base::Result<std::size_t>)> done) {
+  auto dropped = std::make_shared<std::size_t>(0);
+  Enqueue(Job{
+      std::nullopt,
+      [commit = std::move(commit), dropped](Connection& conn, std::int64_t) -> base::Result<void> {
+        RENKEI_TRY(*dropped, ApplyMatchCommit(conn, commit));
+        return base::Ok();
+      },
+      [dropped, done = std::move(done)](base::Result<void> r) {
+        if (!r) return done(base::Unexpected{r.error()});
+        done(*dropped);
+      }});
+}
+
+base::Result<std::vector<OutboxEntry>> SqliteStore::LoadOutboxHeads(std::size_t limit) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&] { return ReadOutboxHeads(*lease, limit); });
+}
+
+base::Result<std::size_t> SqliteStore::CountOutbox(const std::string& tenant) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&]() -> base::Result<std::size_t> {
+    RENKEI_TRY(auto tenant_id, LookupTenant(*lease, tenant));
+    if (!tenant_id) return std::size_t{0};
+    return CountOutboxRows(*lease, *tenant_id);
+  });
+}
+
+void SqliteStore::RecordDelivery(DeliveryRecord record,
+                                 std::function<void(base::Result<bool>)> done) {
+  auto deactivated = std::make_shared<bool>(false);
+  Enqueue(Job{std::nullopt,
+              [record = std::move(record), deactivated](Connection& conn,
+                                                        std::int64_t) -> base::Result<void> {
+                RENKEI_TRY(*deactivated, ApplyDeliveryRecord(conn, record));
+                return base::Ok();
+              },
+              [deactivated, done = std::move(done)](base::Result<void> r) {
+                if (!r) return done(base::Unexpected{r.error()});
+                done(*deactivated);
+              }});
 }
 
 }  // namespace renkei::store::sqlite

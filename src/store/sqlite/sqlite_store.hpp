@@ -1,4 +1,5 @@
-// SqliteStore: the embedded EntityStore and HostedContextStore (docs/adr/0003-store-schema.md).
+// SqliteStore: the embedded EntityStore, HostedContextStore and SubscriptionStore
+// (docs/adr/0003-store-schema.md).
 //
 // One database file, <data_dir>/renkei.db, in WAL mode; a write whose WriteDone has run
 // survives kill -9 and power loss. Writes go to one writer thread that drains its queue, runs
@@ -9,6 +10,10 @@
 // (checkpointer.hpp). Neither fsync nor checkpoints stall the writer thread.
 // Reads use a pool of read-only connections (checked out under a mutex, created on demand
 // up to max_readers; callers beyond that wait) and may run on any thread concurrently.
+//
+// While a tenant has subscriptions, each of its write units also journals the entities it
+// changed (before/after) in its own savepoint, so the journal commits with the entities
+// (store/subscription_store.hpp). A tenant without subscriptions pays nothing for it.
 //
 // Thread-safety: every public method may be called from any thread; Close() waits for the
 // queued writes and must not be called from inside a WriteDone callback or a WriteUnit.
@@ -33,6 +38,7 @@
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/wal_syncer.hpp"
+#include "store/subscription_store.hpp"
 
 namespace renkei::store::sqlite {
 
@@ -66,7 +72,7 @@ struct WriterStats {
   std::uint64_t writer_checkpoints = 0;      // run by the writer to rewind the WAL
 };
 
-class SqliteStore final : public EntityStore, public HostedContextStore {
+class SqliteStore final : public EntityStore, public HostedContextStore, public SubscriptionStore {
  public:
   // Opens (creating on first start) the database and migrates its schema.
   static base::Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
@@ -91,6 +97,26 @@ class SqliteStore final : public EntityStore, public HostedContextStore {
   base::Result<std::vector<HostedContextRecord>> LoadHostedContexts() override;
   void AddHostedContext(HostedContextRecord record, WriteDone done) override;
   void EraseHostedContext(std::string local_id, WriteDone done) override;
+
+  base::Result<std::vector<SubscriptionRecord>> LoadSubscriptions() override;
+  base::Result<std::optional<SubscriptionRecord>> FindSubscription(const std::string& tenant,
+                                                                   const std::string& id) override;
+  base::Result<std::vector<SubscriptionRecord>> ListSubscriptions(const std::string& tenant,
+                                                                  std::size_t offset,
+                                                                  std::size_t limit,
+                                                                  std::size_t* total) override;
+  void CreateSubscription(SubscriptionRecord record, std::size_t max_per_tenant,
+                          WriteDone done) override;
+  void UpdateSubscription(SubscriptionRecord record, WriteDone done) override;
+  void EraseSubscription(std::string tenant, std::string id, WriteDone done) override;
+  void SetChangeListener(std::function<void()> listener) override;
+  base::Result<std::vector<EntityChange>> LoadChanges(std::int64_t after_seq,
+                                                      std::size_t limit) override;
+  void CommitMatches(MatchCommit commit,
+                     std::function<void(base::Result<std::size_t>)> done) override;
+  base::Result<std::vector<OutboxEntry>> LoadOutboxHeads(std::size_t limit) override;
+  base::Result<std::size_t> CountOutbox(const std::string& tenant) override;
+  void RecordDelivery(DeliveryRecord record, std::function<void(base::Result<bool>)> done) override;
 
   WriterStats Stats() const;
 
@@ -119,6 +145,9 @@ class SqliteStore final : public EntityStore, public HostedContextStore {
   // The tenant's id, or nullopt when it never wrote anything (reads then find nothing).
   base::Result<std::optional<std::int64_t>> LookupTenant(Connection& conn,
                                                          const std::string& tenant);
+  // Whether the tenant's write units journal their changes (it has subscriptions). Writer
+  // thread only; cached per tenant, forgotten when its subscriptions are added or removed.
+  base::Result<bool> JournalsChanges(std::int64_t tenant_id);
   base::Result<std::unique_ptr<Connection>> AcquireReader();
   void ReleaseReader(std::unique_ptr<Connection> conn);
   void Enqueue(Job job);
@@ -131,6 +160,9 @@ class SqliteStore final : public EntityStore, public HostedContextStore {
   std::unique_ptr<Connection> writer_conn_;
   std::unordered_map<std::string, std::int64_t> writer_tenants_;
   std::vector<std::pair<std::string, std::int64_t>> pending_tenants_;  // this batch's new ones
+  std::unordered_map<std::int64_t, bool> journals_changes_;            // by tenant id
+  bool batch_journaled_ = false;           // this batch appended journal rows
+  std::function<void()> change_listener_;  // guarded by queue_mu_
   std::thread writer_thread_;
   std::int64_t wal_frames_ = 0;           // WAL length after the last commit
   std::int64_t requested_at_frames_ = 0;  // WAL length at the last background request

@@ -1,0 +1,84 @@
+// Client: outgoing HTTP/1.1 requests (Boost.Beast) over plain TCP or TLS (OpenSSL), with
+// keep-alive connection reuse: after a complete exchange the connection goes back to an idle
+// pool per scheme://host:port and the next request to that origin reuses it. A reused
+// connection the server closed meanwhile is retried once on a fresh one (only when nothing
+// of the answer was read). Every step of one request is bounded by its timeout.
+//
+// TLS: the server's certificate is verified against the system's trust store (or
+// `ca_file`) and must name the URL's host; SNI is sent.
+//
+// Errors: kInternalError with title "HttpClientError" and a detail that says what failed
+// ("Connection refused", "timed out", "response too large", "invalid URL: ...").
+// Thread-safety: Send may be called concurrently from any thread; each call runs on the
+// calling thread (blocking it up to the timeout); only the idle pool is shared.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.hpp"
+#include "http/message.hpp"
+
+namespace renkei::http {
+
+struct ClientRequest {
+  std::string method = "GET";
+  std::string url;  // http:// or https://, with the query string
+  HeaderList headers;
+  std::string body;
+  std::chrono::milliseconds timeout{5000};
+  std::size_t max_response_bytes = 1024 * 1024;
+};
+
+struct ClientResponse {
+  unsigned status = 0;
+  HeaderList headers;
+  std::string body;
+};
+
+struct ClientOptions {
+  std::size_t max_idle_per_origin = 8;
+  std::string ca_file;     // PEM certificates to trust for https instead of the system's
+  std::string user_agent;  // sent unless the request sets one; "" sends none
+};
+
+class Client {
+ public:
+  explicit Client(ClientOptions options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  base::Result<ClientResponse> Send(const ClientRequest& request);
+  // Idle connections kept for reuse (tests).
+  std::size_t IdleConnections() const;
+
+ private:
+  class Connection;
+
+  std::unique_ptr<Connection> TakeIdle(const std::string& origin);
+  void ReturnIdle(const std::string& origin, std::unique_ptr<Connection> conn);
+
+  ClientOptions options_;
+  struct TlsContext;
+  std::unique_ptr<TlsContext> tls_;
+  mutable std::mutex idle_mu_;  // guards idle_
+  std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle_;
+};
+
+// Splits an absolute http(s) URL; false when it is not one.
+struct ParsedUrl {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  std::string target = "/";  // path and query, never empty; no fragment
+};
+bool ParseHttpUrl(std::string_view url, ParsedUrl& out);
+
+}  // namespace renkei::http

@@ -1,0 +1,175 @@
+#include "notify/delivery_worker.hpp"
+
+#include <algorithm>
+#include <future>
+
+namespace renkei::notify {
+
+DeliveryWorker::DeliveryWorker(store::SubscriptionStore& store, SubscriptionRegistry& registry,
+                               Sender& sender, const base::Clock& clock, DeliveryOptions options,
+                               std::shared_ptr<spdlog::logger> logger)
+    : store_(store),
+      registry_(registry),
+      sender_(sender),
+      clock_(clock),
+      options_(options),
+      logger_(std::move(logger)) {}
+
+DeliveryWorker::~DeliveryWorker() { Stop(); }
+
+void DeliveryWorker::Start() {
+  woken_ = true;  // rows left from before a restart
+  scheduler_ = std::thread([this] { ScheduleLoop(); });
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.senders); ++i) {
+    senders_.emplace_back([this] { SendLoop(); });
+  }
+}
+
+void DeliveryWorker::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  schedule_cv_.notify_one();
+}
+
+void DeliveryWorker::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    work_.clear();
+  }
+  schedule_cv_.notify_all();
+  work_cv_.notify_all();
+  if (scheduler_.joinable()) scheduler_.join();
+  for (auto& t : senders_) {
+    if (t.joinable()) t.join();
+  }
+  senders_.clear();
+}
+
+void DeliveryWorker::ScheduleLoop() {
+  auto wait = options_.idle_poll;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      schedule_cv_.wait_for(lock, wait, [this] { return woken_ || stopping_; });
+      if (stopping_) return;
+      woken_ = false;
+    }
+    wait = options_.idle_poll;
+    auto heads = store_.LoadOutboxHeads(options_.heads_per_poll);
+    if (!heads) {
+      if (logger_) logger_->warn("msg=\"outbox read failed\" detail=\"{}\"", heads.error().detail);
+      continue;
+    }
+    const base::Timestamp now = clock_.Now();
+    std::lock_guard lock(mu_);
+    for (auto& head : *heads) {
+      Key key{head.tenant, head.subscription_id};
+      if (in_flight_.contains(key)) continue;
+      if (auto last = last_recorded_.find(key); last != last_recorded_.end()) {
+        const store::DeliveryRecord& r = last->second;
+        const bool removed = r.delivered || r.give_up;
+        if (head.seq < r.seq || (head.seq == r.seq && removed)) continue;  // stale read
+        if (head.seq == r.seq && r.next_attempt.millis > head.next_attempt.millis) {
+          head.next_attempt = r.next_attempt;
+        }
+      }
+      if (head.next_attempt.millis > now.millis) {
+        // Heads come earliest first: sleep until this one is due (or a wake).
+        wait = std::min(wait, std::chrono::milliseconds(head.next_attempt.millis - now.millis));
+        continue;
+      }
+      in_flight_.insert(std::move(key));
+      work_.push_back(std::move(head));
+    }
+    if (!work_.empty()) work_cv_.notify_all();
+  }
+}
+
+void DeliveryWorker::SendLoop() {
+  for (;;) {
+    store::OutboxEntry entry;
+    {
+      std::unique_lock lock(mu_);
+      work_cv_.wait(lock, [this] { return stopping_ || !work_.empty(); });
+      if (stopping_) return;
+      entry = std::move(work_.front());
+      work_.pop_front();
+    }
+    std::optional<store::DeliveryRecord> recorded;
+    try {
+      recorded = Deliver(entry);
+    } catch (const std::exception& e) {
+      // The row stays in the outbox and is tried again at the next poll.
+      if (logger_) logger_->error("msg=\"delivery failed\" detail=\"{}\"", e.what());
+    } catch (...) {
+      if (logger_) logger_->error("msg=\"delivery failed\" detail=\"unknown exception\"");
+    }
+    {
+      std::lock_guard lock(mu_);
+      Key key{entry.tenant, entry.subscription_id};
+      if (recorded) last_recorded_.insert_or_assign(key, std::move(*recorded));
+      in_flight_.erase(key);
+      woken_ = true;  // its next row may be due now
+    }
+    schedule_cv_.notify_one();
+  }
+}
+
+std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(const store::OutboxEntry& entry) {
+  store::DeliveryRecord record;
+  record.seq = entry.seq;
+  record.tenant = entry.tenant;
+  record.subscription_id = entry.subscription_id;
+  auto message = DecodeOutbound(entry);
+  if (!message) {
+    // A row this version cannot read would block its queue forever: give it up.
+    record.give_up = true;
+    record.failure_reason = message.error().detail;
+  } else {
+    const SendOutcome outcome = sender_.Send(*message);
+    record.delivered = outcome.delivered;
+    record.status_code = outcome.status;
+    record.failure_reason = outcome.reason;
+    record.give_up = outcome.permanent;
+  }
+  record.at = clock_.Now();
+  if (!record.delivered) {
+    const int failed = entry.attempts + 1;
+    record.give_up = record.give_up || GiveUp(options_.retry, failed);
+    record.next_attempt =
+        base::Timestamp{record.at.millis + RetryDelay(options_.retry, failed).count()};
+    if (record.give_up && logger_) {
+      logger_->warn("msg=\"notification given up\" subscription={} attempts={} reason=\"{}\"",
+                    entry.subscription_id, failed, record.failure_reason);
+    }
+  }
+  if (auto registered = registry_.Find(entry.tenant, entry.subscription_id)) {
+    record.max_fails_limit = registered->compiled->subscription().max_fails_limit;
+  }
+  std::promise<base::Result<bool>> promise;
+  auto future = promise.get_future();
+  store_.RecordDelivery(record,
+                        [&promise](base::Result<bool> r) { promise.set_value(std::move(r)); });
+  auto deactivated = future.get();
+  if (!deactivated) {
+    if (logger_) {
+      logger_->warn("msg=\"delivery record failed\" subscription={} detail=\"{}\"",
+                    entry.subscription_id, deactivated.error().detail);
+    }
+    return std::nullopt;
+  }
+  if (*deactivated) {
+    registry_.SetStatus(entry.tenant, entry.subscription_id, "inactive");
+    if (logger_) {
+      // Orion logs the same event at WARN ("automatically disabled due to failsCounter").
+      logger_->warn("msg=\"subscription disabled: maxFailsLimit reached\" subscription={}",
+                    entry.subscription_id);
+    }
+  }
+  return record;
+}
+
+}  // namespace renkei::notify

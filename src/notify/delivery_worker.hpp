@@ -1,0 +1,88 @@
+// DeliveryWorker: sends the outbox (docs/subscriptions.md "Delivery guarantees").
+//
+// One scheduler thread reads the head row of every subscription's queue
+// (SubscriptionStore::LoadOutboxHeads) and hands the due ones to a pool of sender threads,
+// never two rows of one subscription at a time: a subscription's notifications go out in
+// order, and the next waits until the previous was delivered or given up. A slow or dead
+// receiver holds one sender thread for at most its timeout and delays only its own queue
+// (its head waits for its backoff); the others keep flowing on the other threads.
+//
+// Each attempt is recorded (SubscriptionStore::RecordDelivery): on 2xx the row goes; on a
+// failure it waits RetryDelay(attempts) and is retried, until the retry policy gives up.
+// Counters and maxFailsLimit follow Orion; a subscription made inactive is marked so in the
+// registry. Rows left by a crash are simply read again after restart.
+//
+// Thread-safety: Wake may be called from any thread; Start/Stop by the owner.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "base/time.hpp"
+#include "notify/backoff.hpp"
+#include "notify/sender.hpp"
+#include "notify/subscription_registry.hpp"
+#include "store/subscription_store.hpp"
+
+namespace renkei::notify {
+
+struct DeliveryOptions {
+  std::size_t senders = 8;  // concurrent deliveries (threads)
+  std::size_t heads_per_poll = 1024;
+  RetryPolicy retry;
+  std::chrono::milliseconds idle_poll{1000};  // re-read the outbox at least this often
+};
+
+class DeliveryWorker {
+ public:
+  DeliveryWorker(store::SubscriptionStore& store, SubscriptionRegistry& registry, Sender& sender,
+                 const base::Clock& clock, DeliveryOptions options,
+                 std::shared_ptr<spdlog::logger> logger);
+  ~DeliveryWorker();
+  DeliveryWorker(const DeliveryWorker&) = delete;
+  DeliveryWorker& operator=(const DeliveryWorker&) = delete;
+
+  void Start();
+  void Wake();
+  // Lets in-flight deliveries finish (each bounded by its timeout) and joins. Idempotent.
+  void Stop();
+
+ private:
+  using Key = std::pair<std::string, std::string>;  // tenant, subscription id
+  void ScheduleLoop();
+  void SendLoop();
+  // Sends and records one row; the record when it was stored, nullopt when the store failed.
+  std::optional<store::DeliveryRecord> Deliver(const store::OutboxEntry& entry);
+
+  store::SubscriptionStore& store_;
+  SubscriptionRegistry& registry_;
+  Sender& sender_;
+  const base::Clock& clock_;
+  DeliveryOptions options_;
+  std::shared_ptr<spdlog::logger> logger_;
+
+  std::mutex mu_;  // guards everything below
+  std::condition_variable schedule_cv_;
+  std::condition_variable work_cv_;
+  bool woken_ = false;
+  bool stopping_ = false;
+  std::set<Key> in_flight_;
+  // The last recorded attempt per subscription. The scheduler's read of the outbox may
+  // predate a record that committed just before it takes mu_; this tells such a stale head
+  // (already removed, or retried later) from a due one, so nothing is sent twice.
+  std::map<Key, store::DeliveryRecord> last_recorded_;
+  std::deque<store::OutboxEntry> work_;
+  std::thread scheduler_;
+  std::vector<std::thread> senders_;
+};
+
+}  // namespace renkei::notify

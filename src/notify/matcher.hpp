@@ -1,0 +1,74 @@
+// Matching one committed entity change against one subscription (Orion API manual:
+// "Notification Triggering", "Subscriptions based in alteration type", "Service path in
+// subscriptions and registrations"). A CompiledSubscription holds the subscription with its
+// patterns, q/mq filters and geo query parsed once; it is immutable and shared between
+// threads. Match is pure.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/geo/geo_query.hpp"
+#include "core/q/filter.hpp"
+#include "notify/subscription.hpp"
+#include "store/subscription_store.hpp"
+
+namespace renkei::notify {
+
+class CompiledSubscription {
+ public:
+  // kBadRequestData (Orion's texts) when a pattern, q, mq or geo expression does not parse;
+  // the dialect validates first, so a stored subscription compiles.
+  static base::Result<std::shared_ptr<const CompiledSubscription>> Compile(std::string tenant,
+                                                                           Subscription sub);
+
+  const std::string& tenant() const { return tenant_; }
+  const Subscription& subscription() const { return sub_; }
+  // Whether the subscription selects this entity (id/type selectors and ServicePath).
+  bool Selects(const core::Entity& entity) const;
+  // Whether q, mq and the geo expression hold for the entity.
+  bool Filters(const core::Entity& entity) const;
+
+ private:
+  struct Selector {
+    std::optional<std::string> id;
+    std::shared_ptr<const std::regex> id_pattern;
+    std::optional<std::string> type;
+    std::shared_ptr<const std::regex> type_pattern;
+  };
+  CompiledSubscription() = default;
+
+  std::string tenant_;
+  Subscription sub_;
+  std::vector<Selector> selectors_;
+  store::ServicePathScope scope_;
+  core::q::Filter q_;
+  core::q::Filter mq_;
+  std::optional<core::geo::GeoQuery> geo_;
+};
+
+// Why a subscription fires for a change.
+struct Trigger {
+  AlterationType type = AlterationType::kEntityChange;
+  // Attributes created, changed or deleted by the change (all of the entity's for a
+  // creation or deletion), in entity order, deleted ones last.
+  std::vector<std::string> changed;
+  const core::Entity* entity = nullptr;  // what is notified: after, or before for a deletion
+};
+
+// The attributes that differ between two states of an entity (see Trigger::changed).
+// With `metadata_counts`, a metadata-only change counts (notifyOnMetadataChange).
+std::vector<std::string> ChangedAttributes(const core::Entity* before, const core::Entity* after,
+                                           bool metadata_counts);
+
+// Whether `sub` fires for `change`, and why. Does not look at status, expiry or throttling.
+std::optional<Trigger> Match(const CompiledSubscription& sub, const store::EntityChange& change);
+
+// "/#", "/a", "/a/#", comma lists → a scope (the dialect validated the text).
+store::ServicePathScope ScopeFromServicePath(std::string_view text);
+
+}  // namespace renkei::notify

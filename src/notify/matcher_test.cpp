@@ -1,0 +1,162 @@
+#include "notify/matcher.hpp"
+
+#include <gtest/gtest.h>
+
+namespace renkei::notify {
+namespace {
+
+core::Attribute Attr(std::string name, boost::json::value value, std::string type = "Number") {
+  core::Attribute a;
+  a.name = std::move(name);
+  a.type = std::move(type);
+  a.value = std::move(value);
+  return a;
+}
+
+core::Entity Room(std::string id, std::vector<core::Attribute> attrs, std::string path = "/") {
+  core::Entity e;
+  e.id = std::move(id);
+  e.types = {"Room"};
+  e.service_path = std::move(path);
+  e.attributes = std::move(attrs);
+  return e;
+}
+
+store::EntityChange Change(std::optional<core::Entity> before, std::optional<core::Entity> after) {
+  store::EntityChange c;
+  c.tenant = "t";
+  c.before = std::move(before);
+  c.after = std::move(after);
+  return c;
+}
+
+std::shared_ptr<const CompiledSubscription> Compile(Subscription sub) {
+  if (sub.entities.empty()) {
+    store::EntitySelector any;
+    any.id_pattern = ".*";
+    sub.entities.push_back(any);
+  }
+  auto c = CompiledSubscription::Compile("t", std::move(sub));
+  EXPECT_TRUE(c.has_value()) << c.error().detail;
+  return *c;
+}
+
+TEST(Matcher, DefaultAlterationTypesAreCreateAndChange) {
+  auto sub = Compile(Subscription{});
+  const auto r1 = Room("R1", {Attr("t", 1)});
+  const auto r1b = Room("R1", {Attr("t", 2)});
+  auto created = Match(*sub, Change(std::nullopt, r1));
+  ASSERT_TRUE(created.has_value());
+  EXPECT_EQ(created->type, AlterationType::kEntityCreate);
+  EXPECT_EQ(created->changed, std::vector<std::string>{"t"});
+  auto changed = Match(*sub, Change(r1, r1b));
+  ASSERT_TRUE(changed.has_value());
+  EXPECT_EQ(changed->type, AlterationType::kEntityChange);
+  EXPECT_FALSE(Match(*sub, Change(r1, std::nullopt)).has_value()) << "deletion not by default";
+  EXPECT_FALSE(Match(*sub, Change(r1, r1)).has_value()) << "nothing changed";
+}
+
+TEST(Matcher, AlterationTypesSelectDeletionAndUpdate) {
+  Subscription s;
+  s.alteration_types = {AlterationType::kEntityDelete, AlterationType::kEntityUpdate};
+  auto sub = Compile(s);
+  const auto r1 = Room("R1", {Attr("t", 1), Attr("h", 5)});
+  const auto deletion = Change(r1, std::nullopt);
+  auto deleted = Match(*sub, deletion);
+  ASSERT_TRUE(deleted.has_value());
+  EXPECT_EQ(deleted->type, AlterationType::kEntityDelete);
+  EXPECT_EQ(deleted->entity->id, "R1");
+  EXPECT_EQ(deleted->changed, (std::vector<std::string>{"t", "h"}));
+  EXPECT_FALSE(Match(*sub, Change(std::nullopt, r1)).has_value()) << "no entityCreate";
+  auto updated = Match(*sub, Change(r1, Room("R1", {Attr("t", 1)})));
+  ASSERT_TRUE(updated.has_value());
+  EXPECT_EQ(updated->type, AlterationType::kEntityUpdate);
+  EXPECT_EQ(updated->changed, std::vector<std::string>{"h"}) << "a deleted attribute changed";
+}
+
+TEST(Matcher, ExpiredBeforeCountsAsCreation) {
+  auto sub = Compile(Subscription{});
+  auto old = Room("R1", {Attr("t", 1)});
+  old.expires_at = base::Timestamp{1000};
+  auto fresh = Room("R1", {Attr("t", 1)});
+  fresh.modified_at = base::Timestamp{2000};
+  auto trigger = Match(*sub, Change(old, fresh));
+  ASSERT_TRUE(trigger.has_value());
+  EXPECT_EQ(trigger->type, AlterationType::kEntityCreate);
+}
+
+TEST(Matcher, SelectorsAndServicePath) {
+  Subscription s;
+  store::EntitySelector by_id;
+  by_id.id = "R1";
+  by_id.type = "Room";
+  store::EntitySelector by_pattern;
+  by_pattern.id_pattern = "^Car";
+  by_pattern.type_pattern = "^Veh";
+  s.entities = {by_id, by_pattern};
+  s.service_path = "/city/#";
+  auto sub = Compile(s);
+  EXPECT_TRUE(Match(*sub, Change(std::nullopt, Room("R1", {}, "/city"))).has_value());
+  EXPECT_TRUE(Match(*sub, Change(std::nullopt, Room("R1", {}, "/city/a"))).has_value());
+  EXPECT_FALSE(Match(*sub, Change(std::nullopt, Room("R1", {}, "/"))).has_value());
+  EXPECT_FALSE(Match(*sub, Change(std::nullopt, Room("R2", {}, "/city"))).has_value());
+  auto car = Room("Car7", {}, "/city");
+  EXPECT_FALSE(Match(*sub, Change(std::nullopt, car)).has_value()) << "type Room is not ^Veh";
+  car.types = {"Vehicle"};
+  EXPECT_TRUE(Match(*sub, Change(std::nullopt, car)).has_value());
+  s.entities[1].id_pattern = "[";
+  EXPECT_FALSE(CompiledSubscription::Compile("t", s).has_value()) << "an invalid regex";
+}
+
+TEST(Matcher, ConditionAttrsNeedOneOfThemChanged) {
+  Subscription s;
+  s.condition_attrs = {"t"};
+  auto sub = Compile(s);
+  const auto before = Room("R1", {Attr("t", 1), Attr("h", 1)});
+  EXPECT_FALSE(Match(*sub, Change(before, Room("R1", {Attr("t", 1), Attr("h", 2)}))));
+  EXPECT_TRUE(Match(*sub, Change(before, Room("R1", {Attr("t", 3), Attr("h", 1)}))));
+  EXPECT_TRUE(Match(*sub, Change(before, Room("R1", {Attr("h", 1)})))) << "t deleted";
+}
+
+TEST(Matcher, MetadataChangeCountsUnlessDisabled) {
+  auto with_md = Room("R1", {Attr("t", 1)});
+  with_md.attributes[0].metadata.push_back(Attr("accuracy", 2));
+  const auto plain = Room("R1", {Attr("t", 1)});
+  Subscription s;
+  EXPECT_TRUE(Match(*Compile(s), Change(plain, with_md)).has_value());
+  s.notify_on_metadata_change = false;
+  EXPECT_FALSE(Match(*Compile(s), Change(plain, with_md)).has_value());
+}
+
+TEST(Matcher, ExpressionFiltersTheNotifiedEntity) {
+  Subscription s;
+  s.q = "t>10";
+  s.georel = "near;maxDistance:1000";
+  s.geometry = "point";
+  s.coords = "33.68,135.38";
+  auto sub = Compile(s);
+  auto near = Room("R1", {Attr("t", 20), Attr("loc", "33.681,135.381", "geo:point")});
+  near.attributes[1].kind = core::AttributeKind::kGeoProperty;
+  auto far = near;
+  far.attributes[1].value = "35.0,139.0";
+  auto cold = near;
+  cold.attributes[0].value = 5;
+  EXPECT_TRUE(Match(*sub, Change(std::nullopt, near)).has_value());
+  EXPECT_FALSE(Match(*sub, Change(std::nullopt, far)).has_value());
+  EXPECT_FALSE(Match(*sub, Change(std::nullopt, cold)).has_value());
+  s.q = "t>";
+  EXPECT_FALSE(CompiledSubscription::Compile("t", s).has_value());
+}
+
+TEST(Matcher, ScopeFromServicePath) {
+  EXPECT_TRUE(ScopeFromServicePath("/#").paths.empty());
+  auto scope = ScopeFromServicePath("/a, /b/#");
+  ASSERT_EQ(scope.paths.size(), 2u);
+  EXPECT_EQ(scope.paths[0].path, "/a");
+  EXPECT_FALSE(scope.paths[0].recursive);
+  EXPECT_EQ(scope.paths[1].path, "/b");
+  EXPECT_TRUE(scope.paths[1].recursive);
+}
+
+}  // namespace
+}  // namespace renkei::notify

@@ -1,0 +1,144 @@
+#include "notify/matching_worker.hpp"
+
+#include <future>
+#include <map>
+
+namespace renkei::notify {
+namespace {
+
+bool Expired(const Subscription& sub, base::Timestamp now) {
+  return sub.expires && sub.expires->millis <= now.millis;
+}
+
+}  // namespace
+
+MatchingWorker::MatchingWorker(store::SubscriptionStore& store, SubscriptionRegistry& registry,
+                               EntityRenderer render, const base::Clock& clock,
+                               MatchingOptions options, std::shared_ptr<spdlog::logger> logger,
+                               std::function<void()> on_enqueued)
+    : store_(store),
+      registry_(registry),
+      render_(std::move(render)),
+      clock_(clock),
+      options_(options),
+      logger_(std::move(logger)),
+      on_enqueued_(std::move(on_enqueued)) {}
+
+MatchingWorker::~MatchingWorker() { Stop(); }
+
+void MatchingWorker::Start() {
+  woken_ = true;  // the journal may hold changes from before a restart
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void MatchingWorker::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_one();
+}
+
+void MatchingWorker::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void MatchingWorker::Loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, options_.idle_poll, [this] { return woken_ || stopping_; });
+      if (stopping_) return;
+      woken_ = false;
+    }
+    // Drain: a full batch means more may be waiting.
+    for (;;) {
+      // An exception (std::regex, allocation) must not end the thread: the journal would
+      // then grow until restart. The round is retried at the next wake or poll.
+      base::Result<std::size_t> consumed =
+          base::Fail(base::ErrorCode::kInternalError, "InternalError", "unexpected exception");
+      try {
+        consumed = RunOnce();
+      } catch (const std::exception& e) {
+        consumed = base::Fail(base::ErrorCode::kInternalError, "InternalError", e.what());
+      } catch (...) {  // NOLINT(bugprone-empty-catch): reported below as the generic error
+      }
+      if (!consumed) {
+        if (logger_) {
+          logger_->warn("msg=\"notification matching failed\" detail=\"{}\"",
+                        consumed.error().detail);
+        }
+        break;
+      }
+      if (*consumed < options_.batch) break;
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+    }
+  }
+}
+
+base::Result<std::size_t> MatchingWorker::RunOnce() {
+  RENKEI_TRY(auto changes, store_.LoadChanges(0, options_.batch));
+  if (changes.empty()) return std::size_t{0};
+  const base::Timestamp now = clock_.Now();
+  store::MatchCommit commit;
+  commit.consumed_through = changes.back().seq;
+  commit.max_outbox_per_tenant = options_.max_outbox_per_tenant;
+  std::map<std::string, int> per_request;  // correlator → notifications so far (cbnotif)
+  for (const auto& change : changes) {
+    for (const auto& registered : registry_.ForTenant(change.tenant)) {
+      if (registered.status != "active" && registered.status != "oneshot") continue;
+      const CompiledSubscription& compiled = *registered.compiled;
+      const Subscription& sub = compiled.subscription();
+      if (Expired(sub, now)) continue;
+      auto trigger = Match(compiled, change);
+      if (!trigger) continue;
+      // Orion "throttling": notifications inside the guard period are discarded.
+      if (registry_.Throttled(change.tenant, sub.id, sub.throttling.value_or(0), now)) continue;
+      NotificationContext context;
+      context.tenant = change.tenant;
+      context.correlator = change.correlator;
+      context.sequence = ++per_request[change.correlator];
+      context.default_timeout_ms = options_.default_timeout_ms;
+      auto message = BuildNotification(compiled, *trigger, change, context, render_);
+      if (!message) {
+        if (logger_) {
+          logger_->info("msg=\"notification not sent\" subscription={} detail=\"{}\"", sub.id,
+                        message.error().detail);
+        }
+        continue;
+      }
+      store::OutboxEntry entry;
+      entry.tenant = change.tenant;
+      entry.subscription_id = sub.id;
+      entry.next_attempt = now;
+      entry.created_at = now;
+      EncodeOutbound(*message, entry);
+      commit.entries.push_back(std::move(entry));
+      if (registered.status == "oneshot") {
+        // Orion "Oneshot Subscriptions": inactive once it fired.
+        commit.deactivate.emplace_back(change.tenant, sub.id);
+        registry_.SetStatus(change.tenant, sub.id, "inactive");
+      }
+    }
+  }
+  const bool enqueued = !commit.entries.empty();
+  std::promise<base::Result<std::size_t>> promise;
+  auto future = promise.get_future();
+  store_.CommitMatches(std::move(commit), [&promise](base::Result<std::size_t> r) {
+    promise.set_value(std::move(r));
+  });
+  RENKEI_TRY(std::size_t dropped, future.get());
+  if (dropped > 0 && logger_) {
+    logger_->warn("msg=\"outbox full: notifications dropped\" count={}", dropped);
+  }
+  if (enqueued && on_enqueued_) on_enqueued_();
+  return changes.size();
+}
+
+}  // namespace renkei::notify

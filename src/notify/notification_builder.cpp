@@ -1,0 +1,275 @@
+#include "notify/notification_builder.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/json_text.hpp"
+#include "notify/macro.hpp"
+
+namespace renkei::notify {
+namespace {
+
+namespace json = boost::json;
+
+bool Listed(const std::vector<std::string>& list, std::string_view name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+core::Attribute TextMetadata(std::string name, std::string value) {
+  core::Attribute md;
+  md.name = std::move(name);
+  md.type = "Text";
+  md.value = json::string(value);
+  return md;
+}
+
+// Orion "Builtin metadata" actionType: update for updates, append for creation, delete
+// for deletion.
+std::string_view ActionType(AlterationType type) {
+  switch (type) {
+    case AlterationType::kEntityCreate:
+      return "append";
+    case AlterationType::kEntityDelete:
+      return "delete";
+    case AlterationType::kEntityUpdate:
+    case AlterationType::kEntityChange:
+      break;
+  }
+  return "update";
+}
+
+// Values a macro may name (Orion "Macro substitution"): attributes win over the builtins.
+MacroLookup LookupIn(const core::Entity& entity, const NotificationContext& context) {
+  return [&entity, &context](std::string_view name) -> std::optional<json::value> {
+    if (const auto* a = entity.Find(name)) return a->value;
+    if (name == "id") return json::value(json::string(entity.id));
+    if (name == "type") return json::value(json::string(entity.PrimaryType()));
+    if (name == "service") return json::value(json::string(context.tenant));
+    if (name == "servicePath") return json::value(json::string(entity.service_path));
+    return std::nullopt;
+  };
+}
+
+// `ngsi` patching: an entity fragment (id, type, attributes {value,type}) applied as
+// update-or-append, values substituted (id and type always as text).
+core::Entity Patch(const core::Entity& entity, const json::object& patch,
+                   const MacroLookup& lookup) {
+  core::Entity out = entity;
+  for (const auto& [key, v] : patch) {
+    if (key == "id" && v.is_string()) {
+      out.id = SubstituteText(v.get_string(), lookup);
+    } else if (key == "type" && v.is_string()) {
+      out.types = {SubstituteText(v.get_string(), lookup)};
+    } else {
+      core::Attribute attr;
+      attr.name = std::string(key);
+      json::value value = v;
+      if (v.is_object() && v.get_object().contains("value")) {
+        value = v.get_object().at("value");
+        if (const auto* t = v.get_object().if_contains("type"); t != nullptr && t->is_string()) {
+          attr.type = std::string(t->get_string());
+        }
+      }
+      attr.value = SubstituteJson(value, lookup);
+      if (attr.type.empty()) {
+        // Orion "Partial Representations": the default type follows the value.
+        attr.type = attr.value.is_number()   ? "Number"
+                    : attr.value.is_bool()   ? "Boolean"
+                    : attr.value.is_object() ? "StructuredValue"
+                    : attr.value.is_array()  ? "StructuredValue"
+                    : attr.value.is_null()   ? "None"
+                                             : "Text";
+      }
+      if (auto* existing = out.Find(attr.name)) {
+        existing->value = std::move(attr.value);
+        existing->type = std::move(attr.type);
+      } else {
+        out.attributes.push_back(std::move(attr));
+      }
+    }
+  }
+  return out;
+}
+
+bool IsHttpUrl(std::string_view url) {
+  return (url.starts_with("http://") && url.size() > 7) ||
+         (url.starts_with("https://") && url.size() > 8);
+}
+
+std::string WithQuery(std::string url, const std::vector<std::pair<std::string, std::string>>& qs) {
+  for (const auto& [k, v] : qs) {
+    url += url.find('?') == std::string::npos ? '?' : '&';
+    url += k + "=" + v;
+  }
+  return url;
+}
+
+}  // namespace
+
+core::Entity NotifiedEntity(const Subscription& sub, const Trigger& trigger,
+                            const store::EntityChange& change) {
+  const core::Entity& source = *trigger.entity;
+  core::Entity out = source;
+  out.attributes.clear();
+  const bool all = sub.attrs.empty() || Listed(sub.attrs, "*");
+  const core::Entity* before =
+      change.before && trigger.type != AlterationType::kEntityCreate ? &*change.before : nullptr;
+  for (const auto& a : source.attributes) {
+    if (!all && !Listed(sub.attrs, a.name)) continue;
+    if (Listed(sub.except_attrs, a.name)) continue;
+    if (sub.only_changed_attrs && !Listed(trigger.changed, a.name)) continue;
+    core::Attribute attr = a;
+    if (Listed(sub.metadata, "previousValue") && before != nullptr) {
+      if (const auto* old = before->Find(a.name)) {
+        core::Attribute md;
+        md.name = "previousValue";
+        md.type = old->type;
+        md.value = old->value;
+        attr.metadata.push_back(std::move(md));
+      }
+    }
+    if (Listed(sub.metadata, "actionType") && Listed(trigger.changed, a.name)) {
+      attr.metadata.push_back(TextMetadata("actionType", std::string(ActionType(trigger.type))));
+    }
+    out.attributes.push_back(std::move(attr));
+  }
+  if (sub.covered) {
+    // Orion "Covered Subscriptions": every listed attribute, null of type None when absent.
+    for (const auto& name : sub.attrs) {
+      if (name == "*" || out.Find(name) != nullptr || source.Find(name) != nullptr) continue;
+      core::Attribute none;
+      none.name = name;
+      none.type = "None";
+      out.attributes.push_back(std::move(none));
+    }
+  }
+  if (Listed(sub.attrs, "alterationType")) {
+    core::Attribute alteration;
+    alteration.name = "alterationType";
+    alteration.type = "Text";
+    alteration.value = json::string(AlterationTypeName(trigger.type));
+    out.attributes.push_back(std::move(alteration));
+  }
+  return out;
+}
+
+base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& compiled,
+                                                const Trigger& trigger,
+                                                const store::EntityChange& change,
+                                                const NotificationContext& context,
+                                                const EntityRenderer& render) {
+  const Subscription& sub = compiled.subscription();
+  OutboundMessage m;
+  const core::Entity& source = *trigger.entity;
+  const MacroLookup lookup = LookupIn(source, context);
+  const CustomPayload* custom = nullptr;
+  if (sub.http) {
+    m.transport = Transport::kHttp;
+    m.timeout_ms = sub.http->timeout_ms > 0 ? sub.http->timeout_ms : context.default_timeout_ms;
+    if (sub.http->custom) {
+      custom = &sub.http->payload;
+      m.method = sub.http->method.empty() ? "POST" : sub.http->method;
+      std::vector<std::pair<std::string, std::string>> qs;
+      for (const auto& [k, v] : sub.http->qs) {
+        qs.emplace_back(SubstituteText(k, lookup), SubstituteText(v, lookup));
+      }
+      m.url = WithQuery(SubstituteText(sub.http->url, lookup), qs);
+      if (!IsHttpUrl(m.url)) {
+        return base::Fail(base::ErrorCode::kBadRequestData, "BadRequest",
+                          "invalid custom /url/ after substitution: " + m.url);
+      }
+    } else {
+      m.url = sub.http->url;
+    }
+  } else if (sub.mqtt) {
+    m.transport = Transport::kMqtt;
+    m.url = sub.mqtt->url;
+    m.topic = sub.mqtt->custom ? SubstituteText(sub.mqtt->topic, lookup) : sub.mqtt->topic;
+    m.qos = sub.mqtt->qos;
+    m.retain = sub.mqtt->retain;
+    m.user = sub.mqtt->user;
+    m.passwd = sub.mqtt->passwd;
+    if (sub.mqtt->custom) custom = &sub.mqtt->payload;
+  }
+
+  // Body and its format header (Orion: "custom" for payload/json, the subscription's
+  // attrsFormat otherwise, normalized for ngsi patching).
+  std::string format(AttrsFormatName(sub.attrs_format));
+  std::string content_type = "application/json; charset=utf-8";
+  const PayloadKind kind = custom != nullptr ? custom->kind : PayloadKind::kDefault;
+  if (kind == PayloadKind::kText) {
+    m.body = SubstituteText(PercentDecode(custom->text), lookup);
+    content_type = "text/plain; charset=utf-8";
+    format = "custom";
+  } else if (kind == PayloadKind::kNone) {
+    format = "custom";
+  } else if (kind == PayloadKind::kJson) {
+    m.body = core::ToJsonText(SubstituteJson(custom->json, lookup));
+    format = "custom";
+  } else {
+    core::Entity entity = kind == PayloadKind::kNgsi && custom->json.is_object()
+                              ? Patch(source, custom->json.get_object(), lookup)
+                              : source;
+    Trigger patched = trigger;
+    patched.entity = &entity;
+    const core::Entity notified = NotifiedEntity(sub, patched, change);
+    RenderRequest request;
+    request.attrs = sub.attrs;
+    request.metadata = sub.metadata;
+    AttrsFormat rendered = kind == PayloadKind::kNgsi ? AttrsFormat::kNormalized : sub.attrs_format;
+    if (kind == PayloadKind::kNgsi) format = "normalized";
+    bool wrap = true;
+    if (rendered == AttrsFormat::kSimplifiedNormalized) {
+      rendered = AttrsFormat::kNormalized;
+      wrap = false;
+    } else if (rendered == AttrsFormat::kSimplifiedKeyValues) {
+      rendered = AttrsFormat::kKeyValues;
+      wrap = false;
+    }
+    request.format = rendered;
+    json::value body = render(notified, request);
+    if (wrap) {
+      json::object envelope;
+      envelope["subscriptionId"] = sub.id;
+      envelope["data"] = json::array{std::move(body)};
+      body = std::move(envelope);
+    }
+    m.body = core::ToJsonText(body, core::NumberStyle::kNineDecimals);
+  }
+
+  if (m.transport == Transport::kHttp) {
+    // Orion's notification headers (functional tests, e.g. 0000_subs_attrs_deletion).
+    if (!context.tenant.empty()) m.headers.emplace_back("Fiware-Service", context.tenant);
+    m.headers.emplace_back("Fiware-ServicePath", source.service_path);
+    m.headers.emplace_back("Accept", "application/json");
+    if (kind != PayloadKind::kNone) m.headers.emplace_back("Content-Type", content_type);
+    m.headers.emplace_back("Ngsiv2-AttrsFormat", format);
+    m.headers.emplace_back("Fiware-Correlator",
+                           context.correlator + "; cbnotif=" + std::to_string(context.sequence));
+    if (sub.http && sub.http->custom) {
+      for (const auto& [k_tmpl, v_tmpl] : sub.http->headers) {
+        const std::string name = SubstituteText(k_tmpl, lookup);
+        // Orion "Custom Notifications": Fiware-Correlator and Ngsiv2-AttrsFormat cannot be
+        // overwritten; an empty value removes the header.
+        auto same = [&](const std::pair<std::string, std::string>& h) {
+          return std::equal(h.first.begin(), h.first.end(), name.begin(), name.end(),
+                            [](char a, char b) {
+                              return std::tolower(static_cast<unsigned char>(a)) ==
+                                     std::tolower(static_cast<unsigned char>(b));
+                            });
+        };
+        auto it = std::find_if(m.headers.begin(), m.headers.end(), same);
+        if (it != m.headers.end() &&
+            (it->first == "Fiware-Correlator" || it->first == "Ngsiv2-AttrsFormat")) {
+          continue;
+        }
+        const std::string value = PercentDecode(SubstituteText(v_tmpl, lookup));
+        if (it != m.headers.end()) m.headers.erase(it);
+        if (!value.empty()) m.headers.emplace_back(name, value);
+      }
+    }
+  }
+  return m;
+}
+
+}  // namespace renkei::notify

@@ -1,0 +1,51 @@
+// Building the notification a subscription sends for one trigger (Orion API manual:
+// "Notification Messages", "Custom Notifications", "Filtering out attributes and metadata",
+// "Covered Subscriptions", "Builtin metadata" previousValue/actionType, "Builtin attributes"
+// alterationType). The entity rendering itself is the dialect's: the caller passes it in.
+// Pure; thread-safe when the renderer is.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "base/result.hpp"
+#include "core/entity.hpp"
+#include "notify/matcher.hpp"
+#include "notify/outbound_message.hpp"
+
+namespace renkei::notify {
+
+// What the dialect's renderer is asked for: normalized, keyValues or values, with the
+// attribute order (and builtins to show) of `attrs` and the metadata of `metadata`.
+struct RenderRequest {
+  AttrsFormat format = AttrsFormat::kNormalized;
+  std::vector<std::string> attrs;     // empty: every attribute of the entity
+  std::vector<std::string> metadata;  // empty: every user metadata
+};
+using EntityRenderer =
+    std::function<boost::json::value(const core::Entity& entity, const RenderRequest& request)>;
+
+struct NotificationContext {
+  std::string tenant;      // Fiware-Service ("" is the default service: no header)
+  std::string correlator;  // of the triggering request
+  int sequence = 1;        // this request's n-th notification (Fiware-Correlator "cbnotif=n")
+  std::int64_t default_timeout_ms = 0;
+};
+
+// The message to enqueue. kBadRequestData when a custom URL is not http(s) after
+// substitution (Orion then sends nothing).
+base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& sub,
+                                                const Trigger& trigger,
+                                                const store::EntityChange& change,
+                                                const NotificationContext& context,
+                                                const EntityRenderer& render);
+
+// The entity as notified: attributes selected (attrs/exceptAttrs, onlyChangedAttrs,
+// covered) and builtin metadata/attributes added when the subscription asks for them.
+core::Entity NotifiedEntity(const Subscription& sub, const Trigger& trigger,
+                            const store::EntityChange& change);
+
+}  // namespace renkei::notify

@@ -1,0 +1,190 @@
+#include "notify/notification_builder.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+#include "http/message.hpp"
+
+namespace renkei::notify {
+namespace {
+
+namespace json = boost::json;
+
+// A stand-in for the dialect's renderer: id, type and attribute values, with the format
+// and the metadata names seen, so the tests see what the builder asked for.
+json::value FakeRender(const core::Entity& e, const RenderRequest& r) {
+  json::object o;
+  o["id"] = e.id;
+  o["type"] = e.PrimaryType();
+  o["format"] = AttrsFormatName(r.format);
+  for (const auto& a : e.attributes) {
+    json::object attr;
+    attr["value"] = a.value;
+    attr["type"] = a.type;
+    json::object md;
+    for (const auto& m : a.metadata) md[m.name] = m.value;
+    attr["metadata"] = md;
+    o[a.name] = attr;
+  }
+  return o;
+}
+
+core::Attribute Attr(std::string name, json::value value) {
+  core::Attribute a;
+  a.name = std::move(name);
+  a.type = "Number";
+  a.value = std::move(value);
+  return a;
+}
+
+struct Built {
+  OutboundMessage message;
+  json::value body;
+};
+
+Built Build(Subscription sub, std::optional<core::Entity> before, core::Entity after,
+            std::string tenant = "304018") {
+  sub.id = "sub1";
+  store::EntitySelector any;
+  any.id_pattern = ".*";
+  sub.entities = {any};
+  if (!sub.http && !sub.mqtt) {
+    sub.http.emplace();
+    sub.http->url = "http://127.0.0.1:9/notify";
+  }
+  auto compiled = CompiledSubscription::Compile("t", std::move(sub));
+  EXPECT_TRUE(compiled.has_value());
+  store::EntityChange change;
+  change.before = std::move(before);
+  change.after = std::move(after);
+  auto trigger = Match(**compiled, change);
+  EXPECT_TRUE(trigger.has_value());
+  NotificationContext ctx{std::move(tenant), "corr-1", 2, 0};
+  auto m = BuildNotification(**compiled, *trigger, change, ctx, FakeRender);
+  EXPECT_TRUE(m.has_value()) << m.error().detail;
+  Built b{*m, nullptr};
+  if (!m->body.empty() && m->body.front() == '{') b.body = json::parse(m->body);
+  return b;
+}
+
+core::Entity Room(std::vector<core::Attribute> attrs) {
+  core::Entity e;
+  e.id = "R1";
+  e.types = {"Room"};
+  e.service_path = "/bosai";
+  e.attributes = std::move(attrs);
+  return e;
+}
+
+TEST(NotificationBuilder, DefaultNotificationHasOrionHeadersAndEnvelope) {
+  auto b = Build(Subscription{}, std::nullopt, Room({Attr("t", 1)}));
+  EXPECT_EQ(b.message.method, "POST");
+  EXPECT_EQ(b.message.url, "http://127.0.0.1:9/notify");
+  const auto& h = b.message.headers;
+  EXPECT_EQ(http::FindHeader(h, "Fiware-Service"), "304018");
+  EXPECT_EQ(http::FindHeader(h, "Fiware-ServicePath"), "/bosai");
+  EXPECT_EQ(http::FindHeader(h, "Ngsiv2-AttrsFormat"), "normalized");
+  EXPECT_EQ(http::FindHeader(h, "Fiware-Correlator"), "corr-1; cbnotif=2");
+  EXPECT_EQ(http::FindHeader(h, "Content-Type"), "application/json; charset=utf-8");
+  EXPECT_EQ(b.body.at("subscriptionId"), "sub1");
+  EXPECT_EQ(b.body.at("data").at(0).at("t").at("value"), 1);
+  // The default service sends no Fiware-Service (Orion).
+  auto d = Build(Subscription{}, std::nullopt, Room({Attr("t", 1)}), "");
+  EXPECT_FALSE(http::FindHeader(d.message.headers, "Fiware-Service").has_value());
+}
+
+TEST(NotificationBuilder, AttributeSelectionOnlyChangedCoveredAndBuiltins) {
+  Subscription s;
+  s.attrs = {"t", "h", "missing", "alterationType"};
+  s.covered = true;
+  s.metadata = {"previousValue", "actionType"};
+  auto b = Build(s, Room({Attr("t", 1), Attr("h", 1), Attr("x", 1)}),
+                 Room({Attr("t", 2), Attr("h", 1), Attr("x", 1)}));
+  const auto& e = b.body.at("data").at(0).as_object();
+  EXPECT_FALSE(e.contains("x"));
+  EXPECT_EQ(e.at("t").at("metadata").at("previousValue"), 1);
+  EXPECT_EQ(e.at("t").at("metadata").at("actionType"), "update");
+  EXPECT_FALSE(e.at("h").at("metadata").as_object().contains("actionType")) << "h unchanged";
+  EXPECT_EQ(e.at("missing").at("type"), "None");
+  EXPECT_TRUE(e.at("missing").at("value").is_null());
+  EXPECT_EQ(e.at("alterationType").at("value"), "entityChange");
+
+  Subscription only;
+  only.only_changed_attrs = true;
+  only.except_attrs = {"x"};
+  b = Build(only, Room({Attr("t", 1), Attr("h", 1), Attr("x", 1)}),
+            Room({Attr("t", 2), Attr("h", 1), Attr("x", 5)}));
+  const auto& o = b.body.at("data").at(0).as_object();
+  EXPECT_TRUE(o.contains("t"));
+  EXPECT_FALSE(o.contains("h"));
+  EXPECT_FALSE(o.contains("x"));
+}
+
+TEST(NotificationBuilder, SimplifiedFormatsDropTheEnvelope) {
+  Subscription s;
+  s.attrs_format = AttrsFormat::kSimplifiedKeyValues;
+  auto b = Build(s, std::nullopt, Room({Attr("t", 1)}));
+  EXPECT_EQ(b.body.at("id"), "R1");
+  EXPECT_EQ(b.body.at("format"), "keyValues");
+  EXPECT_EQ(http::FindHeader(b.message.headers, "Ngsiv2-AttrsFormat"), "simplifiedKeyValues");
+}
+
+TEST(NotificationBuilder, HttpCustomSubstitutesUrlQsHeadersAndPayloads) {
+  Subscription s;
+  HttpReceiver http;
+  http.url = "http://127.0.0.1:9/e/${id}";
+  http.custom = true;
+  http.method = "PUT";
+  http.qs = {{"type", "${type}"}};
+  http.headers = {{"X-T", "${t}"},
+                  {"Fiware-Correlator", "forged"},
+                  {"Accept", ""},
+                  {"Authorization", "Basic QQ%3D%3D"}};
+  http.payload.kind = PayloadKind::kText;
+  http.payload.text = "t is %22${t}%22 in ${servicePath}";
+  s.http = http;
+  auto b = Build(s, std::nullopt, Room({Attr("t", 21)}));
+  EXPECT_EQ(b.message.method, "PUT");
+  EXPECT_EQ(b.message.url, "http://127.0.0.1:9/e/R1?type=Room");
+  EXPECT_EQ(b.message.body, "t is \"21\" in /bosai");
+  const auto& h = b.message.headers;
+  EXPECT_EQ(http::FindHeader(h, "X-T"), "21");
+  EXPECT_EQ(http::FindHeader(h, "Fiware-Correlator"), "corr-1; cbnotif=2");
+  EXPECT_FALSE(http::FindHeader(h, "Accept").has_value()) << "an empty value removes it";
+  EXPECT_EQ(http::FindHeader(h, "Authorization"), "Basic QQ==");
+  EXPECT_EQ(http::FindHeader(h, "Ngsiv2-AttrsFormat"), "custom");
+  EXPECT_EQ(http::FindHeader(h, "Content-Type"), "text/plain; charset=utf-8");
+
+  http.payload.kind = PayloadKind::kJson;
+  http.payload.json = json::parse(R"({"temp":"${t}","who":"${id}"})");
+  s.http = http;
+  b = Build(s, std::nullopt, Room({Attr("t", 21)}));
+  EXPECT_EQ(b.body, json::parse(R"({"temp":21,"who":"R1"})"));
+
+  http.payload.kind = PayloadKind::kNgsi;
+  http.payload.json = json::parse(R"({"id":"x:${id}","src":{"value":"${service}","type":"Text"}})");
+  s.http = http;
+  b = Build(s, std::nullopt, Room({Attr("t", 21)}));
+  EXPECT_EQ(b.body.at("data").at(0).at("id"), "x:R1");
+  EXPECT_EQ(b.body.at("data").at(0).at("src").at("value"), "304018");
+  EXPECT_EQ(http::FindHeader(b.message.headers, "Ngsiv2-AttrsFormat"), "normalized");
+
+  http.payload.kind = PayloadKind::kNone;
+  s.http = http;
+  b = Build(s, std::nullopt, Room({Attr("t", 21)}));
+  EXPECT_TRUE(b.message.body.empty());
+}
+
+TEST(NotificationBuilder, OutboundMessageRoundTripsThroughTheOutboxRow) {
+  auto b = Build(Subscription{}, std::nullopt, Room({Attr("t", 1)}));
+  store::OutboxEntry entry;
+  EncodeOutbound(b.message, entry);
+  auto back = DecodeOutbound(entry);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, b.message);
+  entry.target = "not json";
+  EXPECT_FALSE(DecodeOutbound(entry).has_value());
+}
+
+}  // namespace
+}  // namespace renkei::notify

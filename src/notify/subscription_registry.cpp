@@ -1,0 +1,88 @@
+#include "notify/subscription_registry.hpp"
+
+#include "notify/subscription_codec.hpp"
+
+namespace renkei::notify {
+
+base::Result<std::vector<std::string>> SubscriptionRegistry::Load(store::SubscriptionStore& store) {
+  RENKEI_TRY(auto records, store.LoadSubscriptions());
+  std::vector<std::string> skipped;
+  for (auto& record : records) {
+    auto sub = DecodeSubscription(record.document);
+    if (!sub) {
+      skipped.push_back(record.id + ": " + sub.error().detail);
+      continue;
+    }
+    sub->id = record.id;
+    auto compiled = CompiledSubscription::Compile(record.tenant, std::move(*sub));
+    if (!compiled) {
+      skipped.push_back(record.id + ": " + compiled.error().detail);
+      continue;
+    }
+    std::lock_guard lock(mu_);
+    tenants_[record.tenant][record.id] =
+        Entry{{std::move(*compiled), record.state.status}, record.state.last_notification};
+  }
+  return skipped;
+}
+
+void SubscriptionRegistry::Put(std::shared_ptr<const CompiledSubscription> compiled,
+                               std::string status) {
+  std::lock_guard lock(mu_);
+  const std::string tenant = compiled->tenant();
+  const std::string id = compiled->subscription().id;
+  auto& entry = tenants_[tenant][id];
+  entry.sub = RegisteredSubscription{std::move(compiled), std::move(status)};
+}
+
+void SubscriptionRegistry::Remove(const std::string& tenant, const std::string& id) {
+  std::lock_guard lock(mu_);
+  auto it = tenants_.find(tenant);
+  if (it == tenants_.end()) return;
+  it->second.erase(id);
+  if (it->second.empty()) tenants_.erase(it);
+}
+
+void SubscriptionRegistry::SetStatus(const std::string& tenant, const std::string& id,
+                                     const std::string& status) {
+  std::lock_guard lock(mu_);
+  auto it = tenants_.find(tenant);
+  if (it == tenants_.end()) return;
+  if (auto e = it->second.find(id); e != it->second.end()) e->second.sub.status = status;
+}
+
+std::vector<RegisteredSubscription> SubscriptionRegistry::ForTenant(
+    const std::string& tenant) const {
+  std::vector<RegisteredSubscription> out;
+  std::lock_guard lock(mu_);
+  auto it = tenants_.find(tenant);
+  if (it == tenants_.end()) return out;
+  out.reserve(it->second.size());
+  for (const auto& [id, entry] : it->second) out.push_back(entry.sub);
+  return out;
+}
+
+std::optional<RegisteredSubscription> SubscriptionRegistry::Find(const std::string& tenant,
+                                                                 const std::string& id) const {
+  std::lock_guard lock(mu_);
+  auto it = tenants_.find(tenant);
+  if (it == tenants_.end()) return std::nullopt;
+  auto e = it->second.find(id);
+  if (e == it->second.end()) return std::nullopt;
+  return e->second.sub;
+}
+
+bool SubscriptionRegistry::Throttled(const std::string& tenant, const std::string& id,
+                                     std::int64_t seconds, base::Timestamp now) {
+  std::lock_guard lock(mu_);
+  auto it = tenants_.find(tenant);
+  if (it == tenants_.end()) return false;
+  auto e = it->second.find(id);
+  if (e == it->second.end()) return false;
+  auto& last = e->second.last_notified;
+  if (seconds > 0 && last && now.millis - last->millis < seconds * 1000) return true;
+  last = now;
+  return false;
+}
+
+}  // namespace renkei::notify

@@ -1,0 +1,57 @@
+// SubscriptionRegistry: the in-memory view of every tenant's subscriptions that matching
+// reads (compiled once), with what changes between notifications: the status (a oneshot
+// that fired, maxFailsLimit reached) and the time of the last notification (throttling,
+// local to this process as in Orion: "throttling ... is implemented in a local way").
+// The store stays the truth; the service updates the registry after each committed change.
+//
+// Thread-safety: every method may be called from any thread (one mutex).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "base/time.hpp"
+#include "notify/matcher.hpp"
+#include "store/subscription_store.hpp"
+
+namespace renkei::notify {
+
+struct RegisteredSubscription {
+  std::shared_ptr<const CompiledSubscription> compiled;
+  std::string status;  // active, inactive, oneshot
+};
+
+class SubscriptionRegistry {
+ public:
+  // Loads every stored subscription (at start). A document that no longer decodes or
+  // compiles is skipped (it stays stored and visible to GET) and named in the returned list,
+  // "id: why"; an error is a store failure.
+  base::Result<std::vector<std::string>> Load(store::SubscriptionStore& store);
+
+  void Put(std::shared_ptr<const CompiledSubscription> compiled, std::string status);
+  void Remove(const std::string& tenant, const std::string& id);
+  void SetStatus(const std::string& tenant, const std::string& id, const std::string& status);
+  std::vector<RegisteredSubscription> ForTenant(const std::string& tenant) const;
+  std::optional<RegisteredSubscription> Find(const std::string& tenant,
+                                             const std::string& id) const;
+
+  // Throttling: true when a notification of this subscription at `now` must be discarded
+  // (less than `seconds` since the last one); otherwise records `now` and returns false.
+  bool Throttled(const std::string& tenant, const std::string& id, std::int64_t seconds,
+                 base::Timestamp now);
+
+ private:
+  struct Entry {
+    RegisteredSubscription sub;
+    std::optional<base::Timestamp> last_notified;
+  };
+  mutable std::mutex mu_;  // guards tenants_
+  std::map<std::string, std::map<std::string, Entry>, std::less<>> tenants_;
+};
+
+}  // namespace renkei::notify

@@ -1,0 +1,114 @@
+#include "service/subscription_service.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "notify/matcher.hpp"
+#include "notify/subscription_codec.hpp"
+
+namespace renkei::service {
+namespace {
+
+base::Unexpected NotFound() {
+  return base::Fail(base::ErrorCode::kResourceNotFound, "NotFound",
+                    "The requested subscription has not been found. Check id");
+}
+
+base::Result<SubscriptionView> ToView(const store::SubscriptionRecord& record) {
+  RENKEI_TRY(auto sub, notify::DecodeSubscription(record.document));
+  sub.id = record.id;
+  sub.status = record.state.status;
+  return SubscriptionView{std::move(sub), record.state};
+}
+
+store::SubscriptionRecord ToRecord(const RequestContext& ctx, const notify::Subscription& sub) {
+  store::SubscriptionRecord record;
+  record.tenant = ctx.tenant;
+  record.id = sub.id;
+  record.document = boost::json::serialize(notify::EncodeSubscription(sub));
+  record.state.status = sub.status;
+  record.created_at = ctx.now;
+  return record;
+}
+
+}  // namespace
+
+SubscriptionService::SubscriptionService(store::SubscriptionStore& store,
+                                         notify::SubscriptionRegistry& registry,
+                                         SubscriptionLimits limits)
+    : store_(store), registry_(registry), limits_(limits), ids_(std::random_device{}()) {}
+
+std::string SubscriptionService::NewId(base::Timestamp now) {
+  // Orion's ids are MongoDB ObjectIds: 24 hex digits starting with the creation second.
+  std::uint64_t random = 0;
+  {
+    std::lock_guard lock(ids_mu_);
+    random = ids_();
+  }
+  char buf[25];
+  std::snprintf(buf, sizeof buf, "%08x%016llx",
+                static_cast<unsigned>(static_cast<std::uint64_t>(now.millis / 1000) & 0xffffffffu),
+                static_cast<unsigned long long>(random));
+  return buf;
+}
+
+void SubscriptionService::Create(const RequestContext& ctx, notify::Subscription sub,
+                                 Callback<std::string> done) {
+  sub.id = NewId(ctx.now);
+  auto compiled = notify::CompiledSubscription::Compile(ctx.tenant, sub);
+  if (!compiled) return done(base::Unexpected{compiled.error()});
+  store_.CreateSubscription(ToRecord(ctx, sub), limits_.max_per_tenant,
+                            [this, compiled = std::move(*compiled), status = sub.status,
+                             id = sub.id, done = std::move(done)](base::Result<void> r) mutable {
+                              if (!r) return done(base::Unexpected{r.error()});
+                              registry_.Put(std::move(compiled), status);
+                              done(id);
+                            });
+}
+
+base::Result<SubscriptionView> SubscriptionService::Retrieve(const RequestContext& ctx,
+                                                             const std::string& id) const {
+  RENKEI_TRY(auto record, store_.FindSubscription(ctx.tenant, id));
+  if (!record) return NotFound();
+  return ToView(*record);
+}
+
+base::Result<std::vector<SubscriptionView>> SubscriptionService::List(const RequestContext& ctx,
+                                                                      std::size_t offset,
+                                                                      std::size_t limit,
+                                                                      std::size_t* total) const {
+  RENKEI_TRY(auto records, store_.ListSubscriptions(ctx.tenant, offset, limit, total));
+  std::vector<SubscriptionView> out;
+  for (const auto& record : records) {
+    RENKEI_TRY(auto view, ToView(record));
+    out.push_back(std::move(view));
+  }
+  return out;
+}
+
+void SubscriptionService::Update(const RequestContext& ctx, std::string id, SubscriptionEdit edit,
+                                 Callback<void> done) {
+  auto current = Retrieve(ctx, id);
+  if (!current) return done(base::Unexpected{current.error()});
+  notify::Subscription sub = std::move(current->subscription);
+  if (auto edited = edit(sub); !edited) return done(edited);
+  sub.id = id;
+  auto compiled = notify::CompiledSubscription::Compile(ctx.tenant, sub);
+  if (!compiled) return done(base::Unexpected{compiled.error()});
+  store_.UpdateSubscription(ToRecord(ctx, sub),
+                            [this, compiled = std::move(*compiled), status = sub.status,
+                             done = std::move(done)](base::Result<void> r) mutable {
+                              if (r) registry_.Put(std::move(compiled), status);
+                              done(std::move(r));
+                            });
+}
+
+void SubscriptionService::Delete(const RequestContext& ctx, std::string id, Callback<void> done) {
+  store_.EraseSubscription(
+      ctx.tenant, id,
+      [this, tenant = ctx.tenant, id, done = std::move(done)](base::Result<void> r) {
+        if (r) registry_.Remove(tenant, id);
+        done(std::move(r));
+      });
+}
+
+}  // namespace renkei::service

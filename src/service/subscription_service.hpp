@@ -1,0 +1,67 @@
+// SubscriptionService: the subscription use cases (create, retrieve, list, update, delete)
+// both dialects call. The store holds subscriptions durably; after each committed change the
+// service updates the notify registry that matching reads, so a subscription matches the
+// writes committed after its creation was acknowledged.
+//
+// Per-tenant caps (docs/subscriptions.md "Limits"): at most `max_per_tenant` subscriptions
+// (kTooManyResults otherwise, checked in the same transaction as the insert).
+//
+// Thread-safety: all methods may be called concurrently from any thread. Callbacks of write
+// methods run on the store's writer thread and must not block.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "notify/subscription.hpp"
+#include "notify/subscription_registry.hpp"
+#include "service/entity_service.hpp"
+#include "service/request_context.hpp"
+#include "store/subscription_store.hpp"
+
+namespace renkei::service {
+
+struct SubscriptionLimits {
+  std::size_t max_per_tenant = 1000;
+};
+
+// A subscription as stored: what the client asked for and how delivery went.
+struct SubscriptionView {
+  notify::Subscription subscription;
+  store::SubscriptionState state;
+};
+
+class SubscriptionService {
+ public:
+  SubscriptionService(store::SubscriptionStore& store, notify::SubscriptionRegistry& registry,
+                      SubscriptionLimits limits);
+
+  // Stores `sub` with a new id (24 hex digits, as Orion's), which the callback gets.
+  // kBadRequestData when an expression or pattern does not compile; kTooManyResults at the
+  // tenant's cap.
+  void Create(const RequestContext& ctx, notify::Subscription sub, Callback<std::string> done);
+  // kResourceNotFound (Orion's text) when the tenant has no such subscription.
+  base::Result<SubscriptionView> Retrieve(const RequestContext& ctx, const std::string& id) const;
+  base::Result<std::vector<SubscriptionView>> List(const RequestContext& ctx, std::size_t offset,
+                                                   std::size_t limit, std::size_t* total) const;
+  // Applies `edit` to the stored subscription and stores the result (counters kept).
+  using SubscriptionEdit = std::function<base::Result<void>(notify::Subscription&)>;
+  void Update(const RequestContext& ctx, std::string id, SubscriptionEdit edit,
+              Callback<void> done);
+  void Delete(const RequestContext& ctx, std::string id, Callback<void> done);
+
+ private:
+  std::string NewId(base::Timestamp now);
+
+  store::SubscriptionStore& store_;
+  notify::SubscriptionRegistry& registry_;
+  SubscriptionLimits limits_;
+  std::mutex ids_mu_;  // guards ids_
+  std::mt19937_64 ids_;
+};
+
+}  // namespace renkei::service

@@ -1,0 +1,50 @@
+// The SQL behind SubscriptionStore (store/subscription_store.hpp) on one connection: the
+// subscriptions table, the entity-change journal and the outbox (schema.cpp migration 5).
+// Write functions run on the writer's connection inside its transaction; read functions on
+// any connection. Tenants are given by id (writer) or resolved by name (store-wide jobs).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "store/sqlite/connection.hpp"
+#include "store/subscription_store.hpp"
+
+namespace renkei::store::sqlite {
+
+base::Result<std::vector<SubscriptionRecord>> ReadAllSubscriptionRows(Connection& conn);
+base::Result<std::optional<SubscriptionRecord>> ReadSubscriptionRow(Connection& conn,
+                                                                    std::int64_t tenant,
+                                                                    const std::string& tenant_name,
+                                                                    const std::string& id);
+base::Result<std::vector<SubscriptionRecord>> ReadSubscriptionPage(
+    Connection& conn, std::int64_t tenant, const std::string& tenant_name, std::size_t offset,
+    std::size_t limit, std::size_t* total);
+base::Result<std::int64_t> CountSubscriptionRows(Connection& conn, std::int64_t tenant);
+
+base::Result<void> InsertSubscriptionRow(Connection& conn, std::int64_t tenant,
+                                         const SubscriptionRecord& record,
+                                         std::size_t max_per_tenant);
+base::Result<void> UpdateSubscriptionRow(Connection& conn, std::int64_t tenant,
+                                         const SubscriptionRecord& record);
+base::Result<void> DeleteSubscriptionRow(Connection& conn, std::int64_t tenant,
+                                         const std::string& id);
+
+// Appends one journal row; absent sides are NULL.
+base::Result<void> InsertChangeRow(Connection& conn, std::int64_t tenant,
+                                   std::string_view correlator, const core::Entity* before,
+                                   const core::Entity* after);
+base::Result<std::vector<EntityChange>> ReadChangeRows(Connection& conn, std::int64_t after_seq,
+                                                       std::size_t limit);
+// Returns how many entries the cap dropped.
+base::Result<std::size_t> ApplyMatchCommit(Connection& conn, const MatchCommit& commit);
+
+base::Result<std::vector<OutboxEntry>> ReadOutboxHeads(Connection& conn, std::size_t limit);
+base::Result<std::size_t> CountOutboxRows(Connection& conn, std::int64_t tenant);
+// Returns true when the subscription was made inactive.
+base::Result<bool> ApplyDeliveryRecord(Connection& conn, const DeliveryRecord& record);
+
+}  // namespace renkei::store::sqlite

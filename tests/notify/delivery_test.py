@@ -1,0 +1,340 @@
+#!/usr/bin/env python3
+"""End-to-end notification delivery (docs/subscriptions.md "Delivery guarantees").
+
+Starts renkei and a small HTTP receiver that records every notification, then checks:
+the payload and headers Orion sends; retries when the receiver answers 500 then 200 (with
+the subscription's counters); order per subscription; a notification queued while the
+receiver is down is delivered after renkei is killed with SIGKILL and started again, and
+after a SIGTERM restart, exactly once; maxFailsLimit makes a subscription inactive; the
+per-tenant subscription cap answers a clear error; oneshot, throttling, httpCustom templates
+and attrsFormat keyValues through the real renderer.
+Ports come from 18100-18199 (the range this workplace allows). Python standard library only.
+"""
+import argparse
+import http.client
+import http.server
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+PORTS = range(18100, 18200)
+
+
+def free_port(exclude=()):
+    for port in PORTS:
+        if port in exclude:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no free port in 18100-18199")
+
+
+class Receiver:
+    """Records notifications; answers the statuses queued in `script`, then 200."""
+
+    def __init__(self, port):
+        self.port = port
+        self.lock = threading.Lock()
+        self.received = []
+        self.script = []
+        self.server = None
+
+    def start(self):
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length).decode()
+                with receiver.lock:
+                    status = receiver.script.pop(0) if receiver.script else 200
+                    receiver.received.append(
+                        {"method": self.command, "path": self.path,
+                         "headers": dict(self.headers), "body": body, "status": status})
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_PUT = do_POST
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def bodies(self):
+        with self.lock:
+            return [json.loads(r["body"]) for r in self.received]
+
+    def wait_for(self, count, timeout=10.0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with self.lock:
+                if len(self.received) >= count:
+                    return list(self.received)
+            time.sleep(0.05)
+        with self.lock:
+            raise AssertionError("expected %d notifications, got %d: %s"
+                                 % (count, len(self.received), self.received))
+
+
+class Renkei:
+    def __init__(self, binary, port, data_dir, config):
+        self.binary, self.port, self.data_dir, self.config = binary, port, data_dir, config
+        self.proc = None
+        self.log = open(os.path.join(os.path.dirname(data_dir), "renkei-%d.log" % port), "ab")
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [self.binary, "serve", "--listen", "127.0.0.1:%d" % self.port, "--data-dir",
+             self.data_dir, "--config", self.config], stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                status, _, _ = self.request("GET", "/version")
+                if status == 200:
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("renkei did not start")
+
+    def stop(self, sig):
+        self.proc.send_signal(sig)
+        self.proc.wait(timeout=20)
+
+    def request(self, method, target, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        h = {"Fiware-Service": "304018", "Fiware-ServicePath": "/bosai"}
+        h.update(headers or {})
+        data = None
+        if body is not None:
+            data = json.dumps(body)
+            h["Content-Type"] = "application/json"
+        conn.request(method, target, body=data, headers=h)
+        r = conn.getresponse()
+        text = r.read().decode()
+        conn.close()
+        return r.status, dict(r.getheaders()), text
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--server", required=True)
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="renkei-notify-")
+    config = os.path.join(work, "renkei.toml")
+    with open(config, "w") as f:
+        f.write("[notify]\nretry_initial_ms = 100\nretry_max_ms = 400\nhttp_timeout_ms = 2000\n"
+                "max_subscriptions_per_tenant = 3\n")
+    receiver_port = free_port()
+    renkei_port = free_port(exclude=(receiver_port,))
+    dead_port = free_port(exclude=(receiver_port, renkei_port))
+    receiver = Receiver(receiver_port)
+    receiver.start()
+    renkei = Renkei(args.server, renkei_port, os.path.join(work, "data"), config)
+    renkei.start()
+    try:
+        run(renkei, receiver, receiver_port, dead_port)
+    except Exception:
+        with open(os.path.join(work, "renkei-%d.log" % renkei_port), "rb") as log:
+            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+        raise
+    finally:
+        if renkei.proc and renkei.proc.poll() is None:
+            renkei.stop(signal.SIGTERM)
+        try:
+            receiver.stop()
+        except Exception:
+            pass
+    shutil.rmtree(work, ignore_errors=True)
+    print("notify delivery: all checks passed")
+
+
+def run(renkei, receiver, receiver_port, dead_port):
+    url = "http://127.0.0.1:%d/notify" % receiver_port
+    status, headers, _ = renkei.request("POST", "/v2/subscriptions", {
+        "description": "shelter occupancy",
+        "subject": {"entities": [{"idPattern": "^Shelter", "type": "Shelter"}],
+                    "condition": {"attrs": ["occupancy"]}},
+        "notification": {"http": {"url": url}, "attrs": ["occupancy"]}})
+    check(status == 201, "subscription create: %s" % status)
+    sub_path = headers["Location"]
+    sub_id = sub_path.rsplit("/", 1)[1]
+
+    # 1. A creation notifies with Orion's payload and headers.
+    status, _, _ = renkei.request("POST", "/v2/entities", {
+        "id": "Shelter1", "type": "Shelter", "occupancy": {"value": 1, "type": "Number"},
+        "name": {"value": "A", "type": "Text"}}, {"Fiware-Correlator": "corr-create"})
+    check(status == 201, "entity create: %s" % status)
+    first = receiver.wait_for(1)[0]
+    body = json.loads(first["body"])
+    check(body == {"subscriptionId": sub_id, "data": [
+        {"id": "Shelter1", "type": "Shelter",
+         "occupancy": {"type": "Number", "value": 1, "metadata": {}}}]}, "payload: %s" % body)
+    h = {k.lower(): v for k, v in first["headers"].items()}
+    check(first["path"] == "/notify", "path %s" % first["path"])
+    check(h.get("fiware-service") == "304018", "Fiware-Service %s" % h)
+    check(h.get("fiware-servicepath") == "/bosai", "Fiware-ServicePath %s" % h)
+    check(h.get("ngsiv2-attrsformat") == "normalized", "Ngsiv2-AttrsFormat %s" % h)
+    check(h.get("fiware-correlator") == "corr-create; cbnotif=1", "Fiware-Correlator %s" % h)
+    check(h.get("content-type", "").startswith("application/json"), "Content-Type %s" % h)
+
+    # 2. Not in condition.attrs: no notification.
+    renkei.request("PATCH", "/v2/entities/Shelter1/attrs", {"name": {"value": "B"}})
+
+    # 3. 500, 500, then 200: three attempts of the same notification, counters follow.
+    with receiver.lock:
+        receiver.script = [500, 500]
+    renkei.request("PATCH", "/v2/entities/Shelter1/attrs", {"occupancy": {"value": 2}})
+    got = receiver.wait_for(4)
+    check([r["status"] for r in got[1:]] == [500, 500, 200], "statuses %s" % got)
+    check(len({r["body"] for r in got[1:]}) == 1, "the retries carry the same payload")
+    check(json.loads(got[1]["body"])["data"][0]["occupancy"]["value"] == 2, "value 2")
+    time.sleep(0.3)
+    check(len(receiver.received) == 4, "the name change did not notify")
+    status, _, text = renkei.request("GET", sub_path)
+    sub = json.loads(text)["notification"]
+    check(sub["timesSent"] == 4 and sub["lastSuccessCode"] == 200, "counters %s" % sub)
+    check(sub["lastFailureReason"] == "HTTP status 500", "lastFailureReason %s" % sub)
+    check("failsCounter" not in sub, "failsCounter reset after success %s" % sub)
+
+    # 4. Order per subscription.
+    for v in range(10, 15):
+        renkei.request("PATCH", "/v2/entities/Shelter1/attrs", {"occupancy": {"value": v}})
+    got = receiver.wait_for(9)
+    values = [json.loads(r["body"])["data"][0]["occupancy"]["value"] for r in got[4:9]]
+    check(values == [10, 11, 12, 13, 14], "order %s" % values)
+
+    # 5. Receiver down, renkei killed (-9) and restarted: delivered once the receiver is back.
+    receiver.stop()
+    renkei.request("PATCH", "/v2/entities/Shelter1/attrs", {"occupancy": {"value": 99}})
+    time.sleep(0.5)
+    renkei.stop(signal.SIGKILL)
+    renkei.start()
+    time.sleep(0.3)
+    receiver.start()
+    got = receiver.wait_for(10, timeout=15)
+    values = [json.loads(r["body"])["data"][0]["occupancy"]["value"] for r in got]
+    check(values.count(99) == 1, "99 delivered exactly once after kill -9: %s" % values)
+
+    # 6. The same through a graceful restart, with the change still in flight.
+    receiver.stop()
+    renkei.request("PATCH", "/v2/entities/Shelter1/attrs", {"occupancy": {"value": 100}})
+    renkei.stop(signal.SIGTERM)
+    check(renkei.proc.returncode == 0, "SIGTERM exit status %s" % renkei.proc.returncode)
+    renkei.start()
+    receiver.start()
+    got = receiver.wait_for(11, timeout=15)
+    values = [json.loads(r["body"])["data"][0]["occupancy"]["value"] for r in got]
+    check(values.count(100) == 1, "100 delivered exactly once after SIGTERM: %s" % values)
+
+    # 7. maxFailsLimit: a dead receiver makes the subscription inactive.
+    status, headers, _ = renkei.request("POST", "/v2/subscriptions", {
+        "subject": {"entities": [{"id": "Shelter1", "type": "Shelter"}]},
+        "notification": {"http": {"url": "http://127.0.0.1:%d/dead" % dead_port},
+                         "maxFailsLimit": 2}})
+    check(status == 201, "second subscription: %s" % status)
+    dead_path = headers["Location"]
+    renkei.request("PATCH", "/v2/entities/Shelter1/attrs", {"occupancy": {"value": 7}})
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        _, _, text = renkei.request("GET", dead_path)
+        dead = json.loads(text)
+        if dead["status"] == "inactive":
+            break
+        time.sleep(0.1)
+    check(dead["status"] == "inactive", "maxFailsLimit: %s" % dead)
+    check(dead["notification"]["failsCounter"] == 2, "failsCounter %s" % dead)
+    check("lastFailure" in dead["notification"], "lastFailure %s" % dead)
+    receiver.wait_for(12)  # the first subscription still delivers
+
+    # 8. The per-tenant cap (3 here): a fourth subscription of a tenant is refused, clearly.
+    capped = {"Fiware-Service": "capped"}
+    sub = {"subject": {"entities": [{"idPattern": ".*"}]},
+           "notification": {"http": {"url": url}}}
+    for _ in range(3):
+        status, _, text = renkei.request("POST", "/v2/subscriptions", sub, capped)
+        check(status == 201, "under the cap: %s %s" % (status, text))
+    status, _, text = renkei.request("POST", "/v2/subscriptions", sub, capped)
+    check(status == 400, "over the cap: %s" % status)
+    check(json.loads(text) == {"error": "BadRequest", "description":
+                               "the tenant already has the maximum number of subscriptions (3)"},
+          "cap error %s" % text)
+
+    # 9. oneshot, throttling and httpCustom, each on its own entity type in tenant "extra".
+    extra = {"Fiware-Service": "extra", "Fiware-ServicePath": "/"}
+    def subscribe(entity_type, notification, **top):
+        body = {"subject": {"entities": [{"idPattern": ".*", "type": entity_type}]},
+                "notification": notification}
+        body.update(top)
+        status, headers, text = renkei.request("POST", "/v2/subscriptions", body, extra)
+        check(status == 201, "subscribe %s: %s %s" % (entity_type, status, text))
+        return headers["Location"]
+    def put(entity_type, value):
+        status, _, text = renkei.request("POST", "/v2/entities?options=upsert", {
+            "id": entity_type + "1", "type": entity_type,
+            "v": {"value": value, "type": "Number"}}, extra)
+        check(status in (201, 204), "upsert %s: %s %s" % (entity_type, status, text))
+    def received_for(entity_type):
+        with receiver.lock:
+            return [r for r in receiver.received if entity_type + "1" in r["body"] or
+                    entity_type + "1" in r["path"]]
+
+    once = subscribe("Once", {"http": {"url": url}}, status="oneshot")
+    subscribe("Slow", {"http": {"url": url}, "attrsFormat": "keyValues"}, throttling=60)
+    subscribe("Custom", {"httpCustom": {
+        "url": "http://127.0.0.1:%d/custom/${id}" % receiver_port, "method": "PUT",
+        "qs": {"type": "${type}"}, "headers": {"X-V": "${v}"},
+        "json": {"value": "${v}", "text": "v is ${v}"}}})
+    for v in (1, 2):
+        put("Once", v)
+        put("Slow", v)
+        put("Custom", v)
+    deadline = time.time() + 10
+    while time.time() < deadline and len(received_for("Custom")) < 2:
+        time.sleep(0.05)
+    time.sleep(0.5)  # anything else that was going to arrive has arrived
+    once_got = received_for("Once")
+    check(len(once_got) == 1, "oneshot notified once: %s" % once_got)
+    _, _, text = renkei.request("GET", once, headers=extra)
+    check(json.loads(text)["status"] == "inactive", "oneshot is inactive after firing: %s" % text)
+    slow_got = received_for("Slow")
+    check(len(slow_got) == 1, "throttling 60 s let one through: %s" % slow_got)
+    check(json.loads(slow_got[0]["body"])["data"] == [{"id": "Slow1", "type": "Slow", "v": 1}],
+          "keyValues %s" % slow_got[0]["body"])
+    custom_got = received_for("Custom")
+    check(len(custom_got) == 2, "custom %s" % custom_got)
+    first = custom_got[0]
+    check(first["method"] == "PUT" and first["path"] == "/custom/Custom1?type=Custom",
+          "custom request line %s %s" % (first["method"], first["path"]))
+    check(first["headers"].get("X-V") == "1", "custom header %s" % first["headers"])
+    check(first["headers"].get("Ngsiv2-AttrsFormat") == "custom", "format %s" % first["headers"])
+    check(json.loads(first["body"]) == {"value": 1, "text": "v is 1"}, "json %s" % first["body"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+// Subscriptions, the entity-change journal and the outbox (store/subscription_store.hpp):
+// every backend stores subscriptions per tenant with caps, journals the changes of a tenant
+// that has subscriptions in the same commit as the entities, consumes the journal and fills
+// the outbox atomically, keeps the order of each subscription's queue, and records
+// deliveries with Orion's counters. Everything survives a reopen.
+#include <atomic>
+#include <future>
+
+#include "subscription_conformance.hpp"
+
+namespace renkei::store::testing {
+namespace {
+
+SubscriptionRecord Sub(std::string tenant, std::string id, std::int64_t created = 1000) {
+  SubscriptionRecord r;
+  r.tenant = std::move(tenant);
+  r.id = std::move(id);
+  r.document = R"({"subject":{"entities":[{"idPattern":".*"}]}})";
+  r.created_at = base::Timestamp{created};
+  return r;
+}
+
+core::Entity Room(std::string id, double temperature) {
+  core::Entity e;
+  e.id = std::move(id);
+  e.types = {"Room"};
+  core::Attribute a;
+  a.name = "temperature";
+  a.type = "Number";
+  a.value = temperature;
+  e.attributes.push_back(std::move(a));
+  return e;
+}
+
+OutboxEntry Entry(std::string tenant, std::string sub, std::string payload) {
+  OutboxEntry e;
+  e.tenant = std::move(tenant);
+  e.subscription_id = std::move(sub);
+  e.target = R"({"url":"http://127.0.0.1:1/"})";
+  e.headers = "{}";
+  e.payload = std::move(payload);
+  e.next_attempt = base::Timestamp{5000};
+  e.created_at = base::Timestamp{5000};
+  return e;
+}
+
+}  // namespace
+
+TEST_P(SubscriptionConformance, SubscriptionsArePerTenantCappedAndSurviveReopen) {
+  Create(Sub("t", "s1", 1));
+  Create(Sub("t", "s2", 2));
+  Create(Sub("other", "s1", 3));  // the same id in another tenant is another subscription
+  auto taken =
+      Wait([&](WriteDone d) { subs().CreateSubscription(Sub("t", "s1"), 0, std::move(d)); });
+  ASSERT_FALSE(taken.has_value());
+  EXPECT_EQ(taken.error().code, base::ErrorCode::kAlreadyExists);
+  auto capped =
+      Wait([&](WriteDone d) { subs().CreateSubscription(Sub("t", "s3"), 2, std::move(d)); });
+  ASSERT_FALSE(capped.has_value());
+  EXPECT_EQ(capped.error().code, base::ErrorCode::kTooManyResults);
+
+  Reopen();
+  std::size_t total = 0;
+  auto page = subs().ListSubscriptions("t", 1, 10, &total);
+  ASSERT_TRUE(page.has_value()) << page.error().detail;
+  EXPECT_EQ(total, 2u);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ(page->front(), Sub("t", "s2", 2));  // creation order, offset 1
+  auto none = subs().ListSubscriptions("nobody", 0, 10, &total);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(total, 0u);
+
+  auto updated = Sub("t", "s1", 1);
+  updated.document = R"({"description":"changed"})";
+  updated.state.status = "inactive";
+  updated.state.times_sent = 99;  // counters are not the client's to set
+  ASSERT_TRUE(Wait([&](WriteDone d) { subs().UpdateSubscription(updated, std::move(d)); }));
+  auto found = subs().FindSubscription("t", "s1");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->document, updated.document);
+  EXPECT_EQ((*found)->state.status, "inactive");
+  EXPECT_EQ((*found)->state.times_sent, 0);
+  auto missing =
+      Wait([&](WriteDone d) { subs().UpdateSubscription(Sub("t", "nope"), std::move(d)); });
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, base::ErrorCode::kResourceNotFound);
+
+  ASSERT_TRUE(Wait([&](WriteDone d) { subs().EraseSubscription("t", "s1", std::move(d)); }));
+  auto erased = Wait([&](WriteDone d) { subs().EraseSubscription("t", "s1", std::move(d)); });
+  ASSERT_FALSE(erased.has_value());
+  EXPECT_EQ(erased.error().code, base::ErrorCode::kResourceNotFound);
+  Reopen();
+  auto all = subs().LoadSubscriptions();
+  ASSERT_TRUE(all.has_value());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, "s2");
+  EXPECT_EQ((*all)[1].tenant, "other");
+}
+
+TEST_P(SubscriptionConformance, JournalRecordsChangesOnlyOfTenantsWithSubscriptions) {
+  std::atomic<int> signals{0};
+  subs().SetChangeListener([&signals] { ++signals; });
+  PutRoom("quiet", Room("R0", 1), "c0");
+  EXPECT_TRUE(Changes().empty()) << "a tenant without subscriptions journals nothing";
+  EXPECT_EQ(signals.load(), 0);
+
+  Create(Sub("t", "s1"));
+  PutRoom("t", Room("R1", 20), "c1");  // creation
+  PutRoom("t", Room("R1", 21), "c2");  // update
+  PutRoom("t", Room("R1", 21), "c3");  // no change: no row
+  auto failed = store().Write("t", [](WriteTransaction& tx) -> base::Result<void> {
+    RENKEI_TRY_VOID(tx.Put(Room("R2", 1)));
+    return base::Fail(base::ErrorCode::kBadRequestData, "BadRequest", "rolled back");
+  });
+  ASSERT_FALSE(failed.has_value());
+  ASSERT_TRUE(store().Write("t", [](WriteTransaction& tx) {
+    tx.SetCorrelator("c4");
+    return tx.Erase("R1", "Room", "/");
+  }));
+  auto changes = Changes();
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].tenant, "t");
+  EXPECT_EQ(changes[0].correlator, "c1");
+  EXPECT_FALSE(changes[0].before.has_value());
+  ASSERT_TRUE(changes[0].after.has_value());
+  EXPECT_EQ(*changes[0].after, Room("R1", 20));
+  EXPECT_EQ(changes[1].correlator, "c2");
+  EXPECT_EQ(*changes[1].before, Room("R1", 20));
+  EXPECT_EQ(*changes[1].after, Room("R1", 21));
+  EXPECT_EQ(changes[2].correlator, "c4");
+  EXPECT_EQ(*changes[2].before, Room("R1", 21));
+  EXPECT_FALSE(changes[2].after.has_value());
+  EXPECT_LT(changes[0].seq, changes[1].seq);
+  EXPECT_GE(signals.load(), 3);
+
+  // The journal survives a restart until it is consumed.
+  Reopen();
+  changes = Changes();
+  ASSERT_EQ(changes.size(), 3u);
+  auto later = subs().LoadChanges(changes[1].seq, 10);
+  ASSERT_TRUE(later.has_value());
+  ASSERT_EQ(later->size(), 1u);
+  EXPECT_EQ(later->front().seq, changes[2].seq);
+
+  // Without subscriptions again, writes stop journaling.
+  ASSERT_TRUE(Wait([&](WriteDone d) { subs().EraseSubscription("t", "s1", std::move(d)); }));
+  PutRoom("t", Room("R5", 5), "c5");
+  EXPECT_EQ(Changes().size(), 3u);
+}
+
+TEST_P(SubscriptionConformance, CommitMatchesConsumesJournalFillsOutboxAndCaps) {
+  Create(Sub("t", "s1"));
+  Create(Sub("t", "once"));
+  PutRoom("t", Room("R1", 20), "c1");
+  PutRoom("t", Room("R2", 20), "c2");
+  auto changes = Changes();
+  ASSERT_EQ(changes.size(), 2u);
+
+  MatchCommit commit;
+  commit.consumed_through = changes[0].seq;
+  commit.entries = {Entry("t", "s1", "p1"), Entry("t", "s1", "p2"), Entry("t", "once", "o1"),
+                    Entry("t", "s1", "p3")};
+  commit.deactivate = {{"t", "once"}};
+  commit.max_outbox_per_tenant = 3;
+  auto dropped = Commit(commit);
+  ASSERT_TRUE(dropped.has_value()) << dropped.error().detail;
+  EXPECT_EQ(*dropped, 1u) << "the fourth entry is beyond the tenant's cap of 3";
+  changes = Changes();
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].correlator, "c2");
+  auto count = subs().CountOutbox("t");
+  ASSERT_TRUE(count.has_value());
+  EXPECT_EQ(*count, 3u);
+  auto once = subs().FindSubscription("t", "once");
+  ASSERT_TRUE(once.has_value() && once->has_value());
+  EXPECT_EQ((*once)->state.status, "inactive");
+
+  Reopen();
+  auto heads = subs().LoadOutboxHeads(10);
+  ASSERT_TRUE(heads.has_value()) << heads.error().detail;
+  ASSERT_EQ(heads->size(), 2u) << "one head per subscription";
+  std::map<std::string, std::string> head_payload;
+  for (const auto& h : *heads) head_payload[h.subscription_id] = h.payload;
+  EXPECT_EQ(head_payload["s1"], "p1");
+  EXPECT_EQ(head_payload["once"], "o1");
+}
+
+TEST_P(SubscriptionConformance, DeliveriesKeepOrderCountAndDeactivateAtMaxFails) {
+  Create(Sub("t", "s1"));
+  MatchCommit commit;
+  commit.entries = {Entry("t", "s1", "p1"), Entry("t", "s1", "p2")};
+  ASSERT_TRUE(Commit(commit).has_value());
+  auto heads = subs().LoadOutboxHeads(10);
+  ASSERT_TRUE(heads.has_value());
+  ASSERT_EQ(heads->size(), 1u);
+  const OutboxEntry first = heads->front();
+  EXPECT_EQ(first.payload, "p1");
+
+  DeliveryRecord failure{first.seq,
+                         "t",
+                         "s1",
+                         base::Timestamp{6000},
+                         false,
+                         500,
+                         "HTTP status 500",
+                         false,
+                         base::Timestamp{7000},
+                         std::nullopt};
+  auto recorded = Record(failure);
+  ASSERT_TRUE(recorded.has_value()) << recorded.error().detail;
+  EXPECT_FALSE(*recorded);
+  heads = subs().LoadOutboxHeads(10);
+  ASSERT_EQ(heads->size(), 1u);
+  EXPECT_EQ(heads->front().payload, "p1") << "a failed head stays first: order is kept";
+  EXPECT_EQ(heads->front().attempts, 1);
+  EXPECT_EQ(heads->front().next_attempt, base::Timestamp{7000});
+
+  DeliveryRecord success{first.seq, "t", "s1",  base::Timestamp{8000}, true,
+                         204,       "",  false, base::Timestamp{},     std::nullopt};
+  ASSERT_TRUE(Record(success).has_value());
+  heads = subs().LoadOutboxHeads(10);
+  ASSERT_EQ(heads->size(), 1u);
+  EXPECT_EQ(heads->front().payload, "p2");
+  auto found = subs().FindSubscription("t", "s1");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  const SubscriptionState& st = (*found)->state;
+  EXPECT_EQ(st.times_sent, 2);
+  EXPECT_EQ(st.fails_counter, 0);
+  EXPECT_EQ(st.last_notification, base::Timestamp{8000});
+  EXPECT_EQ(st.last_success, base::Timestamp{8000});
+  EXPECT_EQ(st.last_success_code, 204);
+  EXPECT_EQ(st.last_failure, base::Timestamp{6000});
+  EXPECT_EQ(st.last_failure_reason, "HTTP status 500");
+  EXPECT_EQ(st.status, "active");
+
+  // Two failures with maxFailsLimit 2: inactive, queue emptied.
+  failure.seq = heads->front().seq;
+  failure.max_fails_limit = 2;
+  recorded = Record(failure);
+  ASSERT_TRUE(recorded.has_value());
+  EXPECT_FALSE(*recorded);
+  recorded = Record(failure);
+  ASSERT_TRUE(recorded.has_value());
+  EXPECT_TRUE(*recorded);
+  Reopen();
+  found = subs().FindSubscription("t", "s1");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->state.status, "inactive");
+  EXPECT_EQ((*found)->state.fails_counter, 2);
+  auto count = subs().CountOutbox("t");
+  ASSERT_TRUE(count.has_value());
+  EXPECT_EQ(*count, 0u);
+  // A record for a row or subscription deleted meanwhile is no error.
+  ASSERT_TRUE(Record(success).has_value());
+}
+
+}  // namespace renkei::store::testing
