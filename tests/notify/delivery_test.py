@@ -24,11 +24,13 @@ import tempfile
 import threading
 import time
 
-PORTS = range(18100, 18200)
+# This test stops and restarts its receiver and renkei on the same ports, so no other test may
+# pick from its range meanwhile: mqtt_delivery_test.py uses 18150-18199 (ctest runs both at once).
+PORTS = range(18100, 18150)
 
 
-def free_port(exclude=()):
-    for port in PORTS:
+def free_port(exclude=(), ports=PORTS):
+    for port in ports:
         if port in exclude:
             continue
         with socket.socket() as s:
@@ -37,7 +39,7 @@ def free_port(exclude=()):
                 return port
             except OSError:
                 continue
-    raise RuntimeError("no free port in 18100-18199")
+    raise RuntimeError("no free port in %d-%d" % (ports[0], ports[-1]))
 
 
 class Receiver:

@@ -24,8 +24,9 @@ def main():
     ap.add_argument("--mosquitto-sub", default=shutil.which("mosquitto_sub") or "mosquitto_sub")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="renkei-mqtt-")
-    broker_port = free_port()
-    renkei_port = free_port(exclude=(broker_port,))
+    ports = range(18150, 18200)  # apart from delivery_test.py's, which run at the same time
+    broker_port = free_port(ports=ports)
+    renkei_port = free_port(exclude=(broker_port,), ports=ports)
     conf = os.path.join(work, "mosquitto.conf")
     with open(conf, "w") as f:
         f.write("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n" % broker_port)
