@@ -1,5 +1,6 @@
 #include "api/common/json_duplicate_keys.hpp"
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -27,7 +28,8 @@ std::size_t SkipString(std::string_view text, std::size_t i) {
 
 }  // namespace
 
-std::optional<std::string> FirstDuplicateKey(std::string_view text, int depth) {
+std::optional<std::string> FirstDuplicateKey(std::string_view text, int depth,
+                                             std::initializer_list<std::string_view> ignored) {
   std::vector<Frame> stack;
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
@@ -36,7 +38,9 @@ std::optional<std::string> FirstDuplicateKey(std::string_view text, int depth) {
       if (!stack.empty() && stack.back().is_object && stack.back().expecting_key) {
         stack.back().expecting_key = false;
         std::string_view key = text.substr(i + 1, end - i - 2);
-        if (static_cast<int>(stack.size()) == depth && !stack.back().keys.insert(key).second) {
+        const bool checked = std::find(ignored.begin(), ignored.end(), key) == ignored.end();
+        if (static_cast<int>(stack.size()) == depth && checked &&
+            !stack.back().keys.insert(key).second) {
           return std::string(key);
         }
       }

@@ -4,6 +4,7 @@
 // This scan of the raw text finds them.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,7 +14,8 @@ namespace renkei::api::common {
 // The first member name that occurs twice in one object at nesting depth `depth` (1: the
 // members of the top-level object; 3: of the objects inside an array inside it, such as
 // {"entities":[{...}]}). `text` must be valid JSON (parse it first); names are compared as
-// written, escapes undecoded.
-std::optional<std::string> FirstDuplicateKey(std::string_view text, int depth);
+// written, escapes undecoded. Names in `ignored` may repeat.
+std::optional<std::string> FirstDuplicateKey(std::string_view text, int depth,
+                                             std::initializer_list<std::string_view> ignored = {});
 
 }  // namespace renkei::api::common

@@ -20,6 +20,14 @@ TEST(FirstDuplicateKey, LooksOnlyAtTheRequestedDepth) {
             "B");
 }
 
+TEST(FirstDuplicateKey, IgnoredNamesMayRepeat) {
+  // Orion takes the last of two "type" members of an entity (case 1885_get_attr_value_date).
+  EXPECT_EQ(
+      FirstDuplicateKey(R"({"type":"Room","id":"room","type":"Room","t":1})", 1, {"id", "type"}),
+      std::nullopt);
+  EXPECT_EQ(FirstDuplicateKey(R"({"type":"R","type":"R","t":1,"t":2})", 1, {"id", "type"}), "t");
+}
+
 TEST(FirstDuplicateKey, KeepsSiblingObjectsApart) {
   EXPECT_EQ(FirstDuplicateKey(R"({"entities":[{"id":"E"},{"id":"F"}]})", 3), std::nullopt);
 }

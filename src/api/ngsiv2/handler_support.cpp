@@ -21,7 +21,8 @@ std::optional<boost::json::value> JsonBodyOrReply(const Call& call, const Reply&
   }
   if (names != AttributeNamesAt::kNowhere) {
     const int depth = names == AttributeNamesAt::kTopLevel ? 1 : 3;
-    if (auto name = common::FirstDuplicateKey(call.request.body, depth)) {
+    // Only attribute names: Orion takes the last of repeated "id"/"type" members.
+    if (auto name = common::FirstDuplicateKey(call.request.body, depth, {"id", "type"})) {
       reply.Error(BadRequest("duplicated attribute /" + *name + "/"));
       return std::nullopt;
     }
