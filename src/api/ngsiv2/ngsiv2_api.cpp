@@ -160,6 +160,27 @@ void NgsiV2Api::Preflight(const http::Request& request, const http::Router<Route
   reply.Empty(200, std::move(extra));
 }
 
+// Orion drops one trailing '/' and then routes "/v2/entities/" with an empty id, so
+// "/v2/entities//" reports the zero-length id instead of an unknown URL (Orion functional test
+// 1426 double_slash_at_end_of_path); with more slashes, or a literal last component, the URL
+// is unknown.
+std::optional<std::string> NgsiV2Api::EmptyLastComponentError(std::string_view method,
+                                                              std::string_view path) const {
+  if (!path.ends_with("//") || path.ends_with("///")) return std::nullopt;
+  std::string probe(path.substr(0, path.size() - 1));
+  probe += '-';  // stands for the empty component; only its position is looked at
+  const auto match = router_.Find(method, probe);
+  if (match.route == nullptr || match.params.empty()) return std::nullopt;
+  const std::string& name = match.params.back().first;
+  if (path.starts_with("/v2/subscriptions/")) {
+    return "Invalid subscription ID: bad length - 24 chars expected";
+  }
+  if (name == "id") return "entity id length: 0, min length supported: 1";
+  if (name == "attr") return "attribute name length: 0, min length supported: 1";
+  if (name == "type") return "entity type length: 0, min length supported: 1";
+  return std::nullopt;
+}
+
 void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder) {
   std::string correlator = correlators_.ForRequest(request.Header("Fiware-Correlator"));
   // A client that takes text/plain but not JSON gets its errors as text/plain (Orion).
@@ -198,6 +219,9 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
     if (match.path_known) {
       return reply.Error({ErrorCode::kMethodNotAllowed, "MethodNotAllowed", "method not allowed"},
                          {{"Allow", AllowedMethods(match)}});
+    }
+    if (auto empty = EmptyLastComponentError(request.method, request.path)) {
+      return reply.Error(BadRequest(std::move(*empty)));
     }
     return reply.Error(BadRequest("Service not found. Check your URL as probably it is wrong."));
   }

@@ -6,7 +6,9 @@
 // Thread-safety: Handle may be called concurrently from all server threads.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/common/correlator.hpp"
 #include "api/ngsiv2/call.hpp"
@@ -40,6 +42,8 @@ class NgsiV2Api {
   http::HeaderList CommonHeaders(const http::Request& request, const std::string& correlator) const;
   // The Allow list of a known path, in Orion's order.
   std::string AllowedMethods(const http::Router<Route>::Match& match) const;
+  std::optional<std::string> EmptyLastComponentError(std::string_view method,
+                                                     std::string_view path) const;
   void Preflight(const http::Request& request, const http::Router<Route>::Match& match,
                  const Reply& reply) const;
 
