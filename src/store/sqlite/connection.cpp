@@ -124,8 +124,6 @@ base::Result<std::unique_ptr<Connection>> Connection::Open(const std::string& pa
   RENKEI_TRY_VOID(conn->Exec("PRAGMA cache_size=-" + std::to_string(options.cache_size_kib)));
   // Temporary b-trees (ORDER BY, DISTINCT) in memory: they are small and short-lived.
   RENKEI_TRY_VOID(conn->Exec("PRAGMA temp_store=MEMORY"));
-  if (const char* m = getenv("RENKEI_MMAP"))
-    RENKEI_TRY_VOID(conn->Exec(std::string("PRAGMA mmap_size=") + m));
   return conn;
 }
 
