@@ -13,6 +13,16 @@ import tempfile
 import time
 
 
+def wait_for_first_ack(path: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Returns once the writer printed one complete line (or exited, or timeout passed)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        with open(path, "rb") as f:
+            if b"\n" in f.read():
+                return
+        time.sleep(0.02)
+
+
 def main() -> int:
     writer = sys.argv[1]
     rounds = int(os.environ.get("CRASH_ROUNDS", "5"))
@@ -22,7 +32,14 @@ def main() -> int:
             out_path = os.path.join(data_dir, f"ack-{r}.txt")
             with open(out_path, "wb") as out:
                 proc = subprocess.Popen([writer, data_dir, f"r{r}"], stdout=out)
-                time.sleep(random.uniform(0.3, 1.5))
+                if r % 2 == 1:
+                    # Early: may land in start-up, i.e. in the recovery of the last round.
+                    time.sleep(random.uniform(0.0, 0.5))
+                else:
+                    # At a random moment once writes are being acknowledged: a sanitizer
+                    # build on a busy machine can take longer than a fixed delay to start.
+                    wait_for_first_ack(out_path, proc)
+                    time.sleep(random.uniform(0.0, 1.2))
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
             with open(out_path, encoding="utf-8", errors="replace") as f:
