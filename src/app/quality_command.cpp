@@ -1,13 +1,18 @@
 #include "app/quality_command.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <ostream>
+#include <sstream>
 
 #include <boost/json.hpp>
 
 #include "api/common/tenant_headers.hpp"
 #include "base/log.hpp"
+#include "opendata/layout_file.hpp"
+#include "opendata/municipality_code.hpp"
+#include "opendata/quality_file.hpp"
 #include "opendata/quality_json.hpp"
 #include "opendata/quality_service.hpp"
 #include "service/entity_service.hpp"
@@ -60,7 +65,9 @@ void PrintTable(const std::string& tenant, const std::vector<opendata::DatasetQu
       if (page.check && f.check != *page.check) continue;
       const std::size_t index = matching++;
       if (index < page.offset || index >= page.offset + page.limit) continue;
-      out << "  " << f.entity_id << "  " << f.check << "  " << f.attribute;
+      out << "  ";
+      if (f.line) out << "line " << *f.line << "  ";
+      out << f.entity_id << "  " << f.check << "  " << f.attribute;
       if (!f.value.empty()) out << " = '" << f.value << "'";
       out << ": " << f.reason << "\n";
     }
@@ -69,6 +76,74 @@ void PrintTable(const std::string& tenant, const std::vector<opendata::DatasetQu
           << " more failing records (--offset, --limit, --check, --json)\n";
     }
   }
+}
+
+boost::json::array IssuesJson(const std::vector<opendata::RowIssue>& issues) {
+  boost::json::array out;
+  for (const auto& issue : issues) {
+    out.push_back(boost::json::object{
+        {"line", issue.line}, {"column", issue.column}, {"reason", issue.reason}});
+  }
+  return out;
+}
+
+int RunFileQuality(const QualityCommand& command, const std::string& tenant,
+                   const opendata::FailurePage& page, std::ostream& out, std::ostream& err) {
+  if (!opendata::IsValidMunicipalityCode(tenant)) {
+    err << "renkei: --tenant " << tenant
+        << " is not a 6-digit 全国地方公共団体コード with a valid check digit\n";
+    return 2;
+  }
+  opendata::ImportOptions options;
+  options.tenant = tenant;
+  options.dataset = command.dataset;
+  if (command.mapping) {
+    auto layout = opendata::LoadLayoutFile(*command.mapping);
+    if (!layout) {
+      err << "renkei: " << layout.error().detail << "\n";
+      return 2;
+    }
+    options.layout = std::move(*layout);
+  }
+  std::ifstream in(*command.file, std::ios::binary);
+  if (!in) {
+    err << *command.file << ": cannot read the file\n";
+    return 2;
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  const base::Timestamp now = base::SystemClock().Now();
+  auto assessed = opendata::AssessFile(bytes.str(), options, command.settings, now);
+  if (!assessed) {
+    err << *command.file << ": " << assessed.error().detail << "\n";
+    return 2;
+  }
+  if (command.json) {
+    auto report = opendata::QualityReportJson(tenant, now, {assessed->report}, page);
+    report["file"] = boost::json::object{{"path", *command.file},
+                                         {"encoding", opendata::EncodingName(assessed->encoding)},
+                                         {"layout", assessed->layout_name},
+                                         {"rowsRead", assessed->rows_read},
+                                         {"skipped", assessed->skipped},
+                                         {"rejected", IssuesJson(assessed->rejected)},
+                                         {"warnings", IssuesJson(assessed->warnings)}};
+    out << boost::json::serialize(report) << "\n";
+    return 0;
+  }
+  out << *command.file << ": " << opendata::EncodingName(assessed->encoding) << ", layout "
+      << assessed->layout_name << ", read " << assessed->rows_read << ", skipped "
+      << assessed->skipped << " (other municipality), rejected " << assessed->rejected.size()
+      << ", warnings " << assessed->warnings.size() << "\n";
+  for (const auto* issues : {&assessed->rejected, &assessed->warnings}) {
+    for (const auto& issue : *issues) {
+      out << *command.file << ":" << issue.line << ": "
+          << (issues == &assessed->rejected ? "rejected" : "warning") << ": ";
+      if (!issue.column.empty()) out << "column '" << issue.column << "': ";
+      out << issue.reason << "\n";
+    }
+  }
+  PrintTable(tenant, {assessed->report}, page, out);
+  return 0;
 }
 
 }  // namespace
@@ -89,6 +164,11 @@ int RunQuality(const QualityCommand& command, std::ostream& out, std::ostream& e
     err << "renkei: --limit must be 1.." << opendata::kMaxFailureLimit << "\n";
     return 2;
   }
+  opendata::FailurePage page;
+  page.offset = command.offset;
+  page.limit = command.limit;
+  page.check = command.check;
+  if (command.file) return RunFileQuality(command, *tenant, page, out, err);
   // Reading a report must not create an empty data directory by accident.
   std::error_code ec;
   if (!std::filesystem::is_directory(command.data_dir, ec)) {
@@ -117,10 +197,6 @@ int RunQuality(const QualityCommand& command, std::ostream& out, std::ostream& e
     err << "renkei: " << reports.error().detail << "\n";
     return 2;
   }
-  opendata::FailurePage page;
-  page.offset = command.offset;
-  page.limit = command.limit;
-  page.check = command.check;
   if (command.json) {
     out << boost::json::serialize(opendata::QualityReportJson(*tenant, ctx.now, *reports, page))
         << "\n";

@@ -13,6 +13,9 @@ namespace renkei::app {
 
 struct QualityCommand {
   std::string data_dir;
+  // Assess this CSV file (read like `renkei import opendata`) instead of the data directory.
+  std::optional<std::string> file;
+  std::optional<std::string> mapping;  // with `file`: a TOML mapping file
   std::string tenant;
   std::optional<std::string> dataset;
   std::optional<std::string> check;  // list only this check's failures
@@ -23,8 +26,8 @@ struct QualityCommand {
   opendata::QualitySettings settings;
 };
 
-// Exit code: 0 the report was written, 2 the options, the data directory or the dataset
-// could not be used (the reason on `err`).
+// Exit code: 0 the report was written, 2 the options, the data directory, the file or the
+// dataset could not be used (the reason on `err`).
 int RunQuality(const QualityCommand& command, std::ostream& out, std::ostream& err);
 
 }  // namespace renkei::app

@@ -382,6 +382,37 @@ def check_http(data_dir, config):
     check(cli == report, "CLI and HTTP reports differ")
 
 
+def check_file_mode():
+    """`renkei quality --file`: a CSV assessed as the import would read it, with source lines."""
+    evac_map = os.path.join(MAPPINGS, "wakayama-evacuation.toml")
+    susami = os.path.join(DATA, "susamicho.csv")
+    rc, out, err = run("quality", "--tenant", "304069", "--file", susami, "--mapping", evac_map,
+                       "--json", "--check", "address_lot_number", "--limit", "1000")
+    report = json.loads(out) if rc == 0 else {}
+    check(rc == 0, f"--file susamicho {rc} {err}")
+    f = report.get("file", {})
+    # Every row is one field short of the 28-column header: 135 warnings, rows 2..136.
+    check(f.get("rowsRead") == 135 and len(f.get("warnings", [])) == 135 and
+          [w["line"] for w in f["warnings"]] == list(range(2, 137)) and
+          f["warnings"][0]["column"] == "備考２-２", f"susamicho warnings {str(f)[:300]}")
+    with open(susami, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    address = rows[0].index("所在地")
+    want = [(line, r[address].strip(SPACES)) for line, r in enumerate(rows[1:], start=2)
+            if re.search(r"(?<![0-9])0-0(?![0-9])", r[address])]
+    d = dataset(report, "evacuation_space") or {"failures": []}
+    got = [(x.get("line"), x["value"]) for x in d["failures"]]
+    check(got == want and len(want) == 77, f"susamicho 0-0 lines {got[:3]} want {want[:3]} ({len(want)})")
+    # The whole prefecture's list for 串本町: the import's three duplicate rows, by line.
+    rc, out, err = run("quality", "--tenant", "304280", "--file", os.path.join(DATA, "wakayamazeniki.csv"),
+                       "--mapping", evac_map)
+    check(rc == 0 and all(f"wakayamazeniki.csv:{n}: rejected: same id" in out for n in (1140, 1141, 1142))
+          and re.search(r"^  line \d+  urn:ngsi-ld:EvacuationSite:304280-", out, re.M),
+          f"--file 串本町 {rc} {out[:600]} {err}")
+    rc, out, err = run("quality", "--tenant", "30428", "--file", susami)
+    check(rc == 2 and "not a 6-digit" in err, f"--file bad tenant {rc} {err}")
+
+
 def main():
     today = datetime.date.today()
     with tempfile.TemporaryDirectory(prefix="renkei-quality-") as tmp:
@@ -389,6 +420,7 @@ def main():
         check_real_files(data_dir)
         config = check_synthetic(data_dir, tmp, today)
         check_http(data_dir, config)
+    check_file_mode()
     if FAILURES:
         print(f"{len(FAILURES)} failure(s)")
         return 1

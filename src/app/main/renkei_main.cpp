@@ -72,12 +72,18 @@ int main(int argc, char** argv) {
   quality->add_option("--service-path", quality_command.service_path, "ServicePath scope (/#)");
   quality->add_option("--config", quality_config, "TOML configuration file ([quality] section)");
   quality->add_flag("--json", quality_command.json, "the JSON of GET /admin/v1/quality");
+  std::string quality_file, quality_mapping;
+  quality->add_option("--file", quality_file,
+                      "assess this CSV (as the import reads it) instead of the data directory");
+  quality->add_option("--mapping", quality_mapping, "with --file: TOML mapping file");
 
   CLI11_PARSE(cli, argc, argv);
 
   if (quality->parsed()) {
     if (!quality_dataset.empty()) quality_command.dataset = quality_dataset;
     if (!quality_check.empty()) quality_command.check = quality_check;
+    if (!quality_file.empty()) quality_command.file = quality_file;
+    if (!quality_mapping.empty()) quality_command.mapping = quality_mapping;
     if (!quality_config.empty()) {
       if (auto r = renkei::app::LoadConfigFile(quality_config, config); !r) {
         std::cerr << "renkei: " << r.error().detail << "\n";
