@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <map>
+#include <sstream>
 
 #include <boost/json.hpp>
 
@@ -149,16 +151,17 @@ std::optional<ReferencePoint> ChooseReference(const std::vector<GeoPoint>& point
   return reference;
 }
 
+// GIF DS-444: decimal degrees with 6 decimal places.
 std::string FormatCoordinates(GeoPoint p) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.6f,%.6f", p.lat, p.lon);
-  return buffer;
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(6) << p.lat << ',' << p.lon;
+  return text.str();
 }
 
 std::string FormatKm(double km) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f km", km);
-  return buffer;
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(1) << km << " km";
+  return text.str();
 }
 
 double Percent(std::size_t good, std::size_t all) {
