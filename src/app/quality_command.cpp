@@ -1,5 +1,6 @@
 #include "app/quality_command.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -159,6 +160,15 @@ int RunQuality(const QualityCommand& command, std::ostream& out, std::ostream& e
   if (!paths) {
     err << "renkei: --service-path: " << paths.error().detail << "\n";
     return 2;
+  }
+  if (command.check) {
+    const auto names = opendata::QualityCheckNames();
+    if (std::find(names.begin(), names.end(), *command.check) == names.end()) {
+      err << "renkei: unknown --check " << *command.check << " (one of:";
+      for (auto name : names) err << " " << name;
+      err << ")\n";
+      return 2;
+    }
   }
   if (command.limit < 1 || command.limit > opendata::kMaxFailureLimit) {
     err << "renkei: --limit must be 1.." << opendata::kMaxFailureLimit << "\n";

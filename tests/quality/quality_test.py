@@ -275,6 +275,8 @@ def check_synthetic(data_dir, tmp, today):
           f"unknown dataset {rc} {err}")
     rc, out, err = run("quality", "--data-dir", data_dir, "--tenant", "273015", "--dataset", "event")
     check(rc == 2 and "no records of dataset event" in err, f"no records {rc} {err}")
+    rc, out, err = run("quality", "--data-dir", data_dir, "--tenant", "273015", "--check", "phone")
+    check(rc == 2 and "unknown --check phone" in err and "telephone" in err, f"unknown check {rc} {err}")
     rc, out, err = run("quality", "--data-dir", os.path.join(tmp, "nowhere"), "--tenant", "273015")
     check(rc == 2 and "no data directory" in err and not os.path.exists(os.path.join(tmp, "nowhere")),
           f"missing data dir {rc} {err}")
