@@ -3,8 +3,11 @@
 #include <charconv>
 #include <cstring>
 #include <functional>
+#include <map>
 
 #include <toml++/toml.h>
+
+#include "opendata/standard_datasets.hpp"
 
 namespace renkei::app {
 namespace {
@@ -37,6 +40,55 @@ std::vector<std::string> SplitComma(std::string_view text) {
     start = pos + 1;
   }
   return out;
+}
+
+// `[...update_cycle_days]`: dataset name = days, for the built-in datasets only.
+base::Result<std::map<std::string, int>> ParseUpdateCycles(const toml::table& table,
+                                                           const std::string& where) {
+  std::map<std::string, int> cycles;
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    if (!opendata::FindStandardDataset(name)) {
+      return ConfigError(where + "." + name + ": not a dataset name (docs/opendata-mapping.md)");
+    }
+    auto days = node.value<int64_t>();
+    if (!days || *days < 1 || *days > opendata::kMaxUpdateCycleDays) {
+      return ConfigError(where + "." + name + " must be a number of days from 1 to " +
+                         std::to_string(opendata::kMaxUpdateCycleDays));
+    }
+    cycles[name] = static_cast<int>(*days);
+  }
+  return cycles;
+}
+
+// [quality] (docs/data-quality.md "Configuration"):
+//   [quality.update_cycle_days]                   event = 30
+//   [quality.tenants."304018".update_cycle_days]  event = 7
+base::Result<void> ParseQuality(const toml::table& quality, opendata::QualitySettings& settings) {
+  for (const auto& [key, node] : quality) {
+    const std::string name(key.str());
+    if (name == "update_cycle_days" && node.is_table()) {
+      RENKEI_TRY(settings.update_cycle_days,
+                 ParseUpdateCycles(*node.as_table(), "quality.update_cycle_days"));
+    } else if (name == "tenants" && node.is_table()) {
+      for (const auto& [tenant, tenant_node] : *node.as_table()) {
+        const std::string where = "quality.tenants." + std::string(tenant.str());
+        const auto* tenant_table = tenant_node.as_table();
+        if (tenant_table == nullptr) return ConfigError(where + " must be a table");
+        for (const auto& [tenant_key, cycles] : *tenant_table) {
+          if (tenant_key.str() != "update_cycle_days" || !cycles.is_table()) {
+            return ConfigError(where + ": unknown key '" + std::string(tenant_key.str()) + "'");
+          }
+          RENKEI_TRY(settings.tenant_update_cycle_days[std::string(tenant.str())],
+                     ParseUpdateCycles(*cycles.as_table(), where + ".update_cycle_days"));
+        }
+      }
+    } else {
+      return ConfigError("quality: unknown key '" + name +
+                         "' (update_cycle_days and tenants are tables)");
+    }
+  }
+  return base::Ok();
 }
 
 }  // namespace
@@ -111,6 +163,9 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
       {"retry_max_attempts", 0,
        [&](std::int64_t v) { config.notify_retry_max_attempts = static_cast<unsigned>(v); }},
   };
+  if (const auto* quality = table["quality"].as_table()) {
+    RENKEI_TRY_VOID(ParseQuality(*quality, config.quality));
+  }
   for (const auto& key : notify_keys) {
     auto v = table["notify"][key.name].value<int64_t>();
     if (!v) continue;

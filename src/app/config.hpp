@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "opendata/quality_settings.hpp"
 
 namespace renkei::app {
 
@@ -29,6 +30,8 @@ struct Config {
   unsigned notify_retry_initial_ms = 1000;
   unsigned notify_retry_max_ms = 60000;
   unsigned notify_retry_max_attempts = 50;  // 0: retry until the subscription goes
+  // [quality]: update cycles of the data quality report (docs/data-quality.md).
+  opendata::QualitySettings quality;
 };
 
 // Parses "host:port" (IPv4, name, or "[v6]:port").

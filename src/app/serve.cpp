@@ -8,12 +8,14 @@
 #include "api/ngsild/ngsild_api.hpp"
 #include "api/ngsiv2/ngsiv2_api.hpp"
 #include "api/ngsiv2/subscription_payload.hpp"
+#include "api/quality/quality_api.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
 #include "notify/delivery_worker.hpp"
 #include "notify/matching_worker.hpp"
 #include "notify/sender.hpp"
 #include "notify/subscription_registry.hpp"
+#include "opendata/quality_service.hpp"
 #include "service/entity_service.hpp"
 #include "service/subscription_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -135,9 +137,17 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     (*store)->Close();
     return 1;
   }
-  // Both dialects share the server; the path prefix picks one (docs/architecture.md).
-  auto dispatch = [&ngsiv2, &ngsild](http::Request&& request, const http::Responder& responder) {
-    if (request.path.starts_with(api::ngsild::kLdPathPrefix) || request.path == "/ngsi-ld/v1") {
+  // The data quality report (docs/data-quality.md) reads through the same service layer.
+  opendata::QualityService quality_service(entities, config.quality);
+  api::quality::QualityApi quality(quality_service, clock);
+  // Both dialects share the server; the path prefix picks one (docs/architecture.md). Admin
+  // endpoints have their own prefix.
+  auto dispatch = [&ngsiv2, &ngsild, &quality](http::Request&& request,
+                                               const http::Responder& responder) {
+    if (request.path.starts_with(api::quality::kQualityPath)) {
+      quality.Handle(std::move(request), responder);
+    } else if (request.path.starts_with(api::ngsild::kLdPathPrefix) ||
+               request.path == "/ngsi-ld/v1") {
       ngsild.Handle(std::move(request), responder);
     } else {
       ngsiv2.Handle(std::move(request), responder);

@@ -34,6 +34,9 @@ struct ColumnRule {
   std::string list_value;
   // Where the cell's text goes verbatim when it is normalised (dates, times); empty: nowhere.
   std::string original_attribute;
+  // A 必須 column of the dataset's definition (municipal-context.md §3.1 "Required"): the data
+  // quality report (docs/data-quality.md) counts a record without it as incomplete.
+  bool required = false;
 };
 
 struct DatasetLayout {
@@ -53,6 +56,10 @@ struct DatasetLayout {
   std::vector<std::string> latitude_columns;
   std::vector<std::string> longitude_columns;
   std::vector<ColumnRule> columns;
+  // How often the publisher is expected to update the dataset, in days: the freshness check
+  // of the data quality report (GIF 468 最新性) compares each record's last update with it.
+  // A tenant may override it in the configuration file (docs/data-quality.md).
+  int update_cycle_days = 365;
 };
 
 }  // namespace renkei::opendata

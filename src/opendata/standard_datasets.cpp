@@ -8,25 +8,57 @@ namespace {
 using Names = std::vector<std::string>;
 
 ColumnRule Text(Names columns, std::string attribute) {
-  return ColumnRule{std::move(columns), std::move(attribute), ValueKind::kText, {}, {}, {}, {}};
+  return ColumnRule{
+      std::move(columns), std::move(attribute), ValueKind::kText, {}, {}, {}, {}, false};
 }
 ColumnRule Number(Names columns, std::string attribute) {
-  return ColumnRule{std::move(columns), std::move(attribute), ValueKind::kNumber, {}, {}, {}, {}};
+  return ColumnRule{
+      std::move(columns), std::move(attribute), ValueKind::kNumber, {}, {}, {}, {}, false};
 }
 ColumnRule Flag(Names columns, std::string attribute) {
-  return ColumnRule{std::move(columns), std::move(attribute), ValueKind::kFlag, {}, {}, {}, {}};
+  return ColumnRule{
+      std::move(columns), std::move(attribute), ValueKind::kFlag, {}, {}, {}, {}, false};
 }
 ColumnRule FlagInList(std::string column, std::string attribute, std::string value) {
-  return ColumnRule{
-      {std::move(column)}, std::move(attribute), ValueKind::kFlag, {}, {}, std::move(value), {}};
+  return ColumnRule{{std::move(column)},
+                    std::move(attribute),
+                    ValueKind::kFlag,
+                    {},
+                    {},
+                    std::move(value),
+                    {},
+                    false};
 }
 ColumnRule Date(Names columns, std::string attribute, std::string original) {
-  return ColumnRule{std::move(columns), std::move(attribute), ValueKind::kDate, {}, {}, {},
-                    std::move(original)};
+  return ColumnRule{std::move(columns),
+                    std::move(attribute),
+                    ValueKind::kDate,
+                    {},
+                    {},
+                    {},
+                    std::move(original),
+                    false};
 }
 ColumnRule Time(Names columns, std::string attribute, std::string original) {
-  return ColumnRule{std::move(columns), std::move(attribute), ValueKind::kTime, {}, {}, {},
-                    std::move(original)};
+  return ColumnRule{std::move(columns),
+                    std::move(attribute),
+                    ValueKind::kTime,
+                    {},
+                    {},
+                    {},
+                    std::move(original),
+                    false};
+}
+
+// Marks the rules producing `attributes` as 必須 (municipal-context.md §3.1, "Required (必須)
+// columns per [NECSDM] model.yaml"). The id (ID/NO) and municipality code columns are not
+// rules: a row without them is rejected by the import, so every stored record has them.
+void Require(DatasetLayout& layout, std::initializer_list<std::string_view> attributes) {
+  for (auto& rule : layout.columns) {
+    if (std::find(attributes.begin(), attributes.end(), rule.attribute) != attributes.end()) {
+      rule.required = true;
+    }
+  }
 }
 
 // Columns shared by the facility-like datasets in both generations (municipal-context.md
@@ -53,6 +85,9 @@ void AddCommon(DatasetLayout& layout) {
   c.push_back(Text({"画像"}, "image"));
   c.push_back(Text({"画像_ライセンス"}, "imageLicense"));
   c.push_back(Text({"備考"}, "remarks"));
+  // The publisher's own last-update date where a file has one (GIF 468 信憑性/最新性); the
+  // data quality report's freshness prefers it to the platform's dateModified.
+  c.push_back(Date({"最終更新日", "更新日"}, "sourceDateModified", "sourceDateModifiedText"));
 }
 
 // Opening hours as 開始時間/終了時間 (AED, 公共施設, 観光施設) or 利用開始時間/利用終了時間
@@ -85,6 +120,10 @@ DatasetLayout EvacuationSpace() {
   c.push_back(Text({"対象となる町会・自治会"}, "servedArea"));
   c.push_back(Text({"市区町村コード(設置主体)"}, "ownerMunicipalityCode"));
   c.push_back(Text({"地方公共団体名(設置主体)"}, "ownerMunicipality"));
+  // 指定避難所との重複 is 必須 too, but its values are `1` or empty (empty = "no"), so an empty
+  // cell is a value, not a gap; the 災害種別_* flags are required as a whole: a site
+  // designated for no hazard at all is incomplete.
+  Require(l, {"name", "nameKana", "address", "telephone", "hazards"});
   return l;
 }
 
@@ -113,6 +152,8 @@ DatasetLayout PublicToilet() {
   c.push_back(Flag({"乳幼児用設備設置トイレ有無"}, "babyFacilities"));
   c.push_back(Flag({"オストメイト設置トイレ有無"}, "ostomateFacilities"));
   AddOpeningHours(l);
+  Require(l, {"name", "nameKana", "address", "installationPosition", "barrierFreeToilets",
+              "wheelchairAccessible", "babyFacilities", "ostomateFacilities"});
   return l;
 }
 
@@ -130,6 +171,7 @@ DatasetLayout Aed() {
   c.push_back(Text({"団体名"}, "operator"));
   c.push_back(Flag({"小児対応設備の有無"}, "equipmentForChildren"));
   AddOpeningHours(l);
+  Require(l, {"name", "nameKana", "address", "installationPosition"});
   return l;
 }
 
@@ -148,6 +190,7 @@ DatasetLayout PublicFacility() {
   c.push_back(Text({"説明"}, "description"));
   c.push_back(Text({"バリアフリー情報"}, "accessibility"));
   AddOpeningHours(l);
+  Require(l, {"name", "nameKana", "address"});
   return l;
 }
 
@@ -170,6 +213,7 @@ DatasetLayout Tourism() {
   c.push_back(Text({"連絡先名称"}, "contactName"));
   c.push_back(Text({"連絡先電話番号"}, "telephone"));
   AddOpeningHours(l);
+  Require(l, {"name", "nameKana", "address", "description"});
   return l;
 }
 
@@ -202,6 +246,9 @@ DatasetLayout Event() {
   c.push_back(Date({"参加申込終了日"}, "applicationEndDate", "applicationEndDateText"));
   c.push_back(Time({"参加申込終了時間"}, "applicationEndTime", "applicationEndTimeText"));
   c.push_back(Text({"参加申込方法"}, "applicationMethod"));
+  Require(l, {"name", "nameKana", "startDate", "endDate", "startTime", "endTime", "description",
+              "locationName", "address"});
+  l.update_cycle_days = 30;
   return l;
 }
 
@@ -227,6 +274,7 @@ DatasetLayout CulturalProperty() {
   c.push_back(Text({"説明"}, "description"));
   c.push_back(Text({"説明_英語"}, "descriptionEn"));
   AddOpeningHours(l);
+  Require(l, {"name", "nameKana", "category"});
   return l;
 }
 
@@ -250,6 +298,9 @@ DatasetLayout MedicalInstitution() {
   c.push_back(Text({"時間外における対応"}, "afterHoursService"));
   c.push_back(Text({"診療科目"}, "medicalSpecialties"));
   c.push_back(Number({"病床数"}, "beds"));
+  Require(l, {"name", "nameKana", "category", "address", "availableDays", "opens", "closes",
+              "medicalSpecialties", "beds", "url"});
+  l.update_cycle_days = 180;
   return l;
 }
 
@@ -272,6 +323,8 @@ DatasetLayout ChildCareFacility() {
   c.push_back(Text({"受入年齢"}, "acceptedAges"));
   c.push_back(Flag({"一時預かりの有無"}, "temporaryChildcare"));
   AddOpeningHours(l);
+  Require(l, {"name", "nameKana", "address"});
+  l.update_cycle_days = 180;
   return l;
 }
 
@@ -293,6 +346,8 @@ DatasetLayout CareService() {
   c.push_back(Text({"利用可能曜日"}, "availableDays"));
   c.push_back(Text({"利用可能曜日特記事項"}, "openingHoursDescription"));
   c.push_back(Number({"定員"}, "capacity"));
+  Require(l, {"name", "nameKana", "services", "address", "telephone"});
+  l.update_cycle_days = 180;
   return l;
 }
 
@@ -307,6 +362,7 @@ DatasetLayout WifiAccessPoint() {
   c.push_back(Text({"設置者"}, "operator"));
   c.push_back(Text({"SSID"}, "ssid"));
   c.push_back(Text({"提供エリア"}, "coverageArea"));
+  Require(l, {"name", "nameKana", "address"});
   return l;
 }
 
@@ -320,6 +376,7 @@ DatasetLayout FireWaterSupply() {
   auto& c = l.columns;
   c.push_back(Text({"種別"}, "category"));  // 消火栓 / 防火水槽
   c.push_back(Number({"口径"}, "diameter"));
+  Require(l, {"category"});
   return l;
 }
 

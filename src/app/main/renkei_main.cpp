@@ -1,11 +1,12 @@
 // renkei: the command-line entry point. Subcommands: `serve` (the platform), `import opendata`
-// (open-data CSVs into a data directory) and `version`.
+// (open-data CSVs into a data directory), `quality` (data quality report) and `version`.
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "app/config.hpp"
 #include "app/import_opendata.hpp"
+#include "app/quality_command.hpp"
 #include "app/serve.hpp"
 #include "base/log.hpp"
 
@@ -55,7 +56,48 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 10000));
   opendata->add_flag("--dry-run", import_command.dry_run, "read and check only; write nothing");
 
+  renkei::app::QualityCommand quality_command;
+  std::string quality_dataset, quality_check, quality_config, quality_data_dir;
+  auto* quality = cli.add_subcommand(
+      "quality", "Data quality report of a tenant (completeness, freshness, accuracy)");
+  quality->add_option("--tenant", quality_command.tenant, "tenant (6-digit 全国地方公共団体コード)")
+      ->required();
+  quality->add_option("--data-dir", quality_data_dir,
+                      "data directory (default: RENKEI_DATA_DIR, else ./data)");
+  quality->add_option("--dataset", quality_dataset,
+                      "one dataset (name such as evacuation_space, or its entity type)");
+  quality->add_option("--check", quality_check, "list only the failures of this check");
+  quality->add_option("--limit", quality_command.limit, "failing records listed per dataset (20)");
+  quality->add_option("--offset", quality_command.offset, "first failing record listed (0)");
+  quality->add_option("--service-path", quality_command.service_path, "ServicePath scope (/#)");
+  quality->add_option("--config", quality_config, "TOML configuration file ([quality] section)");
+  quality->add_flag("--json", quality_command.json, "the JSON of GET /admin/v1/quality");
+  std::string quality_file, quality_mapping;
+  quality->add_option("--file", quality_file,
+                      "assess this CSV (as the import reads it) instead of the data directory");
+  quality->add_option("--mapping", quality_mapping, "with --file: TOML mapping file");
+
   CLI11_PARSE(cli, argc, argv);
+
+  if (quality->parsed()) {
+    if (!quality_dataset.empty()) quality_command.dataset = quality_dataset;
+    if (!quality_check.empty()) quality_command.check = quality_check;
+    if (!quality_file.empty()) quality_command.file = quality_file;
+    if (!quality_mapping.empty()) quality_command.mapping = quality_mapping;
+    if (!quality_config.empty()) {
+      if (auto r = renkei::app::LoadConfigFile(quality_config, config); !r) {
+        std::cerr << "renkei: " << r.error().detail << "\n";
+        return 2;
+      }
+    }
+    if (auto r = renkei::app::ApplyEnvironment(environ, config); !r) {
+      std::cerr << "renkei: " << r.error().detail << "\n";
+      return 2;
+    }
+    quality_command.data_dir = quality_data_dir.empty() ? config.data_dir : quality_data_dir;
+    quality_command.settings = config.quality;
+    return renkei::app::RunQuality(quality_command, std::cout, std::cerr);
+  }
 
   if (version->parsed()) {
     std::cout << "renkei 0.1.0\n";

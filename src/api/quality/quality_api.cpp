@@ -1,0 +1,123 @@
+#include "api/quality/quality_api.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include <boost/json.hpp>
+
+#include "api/common/tenant_headers.hpp"
+#include "api/quality/problem_details.hpp"
+#include "opendata/quality_json.hpp"
+
+namespace renkei::api::quality {
+namespace {
+
+base::Unexpected BadRequest(std::string detail) {
+  return base::Fail(base::ErrorCode::kBadRequestData, "BadRequestData", std::move(detail));
+}
+
+base::Result<std::size_t> ParseCount(std::string_view name, std::string_view text, std::size_t min,
+                                     std::size_t max) {
+  std::size_t value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max) {
+    return BadRequest("'" + std::string(name) + "' must be an integer from " + std::to_string(min) +
+                      " to " + std::to_string(max) + ", got '" + std::string(text) + "'");
+  }
+  return value;
+}
+
+struct ReportRequest {
+  service::RequestContext ctx;
+  std::optional<std::string> dataset;
+  opendata::FailurePage page;
+};
+
+// NGSIv2 and NGSI-LD name the same tenant with different headers; both given must agree.
+base::Result<std::optional<std::string_view>> TenantHeader(const http::Request& request) {
+  const auto v2 = request.Header("Fiware-Service");
+  const auto ld = request.Header("NGSILD-Tenant");
+  if (v2 && ld) {
+    RENKEI_TRY(auto v2_tenant, common::ParseTenant(v2));
+    RENKEI_TRY(auto ld_tenant, common::ParseTenant(ld));
+    if (v2_tenant != ld_tenant) {
+      return BadRequest("Fiware-Service '" + std::string(*v2) + "' and NGSILD-Tenant '" +
+                        std::string(*ld) + "' name different tenants");
+    }
+  }
+  return v2 ? v2 : ld;
+}
+
+base::Result<ReportRequest> ParseRequest(const http::Request& request, std::string correlator,
+                                         base::Timestamp now) {
+  ReportRequest out;
+  for (const auto& [name, value] : request.query) {
+    if (name == "dataset") {
+      if (value.empty()) return BadRequest("'dataset' is empty");
+      out.dataset = value;
+    } else if (name == "check") {
+      const auto names = opendata::QualityCheckNames();
+      if (std::find(names.begin(), names.end(), value) == names.end()) {
+        std::string list;
+        for (auto n : names) list += (list.empty() ? "" : ", ") + std::string(n);
+        return BadRequest("unknown check '" + value + "' (one of: " + list + ")");
+      }
+      out.page.check = value;
+    } else if (name == "limit") {
+      RENKEI_TRY(out.page.limit, ParseCount(name, value, 1, opendata::kMaxFailureLimit));
+    } else if (name == "offset") {
+      RENKEI_TRY(out.page.offset, ParseCount(name, value, 0, 1'000'000'000));
+    } else {
+      return BadRequest("unknown query parameter '" + name +
+                        "' (allowed: dataset, check, limit, offset)");
+    }
+  }
+  RENKEI_TRY(auto tenant_header, TenantHeader(request));
+  RENKEI_TRY(out.ctx, common::BuildRequestContext(
+                          tenant_header, request.Header("Fiware-ServicePath"),
+                          common::ServicePathUse::kRead, std::move(correlator), now));
+  return out;
+}
+
+}  // namespace
+
+void QualityApi::Handle(http::Request&& request, const http::Responder& responder) {
+  std::string_view path = request.path;
+  if (path.size() > kQualityPath.size() && path.ends_with('/')) path.remove_suffix(1);
+  if (path != kQualityPath) {
+    responder(ProblemResponse(base::MakeError(base::ErrorCode::kResourceNotFound, "NotFound",
+                                              "no admin resource at " + request.path),
+                              request.path));
+    return;
+  }
+  if (request.method != "GET") {
+    auto response = ProblemResponse(
+        base::MakeError(base::ErrorCode::kMethodNotAllowed, "MethodNotAllowed",
+                        request.method + " is not allowed on " + std::string(kQualityPath) +
+                            "; the report is read with GET"),
+        request.path);
+    response.Set("Allow", "GET");
+    responder(std::move(response));
+    return;
+  }
+  const auto correlator = correlators_.ForRequest(request.Header("Fiware-Correlator"));
+  auto parsed = ParseRequest(request, correlator, clock_.Now());
+  if (!parsed) {
+    responder(ProblemResponse(parsed.error(), request.path));
+    return;
+  }
+  auto reports = service_.Assess(parsed->ctx, parsed->dataset);
+  if (!reports) {
+    responder(ProblemResponse(reports.error(), request.path));
+    return;
+  }
+  http::Response response;
+  response.status = 200;
+  response.Set("Content-Type", "application/json");
+  response.Set("Fiware-Correlator", correlator);
+  response.body = boost::json::serialize(
+      opendata::QualityReportJson(parsed->ctx.tenant, parsed->ctx.now, *reports, parsed->page));
+  responder(std::move(response));
+}
+
+}  // namespace renkei::api::quality

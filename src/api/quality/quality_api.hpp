@@ -1,0 +1,33 @@
+// QualityApi: GET /admin/v1/quality, the data quality report of a tenant as JSON
+// (docs/data-quality.md "HTTP"). The tenant comes from Fiware-Service or NGSILD-Tenant (the
+// same tenants, architecture.md), the scope from Fiware-ServicePath; query parameters
+// `dataset`, `check`, `limit` (1–1000, default 100) and `offset` page the failing records.
+// Errors are ProblemDetails (problem_details.hpp). Handle is thread-safe and answers on
+// the calling thread (the report is a read).
+#pragma once
+
+#include <string_view>
+
+#include "api/common/correlator.hpp"
+#include "base/time.hpp"
+#include "http/message.hpp"
+#include "opendata/quality_service.hpp"
+
+namespace renkei::api::quality {
+
+inline constexpr std::string_view kQualityPath = "/admin/v1/quality";
+
+class QualityApi {
+ public:
+  QualityApi(const opendata::QualityService& service, const base::Clock& clock)
+      : service_(service), clock_(clock) {}
+
+  void Handle(http::Request&& request, const http::Responder& responder);
+
+ private:
+  const opendata::QualityService& service_;
+  const base::Clock& clock_;
+  common::CorrelatorSource correlators_;
+};
+
+}  // namespace renkei::api::quality

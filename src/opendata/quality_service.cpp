@@ -1,0 +1,82 @@
+#include "opendata/quality_service.hpp"
+
+#include "opendata/municipal_offices.hpp"
+#include "opendata/municipality_code.hpp"
+#include "opendata/standard_datasets.hpp"
+
+namespace renkei::opendata {
+namespace {
+
+constexpr std::size_t kPageSize = 1000;
+
+std::string KnownDatasetNames() {
+  std::string names;
+  for (const auto& layout : StandardDatasets()) {
+    names += (names.empty() ? "" : ", ") + layout.name;
+  }
+  return names;
+}
+
+}  // namespace
+
+base::Result<std::vector<core::Entity>> QualityService::ReadRecords(
+    const service::RequestContext& ctx, const std::string& type) const {
+  std::vector<core::Entity> records;
+  store::EntityQuery query;
+  store::EntitySelector selector;
+  selector.type = type;
+  query.selectors.push_back(std::move(selector));
+  query.order.push_back(store::OrderKey{store::OrderKey::Field::kId, {}, false});
+  query.limit = kPageSize;
+  for (;;) {
+    RENKEI_TRY(auto page, entities_.Query(ctx, query));
+    const std::size_t got = page.entities.size();
+    for (auto& entity : page.entities) records.push_back(std::move(entity));
+    if (records.size() > kMaxQualityRecords) {
+      return base::Fail(base::ErrorCode::kTooManyResults, "TooManyRecords",
+                        "more than " + std::to_string(kMaxQualityRecords) + " records of type " +
+                            type + "; the quality report reads at most that many");
+    }
+    if (got < kPageSize) break;
+    query.offset += got;
+  }
+  return records;
+}
+
+base::Result<std::vector<DatasetQuality>> QualityService::Assess(
+    const service::RequestContext& ctx, const std::optional<std::string>& dataset) const {
+  std::vector<const DatasetLayout*> layouts;
+  for (const auto& layout : StandardDatasets()) {
+    if (!dataset || layout.name == *dataset || layout.entity_type == *dataset) {
+      layouts.push_back(&layout);
+    }
+  }
+  if (dataset && layouts.empty()) {
+    return base::Fail(base::ErrorCode::kBadRequestData, "UnknownDataset",
+                      "unknown dataset '" + *dataset +
+                          "'; give a dataset name or its entity type: " + KnownDatasetNames());
+  }
+  AssessmentInput input;
+  input.now = ctx.now;
+  // A municipality's tenant is its 全国地方公共団体コード (architecture.md "Tenants").
+  if (IsValidMunicipalityCode(ctx.tenant)) {
+    input.municipality_code = ctx.tenant;
+    input.office = MunicipalOffice(ctx.tenant);
+  }
+  std::vector<DatasetQuality> reports;
+  for (const auto* layout : layouts) {
+    RENKEI_TRY(auto records, ReadRecords(ctx, layout->entity_type));
+    if (records.empty()) continue;
+    QualityDefinition definition = DefinitionOf(*layout);
+    definition.update_cycle_days = settings_.UpdateCycleDays(ctx.tenant, *layout);
+    reports.push_back(AssessDataset(definition, records, input));
+  }
+  if (dataset && reports.empty()) {
+    return base::Fail(base::ErrorCode::kResourceNotFound, "NoRecords",
+                      "tenant '" + ctx.tenant + "' has no records of dataset " +
+                          layouts.front()->name + " (type " + layouts.front()->entity_type + ")");
+  }
+  return reports;
+}
+
+}  // namespace renkei::opendata
