@@ -13,6 +13,7 @@
 #include "http/server.hpp"
 #include "notify/delivery_worker.hpp"
 #include "notify/matching_worker.hpp"
+#include "notify/periodic_notifier.hpp"
 #include "notify/sender.hpp"
 #include "notify/subscription_registry.hpp"
 #include "opendata/quality_service.hpp"
@@ -117,26 +118,38 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   notify::DeliveryWorker delivery(**store, registry, sender, clock, delivery_options, logger);
   notify::MatchingOptions matching_options;
   matching_options.max_outbox_per_tenant = config.max_outbox_per_tenant;
-  notify::MatchingWorker matching(**store, registry, api::ngsiv2::RenderNotifiedEntity, clock,
-                                  matching_options, logger, [&delivery] { delivery.Wake(); });
+  // NGSI-LD before matching: its subscriptions' notifications are rendered by it.
+  api::ngsild::LdApiOptions ld_options;
+  ld_options.context_timeout = std::chrono::milliseconds(config.ld_context_timeout_ms);
+  api::ngsild::NgsiLdApi ngsild(entities, subscriptions, **store, ld_options, clock);
+  if (auto loaded = ngsild.LoadHostedContexts(); !loaded) {
+    logger->error("msg=\"cannot load hosted @contexts\" detail=\"{}\"", loaded.error().detail);
+    (*store)->Close();
+    return 1;
+  }
+  // Each dialect renders the entities of its own subscriptions' notifications.
+  notify::EntityRenderer render = [&ngsild](const core::Entity& entity,
+                                            const notify::RenderRequest& request) {
+    if (request.subscription != nullptr && request.subscription->ld) {
+      return ngsild.RenderNotifiedEntity(entity, request);
+    }
+    return api::ngsiv2::RenderNotifiedEntity(entity, request);
+  };
+  notify::MatchingWorker matching(**store, registry, render, clock, matching_options, logger,
+                                  [&delivery] { delivery.Wake(); });
   (*store)->SetChangeListener([&matching] { matching.Wake(); });
+  notify::PeriodicOptions periodic_options;
+  periodic_options.max_outbox_per_tenant = config.max_outbox_per_tenant;
+  notify::PeriodicNotifier periodic(**store, **store, registry, render, clock, periodic_options,
+                                    logger, [&delivery] { delivery.Wake(); });
   delivery.Start();
   matching.Start();
+  periodic.Start();
 
   api::ngsiv2::ApiOptions api_options;
   api_options.cors_origins = config.cors_origins;
   api_options.started_at = clock.Now();
   api::ngsiv2::NgsiV2Api ngsiv2(entities, subscriptions, api_options, clock);
-  api::ngsild::LdApiOptions ld_options;
-  ld_options.context_timeout = std::chrono::milliseconds(config.ld_context_timeout_ms);
-  api::ngsild::NgsiLdApi ngsild(entities, **store, ld_options, clock);
-  if (auto loaded = ngsild.LoadHostedContexts(); !loaded) {
-    logger->error("msg=\"cannot load hosted @contexts\" detail=\"{}\"", loaded.error().detail);
-    matching.Stop();
-    delivery.Stop();
-    (*store)->Close();
-    return 1;
-  }
   // The data quality report (docs/data-quality.md) reads through the same service layer.
   opendata::QualityService quality_service(entities, config.quality);
   api::quality::QualityApi quality(quality_service, clock);
@@ -185,6 +198,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   if (auto started = server.Start(); !started) {
     logger->error("msg=\"cannot listen\" address=\"{}:{}\" detail=\"{}\"", config.listen_address,
                   config.listen_port, started.error().detail);
+    periodic.Stop();
     matching.Stop();
     delivery.Stop();
     (*store)->Close();
@@ -202,6 +216,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   }
   // Matching first (it commits through the store), then delivery (in-flight sends end
   // within their timeout); what is left in the journal and outbox waits for the next start.
+  periodic.Stop();
   matching.Stop();
   delivery.Stop();
   (*store)->Close();

@@ -78,6 +78,9 @@ base::Result<std::shared_ptr<const CompiledSubscription>> CompiledSubscription::
     c->selectors_.push_back(std::move(s));
   }
   c->scope_ = ScopeFromServicePath(sub.service_path);
+  if (sub.ld) {
+    RENKEI_TRY(c->ld_filters_, LdFilters::Compile(*sub.ld));
+  }
   if (!sub.q.empty()) {
     RENKEI_TRY(c->q_, core::q::ParseV2Query(sub.q));
   }
@@ -137,6 +140,7 @@ std::vector<std::string> ChangedAttributes(const core::Entity* before, const cor
 std::optional<Trigger> Match(const CompiledSubscription& compiled,
                              const store::EntityChange& change) {
   const Subscription& sub = compiled.subscription();
+  if (sub.ld) return MatchLd(compiled, change);
   const core::Entity* before = change.before ? &*change.before : nullptr;
   const core::Entity* after = change.after ? &*change.after : nullptr;
   // An expired entity not purged yet is gone as far as clients can tell: writing over it

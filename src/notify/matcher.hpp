@@ -14,6 +14,7 @@
 #include "base/result.hpp"
 #include "core/geo/geo_query.hpp"
 #include "core/q/filter.hpp"
+#include "notify/ld_matcher.hpp"
 #include "notify/subscription.hpp"
 #include "store/subscription_store.hpp"
 
@@ -32,6 +33,8 @@ class CompiledSubscription {
   bool Selects(const core::Entity& entity) const;
   // Whether q, mq and the geo expression hold for the entity.
   bool Filters(const core::Entity& entity) const;
+  // The NGSI-LD selectors and expressions; null for an NGSIv2 subscription.
+  const LdFilters* ld_filters() const { return ld_filters_.get(); }
 
  private:
   struct Selector {
@@ -49,6 +52,7 @@ class CompiledSubscription {
   core::q::Filter q_;
   core::q::Filter mq_;
   std::optional<core::geo::GeoQuery> geo_;
+  std::shared_ptr<const LdFilters> ld_filters_;
 };
 
 // Why a subscription fires for a change.
@@ -58,6 +62,7 @@ struct Trigger {
   // creation or deletion), in entity order, deleted ones last.
   std::vector<std::string> changed;
   const core::Entity* entity = nullptr;  // what is notified: after, or before for a deletion
+  std::optional<LdTrigger> ld_trigger;   // NGSI-LD: the notificationTrigger that fired
 };
 
 // The attributes that differ between two states of an entity (see Trigger::changed).
@@ -66,7 +71,11 @@ std::vector<std::string> ChangedAttributes(const core::Entity* before, const cor
                                            bool metadata_counts);
 
 // Whether `sub` fires for `change`, and why. Does not look at status, expiry or throttling.
+// An NGSI-LD subscription is matched by MatchLd.
 std::optional<Trigger> Match(const CompiledSubscription& sub, const store::EntityChange& change);
+// NGSI-LD's rules (ld_matcher.cpp): notificationTrigger, watchedAttributes, entities, q,
+// scopeQ, geoQ.
+std::optional<Trigger> MatchLd(const CompiledSubscription& sub, const store::EntityChange& change);
 
 // "/#", "/a", "/a/#", comma lists → a scope (the dialect validated the text).
 store::ServicePathScope ScopeFromServicePath(std::string_view text);

@@ -105,6 +105,7 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
       context.correlator = change.correlator;
       context.sequence = ++per_request[change.correlator];
       context.default_timeout_ms = options_.default_timeout_ms;
+      context.now = now;
       auto message = BuildNotification(compiled, *trigger, change, context, render_);
       if (!message) {
         if (logger_) {

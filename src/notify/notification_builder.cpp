@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/json_text.hpp"
+#include "notify/ld_notification_builder.hpp"
 #include "notify/macro.hpp"
 
 namespace renkei::notify {
@@ -159,6 +160,7 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
                                                 const NotificationContext& context,
                                                 const EntityRenderer& render) {
   const Subscription& sub = compiled.subscription();
+  if (sub.ld) return BuildLdNotification(sub, trigger, change, context, render);
   OutboundMessage m;
   const core::Entity& source = *trigger.entity;
   const MacroLookup lookup = LookupIn(source, context);

@@ -24,6 +24,9 @@ struct RenderRequest {
   AttrsFormat format = AttrsFormat::kNormalized;
   std::vector<std::string> attrs;     // empty: every attribute of the entity
   std::vector<std::string> metadata;  // empty: every user metadata
+  // The subscription notified: a dialect reads its own members there (NGSI-LD: format,
+  // @context, lang, sysAttrs, showChanges in Subscription::ld).
+  const Subscription* subscription = nullptr;
 };
 using EntityRenderer =
     std::function<boost::json::value(const core::Entity& entity, const RenderRequest& request)>;
@@ -33,10 +36,11 @@ struct NotificationContext {
   std::string correlator;  // of the triggering request
   int sequence = 1;        // this request's n-th notification (Fiware-Correlator "cbnotif=n")
   std::int64_t default_timeout_ms = 0;
+  base::Timestamp now;  // NGSI-LD notifiedAt (§5.3.1)
 };
 
-// The message to enqueue. kBadRequestData when a custom URL is not http(s) after
-// substitution (Orion then sends nothing).
+// The message to enqueue (an NGSI-LD subscription's by BuildLdNotification). kBadRequestData when a
+// custom URL is not http(s) after substitution (Orion then sends nothing).
 base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& sub,
                                                 const Trigger& trigger,
                                                 const store::EntityChange& change,

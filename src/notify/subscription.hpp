@@ -12,6 +12,7 @@
 #include <boost/json/value.hpp>
 
 #include "base/time.hpp"
+#include "notify/ld_subscription.hpp"
 #include "store/entity_query.hpp"
 
 namespace renkei::notify {
@@ -94,6 +95,9 @@ struct Subscription {
   std::optional<base::Timestamp> expires;
   std::optional<std::int64_t> throttling;  // seconds
   std::string status = "active";           // as the client set it: active, inactive, oneshot
+  // Set for a subscription made through NGSI-LD (/ngsi-ld/v1/subscriptions): it is matched
+  // and notified by NGSI-LD's rules (ld_matcher.hpp, ld_notification_builder.hpp).
+  std::optional<LdSubscription> ld;
 };
 
 std::string_view AttrsFormatName(AttrsFormat format);

@@ -3,21 +3,19 @@
 #include <boost/json/parse.hpp>
 
 #include "core/json_text.hpp"
+#include "notify/json_members.hpp"
 
 namespace renkei::notify {
 namespace {
 
 namespace json = boost::json;
+using json_members::OptStr;
+using json_members::Pairs;
+using json_members::Str;
 
 json::array Strings(const std::vector<std::string>& list) {
   json::array out;
   for (const auto& s : list) out.emplace_back(s);
-  return out;
-}
-
-json::object Pairs(const std::vector<std::pair<std::string, std::string>>& pairs) {
-  json::object out;
-  for (const auto& [k, v] : pairs) out[k] = v;
   return out;
 }
 
@@ -62,18 +60,6 @@ json::object EncodeMqtt(const MqttReceiver& mqtt, bool hide_secrets) {
   if (!mqtt.passwd.empty()) out["passwd"] = hide_secrets ? "*****" : mqtt.passwd;
   if (mqtt.custom) EncodePayload(mqtt.payload, out);
   return out;
-}
-
-// Accessors that tolerate a missing member (the encoder leaves defaults out).
-std::string Str(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-std::optional<std::string> OptStr(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return std::string(v->get_string());
 }
 
 std::vector<std::string> StrList(const json::object& o, std::string_view key) {
@@ -181,6 +167,7 @@ json::object EncodeSubscription(const Subscription& sub, bool hide_secrets) {
   out["status"] = sub.status;
   if (sub.throttling) out["throttling"] = *sub.throttling;
   out["servicePath"] = sub.service_path;
+  if (sub.ld) out["ngsild"] = EncodeLd(*sub.ld);
   return out;
 }
 
@@ -271,6 +258,9 @@ base::Result<Subscription> DecodeSubscription(std::string_view text) {
   if (sub.status.empty()) sub.status = "active";
   if (o.contains("throttling")) sub.throttling = Int(o, "throttling", 0);
   if (auto path = OptStr(o, "servicePath")) sub.service_path = *path;
+  if (const auto* ld = o.if_contains("ngsild"); ld != nullptr && ld->is_object()) {
+    RENKEI_TRY(sub.ld, DecodeLd(ld->get_object()));
+  }
   return sub;
 }
 

@@ -62,6 +62,15 @@ std::vector<RegisteredSubscription> SubscriptionRegistry::ForTenant(
   return out;
 }
 
+std::vector<RegisteredSubscription> SubscriptionRegistry::All() const {
+  std::vector<RegisteredSubscription> out;
+  std::lock_guard lock(mu_);
+  for (const auto& [tenant, subs] : tenants_) {
+    for (const auto& [id, entry] : subs) out.push_back(entry.sub);
+  }
+  return out;
+}
+
 std::optional<RegisteredSubscription> SubscriptionRegistry::Find(const std::string& tenant,
                                                                  const std::string& id) const {
   std::lock_guard lock(mu_);

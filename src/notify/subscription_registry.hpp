@@ -37,6 +37,8 @@ class SubscriptionRegistry {
   void Remove(const std::string& tenant, const std::string& id);
   void SetStatus(const std::string& tenant, const std::string& id, const std::string& status);
   std::vector<RegisteredSubscription> ForTenant(const std::string& tenant) const;
+  // Every tenant's (periodic notifications walk them all).
+  std::vector<RegisteredSubscription> All() const;
   std::optional<RegisteredSubscription> Find(const std::string& tenant,
                                              const std::string& id) const;
 

@@ -1,5 +1,7 @@
 #include "service/subscription_service.hpp"
 
+#include <limits>
+
 #include <boost/json/serialize.hpp>
 
 #include "notify/matcher.hpp"
@@ -53,7 +55,7 @@ std::string SubscriptionService::NewId(base::Timestamp now) {
 
 void SubscriptionService::Create(const RequestContext& ctx, notify::Subscription sub,
                                  Callback<std::string> done) {
-  sub.id = NewId(ctx.now);
+  if (sub.id.empty()) sub.id = NewId(ctx.now);
   auto compiled = notify::CompiledSubscription::Compile(ctx.tenant, sub);
   if (!compiled) return done(base::Unexpected{compiled.error()});
   store_.CreateSubscription(ToRecord(ctx, sub), limits_.max_per_tenant,
@@ -75,13 +77,22 @@ base::Result<SubscriptionView> SubscriptionService::Retrieve(const RequestContex
 base::Result<std::vector<SubscriptionView>> SubscriptionService::List(const RequestContext& ctx,
                                                                       std::size_t offset,
                                                                       std::size_t limit,
-                                                                      std::size_t* total) const {
-  RENKEI_TRY(auto records, store_.ListSubscriptions(ctx.tenant, offset, limit, total));
+                                                                      std::size_t* total,
+                                                                      bool ngsild) const {
+  // Both dialects share the table; each lists its own. A tenant holds at most
+  // max_per_tenant subscriptions, so filtering in memory is bounded.
+  std::size_t stored = 0;
+  RENKEI_TRY(auto records, store_.ListSubscriptions(
+                               ctx.tenant, 0, std::numeric_limits<std::size_t>::max(), &stored));
   std::vector<SubscriptionView> out;
+  std::size_t seen = 0;
   for (const auto& record : records) {
     RENKEI_TRY(auto view, ToView(record));
+    if (view.subscription.ld.has_value() != ngsild) continue;
+    if (seen++ < offset || out.size() >= limit) continue;
     out.push_back(std::move(view));
   }
+  if (total != nullptr) *total = seen;
   return out;
 }
 

@@ -40,14 +40,18 @@ class SubscriptionService {
   SubscriptionService(store::SubscriptionStore& store, notify::SubscriptionRegistry& registry,
                       SubscriptionLimits limits);
 
-  // Stores `sub` with a new id (24 hex digits, as Orion's), which the callback gets.
+  // Stores `sub` with a new id (24 hex digits, as Orion's) unless it has one already (an
+  // NGSI-LD subscription's URI), which the callback gets; kAlreadyExists when that id is taken.
   // kBadRequestData when an expression or pattern does not compile; kTooManyResults at the
   // tenant's cap.
   void Create(const RequestContext& ctx, notify::Subscription sub, Callback<std::string> done);
   // kResourceNotFound (Orion's text) when the tenant has no such subscription.
   base::Result<SubscriptionView> Retrieve(const RequestContext& ctx, const std::string& id) const;
+  // The tenant's subscriptions of one dialect (`ngsild`: made through NGSI-LD or not),
+  // paginated; the dialect's total in `total`.
   base::Result<std::vector<SubscriptionView>> List(const RequestContext& ctx, std::size_t offset,
-                                                   std::size_t limit, std::size_t* total) const;
+                                                   std::size_t limit, std::size_t* total,
+                                                   bool ngsild = false) const;
   // Applies `edit` to the stored subscription and stores the result (counters kept).
   using SubscriptionEdit = std::function<base::Result<void>(notify::Subscription&)>;
   void Update(const RequestContext& ctx, std::string id, SubscriptionEdit edit,

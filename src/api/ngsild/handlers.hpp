@@ -43,4 +43,11 @@ void ServeContext(const LdDeps& deps, LdCall& call, const LdReply& reply);
 void DeleteContext(const LdDeps& deps, LdCall& call, const LdReply& reply);
 void DeleteContextWithoutId(const LdDeps& deps, LdCall& call, const LdReply& reply);
 
+// handlers_subscriptions.cpp (NGSI-LD 1.8 §5.8, §6.10, §6.11)
+void CreateSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void QuerySubscriptions(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void RetrieveSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void UpdateSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply);
+void DeleteSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply);
+
 }  // namespace renkei::api::ngsild

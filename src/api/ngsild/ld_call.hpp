@@ -20,6 +20,7 @@
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "service/entity_service.hpp"
+#include "service/subscription_service.hpp"
 
 namespace renkei::api::ngsild {
 
@@ -40,6 +41,7 @@ struct LdDeps {
   const LdApiOptions& options;
   ContextResolver& contexts;  // for the per-entity @context of ld+json batch elements
   ContextCatalog& catalog;    // the stored @contexts (/jsonldContexts)
+  service::SubscriptionService& subscriptions;  // shared with NGSIv2 (§5.8)
 };
 
 struct LdCall {

@@ -75,6 +75,9 @@ inline constexpr std::string_view kContextListNames[] = {"details", "kind", "loc
 inline constexpr std::string_view kContextServeNames[] = {"details", "local"};
 inline constexpr std::string_view kContextDeleteNames[] = {"reload", "local"};
 
+// GET /subscriptions (§6.10.3.2).
+inline constexpr std::string_view kSubscriptionListNames[] = {"limit", "offset", "count", "local"};
+
 }  // namespace ld_parameters
 
 // Checks `query` against `allowed` and collects the values of `options` and `format` into

@@ -10,6 +10,7 @@
 #include "api/ngsild/ld_query_checks.hpp"
 #include "api/ngsild/member_selection.hpp"
 #include "core/geo/geometry.hpp"
+#include "core/geo/ld_geo_query.hpp"
 #include "core/jsonld/iri.hpp"
 #include "core/q/ld_query.hpp"
 
@@ -121,63 +122,6 @@ base::Result<LinkedSelection> MemberSelections(const LdCall& call,
     AddSelectionLevel(call, members, false, selection);
   }
   return selection;
-}
-
-// §4.10: georel=near;maxDistance==1000, geometry=Point, coordinates=[lon,lat] (GeoJSON).
-base::Result<core::geo::GeoQuery> ParseLdGeoQuery(std::string_view georel,
-                                                  std::string_view geometry,
-                                                  std::string_view coordinates) {
-  using core::geo::Relation;
-  core::geo::GeoQuery query;
-  const auto semi = georel.find(';');
-  const std::string_view name = georel.substr(0, semi);
-  static constexpr std::pair<std::string_view, Relation> kRelations[] = {
-      {"near", Relation::kNear},         {"within", Relation::kWithin},
-      {"contains", Relation::kContains}, {"intersects", Relation::kIntersects},
-      {"equals", Relation::kEquals},     {"disjoint", Relation::kDisjoint},
-      {"overlaps", Relation::kOverlaps}};
-  bool known = false;
-  for (const auto& [n, r] : kRelations) {
-    if (n == name) {
-      query.relation = r;
-      known = true;
-    }
-  }
-  if (!known) return Bad("invalid georel: " + std::string(georel));
-  if (query.relation == Relation::kNear) {
-    std::string_view rest = semi == std::string_view::npos ? "" : georel.substr(semi + 1);
-    for (const auto& part : SplitCommaList(std::string(rest))) {
-      const auto eq = part.find("==");
-      if (eq == std::string::npos) return Bad("invalid near modifier: " + part);
-      double d = 0;
-      const auto text = std::string_view(part).substr(eq + 2);
-      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
-      if (ec != std::errc{} || end != text.data() + text.size() || d < 0) {
-        return Bad("invalid distance in georel: " + part);
-      }
-      if (part.starts_with("maxDistance")) {
-        query.max_distance = d;
-      } else if (part.starts_with("minDistance")) {
-        query.min_distance = d;
-      } else {
-        return Bad("invalid near modifier: " + part);
-      }
-    }
-    if (!query.max_distance && !query.min_distance) {
-      return Bad("georel near needs maxDistance or minDistance");
-    }
-    if (geometry != "Point") return Bad("georel near needs a Point geometry");
-  }
-  json::error_code ec;
-  auto coords = json::parse(coordinates, ec);
-  if (ec) return Bad("invalid coordinates: " + std::string(coordinates));
-  json::object geo;
-  geo["type"] = geometry;
-  geo["coordinates"] = std::move(coords);
-  auto parsed = core::geo::ParseGeoJson(geo);
-  if (!parsed) return Bad("invalid geometry or coordinates: " + parsed.error().detail);
-  query.reference = std::move(*parsed);
-  return query;
 }
 
 }  // namespace
@@ -393,7 +337,7 @@ base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdQueryTerms
     const auto& geometry = terms.geometry;
     const auto& coordinates = terms.coordinates;
     if (!geometry || !coordinates) return Bad("georel needs geometry and coordinates");
-    RENKEI_TRY(out.query.geo, ParseLdGeoQuery(*georel, *geometry, *coordinates));
+    RENKEI_TRY(out.query.geo, core::geo::ParseLdGeoQuery(*georel, *geometry, *coordinates));
     // §4.10: geoproperty names the GeoProperty the geo-query applies to.
     out.query.geo_attribute =
         terms.geoproperty ? StoredName(*call.context, *terms.geoproperty) : "location";

@@ -53,6 +53,13 @@ void AddRoutes(http::Router<LdRoute>& r) {
   r.Add("GET", "/ngsi-ld/v1/types/{type}", {RetrieveType, LdBody::kNone, local_only});
   r.Add("GET", "/ngsi-ld/v1/attributes", {ListAttributes, LdBody::kNone, discovery_list});
   r.Add("GET", "/ngsi-ld/v1/attributes/{attr}", {RetrieveAttributeInfo, LdBody::kNone, local_only});
+  r.Add("POST", "/ngsi-ld/v1/subscriptions", {CreateSubscription, LdBody::kJson, local_only});
+  r.Add("GET", "/ngsi-ld/v1/subscriptions",
+        {QuerySubscriptions, LdBody::kNone, {p::kSubscriptionListNames, {}}});
+  r.Add("GET", "/ngsi-ld/v1/subscriptions/{id}", {RetrieveSubscription, LdBody::kNone, local_only});
+  r.Add("PATCH", "/ngsi-ld/v1/subscriptions/{id}", {UpdateSubscription, LdBody::kJson, local_only});
+  r.Add("DELETE", "/ngsi-ld/v1/subscriptions/{id}",
+        {DeleteSubscription, LdBody::kNone, local_only});
   // §6.29, §6.30: a contextId may be a Cached context's original URL, percent-encoded. These
   // routes neither use nor count a user @context (request_context false).
   const LdParameters context_list{p::kContextListNames, {}};
@@ -198,9 +205,11 @@ base::Result<void> CheckWriteTarget(const LdCall& call) {
 
 }  // namespace
 
-NgsiLdApi::NgsiLdApi(service::EntityService& entities, store::HostedContextStore& hosted_contexts,
-                     LdApiOptions options, const base::Clock& clock)
+NgsiLdApi::NgsiLdApi(service::EntityService& entities, service::SubscriptionService& subscriptions,
+                     store::HostedContextStore& hosted_contexts, LdApiOptions options,
+                     const base::Clock& clock)
     : entities_(entities),
+      subscriptions_(subscriptions),
       options_(options),
       clock_(clock),
       fetcher_(options.context_timeout),
@@ -278,7 +287,7 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
                                          std::move(correlator), clock_.Now());
   if (!ctx) return reply.Error(ctx.error());
   call.ctx = std::move(*ctx);
-  const LdDeps deps{entities_, options_, contexts_, catalog_};
+  const LdDeps deps{entities_, options_, contexts_, catalog_, subscriptions_};
   route.handler(deps, call, reply);
 }
 

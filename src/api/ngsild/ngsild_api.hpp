@@ -18,6 +18,7 @@
 #include "base/time.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
+#include "notify/notification_builder.hpp"
 #include "service/entity_service.hpp"
 #include "store/hosted_context_store.hpp"
 
@@ -44,8 +45,9 @@ struct LdRoute {
 class NgsiLdApi {
  public:
   // `hosted_contexts` persists the @contexts clients add (§5.13.2); it must outlive this.
-  NgsiLdApi(service::EntityService& entities, store::HostedContextStore& hosted_contexts,
-            LdApiOptions options, const base::Clock& clock);
+  NgsiLdApi(service::EntityService& entities, service::SubscriptionService& subscriptions,
+            store::HostedContextStore& hosted_contexts, LdApiOptions options,
+            const base::Clock& clock);
 
   // Reads the persisted hosted @contexts; call once before Handle. kInternalError on a
   // store failure or a corrupt record.
@@ -53,8 +55,14 @@ class NgsiLdApi {
 
   void Handle(http::Request&& request, const http::Responder& responder);
 
+  // The notify renderer of NGSI-LD subscriptions (ld_notification_renderer.cpp): the entity in
+  // the subscription's format, compacted with its @context. Thread-safe.
+  boost::json::value RenderNotifiedEntity(const core::Entity& entity,
+                                          const notify::RenderRequest& request);
+
  private:
   service::EntityService& entities_;
+  service::SubscriptionService& subscriptions_;
   LdApiOptions options_;
   const base::Clock& clock_;
   http::Router<LdRoute> router_;

@@ -1,0 +1,158 @@
+// NGSI-LD subscriptions (ETSI GS CIM 009 v1.8 §5.8, §6.10, §6.11) over the subscription
+// service both dialects share:
+//   POST   /subscriptions         §5.8.1: 201 + Location, 409 AlreadyExists
+//   GET    /subscriptions         §5.8.4: limit, offset, count (NGSILD-Results-Count)
+//   GET    /subscriptions/{id}    §5.8.3
+//   PATCH  /subscriptions/{id}    §5.8.2: members merged, 204
+//   DELETE /subscriptions/{id}    §5.8.5: 204
+// Only subscriptions made through NGSI-LD are visible here (NGSIv2's stay under /v2).
+#include <charconv>
+#include <cstdio>
+#include <random>
+
+#include "api/ngsild/handlers.hpp"
+#include "api/ngsild/ld_subscription_payload.hpp"
+#include "api/ngsild/ld_subscription_render.hpp"
+#include "core/jsonld/iri.hpp"
+#include "http/request_target.hpp"
+
+namespace renkei::api::ngsild {
+namespace {
+
+namespace json = boost::json;
+
+base::Unexpected NotFound(const std::string& id) {
+  return base::Fail(base::ErrorCode::kResourceNotFound, "ResourceNotFound",
+                    "no subscription " + id);
+}
+
+// §6.11: the {subscriptionId} of the path is a URI.
+bool ValidIdOrReply(const std::string& id, const LdReply& reply) {
+  if (!id.empty() && core::jsonld::IsAbsoluteIri(id)) return true;
+  reply.Error(BadRequestData("subscription id '" + id + "' is not a URI").error);
+  return false;
+}
+
+// urn:ngsi-ld:Subscription:<32 hex digits> when the client gives no id (§5.8.1).
+std::string NewSubscriptionId() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(random()),
+                static_cast<unsigned long long>(random()));
+  return std::string("urn:ngsi-ld:Subscription:") + buf;
+}
+
+base::Result<std::size_t> Count(std::string_view name, std::optional<std::string_view> text,
+                                std::size_t fallback) {
+  if (!text) return fallback;
+  std::size_t n = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (ec != std::errc{} || end != text->data() + text->size()) {
+    return BadRequestData(std::string(name) + " must be a number, not '" + std::string(*text) +
+                          "'");
+  }
+  return n;
+}
+
+// The stored NGSI-LD subscription `id`, or ResourceNotFound (an NGSIv2 one is not visible).
+base::Result<service::SubscriptionView> FindLd(const LdDeps& deps, const LdCall& call,
+                                               const std::string& id) {
+  auto view = deps.subscriptions.Retrieve(call.ctx, id);
+  if (!view) {
+    if (view.error().code == base::ErrorCode::kResourceNotFound) return NotFound(id);
+    return base::Unexpected{view.error()};
+  }
+  if (!view->subscription.ld) return NotFound(id);
+  return view;
+}
+
+}  // namespace
+
+void CreateSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply) {
+  auto sub = ParseLdSubscription(call.body.get_object(), *call.context,
+                                 reply.context().inline_context, call.ctx.now);
+  if (!sub) return reply.Error(sub.error());
+  if (sub->ld->context.is_string()) {
+    // §5.8.1: a jsonldContext must be available now, or notifications could not use it.
+    if (auto resolved = deps.contexts.Resolve(sub->ld->context); !resolved) {
+      return reply.Error(resolved.error());
+    }
+  }
+  if (sub->id.empty()) sub->id = NewSubscriptionId();
+  std::string location = "/ngsi-ld/v1/subscriptions/";
+  http::AppendPercentEncodedSegment(sub->id, location);
+  deps.subscriptions.Create(call.ctx, std::move(*sub),
+                            [reply, location](base::Result<std::string> id) {
+                              if (!id) return reply.Error(id.error());
+                              reply.Empty(201, {{"Location", location}});
+                            });
+}
+
+void QuerySubscriptions(const LdDeps& deps, LdCall& call, const LdReply& reply) {
+  auto limit = Count("limit", call.Param("limit"), deps.options.default_limit);
+  if (!limit) return reply.Error(limit.error());
+  if (*limit > deps.options.max_limit) {
+    return reply.Error({base::ErrorCode::kTooManyResults, "TooManyResults",
+                        "limit " + std::to_string(*limit) + " exceeds the maximum " +
+                            std::to_string(deps.options.max_limit)});
+  }
+  auto offset = Count("offset", call.Param("offset"), 0);
+  if (!offset) return reply.Error(offset.error());
+  const bool want_count = call.Param("count") == "true";
+  if (*limit == 0 && !want_count) {
+    return reply.Error(BadRequestData("limit=0 is only allowed with count=true").error);
+  }
+  std::size_t total = 0;
+  auto views = deps.subscriptions.List(call.ctx, *offset, *limit, &total, /*ngsild=*/true);
+  if (!views) return reply.Error(views.error());
+  json::array out;
+  for (const auto& view : *views) {
+    out.push_back(RenderLdSubscription(view, *call.context, call.ctx.now));
+  }
+  http::HeaderList extra;
+  if (want_count) extra.emplace_back("NGSILD-Results-Count", std::to_string(total));
+  reply.Entities(200, std::move(out), std::move(extra));
+}
+
+void RetrieveSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply) {
+  const std::string id = call.PathParam("id");
+  if (!ValidIdOrReply(id, reply)) return;
+  auto view = FindLd(deps, call, id);
+  if (!view) return reply.Error(view.error());
+  reply.Entities(200, RenderLdSubscription(*view, *call.context, call.ctx.now));
+}
+
+void UpdateSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply) {
+  const std::string id = call.PathParam("id");
+  if (!ValidIdOrReply(id, reply)) return;
+  if (auto view = FindLd(deps, call, id); !view) return reply.Error(view.error());
+  const json::object fragment = call.body.get_object();
+  if (fragment.empty() || (fragment.size() == 1 && fragment.contains("@context"))) {
+    return reply.Error(BadRequestData("the fragment has no member to update").error);
+  }
+  deps.subscriptions.Update(
+      call.ctx, id,
+      [fragment, context = call.context, now = call.ctx.now](notify::Subscription& sub) {
+        return MergeLdSubscription(fragment, *context, now, sub);
+      },
+      [reply](base::Result<void> r) {
+        if (!r) return reply.Error(r.error());
+        reply.Empty(204);
+      });
+}
+
+void DeleteSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply) {
+  const std::string id = call.PathParam("id");
+  if (!ValidIdOrReply(id, reply)) return;
+  if (auto view = FindLd(deps, call, id); !view) return reply.Error(view.error());
+  deps.subscriptions.Delete(call.ctx, id, [reply, id](base::Result<void> r) {
+    if (!r) {
+      if (r.error().code == base::ErrorCode::kResourceNotFound)
+        return reply.Error(NotFound(id).error);
+      return reply.Error(r.error());
+    }
+    reply.Empty(204);
+  });
+}
+
+}  // namespace renkei::api::ngsild
