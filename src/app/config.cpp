@@ -174,7 +174,29 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
     }
     key.set(*v);
   }
+  // The receiver guard's lists: arrays of CIDRs or preset names ([] denies nothing).
+  for (auto [name, list] :
+       {std::pair{"deny", &config.notify_deny}, std::pair{"allow", &config.notify_allow}}) {
+    const auto* node = table["notify"][name].node();
+    if (node == nullptr) continue;
+    const auto* arr = node->as_array();
+    if (arr == nullptr) return ConfigError(std::string("notify.") + name + " must be an array");
+    list->clear();
+    for (const auto& item : *arr) {
+      auto text = item.value<std::string>();
+      if (!text) return ConfigError(std::string("notify.") + name + " holds strings only");
+      list->push_back(*text);
+    }
+  }
+  if (auto v = table["notify"]["refuse_own_listener"].value<bool>()) {
+    config.notify_refuse_own_listener = *v;
+  }
   return base::Ok();
+}
+
+std::vector<std::string> AddressRangeList(std::vector<std::string> entries) {
+  if (entries.size() == 1 && entries.front() == "none") return {};
+  return entries;
 }
 
 base::Result<void> ApplyEnvironment(char** environ_list, Config& config) {
@@ -201,6 +223,10 @@ base::Result<void> ApplyEnvironment(char** environ_list, Config& config) {
                  ParseNumber<unsigned>(value, "RENKEI_LD_CONTEXT_TIMEOUT_MS"));
     } else if (name == "RENKEI_CORS_ORIGINS") {
       config.cors_origins = SplitComma(value);
+    } else if (name == "RENKEI_NOTIFY_DENY") {
+      config.notify_deny = AddressRangeList(SplitComma(value));
+    } else if (name == "RENKEI_NOTIFY_ALLOW") {
+      config.notify_allow = AddressRangeList(SplitComma(value));
     }
   }
   return base::Ok();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "notify/receiver_guard.hpp"
 #include "opendata/quality_settings.hpp"
 
 namespace renkei::app {
@@ -32,6 +33,11 @@ struct Config {
   unsigned notify_retry_max_attempts = 50;  // 0: retry until the subscription goes
   // [quality]: update cycles of the data quality report (docs/data-quality.md).
   opendata::QualitySettings quality;
+  // Receiver guard (docs/subscriptions.md "Receiver guard"): denied address ranges (CIDRs or
+  // presets), exceptions to them, and whether the own listener is refused.
+  std::vector<std::string> notify_deny = notify::kDefaultDeniedRanges;
+  std::vector<std::string> notify_allow;
+  bool notify_refuse_own_listener = true;
 };
 
 // Parses "host:port" (IPv4, name, or "[v6]:port").
@@ -39,8 +45,12 @@ base::Result<void> ParseListen(const std::string& text, Config& config);
 // Applies a TOML file's settings onto `config`.
 base::Result<void> LoadConfigFile(const std::string& path, Config& config);
 // Applies RENKEI_LISTEN, RENKEI_DATA_DIR, RENKEI_LOG_LEVEL, RENKEI_THREADS,
-// RENKEI_CORS_ORIGINS (comma list), RENKEI_MAX_PAYLOAD_BYTES, RENKEI_LD_CONTEXT_TIMEOUT_MS
-// from `environ`.
+// RENKEI_CORS_ORIGINS (comma list), RENKEI_MAX_PAYLOAD_BYTES, RENKEI_LD_CONTEXT_TIMEOUT_MS,
+// RENKEI_NOTIFY_DENY and RENKEI_NOTIFY_ALLOW (comma lists; "none" is the empty list) from
+// `environ`.
 base::Result<void> ApplyEnvironment(char** environ_list, Config& config);
+// An address-range list as given on the command line or in the environment: ["none"] is the
+// empty list (so the default can be switched off), anything else is taken as it is.
+std::vector<std::string> AddressRangeList(std::vector<std::string> entries);
 
 }  // namespace renkei::app

@@ -9,11 +9,14 @@
 #include "api/ngsiv2/ngsiv2_api.hpp"
 #include "api/ngsiv2/subscription_payload.hpp"
 #include "api/quality/quality_api.hpp"
+#include "app/metrics_endpoint.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
+#include "metrics/counters.hpp"
 #include "notify/delivery_worker.hpp"
 #include "notify/matching_worker.hpp"
 #include "notify/periodic_notifier.hpp"
+#include "notify/receiver_guard.hpp"
 #include "notify/sender.hpp"
 #include "notify/subscription_registry.hpp"
 #include "opendata/quality_service.hpp"
@@ -99,10 +102,33 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     // Stays stored (GET shows it, PATCH can repair it) but matches nothing until then.
     logger->warn("msg=\"subscription not loaded\" detail=\"{}\"", skipped);
   }
+  // The SSRF guard (docs/subscriptions.md "Receiver guard"): checked when a subscription is
+  // stored and on every resolved address a notification connects to.
+  notify::ReceiverGuardOptions guard_options;
+  guard_options.deny = config.notify_deny;
+  guard_options.allow = config.notify_allow;
+  guard_options.refuse_own_listener = config.notify_refuse_own_listener;
+  guard_options.listen_address = config.listen_address;
+  guard_options.listen_port = config.listen_port;
+  auto guard = notify::ReceiverGuard::Create(guard_options);
+  if (!guard) {
+    logger->error("msg=\"invalid receiver guard\" detail=\"{}\"", guard.error().detail);
+    (*store)->Close();
+    return 1;
+  }
   service::SubscriptionService subscriptions(
-      **store, registry, service::SubscriptionLimits{config.max_subscriptions_per_tenant});
-  http::Client notify_client(
-      http::ClientOptions{16, "", "renkei/" + api::ngsiv2::ApiOptions{}.version});
+      **store, registry, service::SubscriptionLimits{config.max_subscriptions_per_tenant}, &*guard);
+  http::ClientOptions notify_client_options{
+      16, "", "renkei/" + api::ngsiv2::ApiOptions{}.version, {}};
+  notify_client_options.endpoint_check =
+      [&guard](const std::string& address, std::uint16_t port) -> std::optional<std::string> {
+    auto parsed = notify::IpAddress::Parse(address);
+    if (!parsed) return "unreadable receiver address " + address;
+    return guard->CheckAddress(*parsed, port);
+  };
+  http::Client notify_client(notify_client_options);
+  // Counters for GET /metrics (docs/metrics.md), fed by the dispatch and the notify workers.
+  metrics::Counters counters;
   auto mqtt_publisher = notify::mqtt::Publisher::Create();
   if (!mqtt_publisher) {
     logger->warn("msg=\"MQTT notifications unavailable\" detail=\"{}\"",
@@ -115,6 +141,16 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   delivery_options.retry.initial_delay = std::chrono::milliseconds(config.notify_retry_initial_ms);
   delivery_options.retry.max_delay = std::chrono::milliseconds(config.notify_retry_max_ms);
   delivery_options.retry.max_attempts = static_cast<int>(config.notify_retry_max_attempts);
+  delivery_options.on_attempt = [&counters](const store::DeliveryRecord& record) {
+    if (record.delivered) {
+      counters.CountNotification(record.tenant, metrics::NotificationEvent::kSent);
+      return;
+    }
+    counters.CountNotification(record.tenant, metrics::NotificationEvent::kFailed);
+    counters.CountNotification(record.tenant, record.give_up
+                                                  ? metrics::NotificationEvent::kDropped
+                                                  : metrics::NotificationEvent::kRetried);
+  };
   notify::DeliveryWorker delivery(**store, registry, sender, clock, delivery_options, logger);
   notify::MatchingOptions matching_options;
   matching_options.max_outbox_per_tenant = config.max_outbox_per_tenant;
@@ -135,6 +171,9 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     }
     return api::ngsiv2::RenderNotifiedEntity(entity, request);
   };
+  matching_options.on_outbox_full = [&counters](std::size_t dropped) {
+    counters.CountOutboxFullDrops(dropped);
+  };
   notify::MatchingWorker matching(**store, registry, render, clock, matching_options, logger,
                                   [&delivery] { delivery.Wake(); });
   (*store)->SetChangeListener([&matching] { matching.Wake(); });
@@ -154,16 +193,23 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   opendata::QualityService quality_service(entities, config.quality);
   api::quality::QualityApi quality(quality_service, clock);
   // Both dialects share the server; the path prefix picks one (docs/architecture.md). Admin
-  // endpoints have their own prefix.
-  auto dispatch = [&ngsiv2, &ngsild, &quality](http::Request&& request,
-                                               const http::Responder& responder) {
+  // endpoints have their own prefix. Every answer is counted by dialect and status class
+  // (docs/metrics.md).
+  auto dispatch = [&ngsiv2, &ngsild, &quality, &counters, &store](
+                      http::Request&& request, const http::Responder& responder) {
+    const metrics::Dialect dialect = DialectOfPath(request.path);
+    http::Responder counted = [&counters, dialect, responder](http::Response response) {
+      counters.CountRequest(dialect, response.status);
+      responder(std::move(response));
+    };
     if (request.path.starts_with(api::quality::kQualityPath)) {
-      quality.Handle(std::move(request), responder);
-    } else if (request.path.starts_with(api::ngsild::kLdPathPrefix) ||
-               request.path == "/ngsi-ld/v1") {
-      ngsild.Handle(std::move(request), responder);
+      quality.Handle(std::move(request), counted);
+    } else if (dialect == metrics::Dialect::kNgsiLd) {
+      ngsild.Handle(std::move(request), counted);
+    } else if (request.path == kMetricsPath) {
+      counted(MetricsResponse(request, counters, **store));
     } else {
-      ngsiv2.Handle(std::move(request), responder);
+      ngsiv2.Handle(std::move(request), counted);
     }
   };
 

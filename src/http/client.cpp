@@ -1,6 +1,7 @@
 #include "http/client.hpp"
 
 #include <optional>
+#include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -16,6 +17,8 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+
+using EndpointCheck = std::function<std::optional<std::string>(const std::string&, std::uint16_t)>;
 
 base::Unexpected ClientError(std::string detail) {
   return base::Fail(base::ErrorCode::kInternalError, "HttpClientError", std::move(detail));
@@ -92,14 +95,31 @@ class Client::Connection {
   }
 
   // Resolves, connects and (for TLS) handshakes. Returns why it failed.
-  std::optional<std::string> Open(const ParsedUrl& url, std::chrono::milliseconds timeout) {
+  // `check` (may be empty) filters the resolved addresses (ClientOptions::endpoint_check).
+  std::optional<std::string> Open(const ParsedUrl& url, std::chrono::milliseconds timeout,
+                                  const EndpointCheck& check) {
     auto& tcp = Lowest();
     tcp.expires_after(timeout);
     std::optional<std::string> failure = std::string("timed out");
     asio::ip::tcp::resolver resolver(io_);
-    resolver.async_resolve(url.host, url.port, [&](beast::error_code ec, auto endpoints) {
+    resolver.async_resolve(url.host, url.port, [&](beast::error_code ec, auto results) {
       if (ec) {
         failure = Describe(ec);
+        return;
+      }
+      std::vector<asio::ip::tcp::endpoint> endpoints;
+      std::optional<std::string> refused;
+      for (const auto& entry : results) {
+        const auto endpoint = entry.endpoint();
+        auto why = check ? check(endpoint.address().to_string(), endpoint.port()) : std::nullopt;
+        if (!why) {
+          endpoints.push_back(endpoint);
+        } else if (!refused) {
+          refused = std::move(why);
+        }
+      }
+      if (endpoints.empty()) {
+        failure = refused.value_or("the host resolved to no address");
         return;
       }
       tcp.async_connect(endpoints, [&](beast::error_code ec2, auto) {
@@ -259,7 +279,9 @@ base::Result<ClientResponse> Client::Send(const ClientRequest& req) {
     const bool reused = conn != nullptr;
     if (!conn) {
       conn = std::make_unique<Connection>(url, tls_.get());
-      if (auto failed = conn->Open(url, req.timeout)) return ClientError(*failed);
+      if (auto failed = conn->Open(url, req.timeout, options_.endpoint_check)) {
+        return ClientError(*failed);
+      }
     }
     beast::http::response_parser<beast::http::string_body> parser;
     parser.body_limit(req.max_response_bytes);

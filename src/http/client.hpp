@@ -15,9 +15,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +49,11 @@ struct ClientOptions {
   std::size_t max_idle_per_origin = 8;
   std::string ca_file;     // PEM certificates to trust for https instead of the system's
   std::string user_agent;  // sent unless the request sets one; "" sends none
+  // Asked for every address the URL's host resolves to, just before connecting (so a name
+  // is judged by what it resolves to now): an answer refuses that address, and when every
+  // address is refused the request fails with the first answer as its error. Unset: any.
+  std::function<std::optional<std::string>(const std::string& address, std::uint16_t port)>
+      endpoint_check;
 };
 
 class Client {

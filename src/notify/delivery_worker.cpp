@@ -146,6 +146,7 @@ std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(const store::Outbox
                     entry.subscription_id, failed, record.failure_reason);
     }
   }
+  if (options_.on_attempt) options_.on_attempt(record);
   if (auto registered = registry_.Find(entry.tenant, entry.subscription_id)) {
     record.max_fails_limit = registered->compiled->subscription().max_fails_limit;
   }

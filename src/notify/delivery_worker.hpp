@@ -17,6 +17,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,8 @@ struct DeliveryOptions {
   std::size_t heads_per_poll = 1024;
   RetryPolicy retry;
   std::chrono::milliseconds idle_poll{1000};  // re-read the outbox at least this often
+  // Told of every attempt as it is recorded (metrics); runs on a sender thread.
+  std::function<void(const store::DeliveryRecord&)> on_attempt;
 };
 
 class DeliveryWorker {

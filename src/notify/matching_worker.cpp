@@ -138,6 +138,7 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
   if (dropped > 0 && logger_) {
     logger_->warn("msg=\"outbox full: notifications dropped\" count={}", dropped);
   }
+  if (dropped > 0 && options_.on_outbox_full) options_.on_outbox_full(dropped);
   if (enqueued && on_enqueued_) on_enqueued_();
   return changes.size();
 }

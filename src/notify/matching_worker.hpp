@@ -35,6 +35,8 @@ struct MatchingOptions {
   std::size_t max_outbox_per_tenant = 100000;  // 0: no limit
   std::int64_t default_timeout_ms = 0;         // recorded when http.timeout is absent
   std::chrono::milliseconds idle_poll{1000};   // re-read the journal at least this often
+  // Told how many notifications a round dropped because an outbox was full (metrics).
+  std::function<void(std::size_t)> on_outbox_full;
 };
 
 class MatchingWorker {

@@ -36,8 +36,20 @@ store::SubscriptionRecord ToRecord(const RequestContext& ctx, const notify::Subs
 
 SubscriptionService::SubscriptionService(store::SubscriptionStore& store,
                                          notify::SubscriptionRegistry& registry,
-                                         SubscriptionLimits limits)
-    : store_(store), registry_(registry), limits_(limits), ids_(std::random_device{}()) {}
+                                         SubscriptionLimits limits,
+                                         const notify::ReceiverGuard* guard)
+    : store_(store),
+      registry_(registry),
+      limits_(limits),
+      guard_(guard),
+      ids_(std::random_device{}()) {}
+
+base::Result<void> SubscriptionService::CheckReceiver(const notify::Subscription& sub) const {
+  if (guard_ == nullptr) return base::Ok();
+  if (sub.http) RENKEI_TRY_VOID(guard_->CheckUrl(sub.http->url));
+  if (sub.mqtt) RENKEI_TRY_VOID(guard_->CheckUrl(sub.mqtt->url));
+  return base::Ok();
+}
 
 std::string SubscriptionService::NewId(base::Timestamp now) {
   // Orion's ids are MongoDB ObjectIds: 24 hex digits starting with the creation second.
@@ -56,6 +68,7 @@ std::string SubscriptionService::NewId(base::Timestamp now) {
 void SubscriptionService::Create(const RequestContext& ctx, notify::Subscription sub,
                                  Callback<std::string> done) {
   if (sub.id.empty()) sub.id = NewId(ctx.now);
+  if (auto allowed = CheckReceiver(sub); !allowed) return done(allowed.error());
   auto compiled = notify::CompiledSubscription::Compile(ctx.tenant, sub);
   if (!compiled) return done(base::Unexpected{compiled.error()});
   store_.CreateSubscription(ToRecord(ctx, sub), limits_.max_per_tenant,
@@ -67,32 +80,35 @@ void SubscriptionService::Create(const RequestContext& ctx, notify::Subscription
                             });
 }
 
-base::Result<SubscriptionView> SubscriptionService::Retrieve(const RequestContext& ctx,
-                                                             const std::string& id) const {
+base::Result<SubscriptionView> SubscriptionService::Retrieve(
+    const RequestContext& ctx, const std::string& id,
+    const std::optional<std::string>& service_path) const {
   RENKEI_TRY(auto record, store_.FindSubscription(ctx.tenant, id));
   if (!record) return NotFound();
-  return ToView(*record);
+  RENKEI_TRY(auto view, ToView(*record));
+  if (service_path && view.subscription.service_path != *service_path) return NotFound();
+  return view;
 }
 
-base::Result<std::vector<SubscriptionView>> SubscriptionService::List(const RequestContext& ctx,
-                                                                      std::size_t offset,
-                                                                      std::size_t limit,
-                                                                      std::size_t* total,
-                                                                      bool ngsild) const {
-  // Both dialects share the table; each lists its own. A tenant holds at most
-  // max_per_tenant subscriptions, so filtering in memory is bounded.
+base::Result<std::vector<SubscriptionView>> SubscriptionService::List(
+    const RequestContext& ctx, std::size_t offset, std::size_t limit, std::size_t* total,
+    bool ngsild, const std::optional<std::string>& service_path) const {
+  // Both dialects share the table and each lists its own; the ServicePath lives in the
+  // document. A tenant holds at most max_per_tenant subscriptions, so filtering them here,
+  // then paging, is bounded.
+  const bool any_path = !service_path || *service_path == "/#";
   std::size_t stored = 0;
   RENKEI_TRY(auto records, store_.ListSubscriptions(
                                ctx.tenant, 0, std::numeric_limits<std::size_t>::max(), &stored));
   std::vector<SubscriptionView> out;
-  std::size_t seen = 0;
+  std::size_t matched = 0;
   for (const auto& record : records) {
     RENKEI_TRY(auto view, ToView(record));
     if (view.subscription.ld.has_value() != ngsild) continue;
-    if (seen++ < offset || out.size() >= limit) continue;
-    out.push_back(std::move(view));
+    if (!any_path && view.subscription.service_path != *service_path) continue;
+    if (matched++ >= offset && out.size() < limit) out.push_back(std::move(view));
   }
-  if (total != nullptr) *total = seen;
+  if (total != nullptr) *total = matched;
   return out;
 }
 
@@ -103,6 +119,7 @@ void SubscriptionService::Update(const RequestContext& ctx, std::string id, Subs
   notify::Subscription sub = std::move(current->subscription);
   if (auto edited = edit(sub); !edited) return done(edited);
   sub.id = id;
+  if (auto allowed = CheckReceiver(sub); !allowed) return done(allowed.error());
   auto compiled = notify::CompiledSubscription::Compile(ctx.tenant, sub);
   if (!compiled) return done(base::Unexpected{compiled.error()});
   store_.UpdateSubscription(ToRecord(ctx, sub),

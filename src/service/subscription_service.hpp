@@ -4,7 +4,8 @@
 // writes committed after its creation was acknowledged.
 //
 // Per-tenant caps (docs/subscriptions.md "Limits"): at most `max_per_tenant` subscriptions
-// (kTooManyResults otherwise, checked in the same transaction as the insert).
+// (kTooManyResults otherwise, checked in the same transaction as the insert). Receiver URLs
+// go through the receiver guard (notify/receiver_guard.hpp) on create and update.
 //
 // Thread-safety: all methods may be called concurrently from any thread. Callbacks of write
 // methods run on the store's writer thread and must not block.
@@ -12,11 +13,13 @@
 
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "base/result.hpp"
+#include "notify/receiver_guard.hpp"
 #include "notify/subscription.hpp"
 #include "notify/subscription_registry.hpp"
 #include "service/entity_service.hpp"
@@ -37,21 +40,26 @@ struct SubscriptionView {
 
 class SubscriptionService {
  public:
+  // `guard` (may be null: no check) outlives the service.
   SubscriptionService(store::SubscriptionStore& store, notify::SubscriptionRegistry& registry,
-                      SubscriptionLimits limits);
+                      SubscriptionLimits limits, const notify::ReceiverGuard* guard = nullptr);
 
   // Stores `sub` with a new id (24 hex digits, as Orion's) unless it has one already (an
   // NGSI-LD subscription's URI), which the callback gets; kAlreadyExists when that id is taken.
-  // kBadRequestData when an expression or pattern does not compile; kTooManyResults at the
-  // tenant's cap.
+  // kBadRequestData when an expression or pattern does not compile or the receiver guard
+  // refuses the URL; kTooManyResults at the tenant's cap.
   void Create(const RequestContext& ctx, notify::Subscription sub, Callback<std::string> done);
-  // kResourceNotFound (Orion's text) when the tenant has no such subscription.
-  base::Result<SubscriptionView> Retrieve(const RequestContext& ctx, const std::string& id) const;
+  // kResourceNotFound (Orion's text) when the tenant has no such subscription, or when
+  // `service_path` is given and is not the subscription's ServicePath.
+  base::Result<SubscriptionView> Retrieve(
+      const RequestContext& ctx, const std::string& id,
+      const std::optional<std::string>& service_path = std::nullopt) const;
   // The tenant's subscriptions of one dialect (`ngsild`: made through NGSI-LD or not),
-  // paginated; the dialect's total in `total`.
-  base::Result<std::vector<SubscriptionView>> List(const RequestContext& ctx, std::size_t offset,
-                                                   std::size_t limit, std::size_t* total,
-                                                   bool ngsild = false) const;
+  // paginated; with `service_path`, only those stored with exactly that ServicePath (Orion
+  // 4.x narrows GET /v2/subscriptions so; "/#" lists all). `total` counts what matched.
+  base::Result<std::vector<SubscriptionView>> List(
+      const RequestContext& ctx, std::size_t offset, std::size_t limit, std::size_t* total,
+      bool ngsild = false, const std::optional<std::string>& service_path = std::nullopt) const;
   // Applies `edit` to the stored subscription and stores the result (counters kept).
   using SubscriptionEdit = std::function<base::Result<void>(notify::Subscription&)>;
   void Update(const RequestContext& ctx, std::string id, SubscriptionEdit edit,
@@ -60,10 +68,12 @@ class SubscriptionService {
 
  private:
   std::string NewId(base::Timestamp now);
+  base::Result<void> CheckReceiver(const notify::Subscription& sub) const;
 
   store::SubscriptionStore& store_;
   notify::SubscriptionRegistry& registry_;
   SubscriptionLimits limits_;
+  const notify::ReceiverGuard* guard_;
   std::mutex ids_mu_;  // guards ids_
   std::mt19937_64 ids_;
 };

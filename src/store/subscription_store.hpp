@@ -107,6 +107,15 @@ struct DeliveryRecord {
   std::optional<std::int64_t> max_fails_limit;  // reaching it makes the subscription inactive
 };
 
+// What waits in the notification pipeline of one tenant (GET /metrics, docs/metrics.md).
+struct NotifyBacklog {
+  std::string tenant;
+  std::size_t subscriptions = 0;
+  std::size_t outbox = 0;   // notifications not yet delivered
+  std::size_t journal = 0;  // committed changes not yet matched
+  bool operator==(const NotifyBacklog&) const = default;
+};
+
 class SubscriptionStore {
  public:
   virtual ~SubscriptionStore() = default;
@@ -147,6 +156,8 @@ class SubscriptionStore {
   virtual base::Result<std::vector<OutboxEntry>> LoadOutboxHeads(std::size_t limit) = 0;
   // Rows in the tenant's outbox.
   virtual base::Result<std::size_t> CountOutbox(const std::string& tenant) = 0;
+  // Per tenant with at least one subscription, outbox row or journal row, by tenant name.
+  virtual base::Result<std::vector<NotifyBacklog>> LoadNotifyBacklog() = 0;
   // Records an attempt: counters of the subscription (timesSent, lastNotification,
   // lastSuccess/lastSuccessCode or lastFailure/lastFailureReason, failsCounter) and the row
   // (removed, or attempts and next_attempt updated). When failsCounter reaches

@@ -40,7 +40,7 @@ class HttpContextFetcher final : public ContextFetcher {
 
   // `ca_file`: PEM certificates to trust for https instead of the system's (tests).
   explicit HttpContextFetcher(std::chrono::milliseconds timeout, std::string ca_file = "")
-      : timeout_(timeout), client_(http::ClientOptions{4, std::move(ca_file), ""}) {}
+      : timeout_(timeout), client_(http::ClientOptions{4, std::move(ca_file), "", {}}) {}
   base::Result<FetchedContext> Fetch(std::string_view url) override;
 
  private:

@@ -27,6 +27,19 @@ std::string ServicePathOf(const Call& call) {
   return out.empty() ? "/#" : out;
 }
 
+// Orion 4.x narrows GET /v2/subscriptions[/{id}] to the first ServicePath of the request's
+// header, compared with the subscription's as stored (functional case 3945); no header, no
+// narrowing.
+std::optional<std::string> ServicePathFilterOf(const Call& call) {
+  auto header = call.request.Header("Fiware-ServicePath");
+  if (!header) return std::nullopt;
+  std::string_view first = header->substr(0, header->find(','));
+  while (!first.empty() && first.front() == ' ') first.remove_prefix(1);
+  while (!first.empty() && first.back() == ' ') first.remove_suffix(1);
+  if (first.empty()) return std::nullopt;
+  return std::string(first);
+}
+
 // Orion's subscription ids are 24 hex digits; anything else is a 400 before any lookup.
 bool ValidIdOrReply(const std::string& id, const Reply& reply) {
   if (id.size() != 24) {
@@ -62,7 +75,8 @@ void ListSubscriptions(const Deps& deps, Call& call, const Reply& reply) {
     return reply.Error(r.error());
   }
   std::size_t total = 0;
-  auto subs = deps.subscriptions.List(call.ctx, paging.query.offset, paging.query.limit, &total);
+  auto subs = deps.subscriptions.List(call.ctx, paging.query.offset, paging.query.limit, &total,
+                                      /*ngsild=*/false, ServicePathFilterOf(call));
   if (!subs) return reply.Error(subs.error());
   json::array out;
   for (const auto& view : *subs) out.push_back(RenderSubscription(view, call.ctx.now));
@@ -74,7 +88,7 @@ void ListSubscriptions(const Deps& deps, Call& call, const Reply& reply) {
 void RetrieveSubscription(const Deps& deps, Call& call, const Reply& reply) {
   const std::string id = call.PathParam("id");
   if (!ValidIdOrReply(id, reply)) return;
-  auto view = deps.subscriptions.Retrieve(call.ctx, id);
+  auto view = deps.subscriptions.Retrieve(call.ctx, id, ServicePathFilterOf(call));
   if (!view) return reply.Error(view.error());
   reply.Json(200, RenderSubscription(*view, call.ctx.now));
 }

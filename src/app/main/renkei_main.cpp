@@ -31,6 +31,13 @@ int main(int argc, char** argv) {
                     "allowed CORS origin (repeatable); __ALL allows any origin");
   serve->add_option("--max-payload", max_payload, "largest request body in bytes (1 MiB)");
   serve->add_option("--threads", threads, "HTTP worker threads (0: one per core)");
+  std::vector<std::string> notify_deny, notify_allow;
+  serve->add_option("--notify-deny", notify_deny,
+                    "notification receiver address range to refuse: CIDR or loopback, private, "
+                    "link-local, unspecified, multicast (repeatable; replaces the default; "
+                    "'none' refuses none)");
+  serve->add_option("--notify-allow", notify_allow,
+                    "exception to --notify-deny: CIDR or preset (repeatable)");
   auto* version = cli.add_subcommand("version", "Print the version");
   auto* import = cli.add_subcommand("import", "Import data into a data directory");
   import->require_subcommand(1);
@@ -131,6 +138,8 @@ int main(int argc, char** argv) {
   if (!cors_origins.empty()) config.cors_origins = cors_origins;
   if (max_payload != 0) config.max_payload_bytes = max_payload;
   if (threads != 0) config.threads = threads;
+  if (!notify_deny.empty()) config.notify_deny = renkei::app::AddressRangeList(notify_deny);
+  if (!notify_allow.empty()) config.notify_allow = renkei::app::AddressRangeList(notify_allow);
 
   bool known = false;
   const auto level = renkei::base::ParseLogLevel(config.log_level, known);

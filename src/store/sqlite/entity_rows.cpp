@@ -383,11 +383,13 @@ base::Result<bool> EraseEntityRow(Connection& conn, std::int64_t tenant, std::st
   return true;
 }
 
-base::Result<std::size_t> PurgeExpiredRows(Connection& conn, base::Timestamp now) {
+base::Result<std::size_t> PurgeExpiredRows(Connection& conn, base::Timestamp now,
+                                           const PurgedEntity& on_purged) {
   RENKEI_TRY(Statement * expired,
              conn.Prepare("DELETE FROM entities WHERE expires IS NOT NULL AND expires <= ? "
-                          "RETURNING eid"));
+                          "RETURNING eid, tenant, doc"));
   std::vector<std::int64_t> eids;
+  std::vector<std::pair<std::int64_t, std::string>> purged;
   {
     StatementLease lease(*expired);
     expired->Bind(1, now.millis);
@@ -395,9 +397,11 @@ base::Result<std::size_t> PurgeExpiredRows(Connection& conn, base::Timestamp now
       RENKEI_TRY(bool has_row, expired->Step());
       if (!has_row) break;
       eids.push_back(expired->ColumnInt(0));
+      if (on_purged) purged.emplace_back(expired->ColumnInt(1), expired->ColumnText(2));
     }
   }
   for (auto eid : eids) RENKEI_TRY_VOID(DropIndexRows(conn, eid));
+  for (const auto& [tenant, doc] : purged) RENKEI_TRY_VOID(on_purged(tenant, doc));
   return eids.size();
 }
 

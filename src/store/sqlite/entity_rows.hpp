@@ -59,8 +59,12 @@ base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
 // Deletes by key; false when absent.
 base::Result<bool> EraseEntityRow(Connection& conn, std::int64_t tenant, std::string_view id,
                                   std::string_view type, std::string_view service_path);
-// Deletes every entity whose expires <= now in all tenants; returns how many.
-base::Result<std::size_t> PurgeExpiredRows(Connection& conn, base::Timestamp now);
+// Deletes every entity whose expires <= now in all tenants; returns how many. `on_purged`
+// (may be empty) gets each removed entity's tenant and stored document, in the same
+// transaction (the change journal records the deletion).
+using PurgedEntity = std::function<base::Result<void>(std::int64_t tenant, std::string_view doc)>;
+base::Result<std::size_t> PurgeExpiredRows(Connection& conn, base::Timestamp now,
+                                           const PurgedEntity& on_purged = {});
 
 // Rewrites every attr_index row from the entities' documents (schema migration 2).
 base::Result<void> RebuildAttributeIndex(Connection& conn);

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "base/thread_name.hpp"
+#include "core/entity_codec.hpp"
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/entity_rows.hpp"
 #include "store/sqlite/hosted_context_rows.hpp"
@@ -262,8 +263,20 @@ base::Result<std::size_t> SqliteStore::PurgeExpired(base::Timestamp now) {
   std::promise<base::Result<void>> promise;
   auto future = promise.get_future();
   Enqueue(Job{std::nullopt,
-              [now, purged](Connection& conn, std::int64_t) -> base::Result<void> {
-                RENKEI_TRY(*purged, PurgeExpiredRows(conn, now));
+              [this, now, purged](Connection& conn, std::int64_t) -> base::Result<void> {
+                // An expired entity removed here is deleted like any other: a tenant with
+                // subscriptions journals it, so entityDelete subscriptions are notified.
+                auto journal = [this, &conn, now](std::int64_t tenant,
+                                                  std::string_view doc) -> base::Result<void> {
+                  RENKEI_TRY(const bool journaled, JournalsChanges(tenant));
+                  if (!journaled) return base::Ok();
+                  RENKEI_TRY(core::Entity before, core::DecodeEntity(doc));
+                  RENKEI_TRY_VOID(InsertChangeRow(
+                      conn, tenant, "expiry-" + std::to_string(now.millis), &before, nullptr));
+                  batch_journaled_ = true;
+                  return base::Ok();
+                };
+                RENKEI_TRY(*purged, PurgeExpiredRows(conn, now, journal));
                 return base::Ok();
               },
               [&promise](base::Result<void> r) { promise.set_value(std::move(r)); }});
@@ -728,6 +741,12 @@ base::Result<std::size_t> SqliteStore::CountOutbox(const std::string& tenant) {
     if (!tenant_id) return std::size_t{0};
     return CountOutboxRows(*lease, *tenant_id);
   });
+}
+
+base::Result<std::vector<NotifyBacklog>> SqliteStore::LoadNotifyBacklog() {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&]() { return ReadNotifyBacklog(*lease); });
 }
 
 void SqliteStore::RecordDelivery(DeliveryRecord record,

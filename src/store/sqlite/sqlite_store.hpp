@@ -116,6 +116,7 @@ class SqliteStore final : public EntityStore, public HostedContextStore, public 
                      std::function<void(base::Result<std::size_t>)> done) override;
   base::Result<std::vector<OutboxEntry>> LoadOutboxHeads(std::size_t limit) override;
   base::Result<std::size_t> CountOutbox(const std::string& tenant) override;
+  base::Result<std::vector<NotifyBacklog>> LoadNotifyBacklog() override;
   void RecordDelivery(DeliveryRecord record, std::function<void(base::Result<bool>)> done) override;
 
   WriterStats Stats() const;

@@ -348,6 +348,28 @@ base::Result<std::size_t> CountOutboxRows(Connection& conn, std::int64_t tenant)
   return has_row ? static_cast<std::size_t>(count->ColumnInt(0)) : 0;
 }
 
+base::Result<std::vector<NotifyBacklog>> ReadNotifyBacklog(Connection& conn) {
+  RENKEI_TRY(
+      Statement * select,
+      conn.Prepare("SELECT name, subs, outbox, journal FROM (SELECT t.name AS name, "
+                   "(SELECT count(*) FROM subscriptions s WHERE s.tenant = t.tenant) AS subs, "
+                   "(SELECT count(*) FROM outbox o WHERE o.tenant = t.tenant) AS outbox, "
+                   "(SELECT count(*) FROM entity_changes c WHERE c.tenant = t.tenant) "
+                   "AS journal FROM tenants t) WHERE subs + outbox + journal > 0 "
+                   "ORDER BY name"));
+  StatementLease lease(*select);
+  std::vector<NotifyBacklog> out;
+  for (;;) {
+    RENKEI_TRY(bool has_row, select->Step());
+    if (!has_row) break;
+    out.push_back(NotifyBacklog{std::string(select->ColumnText(0)),
+                                static_cast<std::size_t>(select->ColumnInt(1)),
+                                static_cast<std::size_t>(select->ColumnInt(2)),
+                                static_cast<std::size_t>(select->ColumnInt(3))});
+  }
+  return out;
+}
+
 base::Result<bool> ApplyDeliveryRecord(Connection& conn, const DeliveryRecord& record) {
   RENKEI_TRY(auto tenant, TenantIdByName(conn, record.tenant));
   if (!tenant) return false;

@@ -44,6 +44,7 @@ base::Result<std::size_t> ApplyMatchCommit(Connection& conn, const MatchCommit& 
 
 base::Result<std::vector<OutboxEntry>> ReadOutboxHeads(Connection& conn, std::size_t limit);
 base::Result<std::size_t> CountOutboxRows(Connection& conn, std::int64_t tenant);
+base::Result<std::vector<NotifyBacklog>> ReadNotifyBacklog(Connection& conn);
 // Returns true when the subscription was made inactive.
 base::Result<bool> ApplyDeliveryRecord(Connection& conn, const DeliveryRecord& record);
 

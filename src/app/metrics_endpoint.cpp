@@ -1,0 +1,75 @@
+#include "app/metrics_endpoint.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "api/ngsild/ngsild_api.hpp"
+
+namespace renkei::app {
+namespace {
+
+http::Response Problem(unsigned status, std::string_view type, std::string_view title,
+                       std::string_view detail) {
+  http::Response response;
+  response.status = status;
+  response.body = boost::json::serialize(
+      boost::json::value{{"type", type}, {"title", title}, {"status", status}, {"detail", detail}});
+  response.Set("Content-Type", "application/problem+json");
+  return response;
+}
+
+}  // namespace
+
+metrics::Dialect DialectOfPath(std::string_view path) {
+  // The same split as serve's dispatch: the NGSI-LD prefix, this endpoint and the admin ones,
+  // NGSIv2 for the rest.
+  if (path.starts_with(api::ngsild::kLdPathPrefix) || path == "/ngsi-ld/v1") {
+    return metrics::Dialect::kNgsiLd;
+  }
+  // This endpoint and the admin endpoints (/admin/v1/...) speak neither dialect.
+  if (path == kMetricsPath || path.starts_with("/admin/")) return metrics::Dialect::kOther;
+  return metrics::Dialect::kNgsiV2;
+}
+
+http::Response MetricsResponse(const http::Request& request, const metrics::Counters& counters,
+                               store::SubscriptionStore& store) {
+  if (request.method != "GET") {
+    auto response =
+        Problem(405, "https://uri.etsi.org/ngsi-ld/errors/OperationNotSupported",
+                "Method not allowed", "only GET is supported on " + std::string(kMetricsPath));
+    response.Set("Allow", "GET");
+    return response;
+  }
+  auto backlog = store.LoadNotifyBacklog();
+  if (!backlog) {
+    return Problem(500, "https://uri.etsi.org/ngsi-ld/errors/InternalError",
+                   "Cannot read the notification backlog", backlog.error().detail);
+  }
+  std::vector<metrics::MetricFamily> families = counters.Families();
+  metrics::MetricFamily subscriptions{
+      "renkei_subscriptions", "Stored subscriptions.", metrics::MetricType::kGauge, {}};
+  metrics::MetricFamily outbox{"renkei_notify_outbox_depth",
+                               "Notifications waiting in the outbox (queued or being retried).",
+                               metrics::MetricType::kGauge,
+                               {}};
+  metrics::MetricFamily journal{
+      "renkei_notify_matching_lag",
+      "Committed entity changes in the journal not yet matched against subscriptions.",
+      metrics::MetricType::kGauge,
+      {}};
+  for (const auto& tenant : *backlog) {
+    subscriptions.samples.push_back(
+        {{{"tenant", tenant.tenant}}, static_cast<double>(tenant.subscriptions)});
+    outbox.samples.push_back({{{"tenant", tenant.tenant}}, static_cast<double>(tenant.outbox)});
+    journal.samples.push_back({{{"tenant", tenant.tenant}}, static_cast<double>(tenant.journal)});
+  }
+  families.push_back(std::move(subscriptions));
+  families.push_back(std::move(outbox));
+  families.push_back(std::move(journal));
+  http::Response response;
+  response.body = metrics::RenderExposition(families);
+  response.Set("Content-Type", metrics::kExpositionContentType);
+  return response;
+}
+
+}  // namespace renkei::app

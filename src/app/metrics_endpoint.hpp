@@ -1,0 +1,22 @@
+// GET /metrics: the platform's counters and the notification backlog in the Prometheus text
+// exposition format (docs/metrics.md). An admin endpoint: errors are RFC 9457 ProblemDetails
+// (405 for another method, 500 when the store cannot be read).
+// Thread-safety: may be called concurrently (Counters and the store are thread-safe).
+#pragma once
+
+#include "http/message.hpp"
+#include "metrics/counters.hpp"
+#include "store/subscription_store.hpp"
+
+namespace renkei::app {
+
+inline constexpr const char* kMetricsPath = "/metrics";
+
+http::Response MetricsResponse(const http::Request& request, const metrics::Counters& counters,
+                               store::SubscriptionStore& store);
+
+// The dialect a request path belongs to (for the request counters): NGSI-LD by its prefix,
+// "other" for /metrics, NGSIv2 for everything else (as serve dispatches).
+metrics::Dialect DialectOfPath(std::string_view path);
+
+}  // namespace renkei::app

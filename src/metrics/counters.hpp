@@ -1,0 +1,48 @@
+// Counters: what the platform did since it started, for GET /metrics (docs/metrics.md).
+// Owned by app/serve.cpp and passed by reference to whoever counts; no globals.
+//  - HTTP requests by dialect (the path prefix decides) and status class (1xx..5xx);
+//  - notifications per tenant: sent (acknowledged by the receiver), failed (attempts that
+//    failed), retried (failed attempts that will be tried again), dropped (given up:
+//    retries exhausted or a target no receiver accepts);
+//  - notifications dropped because a tenant's outbox was full (a total: the store reports
+//    one count per matching round, not per tenant).
+// Thread-safety: every method may be called from any thread; request counts are atomics,
+// the per-tenant notification map is guarded by a mutex.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "metrics/exposition.hpp"
+
+namespace renkei::metrics {
+
+enum class Dialect { kNgsiV2, kNgsiLd, kOther };
+enum class NotificationEvent { kSent, kFailed, kRetried, kDropped };
+
+class Counters {
+ public:
+  void CountRequest(Dialect dialect, unsigned status);
+  void CountNotification(const std::string& tenant, NotificationEvent event);
+  void CountOutboxFullDrops(std::uint64_t dropped);
+
+  // The counters as metric families (renkei_http_requests_total, renkei_notifications_*).
+  std::vector<MetricFamily> Families() const;
+
+ private:
+  static constexpr std::size_t kDialects = 3;
+  static constexpr std::size_t kClasses = 5;  // 1xx .. 5xx
+  std::array<std::array<std::atomic<std::uint64_t>, kClasses>, kDialects> requests_{};
+  std::atomic<std::uint64_t> outbox_full_drops_{0};
+
+  mutable std::mutex notifications_mu_;  // guards notifications_
+  std::map<std::string, std::array<std::uint64_t, 4>> notifications_;
+};
+
+}  // namespace renkei::metrics
