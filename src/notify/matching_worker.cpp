@@ -75,11 +75,23 @@ void MatchingWorker::Loop() {
         }
         break;
       }
-      if (*consumed < options_.batch) break;
+      if (*consumed == 0) break;  // a full or capped round means more may be waiting
       std::lock_guard lock(mu_);
       if (stopping_) return;
     }
   }
+}
+
+const CandidateIndex& MatchingWorker::IndexFor(const std::string& tenant) {
+  // Generation first, then the subscriptions: a change in between only rebuilds once more.
+  const std::uint64_t generation = registry_.Generation();
+  auto it = indexes_.find(tenant);
+  if (it == indexes_.end() || it->second.generation != generation) {
+    auto subscriptions = registry_.ForTenant(tenant);
+    it = indexes_.insert_or_assign(tenant, TenantIndex{generation, CandidateIndex(subscriptions)})
+             .first;
+  }
+  return it->second.index;
 }
 
 base::Result<std::size_t> MatchingWorker::RunOnce() {
@@ -87,19 +99,32 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
   if (changes.empty()) return std::size_t{0};
   const base::Timestamp now = clock_.Now();
   store::MatchCommit commit;
-  commit.consumed_through = changes.back().seq;
   commit.max_outbox_per_tenant = options_.max_outbox_per_tenant;
   std::map<std::string, int> per_request;  // correlator → notifications so far (cbnotif)
+  std::size_t consumed = 0;
   for (const auto& change : changes) {
-    for (const auto& registered : registry_.ForTenant(change.tenant)) {
-      if (registered.status != "active" && registered.status != "oneshot") continue;
-      const CompiledSubscription& compiled = *registered.compiled;
+    // Bound the round's memory and the first notification's delay: stop once enough are
+    // rendered, but not inside one request's changes (cbnotif counts per request).
+    if (commit.entries.size() >= options_.max_notifications_per_round && consumed > 0 &&
+        changes[consumed - 1].correlator != change.correlator) {
+      break;
+    }
+    ++consumed;
+    commit.consumed_through = change.seq;
+    const core::Entity* notified = change.after ? &*change.after : nullptr;
+    if (notified == nullptr && change.before) notified = &*change.before;
+    if (notified == nullptr) continue;
+    IndexFor(change.tenant).ForEach(notified->id, [&](const std::string& id) {
+      auto registered = registry_.Find(change.tenant, id);  // current status and document
+      if (!registered) return;
+      if (registered->status != "active" && registered->status != "oneshot") return;
+      const CompiledSubscription& compiled = *registered->compiled;
       const Subscription& sub = compiled.subscription();
-      if (Expired(sub, now)) continue;
+      if (Expired(sub, now)) return;
       auto trigger = Match(compiled, change);
-      if (!trigger) continue;
+      if (!trigger) return;
       // Orion "throttling": notifications inside the guard period are discarded.
-      if (registry_.Throttled(change.tenant, sub.id, sub.throttling.value_or(0), now)) continue;
+      if (registry_.Throttled(change.tenant, sub.id, sub.throttling.value_or(0), now)) return;
       NotificationContext context;
       context.tenant = change.tenant;
       context.correlator = change.correlator;
@@ -111,7 +136,7 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
           logger_->info("msg=\"notification not sent\" subscription={} detail=\"{}\"", sub.id,
                         message.error().detail);
         }
-        continue;
+        return;
       }
       store::OutboxEntry entry;
       entry.tenant = change.tenant;
@@ -120,12 +145,12 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
       entry.created_at = now;
       EncodeOutbound(*message, entry);
       commit.entries.push_back(std::move(entry));
-      if (registered.status == "oneshot") {
+      if (registered->status == "oneshot") {
         // Orion "Oneshot Subscriptions": inactive once it fired.
         commit.deactivate.emplace_back(change.tenant, sub.id);
         registry_.SetStatus(change.tenant, sub.id, "inactive");
       }
-    }
+    });
   }
   const bool enqueued = !commit.entries.empty();
   std::promise<base::Result<std::size_t>> promise;
@@ -138,7 +163,7 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
     logger_->warn("msg=\"outbox full: notifications dropped\" count={}", dropped);
   }
   if (enqueued && on_enqueued_) on_enqueued_();
-  return changes.size();
+  return consumed;
 }
 
 }  // namespace renkei::notify

@@ -20,6 +20,7 @@ base::Result<std::vector<std::string>> SubscriptionRegistry::Load(store::Subscri
       continue;
     }
     std::lock_guard lock(mu_);
+    ++generation_;
     tenants_[record.tenant][record.id] =
         Entry{{std::move(*compiled), record.state.status}, record.state.last_notification};
   }
@@ -31,6 +32,7 @@ void SubscriptionRegistry::Put(std::shared_ptr<const CompiledSubscription> compi
   std::lock_guard lock(mu_);
   const std::string tenant = compiled->tenant();
   const std::string id = compiled->subscription().id;
+  ++generation_;
   auto& entry = tenants_[tenant][id];
   entry.sub = RegisteredSubscription{std::move(compiled), std::move(status)};
 }
@@ -39,6 +41,7 @@ void SubscriptionRegistry::Remove(const std::string& tenant, const std::string& 
   std::lock_guard lock(mu_);
   auto it = tenants_.find(tenant);
   if (it == tenants_.end()) return;
+  ++generation_;
   it->second.erase(id);
   if (it->second.empty()) tenants_.erase(it);
 }
@@ -60,6 +63,11 @@ std::vector<RegisteredSubscription> SubscriptionRegistry::ForTenant(
   out.reserve(it->second.size());
   for (const auto& [id, entry] : it->second) out.push_back(entry.sub);
   return out;
+}
+
+std::uint64_t SubscriptionRegistry::Generation() const {
+  std::lock_guard lock(mu_);
+  return generation_;
 }
 
 std::optional<RegisteredSubscription> SubscriptionRegistry::Find(const std::string& tenant,

@@ -37,6 +37,9 @@ class SubscriptionRegistry {
   void Remove(const std::string& tenant, const std::string& id);
   void SetStatus(const std::string& tenant, const std::string& id, const std::string& status);
   std::vector<RegisteredSubscription> ForTenant(const std::string& tenant) const;
+  // Changes whenever a subscription is loaded, put or removed (not on status changes), so a
+  // reader may keep what it derived from ForTenant (an index) until it changes.
+  std::uint64_t Generation() const;
   std::optional<RegisteredSubscription> Find(const std::string& tenant,
                                              const std::string& id) const;
 
@@ -52,6 +55,7 @@ class SubscriptionRegistry {
   };
   mutable std::mutex mu_;  // guards tenants_
   std::map<std::string, std::map<std::string, Entry>, std::less<>> tenants_;
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace renkei::notify

@@ -145,6 +145,12 @@ class SubscriptionStore {
   // ---- outbox
   // The oldest row of each subscription's queue, earliest next_attempt first, at most `limit`.
   virtual base::Result<std::vector<OutboxEntry>> LoadOutboxHeads(std::size_t limit) = 0;
+  // The rows of one subscription's queue after `after_seq`, oldest first, at most `limit`:
+  // what delivery sends in order behind a head it was given (a delivery batch).
+  virtual base::Result<std::vector<OutboxEntry>> LoadOutboxQueue(const std::string& tenant,
+                                                                 const std::string& subscription_id,
+                                                                 std::int64_t after_seq,
+                                                                 std::size_t limit) = 0;
   // Rows in the tenant's outbox.
   virtual base::Result<std::size_t> CountOutbox(const std::string& tenant) = 0;
   // Records an attempt: counters of the subscription (timesSent, lastNotification,
@@ -154,6 +160,11 @@ class SubscriptionStore {
   // true when that happened. A row or subscription deleted meanwhile is not an error.
   virtual void RecordDelivery(DeliveryRecord record,
                               std::function<void(base::Result<bool>)> done) = 0;
+  // RecordDelivery for each record, in order, in one transaction: one durable commit for a
+  // batch of attempts (one subscription's rows sent one after the other). `done` gets true
+  // when one of them made its subscription inactive.
+  virtual void RecordDeliveries(std::vector<DeliveryRecord> records,
+                                std::function<void(base::Result<bool>)> done) = 0;
 };
 
 }  // namespace renkei::store

@@ -255,4 +255,72 @@ TEST_P(SubscriptionConformance, DeliveriesKeepOrderCountAndDeactivateAtMaxFails)
   ASSERT_TRUE(Record(success).has_value());
 }
 
+// A delivery batch (delivery_worker.hpp): the rows behind a head are read in order, and the
+// attempts recorded in one commit remove the delivered rows, keep the failed one first with
+// its retry time and leave the rest queued behind it; the counters add up as if recorded one
+// by one, and nothing of another subscription is touched.
+TEST_P(SubscriptionConformance, BatchedDeliveriesKeepOrderAndLeaveTheRestQueued) {
+  Create(Sub("t", "s1"));
+  Create(Sub("t", "s2"));
+  MatchCommit commit;
+  for (const char* payload : {"a1", "a2", "a3", "a4", "a5"}) {
+    commit.entries.push_back(Entry("t", "s1", payload));
+  }
+  commit.entries.push_back(Entry("t", "s2", "b1"));
+  ASSERT_TRUE(Commit(commit).has_value());
+  auto heads = subs().LoadOutboxHeads(10);
+  ASSERT_TRUE(heads.has_value());
+  ASSERT_EQ(heads->size(), 2u);
+  const OutboxEntry head = heads->front().subscription_id == "s1" ? (*heads)[0] : (*heads)[1];
+  ASSERT_EQ(head.payload, "a1");
+
+  auto queued = subs().LoadOutboxQueue("t", "s1", head.seq, 3);
+  ASSERT_TRUE(queued.has_value()) << queued.error().detail;
+  std::vector<std::string> payloads;
+  for (const auto& e : *queued) payloads.push_back(e.payload);
+  EXPECT_EQ(payloads, (std::vector<std::string>{"a2", "a3", "a4"})) << "in order, limited";
+  auto none = subs().LoadOutboxQueue("u", "s1", 0, 10);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty()) << "another tenant's queue is empty";
+
+  // a1, a2 delivered, a3 failed: one commit.
+  auto success = [](const OutboxEntry& e, std::int64_t at) {
+    return DeliveryRecord{e.seq, "t", "s1",  base::Timestamp{at}, true,
+                          201,   "",  false, base::Timestamp{},   std::nullopt};
+  };
+  std::vector<DeliveryRecord> records{success(head, 6000), success((*queued)[0], 6001)};
+  records.push_back(DeliveryRecord{(*queued)[1].seq, "t", "s1", base::Timestamp{6002}, false, 503,
+                                   "HTTP status 503", false, base::Timestamp{9000}, std::nullopt});
+  auto recorded = WaitFor<bool>(
+      [&](auto done) { subs().RecordDeliveries(std::move(records), std::move(done)); });
+  ASSERT_TRUE(recorded.has_value()) << recorded.error().detail;
+  EXPECT_FALSE(*recorded);
+
+  Reopen();
+  queued = subs().LoadOutboxQueue("t", "s1", 0, 10);
+  ASSERT_TRUE(queued.has_value());
+  payloads.clear();
+  for (const auto& e : *queued) payloads.push_back(e.payload);
+  EXPECT_EQ(payloads, (std::vector<std::string>{"a3", "a4", "a5"}))
+      << "delivered rows gone; the failed one stays first";
+  EXPECT_EQ(queued->front().attempts, 1);
+  EXPECT_EQ(queued->front().next_attempt, base::Timestamp{9000});
+  EXPECT_EQ((*queued)[1].attempts, 0);
+  auto found = subs().FindSubscription("t", "s1");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  const SubscriptionState& st = (*found)->state;
+  EXPECT_EQ(st.times_sent, 3);
+  EXPECT_EQ(st.fails_counter, 1);
+  EXPECT_EQ(st.last_success, base::Timestamp{6001});
+  EXPECT_EQ(st.last_success_code, 201);
+  EXPECT_EQ(st.last_failure, base::Timestamp{6002});
+  EXPECT_EQ(st.last_notification, base::Timestamp{6002});
+  auto other = subs().LoadOutboxQueue("t", "s2", 0, 10);
+  ASSERT_TRUE(other.has_value());
+  ASSERT_EQ(other->size(), 1u);
+  EXPECT_EQ(other->front().payload, "b1");
+  found = subs().FindSubscription("t", "s2");
+  EXPECT_EQ((*found)->state.times_sent, 0);
+}
+
 }  // namespace renkei::store::testing

@@ -720,6 +720,15 @@ base::Result<std::vector<OutboxEntry>> SqliteStore::LoadOutboxHeads(std::size_t 
   return Guarded([&] { return ReadOutboxHeads(*lease, limit); });
 }
 
+base::Result<std::vector<OutboxEntry>> SqliteStore::LoadOutboxQueue(
+    const std::string& tenant, const std::string& subscription_id, std::int64_t after_seq,
+    std::size_t limit) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded(
+      [&] { return ReadOutboxQueue(*lease, tenant, subscription_id, after_seq, limit); });
+}
+
 base::Result<std::size_t> SqliteStore::CountOutbox(const std::string& tenant) {
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
@@ -732,11 +741,18 @@ base::Result<std::size_t> SqliteStore::CountOutbox(const std::string& tenant) {
 
 void SqliteStore::RecordDelivery(DeliveryRecord record,
                                  std::function<void(base::Result<bool>)> done) {
+  std::vector<DeliveryRecord> records;
+  records.push_back(std::move(record));
+  RecordDeliveries(std::move(records), std::move(done));
+}
+
+void SqliteStore::RecordDeliveries(std::vector<DeliveryRecord> records,
+                                   std::function<void(base::Result<bool>)> done) {
   auto deactivated = std::make_shared<bool>(false);
   Enqueue(Job{std::nullopt,
-              [record = std::move(record), deactivated](Connection& conn,
-                                                        std::int64_t) -> base::Result<void> {
-                RENKEI_TRY(*deactivated, ApplyDeliveryRecord(conn, record));
+              [records = std::move(records), deactivated](Connection& conn,
+                                                          std::int64_t) -> base::Result<void> {
+                RENKEI_TRY(*deactivated, ApplyDeliveryRecords(conn, records));
                 return base::Ok();
               },
               [deactivated, done = std::move(done)](base::Result<void> r) {

@@ -115,8 +115,14 @@ class SqliteStore final : public EntityStore, public HostedContextStore, public 
   void CommitMatches(MatchCommit commit,
                      std::function<void(base::Result<std::size_t>)> done) override;
   base::Result<std::vector<OutboxEntry>> LoadOutboxHeads(std::size_t limit) override;
+  base::Result<std::vector<OutboxEntry>> LoadOutboxQueue(const std::string& tenant,
+                                                         const std::string& subscription_id,
+                                                         std::int64_t after_seq,
+                                                         std::size_t limit) override;
   base::Result<std::size_t> CountOutbox(const std::string& tenant) override;
   void RecordDelivery(DeliveryRecord record, std::function<void(base::Result<bool>)> done) override;
+  void RecordDeliveries(std::vector<DeliveryRecord> records,
+                        std::function<void(base::Result<bool>)> done) override;
 
   WriterStats Stats() const;
 
