@@ -82,6 +82,21 @@ void MatchingWorker::Loop() {
   }
 }
 
+base::Result<void> MatchingWorker::RemoveConsumed() {
+  if (cursor_ <= removed_through_) return base::Ok();
+  const std::int64_t through = cursor_;
+  store::MatchCommit commit;
+  commit.consumed_through = through;
+  std::promise<base::Result<std::size_t>> promise;
+  auto future = promise.get_future();
+  store_.CommitMatches(std::move(commit), [&promise](base::Result<std::size_t> r) {
+    promise.set_value(std::move(r));
+  });
+  RENKEI_TRY_VOID(future.get());
+  removed_through_ = through;
+  return base::Ok();
+}
+
 const CandidateIndex& MatchingWorker::IndexFor(const std::string& tenant) {
   // Generation first, then the subscriptions: a change in between only rebuilds once more.
   const std::uint64_t generation = registry_.Generation();
@@ -95,8 +110,11 @@ const CandidateIndex& MatchingWorker::IndexFor(const std::string& tenant) {
 }
 
 base::Result<std::size_t> MatchingWorker::RunOnce() {
-  RENKEI_TRY(auto changes, store_.LoadChanges(0, options_.batch));
-  if (changes.empty()) return std::size_t{0};
+  RENKEI_TRY(auto changes, store_.LoadChanges(cursor_, options_.batch));
+  if (changes.empty()) {
+    RENKEI_TRY_VOID(RemoveConsumed());
+    return std::size_t{0};
+  }
   const base::Timestamp now = clock_.Now();
   store::MatchCommit commit;
   commit.max_outbox_per_tenant = options_.max_outbox_per_tenant;
@@ -153,12 +171,27 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
     });
   }
   const bool enqueued = !commit.entries.empty();
+  if (!enqueued && commit.deactivate.empty()) {
+    // Nothing to queue: the changes need no commit of their own (on a write path whose
+    // changes match nothing, one commit per round would double the commits). They leave the
+    // journal with the next commit (CommitMatches removes every row up to its seq), or by
+    // RemoveConsumed once a batch accumulated or the journal is drained. A crash before that
+    // matches them again after restart: nothing again, except for a subscription created
+    // meanwhile (as for any change journaled just before a crash; docs/adr/0006).
+    cursor_ = commit.consumed_through;
+    if (cursor_ - removed_through_ >= static_cast<std::int64_t>(options_.batch)) {
+      RENKEI_TRY_VOID(RemoveConsumed());
+    }
+    return consumed;
+  }
+  const std::int64_t commit_through = commit.consumed_through;
   std::promise<base::Result<std::size_t>> promise;
   auto future = promise.get_future();
   store_.CommitMatches(std::move(commit), [&promise](base::Result<std::size_t> r) {
     promise.set_value(std::move(r));
   });
   RENKEI_TRY(std::size_t dropped, future.get());
+  cursor_ = removed_through_ = commit_through;
   if (dropped > 0 && logger_) {
     logger_->warn("msg=\"outbox full: notifications dropped\" count={}", dropped);
   }

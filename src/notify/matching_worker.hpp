@@ -61,6 +61,8 @@ class MatchingWorker {
 
  private:
   void Loop();
+  // Removes the journal rows up to cursor_ that matched nothing (one commit).
+  base::Result<void> RemoveConsumed();
   // The candidate index of the tenant's subscriptions, rebuilt when the registry changed.
   const CandidateIndex& IndexFor(const std::string& tenant);
 
@@ -77,7 +79,10 @@ class MatchingWorker {
   bool woken_ = false;
   bool stopping_ = false;
   std::thread thread_;
-  // Used by the thread running RunOnce only.
+  // Used by the thread running RunOnce only. Journal rows up to cursor_ are matched; those
+  // up to removed_through_ are also gone from the store.
+  std::int64_t cursor_ = 0;
+  std::int64_t removed_through_ = 0;
   struct TenantIndex {
     std::uint64_t generation = 0;
     CandidateIndex index;
