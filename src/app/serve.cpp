@@ -118,6 +118,10 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   notify::MatchingWorker matching(**store, registry, api::ngsiv2::RenderNotifiedEntity, clock,
                                   matching_options, logger, [&delivery] { delivery.Wake(); });
   (*store)->SetChangeListener([&matching] { matching.Wake(); });
+  // Changes no subscription can select are not journaled (docs/adr/0006).
+  (*store)->SetJournalFilter([&registry](const std::string& tenant, const core::Entity& entity) {
+    return registry.MaySelect(tenant, entity.id);
+  });
   delivery.Start();
   matching.Start();
 

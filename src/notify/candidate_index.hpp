@@ -5,7 +5,7 @@
 // those ids and is found by id; any other (idPattern, or a selector without id) is a
 // candidate for every entity. Candidates still go through Match: the index only narrows.
 //
-// Built from one SubscriptionRegistry::ForTenant result; immutable afterwards.
+// Filled once (Add per subscription), then only read.
 #pragma once
 
 #include <string>
@@ -13,13 +13,18 @@
 #include <unordered_map>
 #include <vector>
 
-#include "notify/subscription_registry.hpp"
+#include "notify/subscription.hpp"
 
 namespace renkei::notify {
 
 class CandidateIndex {
  public:
-  explicit CandidateIndex(const std::vector<RegisteredSubscription>& subscriptions);
+  void Add(const Subscription& sub);
+
+  // Whether any subscription may select `entity_id`.
+  bool Any(std::string_view entity_id) const {
+    return !any_entity_.empty() || by_id_.contains(std::string(entity_id));
+  }
 
   // Calls visit(subscription id) for each subscription that may select `entity_id`: those
   // naming it exactly, then those with patterns; each once.

@@ -102,9 +102,11 @@ const CandidateIndex& MatchingWorker::IndexFor(const std::string& tenant) {
   const std::uint64_t generation = registry_.Generation();
   auto it = indexes_.find(tenant);
   if (it == indexes_.end() || it->second.generation != generation) {
-    auto subscriptions = registry_.ForTenant(tenant);
-    it = indexes_.insert_or_assign(tenant, TenantIndex{generation, CandidateIndex(subscriptions)})
-             .first;
+    TenantIndex fresh{generation, CandidateIndex()};
+    for (const auto& registered : registry_.ForTenant(tenant)) {
+      fresh.index.Add(registered.compiled->subscription());
+    }
+    it = indexes_.insert_or_assign(tenant, std::move(fresh)).first;
   }
   return it->second.index;
 }

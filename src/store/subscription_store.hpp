@@ -135,6 +135,13 @@ class SubscriptionStore {
   // Called on the writer thread after every commit that appended journal rows; must not
   // block. Set once, before the first write.
   virtual void SetChangeListener(std::function<void()> listener) = 0;
+  // Narrows the journal: a changed entity (after the change, or before it for a deletion)
+  // for which `may_notify(tenant, entity)` is false gets no journal row, so changes that no
+  // subscription can select cost the writer nothing (docs/adr/0006). Called on the writer
+  // thread inside the write; must be cheap, thread-safe and must not call the store. Set
+  // once, before the first write; without it every change of such a tenant is journaled.
+  virtual void SetJournalFilter(
+      std::function<bool(const std::string& tenant, const core::Entity& entity)> may_notify) = 0;
   // Journal rows with seq > after_seq, oldest first, at most `limit`.
   virtual base::Result<std::vector<EntityChange>> LoadChanges(std::int64_t after_seq,
                                                               std::size_t limit) = 0;

@@ -5,6 +5,7 @@
 // deliveries with Orion's counters. Everything survives a reopen.
 #include <atomic>
 #include <future>
+#include <mutex>
 
 #include "subscription_conformance.hpp"
 
@@ -253,6 +254,38 @@ TEST_P(SubscriptionConformance, DeliveriesKeepOrderCountAndDeactivateAtMaxFails)
   EXPECT_EQ(*count, 0u);
   // A record for a row or subscription deleted meanwhile is no error.
   ASSERT_TRUE(Record(success).has_value());
+}
+
+// The journal filter (SetJournalFilter): a change the filter refuses gets no row, whatever
+// the kind of change; the filter sees the tenant and the entity (before it, for a deletion).
+TEST_P(SubscriptionConformance, JournalFilterLeavesOutChangesNoSubscriptionCanSelect) {
+  std::mutex mu;
+  std::vector<std::string> asked;
+  subs().SetJournalFilter([&](const std::string& tenant, const core::Entity& entity) {
+    std::lock_guard lock(mu);
+    asked.push_back(tenant + "/" + entity.id);
+    return entity.id != "Ignored";
+  });
+  Create(Sub("t", "s1"));
+  PutRoom("t", Room("Ignored", 1), "c1");
+  PutRoom("t", Room("Watched", 1), "c2");
+  PutRoom("t", Room("Ignored", 2), "c3");
+  ASSERT_TRUE(store().Write("t", [](WriteTransaction& tx) {
+    tx.SetCorrelator("c4");
+    return tx.Erase("Ignored", "Room", "/");
+  }));
+  ASSERT_TRUE(store().Write("t", [](WriteTransaction& tx) {
+    tx.SetCorrelator("c5");
+    return tx.Erase("Watched", "Room", "/");
+  }));
+  auto changes = Changes();
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].correlator, "c2");
+  EXPECT_EQ(changes[1].correlator, "c5");
+  EXPECT_FALSE(changes[1].after.has_value()) << "the deletion of a watched entity is kept";
+  std::lock_guard lock(mu);
+  EXPECT_EQ(asked, (std::vector<std::string>{"t/Ignored", "t/Watched", "t/Ignored", "t/Ignored",
+                                             "t/Watched"}));
 }
 
 // A delivery batch (delivery_worker.hpp): the rows behind a head are read in order, and the

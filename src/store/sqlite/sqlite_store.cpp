@@ -91,13 +91,18 @@ class UnitTransaction final : public WriteTransaction {
   void SetCorrelator(std::string_view correlator) override { correlator_ = correlator; }
 
   // Appends one journal row per entity whose state differs at the end of the unit from
-  // its state before it, in the order they were first written. Returns whether any was.
-  base::Result<bool> JournalChanges() {
+  // its state before it, in the order they were first written, unless `may_notify` (when
+  // set) says no subscription of `tenant` can select it. Returns whether any was.
+  base::Result<bool> JournalChanges(
+      const std::string& tenant,
+      const std::function<bool(const std::string&, const core::Entity&)>& may_notify) {
     bool any = false;
     for (const auto& key : written_) {
       const auto& before = before_.at(key);
       const auto& after = after_.at(key);
       if (before == after) continue;
+      const core::Entity& notified = after ? *after : *before;
+      if (may_notify && !may_notify(tenant, notified)) continue;
       RENKEI_TRY_VOID(InsertChangeRow(conn_, tenant_, correlator_, before ? &*before : nullptr,
                                       after ? &*after : nullptr));
       any = true;
@@ -234,14 +239,15 @@ void SqliteStore::Enqueue(Job job) {
 }
 
 void SqliteStore::Submit(std::string tenant, WriteUnit unit, WriteDone done) {
+  std::string name = tenant;
   Enqueue(Job{std::optional<std::string>(std::move(tenant)),
-              [this, unit = std::move(unit)](Connection& conn,
-                                             std::int64_t tenant_id) -> base::Result<void> {
+              [this, unit = std::move(unit), tenant = std::move(name)](
+                  Connection& conn, std::int64_t tenant_id) -> base::Result<void> {
                 RENKEI_TRY(const bool journal, JournalsChanges(tenant_id));
                 UnitTransaction txn(conn, tenant_id, journal);
                 RENKEI_TRY_VOID(unit(txn));
                 if (!journal) return base::Ok();
-                RENKEI_TRY(const bool journaled, txn.JournalChanges());
+                RENKEI_TRY(const bool journaled, txn.JournalChanges(tenant, journal_filter_));
                 batch_journaled_ = batch_journaled_ || journaled;
                 return base::Ok();
               },
@@ -690,6 +696,13 @@ void SqliteStore::SetChangeListener(std::function<void()> listener) {
   // Set before the first write: the writer thread reads it after each commit.
   std::lock_guard lock(queue_mu_);
   change_listener_ = std::move(listener);
+}
+
+void SqliteStore::SetJournalFilter(
+    std::function<bool(const std::string& tenant, const core::Entity& entity)> may_notify) {
+  // Set before the first write, like the change listener.
+  std::lock_guard lock(queue_mu_);
+  journal_filter_ = std::move(may_notify);
 }
 
 base::Result<std::vector<EntityChange>> SqliteStore::LoadChanges(std::int64_t after_seq,
