@@ -2,46 +2,15 @@
 // wrk can measure the ceiling that no NGSI handler can exceed.
 //   ceiling_server [port=1026] [threads=hardware threads]
 // Stops cleanly on SIGINT/SIGTERM.
-#include <pthread.h>
-#include <signal.h>
-
-#include <charconv>
-#include <cstdio>
-#include <string_view>
-
 #include "base/log.hpp"
+#include "bench_server.hpp"
 #include "http/server.hpp"
-
-namespace {
-
-template <typename Number>
-bool ParseArg(const char* text, Number& out) {
-  const std::string_view view(text);
-  const auto result = std::from_chars(view.data(), view.data() + view.size(), out);
-  return result.ec == std::errc() && result.ptr == view.data() + view.size();
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   renkei::http::ServerOptions options;
   options.address = "127.0.0.1";
-  if (argc > 1 && !ParseArg(argv[1], options.port)) {
-    std::fprintf(stderr, "usage: %s [port] [threads]\n", argv[0]);
-    return 2;
-  }
-  if (argc > 2 && !ParseArg(argv[2], options.threads)) {
-    std::fprintf(stderr, "usage: %s [port] [threads]\n", argv[0]);
-    return 2;
-  }
-
-  // Block the stop signals before any thread exists, so every worker inherits the mask and
-  // only the sigwait below receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  if (!renkei::bench::ParsePortAndThreads(argc, argv, options)) return 2;
+  const sigset_t stop_signals = renkei::bench::BlockStopSignals();
 
   auto logger = renkei::base::MakeLogger(renkei::base::LogLevel::kInfo);
   renkei::http::Server server(
@@ -59,8 +28,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  int received = 0;
-  sigwait(&stop_signals, &received);
+  const int received = renkei::bench::WaitForStop(stop_signals);
   logger->info("ceiling_server stopping signal={}", received);
   server.Stop();
   return 0;

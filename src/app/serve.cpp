@@ -177,6 +177,10 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   notify::MatchingWorker matching(**store, registry, render, clock, matching_options, logger,
                                   [&delivery] { delivery.Wake(); });
   (*store)->SetChangeListener([&matching] { matching.Wake(); });
+  // Changes no subscription can select are not journaled (docs/adr/0006).
+  (*store)->SetJournalFilter([&registry](const std::string& tenant, const core::Entity& entity) {
+    return registry.MaySelect(tenant, entity.id);
+  });
   notify::PeriodicOptions periodic_options;
   periodic_options.max_outbox_per_tenant = config.max_outbox_per_tenant;
   notify::PeriodicNotifier periodic(**store, **store, registry, render, clock, periodic_options,

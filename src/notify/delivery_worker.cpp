@@ -37,6 +37,7 @@ void DeliveryWorker::Stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
+    stop_requested_ = true;
     work_.clear();
   }
   schedule_cv_.notify_all();
@@ -53,7 +54,10 @@ void DeliveryWorker::ScheduleLoop() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      schedule_cv_.wait_for(lock, wait, [this] { return woken_ || stopping_; });
+      // Each read scans the outbox's queue heads: read again only when the senders are about
+      // to run out of work, not after every completed delivery.
+      schedule_cv_.wait_for(
+          lock, wait, [this] { return stopping_ || (woken_ && work_.size() < options_.senders); });
       if (stopping_) return;
       woken_ = false;
     }
@@ -100,7 +104,7 @@ void DeliveryWorker::SendLoop() {
     }
     std::optional<store::DeliveryRecord> recorded;
     try {
-      recorded = Deliver(entry);
+      recorded = Deliver(TakeBatch(entry));
     } catch (const std::exception& e) {
       // The row stays in the outbox and is tried again at the next poll.
       if (logger_) logger_->error("msg=\"delivery failed\" detail=\"{}\"", e.what());
@@ -118,7 +122,28 @@ void DeliveryWorker::SendLoop() {
   }
 }
 
-std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(const store::OutboxEntry& entry) {
+std::vector<store::OutboxEntry> DeliveryWorker::TakeBatch(store::OutboxEntry head) {
+  std::vector<store::OutboxEntry> batch;
+  const std::int64_t head_seq = head.seq;
+  batch.push_back(std::move(head));
+  if (options_.batch_per_subscription <= 1) return batch;
+  // This subscription is in flight on this thread: nobody else sends or records its rows,
+  // and its last record committed before it was handed out, so this read is current.
+  auto queued = store_.LoadOutboxQueue(batch.front().tenant, batch.front().subscription_id,
+                                       head_seq, options_.batch_per_subscription - 1);
+  if (!queued) {
+    if (logger_) logger_->warn("msg=\"outbox read failed\" detail=\"{}\"", queued.error().detail);
+    return batch;  // the head alone
+  }
+  const base::Timestamp now = clock_.Now();
+  for (auto& entry : *queued) {
+    if (entry.next_attempt.millis > now.millis) break;  // order: nothing overtakes a waiting row
+    batch.push_back(std::move(entry));
+  }
+  return batch;
+}
+
+store::DeliveryRecord DeliveryWorker::Attempt(const store::OutboxEntry& entry) {
   store::DeliveryRecord record;
   record.seq = entry.seq;
   record.tenant = entry.tenant;
@@ -147,30 +172,46 @@ std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(const store::Outbox
     }
   }
   if (options_.on_attempt) options_.on_attempt(record);
-  if (auto registered = registry_.Find(entry.tenant, entry.subscription_id)) {
-    record.max_fails_limit = registered->compiled->subscription().max_fails_limit;
+  return record;
+}
+
+std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(
+    const std::vector<store::OutboxEntry>& batch) {
+  std::vector<store::DeliveryRecord> records;
+  records.reserve(batch.size());
+  for (const auto& entry : batch) {
+    if (!records.empty() && stop_requested_) break;  // the rest stays queued
+    records.push_back(Attempt(entry));
+    // The next row waits for this one: after a failure it stays queued behind the retry.
+    if (!records.back().delivered) break;
   }
+  const store::OutboxEntry& head = batch.front();
+  if (auto registered = registry_.Find(head.tenant, head.subscription_id)) {
+    const auto limit = registered->compiled->subscription().max_fails_limit;
+    for (auto& record : records) record.max_fails_limit = limit;
+  }
+  store::DeliveryRecord last = records.back();
   std::promise<base::Result<bool>> promise;
   auto future = promise.get_future();
-  store_.RecordDelivery(record,
-                        [&promise](base::Result<bool> r) { promise.set_value(std::move(r)); });
+  store_.RecordDeliveries(std::move(records),
+                          [&promise](base::Result<bool> r) { promise.set_value(std::move(r)); });
   auto deactivated = future.get();
   if (!deactivated) {
     if (logger_) {
       logger_->warn("msg=\"delivery record failed\" subscription={} detail=\"{}\"",
-                    entry.subscription_id, deactivated.error().detail);
+                    head.subscription_id, deactivated.error().detail);
     }
     return std::nullopt;
   }
   if (*deactivated) {
-    registry_.SetStatus(entry.tenant, entry.subscription_id, "inactive");
+    registry_.SetStatus(head.tenant, head.subscription_id, "inactive");
     if (logger_) {
       // Orion logs the same event at WARN ("automatically disabled due to failsCounter").
       logger_->warn("msg=\"subscription disabled: maxFailsLimit reached\" subscription={}",
-                    entry.subscription_id);
+                    head.subscription_id);
     }
   }
-  return record;
+  return last;
 }
 
 }  // namespace renkei::notify

@@ -7,14 +7,22 @@
 // receiver holds one sender thread for at most its timeout and delays only its own queue
 // (its head waits for its backoff); the others keep flowing on the other threads.
 //
-// Each attempt is recorded (SubscriptionStore::RecordDelivery): on 2xx the row goes; on a
-// failure it waits RetryDelay(attempts) and is retried, until the retry policy gives up.
+// A sender given a due head also takes the rows queued behind it (up to
+// batch_per_subscription, SubscriptionStore::LoadOutboxQueue) and sends them one after the
+// other on the same thread, each only after the previous was acknowledged, stopping at the
+// first failure; the attempts are then recorded together (SubscriptionStore::RecordDeliveries),
+// one durable commit for the batch instead of one per notification (docs/adr/0006). A crash
+// before that commit sends the batch again after restart (at-least-once).
+//
+// Each attempt is recorded: on 2xx the row goes; on a failure it waits RetryDelay(attempts)
+// and is retried, until the retry policy gives up.
 // Counters and maxFailsLimit follow Orion; a subscription made inactive is marked so in the
 // registry. Rows left by a crash are simply read again after restart.
 //
 // Thread-safety: Wake may be called from any thread; Start/Stop by the owner.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -39,6 +47,7 @@ namespace renkei::notify {
 struct DeliveryOptions {
   std::size_t senders = 8;  // concurrent deliveries (threads)
   std::size_t heads_per_poll = 1024;
+  std::size_t batch_per_subscription = 128;  // rows of one queue sent per durable record
   RetryPolicy retry;
   std::chrono::milliseconds idle_poll{1000};  // re-read the outbox at least this often
   // Told of every attempt as it is recorded (metrics); runs on a sender thread.
@@ -63,8 +72,13 @@ class DeliveryWorker {
   using Key = std::pair<std::string, std::string>;  // tenant, subscription id
   void ScheduleLoop();
   void SendLoop();
-  // Sends and records one row; the record when it was stored, nullopt when the store failed.
-  std::optional<store::DeliveryRecord> Deliver(const store::OutboxEntry& entry);
+  // The head and the due rows queued behind it, oldest first.
+  std::vector<store::OutboxEntry> TakeBatch(store::OutboxEntry head);
+  // Sends the rows in order until one fails and records the attempts; the last record when
+  // they were stored, nullopt when the store failed.
+  std::optional<store::DeliveryRecord> Deliver(const std::vector<store::OutboxEntry>& batch);
+  // Sends one row; the outcome as the record to store.
+  store::DeliveryRecord Attempt(const store::OutboxEntry& entry);
 
   store::SubscriptionStore& store_;
   SubscriptionRegistry& registry_;
@@ -78,6 +92,7 @@ class DeliveryWorker {
   std::condition_variable work_cv_;
   bool woken_ = false;
   bool stopping_ = false;
+  std::atomic<bool> stop_requested_{false};  // read between the sends of a batch
   std::set<Key> in_flight_;
   // The last recorded attempt per subscription. The scheduler's read of the outbox may
   // predate a record that committed just before it takes mu_; this tells such a stale head

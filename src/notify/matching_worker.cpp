@@ -75,31 +75,76 @@ void MatchingWorker::Loop() {
         }
         break;
       }
-      if (*consumed < options_.batch) break;
+      if (*consumed == 0) break;  // a full or capped round means more may be waiting
       std::lock_guard lock(mu_);
       if (stopping_) return;
     }
   }
 }
 
+base::Result<void> MatchingWorker::RemoveConsumed() {
+  if (cursor_ <= removed_through_) return base::Ok();
+  const std::int64_t through = cursor_;
+  store::MatchCommit commit;
+  commit.consumed_through = through;
+  std::promise<base::Result<std::size_t>> promise;
+  auto future = promise.get_future();
+  store_.CommitMatches(std::move(commit), [&promise](base::Result<std::size_t> r) {
+    promise.set_value(std::move(r));
+  });
+  RENKEI_TRY_VOID(future.get());
+  removed_through_ = through;
+  return base::Ok();
+}
+
+const CandidateIndex& MatchingWorker::IndexFor(const std::string& tenant) {
+  // Generation first, then the subscriptions: a change in between only rebuilds once more.
+  const std::uint64_t generation = registry_.Generation();
+  auto it = indexes_.find(tenant);
+  if (it == indexes_.end() || it->second.generation != generation) {
+    TenantIndex fresh{generation, CandidateIndex()};
+    for (const auto& registered : registry_.ForTenant(tenant)) {
+      fresh.index.Add(registered.compiled->subscription());
+    }
+    it = indexes_.insert_or_assign(tenant, std::move(fresh)).first;
+  }
+  return it->second.index;
+}
+
 base::Result<std::size_t> MatchingWorker::RunOnce() {
-  RENKEI_TRY(auto changes, store_.LoadChanges(0, options_.batch));
-  if (changes.empty()) return std::size_t{0};
+  RENKEI_TRY(auto changes, store_.LoadChanges(cursor_, options_.batch));
+  if (changes.empty()) {
+    RENKEI_TRY_VOID(RemoveConsumed());
+    return std::size_t{0};
+  }
   const base::Timestamp now = clock_.Now();
   store::MatchCommit commit;
-  commit.consumed_through = changes.back().seq;
   commit.max_outbox_per_tenant = options_.max_outbox_per_tenant;
   std::map<std::string, int> per_request;  // correlator → notifications so far (cbnotif)
+  std::size_t consumed = 0;
   for (const auto& change : changes) {
-    for (const auto& registered : registry_.ForTenant(change.tenant)) {
-      if (registered.status != "active" && registered.status != "oneshot") continue;
-      const CompiledSubscription& compiled = *registered.compiled;
+    // Bound the round's memory and the first notification's delay: stop once enough are
+    // rendered, but not inside one request's changes (cbnotif counts per request).
+    if (commit.entries.size() >= options_.max_notifications_per_round && consumed > 0 &&
+        changes[consumed - 1].correlator != change.correlator) {
+      break;
+    }
+    ++consumed;
+    commit.consumed_through = change.seq;
+    const core::Entity* notified = change.after ? &*change.after : nullptr;
+    if (notified == nullptr && change.before) notified = &*change.before;
+    if (notified == nullptr) continue;
+    IndexFor(change.tenant).ForEach(notified->id, [&](const std::string& id) {
+      auto registered = registry_.Find(change.tenant, id);  // current status and document
+      if (!registered) return;
+      if (registered->status != "active" && registered->status != "oneshot") return;
+      const CompiledSubscription& compiled = *registered->compiled;
       const Subscription& sub = compiled.subscription();
-      if (Expired(sub, now)) continue;
+      if (Expired(sub, now)) return;
       auto trigger = Match(compiled, change);
-      if (!trigger) continue;
+      if (!trigger) return;
       // Orion "throttling": notifications inside the guard period are discarded.
-      if (registry_.Throttled(change.tenant, sub.id, sub.throttling.value_or(0), now)) continue;
+      if (registry_.Throttled(change.tenant, sub.id, sub.throttling.value_or(0), now)) return;
       NotificationContext context;
       context.tenant = change.tenant;
       context.correlator = change.correlator;
@@ -112,7 +157,7 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
           logger_->info("msg=\"notification not sent\" subscription={} detail=\"{}\"", sub.id,
                         message.error().detail);
         }
-        continue;
+        return;
       }
       store::OutboxEntry entry;
       entry.tenant = change.tenant;
@@ -121,26 +166,41 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
       entry.created_at = now;
       EncodeOutbound(*message, entry);
       commit.entries.push_back(std::move(entry));
-      if (registered.status == "oneshot") {
+      if (registered->status == "oneshot") {
         // Orion "Oneshot Subscriptions": inactive once it fired.
         commit.deactivate.emplace_back(change.tenant, sub.id);
         registry_.SetStatus(change.tenant, sub.id, "inactive");
       }
-    }
+    });
   }
   const bool enqueued = !commit.entries.empty();
+  if (!enqueued && commit.deactivate.empty()) {
+    // Nothing to queue: the changes need no commit of their own (on a write path whose
+    // changes match nothing, one commit per round would double the commits). They leave the
+    // journal with the next commit (CommitMatches removes every row up to its seq), or by
+    // RemoveConsumed once a batch accumulated or the journal is drained. A crash before that
+    // matches them again after restart: nothing again, except for a subscription created
+    // meanwhile (as for any change journaled just before a crash; docs/adr/0006).
+    cursor_ = commit.consumed_through;
+    if (cursor_ - removed_through_ >= static_cast<std::int64_t>(options_.batch)) {
+      RENKEI_TRY_VOID(RemoveConsumed());
+    }
+    return consumed;
+  }
+  const std::int64_t commit_through = commit.consumed_through;
   std::promise<base::Result<std::size_t>> promise;
   auto future = promise.get_future();
   store_.CommitMatches(std::move(commit), [&promise](base::Result<std::size_t> r) {
     promise.set_value(std::move(r));
   });
   RENKEI_TRY(std::size_t dropped, future.get());
+  cursor_ = removed_through_ = commit_through;
   if (dropped > 0 && logger_) {
     logger_->warn("msg=\"outbox full: notifications dropped\" count={}", dropped);
   }
   if (dropped > 0 && options_.on_outbox_full) options_.on_outbox_full(dropped);
   if (enqueued && on_enqueued_) on_enqueued_();
-  return changes.size();
+  return consumed;
 }
 
 }  // namespace renkei::notify

@@ -5,7 +5,8 @@
 // (SubscriptionRegistry), builds the notifications and commits them together with the
 // removal of the journal rows they came from (SubscriptionStore::CommitMatches), then wakes
 // delivery. The writer's extra cost per unit is the journal row, whatever the number of
-// subscriptions; matching cost lands here.
+// subscriptions; matching cost lands here, and a change is matched only against the
+// subscriptions that can select its entity (candidate_index.hpp).
 //
 // A failed commit leaves the journal as it was: the same changes are matched again on the
 // next round (nothing is lost; nothing was enqueued). Status, expiry and throttling are
@@ -17,6 +18,7 @@
 
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -24,6 +26,7 @@
 #include <spdlog/logger.h>
 
 #include "base/time.hpp"
+#include "notify/candidate_index.hpp"
 #include "notify/notification_builder.hpp"
 #include "notify/subscription_registry.hpp"
 #include "store/subscription_store.hpp"
@@ -31,7 +34,9 @@
 namespace renkei::notify {
 
 struct MatchingOptions {
-  std::size_t batch = 256;                     // journal rows per round
+  std::size_t batch = 256;  // journal rows per round at most
+  // A round stops after the request whose changes reached this many notifications.
+  std::size_t max_notifications_per_round = 4096;
   std::size_t max_outbox_per_tenant = 100000;  // 0: no limit
   std::int64_t default_timeout_ms = 0;         // recorded when http.timeout is absent
   std::chrono::milliseconds idle_poll{1000};   // re-read the journal at least this often
@@ -58,6 +63,10 @@ class MatchingWorker {
 
  private:
   void Loop();
+  // Removes the journal rows up to cursor_ that matched nothing (one commit).
+  base::Result<void> RemoveConsumed();
+  // The candidate index of the tenant's subscriptions, rebuilt when the registry changed.
+  const CandidateIndex& IndexFor(const std::string& tenant);
 
   store::SubscriptionStore& store_;
   SubscriptionRegistry& registry_;
@@ -72,6 +81,15 @@ class MatchingWorker {
   bool woken_ = false;
   bool stopping_ = false;
   std::thread thread_;
+  // Used by the thread running RunOnce only. Journal rows up to cursor_ are matched; those
+  // up to removed_through_ are also gone from the store.
+  std::int64_t cursor_ = 0;
+  std::int64_t removed_through_ = 0;
+  struct TenantIndex {
+    std::uint64_t generation = 0;
+    CandidateIndex index;
+  };
+  std::map<std::string, TenantIndex, std::less<>> indexes_;
 };
 
 }  // namespace renkei::notify

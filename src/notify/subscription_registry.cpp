@@ -20,6 +20,8 @@ base::Result<std::vector<std::string>> SubscriptionRegistry::Load(store::Subscri
       continue;
     }
     std::lock_guard lock(mu_);
+    ++generation_;
+    may_select_.erase(record.tenant);
     tenants_[record.tenant][record.id] =
         Entry{{std::move(*compiled), record.state.status}, record.state.last_notification};
   }
@@ -31,6 +33,8 @@ void SubscriptionRegistry::Put(std::shared_ptr<const CompiledSubscription> compi
   std::lock_guard lock(mu_);
   const std::string tenant = compiled->tenant();
   const std::string id = compiled->subscription().id;
+  ++generation_;
+  may_select_.erase(tenant);
   auto& entry = tenants_[tenant][id];
   entry.sub = RegisteredSubscription{std::move(compiled), std::move(status)};
 }
@@ -39,6 +43,8 @@ void SubscriptionRegistry::Remove(const std::string& tenant, const std::string& 
   std::lock_guard lock(mu_);
   auto it = tenants_.find(tenant);
   if (it == tenants_.end()) return;
+  ++generation_;
+  may_select_.erase(tenant);
   it->second.erase(id);
   if (it->second.empty()) tenants_.erase(it);
 }
@@ -69,6 +75,24 @@ std::vector<RegisteredSubscription> SubscriptionRegistry::All() const {
     for (const auto& [id, entry] : subs) out.push_back(entry.sub);
   }
   return out;
+}
+
+bool SubscriptionRegistry::MaySelect(const std::string& tenant, std::string_view entity_id) const {
+  std::lock_guard lock(mu_);
+  auto subs = tenants_.find(tenant);
+  if (subs == tenants_.end()) return false;
+  auto index = may_select_.find(tenant);
+  if (index == may_select_.end()) {
+    CandidateIndex built;
+    for (const auto& [id, entry] : subs->second) built.Add(entry.sub.compiled->subscription());
+    index = may_select_.emplace(tenant, std::move(built)).first;
+  }
+  return index->second.Any(entity_id);
+}
+
+std::uint64_t SubscriptionRegistry::Generation() const {
+  std::lock_guard lock(mu_);
+  return generation_;
 }
 
 std::optional<RegisteredSubscription> SubscriptionRegistry::Find(const std::string& tenant,

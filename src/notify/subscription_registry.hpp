@@ -12,10 +12,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.hpp"
 #include "base/time.hpp"
+#include "notify/candidate_index.hpp"
 #include "notify/matcher.hpp"
 #include "store/subscription_store.hpp"
 
@@ -39,8 +41,15 @@ class SubscriptionRegistry {
   std::vector<RegisteredSubscription> ForTenant(const std::string& tenant) const;
   // Every tenant's (periodic notifications walk them all).
   std::vector<RegisteredSubscription> All() const;
+  // Changes whenever a subscription is loaded, put or removed (not on status changes), so a
+  // reader may keep what it derived from ForTenant (an index) until it changes.
+  std::uint64_t Generation() const;
   std::optional<RegisteredSubscription> Find(const std::string& tenant,
                                              const std::string& id) const;
+
+  // Whether a subscription of the tenant may select an entity with this id (CandidateIndex,
+  // kept per tenant until its subscriptions change): the store's journal filter.
+  bool MaySelect(const std::string& tenant, std::string_view entity_id) const;
 
   // Throttling: true when a notification of this subscription at `now` must be discarded
   // (less than `seconds` since the last one); otherwise records `now` and returns false.
@@ -54,6 +63,9 @@ class SubscriptionRegistry {
   };
   mutable std::mutex mu_;  // guards tenants_
   std::map<std::string, std::map<std::string, Entry>, std::less<>> tenants_;
+  std::uint64_t generation_ = 0;
+  // Built on demand by MaySelect; a tenant's entry goes when its subscriptions change.
+  mutable std::map<std::string, CandidateIndex, std::less<>> may_select_;
 };
 
 }  // namespace renkei::notify

@@ -144,6 +144,13 @@ class SubscriptionStore {
   // Called on the writer thread after every commit that appended journal rows; must not
   // block. Set once, before the first write.
   virtual void SetChangeListener(std::function<void()> listener) = 0;
+  // Narrows the journal: a changed entity (after the change, or before it for a deletion)
+  // for which `may_notify(tenant, entity)` is false gets no journal row, so changes that no
+  // subscription can select cost the writer nothing (docs/adr/0006). Called on the writer
+  // thread inside the write; must be cheap, thread-safe and must not call the store. Set
+  // once, before the first write; without it every change of such a tenant is journaled.
+  virtual void SetJournalFilter(
+      std::function<bool(const std::string& tenant, const core::Entity& entity)> may_notify) = 0;
   // Journal rows with seq > after_seq, oldest first, at most `limit`.
   virtual base::Result<std::vector<EntityChange>> LoadChanges(std::int64_t after_seq,
                                                               std::size_t limit) = 0;
@@ -154,6 +161,12 @@ class SubscriptionStore {
   // ---- outbox
   // The oldest row of each subscription's queue, earliest next_attempt first, at most `limit`.
   virtual base::Result<std::vector<OutboxEntry>> LoadOutboxHeads(std::size_t limit) = 0;
+  // The rows of one subscription's queue after `after_seq`, oldest first, at most `limit`:
+  // what delivery sends in order behind a head it was given (a delivery batch).
+  virtual base::Result<std::vector<OutboxEntry>> LoadOutboxQueue(const std::string& tenant,
+                                                                 const std::string& subscription_id,
+                                                                 std::int64_t after_seq,
+                                                                 std::size_t limit) = 0;
   // Rows in the tenant's outbox.
   virtual base::Result<std::size_t> CountOutbox(const std::string& tenant) = 0;
   // Per tenant with at least one subscription, outbox row or journal row, by tenant name.
@@ -165,6 +178,11 @@ class SubscriptionStore {
   // true when that happened. A row or subscription deleted meanwhile is not an error.
   virtual void RecordDelivery(DeliveryRecord record,
                               std::function<void(base::Result<bool>)> done) = 0;
+  // RecordDelivery for each record, in order, in one transaction: one durable commit for a
+  // batch of attempts (one subscription's rows sent one after the other). `done` gets true
+  // when one of them made its subscription inactive.
+  virtual void RecordDeliveries(std::vector<DeliveryRecord> records,
+                                std::function<void(base::Result<bool>)> done) = 0;
 };
 
 }  // namespace renkei::store

@@ -5,6 +5,7 @@
 // deliveries with Orion's counters. Everything survives a reopen.
 #include <atomic>
 #include <future>
+#include <mutex>
 
 #include "subscription_conformance.hpp"
 
@@ -253,6 +254,106 @@ TEST_P(SubscriptionConformance, DeliveriesKeepOrderCountAndDeactivateAtMaxFails)
   EXPECT_EQ(*count, 0u);
   // A record for a row or subscription deleted meanwhile is no error.
   ASSERT_TRUE(Record(success).has_value());
+}
+
+// The journal filter (SetJournalFilter): a change the filter refuses gets no row, whatever
+// the kind of change; the filter sees the tenant and the entity (before it, for a deletion).
+TEST_P(SubscriptionConformance, JournalFilterLeavesOutChangesNoSubscriptionCanSelect) {
+  std::mutex mu;
+  std::vector<std::string> asked;
+  subs().SetJournalFilter([&](const std::string& tenant, const core::Entity& entity) {
+    std::lock_guard lock(mu);
+    asked.push_back(tenant + "/" + entity.id);
+    return entity.id != "Ignored";
+  });
+  Create(Sub("t", "s1"));
+  PutRoom("t", Room("Ignored", 1), "c1");
+  PutRoom("t", Room("Watched", 1), "c2");
+  PutRoom("t", Room("Ignored", 2), "c3");
+  ASSERT_TRUE(store().Write("t", [](WriteTransaction& tx) {
+    tx.SetCorrelator("c4");
+    return tx.Erase("Ignored", "Room", "/");
+  }));
+  ASSERT_TRUE(store().Write("t", [](WriteTransaction& tx) {
+    tx.SetCorrelator("c5");
+    return tx.Erase("Watched", "Room", "/");
+  }));
+  auto changes = Changes();
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].correlator, "c2");
+  EXPECT_EQ(changes[1].correlator, "c5");
+  EXPECT_FALSE(changes[1].after.has_value()) << "the deletion of a watched entity is kept";
+  std::lock_guard lock(mu);
+  EXPECT_EQ(asked, (std::vector<std::string>{"t/Ignored", "t/Watched", "t/Ignored", "t/Ignored",
+                                             "t/Watched"}));
+}
+
+// A delivery batch (delivery_worker.hpp): the rows behind a head are read in order, and the
+// attempts recorded in one commit remove the delivered rows, keep the failed one first with
+// its retry time and leave the rest queued behind it; the counters add up as if recorded one
+// by one, and nothing of another subscription is touched.
+TEST_P(SubscriptionConformance, BatchedDeliveriesKeepOrderAndLeaveTheRestQueued) {
+  Create(Sub("t", "s1"));
+  Create(Sub("t", "s2"));
+  MatchCommit commit;
+  for (const char* payload : {"a1", "a2", "a3", "a4", "a5"}) {
+    commit.entries.push_back(Entry("t", "s1", payload));
+  }
+  commit.entries.push_back(Entry("t", "s2", "b1"));
+  ASSERT_TRUE(Commit(commit).has_value());
+  auto heads = subs().LoadOutboxHeads(10);
+  ASSERT_TRUE(heads.has_value());
+  ASSERT_EQ(heads->size(), 2u);
+  const OutboxEntry head = heads->front().subscription_id == "s1" ? (*heads)[0] : (*heads)[1];
+  ASSERT_EQ(head.payload, "a1");
+
+  auto queued = subs().LoadOutboxQueue("t", "s1", head.seq, 3);
+  ASSERT_TRUE(queued.has_value()) << queued.error().detail;
+  std::vector<std::string> payloads;
+  for (const auto& e : *queued) payloads.push_back(e.payload);
+  EXPECT_EQ(payloads, (std::vector<std::string>{"a2", "a3", "a4"})) << "in order, limited";
+  auto none = subs().LoadOutboxQueue("u", "s1", 0, 10);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty()) << "another tenant's queue is empty";
+
+  // a1, a2 delivered, a3 failed: one commit.
+  auto success = [](const OutboxEntry& e, std::int64_t at) {
+    return DeliveryRecord{e.seq, "t", "s1",  base::Timestamp{at}, true,
+                          201,   "",  false, base::Timestamp{},   std::nullopt};
+  };
+  std::vector<DeliveryRecord> records{success(head, 6000), success((*queued)[0], 6001)};
+  records.push_back(DeliveryRecord{(*queued)[1].seq, "t", "s1", base::Timestamp{6002}, false, 503,
+                                   "HTTP status 503", false, base::Timestamp{9000}, std::nullopt});
+  auto recorded = WaitFor<bool>(
+      [&](auto done) { subs().RecordDeliveries(std::move(records), std::move(done)); });
+  ASSERT_TRUE(recorded.has_value()) << recorded.error().detail;
+  EXPECT_FALSE(*recorded);
+
+  Reopen();
+  queued = subs().LoadOutboxQueue("t", "s1", 0, 10);
+  ASSERT_TRUE(queued.has_value());
+  payloads.clear();
+  for (const auto& e : *queued) payloads.push_back(e.payload);
+  EXPECT_EQ(payloads, (std::vector<std::string>{"a3", "a4", "a5"}))
+      << "delivered rows gone; the failed one stays first";
+  EXPECT_EQ(queued->front().attempts, 1);
+  EXPECT_EQ(queued->front().next_attempt, base::Timestamp{9000});
+  EXPECT_EQ((*queued)[1].attempts, 0);
+  auto found = subs().FindSubscription("t", "s1");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  const SubscriptionState& st = (*found)->state;
+  EXPECT_EQ(st.times_sent, 3);
+  EXPECT_EQ(st.fails_counter, 1);
+  EXPECT_EQ(st.last_success, base::Timestamp{6001});
+  EXPECT_EQ(st.last_success_code, 201);
+  EXPECT_EQ(st.last_failure, base::Timestamp{6002});
+  EXPECT_EQ(st.last_notification, base::Timestamp{6002});
+  auto other = subs().LoadOutboxQueue("t", "s2", 0, 10);
+  ASSERT_TRUE(other.has_value());
+  ASSERT_EQ(other->size(), 1u);
+  EXPECT_EQ(other->front().payload, "b1");
+  found = subs().FindSubscription("t", "s2");
+  EXPECT_EQ((*found)->state.times_sent, 0);
 }
 
 }  // namespace renkei::store::testing

@@ -92,13 +92,18 @@ class UnitTransaction final : public WriteTransaction {
   void SetCorrelator(std::string_view correlator) override { correlator_ = correlator; }
 
   // Appends one journal row per entity whose state differs at the end of the unit from
-  // its state before it, in the order they were first written. Returns whether any was.
-  base::Result<bool> JournalChanges() {
+  // its state before it, in the order they were first written, unless `may_notify` (when
+  // set) says no subscription of `tenant` can select it. Returns whether any was.
+  base::Result<bool> JournalChanges(
+      const std::string& tenant,
+      const std::function<bool(const std::string&, const core::Entity&)>& may_notify) {
     bool any = false;
     for (const auto& key : written_) {
       const auto& before = before_.at(key);
       const auto& after = after_.at(key);
       if (before == after) continue;
+      const core::Entity& notified = after ? *after : *before;
+      if (may_notify && !may_notify(tenant, notified)) continue;
       RENKEI_TRY_VOID(InsertChangeRow(conn_, tenant_, correlator_, before ? &*before : nullptr,
                                       after ? &*after : nullptr));
       any = true;
@@ -235,14 +240,15 @@ void SqliteStore::Enqueue(Job job) {
 }
 
 void SqliteStore::Submit(std::string tenant, WriteUnit unit, WriteDone done) {
+  std::string name = tenant;
   Enqueue(Job{std::optional<std::string>(std::move(tenant)),
-              [this, unit = std::move(unit)](Connection& conn,
-                                             std::int64_t tenant_id) -> base::Result<void> {
+              [this, unit = std::move(unit), tenant = std::move(name)](
+                  Connection& conn, std::int64_t tenant_id) -> base::Result<void> {
                 RENKEI_TRY(const bool journal, JournalsChanges(tenant_id));
                 UnitTransaction txn(conn, tenant_id, journal);
                 RENKEI_TRY_VOID(unit(txn));
                 if (!journal) return base::Ok();
-                RENKEI_TRY(const bool journaled, txn.JournalChanges());
+                RENKEI_TRY(const bool journaled, txn.JournalChanges(tenant, journal_filter_));
                 batch_journaled_ = batch_journaled_ || journaled;
                 return base::Ok();
               },
@@ -705,6 +711,13 @@ void SqliteStore::SetChangeListener(std::function<void()> listener) {
   change_listener_ = std::move(listener);
 }
 
+void SqliteStore::SetJournalFilter(
+    std::function<bool(const std::string& tenant, const core::Entity& entity)> may_notify) {
+  // Set before the first write, like the change listener.
+  std::lock_guard lock(queue_mu_);
+  journal_filter_ = std::move(may_notify);
+}
+
 base::Result<std::vector<EntityChange>> SqliteStore::LoadChanges(std::int64_t after_seq,
                                                                  std::size_t limit) {
   RENKEI_TRY(auto conn, AcquireReader());
@@ -733,6 +746,15 @@ base::Result<std::vector<OutboxEntry>> SqliteStore::LoadOutboxHeads(std::size_t 
   return Guarded([&] { return ReadOutboxHeads(*lease, limit); });
 }
 
+base::Result<std::vector<OutboxEntry>> SqliteStore::LoadOutboxQueue(
+    const std::string& tenant, const std::string& subscription_id, std::int64_t after_seq,
+    std::size_t limit) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded(
+      [&] { return ReadOutboxQueue(*lease, tenant, subscription_id, after_seq, limit); });
+}
+
 base::Result<std::size_t> SqliteStore::CountOutbox(const std::string& tenant) {
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
@@ -751,11 +773,18 @@ base::Result<std::vector<NotifyBacklog>> SqliteStore::LoadNotifyBacklog() {
 
 void SqliteStore::RecordDelivery(DeliveryRecord record,
                                  std::function<void(base::Result<bool>)> done) {
+  std::vector<DeliveryRecord> records;
+  records.push_back(std::move(record));
+  RecordDeliveries(std::move(records), std::move(done));
+}
+
+void SqliteStore::RecordDeliveries(std::vector<DeliveryRecord> records,
+                                   std::function<void(base::Result<bool>)> done) {
   auto deactivated = std::make_shared<bool>(false);
   Enqueue(Job{std::nullopt,
-              [record = std::move(record), deactivated](Connection& conn,
-                                                        std::int64_t) -> base::Result<void> {
-                RENKEI_TRY(*deactivated, ApplyDeliveryRecord(conn, record));
+              [records = std::move(records), deactivated](Connection& conn,
+                                                          std::int64_t) -> base::Result<void> {
+                RENKEI_TRY(*deactivated, ApplyDeliveryRecords(conn, records));
                 return base::Ok();
               },
               [deactivated, done = std::move(done)](base::Result<void> r) {

@@ -110,14 +110,22 @@ class SqliteStore final : public EntityStore, public HostedContextStore, public 
   void UpdateSubscription(SubscriptionRecord record, WriteDone done) override;
   void EraseSubscription(std::string tenant, std::string id, WriteDone done) override;
   void SetChangeListener(std::function<void()> listener) override;
+  void SetJournalFilter(std::function<bool(const std::string& tenant, const core::Entity& entity)>
+                            may_notify) override;
   base::Result<std::vector<EntityChange>> LoadChanges(std::int64_t after_seq,
                                                       std::size_t limit) override;
   void CommitMatches(MatchCommit commit,
                      std::function<void(base::Result<std::size_t>)> done) override;
   base::Result<std::vector<OutboxEntry>> LoadOutboxHeads(std::size_t limit) override;
+  base::Result<std::vector<OutboxEntry>> LoadOutboxQueue(const std::string& tenant,
+                                                         const std::string& subscription_id,
+                                                         std::int64_t after_seq,
+                                                         std::size_t limit) override;
   base::Result<std::size_t> CountOutbox(const std::string& tenant) override;
   base::Result<std::vector<NotifyBacklog>> LoadNotifyBacklog() override;
   void RecordDelivery(DeliveryRecord record, std::function<void(base::Result<bool>)> done) override;
+  void RecordDeliveries(std::vector<DeliveryRecord> records,
+                        std::function<void(base::Result<bool>)> done) override;
 
   WriterStats Stats() const;
 
@@ -164,6 +172,8 @@ class SqliteStore final : public EntityStore, public HostedContextStore, public 
   std::unordered_map<std::int64_t, bool> journals_changes_;            // by tenant id
   bool batch_journaled_ = false;           // this batch appended journal rows
   std::function<void()> change_listener_;  // guarded by queue_mu_
+  // Set before the first write (SetJournalFilter); read by the writer thread.
+  std::function<bool(const std::string&, const core::Entity&)> journal_filter_;
   std::thread writer_thread_;
   std::int64_t wal_frames_ = 0;           // WAL length after the last commit
   std::int64_t requested_at_frames_ = 0;  // WAL length at the last background request

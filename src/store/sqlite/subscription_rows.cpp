@@ -1,6 +1,7 @@
 #include "store/sqlite/subscription_rows.hpp"
 
 #include <map>
+#include <span>
 
 #include "core/entity_codec.hpp"
 
@@ -51,6 +52,31 @@ base::Result<std::optional<core::Entity>> DecodeOptional(const Statement& s, int
   if (s.ColumnIsNull(col)) return std::optional<core::Entity>();
   RENKEI_TRY(core::Entity e, core::DecodeEntity(s.ColumnText(col)));
   return std::optional<core::Entity>(std::move(e));
+}
+
+constexpr std::string_view kOutboxSelect =
+    "SELECT o.seq, t.name, o.sub_id, o.target, o.headers, o.payload, o.attempts, "
+    "o.next_attempt, o.created FROM outbox o ";
+
+// Reads the rows of a kOutboxSelect query.
+base::Result<std::vector<OutboxEntry>> ReadOutboxEntries(Statement& select) {
+  std::vector<OutboxEntry> out;
+  for (;;) {
+    RENKEI_TRY(bool has_row, select.Step());
+    if (!has_row) break;
+    OutboxEntry e;
+    e.seq = select.ColumnInt(0);
+    e.tenant = std::string(select.ColumnText(1));
+    e.subscription_id = std::string(select.ColumnText(2));
+    e.target = std::string(select.ColumnText(3));
+    e.headers = std::string(select.ColumnText(4));
+    e.payload = std::string(select.ColumnText(5));
+    e.attempts = static_cast<int>(select.ColumnInt(6));
+    e.next_attempt = base::Timestamp{select.ColumnInt(7)};
+    e.created_at = base::Timestamp{select.ColumnInt(8)};
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 base::Result<std::optional<std::int64_t>> TenantIdByName(Connection& conn,
@@ -314,30 +340,30 @@ base::Result<std::size_t> ApplyMatchCommit(Connection& conn, const MatchCommit& 
 base::Result<std::vector<OutboxEntry>> ReadOutboxHeads(Connection& conn, std::size_t limit) {
   // The head of a queue is its lowest seq: later rows wait for it (order per subscription).
   RENKEI_TRY(Statement * select,
-             conn.Prepare("SELECT o.seq, t.name, o.sub_id, o.target, o.headers, o.payload, "
-                          "o.attempts, o.next_attempt, o.created FROM outbox o "
+             conn.Prepare(std::string(kOutboxSelect) +
                           "JOIN (SELECT min(seq) AS head FROM outbox GROUP BY tenant, sub_id) h "
                           "ON o.seq = h.head JOIN tenants t ON t.tenant = o.tenant "
                           "ORDER BY o.next_attempt, o.seq LIMIT ?"));
   StatementLease lease(*select);
   select->Bind(1, static_cast<std::int64_t>(limit));
-  std::vector<OutboxEntry> out;
-  for (;;) {
-    RENKEI_TRY(bool has_row, select->Step());
-    if (!has_row) break;
-    OutboxEntry e;
-    e.seq = select->ColumnInt(0);
-    e.tenant = std::string(select->ColumnText(1));
-    e.subscription_id = std::string(select->ColumnText(2));
-    e.target = std::string(select->ColumnText(3));
-    e.headers = std::string(select->ColumnText(4));
-    e.payload = std::string(select->ColumnText(5));
-    e.attempts = static_cast<int>(select->ColumnInt(6));
-    e.next_attempt = base::Timestamp{select->ColumnInt(7)};
-    e.created_at = base::Timestamp{select->ColumnInt(8)};
-    out.push_back(std::move(e));
-  }
-  return out;
+  return ReadOutboxEntries(*select);
+}
+
+base::Result<std::vector<OutboxEntry>> ReadOutboxQueue(Connection& conn, const std::string& tenant,
+                                                       const std::string& subscription_id,
+                                                       std::int64_t after_seq, std::size_t limit) {
+  // A range of the outbox_queue index (tenant, sub_id, seq).
+  RENKEI_TRY(
+      Statement * select,
+      conn.Prepare(std::string(kOutboxSelect) +
+                   "JOIN tenants t ON t.tenant = o.tenant "
+                   "WHERE t.name = ? AND o.sub_id = ? AND o.seq > ? ORDER BY o.seq LIMIT ?"));
+  StatementLease lease(*select);
+  select->Bind(1, tenant);
+  select->Bind(2, subscription_id);
+  select->Bind(3, after_seq);
+  select->Bind(4, static_cast<std::int64_t>(limit));
+  return ReadOutboxEntries(*select);
 }
 
 base::Result<std::size_t> CountOutboxRows(Connection& conn, std::int64_t tenant) {
@@ -370,14 +396,66 @@ base::Result<std::vector<NotifyBacklog>> ReadNotifyBacklog(Connection& conn) {
   return out;
 }
 
+namespace {
+
+base::Result<void> DeleteOutboxRow(Connection& conn, std::int64_t seq) {
+  RENKEI_TRY(Statement * erase, conn.Prepare("DELETE FROM outbox WHERE seq = ?"));
+  StatementLease lease(*erase);
+  erase->Bind(1, seq);
+  return erase->Run();
+}
+
+// Successes of one subscription, oldest first: every row goes, the counters are written once
+// (times_sent grows by the count; the last success gives the times and the code).
+base::Result<void> ApplyDeliveredRun(Connection& conn, std::span<const DeliveryRecord> run) {
+  const DeliveryRecord& last = run.back();
+  RENKEI_TRY(auto tenant, TenantIdByName(conn, last.tenant));
+  if (!tenant) return base::Ok();
+  for (const auto& record : run) RENKEI_TRY_VOID(DeleteOutboxRow(conn, record.seq));
+  RENKEI_TRY(Statement * update,
+             conn.Prepare("UPDATE subscriptions SET times_sent = times_sent + ?5, "
+                          "last_notification = ?1, last_success = ?1, last_success_code = ?2, "
+                          "fails_counter = 0 WHERE tenant = ?3 AND id = ?4"));
+  StatementLease lease(*update);
+  update->Bind(1, last.at.millis);
+  update->Bind(2, static_cast<std::int64_t>(last.status_code.value_or(200)));
+  update->Bind(3, *tenant);
+  update->Bind(4, last.subscription_id);
+  update->Bind(5, static_cast<std::int64_t>(run.size()));
+  return update->Run();
+}
+
+}  // namespace
+
+base::Result<bool> ApplyDeliveryRecords(Connection& conn,
+                                        const std::vector<DeliveryRecord>& records) {
+  bool deactivated = false;
+  std::size_t i = 0;
+  while (i < records.size()) {
+    if (!records[i].delivered) {
+      RENKEI_TRY(bool made_inactive, ApplyDeliveryRecord(conn, records[i]));
+      deactivated = deactivated || made_inactive;
+      ++i;
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < records.size() && records[end].delivered &&
+           records[end].tenant == records[i].tenant &&
+           records[end].subscription_id == records[i].subscription_id) {
+      ++end;
+    }
+    RENKEI_TRY_VOID(
+        ApplyDeliveredRun(conn, std::span<const DeliveryRecord>(records).subspan(i, end - i)));
+    i = end;
+  }
+  return deactivated;
+}
+
 base::Result<bool> ApplyDeliveryRecord(Connection& conn, const DeliveryRecord& record) {
   RENKEI_TRY(auto tenant, TenantIdByName(conn, record.tenant));
   if (!tenant) return false;
   if (record.delivered || record.give_up) {
-    RENKEI_TRY(Statement * erase, conn.Prepare("DELETE FROM outbox WHERE seq = ?"));
-    StatementLease lease(*erase);
-    erase->Bind(1, record.seq);
-    RENKEI_TRY_VOID(erase->Run());
+    RENKEI_TRY_VOID(DeleteOutboxRow(conn, record.seq));
   } else {
     RENKEI_TRY(Statement * retry,
                conn.Prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt = ? "

@@ -43,9 +43,16 @@ base::Result<std::vector<EntityChange>> ReadChangeRows(Connection& conn, std::in
 base::Result<std::size_t> ApplyMatchCommit(Connection& conn, const MatchCommit& commit);
 
 base::Result<std::vector<OutboxEntry>> ReadOutboxHeads(Connection& conn, std::size_t limit);
+base::Result<std::vector<OutboxEntry>> ReadOutboxQueue(Connection& conn, const std::string& tenant,
+                                                       const std::string& subscription_id,
+                                                       std::int64_t after_seq, std::size_t limit);
 base::Result<std::size_t> CountOutboxRows(Connection& conn, std::int64_t tenant);
 base::Result<std::vector<NotifyBacklog>> ReadNotifyBacklog(Connection& conn);
 // Returns true when the subscription was made inactive.
 base::Result<bool> ApplyDeliveryRecord(Connection& conn, const DeliveryRecord& record);
+// The records in order; consecutive successes of one subscription update its counters once.
+// Returns true when a subscription was made inactive.
+base::Result<bool> ApplyDeliveryRecords(Connection& conn,
+                                        const std::vector<DeliveryRecord>& records);
 
 }  // namespace renkei::store::sqlite
