@@ -29,6 +29,9 @@ struct Config {
   unsigned notify_retry_initial_ms = 1000;
   unsigned notify_retry_max_ms = 60000;
   unsigned notify_retry_max_attempts = 50;  // 0: retry until the subscription goes
+  // Open data over HTTP (docs/opendata-mapping.md "HTTP endpoints").
+  std::string opendata_mappings_dir = "./mappings/opendata";  // `mapping=NAME` -> NAME.toml
+  std::size_t opendata_max_import_bytes = 32 * 1024 * 1024;   // POST .../import body limit
 };
 
 // Parses "host:port" (IPv4, name, or "[v6]:port").
@@ -36,8 +39,8 @@ base::Result<void> ParseListen(const std::string& text, Config& config);
 // Applies a TOML file's settings onto `config`.
 base::Result<void> LoadConfigFile(const std::string& path, Config& config);
 // Applies RENKEI_LISTEN, RENKEI_DATA_DIR, RENKEI_LOG_LEVEL, RENKEI_THREADS,
-// RENKEI_CORS_ORIGINS (comma list), RENKEI_MAX_PAYLOAD_BYTES, RENKEI_LD_CONTEXT_TIMEOUT_MS
-// from `environ`.
+// RENKEI_CORS_ORIGINS (comma list), RENKEI_MAX_PAYLOAD_BYTES, RENKEI_LD_CONTEXT_TIMEOUT_MS,
+// RENKEI_OPENDATA_MAPPINGS_DIR, RENKEI_OPENDATA_MAX_IMPORT_BYTES from `environ`.
 base::Result<void> ApplyEnvironment(char** environ_list, Config& config);
 
 }  // namespace renkei::app

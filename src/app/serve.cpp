@@ -8,6 +8,7 @@
 #include "api/ngsild/ngsild_api.hpp"
 #include "api/ngsiv2/ngsiv2_api.hpp"
 #include "api/ngsiv2/subscription_payload.hpp"
+#include "api/opendata/opendata_api.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
 #include "notify/delivery_worker.hpp"
@@ -135,10 +136,18 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     (*store)->Close();
     return 1;
   }
-  // Both dialects share the server; the path prefix picks one (docs/architecture.md).
-  auto dispatch = [&ngsiv2, &ngsild](http::Request&& request, const http::Responder& responder) {
+  api::opendata::OpendataApiOptions opendata_options;
+  opendata_options.mappings_dir = config.opendata_mappings_dir;
+  opendata_options.max_import_bytes = config.opendata_max_import_bytes;
+  api::opendata::OpendataAdminApi opendata(entities, opendata_options, clock);
+  // Both dialects and the admin endpoints share the server; the path prefix picks one
+  // (docs/architecture.md).
+  auto dispatch = [&ngsiv2, &ngsild, &opendata](http::Request&& request,
+                                                const http::Responder& responder) {
     if (request.path.starts_with(api::ngsild::kLdPathPrefix) || request.path == "/ngsi-ld/v1") {
       ngsild.Handle(std::move(request), responder);
+    } else if (request.path.starts_with(api::opendata::kOpendataPathPrefix)) {
+      opendata.Handle(std::move(request), responder);
     } else {
       ngsiv2.Handle(std::move(request), responder);
     }
@@ -149,6 +158,9 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   server_options.port = config.listen_port;
   server_options.threads = config.threads;
   server_options.max_body_bytes = config.max_payload_bytes;
+  // CSV files are larger than any API payload (docs/opendata-mapping.md "Limits").
+  server_options.body_limits_by_prefix.emplace_back(
+      std::string(api::opendata::kOpendataPathPrefix) + "import", config.opendata_max_import_bytes);
   http::Server server(
       server_options,
       [&dispatch, &logger](http::Request&& request, http::Responder responder) {

@@ -35,6 +35,17 @@ std::string Degrees(double value) {
   return buffer;
 }
 
+// Hazard names as the standard writes them (崖崩れ、土石流及び地滑り) or as Wakayama's list does
+// (崖崩れ・土石流及び地滑り): the separators differ, the hazard is the same.
+bool SameHazard(std::string_view stored, std::string_view standard) {
+  auto unify = [](std::string_view text) {
+    std::string out(text);
+    for (std::size_t at; (at = out.find("・")) != std::string::npos;) out.replace(at, 3, "、");
+    return out;
+  };
+  return stored == standard || unify(stored) == unify(standard);
+}
+
 }  // namespace
 
 std::string NumberText(const json::value& number) {
@@ -96,7 +107,7 @@ std::string ExportRowRenderer::RenderRule(const ColumnRule& rule,
         if (!value->is_array()) return {};
         const auto& items = value->as_array();
         const bool set = std::any_of(items.begin(), items.end(), [&](const json::value& item) {
-          return item.is_string() && item.as_string() == rule.list_value;
+          return item.is_string() && SameHazard(item.as_string(), rule.list_value);
         });
         return set ? columns_.flags.yes : std::string();
       }
