@@ -17,14 +17,10 @@ import tempfile
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import FAILURES, check  # noqa: E402
+
 RENKEI, DATA, MAPPINGS = sys.argv[1:4]
-FAILURES = []
-
-
-def check(condition, what):
-    if not condition:
-        FAILURES.append(what)
-        print("FAIL:", what)
 
 
 def run_import(data_dir, *args):
