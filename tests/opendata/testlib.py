@@ -127,11 +127,15 @@ def synthetic_cell(column, i):
     return f"{column}{i}"
 
 
-def synthetic_csv(header, rows, encoding="utf-8"):
-    """A standard CSV (bytes) with `header` and `rows` synthetic rows."""
+def synthetic_csv(header, rows, encoding="utf-8", remarks_bytes=0):
+    """A standard CSV (bytes) with `header` and `rows` synthetic rows; `remarks_bytes` makes
+    each 備考 cell that long (a large file of few rows, cheap to import)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for i in range(rows):
-        writer.writerow([synthetic_cell(c, i) for c in header])
+        cells = [synthetic_cell(c, i) for c in header]
+        if remarks_bytes and "備考" in header:
+            cells[header.index("備考")] = "x" * remarks_bytes
+        writer.writerow(cells)
     return out.getvalue().encode(encoding)
