@@ -142,6 +142,13 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
     if (*v < 1 || *v > 60000) return ConfigError("ngsild.context_timeout_ms must be 1..60000");
     config.ld_context_timeout_ms = static_cast<unsigned>(*v);
   }
+  if (auto v = table["opendata"]["mappings_dir"].value<std::string>()) {
+    config.opendata_mappings_dir = *v;
+  }
+  if (auto v = table["opendata"]["max_import_bytes"].value<int64_t>()) {
+    if (*v < 1) return ConfigError("opendata.max_import_bytes must be positive");
+    config.opendata_max_import_bytes = static_cast<std::size_t>(*v);
+  }
   // [notify]: every value is a count or milliseconds, at least `min`.
   struct NotifyKey {
     const char* name;
@@ -221,6 +228,11 @@ base::Result<void> ApplyEnvironment(char** environ_list, Config& config) {
     } else if (name == "RENKEI_LD_CONTEXT_TIMEOUT_MS") {
       RENKEI_TRY(config.ld_context_timeout_ms,
                  ParseNumber<unsigned>(value, "RENKEI_LD_CONTEXT_TIMEOUT_MS"));
+    } else if (name == "RENKEI_OPENDATA_MAPPINGS_DIR") {
+      config.opendata_mappings_dir = value;
+    } else if (name == "RENKEI_OPENDATA_MAX_IMPORT_BYTES") {
+      RENKEI_TRY(config.opendata_max_import_bytes,
+                 ParseNumber<std::size_t>(value, "RENKEI_OPENDATA_MAX_IMPORT_BYTES"));
     } else if (name == "RENKEI_CORS_ORIGINS") {
       config.cors_origins = SplitComma(value);
     } else if (name == "RENKEI_NOTIFY_DENY") {

@@ -38,6 +38,9 @@ struct Config {
   std::vector<std::string> notify_deny = notify::kDefaultDeniedRanges;
   std::vector<std::string> notify_allow;
   bool notify_refuse_own_listener = true;
+  // Open data over HTTP (docs/opendata-mapping.md "HTTP endpoints").
+  std::string opendata_mappings_dir = "./mappings/opendata";  // `mapping=NAME` -> NAME.toml
+  std::size_t opendata_max_import_bytes = 32 * 1024 * 1024;   // POST .../import body limit
 };
 
 // Parses "host:port" (IPv4, name, or "[v6]:port").
@@ -46,8 +49,8 @@ base::Result<void> ParseListen(const std::string& text, Config& config);
 base::Result<void> LoadConfigFile(const std::string& path, Config& config);
 // Applies RENKEI_LISTEN, RENKEI_DATA_DIR, RENKEI_LOG_LEVEL, RENKEI_THREADS,
 // RENKEI_CORS_ORIGINS (comma list), RENKEI_MAX_PAYLOAD_BYTES, RENKEI_LD_CONTEXT_TIMEOUT_MS,
-// RENKEI_NOTIFY_DENY and RENKEI_NOTIFY_ALLOW (comma lists; "none" is the empty list) from
-// `environ`.
+// RENKEI_NOTIFY_DENY and RENKEI_NOTIFY_ALLOW (comma lists; "none" is the empty list),
+// RENKEI_OPENDATA_MAPPINGS_DIR, RENKEI_OPENDATA_MAX_IMPORT_BYTES from `environ`.
 base::Result<void> ApplyEnvironment(char** environ_list, Config& config);
 // An address-range list as given on the command line or in the environment: ["none"] is the
 // empty list (so the default can be switched off), anything else is taken as it is.

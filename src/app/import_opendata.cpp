@@ -4,8 +4,9 @@
 #include <ostream>
 #include <sstream>
 
+#include "app/progress_bar.hpp"
 #include "base/log.hpp"
-#include "opendata/importer.hpp"
+#include "opendata/import_report.hpp"
 #include "opendata/layout_file.hpp"
 #include "opendata/municipality_code.hpp"
 #include "service/entity_service.hpp"
@@ -13,15 +14,6 @@
 
 namespace renkei::app {
 namespace {
-
-void PrintIssues(std::ostream& out, const std::string& file, const char* what,
-                 const std::vector<opendata::RowIssue>& issues) {
-  for (const auto& issue : issues) {
-    out << file << ":" << issue.line << ": " << what << ": ";
-    if (!issue.column.empty()) out << "column '" << issue.column << "': ";
-    out << issue.reason << "\n";
-  }
-}
 
 std::optional<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -83,7 +75,18 @@ int RunImportOpendata(const ImportCommand& command, std::ostream& out, std::ostr
   };
 
   int exit_code = 0;
+  bool store_failed = false;
   base::SystemClock clock;
+  const opendata::WriterProvider writer =
+      command.dry_run ? opendata::WriterProvider()
+                      : opendata::WriterProvider([&]() -> base::Result<service::EntityService*> {
+                          if (!open_store()) {
+                            store_failed = true;
+                            return base::Fail(base::ErrorCode::kInternalError, "StoreUnavailable",
+                                              "the store could not be opened");
+                          }
+                          return &*service;
+                        });
   for (const auto& file : command.files) {
     auto bytes = ReadFile(file);
     if (!bytes) {
@@ -91,45 +94,20 @@ int RunImportOpendata(const ImportCommand& command, std::ostream& out, std::ostr
       exit_code = 2;
       continue;
     }
-    auto prepared = opendata::PrepareFile(*bytes, options);
-    if (!prepared) {
-      err << file << ": " << prepared.error().detail << "\n";
+    ProgressBar bar(err, command.progress_on_terminal && bytes->size() >= kProgressBarMinBytes);
+    options.progress = [&bar](std::string_view phase, std::size_t done, std::size_t total) {
+      bar.Update(phase, done, total);
+    };
+    auto report = opendata::ImportFile(*bytes, options, writer, clock.Now());
+    bar.Finish();
+    if (!report) {
+      if (store_failed) return 2;  // the store could not be opened (said above)
+      err << file << ": " << report.error().detail << "\n";
       exit_code = 2;
       continue;
     }
-    out << file << ": " << opendata::EncodingName(prepared->encoding) << ", dataset "
-        << prepared->layout.name << " (" << prepared->layout.title << ", "
-        << opendata::GenerationName(prepared->generation) << ") -> type "
-        << prepared->layout.entity_type << "\n";
-    PrintIssues(out, file, "warning", prepared->warnings);
-    PrintIssues(out, file, "rejected", prepared->rejected);
-    std::size_t rejected = prepared->rejected.size();
-    const std::size_t to_write = prepared->entities.size();
-    opendata::WriteSummary written;
-    if (!command.dry_run && !open_store()) return 2;
-    if (service) {
-      auto result =
-          opendata::WriteEntities(*service, std::move(prepared->entities), options, clock.Now());
-      if (!result) {
-        err << file << ": " << result.error().detail << "\n";
-        exit_code = 2;
-        continue;
-      }
-      written = std::move(*result);
-      PrintIssues(out, file, "rejected", written.rejected);
-      rejected += written.rejected.size();
-    }
-    out << file << ": read " << prepared->rows_read << ", ";
-    if (service) {
-      out << "imported " << written.created + written.updated + written.unchanged << " (created "
-          << written.created << ", updated " << written.updated << ", unchanged "
-          << written.unchanged << ")";
-    } else {
-      out << "would import " << to_write << " (dry run)";
-    }
-    out << ", rejected " << rejected << ", skipped " << prepared->skipped
-        << " (other municipality), warnings " << prepared->warnings.size() << "\n";
-    if (rejected > 0 && exit_code == 0) exit_code = 1;
+    opendata::PrintReport(out, file, *report);
+    if (!report->rejected.empty() && exit_code == 0) exit_code = 1;
   }
   if (store) store->Close();
   return exit_code;

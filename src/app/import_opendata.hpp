@@ -19,6 +19,8 @@ struct ImportCommand {
   std::string service_path = "/";
   std::size_t batch_size = 500;
   bool dry_run = false;
+  // Draw a progress bar on `err` for large files (main sets it when stderr is a terminal).
+  bool progress_on_terminal = false;
 };
 
 // Exit code: 0 every row imported, 1 some rows rejected (the others imported), 2 a file,

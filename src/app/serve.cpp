@@ -8,6 +8,7 @@
 #include "api/ngsild/ngsild_api.hpp"
 #include "api/ngsiv2/ngsiv2_api.hpp"
 #include "api/ngsiv2/subscription_payload.hpp"
+#include "api/opendata/opendata_api.hpp"
 #include "api/quality/quality_api.hpp"
 #include "app/metrics_endpoint.hpp"
 #include "http/client.hpp"
@@ -196,10 +197,14 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   // The data quality report (docs/data-quality.md) reads through the same service layer.
   opendata::QualityService quality_service(entities, config.quality);
   api::quality::QualityApi quality(quality_service, clock);
-  // Both dialects share the server; the path prefix picks one (docs/architecture.md). Admin
-  // endpoints have their own prefix. Every answer is counted by dialect and status class
+  api::opendata::OpendataApiOptions opendata_options;
+  opendata_options.mappings_dir = config.opendata_mappings_dir;
+  opendata_options.max_import_bytes = config.opendata_max_import_bytes;
+  api::opendata::OpendataAdminApi opendata(entities, opendata_options, clock);
+  // Both dialects and the admin endpoints share the server; the path prefix picks one
+  // (docs/architecture.md). Every answer is counted by dialect and status class
   // (docs/metrics.md).
-  auto dispatch = [&ngsiv2, &ngsild, &quality, &counters, &store](
+  auto dispatch = [&ngsiv2, &ngsild, &quality, &opendata, &counters, &store](
                       http::Request&& request, const http::Responder& responder) {
     const metrics::Dialect dialect = DialectOfPath(request.path);
     http::Responder counted = [&counters, dialect, responder](http::Response response) {
@@ -208,6 +213,8 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     };
     if (request.path.starts_with(api::quality::kQualityPath)) {
       quality.Handle(std::move(request), counted);
+    } else if (request.path.starts_with(api::opendata::kOpendataPathPrefix)) {
+      opendata.Handle(std::move(request), counted);
     } else if (dialect == metrics::Dialect::kNgsiLd) {
       ngsild.Handle(std::move(request), counted);
     } else if (request.path == kMetricsPath) {
@@ -222,6 +229,9 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   server_options.port = config.listen_port;
   server_options.threads = config.threads;
   server_options.max_body_bytes = config.max_payload_bytes;
+  // CSV files are larger than any API payload (docs/opendata-mapping.md "Limits").
+  server_options.body_limits_by_prefix.emplace_back(
+      std::string(api::opendata::kOpendataPathPrefix) + "import", config.opendata_max_import_bytes);
   http::Server server(
       server_options,
       [&dispatch, &logger](http::Request&& request, http::Responder responder) {

@@ -105,7 +105,12 @@ void Connection::ReadHeader() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
       state_.options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
-  parser_->body_limit(static_cast<std::uint64_t>(state_.options.max_body_bytes));
+  // The largest limit of any path; the request's own is applied once its target is known.
+  std::size_t largest = state_.options.max_body_bytes;
+  for (const auto& [prefix, limit] : state_.options.body_limits_by_prefix) {
+    largest = std::max(largest, limit);
+  }
+  parser_->body_limit(static_cast<std::uint64_t>(largest));
   bhttp::async_read_header(
       socket_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
@@ -126,6 +131,12 @@ void Connection::OnHeader(beast::error_code ec) {
     return;
   }
   last_activity_ = Clock::now();
+  const std::size_t limit = BodyLimitFor(parser_->get().target());
+  if (parser_->content_length() && *parser_->content_length() > limit) {
+    DispatchRequest(/*body_too_large=*/true);
+    return;
+  }
+  parser_->body_limit(static_cast<std::uint64_t>(limit));  // a chunked body is counted
   if (parser_->is_done()) {
     DispatchRequest(/*body_too_large=*/false);
     return;
@@ -148,6 +159,13 @@ void Connection::OnHeader(beast::error_code ec) {
     return;
   }
   ReadBody();
+}
+
+std::size_t Connection::BodyLimitFor(std::string_view target) const {
+  for (const auto& [prefix, limit] : state_.options.body_limits_by_prefix) {
+    if (target.starts_with(prefix)) return limit;
+  }
+  return state_.options.max_body_bytes;
 }
 
 void Connection::ReadBody() {

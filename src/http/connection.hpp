@@ -101,6 +101,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   void ReadHeader();
   void OnHeader(boost::beast::error_code ec);
+  // ServerOptions::body_limits_by_prefix for this request target, else max_body_bytes.
+  std::size_t BodyLimitFor(std::string_view target) const;
   void ReadBody();
   void OnBody(boost::beast::error_code ec);
   void OnReadError(boost::beast::error_code ec);

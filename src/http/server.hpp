@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <spdlog/logger.h>
 
@@ -30,6 +32,9 @@ struct ServerOptions {
   std::uint16_t port = 1026;                 // 0 picks an ephemeral port (tests)
   unsigned threads = 0;                      // 0: one per hardware thread
   std::size_t max_body_bytes = 1024 * 1024;  // Orion's default inbound payload limit: 1 MB
+  // Other body limits for request targets starting with a prefix (the first match wins),
+  // e.g. file uploads that are larger than any API payload.
+  std::vector<std::pair<std::string, std::size_t>> body_limits_by_prefix;
   std::size_t max_header_bytes = 64 * 1024;
   std::chrono::seconds idle_timeout{60};
 };

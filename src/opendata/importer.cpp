@@ -15,6 +15,9 @@ namespace {
 
 using base::ErrorCode;
 
+// Rows between two progress calls while reading.
+constexpr std::size_t kProgressEvery = 4096;
+
 base::Unexpected FileError(std::string title, std::string detail) {
   return base::Fail(ErrorCode::kBadRequestData, std::move(title), std::move(detail));
 }
@@ -115,6 +118,9 @@ base::Result<PreparedFile> PrepareFile(std::string_view bytes, const ImportOptio
   for (std::size_t r = skip + header_rows; r < table.records.size(); ++r) {
     const auto& record = table.records[r];
     ++out.rows_read;
+    if (options.progress && out.rows_read % kProgressEvery == 0) {
+      options.progress("reading", out.rows_read, table.records.size() - skip - header_rows);
+    }
     // A record with an unterminated quote swallowed the rest of the file; it is already
     // reported (table.problems) and must not be imported half-read.
     if (std::any_of(table.problems.begin(), table.problems.end(),
@@ -188,8 +194,11 @@ base::Result<WriteSummary> WriteEntities(service::EntityService& service,
   WriteSummary summary;
   std::size_t committed = 0;
   std::optional<base::Error> failure;
+  std::size_t awaited = 0;
   for (auto& p : pending) {
     auto outcome = p.outcome.get();  // every unit is awaited, also after a failure
+    awaited += p.line_of.size();
+    if (options.progress) options.progress("writing", awaited, entities.size());
     if (!outcome) {
       if (!failure) {
         failure = outcome.error();

@@ -3,6 +3,7 @@
 // (WriteEntities). `renkei import opendata` (src/app) drives both and prints the report.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,9 @@ struct ImportOptions {
   std::optional<DatasetLayout> layout;  // from a mapping file; wins over `dataset`
   std::string service_path = "/";
   std::size_t batch_size = 500;  // entities per store write unit (one durable commit)
+  // Called now and then with the phase ("reading", "writing"), the rows or entities done
+  // and their total, on the calling thread; the CLI draws its progress bar with it.
+  std::function<void(std::string_view phase, std::size_t done, std::size_t total)> progress;
 };
 
 struct PreparedEntity {

@@ -74,12 +74,24 @@ void AddCommon(DatasetLayout& layout) {
   c.push_back(Text({"名称"}, "name"));
   c.push_back(Text({"名称_カナ"}, "nameKana"));
   c.push_back(Text({"名称_英語", "名称_英字"}, "nameEn"));
+  c.push_back(Text({"都道府県名"}, "prefecture"));
   c.push_back(Text({"所在地_連結表記", "住所"}, "address"));
   c.push_back(Text({"建物名等(方書)", "方書"}, "buildingName"));
   c.push_back(Text({"町字ID"}, "townId"));
+  // The new generation's split address; kept so that an export gives the file back.
+  c.push_back(Text({"所在地_全国地方公共団体コード"}, "addressMunicipalityCode"));
+  c.push_back(Text({"所在地_都道府県"}, "addressRegion"));
+  c.push_back(Text({"所在地_市区町村"}, "addressLocality"));
+  c.push_back(Text({"所在地_町字"}, "addressTown"));
+  c.push_back(Text({"所在地_番地以下"}, "addressBlock"));
   c.push_back(Text({"郵便番号"}, "postalCode"));
   c.push_back(Text({"電話番号"}, "telephone"));
   c.push_back(Text({"内線番号"}, "telephoneExtension"));
+  c.push_back(Text({"連絡先メールアドレス"}, "email"));
+  c.push_back(Text({"連絡先FormURL"}, "contactFormUrl"));
+  c.push_back(Text({"連絡先備考(その他、SNSなど)"}, "contactRemarks"));
+  c.push_back(Text({"連絡先内線番号"}, "contactTelephoneExtension"));
+  c.push_back(Text({"高度の種別"}, "elevationType"));
   c.push_back(Number({"標高", "高度の値"}, "elevation"));
   c.push_back(Text({"URL"}, "url"));
   c.push_back(Text({"画像"}, "image"));

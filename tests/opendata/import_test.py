@@ -10,21 +10,16 @@ import io
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import FAILURES, check, free_port  # noqa: E402
+
 RENKEI, DATA, MAPPINGS = sys.argv[1:4]
-FAILURES = []
-
-
-def check(condition, what):
-    if not condition:
-        FAILURES.append(what)
-        print("FAIL:", what)
 
 
 def run_import(data_dir, *args):
@@ -43,18 +38,6 @@ def summary(stdout, path):
 
 def issues(stdout, path, kind):
     return [l for l in stdout.splitlines() if l.startswith(path + ":") and f": {kind}: " in l]
-
-
-def free_port():
-    # The range this project's test servers use on shared machines.
-    for port in range(18300, 18400):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-                return port
-            except OSError:
-                continue
-    raise RuntimeError("no free port in 18300-18399")
 
 
 def main():
@@ -148,7 +131,7 @@ def main():
               "toilet time warning")
 
         # Read back through the HTTP APIs.
-        port = free_port()
+        port = free_port(18300, 18399)  # this test's range since it was written
         server = subprocess.Popen([RENKEI, "serve", "--listen", f"127.0.0.1:{port}",
                                    "--data-dir", data_dir, "--log-level", "warn"])
         try:

@@ -1,10 +1,14 @@
 // renkei: the command-line entry point. Subcommands: `serve` (the platform), `import opendata`
-// (open-data CSVs into a data directory), `quality` (data quality report) and `version`.
+// (open-data CSVs into a data directory), `export opendata` (a dataset back out as CSV or
+// GeoJSON), `quality` (data quality report) and `version`.
 #include <iostream>
+
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
 #include "app/config.hpp"
+#include "app/export_opendata.hpp"
 #include "app/import_opendata.hpp"
 #include "app/quality_command.hpp"
 #include "app/serve.hpp"
@@ -83,6 +87,25 @@ int main(int argc, char** argv) {
   quality->add_option("--file", quality_file,
                       "assess this CSV (as the import reads it) instead of the data directory");
   quality->add_option("--mapping", quality_mapping, "with --file: TOML mapping file");
+  auto* exporter = cli.add_subcommand("export", "Export data from a data directory");
+  exporter->require_subcommand(1);
+  renkei::app::ExportCommand export_command;
+  std::string export_data_dir, export_output;
+  auto* export_opendata = exporter->add_subcommand(
+      "opendata", "Write a tenant's entities of a dataset as its standard CSV or as GeoJSON");
+  export_opendata->add_option("--tenant", export_command.tenant, "tenant to export")->required();
+  export_opendata
+      ->add_option("--dataset", export_command.dataset,
+                   "built-in dataset (see docs/opendata-mapping.md)")
+      ->required();
+  export_opendata->add_option("--format", export_command.format, "csv (default) or geojson");
+  export_opendata->add_option("--generation", export_command.generation,
+                              "header generation: new (default, 自治体標準) or old (推奨)");
+  export_opendata->add_flag("--bom", export_command.bom,
+                            "start the CSV with a UTF-8 BOM (for Excel)");
+  export_opendata->add_option("--output,-o", export_output, "output file (default: stdout)");
+  export_opendata->add_option("--data-dir", export_data_dir,
+                              "data directory (default: RENKEI_DATA_DIR, else ./data)");
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -120,7 +143,17 @@ int main(int argc, char** argv) {
       return 2;
     }
     import_command.data_dir = import_data_dir.empty() ? config.data_dir : import_data_dir;
+    import_command.progress_on_terminal = isatty(STDERR_FILENO) == 1;
     return renkei::app::RunImportOpendata(import_command, std::cout, std::cerr);
+  }
+  if (export_opendata->parsed()) {
+    if (auto r = renkei::app::ApplyEnvironment(environ, config); !r) {
+      std::cerr << "renkei: " << r.error().detail << "\n";
+      return 2;
+    }
+    export_command.data_dir = export_data_dir.empty() ? config.data_dir : export_data_dir;
+    if (!export_output.empty()) export_command.output = export_output;
+    return renkei::app::RunExportOpendata(export_command, std::cout, std::cerr);
   }
   auto fail = [](const renkei::base::Error& e) {
     std::cerr << "renkei: " << e.detail << "\n";

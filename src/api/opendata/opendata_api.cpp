@@ -1,0 +1,204 @@
+#include "api/opendata/opendata_api.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "api/common/tenant_headers.hpp"
+#include "api/opendata/problem_details.hpp"
+#include "opendata/exporter.hpp"
+#include "opendata/import_report.hpp"
+#include "opendata/layout_file.hpp"
+#include "opendata/municipality_code.hpp"
+#include "opendata/standard_datasets.hpp"
+
+namespace renkei::api::opendata {
+namespace {
+
+namespace od = renkei::opendata;
+
+http::Response Problem(const base::Error& error) {
+  return ProblemResponse(StatusOf(error.code), error.title, error.detail);
+}
+
+http::Response BadRequest(std::string_view title, std::string_view detail) {
+  return ProblemResponse(400, title, detail);
+}
+
+// A parameter the endpoint does not define is an error rather than silently ignored (a
+// misspelt `dry_run` must not import for real).
+std::optional<http::Response> CheckParameters(const http::Request& request,
+                                              std::initializer_list<std::string_view> known) {
+  for (const auto& [name, value] : request.query) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      return BadRequest("UnknownParameter", "unknown query parameter '" + name + "'");
+    }
+  }
+  return std::nullopt;
+}
+
+// "true" / "false" / absent (false); anything else is an error.
+base::Result<bool> BoolParameter(const http::Request& request, std::string_view name) {
+  const auto value = request.Param(name);
+  if (!value || *value == "false") return false;
+  if (*value == "true") return true;
+  return base::Fail(base::ErrorCode::kBadRequestData, "InvalidParameter",
+                    std::string(name) + " must be true or false");
+}
+
+// The tenant from Fiware-Service or NGSILD-Tenant (one tenant space for both dialects).
+base::Result<std::string> TenantOf(const http::Request& request) {
+  const auto v2 = request.Header("Fiware-Service");
+  const auto ld = request.Header("NGSILD-Tenant");
+  RENKEI_TRY(auto tenant, common::ParseTenant(v2 ? v2 : ld));
+  if (v2 && ld) {
+    RENKEI_TRY(auto other, common::ParseTenant(ld));
+    if (other != tenant) {
+      return base::Fail(base::ErrorCode::kBadRequestData, "ConflictingTenants",
+                        "Fiware-Service and NGSILD-Tenant name different tenants");
+    }
+  }
+  return tenant;
+}
+
+// Mapping names are file names in the configured folder: no paths, no dots.
+bool IsMappingName(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  });
+}
+
+}  // namespace
+
+OpendataAdminApi::OpendataAdminApi(service::EntityService& entities, OpendataApiOptions options,
+                                   const base::Clock& clock)
+    : entities_(entities), options_(std::move(options)), clock_(clock) {}
+
+void OpendataAdminApi::Handle(http::Request&& request, const http::Responder& responder) {
+  const std::string_view rest =
+      std::string_view(request.path)
+          .substr(std::min(request.path.size(), kOpendataPathPrefix.size()));
+  const bool is_export = rest == "export", is_import = rest == "import";
+  if (!is_export && !is_import) {
+    responder(ProblemResponse(404, "NotFound", "no admin resource " + request.path));
+    return;
+  }
+  const std::string_view wanted = is_export ? "GET" : "POST";
+  if (request.method != wanted) {
+    http::Response response = ProblemResponse(
+        405, "MethodNotAllowed", request.method + " is not allowed on " + request.path);
+    response.Set("Allow", std::string(wanted));
+    responder(std::move(response));
+    return;
+  }
+  responder(is_export ? Export(request) : Import(request));
+}
+
+http::Response OpendataAdminApi::Export(const http::Request& request) const {
+  if (auto bad = CheckParameters(request, {"dataset", "format", "generation", "bom"})) {
+    return *bad;
+  }
+  const auto dataset = request.Param("dataset");
+  if (!dataset || !od::FindStandardDataset(*dataset)) {
+    std::string names;
+    for (const auto& layout : od::StandardDatasets()) names += " " + layout.name;
+    return BadRequest("UnknownDataset", "dataset must be one of:" + names);
+  }
+  od::ExportOptions options;
+  options.dataset = std::string(*dataset);
+  options.max_entities = options_.max_export_entities;
+  const auto format = od::ParseExportFormat(request.Param("format").value_or("csv"));
+  if (!format) return BadRequest("InvalidParameter", "format must be csv or geojson");
+  options.format = *format;
+  const auto generation = od::ParseExportGeneration(request.Param("generation").value_or("new"));
+  if (!generation) return BadRequest("InvalidParameter", "generation must be new or old");
+  options.generation = *generation;
+  auto bom = BoolParameter(request, "bom");
+  if (!bom) return Problem(bom.error());
+  options.bom = *bom;
+  auto tenant = TenantOf(request);
+  if (!tenant) return Problem(tenant.error());
+  auto ctx = common::BuildRequestContext(*tenant, request.Header("Fiware-ServicePath"),
+                                         common::ServicePathUse::kRead, "", clock_.Now());
+  if (!ctx) return Problem(ctx.error());
+
+  http::Response response;
+  auto written = od::ExportDataset(entities_, *ctx, options,
+                                   [&response](std::string_view piece) { response.body += piece; });
+  if (!written) return Problem(written.error());
+  const bool csv = options.format == od::ExportFormat::kCsv;
+  response.Set("Content-Type", csv ? "text/csv; charset=utf-8" : "application/geo+json");
+  // The standard's file name: {code}_{dataset}.csv (municipal-context.md §3.1 "File naming").
+  response.Set("Content-Disposition",
+               "attachment; filename=\"" + (tenant->empty() ? std::string("default") : *tenant) +
+                   "_" + options.dataset + (csv ? ".csv" : ".geojson") + "\"");
+  return response;
+}
+
+http::Response OpendataAdminApi::Import(const http::Request& request) {
+  if (request.body_too_large) {
+    http::Response response = ProblemResponse(413, "PayloadTooLarge",
+                                              "the file exceeds the import limit of " +
+                                                  std::to_string(options_.max_import_bytes) +
+                                                  " bytes; import it with renkei import opendata");
+    response.close = true;  // the body was not read
+    return response;
+  }
+  if (auto bad = CheckParameters(request, {"dataset", "mapping", "dry_run"})) return *bad;
+  if (request.body.empty()) return BadRequest("EmptyBody", "the body must be the CSV file");
+  auto tenant = TenantOf(request);
+  if (!tenant) return Problem(tenant.error());
+  // Imported entities live in the tenant of their municipality (opendata-mapping.md).
+  if (!od::IsValidMunicipalityCode(*tenant)) {
+    return BadRequest("InvalidTenant",
+                      "the tenant (Fiware-Service or NGSILD-Tenant) must be a 6-digit "
+                      "全国地方公共団体コード with a valid check digit, got '" +
+                          *tenant + "'");
+  }
+  auto dry_run = BoolParameter(request, "dry_run");
+  if (!dry_run) return Problem(dry_run.error());
+  auto ctx = common::BuildRequestContext(*tenant, request.Header("Fiware-ServicePath"),
+                                         common::ServicePathUse::kWrite, "", clock_.Now());
+  if (!ctx) return Problem(ctx.error());
+
+  od::ImportOptions options;
+  options.tenant = *tenant;
+  options.service_path = ctx->service_path;
+  if (auto dataset = request.Param("dataset")) {
+    if (!od::FindStandardDataset(*dataset)) {
+      return BadRequest("UnknownDataset", "no built-in dataset '" + std::string(*dataset) + "'");
+    }
+    options.dataset = std::string(*dataset);
+  }
+  if (auto mapping = request.Param("mapping")) {
+    if (options_.mappings_dir.empty()) {
+      return BadRequest("NoMappings", "no mappings folder is configured (opendata.mappings_dir)");
+    }
+    if (!IsMappingName(*mapping)) {
+      return BadRequest("InvalidParameter",
+                        "mapping must be a file name without extension ([A-Za-z0-9_-])");
+    }
+    const auto path =
+        std::filesystem::path(options_.mappings_dir) / (std::string(*mapping) + ".toml");
+    if (!std::filesystem::is_regular_file(path)) {
+      return BadRequest("UnknownMapping", "no mapping '" + std::string(*mapping) + "'");
+    }
+    auto layout = od::LoadLayoutFile(path.string());
+    if (!layout) return Problem(layout.error());
+    options.layout = std::move(*layout);
+  }
+  od::WriterProvider writer;
+  if (!*dry_run) {
+    writer = [this]() -> base::Result<service::EntityService*> { return &entities_; };
+  }
+  auto report = od::ImportFile(request.body, options, writer, ctx->now);
+  if (!report) return Problem(report.error());
+  http::Response response;
+  response.Set("Content-Type", "application/json");
+  response.body = od::ReportJson(*report);
+  return response;
+}
+
+}  // namespace renkei::api::opendata
