@@ -30,7 +30,7 @@ base::Result<std::size_t> ParseCount(std::string_view name, std::string_view tex
 struct ReportRequest {
   service::RequestContext ctx;
   std::optional<std::string> dataset;
-  opendata::FailurePage page;
+  renkei::opendata::FailurePage page;
 };
 
 // NGSIv2 and NGSI-LD name the same tenant with different headers; both given must agree.
@@ -56,7 +56,7 @@ base::Result<ReportRequest> ParseRequest(const http::Request& request, std::stri
       if (value.empty()) return BadRequest("'dataset' is empty");
       out.dataset = value;
     } else if (name == "check") {
-      const auto names = opendata::QualityCheckNames();
+      const auto names = renkei::opendata::QualityCheckNames();
       if (std::find(names.begin(), names.end(), value) == names.end()) {
         std::string list;
         for (auto n : names) list += (list.empty() ? "" : ", ") + std::string(n);
@@ -64,7 +64,7 @@ base::Result<ReportRequest> ParseRequest(const http::Request& request, std::stri
       }
       out.page.check = value;
     } else if (name == "limit") {
-      RENKEI_TRY(out.page.limit, ParseCount(name, value, 1, opendata::kMaxFailureLimit));
+      RENKEI_TRY(out.page.limit, ParseCount(name, value, 1, renkei::opendata::kMaxFailureLimit));
     } else if (name == "offset") {
       RENKEI_TRY(out.page.offset, ParseCount(name, value, 0, 1'000'000'000));
     } else {
@@ -115,8 +115,8 @@ void QualityApi::Handle(http::Request&& request, const http::Responder& responde
   response.status = 200;
   response.Set("Content-Type", "application/json");
   response.Set("Fiware-Correlator", correlator);
-  response.body = boost::json::serialize(
-      opendata::QualityReportJson(parsed->ctx.tenant, parsed->ctx.now, *reports, parsed->page));
+  response.body = boost::json::serialize(renkei::opendata::QualityReportJson(
+      parsed->ctx.tenant, parsed->ctx.now, *reports, parsed->page));
   responder(std::move(response));
 }
 

@@ -19,13 +19,13 @@ inline constexpr std::string_view kQualityPath = "/admin/v1/quality";
 
 class QualityApi {
  public:
-  QualityApi(const opendata::QualityService& service, const base::Clock& clock)
+  QualityApi(const renkei::opendata::QualityService& service, const base::Clock& clock)
       : service_(service), clock_(clock) {}
 
   void Handle(http::Request&& request, const http::Responder& responder);
 
  private:
-  const opendata::QualityService& service_;
+  const renkei::opendata::QualityService& service_;
   const base::Clock& clock_;
   common::CorrelatorSource correlators_;
 };
