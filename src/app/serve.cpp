@@ -68,6 +68,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // reloads the TLS certificate (docs/tls.md)
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   store::sqlite::SqliteOptions store_options;
@@ -149,6 +150,12 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   server_options.port = config.listen_port;
   server_options.threads = config.threads;
   server_options.max_body_bytes = config.max_payload_bytes;
+  server_options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  if (!config.tls_cert_file.empty()) {
+    server_options.tls =
+        http::TlsOptions{config.tls_cert_file, config.tls_key_file,
+                         config.tls_required.value_or(true), config.tls_exempt_loopback};
+  }
   http::Server server(
       server_options,
       [&dispatch, &logger](http::Request&& request, http::Responder responder) {
@@ -186,7 +193,17 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     ExpirySweeper sweeper(**store, clock, std::chrono::seconds(config.expiry_sweep_seconds),
                           logger);
     int received = 0;
-    sigwait(&signals, &received);
+    for (;;) {
+      sigwait(&signals, &received);
+      if (received != SIGHUP) break;
+      if (!server_options.tls) {
+        logger->info("msg=\"SIGHUP ignored: no TLS certificate configured\"");
+      } else if (auto reloaded = server.ReloadTls(); !reloaded) {
+        // New connections keep getting the previous certificate.
+        logger->error("msg=\"tls reload failed; keeping the previous certificate\" detail=\"{}\"",
+                      reloaded.error().detail);
+      }
+    }
     logger->info("msg=\"shutting down\" signal={}", received);
     server.Stop();
   }

@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
                     "allowed CORS origin (repeatable); __ALL allows any origin");
   serve->add_option("--max-payload", max_payload, "largest request body in bytes (1 MiB)");
   serve->add_option("--threads", threads, "HTTP worker threads (0: one per core)");
+  std::string tls_cert, tls_key;
+  serve->add_option("--tls-cert", tls_cert,
+                    "PEM certificate (then its chain) for HTTPS; reloaded on SIGHUP");
+  serve->add_option("--tls-key", tls_key, "PEM private key of --tls-cert; reloaded on SIGHUP");
   auto* version = cli.add_subcommand("version", "Print the version");
   auto* import = cli.add_subcommand("import", "Import data into a data directory");
   import->require_subcommand(1);
@@ -89,6 +93,9 @@ int main(int argc, char** argv) {
   if (!cors_origins.empty()) config.cors_origins = cors_origins;
   if (max_payload != 0) config.max_payload_bytes = max_payload;
   if (threads != 0) config.threads = threads;
+  if (!tls_cert.empty()) config.tls_cert_file = tls_cert;
+  if (!tls_key.empty()) config.tls_key_file = tls_key;
+  if (auto r = renkei::app::CheckTlsSettings(config); !r) return fail(r.error());
 
   bool known = false;
   const auto level = renkei::base::ParseLogLevel(config.log_level, known);
