@@ -13,7 +13,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   libmosquitto-dev                         # MQTT notifications (docs/adr/0005-mqtt-client.md)
   mosquitto mosquitto-clients openssl      # MQTT tests: a real broker (TLS certificates made
-                                           # by openssl); mosquitto_sub to watch notifications
+                                           # by openssl); mosquitto_sub to watch notifications;
+                                           # tests/tls makes its certificates with openssl too
   python3 curl procps clang-format
 )
 # Node.js runs the JSON-LD oracle (tests/jsonld-oracle) and the interop tests with real FIWARE

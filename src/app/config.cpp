@@ -132,6 +132,14 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
       if (auto s = item.value<std::string>()) config.cors_origins.push_back(*s);
     }
   }
+  if (auto v = table["server"]["idle_timeout_seconds"].value<int64_t>()) {
+    if (*v < 1 || *v > 86400) return ConfigError("server.idle_timeout_seconds must be 1..86400");
+    config.idle_timeout_seconds = static_cast<unsigned>(*v);
+  }
+  if (auto v = table["tls"]["cert_file"].value<std::string>()) config.tls_cert_file = *v;
+  if (auto v = table["tls"]["key_file"].value<std::string>()) config.tls_key_file = *v;
+  if (auto v = table["tls"]["required"].value<bool>()) config.tls_required = *v;
+  if (auto v = table["tls"]["exempt_loopback"].value<bool>()) config.tls_exempt_loopback = *v;
   if (auto v = table["store"]["data_dir"].value<std::string>()) config.data_dir = *v;
   if (auto v = table["store"]["expiry_sweep_seconds"].value<int64_t>()) {
     if (*v < 1) return ConfigError("store.expiry_sweep_seconds must be positive");
@@ -204,6 +212,17 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
 std::vector<std::string> AddressRangeList(std::vector<std::string> entries) {
   if (entries.size() == 1 && entries.front() == "none") return {};
   return entries;
+}
+
+base::Result<void> CheckTlsSettings(const Config& config) {
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    return ConfigError("tls.cert_file and tls.key_file (--tls-cert, --tls-key) go together");
+  }
+  if (config.tls_cert_file.empty() &&
+      (config.tls_required.value_or(false) || config.tls_exempt_loopback)) {
+    return ConfigError("tls.required and tls.exempt_loopback need tls.cert_file and tls.key_file");
+  }
+  return base::Ok();
 }
 
 base::Result<void> ApplyEnvironment(char** environ_list, Config& config) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,8 @@ namespace renkei::app {
 struct Config {
   std::string listen_address = "127.0.0.1";
   std::uint16_t listen_port = 1026;
-  unsigned threads = 0;                         // 0: one per hardware thread
+  unsigned threads = 0;                // 0: one per hardware thread
+  unsigned idle_timeout_seconds = 60;  // also bounds a new connection's first byte and handshake
   std::size_t max_payload_bytes = 1024 * 1024;  // Orion's default (1 MB)
   std::vector<std::string> cors_origins;        // empty: CORS off; "__ALL": any
   std::string data_dir = "./data";
@@ -41,12 +43,20 @@ struct Config {
   // Open data over HTTP (docs/opendata-mapping.md "HTTP endpoints").
   std::string opendata_mappings_dir = "./mappings/opendata";  // `mapping=NAME` -> NAME.toml
   std::size_t opendata_max_import_bytes = 32 * 1024 * 1024;   // POST .../import body limit
+  // [tls] (docs/tls.md). No certificate: plain HTTP only.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::optional<bool> tls_required;  // unset: required whenever a certificate is configured
+  bool tls_exempt_loopback = false;
 };
 
 // Parses "host:port" (IPv4, name, or "[v6]:port").
 base::Result<void> ParseListen(const std::string& text, Config& config);
 // Applies a TOML file's settings onto `config`.
 base::Result<void> LoadConfigFile(const std::string& path, Config& config);
+// The [tls] settings must agree: a certificate needs its key and vice versa; `required`
+// or `exempt_loopback` without a certificate is a mistake, not plain HTTP.
+base::Result<void> CheckTlsSettings(const Config& config);
 // Applies RENKEI_LISTEN, RENKEI_DATA_DIR, RENKEI_LOG_LEVEL, RENKEI_THREADS,
 // RENKEI_CORS_ORIGINS (comma list), RENKEI_MAX_PAYLOAD_BYTES, RENKEI_LD_CONTEXT_TIMEOUT_MS,
 // RENKEI_NOTIFY_DENY and RENKEI_NOTIFY_ALLOW (comma lists; "none" is the empty list),

@@ -5,10 +5,12 @@
 #include <mutex>
 #include <thread>
 
+#include "api/common/plain_http.hpp"
 #include "api/ngsild/ngsild_api.hpp"
 #include "api/ngsiv2/ngsiv2_api.hpp"
 #include "api/ngsiv2/subscription_payload.hpp"
 #include "api/opendata/opendata_api.hpp"
+#include "api/opendata/problem_details.hpp"
 #include "api/quality/quality_api.hpp"
 #include "app/metrics_endpoint.hpp"
 #include "http/client.hpp"
@@ -75,6 +77,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // reloads the TLS certificate (docs/tls.md)
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   store::sqlite::SqliteOptions store_options;
@@ -211,7 +214,11 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
       counters.CountRequest(dialect, response.status);
       responder(std::move(response));
     };
-    if (request.path.starts_with(api::quality::kQualityPath)) {
+    if (request.plain_http_refused && dialect == metrics::Dialect::kOther) {
+      // The dialects phrase this refusal themselves; the admin endpoints and /metrics get it
+      // here, before any of them reads the request (docs/tls.md).
+      counted(api::opendata::ProblemResponse(403, "Forbidden", api::kPlainHttpRefused));
+    } else if (request.path.starts_with(api::quality::kQualityPath)) {
       quality.Handle(std::move(request), counted);
     } else if (request.path.starts_with(api::opendata::kOpendataPathPrefix)) {
       opendata.Handle(std::move(request), counted);
@@ -232,6 +239,12 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   // CSV files are larger than any API payload (docs/opendata-mapping.md "Limits").
   server_options.body_limits_by_prefix.emplace_back(
       std::string(api::opendata::kOpendataPathPrefix) + "import", config.opendata_max_import_bytes);
+  server_options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  if (!config.tls_cert_file.empty()) {
+    server_options.tls =
+        http::TlsOptions{config.tls_cert_file, config.tls_key_file,
+                         config.tls_required.value_or(true), config.tls_exempt_loopback};
+  }
   http::Server server(
       server_options,
       [&dispatch, &logger](http::Request&& request, http::Responder responder) {
@@ -270,7 +283,17 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     ExpirySweeper sweeper(**store, clock, std::chrono::seconds(config.expiry_sweep_seconds),
                           logger);
     int received = 0;
-    sigwait(&signals, &received);
+    for (;;) {
+      sigwait(&signals, &received);
+      if (received != SIGHUP) break;
+      if (!server_options.tls) {
+        logger->info("msg=\"SIGHUP ignored: no TLS certificate configured\"");
+      } else if (auto reloaded = server.ReloadTls(); !reloaded) {
+        // New connections keep getting the previous certificate.
+        logger->error("msg=\"tls reload failed; keeping the previous certificate\" detail=\"{}\"",
+                      reloaded.error().detail);
+      }
+    }
     logger->info("msg=\"shutting down\" signal={}", received);
     server.Stop();
   }

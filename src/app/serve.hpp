@@ -1,5 +1,6 @@
 // `renkei serve`: wires the concrete parts (the only place that picks a store backend),
-// starts the HTTP server, and runs until SIGTERM/SIGINT, then shuts down gracefully:
+// starts the HTTP server, reloads its TLS certificate on SIGHUP, and runs until
+// SIGTERM/SIGINT, then shuts down gracefully:
 // stop accepting, let in-flight requests finish, drain and close the store.
 #pragma once
 

@@ -30,6 +30,16 @@ constexpr std::chrono::seconds kLingerTime{2};
 constexpr std::size_t kDrainChunk = 16 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
+template <class Stream>
+Stream MakeStream(Socket socket, boost::asio::ssl::context* tls) {
+  if constexpr (std::is_same_v<Stream, TlsStream>) {
+    return TlsStream(std::move(socket), *tls);
+  } else {
+    (void)tls;
+    return socket;
+  }
+}
+
 bool IsHttpParseError(beast::error_code ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
          ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
@@ -45,12 +55,12 @@ void ServerState::EndRequest() {
   }
 }
 
-void Worker::Add(Connection* connection) {
+void Worker::Add(LiveConnection* connection) {
   std::lock_guard lock(connections_mu);
   connections.insert(connection);
 }
 
-void Worker::Remove(Connection* connection) {
+void Worker::Remove(LiveConnection* connection) {
   std::lock_guard lock(connections_mu);
   connections.erase(connection);
 }
@@ -59,49 +69,72 @@ void Worker::CloseConnections(bool only_idle) {
   // Close() only cancels operations (their handlers run later), so no connection is
   // destroyed, and nothing re-enters the lock, while we iterate.
   std::lock_guard lock(connections_mu);
-  for (Connection* connection : connections) {
+  for (LiveConnection* connection : connections) {
     if (!only_idle || !connection->busy()) connection->Close();
   }
 }
 
-Connection::Connection(ServerState& state, Worker& worker, Socket socket)
+template <class Stream>
+BasicConnection<Stream>::BasicConnection(ServerState& state, Worker& worker, Socket socket,
+                                         ConnectionSetup setup)
     : state_(state),
       worker_(worker),
       executor_(socket.get_executor()),
-      socket_(std::move(socket)),
+      setup_(std::move(setup)),
+      stream_(MakeStream<Stream>(std::move(socket), setup_.tls.get())),
       timer_(executor_) {
   worker_.Add(this);
 }
 
-Connection::~Connection() {
+template <class Stream>
+BasicConnection<Stream>::~BasicConnection() {
   worker_.Remove(this);
   // A request whose Responder was dropped without being called ends here.
   EndRequest();
 }
 
-void Connection::Start() {
+template <class Stream>
+void BasicConnection<Stream>::Start() {
   if (closed_) return;
   if (state_.stopping.load()) {
     Close();
     return;
   }
   beast::error_code ec;
-  const auto endpoint = socket_.remote_endpoint(ec);
+  const auto endpoint = socket().remote_endpoint(ec);
   if (!ec) remote_address_ = endpoint.address().to_string();
   last_activity_ = Clock::now();
+  // The idle timer also bounds the handshake: a client that stalls in it is closed.
   ArmTimer(state_.options.idle_timeout);
-  ReadHeader();
+  if constexpr (kIsTls) {
+    stream_.async_handshake(boost::asio::ssl::stream_base::server,
+                            [self = shared_from_this()](beast::error_code handshake_ec) {
+                              if (self->closed_) return;
+                              if (handshake_ec) {
+                                // Not TLS after all, or no common version or cipher: OpenSSL
+                                // has sent its alert; there is no HTTP to answer with.
+                                self->Close();
+                                return;
+                              }
+                              self->last_activity_ = Clock::now();
+                              self->ReadHeader();
+                            });
+  } else {
+    ReadHeader();
+  }
 }
 
-void Connection::Close() {
+template <class Stream>
+void BasicConnection<Stream>::Close() {
   if (closed_) return;
   closed_ = true;
   beast::error_code ec;
-  socket_.close(ec);
+  socket().close(ec);
   timer_.cancel();
 }
 
-void Connection::ReadHeader() {
+template <class Stream>
+void BasicConnection<Stream>::ReadHeader() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
       state_.options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
@@ -112,11 +145,12 @@ void Connection::ReadHeader() {
   }
   parser_->body_limit(static_cast<std::uint64_t>(largest));
   bhttp::async_read_header(
-      socket_, buffer_, *parser_,
+      stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
 }
 
-void Connection::OnHeader(beast::error_code ec) {
+template <class Stream>
+void BasicConnection<Stream>::OnHeader(beast::error_code ec) {
   if (closed_) return;
   // Beast checks Content-Length against body_limit once every field is parsed and stored
   // (is_header_done() stays false then), so a declared oversized body ends up here before
@@ -147,7 +181,7 @@ void Connection::OnHeader(beast::error_code ec) {
   const auto expect = message.find(bhttp::field::expect);
   if (message.version() >= 11 && expect != message.end() && expect->value().size() == 12 &&
       ::strncasecmp(expect->value().data(), "100-continue", 12) == 0) {
-    asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
+    asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                       [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
                         if (self->closed_) return;
                         if (write_ec) {
@@ -161,20 +195,23 @@ void Connection::OnHeader(beast::error_code ec) {
   ReadBody();
 }
 
-std::size_t Connection::BodyLimitFor(std::string_view target) const {
+template <class Stream>
+std::size_t BasicConnection<Stream>::BodyLimitFor(std::string_view target) const {
   for (const auto& [prefix, limit] : state_.options.body_limits_by_prefix) {
     if (target.starts_with(prefix)) return limit;
   }
   return state_.options.max_body_bytes;
 }
 
-void Connection::ReadBody() {
+template <class Stream>
+void BasicConnection<Stream>::ReadBody() {
   bhttp::async_read(
-      socket_, buffer_, *parser_,
+      stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
 }
 
-void Connection::OnBody(beast::error_code ec) {
+template <class Stream>
+void BasicConnection<Stream>::OnBody(beast::error_code ec) {
   if (closed_) return;
   last_activity_ = Clock::now();
   if (ec == bhttp::error::body_limit) {
@@ -189,7 +226,8 @@ void Connection::OnBody(beast::error_code ec) {
   DispatchRequest(/*body_too_large=*/false);
 }
 
-void Connection::OnReadError(beast::error_code ec) {
+template <class Stream>
+void BasicConnection<Stream>::OnReadError(beast::error_code ec) {
   if (IsHttpParseError(ec)) {
     // RFC 9110 §15.5.32: 431 names the one limit the client can act on.
     WriteError(ec == bhttp::error::header_limit ? 431 : 400);
@@ -199,7 +237,8 @@ void Connection::OnReadError(beast::error_code ec) {
   Close();
 }
 
-void Connection::DispatchRequest(bool body_too_large) {
+template <class Stream>
+void BasicConnection<Stream>::DispatchRequest(bool body_too_large) {
   auto& message = parser_->get();
   request_.method.assign(message.method_string());
   request_.target.assign(message.target());
@@ -216,13 +255,14 @@ void Connection::DispatchRequest(bool body_too_large) {
   request_.has_content_length = message.find(bhttp::field::content_length) != message.end();
   request_.chunked = parser_->chunked();
   request_.body_too_large = body_too_large;
+  request_.plain_http_refused = setup_.refuse_plain;
   if (body_too_large) {
     request_.body.clear();
   } else {
     request_.body = std::move(message.body());
   }
   // The rest of an oversized body was never read, so the stream cannot be resynchronised.
-  keep_alive_ = !body_too_large && message.keep_alive();
+  keep_alive_ = !body_too_large && !setup_.refuse_plain && message.keep_alive();
   http10_ = message.version() < 11;
   head_request_ = message.method() == bhttp::verb::head;
 
@@ -241,7 +281,8 @@ void Connection::DispatchRequest(bool body_too_large) {
   }
 }
 
-Responder Connection::MakeResponder() {
+template <class Stream>
+Responder BasicConnection<Stream>::MakeResponder() {
   return [self = shared_from_this(), seq = request_seq_](Response response) mutable {
     if (!self) return;  // called twice: the contract says once; ignore the rest
     const Executor executor = self->executor_;
@@ -253,7 +294,8 @@ Responder Connection::MakeResponder() {
   };
 }
 
-void Connection::OnResponse(std::uint64_t seq, Response response) {
+template <class Stream>
+void BasicConnection<Stream>::OnResponse(std::uint64_t seq, Response response) {
   if (seq != request_seq_ || !awaiting_handler_) return;
   awaiting_handler_ = false;
   if (closed_) {
@@ -264,7 +306,8 @@ void Connection::OnResponse(std::uint64_t seq, Response response) {
   StartWrite(keep_alive_ && !response_.close && !WantsClose(response_.headers));
 }
 
-void Connection::WriteError(unsigned status) {
+template <class Stream>
+void BasicConnection<Stream>::WriteError(unsigned status) {
   response_ = Response{};
   response_.status = status;
   head_request_ = false;
@@ -272,7 +315,8 @@ void Connection::WriteError(unsigned status) {
   StartWrite(/*keep_alive=*/false);
 }
 
-void Connection::StartWrite(bool keep_alive) {
+template <class Stream>
+void BasicConnection<Stream>::StartWrite(bool keep_alive) {
   // A stopping server tells the client, so it does not send another request here.
   keep_alive = keep_alive && !state_.stopping.load(std::memory_order_relaxed);
   const ResponseFraming framing{keep_alive, keep_alive && http10_, head_request_};
@@ -285,13 +329,14 @@ void Connection::StartWrite(bool keep_alive) {
     // Gather write: the body is sent from the Response, never copied.
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_),
                                                     asio::buffer(response_.body)};
-    asio::async_write(socket_, buffers, std::move(on_write));
+    asio::async_write(stream_, buffers, std::move(on_write));
   } else {
-    asio::async_write(socket_, asio::buffer(head_), std::move(on_write));
+    asio::async_write(stream_, asio::buffer(head_), std::move(on_write));
   }
 }
 
-void Connection::OnWrite(beast::error_code ec, bool keep_alive) {
+template <class Stream>
+void BasicConnection<Stream>::OnWrite(beast::error_code ec, bool keep_alive) {
   EndRequest();
   // Drop the application's body now rather than when the next response replaces it.
   response_ = Response{};
@@ -308,31 +353,39 @@ void Connection::OnWrite(beast::error_code ec, bool keep_alive) {
   ReadHeader();
 }
 
-void Connection::LingerThenClose() {
+template <class Stream>
+void BasicConnection<Stream>::LingerThenClose() {
   lingering_ = true;
+  ArmTimer(std::min<Clock::duration>(kLingerTime, state_.options.idle_timeout));
+  if constexpr (kIsTls) {
+    // Waits for the client's close_notify (or its closing); the linger timer bounds that.
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->Close(); });
+    return;
+  }
   beast::error_code ec;
-  socket_.shutdown(asio::socket_base::shutdown_send, ec);
+  socket().shutdown(asio::socket_base::shutdown_send, ec);
   if (ec) {
     Close();
     return;
   }
-  ArmTimer(std::min<Clock::duration>(kLingerTime, state_.options.idle_timeout));
   Drain();
 }
 
-void Connection::Drain() {
+template <class Stream>
+void BasicConnection<Stream>::Drain() {
   buffer_.consume(buffer_.size());
-  socket_.async_read_some(buffer_.prepare(kDrainChunk),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                            if (ec || self->closed_) {
-                              self->Close();
-                              return;
-                            }
-                            self->Drain();
-                          });
+  socket().async_read_some(buffer_.prepare(kDrainChunk),
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec || self->closed_) {
+                               self->Close();
+                               return;
+                             }
+                             self->Drain();
+                           });
 }
 
-void Connection::ArmTimer(Clock::duration after) {
+template <class Stream>
+void BasicConnection<Stream>::ArmTimer(Clock::duration after) {
   timer_.expires_after(after);
   // A weak reference: the timer alone must not keep a connection alive.
   timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
@@ -341,7 +394,8 @@ void Connection::ArmTimer(Clock::duration after) {
   });
 }
 
-void Connection::OnTimer() {
+template <class Stream>
+void BasicConnection<Stream>::OnTimer() {
   if (closed_) return;
   if (lingering_) {
     Close();
@@ -363,10 +417,15 @@ void Connection::OnTimer() {
   ArmTimer(idle_timeout - quiet);
 }
 
-void Connection::EndRequest() {
+template <class Stream>
+void BasicConnection<Stream>::EndRequest() {
   if (!counted_) return;
   counted_ = false;
   state_.EndRequest();
 }
+
+// The two streams a listener serves (connection.hpp).
+template class BasicConnection<Socket>;
+template class BasicConnection<TlsStream>;
 
 }  // namespace renkei::http

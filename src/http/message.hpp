@@ -31,6 +31,9 @@ struct Request {
   bool body_too_large = false;      // body exceeded ServerOptions::max_body_bytes; not read
   bool has_content_length = false;  // a Content-Length header was present
   bool chunked = false;             // Transfer-Encoding: chunked
+  // Came over plain HTTP where TlsOptions::required: answer with an error, never the
+  // resource (docs/tls.md); the connection closes after the response.
+  bool plain_http_refused = false;
 
   std::optional<std::string_view> Header(std::string_view name) const {
     return FindHeader(headers, name);

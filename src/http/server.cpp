@@ -11,6 +11,8 @@
 
 #include "base/thread_name.hpp"
 #include "http/connection.hpp"
+#include "http/protocol_sniffer.hpp"
+#include "http/tls_context.hpp"
 
 namespace renkei::http {
 namespace {
@@ -54,8 +56,14 @@ void Server::Impl::Accept() {
       beast::error_code option_ec;
       // Responses are written in one gather write; Nagle would only delay them.
       socket.set_option(Tcp::no_delay(true), option_ec);
-      auto connection = std::make_shared<Connection>(state, target, std::move(socket));
-      asio::post(target.io_context, [connection] { connection->Start(); });
+      if (state.tls) {
+        auto sniffer = std::make_shared<ProtocolSniffer>(state, target, std::move(socket));
+        asio::post(target.io_context, [sniffer] { sniffer->Start(); });
+      } else {
+        auto connection =
+            std::make_shared<PlainConnection>(state, target, std::move(socket), ConnectionSetup{});
+        asio::post(target.io_context, [connection] { connection->Start(); });
+      }
     } else {
       // Typically EMFILE. Retrying at once would spin on the same error; pause briefly,
       // since the descriptor shortage may pass as connections close.
@@ -103,6 +111,12 @@ base::Result<void> Server::Start() {
   impl.workers.clear();
   impl.state.stopping = false;
   impl.next_worker = 0;
+  impl.state.tls.reset();
+  if (impl.state.options.tls) {
+    auto slot = std::make_unique<TlsContextSlot>(*impl.state.options.tls);
+    RENKEI_TRY_VOID(slot->Load());
+    impl.state.tls = std::move(slot);
+  }
 
   unsigned count = impl.state.options.threads;
   if (count == 0) count = std::max(1U, std::thread::hardware_concurrency());
@@ -153,13 +167,31 @@ base::Result<void> Server::Start() {
   }
   impl.running = true;
   if (impl.state.logger) {
-    impl.state.logger->info("msg=\"http listening\" address={} port={} threads={}",
-                            impl.state.options.address, impl.bound_port, count);
+    impl.state.logger->info("msg=\"http listening\" address={} port={} threads={} tls={}",
+                            impl.state.options.address, impl.bound_port, count,
+                            !impl.state.tls                      ? "off"
+                            : impl.state.tls->options().required ? "required"
+                                                                 : "optional");
   }
   return base::Ok();
 }
 
 std::uint16_t Server::port() const { return impl_->bound_port; }
+
+base::Result<void> Server::ReloadTls() {
+  // The slot lives from Start to the next Start; Reload is not called concurrently with those
+  // (the controlling thread's contract), while workers read it concurrently under its lock.
+  if (!impl_->state.tls) {
+    return base::Fail(base::ErrorCode::kInvalidRequest, "TlsNotConfigured",
+                      "the server has no TLS certificate configured");
+  }
+  RENKEI_TRY_VOID(impl_->state.tls->Load());
+  if (impl_->state.logger) {
+    impl_->state.logger->info("msg=\"tls certificate reloaded\" cert_file=\"{}\"",
+                              impl_->state.tls->options().cert_file);
+  }
+  return base::Ok();
+}
 
 void Server::Stop(std::chrono::milliseconds grace) {
   Impl& impl = *impl_;

@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "api/common/plain_http.hpp"
 #include "api/common/tenant_headers.hpp"
 #include "api/ngsild/handlers.hpp"
 #include "api/ngsild/ld_negotiation.hpp"
@@ -224,6 +225,14 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   http::HeaderList common{{"Fiware-Correlator", correlator}};
   LdReply plain(responder, common, {LdMediaType::kJson, core_url, json::string(core_url)});
 
+  if (request.plain_http_refused) {
+    // docs/tls.md: an error, not a redirect; the server closes the connection after it.
+    // 403 (RFC 9110 §15.5.4); §5.5.2 has no type for it, so like the other HTTP-level
+    // refusals it is an InvalidRequest, titled with the HTTP meaning.
+    // §6.3.2: ProblemDetails are sent as application/json.
+    return plain.Json(403, ProblemJson({ErrorCode::kInvalidRequest, "Forbidden",
+                                        std::string(kPlainHttpRefused)}));
+  }
   if (request.body_too_large) {
     return plain.Error({ErrorCode::kPayloadTooLarge, "", "the payload is too large"},
                        {{"Connection", "close"}});

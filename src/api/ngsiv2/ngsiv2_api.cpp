@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#include <boost/json/object.hpp>
+
+#include "api/common/plain_http.hpp"
 #include "api/common/tenant_headers.hpp"
 #include "api/ngsiv2/handlers.hpp"
 #include "api/ngsiv2/payload_parser.hpp"
@@ -193,6 +196,15 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
                           accept->find("text/*") != std::string_view::npos);
   const Reply reply(responder, CommonHeaders(request, correlator), text_only ? "text/plain" : "");
 
+  if (request.plain_http_refused) {
+    // docs/tls.md: an error, not a redirect (municipal-context.md §1.5); nothing is read or
+    // changed, and the server closes the connection after this answer.
+    // 403: understood and refused over this transport (RFC 9110 §15.5.4).
+    boost::json::object body;
+    body["error"] = "Forbidden";
+    body["description"] = std::string(kPlainHttpRefused);
+    return reply.Json(403, body);
+  }
   if (request.body_too_large) {
     http::Response r;
     r.status = 413;

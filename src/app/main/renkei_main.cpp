@@ -42,6 +42,10 @@ int main(int argc, char** argv) {
                     "'none' refuses none)");
   serve->add_option("--notify-allow", notify_allow,
                     "exception to --notify-deny: CIDR or preset (repeatable)");
+  std::string tls_cert, tls_key;
+  serve->add_option("--tls-cert", tls_cert,
+                    "PEM certificate (then its chain) for HTTPS; reloaded on SIGHUP");
+  serve->add_option("--tls-key", tls_key, "PEM private key of --tls-cert; reloaded on SIGHUP");
   auto* version = cli.add_subcommand("version", "Print the version");
   auto* import = cli.add_subcommand("import", "Import data into a data directory");
   import->require_subcommand(1);
@@ -173,6 +177,9 @@ int main(int argc, char** argv) {
   if (threads != 0) config.threads = threads;
   if (!notify_deny.empty()) config.notify_deny = renkei::app::AddressRangeList(notify_deny);
   if (!notify_allow.empty()) config.notify_allow = renkei::app::AddressRangeList(notify_allow);
+  if (!tls_cert.empty()) config.tls_cert_file = tls_cert;
+  if (!tls_key.empty()) config.tls_key_file = tls_key;
+  if (auto r = renkei::app::CheckTlsSettings(config); !r) return fail(r.error());
 
   bool known = false;
   const auto level = renkei::base::ParseLogLevel(config.log_level, known);
