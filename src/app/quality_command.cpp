@@ -11,6 +11,7 @@
 
 #include "api/common/tenant_headers.hpp"
 #include "base/log.hpp"
+#include "core/json_text.hpp"
 #include "opendata/layout_file.hpp"
 #include "opendata/municipality_code.hpp"
 #include "opendata/quality_file.hpp"
@@ -128,7 +129,7 @@ int RunFileQuality(const QualityCommand& command, const std::string& tenant,
                                          {"skipped", assessed->skipped},
                                          {"rejected", IssuesJson(assessed->rejected)},
                                          {"warnings", IssuesJson(assessed->warnings)}};
-    out << boost::json::serialize(report) << "\n";
+    out << core::ToJsonText(report) << "\n";
     return 0;
   }
   out << *command.file << ": " << opendata::EncodingName(assessed->encoding) << ", layout "
@@ -208,8 +209,7 @@ int RunQuality(const QualityCommand& command, std::ostream& out, std::ostream& e
     return 2;
   }
   if (command.json) {
-    out << boost::json::serialize(opendata::QualityReportJson(*tenant, ctx.now, *reports, page))
-        << "\n";
+    out << core::ToJsonText(opendata::QualityReportJson(*tenant, ctx.now, *reports, page)) << "\n";
   } else {
     PrintTable(*tenant, *reports, page, out);
   }

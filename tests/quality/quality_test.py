@@ -328,6 +328,9 @@ def check_http(data_dir, config):
         check(status == 200 and headers.get("content-type") == "application/json",
               f"GET quality {status} {headers}")
         report = json.loads(body)
+        text = body.decode() if isinstance(body, bytes) else body
+        check(re.search(r':-?[0-9.]+[eE][+-]?[0-9]+', text) is None,
+              f"numbers are written in decimal, not Boost's exponent form: {text[:300]}")
         d = dataset(report, "evacuation_space")
         got = {(f["check"], f["entityId"].rsplit("-", 1)[1]) for f in d["failures"]}
         for expected in (("coordinates_in_japan", "A01"), ("no_wareki", "A02"),

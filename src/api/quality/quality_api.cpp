@@ -7,6 +7,7 @@
 
 #include "api/common/tenant_headers.hpp"
 #include "api/quality/problem_details.hpp"
+#include "core/json_text.hpp"
 #include "opendata/quality_json.hpp"
 
 namespace renkei::api::quality {
@@ -115,7 +116,8 @@ void QualityApi::Handle(http::Request&& request, const http::Responder& responde
   response.status = 200;
   response.Set("Content-Type", "application/json");
   response.Set("Fiware-Correlator", correlator);
-  response.body = boost::json::serialize(renkei::opendata::QualityReportJson(
+  // Numbers as people write them (33.6781, not Boost 1.81's 3.36781E1).
+  response.body = core::ToJsonText(renkei::opendata::QualityReportJson(
       parsed->ctx.tenant, parsed->ctx.now, *reports, parsed->page));
   responder(std::move(response));
 }
