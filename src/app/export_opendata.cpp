@@ -1,14 +1,12 @@
 #include "app/export_opendata.hpp"
 
-#include <filesystem>
 #include <fstream>
 #include <ostream>
 
-#include "base/log.hpp"
+#include "app/cli_store.hpp"
 #include "opendata/exporter.hpp"
 #include "opendata/standard_datasets.hpp"
 #include "service/entity_service.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace renkei::app {
 
@@ -30,22 +28,9 @@ int RunExportOpendata(const ExportCommand& command, std::ostream& out, std::ostr
   }
   options.format = *format;
   options.generation = *generation;
-  // Reading must not create an empty data directory for a mistyped path.
-  if (!std::filesystem::is_directory(command.data_dir)) {
-    err << "renkei: no data directory " << command.data_dir << "\n";
-    return 2;
-  }
-
-  store::sqlite::SqliteOptions store_options;
-  store_options.data_dir = command.data_dir;
-  store_options.logger = base::MakeLogger(base::LogLevel::kWarn);
-  auto store = store::sqlite::SqliteStore::Open(store_options);
-  if (!store) {
-    err << "renkei: cannot open the store in " << command.data_dir << ": " << store.error().detail
-        << "\n";
-    return 2;
-  }
-  service::EntityService service(**store);
+  auto store = OpenCliStore(command.data_dir, /*must_exist=*/true, err);
+  if (!store) return 2;
+  service::EntityService service(*store);
   service::RequestContext ctx;
   ctx.tenant = command.tenant;
   ctx.scope = store::ServicePathScope::Everything();
@@ -56,7 +41,7 @@ int RunExportOpendata(const ExportCommand& command, std::ostream& out, std::ostr
     file.open(*command.output, std::ios::binary | std::ios::trunc);
     if (!file) {
       err << "renkei: cannot write " << *command.output << "\n";
-      (*store)->Close();
+      store->Close();
       return 2;
     }
   }
@@ -64,7 +49,7 @@ int RunExportOpendata(const ExportCommand& command, std::ostream& out, std::ostr
   auto written = opendata::ExportDataset(service, ctx, options,
                                          [&](std::string_view piece) { sink_stream << piece; });
   sink_stream.flush();
-  (*store)->Close();
+  store->Close();
   if (!written) {
     err << "renkei: " << written.error().detail << "\n";
     return 2;

@@ -4,8 +4,8 @@
 #include <ostream>
 #include <sstream>
 
+#include "app/cli_store.hpp"
 #include "app/progress_bar.hpp"
-#include "base/log.hpp"
 #include "opendata/import_report.hpp"
 #include "opendata/layout_file.hpp"
 #include "opendata/municipality_code.hpp"
@@ -60,16 +60,8 @@ int RunImportOpendata(const ImportCommand& command, std::ostream& out, std::ostr
   std::optional<service::EntityService> service;
   auto open_store = [&]() -> bool {
     if (service) return true;
-    store::sqlite::SqliteOptions store_options;
-    store_options.data_dir = command.data_dir;
-    store_options.logger = base::MakeLogger(base::LogLevel::kWarn);
-    auto opened = store::sqlite::SqliteStore::Open(store_options);
-    if (!opened) {
-      err << "renkei: cannot open the store in " << command.data_dir << ": "
-          << opened.error().detail << "\n";
-      return false;
-    }
-    store = std::move(*opened);
+    store = OpenCliStore(command.data_dir, /*must_exist=*/false, err);
+    if (!store) return false;
     service.emplace(*store);
     return true;
   };

@@ -1,7 +1,6 @@
 #include "app/quality_command.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <ostream>
@@ -10,7 +9,7 @@
 #include <boost/json.hpp>
 
 #include "api/common/tenant_headers.hpp"
-#include "base/log.hpp"
+#include "app/cli_store.hpp"
 #include "core/json_text.hpp"
 #include "opendata/layout_file.hpp"
 #include "opendata/municipality_code.hpp"
@@ -18,7 +17,6 @@
 #include "opendata/quality_json.hpp"
 #include "opendata/quality_service.hpp"
 #include "service/entity_service.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace renkei::app {
 namespace {
@@ -180,22 +178,9 @@ int RunQuality(const QualityCommand& command, std::ostream& out, std::ostream& e
   page.limit = command.limit;
   page.check = command.check;
   if (command.file) return RunFileQuality(command, *tenant, page, out, err);
-  // Reading a report must not create an empty data directory by accident.
-  std::error_code ec;
-  if (!std::filesystem::is_directory(command.data_dir, ec)) {
-    err << "renkei: no data directory at " << command.data_dir << "\n";
-    return 2;
-  }
-  store::sqlite::SqliteOptions store_options;
-  store_options.data_dir = command.data_dir;
-  store_options.logger = base::MakeLogger(base::LogLevel::kWarn);
-  auto store = store::sqlite::SqliteStore::Open(store_options);
-  if (!store) {
-    err << "renkei: cannot open the store in " << command.data_dir << ": " << store.error().detail
-        << "\n";
-    return 2;
-  }
-  service::EntityService entities(**store);
+  auto store = OpenCliStore(command.data_dir, /*must_exist=*/true, err);
+  if (!store) return 2;
+  service::EntityService entities(*store);
   opendata::QualityService quality(entities, command.settings);
   base::SystemClock clock;
   service::RequestContext ctx;
@@ -203,7 +188,7 @@ int RunQuality(const QualityCommand& command, std::ostream& out, std::ostream& e
   ctx.scope = paths->scope;
   ctx.now = clock.Now();
   auto reports = quality.Assess(ctx, command.dataset);
-  (*store)->Close();
+  store->Close();
   if (!reports) {
     err << "renkei: " << reports.error().detail << "\n";
     return 2;

@@ -139,11 +139,7 @@ void BasicConnection<Stream>::ReadHeader() {
   parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
       state_.options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
   // The largest limit of any path; the request's own is applied once its target is known.
-  std::size_t largest = state_.options.max_body_bytes;
-  for (const auto& [prefix, limit] : state_.options.body_limits_by_prefix) {
-    largest = std::max(largest, limit);
-  }
-  parser_->body_limit(static_cast<std::uint64_t>(largest));
+  parser_->body_limit(static_cast<std::uint64_t>(state_.largest_body_bytes));
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });

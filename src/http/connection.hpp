@@ -61,6 +61,9 @@ struct ServerState {
   ServerOptions options;
   Handler handler;                         // called on worker threads, concurrently
   std::shared_ptr<spdlog::logger> logger;  // may be null
+  // The largest body any target may have (max_body_bytes or a body_limits_by_prefix entry):
+  // the parser's limit until the request's target is known. Set once with the options.
+  std::size_t largest_body_bytes = 0;
   // Set when options.tls is: the certificate new connections get.
   std::unique_ptr<TlsContextSlot> tls;
 

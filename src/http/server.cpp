@@ -93,6 +93,10 @@ void Server::Impl::RunWorker(Worker& worker) {
 Server::Server(ServerOptions options, Handler handler, std::shared_ptr<spdlog::logger> logger)
     : impl_(std::make_unique<Impl>()) {
   impl_->state.options = std::move(options);
+  impl_->state.largest_body_bytes = impl_->state.options.max_body_bytes;
+  for (const auto& [prefix, limit] : impl_->state.options.body_limits_by_prefix) {
+    impl_->state.largest_body_bytes = std::max(impl_->state.largest_body_bytes, limit);
+  }
   impl_->state.handler = std::move(handler);
   impl_->state.logger = std::move(logger);
 }
