@@ -7,6 +7,7 @@
 
 #include <toml++/toml.h>
 
+#include "app/auth_config.hpp"
 #include "opendata/standard_datasets.hpp"
 
 namespace renkei::app {
@@ -180,6 +181,9 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
   };
   if (const auto* quality = table["quality"].as_table()) {
     RENKEI_TRY_VOID(ParseQuality(*quality, config.quality));
+  }
+  if (const auto* auth = table["auth"].as_table()) {
+    RENKEI_TRY_VOID(ParseAuthSection(*auth, config.auth));
   }
   for (const auto& key : notify_keys) {
     auto v = table["notify"][key.name].value<int64_t>();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/authenticator.hpp"
 #include "base/result.hpp"
 #include "notify/receiver_guard.hpp"
 #include "opendata/quality_settings.hpp"
@@ -48,6 +49,8 @@ struct Config {
   std::string tls_key_file;
   std::optional<bool> tls_required;  // unset: required whenever a certificate is configured
   bool tls_exempt_loopback = false;
+  // [auth] (docs/security.md): which tenants require authentication, and how.
+  auth::AuthSettings auth;
 };
 
 // Parses "host:port" (IPv4, name, or "[v6]:port").

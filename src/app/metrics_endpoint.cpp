@@ -3,23 +3,10 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "api/common/problem_details.hpp"
 #include "api/ngsild/ngsild_api.hpp"
 
 namespace renkei::app {
-namespace {
-
-http::Response Problem(unsigned status, std::string_view type, std::string_view title,
-                       std::string_view detail) {
-  http::Response response;
-  response.status = status;
-  response.body = boost::json::serialize(
-      boost::json::value{{"type", type}, {"title", title}, {"status", status}, {"detail", detail}});
-  response.Set("Content-Type", "application/problem+json");
-  return response;
-}
-
-}  // namespace
-
 metrics::Dialect DialectOfPath(std::string_view path) {
   // The same split as serve's dispatch: the NGSI-LD prefix, this endpoint and the admin ones,
   // NGSIv2 for the rest.
@@ -34,16 +21,15 @@ metrics::Dialect DialectOfPath(std::string_view path) {
 http::Response MetricsResponse(const http::Request& request, const metrics::Counters& counters,
                                store::SubscriptionStore& store) {
   if (request.method != "GET") {
-    auto response =
-        Problem(405, "https://uri.etsi.org/ngsi-ld/errors/OperationNotSupported",
-                "Method not allowed", "only GET is supported on " + std::string(kMetricsPath));
+    auto response = api::common::ProblemResponse(
+        405, "MethodNotAllowed", "only GET is supported on " + std::string(kMetricsPath));
     response.Set("Allow", "GET");
     return response;
   }
   auto backlog = store.LoadNotifyBacklog();
   if (!backlog) {
-    return Problem(500, "https://uri.etsi.org/ngsi-ld/errors/InternalError",
-                   "Cannot read the notification backlog", backlog.error().detail);
+    return api::common::ProblemResponse(
+        500, "InternalError", "cannot read the notification backlog: " + backlog.error().detail);
   }
   std::vector<metrics::MetricFamily> families = counters.Families();
   metrics::MetricFamily subscriptions{

@@ -6,11 +6,11 @@
 #include <thread>
 
 #include "api/common/plain_http.hpp"
+#include "api/common/problem_details.hpp"
 #include "api/ngsild/ngsild_api.hpp"
 #include "api/ngsiv2/ngsiv2_api.hpp"
 #include "api/ngsiv2/subscription_payload.hpp"
 #include "api/opendata/opendata_api.hpp"
-#include "api/opendata/problem_details.hpp"
 #include "api/quality/quality_api.hpp"
 #include "app/metrics_endpoint.hpp"
 #include "http/client.hpp"
@@ -159,7 +159,10 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   notify::MatchingOptions matching_options;
   matching_options.max_outbox_per_tenant = config.max_outbox_per_tenant;
   // NGSI-LD before matching: its subscriptions' notifications are rendered by it.
+  // Authentication (docs/security.md): off for every tenant the config does not name.
+  auth::Authenticator authenticator(config.auth);
   api::ngsild::LdApiOptions ld_options;
+  ld_options.authenticator = &authenticator;
   ld_options.context_timeout = std::chrono::milliseconds(config.ld_context_timeout_ms);
   api::ngsild::NgsiLdApi ngsild(entities, subscriptions, **store, ld_options, clock);
   if (auto loaded = ngsild.LoadHostedContexts(); !loaded) {
@@ -196,13 +199,15 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   api::ngsiv2::ApiOptions api_options;
   api_options.cors_origins = config.cors_origins;
   api_options.started_at = clock.Now();
+  api_options.authenticator = &authenticator;
   api::ngsiv2::NgsiV2Api ngsiv2(entities, subscriptions, api_options, clock);
   // The data quality report (docs/data-quality.md) reads through the same service layer.
   opendata::QualityService quality_service(entities, config.quality);
-  api::quality::QualityApi quality(quality_service, clock);
+  api::quality::QualityApi quality(quality_service, clock, &authenticator);
   api::opendata::OpendataApiOptions opendata_options;
   opendata_options.mappings_dir = config.opendata_mappings_dir;
   opendata_options.max_import_bytes = config.opendata_max_import_bytes;
+  opendata_options.authenticator = &authenticator;
   api::opendata::OpendataAdminApi opendata(entities, opendata_options, clock);
   // Both dialects and the admin endpoints share the server; the path prefix picks one
   // (docs/architecture.md). Every answer is counted by dialect and status class
@@ -217,7 +222,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     if (request.plain_http_refused && dialect == metrics::Dialect::kOther) {
       // The dialects phrase this refusal themselves; the admin endpoints and /metrics get it
       // here, before any of them reads the request (docs/tls.md).
-      counted(api::opendata::ProblemResponse(403, "Forbidden", api::kPlainHttpRefused));
+      counted(api::common::ProblemResponse(403, "Forbidden", api::kPlainHttpRefused));
     } else if (request.path.starts_with(api::quality::kQualityPath)) {
       quality.Handle(std::move(request), counted);
     } else if (request.path.starts_with(api::opendata::kOpendataPathPrefix)) {

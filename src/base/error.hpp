@@ -23,7 +23,10 @@ enum class ErrorCode {
   kPayloadTooLarge,       // 413
   kConflict,              // 409: more than one match (NGSIv2 TooManyResults)
   kLdContextNotAvailable,
-  kInternalError,  // 500
+  kUnauthorized,     // 401: no or invalid credentials where the tenant requires them
+  kForbidden,        // 403: authenticated, but not allowed (policy, consent, assurance)
+  kTooManyRequests,  // 429: a rate limit; the detail says when to retry
+  kInternalError,    // 500
 };
 
 struct Error {

@@ -2,8 +2,10 @@
 // request by the dialect layer and passed explicitly (no thread-local request state).
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include "auth/principal.hpp"
 #include "base/time.hpp"
 #include "store/entity_query.hpp"
 
@@ -15,6 +17,9 @@ struct RequestContext {
   store::ServicePathScope scope;   // what reads and updates may see
   std::string correlator;          // echoed or generated; for logs and notifications
   base::Timestamp now;             // the request's notion of "now" (expiry, system times)
+  // Who is calling (docs/security.md); nullptr when the tenant has authentication off, so
+  // nothing is checked. Set by api/common/request_auth.hpp, read by authorization.
+  std::shared_ptr<const auth::Principal> principal;
 };
 
 }  // namespace renkei::service

@@ -16,6 +16,7 @@
 #include "api/ngsild/context_catalog.hpp"
 #include "api/ngsild/context_resolver.hpp"
 #include "api/ngsild/ld_reply.hpp"
+#include "auth/authenticator.hpp"
 #include "core/jsonld/active_context.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
@@ -34,6 +35,8 @@ struct LdApiOptions {
   std::size_t max_join_level = 5;
   std::size_t max_linked_entities = 1000;
   ContextCatalogLimits contexts;  // stored @contexts (/jsonldContexts, ngsild-mapping.md)
+  // Authentication of the tenant's caller (docs/security.md); nullptr: none.
+  const auth::Authenticator* authenticator = nullptr;
 };
 
 struct LdDeps {

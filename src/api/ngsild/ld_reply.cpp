@@ -38,6 +38,14 @@ LdProblem MapLdError(const base::Error& error) {
       return {413, "InvalidRequest"};
     case ErrorCode::kLdContextNotAvailable:
       return {503, "LdContextNotAvailable"};
+    // NGSI-LD 1.8 defines no error types for authentication, authorization or rate limits
+    // (§5.5.2 leaves security to the deployment); renkei names its own (docs/ngsild-mapping.md).
+    case ErrorCode::kUnauthorized:
+      return {401, "Unauthorized", false};
+    case ErrorCode::kForbidden:
+      return {403, "Forbidden", false};
+    case ErrorCode::kTooManyRequests:
+      return {429, "TooManyRequests", false};
     case ErrorCode::kInternalError:
       break;
   }
@@ -51,7 +59,8 @@ base::Unexpected BadRequestData(std::string detail) {
 json::object ProblemJson(const base::Error& error) {
   const LdProblem problem = MapLdError(error);
   json::object body;
-  body["type"] = "https://uri.etsi.org/ngsi-ld/errors/" + std::string(problem.type);
+  body["type"] = (problem.etsi ? "https://uri.etsi.org/ngsi-ld/errors/" : "urn:renkei:problem:") +
+                 std::string(problem.type);
   body["title"] = error.title.empty() ? std::string(problem.type) : error.title;
   if (!error.detail.empty()) body["detail"] = error.detail;
   return body;

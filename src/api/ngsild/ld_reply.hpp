@@ -18,6 +18,7 @@ namespace renkei::api::ngsild {
 struct LdProblem {
   unsigned status;
   std::string_view type;  // last segment of https://uri.etsi.org/ngsi-ld/errors/<type>
+  bool etsi = true;       // false: a renkei type, urn:renkei:problem:<type>
 };
 // The one mapping from Error to status and ProblemDetails type.
 LdProblem MapLdError(const base::Error& error);

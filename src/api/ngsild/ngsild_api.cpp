@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 
 #include "api/common/plain_http.hpp"
+#include "api/common/request_auth.hpp"
 #include "api/common/tenant_headers.hpp"
 #include "api/ngsild/handlers.hpp"
 #include "api/ngsild/ld_negotiation.hpp"
@@ -275,6 +276,24 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   if (auto r = CheckQueryParameters(call.request.query, route.params, call.options); !r) {
     return plain.Error(r.error());
   }
+  // NGSI-LD 1.8 §6.3.14: NGSILD-Tenant; IoT agents also send Fiware-Service (same tenants).
+  auto tenant_header = call.request.Header("NGSILD-Tenant");
+  if (!tenant_header) tenant_header = call.request.Header("Fiware-Service");
+  // Authentication comes before the body and its @context, so that an unauthenticated caller
+  // cannot make the broker fetch remote documents (docs/security.md). A malformed tenant is
+  // reported below, in its usual place.
+  std::shared_ptr<const auth::Principal> principal;
+  if (auto tenant = common::ParseTenant(tenant_header)) {
+    service::RequestContext probe;
+    probe.tenant = std::move(*tenant);
+    probe.now = clock_.Now();
+    if (auto authenticated =
+            common::AuthenticateRequest(options_.authenticator, call.request, probe);
+        !authenticated) {
+      return plain.Error(authenticated.error(), common::ChallengeHeaders(authenticated.error()));
+    }
+    principal = std::move(probe.principal);
+  }
   auto user_context = ReadBodyAndContext(call, route);
   if (!user_context) return plain.Error(user_context.error());
   if (!route.request_context) *user_context = nullptr;
@@ -288,14 +307,12 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   const LdReply reply(responder, std::move(common), std::move(response_context));
 
   if (auto r = CheckWriteTarget(call); !r) return reply.Error(r.error());
-  // NGSI-LD 1.8 §6.3.14: NGSILD-Tenant; IoT agents also send Fiware-Service (same tenants).
-  auto tenant_header = call.request.Header("NGSILD-Tenant");
-  if (!tenant_header) tenant_header = call.request.Header("Fiware-Service");
   auto ctx = common::BuildRequestContext(tenant_header, call.request.Header("Fiware-ServicePath"),
                                          common::ServicePathUseFor(call.request.method),
                                          std::move(correlator), clock_.Now());
   if (!ctx) return reply.Error(ctx.error());
   call.ctx = std::move(*ctx);
+  call.ctx.principal = std::move(principal);
   const LdDeps deps{entities_, options_, contexts_, catalog_, subscriptions_};
   route.handler(deps, call, reply);
 }

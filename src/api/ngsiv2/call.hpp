@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/ngsiv2/reply.hpp"
+#include "auth/authenticator.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "service/entity_service.hpp"
@@ -24,6 +25,8 @@ struct ApiOptions {
   std::size_t cors_max_age = 86400;
   std::string version = "0.1.0";
   base::Timestamp started_at;
+  // Authentication of the tenant's caller (docs/security.md); nullptr: none.
+  const auth::Authenticator* authenticator = nullptr;
 };
 
 struct Deps {

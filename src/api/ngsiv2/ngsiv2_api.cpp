@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 
 #include "api/common/plain_http.hpp"
+#include "api/common/request_auth.hpp"
 #include "api/common/tenant_headers.hpp"
 #include "api/ngsiv2/handlers.hpp"
 #include "api/ngsiv2/payload_parser.hpp"
@@ -296,6 +297,10 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
                                          request.Header("Fiware-ServicePath"), use,
                                          std::move(correlator), clock_.Now());
   if (!ctx) return reply.Error(ctx.error());
+  if (auto authenticated = common::AuthenticateRequest(options_.authenticator, request, *ctx);
+      !authenticated) {
+    return reply.Error(authenticated.error(), common::ChallengeHeaders(authenticated.error()));
+  }
   call.ctx = std::move(*ctx);
   call.request = std::move(request);
   const Deps deps{entities_, subscriptions_, options_};

@@ -32,6 +32,14 @@ OrionError MapError(const base::Error& error) {
       return {413, error.title.empty() ? "RequestEntityTooLarge" : error.title};
     case ErrorCode::kOperationNotSupported:
       return {501, "NotImplemented"};
+    // Orion leaves authentication to a PEP proxy in front of it; these follow its error
+    // shape with the HTTP reason phrase as the error name (docs/orion-compatibility.md).
+    case ErrorCode::kUnauthorized:
+      return {401, "Unauthorized"};
+    case ErrorCode::kForbidden:
+      return {403, "Forbidden"};
+    case ErrorCode::kTooManyRequests:
+      return {429, "TooManyRequests"};
     case ErrorCode::kLdContextNotAvailable:
     case ErrorCode::kInternalError:
       break;

@@ -5,8 +5,9 @@
 #include <optional>
 #include <vector>
 
+#include "api/common/problem_details.hpp"
+#include "api/common/request_auth.hpp"
 #include "api/common/tenant_headers.hpp"
-#include "api/opendata/problem_details.hpp"
 #include "opendata/exporter.hpp"
 #include "opendata/import_report.hpp"
 #include "opendata/layout_file.hpp"
@@ -18,9 +19,9 @@ namespace {
 
 namespace od = renkei::opendata;
 
-http::Response Problem(const base::Error& error) {
-  return ProblemResponse(StatusOf(error.code), error.title, error.detail);
-}
+using common::ProblemResponse;
+
+http::Response Problem(const base::Error& error) { return ProblemResponse(error); }
 
 http::Response BadRequest(std::string_view title, std::string_view detail) {
   return ProblemResponse(400, title, detail);
@@ -123,6 +124,10 @@ http::Response OpendataAdminApi::Export(const http::Request& request) const {
   auto ctx = common::BuildRequestContext(*tenant, request.Header("Fiware-ServicePath"),
                                          common::ServicePathUse::kRead, "", clock_.Now());
   if (!ctx) return Problem(ctx.error());
+  if (auto authenticated = common::AuthenticateRequest(options_.authenticator, request, *ctx);
+      !authenticated) {
+    return Problem(authenticated.error());
+  }
 
   http::Response response;
   auto written = od::ExportDataset(entities_, *ctx, options,
@@ -162,6 +167,10 @@ http::Response OpendataAdminApi::Import(const http::Request& request) {
   auto ctx = common::BuildRequestContext(*tenant, request.Header("Fiware-ServicePath"),
                                          common::ServicePathUse::kWrite, "", clock_.Now());
   if (!ctx) return Problem(ctx.error());
+  if (auto authenticated = common::AuthenticateRequest(options_.authenticator, request, *ctx);
+      !authenticated) {
+    return Problem(authenticated.error());
+  }
 
   od::ImportOptions options;
   options.tenant = *tenant;

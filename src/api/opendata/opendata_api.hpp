@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/authenticator.hpp"
 #include "base/time.hpp"
 #include "http/message.hpp"
 #include "service/entity_service.hpp"
@@ -29,6 +30,8 @@ struct OpendataApiOptions {
   std::size_t max_import_bytes = 32 * 1024 * 1024;
   // Largest export answered over HTTP (the CLI has no limit).
   std::size_t max_export_entities = 200000;
+  // Authentication of the tenant's caller (docs/security.md); nullptr: none.
+  const auth::Authenticator* authenticator = nullptr;
 };
 
 class OpendataAdminApi {

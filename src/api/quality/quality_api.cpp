@@ -5,13 +5,16 @@
 
 #include <boost/json.hpp>
 
+#include "api/common/problem_details.hpp"
+#include "api/common/request_auth.hpp"
 #include "api/common/tenant_headers.hpp"
-#include "api/quality/problem_details.hpp"
 #include "core/json_text.hpp"
 #include "opendata/quality_json.hpp"
 
 namespace renkei::api::quality {
 namespace {
+
+using common::ProblemResponse;
 
 base::Unexpected BadRequest(std::string detail) {
   return base::Fail(base::ErrorCode::kBadRequestData, "BadRequestData", std::move(detail));
@@ -105,6 +108,11 @@ void QualityApi::Handle(http::Request&& request, const http::Responder& responde
   auto parsed = ParseRequest(request, correlator, clock_.Now());
   if (!parsed) {
     responder(ProblemResponse(parsed.error(), request.path));
+    return;
+  }
+  if (auto authenticated = common::AuthenticateRequest(authenticator_, request, parsed->ctx);
+      !authenticated) {
+    responder(ProblemResponse(authenticated.error(), request.path));
     return;
   }
   auto reports = service_.Assess(parsed->ctx, parsed->dataset);

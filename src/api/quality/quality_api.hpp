@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "api/common/correlator.hpp"
+#include "auth/authenticator.hpp"
 #include "base/time.hpp"
 #include "http/message.hpp"
 #include "opendata/quality_service.hpp"
@@ -19,14 +20,17 @@ inline constexpr std::string_view kQualityPath = "/admin/v1/quality";
 
 class QualityApi {
  public:
-  QualityApi(const renkei::opendata::QualityService& service, const base::Clock& clock)
-      : service_(service), clock_(clock) {}
+  // `authenticator`: authentication of the tenant's caller (docs/security.md); nullptr: none.
+  QualityApi(const renkei::opendata::QualityService& service, const base::Clock& clock,
+             const auth::Authenticator* authenticator = nullptr)
+      : service_(service), clock_(clock), authenticator_(authenticator) {}
 
   void Handle(http::Request&& request, const http::Responder& responder);
 
  private:
   const renkei::opendata::QualityService& service_;
   const base::Clock& clock_;
+  const auth::Authenticator* authenticator_;
   common::CorrelatorSource correlators_;
 };
 

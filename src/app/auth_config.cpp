@@ -1,0 +1,49 @@
+#include "app/auth_config.hpp"
+
+#include "api/common/tenant_headers.hpp"
+
+namespace renkei::app {
+namespace {
+
+base::Unexpected AuthConfigError(std::string detail) {
+  return base::Fail(base::ErrorCode::kInvalidRequest, "InvalidConfig", std::move(detail));
+}
+
+base::Result<void> ParseTenantAuth(const std::string& tenant, const toml::table& table,
+                                   auth::AuthSettings& settings) {
+  const std::string where = "auth.tenants.\"" + tenant + "\"";
+  for (const auto& [key, node] : table) {
+    if (key.str() == "enabled") {
+      const auto enabled = node.value<bool>();
+      if (!enabled) return AuthConfigError(where + ".enabled must be true or false");
+      if (*enabled) settings.enabled_tenants.insert(tenant);
+    } else {
+      return AuthConfigError(where + ": unknown key '" + std::string(key.str()) + "'");
+    }
+  }
+  return base::Ok();
+}
+
+}  // namespace
+
+base::Result<void> ParseAuthSection(const toml::table& section, auth::AuthSettings& settings) {
+  for (const auto& [key, node] : section) {
+    if (key.str() != "tenants" || !node.is_table()) {
+      return AuthConfigError("auth: unknown key '" + std::string(key.str()) +
+                             "' (tenants is a table of tenant names)");
+    }
+    for (const auto& [name, tenant_node] : *node.as_table()) {
+      auto tenant = api::common::ParseTenant(name.str());
+      if (!tenant) {
+        return AuthConfigError("auth.tenants: '" + std::string(name.str()) +
+                               "' is not a tenant name: " + tenant.error().detail);
+      }
+      const auto* table = tenant_node.as_table();
+      if (table == nullptr) return AuthConfigError("auth.tenants." + *tenant + " must be a table");
+      RENKEI_TRY_VOID(ParseTenantAuth(*tenant, *table, settings));
+    }
+  }
+  return base::Ok();
+}
+
+}  // namespace renkei::app

@@ -1,0 +1,16 @@
+// The [auth] section of the config file (docs/security.md "Configuration"):
+//   [auth.tenants."304018"]
+//   enabled = true          # this tenant requires authentication (default: off)
+// Tenant names are normalised as the Fiware-Service header is (lower case, validated).
+#pragma once
+
+#include <toml++/toml.h>
+
+#include "auth/authenticator.hpp"
+#include "base/result.hpp"
+
+namespace renkei::app {
+
+base::Result<void> ParseAuthSection(const toml::table& section, auth::AuthSettings& settings);
+
+}  // namespace renkei::app
