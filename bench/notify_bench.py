@@ -18,7 +18,7 @@ Two measurements on one machine, over 127.0.0.1, with the release build:
    (read after the server went idle, so matching work left behind counts).
 
 The HTTP ceiling (bench/ceiling_server under the same wrk) is measured in the same run.
-Ports come from 18600-18699. Prints a markdown report; --json writes the raw records.
+Ports come from --ports (default 18600-18699). Prints a markdown report; --json writes the raw records.
 """
 import argparse
 import http.client
@@ -34,13 +34,12 @@ import tempfile
 import threading
 import time
 
-PORTS = range(18600, 18700)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 WRITERS = 8
 
 
 def free_port(taken):
-    for port in PORTS:
+    for port in taken.ports:
         if port in taken:
             continue
         with socket.socket() as s:
@@ -50,7 +49,16 @@ def free_port(taken):
                 continue
         taken.add(port)
         return port
-    raise RuntimeError("no free port in 18600-18699")
+    raise RuntimeError(f"no free port in {taken.ports}")
+
+
+class PortSet(set):
+    """The ports handed out so far, and the range they come from ("first-last")."""
+
+    def __init__(self, spec):
+        super().__init__()
+        first, last = (int(x) for x in spec.split("-"))
+        self.ports = range(first, last + 1)
 
 
 def cpu_ticks(pid):
@@ -385,12 +393,13 @@ def main():
     p.add_argument("--skip-delivery", action="store_true")
     p.add_argument("--skip-write", action="store_true")
     p.add_argument("--json", help="also write the records here (JSON lines)")
+    p.add_argument("--ports", default="18600-18699", help="port range to bind, first-last")
     args = p.parse_args()
     args.bench = os.path.join(root, "bench")
     args.lua = os.path.join(args.bench, "lua")
 
     work = tempfile.mkdtemp(prefix="renkei-notifybench.")
-    taken = set()
+    taken = PortSet(args.ports)
     records = []
     try:
         records.append(ceiling_point(args, taken))

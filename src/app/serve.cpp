@@ -142,6 +142,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
                                    std::chrono::milliseconds(config.notify_http_timeout_ms));
   notify::DeliveryOptions delivery_options;
   delivery_options.senders = config.notify_senders;
+  delivery_options.pipeline_depth = config.notify_pipeline_depth;
   delivery_options.retry.initial_delay = std::chrono::milliseconds(config.notify_retry_initial_ms);
   delivery_options.retry.max_delay = std::chrono::milliseconds(config.notify_retry_max_ms);
   delivery_options.retry.max_attempts = static_cast<int>(config.notify_retry_max_attempts);
