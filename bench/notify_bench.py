@@ -122,9 +122,11 @@ def start_renkei(args, work, name, taken, extra_config=""):
     port = free_port(taken)
     data = os.path.join(work, "data-" + name)
     config = os.path.join(work, name + ".toml")
+    notify_config = "".join(f"{item.strip()}\n" for item in args.notify_config.split(",")
+                            if item.strip())
     with open(config, "w") as f:
         f.write("[notify]\nmax_subscriptions_per_tenant = 100000\n"
-                "max_outbox_per_tenant = 10000000\n" + extra_config)
+                "max_outbox_per_tenant = 10000000\n" + notify_config + extra_config)
     log = open(os.path.join(work, name + ".log"), "w")
     proc = subprocess.Popen(
         [args.renkei, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", data,
@@ -393,6 +395,8 @@ def main():
     p.add_argument("--skip-delivery", action="store_true")
     p.add_argument("--skip-write", action="store_true")
     p.add_argument("--json", help="also write the records here (JSON lines)")
+    p.add_argument("--notify-config", default="",
+                   help="more [notify] settings for renkei, e.g. pipeline_depth=1,senders=4")
     p.add_argument("--ports", default="18600-18699", help="port range to bind, first-last")
     args = p.parse_args()
     args.bench = os.path.join(root, "bench")

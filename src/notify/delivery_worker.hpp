@@ -53,7 +53,7 @@ struct DeliveryOptions {
   std::size_t batch_per_subscription = 128;  // rows of one queue sent per durable record
   // Rows of a batch handed to Sender::SendBatch at once: HTTP requests written before their
   // answers are read (pipelining, docs/adr/0011); 1 sends each after the previous answer.
-  std::size_t pipeline_depth = 32;
+  std::size_t pipeline_depth = 128;
   RetryPolicy retry;
   std::chrono::milliseconds idle_poll{1000};  // re-read the outbox at least this often
   // Told of every attempt as it is recorded (metrics); runs on a sender thread.
