@@ -28,27 +28,17 @@ import tempfile
 import threading
 import time
 
+import delivery_test
+from delivery_test import check
+
 PORTS = range(19050, 19100)
 QUEUED = 20  # notifications queued while a receiver is down
 
 
 def free_port(taken):
-    for port in PORTS:
-        if port in taken:
-            continue
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        taken.add(port)
-        return port
-    raise RuntimeError("no free port in %d-%d" % (PORTS[0], PORTS[-1]))
-
-
-def check(condition, message):
-    if not condition:
-        raise AssertionError(message)
+    port = delivery_test.free_port(exclude=taken, ports=PORTS)
+    taken.add(port)
+    return port
 
 
 class RawReceiver:
