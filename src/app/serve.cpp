@@ -183,8 +183,8 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
                                   [&delivery] { delivery.Wake(); });
   (*store)->SetChangeListener([&matching] { matching.Wake(); });
   // Changes no subscription can select are not journaled (docs/adr/0006).
-  (*store)->SetJournalFilter([&registry](const std::string& tenant, const core::Entity& entity) {
-    return registry.MaySelect(tenant, entity.id);
+  (*store)->SetJournalFilter([&registry](const std::string& tenant, std::string_view entity_id) {
+    return registry.MaySelect(tenant, entity_id);
   });
   notify::PeriodicOptions periodic_options;
   periodic_options.max_outbox_per_tenant = config.max_outbox_per_tenant;
