@@ -18,7 +18,7 @@ Two measurements on one machine, over 127.0.0.1, with the release build:
    (read after the server went idle, so matching work left behind counts).
 
 The HTTP ceiling (bench/ceiling_server under the same wrk) is measured in the same run.
-Ports come from 18600-18699. Prints a markdown report; --json writes the raw records.
+Ports come from --ports (default 18600-18699). Prints a markdown report; --json writes the raw records.
 """
 import argparse
 import http.client
@@ -34,13 +34,12 @@ import tempfile
 import threading
 import time
 
-PORTS = range(18600, 18700)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 WRITERS = 8
 
 
 def free_port(taken):
-    for port in PORTS:
+    for port in taken.ports:
         if port in taken:
             continue
         with socket.socket() as s:
@@ -50,7 +49,16 @@ def free_port(taken):
                 continue
         taken.add(port)
         return port
-    raise RuntimeError("no free port in 18600-18699")
+    raise RuntimeError(f"no free port in {taken.ports}")
+
+
+class PortSet(set):
+    """The ports handed out so far, and the range they come from ("first-last")."""
+
+    def __init__(self, spec):
+        super().__init__()
+        first, last = (int(x) for x in spec.split("-"))
+        self.ports = range(first, last + 1)
 
 
 def cpu_ticks(pid):
@@ -114,9 +122,11 @@ def start_renkei(args, work, name, taken, extra_config=""):
     port = free_port(taken)
     data = os.path.join(work, "data-" + name)
     config = os.path.join(work, name + ".toml")
+    notify_config = "".join(f"{item.strip()}\n" for item in args.notify_config.split(",")
+                            if item.strip())
     with open(config, "w") as f:
         f.write("[notify]\nmax_subscriptions_per_tenant = 100000\n"
-                "max_outbox_per_tenant = 10000000\n" + extra_config)
+                "max_outbox_per_tenant = 10000000\n" + notify_config + extra_config)
     log = open(os.path.join(work, name + ".log"), "w")
     proc = subprocess.Popen(
         [args.renkei, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", data,
@@ -385,12 +395,15 @@ def main():
     p.add_argument("--skip-delivery", action="store_true")
     p.add_argument("--skip-write", action="store_true")
     p.add_argument("--json", help="also write the records here (JSON lines)")
+    p.add_argument("--notify-config", default="",
+                   help="more [notify] settings for renkei, e.g. pipeline_depth=1,senders=4")
+    p.add_argument("--ports", default="18600-18699", help="port range to bind, first-last")
     args = p.parse_args()
     args.bench = os.path.join(root, "bench")
     args.lua = os.path.join(args.bench, "lua")
 
     work = tempfile.mkdtemp(prefix="renkei-notifybench.")
-    taken = set()
+    taken = PortSet(args.ports)
     records = []
     try:
         records.append(ceiling_point(args, taken))

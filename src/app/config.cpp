@@ -170,6 +170,8 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
       {"max_outbox_per_tenant", 1,
        [&](std::int64_t v) { config.max_outbox_per_tenant = static_cast<std::size_t>(v); }},
       {"senders", 1, [&](std::int64_t v) { config.notify_senders = static_cast<unsigned>(v); }},
+      {"pipeline_depth", 1,
+       [&](std::int64_t v) { config.notify_pipeline_depth = static_cast<unsigned>(v); }},
       {"http_timeout_ms", 1,
        [&](std::int64_t v) { config.notify_http_timeout_ms = static_cast<unsigned>(v); }},
       {"retry_initial_ms", 1,

@@ -30,6 +30,7 @@ struct Config {
   std::size_t max_subscriptions_per_tenant = 1000;
   std::size_t max_outbox_per_tenant = 100000;
   unsigned notify_senders = 8;             // concurrent deliveries
+  unsigned notify_pipeline_depth = 128;    // HTTP notifications written before their answers
   unsigned notify_http_timeout_ms = 5000;  // when a subscription sets no http.timeout
   unsigned notify_retry_initial_ms = 1000;
   unsigned notify_retry_max_ms = 60000;

@@ -142,6 +142,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
                                    std::chrono::milliseconds(config.notify_http_timeout_ms));
   notify::DeliveryOptions delivery_options;
   delivery_options.senders = config.notify_senders;
+  delivery_options.pipeline_depth = config.notify_pipeline_depth;
   delivery_options.retry.initial_delay = std::chrono::milliseconds(config.notify_retry_initial_ms);
   delivery_options.retry.max_delay = std::chrono::milliseconds(config.notify_retry_max_ms);
   delivery_options.retry.max_attempts = static_cast<int>(config.notify_retry_max_attempts);
@@ -185,8 +186,8 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
                                   [&delivery] { delivery.Wake(); });
   (*store)->SetChangeListener([&matching] { matching.Wake(); });
   // Changes no subscription can select are not journaled (docs/adr/0006).
-  (*store)->SetJournalFilter([&registry](const std::string& tenant, const core::Entity& entity) {
-    return registry.MaySelect(tenant, entity.id);
+  (*store)->SetJournalFilter([&registry](const std::string& tenant, std::string_view entity_id) {
+    return registry.MaySelect(tenant, entity_id);
   });
   notify::PeriodicOptions periodic_options;
   periodic_options.max_outbox_per_tenant = config.max_outbox_per_tenant;

@@ -1,5 +1,6 @@
 #include "http/client.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -7,6 +8,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -17,6 +20,9 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+
+// Why reading an answer failed, nullopt when it did not.
+std::optional<std::string> ReadFailure(const beast::error_code& ec);
 
 using EndpointCheck = std::function<std::optional<std::string>(const std::string&, std::uint16_t)>;
 
@@ -29,6 +35,37 @@ base::Unexpected ClientError(std::string detail) {
 std::string Describe(const beast::error_code& ec) {
   if (ec == beast::error::timeout || ec == asio::error::operation_aborted) return "timed out";
   return ec.message();
+}
+
+std::optional<std::string> ReadFailure(const beast::error_code& ec) {
+  if (ec == beast::http::error::body_limit) return std::string("response too large");
+  if (ec) return Describe(ec);
+  return std::nullopt;
+}
+
+// The request as it goes on the wire (the serializer's buffers, copied), so several can be
+// written with one call.
+void AppendWire(const beast::http::request<beast::http::string_body>& request, std::string& out) {
+  beast::http::request_serializer<beast::http::string_body> serializer(request);
+  beast::error_code ec;
+  do {
+    serializer.next(ec, [&](beast::error_code&, const auto& buffers) {
+      for (const auto buffer : beast::buffers_range_ref(buffers)) {
+        out.append(static_cast<const char*>(buffer.data()), buffer.size());
+      }
+      serializer.consume(beast::buffer_bytes(buffers));
+    });
+  } while (!ec && !serializer.is_done());
+}
+
+ClientResponse ToClientResponse(const beast::http::response<beast::http::string_body>& res) {
+  ClientResponse out;
+  out.status = res.result_int();
+  for (const auto& field : res) {
+    out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  out.body = res.body();
+  return out;
 }
 
 }  // namespace
@@ -151,6 +188,46 @@ class Client::Connection {
     return failure;
   }
 
+  // Writes `wire` (serialized requests) whole. Returns why it failed.
+  std::optional<std::string> Write(const std::string& wire, std::chrono::milliseconds timeout) {
+    Lowest().expires_after(timeout);
+    std::optional<std::string> failure = std::string("timed out");
+    auto on_write = [&](beast::error_code ec, std::size_t) {
+      if (ec) {
+        failure = Describe(ec);
+      } else {
+        failure.reset();
+      }
+    };
+    if (tls_stream_) {
+      asio::async_write(*tls_stream_, asio::buffer(wire), on_write);
+    } else {
+      asio::async_write(*tcp_stream_, asio::buffer(wire), on_write);
+    }
+    Run(timeout);
+    return failure;
+  }
+
+  // Reads the next answer (bytes of later answers stay buffered for the next call).
+  // `read_any` as for Exchange.
+  std::optional<std::string> Read(beast::http::response_parser<beast::http::string_body>& response,
+                                  std::chrono::milliseconds timeout, bool& read_any) {
+    Lowest().expires_after(timeout);
+    std::optional<std::string> failure = std::string("timed out");
+    read_any = buffer_.size() > 0;
+    auto on_read = [&](beast::error_code ec, std::size_t bytes) {
+      read_any = read_any || bytes > 0 || response.got_some();
+      failure = ReadFailure(ec);
+    };
+    if (tls_stream_) {
+      beast::http::async_read(*tls_stream_, buffer_, response, on_read);
+    } else {
+      beast::http::async_read(*tcp_stream_, buffer_, response, on_read);
+    }
+    Run(timeout);
+    return failure;
+  }
+
   // Writes the request and reads the answer. `read_any` tells whether any byte of the
   // answer arrived (a reused connection closed by the server fails before that).
   std::optional<std::string> Exchange(
@@ -162,13 +239,7 @@ class Client::Connection {
     read_any = false;
     auto on_read = [&](beast::error_code ec, std::size_t bytes) {
       read_any = bytes > 0 || buffer_.size() > 0 || response.got_some();
-      if (ec == beast::http::error::body_limit) {
-        failure = "response too large";
-      } else if (ec) {
-        failure = Describe(ec);
-      } else {
-        failure.reset();
-      }
+      failure = ReadFailure(ec);
     };
     auto on_write = [&](beast::error_code ec, std::size_t) {
       if (ec) {
@@ -247,13 +318,20 @@ std::size_t Client::IdleConnections() const {
   return n;
 }
 
-base::Result<ClientResponse> Client::Send(const ClientRequest& req) {
+struct Client::Prepared {
   ParsedUrl url;
-  if (!ParseHttpUrl(req.url, url)) return ClientError("invalid URL: " + req.url);
-  if (url.tls && !tls_->error.empty()) return ClientError(tls_->error);
-  const std::string origin = (url.tls ? "https://" : "http://") + url.host + ":" + url.port;
-
+  std::string origin;  // scheme://host:port
   beast::http::request<beast::http::string_body> request;
+};
+
+base::Result<Client::Prepared> Client::Prepare(const ClientRequest& req) const {
+  Prepared out;
+  if (!ParseHttpUrl(req.url, out.url)) return ClientError("invalid URL: " + req.url);
+  const ParsedUrl& url = out.url;
+  if (url.tls && !tls_->error.empty()) return ClientError(tls_->error);
+  out.origin = (url.tls ? "https://" : "http://") + url.host + ":" + url.port;
+
+  auto& request = out.request;
   const auto verb = beast::http::string_to_verb(req.method);
   if (verb == beast::http::verb::unknown) return ClientError("unknown method " + req.method);
   request.method(verb);
@@ -271,6 +349,14 @@ base::Result<ClientResponse> Client::Send(const ClientRequest& req) {
   request.body() = req.body;
   request.keep_alive(true);
   request.prepare_payload();
+  return out;
+}
+
+base::Result<ClientResponse> Client::Send(const ClientRequest& req) {
+  RENKEI_TRY(const Prepared prepared, Prepare(req));
+  const ParsedUrl& url = prepared.url;
+  const std::string& origin = prepared.origin;
+  const auto& request = prepared.request;
 
   // One retry, and only for a reused connection that failed before any answer arrived
   // (the server closed it while idle): the request did not reach a live exchange.
@@ -292,16 +378,102 @@ base::Result<ClientResponse> Client::Send(const ClientRequest& req) {
       return ClientError(*failed);
     }
     const auto& res = parser.get();
-    ClientResponse out;
-    out.status = res.result_int();
-    for (const auto& field : res) {
-      out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    }
-    out.body = res.body();
+    ClientResponse out = ToClientResponse(res);
     if (res.keep_alive()) ReturnIdle(origin, std::move(conn));
     return out;
   }
   return ClientError("connection closed by the server");
+}
+
+std::vector<base::Result<ClientResponse>> Client::SendPipelined(
+    std::span<const ClientRequest> requests, std::size_t depth) {
+  std::vector<base::Result<ClientResponse>> results;
+  results.reserve(requests.size());
+  depth = std::max<std::size_t>(1, depth);
+  std::unique_ptr<Connection> conn;
+  std::string conn_origin;
+  bool conn_used = false;  // a window was answered on it, or it came from the idle pool
+  auto release = [&] {
+    if (conn) ReturnIdle(conn_origin, std::move(conn));
+    conn.reset();
+  };
+  std::size_t next = 0;
+  while (next < requests.size()) {
+    // The window: consecutive requests to the origin of the first, within depth and bytes.
+    auto first = Prepare(requests[next]);
+    if (!first) {
+      release();
+      results.push_back(base::Fail(first.error()));
+      return results;
+    }
+    std::string wire;
+    AppendWire(first->request, wire);
+    auto timeout = requests[next].timeout;
+    std::size_t end = next + 1;
+    while (end < requests.size() && end - next < depth && wire.size() < kPipelineBytes) {
+      auto more = Prepare(requests[end]);
+      if (!more || more->origin != first->origin) break;  // the next window starts there
+      AppendWire(more->request, wire);
+      timeout = std::max(timeout, requests[end].timeout);
+      ++end;
+    }
+    if (conn && conn_origin != first->origin) release();
+
+    // As in Send: one retry, only for a used connection that failed before any answer.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      bool retry = false;
+      if (!conn) {
+        conn = attempt == 0 ? TakeIdle(first->origin) : nullptr;
+        conn_origin = first->origin;
+        conn_used = conn != nullptr;
+      }
+      if (!conn) {
+        conn = std::make_unique<Connection>(first->url, tls_.get());
+        if (auto failed = conn->Open(first->url, timeout, options_.endpoint_check)) {
+          conn.reset();
+          results.push_back(ClientError(*failed));
+          return results;
+        }
+      }
+      const bool may_retry = conn_used && attempt == 0;
+      if (auto failed = conn->Write(wire, timeout)) {
+        conn.reset();
+        if (may_retry) continue;
+        results.push_back(ClientError(*failed));
+        return results;
+      }
+      bool closed = false;
+      for (std::size_t k = next; k < end; ++k) {
+        beast::http::response_parser<beast::http::string_body> parser;
+        parser.body_limit(requests[k].max_response_bytes);
+        if (requests[k].method == "HEAD") parser.skip(true);  // RFC 9110 §9.3.2: no content
+        bool read_any = false;
+        if (auto failed = conn->Read(parser, requests[k].timeout, read_any)) {
+          conn.reset();
+          if (k == next && may_retry && !read_any && *failed != "timed out") {
+            retry = true;
+            break;
+          }
+          results.push_back(ClientError(*failed));
+          return results;
+        }
+        results.push_back(ToClientResponse(parser.get()));
+        conn_used = true;
+        if (!parser.get().keep_alive()) {
+          // RFC 9112 §9.6: the server processes nothing after this answer on this connection.
+          conn.reset();
+          next = k + 1;
+          closed = true;
+          break;
+        }
+      }
+      if (retry) continue;
+      if (!closed) next = end;
+      break;
+    }
+  }
+  release();
+  return results;
 }
 
 }  // namespace renkei::http

@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,11 +65,31 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   base::Result<ClientResponse> Send(const ClientRequest& request);
+
+  // Sends `requests` in order with HTTP/1.1 pipelining (RFC 9112 §9.3.2): consecutive
+  // requests to one origin go out together on one keep-alive connection, up to `depth` (and
+  // kPipelineBytes) at a time, then their answers are read in order. Returns one result per
+  // request, in order, ending at the first that failed (cannot connect, timed out, the
+  // connection closed before its answer): the requests after it have no result and may or
+  // may not have reached the server. An answer of any status is a result, and the answers
+  // after a non-2xx one are still read. A connection the server closes with its answer
+  // ("Connection: close", which ends its processing, RFC 9112 §9.6) is replaced and the
+  // unanswered requests are sent again on a new one; a reused connection that failed before
+  // any answer arrived is retried once, as in Send. Each answer waits at most its request's
+  // timeout. Same thread-safety as Send.
+  std::vector<base::Result<ClientResponse>> SendPipelined(std::span<const ClientRequest> requests,
+                                                          std::size_t depth);
+  // The most bytes of requests written before their answers are read (one window); a
+  // single larger request is still sent alone.
+  static constexpr std::size_t kPipelineBytes = 256 * 1024;
   // Idle connections kept for reuse (tests).
   std::size_t IdleConnections() const;
 
  private:
   class Connection;
+  struct Prepared;
+
+  base::Result<Prepared> Prepare(const ClientRequest& request) const;
 
   std::unique_ptr<Connection> TakeIdle(const std::string& origin);
   void ReturnIdle(const std::string& origin, std::unique_ptr<Connection> conn);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <span>
 
 namespace renkei::notify {
 
@@ -143,23 +144,16 @@ std::vector<store::OutboxEntry> DeliveryWorker::TakeBatch(store::OutboxEntry hea
   return batch;
 }
 
-store::DeliveryRecord DeliveryWorker::Attempt(const store::OutboxEntry& entry) {
+store::DeliveryRecord DeliveryWorker::RecordOf(const store::OutboxEntry& entry,
+                                               const SendOutcome& outcome) {
   store::DeliveryRecord record;
   record.seq = entry.seq;
   record.tenant = entry.tenant;
   record.subscription_id = entry.subscription_id;
-  auto message = DecodeOutbound(entry);
-  if (!message) {
-    // A row this version cannot read would block its queue forever: give it up.
-    record.give_up = true;
-    record.failure_reason = message.error().detail;
-  } else {
-    const SendOutcome outcome = sender_.Send(*message);
-    record.delivered = outcome.delivered;
-    record.status_code = outcome.status;
-    record.failure_reason = outcome.reason;
-    record.give_up = outcome.permanent;
-  }
+  record.delivered = outcome.delivered;
+  record.status_code = outcome.status;
+  record.failure_reason = outcome.reason;
+  record.give_up = outcome.permanent;
   record.at = clock_.Now();
   if (!record.delivered) {
     const int failed = entry.attempts + 1;
@@ -175,16 +169,46 @@ store::DeliveryRecord DeliveryWorker::Attempt(const store::OutboxEntry& entry) {
   return record;
 }
 
-std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(
+std::vector<store::DeliveryRecord> DeliveryWorker::Attempt(
     const std::vector<store::OutboxEntry>& batch) {
   std::vector<store::DeliveryRecord> records;
   records.reserve(batch.size());
+  // Decoded up to the first row this version cannot read: that one is given up (it would
+  // block its queue forever), after the rows before it went.
+  std::vector<OutboundMessage> messages;
+  std::optional<base::Error> unreadable;
   for (const auto& entry : batch) {
-    if (!records.empty() && stop_requested_) break;  // the rest stays queued
-    records.push_back(Attempt(entry));
-    // The next row waits for this one: after a failure it stays queued behind the retry.
-    if (!records.back().delivered) break;
+    auto message = DecodeOutbound(entry);
+    if (!message) {
+      unreadable = message.error();
+      break;
+    }
+    messages.push_back(std::move(*message));
   }
+  const std::size_t depth = std::max<std::size_t>(1, options_.pipeline_depth);
+  for (std::size_t from = 0; from < messages.size(); from += depth) {
+    if (!records.empty() && stop_requested_) return records;  // the rest stays queued
+    const std::span<const OutboundMessage> window(messages.data() + from,
+                                                  std::min(depth, messages.size() - from));
+    const auto outcomes = sender_.SendBatch(window);
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+      records.push_back(RecordOf(batch[from + i], outcomes[i]));
+      // The next row waits for this one: after a failure it stays queued behind the retry.
+      if (!records.back().delivered) return records;
+    }
+    if (outcomes.size() < window.size()) return records;  // a sender that stopped early
+  }
+  if (unreadable) {
+    records.push_back(RecordOf(batch[messages.size()],
+                               SendOutcome{false, std::nullopt, unreadable->detail, true}));
+  }
+  return records;
+}
+
+std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(
+    const std::vector<store::OutboxEntry>& batch) {
+  std::vector<store::DeliveryRecord> records = Attempt(batch);
+  if (records.empty()) return std::nullopt;  // stopped before anything was attempted
   const store::OutboxEntry& head = batch.front();
   if (auto registered = registry_.Find(head.tenant, head.subscription_id)) {
     const auto limit = registered->compiled->subscription().max_fails_limit;

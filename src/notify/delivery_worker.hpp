@@ -8,11 +8,14 @@
 // (its head waits for its backoff); the others keep flowing on the other threads.
 //
 // A sender given a due head also takes the rows queued behind it (up to
-// batch_per_subscription, SubscriptionStore::LoadOutboxQueue) and sends them one after the
-// other on the same thread, each only after the previous was acknowledged, stopping at the
-// first failure; the attempts are then recorded together (SubscriptionStore::RecordDeliveries),
-// one durable commit for the batch instead of one per notification (docs/adr/0006). A crash
-// before that commit sends the batch again after restart (at-least-once).
+// batch_per_subscription, SubscriptionStore::LoadOutboxQueue) and sends them in order on the
+// same thread, pipeline_depth at a time (Sender::SendBatch: HTTP requests to one receiver
+// pipelined on one connection, docs/adr/0011), stopping at the first that is not
+// acknowledged (the rows after it are sent again after its retry, even if a pipelined copy
+// reached the receiver); the attempts are then recorded together
+// (SubscriptionStore::RecordDeliveries), one durable commit for the batch instead of one per
+// notification (docs/adr/0006). A crash before that commit sends the batch again after restart
+// (at-least-once).
 //
 // Each attempt is recorded: on 2xx the row goes; on a failure it waits RetryDelay(attempts)
 // and is retried, until the retry policy gives up.
@@ -48,6 +51,9 @@ struct DeliveryOptions {
   std::size_t senders = 8;  // concurrent deliveries (threads)
   std::size_t heads_per_poll = 1024;
   std::size_t batch_per_subscription = 128;  // rows of one queue sent per durable record
+  // Rows of a batch handed to Sender::SendBatch at once: HTTP requests written before their
+  // answers are read (pipelining, docs/adr/0011); 1 sends each after the previous answer.
+  std::size_t pipeline_depth = 128;
   RetryPolicy retry;
   std::chrono::milliseconds idle_poll{1000};  // re-read the outbox at least this often
   // Told of every attempt as it is recorded (metrics); runs on a sender thread.
@@ -77,8 +83,11 @@ class DeliveryWorker {
   // Sends the rows in order until one fails and records the attempts; the last record when
   // they were stored, nullopt when the store failed.
   std::optional<store::DeliveryRecord> Deliver(const std::vector<store::OutboxEntry>& batch);
-  // Sends one row; the outcome as the record to store.
-  store::DeliveryRecord Attempt(const store::OutboxEntry& entry);
+  // Sends the rows in order, pipeline_depth at a time (Sender::SendBatch), up to and
+  // including the first not delivered; their records, in order.
+  std::vector<store::DeliveryRecord> Attempt(const std::vector<store::OutboxEntry>& batch);
+  // The record of one attempt (backoff, give-up) and on_attempt told of it.
+  store::DeliveryRecord RecordOf(const store::OutboxEntry& entry, const SendOutcome& outcome);
 
   store::SubscriptionStore& store_;
   SubscriptionRegistry& registry_;

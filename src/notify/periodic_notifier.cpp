@@ -79,7 +79,7 @@ base::Result<std::size_t> PeriodicNotifier::RunOnce() {
   store::MatchCommit commit;
   commit.max_outbox_per_tenant = options_.max_outbox_per_tenant;
   std::map<std::pair<std::string, std::string>, base::Timestamp> due;
-  for (const auto& registered : registry_.All()) {
+  for (const auto& registered : registry_.Periodic()) {
     const CompiledSubscription& compiled = *registered.compiled;
     const Subscription& sub = compiled.subscription();
     if (!sub.ld || !sub.ld->time_interval || compiled.ld_filters() == nullptr) continue;

@@ -1,6 +1,51 @@
 #include "notify/sender.hpp"
 
 namespace renkei::notify {
+namespace {
+
+SendOutcome OutcomeOf(const base::Result<http::ClientResponse>& response) {
+  if (!response) return SendOutcome{false, std::nullopt, response.error().detail, false};
+  const int status = static_cast<int>(response->status);
+  if (status >= 200 && status < 300) return SendOutcome{true, status, "", false};
+  return SendOutcome{false, status, "HTTP status " + std::to_string(status), false};
+}
+
+}  // namespace
+
+std::vector<SendOutcome> Sender::SendBatch(std::span<const OutboundMessage> messages) {
+  std::vector<SendOutcome> outcomes;
+  for (const auto& message : messages) {
+    outcomes.push_back(Send(message));
+    if (!outcomes.back().delivered) break;
+  }
+  return outcomes;
+}
+
+std::vector<SendOutcome> DispatchingSender::SendBatch(std::span<const OutboundMessage> messages) {
+  std::vector<SendOutcome> outcomes;
+  outcomes.reserve(messages.size());
+  std::size_t next = 0;
+  while (next < messages.size()) {
+    if (messages[next].transport != Transport::kHttp) {
+      outcomes.push_back(Send(messages[next++]));
+      if (!outcomes.back().delivered) return outcomes;
+      continue;
+    }
+    std::vector<http::ClientRequest> requests;
+    std::size_t end = next;
+    for (; end < messages.size() && messages[end].transport == Transport::kHttp; ++end) {
+      requests.push_back(HttpRequestOf(messages[end]));
+    }
+    const auto responses = client_.SendPipelined(requests, requests.size());
+    for (const auto& response : responses) {
+      outcomes.push_back(OutcomeOf(response));
+      // The answers after a failed one are not outcomes: their messages go again after it.
+      if (!outcomes.back().delivered) return outcomes;
+    }
+    next = end;
+  }
+  return outcomes;
+}
 
 SendOutcome DispatchingSender::Send(const OutboundMessage& message) {
   switch (message.transport) {
@@ -28,7 +73,7 @@ SendOutcome DispatchingSender::SendMqtt(const OutboundMessage& message) {
                      published.error().code == base::ErrorCode::kBadRequestData};
 }
 
-SendOutcome DispatchingSender::SendHttp(const OutboundMessage& message) {
+http::ClientRequest DispatchingSender::HttpRequestOf(const OutboundMessage& message) const {
   http::ClientRequest request;
   request.method = message.method.empty() ? "POST" : message.method;
   request.url = message.url;
@@ -36,11 +81,11 @@ SendOutcome DispatchingSender::SendHttp(const OutboundMessage& message) {
   request.body = message.body;
   request.timeout =
       message.timeout_ms > 0 ? std::chrono::milliseconds(message.timeout_ms) : default_timeout_;
-  auto response = client_.Send(request);
-  if (!response) return SendOutcome{false, std::nullopt, response.error().detail, false};
-  const int status = static_cast<int>(response->status);
-  if (status >= 200 && status < 300) return SendOutcome{true, status, "", false};
-  return SendOutcome{false, status, "HTTP status " + std::to_string(status), false};
+  return request;
+}
+
+SendOutcome DispatchingSender::SendHttp(const OutboundMessage& message) {
+  return OutcomeOf(client_.Send(HttpRequestOf(message)));
 }
 
 }  // namespace renkei::notify

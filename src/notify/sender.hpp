@@ -1,12 +1,16 @@
 // Sender: the seam between the delivery worker and the transports. DispatchingSender is the
 // real one: HTTP(S) through http::Client (keep-alive reuse per receiver origin), MQTT through
 // notify::mqtt::Publisher (pooled broker connections, acknowledged per the target's qos).
-// Thread-safety: Send may be called concurrently from the delivery threads.
+// SendBatch sends one subscription's queued messages in order; the HTTP ones to one receiver
+// go out pipelined on one connection (http::Client::SendPipelined, docs/adr/0011).
+// Thread-safety: Send and SendBatch may be called concurrently from the delivery threads.
 #pragma once
 
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "http/client.hpp"
 #include "notify/mqtt/publisher.hpp"
@@ -25,6 +29,12 @@ class Sender {
  public:
   virtual ~Sender() = default;
   virtual SendOutcome Send(const OutboundMessage& message) = 0;
+  // Sends `messages` in order and returns the outcomes up to and including the first that
+  // was not delivered (all of them when each was). A message after a failed one may have
+  // reached its receiver (pipelining) but has no outcome: it is not delivered as far as the
+  // outbox is concerned and is sent again after the failed one. This default sends one at a
+  // time, each after the previous was acknowledged.
+  virtual std::vector<SendOutcome> SendBatch(std::span<const OutboundMessage> messages);
 };
 
 class DispatchingSender final : public Sender {
@@ -35,8 +45,11 @@ class DispatchingSender final : public Sender {
                     std::chrono::milliseconds default_timeout)
       : client_(client), mqtt_(mqtt), default_timeout_(default_timeout) {}
   SendOutcome Send(const OutboundMessage& message) override;
+  // Runs of HTTP messages are pipelined (one window per run, at most `messages.size()`).
+  std::vector<SendOutcome> SendBatch(std::span<const OutboundMessage> messages) override;
 
  private:
+  http::ClientRequest HttpRequestOf(const OutboundMessage& message) const;
   SendOutcome SendHttp(const OutboundMessage& message);
   SendOutcome SendMqtt(const OutboundMessage& message);
 

@@ -22,6 +22,7 @@ base::Result<std::vector<std::string>> SubscriptionRegistry::Load(store::Subscri
     std::lock_guard lock(mu_);
     ++generation_;
     may_select_.erase(record.tenant);
+    NotePeriodic(**compiled);
     tenants_[record.tenant][record.id] =
         Entry{{std::move(*compiled), record.state.status}, record.state.last_notification};
   }
@@ -35,6 +36,7 @@ void SubscriptionRegistry::Put(std::shared_ptr<const CompiledSubscription> compi
   const std::string id = compiled->subscription().id;
   ++generation_;
   may_select_.erase(tenant);
+  NotePeriodic(*compiled);
   auto& entry = tenants_[tenant][id];
   entry.sub = RegisteredSubscription{std::move(compiled), std::move(status)};
 }
@@ -45,6 +47,7 @@ void SubscriptionRegistry::Remove(const std::string& tenant, const std::string& 
   if (it == tenants_.end()) return;
   ++generation_;
   may_select_.erase(tenant);
+  periodic_.erase({tenant, id});
   it->second.erase(id);
   if (it->second.empty()) tenants_.erase(it);
 }
@@ -68,11 +71,24 @@ std::vector<RegisteredSubscription> SubscriptionRegistry::ForTenant(
   return out;
 }
 
-std::vector<RegisteredSubscription> SubscriptionRegistry::All() const {
+void SubscriptionRegistry::NotePeriodic(const CompiledSubscription& compiled) {
+  const Subscription& sub = compiled.subscription();
+  std::pair<std::string, std::string> key{compiled.tenant(), sub.id};
+  if (sub.ld && sub.ld->time_interval) {
+    periodic_.insert(std::move(key));
+  } else {
+    periodic_.erase(key);
+  }
+}
+
+std::vector<RegisteredSubscription> SubscriptionRegistry::Periodic() const {
   std::vector<RegisteredSubscription> out;
   std::lock_guard lock(mu_);
-  for (const auto& [tenant, subs] : tenants_) {
-    for (const auto& [id, entry] : subs) out.push_back(entry.sub);
+  out.reserve(periodic_.size());
+  for (const auto& [tenant, id] : periodic_) {
+    auto subs = tenants_.find(tenant);
+    if (subs == tenants_.end()) continue;
+    if (auto e = subs->second.find(id); e != subs->second.end()) out.push_back(e->second.sub);
   }
   return out;
 }

@@ -23,6 +23,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.hpp"
@@ -116,6 +117,10 @@ struct NotifyBacklog {
   bool operator==(const NotifyBacklog&) const = default;
 };
 
+// SubscriptionStore::SetJournalFilter's question: may a subscription of `tenant` select the
+// entity with this id?
+using JournalFilter = std::function<bool(const std::string& tenant, std::string_view entity_id)>;
+
 class SubscriptionStore {
  public:
   virtual ~SubscriptionStore() = default;
@@ -144,13 +149,13 @@ class SubscriptionStore {
   // Called on the writer thread after every commit that appended journal rows; must not
   // block. Set once, before the first write.
   virtual void SetChangeListener(std::function<void()> listener) = 0;
-  // Narrows the journal: a changed entity (after the change, or before it for a deletion)
-  // for which `may_notify(tenant, entity)` is false gets no journal row, so changes that no
-  // subscription can select cost the writer nothing (docs/adr/0006). Called on the writer
-  // thread inside the write; must be cheap, thread-safe and must not call the store. Set
+  // Narrows the journal: a changed entity whose id `may_notify(tenant, entity id)` refuses
+  // gets no journal row, and the write unit keeps no previous state for it, so changes that
+  // no subscription can select cost the writer nothing (docs/adr/0006, 0011). Asked on the
+  // writer thread inside the write, once per entity id and unit, before the entity's
+  // previous state is read; must be cheap, thread-safe and must not call the store. Set
   // once, before the first write; without it every change of such a tenant is journaled.
-  virtual void SetJournalFilter(
-      std::function<bool(const std::string& tenant, const core::Entity& entity)> may_notify) = 0;
+  virtual void SetJournalFilter(JournalFilter may_notify) = 0;
   // Journal rows with seq > after_seq, oldest first, at most `limit`.
   virtual base::Result<std::vector<EntityChange>> LoadChanges(std::int64_t after_seq,
                                                               std::size_t limit) = 0;

@@ -39,9 +39,13 @@ auto Guarded(F&& f) -> decltype(f()) {
 // the unit's savepoint.
 class UnitTransaction final : public WriteTransaction {
  public:
-  // `journal`: record the entities this unit changes (JournalChanges writes them).
-  UnitTransaction(Connection& conn, std::int64_t tenant, bool journal)
-      : conn_(conn), tenant_(tenant), journal_(journal) {}
+  // `journal`: record the entities this unit changes (JournalChanges writes them), those
+  // `may_notify` (when set) accepts: it is asked once per entity id before anything is
+  // remembered, so an entity no subscription can select costs no read of its previous
+  // state, no copies and no comparison (docs/adr/0011).
+  UnitTransaction(Connection& conn, std::int64_t tenant, bool journal, const std::string& name,
+                  const JournalFilter& may_notify)
+      : conn_(conn), tenant_(tenant), journal_(journal), name_(name), may_notify_(may_notify) {}
 
   base::Result<std::vector<core::Entity>> FindById(const std::string& id,
                                                    const std::optional<std::string>& type,
@@ -55,13 +59,13 @@ class UnitTransaction final : public WriteTransaction {
                            base::Timestamp{std::numeric_limits<std::int64_t>::min()}, &row_ids));
     for (std::size_t i = 0; i < found.size(); ++i) {
       read_[KeyOf(found[i])] = IndexRowsOf(row_ids[i], found[i]);
-      if (journal_) before_.try_emplace(KeyOf(found[i]), found[i]);
+      if (Tracks(found[i].id)) before_.try_emplace(KeyOf(found[i]), found[i]);
     }
     return found;
   }
   base::Result<void> Put(const core::Entity& entity) override {
     Key key = KeyOf(entity);
-    if (journal_) {
+    if (Tracks(entity.id)) {
       RENKEI_TRY_VOID(RememberBefore(key));
       Touch(key, entity);
     }
@@ -74,7 +78,8 @@ class UnitTransaction final : public WriteTransaction {
   base::Result<void> Erase(const std::string& id, const std::string& type,
                            const std::string& service_path) override {
     Key key{id, type, service_path};
-    if (journal_) {
+    const bool tracked = Tracks(id);
+    if (tracked) {
       RENKEI_TRY_VOID(RememberBefore(key));
     }
     read_.erase(key);
@@ -83,7 +88,7 @@ class UnitTransaction final : public WriteTransaction {
       return base::Fail(base::ErrorCode::kResourceNotFound, "NotFound",
                         "The requested entity has not been found. Check type and id");
     }
-    if (journal_) Touch(key, std::nullopt);
+    if (tracked) Touch(key, std::nullopt);
     return base::Ok();
   }
   base::Result<EntityPage> Query(const EntityQuery& query) override {
@@ -91,19 +96,14 @@ class UnitTransaction final : public WriteTransaction {
   }
   void SetCorrelator(std::string_view correlator) override { correlator_ = correlator; }
 
-  // Appends one journal row per entity whose state differs at the end of the unit from
-  // its state before it, in the order they were first written, unless `may_notify` (when
-  // set) says no subscription of `tenant` can select it. Returns whether any was.
-  base::Result<bool> JournalChanges(
-      const std::string& tenant,
-      const std::function<bool(const std::string&, const core::Entity&)>& may_notify) {
+  // Appends one journal row per tracked entity whose state differs at the end of the unit
+  // from its state before it, in the order they were first written. Returns whether any was.
+  base::Result<bool> JournalChanges() {
     bool any = false;
     for (const auto& key : written_) {
       const auto& before = before_.at(key);
       const auto& after = after_.at(key);
       if (before == after) continue;
-      const core::Entity& notified = after ? *after : *before;
-      if (may_notify && !may_notify(tenant, notified)) continue;
       RENKEI_TRY_VOID(InsertChangeRow(conn_, tenant_, correlator_, before ? &*before : nullptr,
                                       after ? &*after : nullptr));
       any = true;
@@ -126,6 +126,14 @@ class UnitTransaction final : public WriteTransaction {
         key, found.empty() ? std::nullopt : std::optional<core::Entity>(std::move(found.front())));
     return base::Ok();
   }
+  // Whether this unit journals the entity with this id (asked once per id).
+  bool Tracks(const std::string& id) {
+    if (!journal_) return false;
+    if (!may_notify_) return true;
+    auto it = tracked_.find(id);
+    if (it == tracked_.end()) it = tracked_.emplace(id, may_notify_(name_, id)).first;
+    return it->second;
+  }
   void Touch(const Key& key, std::optional<core::Entity> after) {
     if (after_.insert_or_assign(key, std::move(after)).second) written_.push_back(key);
   }
@@ -133,6 +141,9 @@ class UnitTransaction final : public WriteTransaction {
   Connection& conn_;
   std::int64_t tenant_;
   const bool journal_;
+  const std::string& name_;  // the tenant's name, for may_notify_
+  const JournalFilter& may_notify_;
+  std::map<std::string, bool, std::less<>> tracked_;  // Tracks' answers by entity id
   std::string correlator_;
   // Journal bookkeeping: state before the unit and after it, by key, and the keys written.
   std::map<Key, std::optional<core::Entity>> before_;
@@ -245,10 +256,10 @@ void SqliteStore::Submit(std::string tenant, WriteUnit unit, WriteDone done) {
               [this, unit = std::move(unit), tenant = std::move(name)](
                   Connection& conn, std::int64_t tenant_id) -> base::Result<void> {
                 RENKEI_TRY(const bool journal, JournalsChanges(tenant_id));
-                UnitTransaction txn(conn, tenant_id, journal);
+                UnitTransaction txn(conn, tenant_id, journal, tenant, journal_filter_);
                 RENKEI_TRY_VOID(unit(txn));
                 if (!journal) return base::Ok();
-                RENKEI_TRY(const bool journaled, txn.JournalChanges(tenant, journal_filter_));
+                RENKEI_TRY(const bool journaled, txn.JournalChanges());
                 batch_journaled_ = batch_journaled_ || journaled;
                 return base::Ok();
               },
@@ -711,8 +722,7 @@ void SqliteStore::SetChangeListener(std::function<void()> listener) {
   change_listener_ = std::move(listener);
 }
 
-void SqliteStore::SetJournalFilter(
-    std::function<bool(const std::string& tenant, const core::Entity& entity)> may_notify) {
+void SqliteStore::SetJournalFilter(JournalFilter may_notify) {
   // Set before the first write, like the change listener.
   std::lock_guard lock(queue_mu_);
   journal_filter_ = std::move(may_notify);

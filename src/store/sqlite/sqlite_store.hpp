@@ -110,8 +110,7 @@ class SqliteStore final : public EntityStore, public HostedContextStore, public 
   void UpdateSubscription(SubscriptionRecord record, WriteDone done) override;
   void EraseSubscription(std::string tenant, std::string id, WriteDone done) override;
   void SetChangeListener(std::function<void()> listener) override;
-  void SetJournalFilter(std::function<bool(const std::string& tenant, const core::Entity& entity)>
-                            may_notify) override;
+  void SetJournalFilter(JournalFilter may_notify) override;
   base::Result<std::vector<EntityChange>> LoadChanges(std::int64_t after_seq,
                                                       std::size_t limit) override;
   void CommitMatches(MatchCommit commit,
@@ -173,7 +172,7 @@ class SqliteStore final : public EntityStore, public HostedContextStore, public 
   bool batch_journaled_ = false;           // this batch appended journal rows
   std::function<void()> change_listener_;  // guarded by queue_mu_
   // Set before the first write (SetJournalFilter); read by the writer thread.
-  std::function<bool(const std::string&, const core::Entity&)> journal_filter_;
+  JournalFilter journal_filter_;
   std::thread writer_thread_;
   std::int64_t wal_frames_ = 0;           // WAL length after the last commit
   std::int64_t requested_at_frames_ = 0;  // WAL length at the last background request
