@@ -8,7 +8,7 @@ directory. Reports wall time, rows/s, CPU time (user+sys of the importer) and pe
 a second import of the same file (every entity unchanged) too.
 
 Usage: bench/opendata_import.py [--renkei build/release/src/app/renkei] [--rows 100000]
-                                [--runs 3] [--batch-size 500]
+                                [--runs 3] [--batch-size 2000]
 Goal: >= 50,000 rows/s for 100k rows (release build). Results: bench/RESULTS.md."""
 import argparse
 import csv
@@ -84,7 +84,7 @@ def main():
     parser.add_argument("--renkei", default="build/release/src/app/renkei")
     parser.add_argument("--rows", type=int, default=100000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=2000)
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="renkei-bench-import-")
     try:

@@ -17,7 +17,7 @@ struct ImportCommand {
   std::optional<std::string> mapping;
   std::string data_dir;
   std::string service_path = "/";
-  std::size_t batch_size = 500;
+  std::size_t batch_size = 2000;  // entities per chunk (opendata::ImportOptions)
   bool dry_run = false;
   // Draw a progress bar on `err` for large files (main sets it when stderr is a terminal).
   bool progress_on_terminal = false;

@@ -3,13 +3,9 @@
 #include <algorithm>
 
 namespace renkei::opendata {
-namespace {
-
 bool IsBlank(const CsvRecord& record) {
   return record.fields.size() == 1 && record.fields.front().empty();
 }
-
-}  // namespace
 
 char GuessDelimiter(std::string_view text) {
   const auto first_line = text.substr(0, text.find('\n'));
@@ -18,18 +14,20 @@ char GuessDelimiter(std::string_view text) {
   return tabs > commas ? '\t' : ',';
 }
 
-CsvTable ParseCsv(std::string_view text, char delimiter) {
-  CsvTable table;
-  table.delimiter = delimiter;
-  std::size_t line = 1;
-  std::size_t i = 0;
+bool CsvCursor::Next(CsvRecord& record, std::optional<CsvProblem>& problem) {
+  const std::string_view text = text_;
+  const char delimiter = delimiter_;
   const std::size_t n = text.size();
+  std::size_t& i = i_;
+  std::size_t& line = line_;
   while (i < n) {
-    CsvRecord record;
+    problem.reset();
     record.line = line;
-    std::string field;
+    std::size_t count = 0;  // fields of this record; the vector's extra strings are reused
     bool record_done = false;
     while (!record_done) {
+      if (count == record.fields.size()) record.fields.emplace_back();
+      std::string& field = record.fields[count++];
       field.clear();
       if (i < n && text[i] == '"') {
         // RFC 4180 §2.5–2.7: a quoted field; "" is one quote; line breaks are data.
@@ -53,18 +51,17 @@ CsvTable ParseCsv(std::string_view text, char delimiter) {
           ++i;
         }
         if (!closed) {
-          table.problems.push_back({opened_on, "quoted field opened on this line is never closed"});
+          problem = CsvProblem{opened_on, "quoted field opened on this line is never closed"};
         }
         // Text after the closing quote (`"a"b`) is kept, as spreadsheet programs do.
         while (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
           field.push_back(text[i++]);
         }
       } else {
-        while (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
-          field.push_back(text[i++]);
-        }
+        const std::size_t start = i;
+        while (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') ++i;
+        field.assign(text.substr(start, i - start));
       }
-      record.fields.push_back(field);
       if (i < n && text[i] == delimiter) {
         ++i;
         continue;
@@ -75,9 +72,34 @@ CsvTable ParseCsv(std::string_view text, char delimiter) {
       ++line;
       record_done = true;
     }
-    if (!IsBlank(record)) table.records.push_back(std::move(record));
+    record.fields.resize(count);
+    if (!IsBlank(record) || problem) return true;
+  }
+  return false;
+}
+
+CsvTable ParseCsv(std::string_view text, char delimiter) {
+  CsvTable table;
+  table.delimiter = delimiter;
+  CsvCursor cursor(text, delimiter);
+  CsvRecord record;
+  std::optional<CsvProblem> problem;
+  while (cursor.Next(record, problem)) {
+    if (problem) table.problems.push_back(std::move(*problem));
+    if (!IsBlank(record)) table.records.push_back(record);
   }
   return table;
+}
+
+std::size_t CountCsvRecords(std::string_view text, char delimiter) {
+  CsvCursor cursor(text, delimiter);
+  CsvRecord record;
+  std::optional<CsvProblem> problem;
+  std::size_t count = 0;
+  while (cursor.Next(record, problem)) {
+    if (!IsBlank(record)) ++count;
+  }
+  return count;
 }
 
 }  // namespace renkei::opendata

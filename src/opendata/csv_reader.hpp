@@ -8,6 +8,7 @@
 // Ragged rows are returned as they are; the caller compares them with the header.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,9 +31,33 @@ struct CsvTable {
   std::vector<CsvProblem> problems;
 };
 
+// One empty field: a blank line, which readers skip.
+bool IsBlank(const CsvRecord& record);
+
 // Guesses the delimiter from the first line: '\t' when it holds more tabs than commas.
 char GuessDelimiter(std::string_view text);
 
+// Reads the records one at a time (the streaming import holds one chunk of rows, not the
+// file's table). `text` must outlive the cursor.
+class CsvCursor {
+ public:
+  CsvCursor(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {}
+  // The next non-blank record into `record` (its fields' buffers are reused); false at the
+  // end. A record whose quote is never closed ran to the end of the file: `problem` says so
+  // (such a record is returned even when blank, so that the problem is not lost).
+  bool Next(CsvRecord& record, std::optional<CsvProblem>& problem);
+  // Bytes of `text` consumed so far.
+  std::size_t offset() const { return i_; }
+
+ private:
+  std::string_view text_;
+  char delimiter_;
+  std::size_t i_ = 0;
+  std::size_t line_ = 1;
+};
+
 CsvTable ParseCsv(std::string_view text, char delimiter);
+// How many records ParseCsv would return (the progress bar's total).
+std::size_t CountCsvRecords(std::string_view text, char delimiter);
 
 }  // namespace renkei::opendata

@@ -1,5 +1,6 @@
 #include "opendata/import_report.hpp"
 
+#include <optional>
 #include <ostream>
 
 #include <boost/json.hpp>
@@ -35,29 +36,48 @@ void PrintIssues(std::ostream& out, std::string_view file, const char* what,
 
 base::Result<ImportReport> ImportFile(std::string_view bytes, const ImportOptions& options,
                                       const WriterProvider& writer, base::Timestamp now) {
-  RENKEI_TRY(auto prepared, PrepareFile(bytes, options));
   ImportReport report;
-  report.encoding = prepared.encoding;
-  report.dataset = prepared.layout.name;
-  report.title = prepared.layout.title;
-  report.generation = std::string(GenerationName(prepared.generation));
-  report.entity_type = prepared.layout.entity_type;
-  report.rows_read = prepared.rows_read;
-  report.skipped = prepared.skipped;
-  report.rejected = std::move(prepared.rejected);
-  report.warnings = std::move(prepared.warnings);
+  std::optional<ChunkWriter> chunks;
+  // The store is opened (WriterProvider) at the first chunk, so a file-level error or a dry
+  // run never opens it.
+  auto sink = [&](std::vector<PreparedEntity> chunk, StreamPosition at) -> base::Result<void> {
+    if (!writer) {
+      report.imported += chunk.size();
+      if (options.progress) options.progress("reading", at.rows_read, at.rows_total);
+      return base::Ok();
+    }
+    if (!chunks) {
+      RENKEI_TRY(service::EntityService * target, writer());
+      chunks.emplace(*target, options, now);
+    }
+    return chunks->Submit(std::move(chunk), at);
+  };
+  auto streamed = StreamFile(bytes, options, sink);
+  // Every submitted unit is awaited, also when the stream stopped early.
+  std::optional<base::Result<WriteSummary>> written;
+  if (chunks) written = chunks->Finish();
+  if (written && !*written) return base::Unexpected{written->error()};
+  if (!streamed) return base::Unexpected{streamed.error()};
+  report.encoding = streamed->encoding;
+  report.dataset = streamed->layout.name;
+  report.title = streamed->layout.title;
+  report.generation = std::string(GenerationName(streamed->generation));
+  report.entity_type = streamed->layout.entity_type;
+  report.rows_read = streamed->rows_read;
+  report.skipped = streamed->skipped;
+  report.rejected = std::move(streamed->rejected);
+  report.warnings = std::move(streamed->warnings);
   if (!writer) {
     report.dry_run = true;
-    report.imported = prepared.entities.size();
     return report;
   }
-  RENKEI_TRY(service::EntityService * target, writer());
-  RENKEI_TRY(auto written, WriteEntities(*target, std::move(prepared.entities), options, now));
-  report.created = written.created;
-  report.updated = written.updated;
-  report.unchanged = written.unchanged;
-  report.imported = written.created + written.updated + written.unchanged;
-  for (auto& issue : written.rejected) report.rejected.push_back(std::move(issue));
+  if (written) {
+    report.created = (*written)->created;
+    report.updated = (*written)->updated;
+    report.unchanged = (*written)->unchanged;
+    for (auto& issue : (*written)->rejected) report.rejected.push_back(std::move(issue));
+  }
+  report.imported = report.created + report.updated + report.unchanged;
   return report;
 }
 

@@ -1,7 +1,7 @@
-// One import of one file, end to end, and its report: PrepareFile, then WriteEntities unless
-// it is a dry run. `renkei import opendata` prints the report as text (PrintReport) and
-// POST /admin/v1/opendata/import answers it as JSON (ReportJson): one implementation, two
-// renderings (docs/opendata-mapping.md "Import report").
+// One import of one file, end to end, and its report: StreamFile, its chunks written by a
+// ChunkWriter unless it is a dry run. `renkei import opendata` prints the report as text
+// (PrintReport) and POST /admin/v1/opendata/import answers it as JSON (ReportJson): one
+// implementation, two renderings (docs/opendata-mapping.md "Import report").
 #pragma once
 
 #include <functional>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "opendata/chunk_writer.hpp"
 #include "opendata/importer.hpp"
 #include "service/entity_service.hpp"
 

@@ -1,6 +1,6 @@
-// Open-data import: file bytes -> UTF-8 text -> CSV records -> dataset layout -> entities
-// (PrepareFile, pure), then entities -> the tenant's store through EntityService in batches
-// (WriteEntities). `renkei import opendata` (src/app) drives both and prints the report.
+// Open-data import: file bytes -> UTF-8 text -> CSV records -> dataset layout -> entities,
+// streamed a chunk at a time (StreamFile, pure) to a sink; import_report.hpp's ImportFile
+// hands the chunks to a ChunkWriter (chunk_writer.hpp), which writes them into the store.
 #pragma once
 
 #include <functional>
@@ -26,9 +26,9 @@ struct ImportOptions {
   std::optional<std::string> dataset;   // a built-in layout's name instead of recognition
   std::optional<DatasetLayout> layout;  // from a mapping file; wins over `dataset`
   std::string service_path = "/";
-  std::size_t batch_size = 500;  // entities per store write unit (one durable commit)
-  // Called now and then with the phase ("reading", "writing"), the rows or entities done
-  // and their total, on the calling thread; the CLI draws its progress bar with it.
+  std::size_t batch_size = 2000;  // entities per chunk and store write unit (ADR 0010)
+  // Called now and then with the phase ("reading" for a dry run, else "writing"), the rows
+  // done and the file's rows, on the calling thread; the CLI draws its progress bar with it.
   std::function<void(std::string_view phase, std::size_t done, std::size_t total)> progress;
 };
 
@@ -49,24 +49,27 @@ struct PreparedFile {
   std::vector<RowIssue> warnings;
 };
 
-// Decodes, parses and maps a whole file. File-level problems (encoding, no header, an
-// unrecognised dataset without --dataset/--mapping, a mapping that does not fit) are
-// errors; row-level ones go into `rejected` and `warnings`, the other rows are kept.
-base::Result<PreparedFile> PrepareFile(std::string_view bytes, const ImportOptions& options);
-
-struct WriteSummary {
-  std::size_t created = 0;
-  std::size_t updated = 0;
-  std::size_t unchanged = 0;
-  std::vector<RowIssue> rejected;  // refused by the service (by line)
+// Where a stream is: rows read so far and, when ImportOptions::progress is set, the rows of
+// the file (counted in a first pass; 0 otherwise).
+struct StreamPosition {
+  std::size_t rows_read = 0;
+  std::size_t rows_total = 0;
 };
+// Gets each chunk of at most `batch_size` entities in file order (the last one may be
+// smaller or empty: it is always called once more at the end). An error stops the stream.
+using EntitySink =
+    std::function<base::Result<void>(std::vector<PreparedEntity> chunk, StreamPosition at)>;
 
-// Writes the entities, `batch_size` per write unit, each tenant's in file order: a new id
-// is created, an existing one gets its attributes replaced when they differ. Blocks until
-// every unit is committed. A store failure is an error saying how many entities the other
-// units committed (each unit is atomic: a failed one wrote nothing).
-base::Result<WriteSummary> WriteEntities(service::EntityService& service,
-                                         std::vector<PreparedEntity> entities,
-                                         const ImportOptions& options, base::Timestamp now);
+// Decodes, parses and maps a file, handing the entities to `sink` a chunk at a time, so that
+// only one chunk of rows is held in memory besides the file and its decoded text. File-level
+// problems (encoding, no header, an unrecognised dataset without --dataset/--mapping, a
+// mapping that does not fit) are errors before any chunk; row-level ones go into `rejected`
+// (problems of the CSV syntax first, then rows in file order) and `warnings`, the other rows
+// are kept. The returned PreparedFile has no entities.
+base::Result<PreparedFile> StreamFile(std::string_view bytes, const ImportOptions& options,
+                                      const EntitySink& sink);
+
+// StreamFile collecting every entity into `entities` (tests, the quality report of a file).
+base::Result<PreparedFile> PrepareFile(std::string_view bytes, const ImportOptions& options);
 
 }  // namespace renkei::opendata

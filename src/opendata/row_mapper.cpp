@@ -237,6 +237,7 @@ MappedRow RowMapper::Map(const CsvRecord& record) const {
               (local.starts_with(id_code) ? local : id_code + "-" + local);
   entity.types = {layout_.entity_type};
   auto& attributes = entity.attributes;
+  attributes.reserve(rules_.size() + 2);  // + location, municipalityCode: no reallocation
 
   for (const auto& [rule, index] : rules_) {
     const std::string& column = header_[index];

@@ -128,6 +128,12 @@ class EntityService {
   // item with the id of an earlier one sees what the earlier one wrote.
   void LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> items,
                Callback<LdBatchOutcome> done);
+  // LdBatch for many items (the open-data import, docs/adr/0010-bulk-import.md): the same
+  // steps and outcome, but the unit reads the stored entities of all items with one
+  // WriteTransaction::FindByIds and writes them together with PutMany. Same results as
+  // LdBatch, repeated ids included.
+  void LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchItem> items,
+                    Callback<LdBatchOutcome> done);
 
  private:
   store::EntityStore& store_;

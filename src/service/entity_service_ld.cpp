@@ -3,6 +3,8 @@
 // by the pure functions of ld_attribute_ops.hpp inside EditEntity.
 #include "service/entity_service.hpp"
 
+#include <deque>
+#include <map>
 #include <memory>
 
 namespace renkei::service {
@@ -132,6 +134,90 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
       [state, done = std::move(done)](base::Result<void> committed) {
         if (!committed) return done(base::Unexpected{committed.error()});
         done(std::move(state->outcome));
+      });
+}
+
+void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchItem> items,
+                                 Callback<LdBatchOutcome> done) {
+  auto outcome = std::make_shared<LdBatchOutcome>();
+  store_.SubmitBulk(
+      ctx.tenant,
+      [ctx, outcome, items = std::move(items)](store::WriteTransaction& tx) -> base::Result<void> {
+        tx.SetCorrelator(ctx.correlator);
+        // What FindLive would give for each id: the first stored (creation order), unless
+        // it has expired; later items of the same id see what earlier ones wrote. `uses`
+        // counts the items still to come, so the last one takes the entity without a copy.
+        struct Live {
+          std::optional<core::Entity> entity;
+          std::size_t uses = 0;
+          bool stored_seen = false;  // the first stored one was taken
+        };
+        std::map<std::string, Live, std::less<>> live;
+        std::vector<std::string> ids;
+        ids.reserve(items.size());
+        for (const auto& item : items) {
+          if (live[item.id].uses++ == 0) ids.push_back(item.id);
+        }
+        RENKEI_TRY(auto found, tx.FindByIds(ids, LdWriteScope(ctx)));
+        for (auto& entity : found) {
+          Live& slot = live[entity.id];
+          if (slot.stored_seen) continue;
+          slot.stored_seen = true;
+          const bool expired = entity.expires_at && *entity.expires_at <= ctx.now;
+          if (!expired) slot.entity = std::move(entity);
+        }
+        // Entities to store, written together before any erase so the order stays that of
+        // the items.
+        std::deque<core::Entity> stored;
+        std::vector<const core::Entity*> pending;
+        auto flush = [&]() -> base::Result<void> {
+          RENKEI_TRY_VOID(tx.PutMany(pending));
+          pending.clear();
+          return base::Ok();
+        };
+        auto& out = *outcome;
+        for (const auto& item : items) {
+          auto& slot = live[item.id];
+          std::optional<core::Entity> entity =
+              --slot.uses == 0 ? std::move(slot.entity) : slot.entity;
+          const std::string old_type = entity ? entity->PrimaryType() : std::string();
+          const std::string old_path = entity ? entity->service_path : std::string();
+          // NGSI-LD 1.8 §5.6.7–§5.6.10: one entity's failure does not stop the others.
+          auto applied = item.step(entity);
+          if (!applied) {
+            out.errors.emplace_back(item.id, applied.error());
+            continue;
+          }
+          const LdBatchEffect effect = applied->effect;
+          if (effect == LdBatchEffect::kCreated) {
+            StampCreated(ctx, *entity);
+            out.created.push_back(item.id);
+          } else if (effect == LdBatchEffect::kUpdated) {
+            entity->modified_at = ctx.now;
+          }
+          const bool rekeyed =
+              effect == LdBatchEffect::kUpdated && entity->PrimaryType() != old_type;
+          if (effect == LdBatchEffect::kDeleted || rekeyed) {
+            RENKEI_TRY_VOID(flush());
+            RENKEI_TRY_VOID(tx.Erase(item.id, old_type, old_path));
+          }
+          if (effect == LdBatchEffect::kCreated || effect == LdBatchEffect::kUpdated) {
+            pending.push_back(&stored.emplace_back(*entity));
+          }
+          if (slot.uses > 0 && effect != LdBatchEffect::kNone) {
+            slot.entity = effect == LdBatchEffect::kDeleted ? std::nullopt : std::move(entity);
+          }
+          if (applied->partial) {
+            out.errors.emplace_back(item.id, std::move(*applied->partial));
+            continue;
+          }
+          out.succeeded.push_back(item.id);
+        }
+        return flush();
+      },
+      [outcome, done = std::move(done)](base::Result<void> committed) {
+        if (!committed) return done(base::Unexpected{committed.error()});
+        done(std::move(*outcome));
       });
 }
 

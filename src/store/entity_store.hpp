@@ -57,6 +57,16 @@ class WriteTransaction {
   virtual base::Result<void> Erase(const std::string& id, const std::string& type,
                                    const std::string& service_path) = 0;
   virtual base::Result<EntityPage> Query(const EntityQuery& query) = 0;
+  // Bulk reads and writes (open-data import, docs/adr/0010-bulk-import.md). The defaults
+  // loop over FindById and Put, so every backend is correct; a backend overrides them to
+  // read a chunk with one query and write it with reused statements.
+  //
+  // Every entity visible in `scope` whose id is one of `ids` (any type, expired ones too, as
+  // FindById in a unit); those of one id in creation order.
+  virtual base::Result<std::vector<core::Entity>> FindByIds(const std::vector<std::string>& ids,
+                                                            const ServicePathScope& scope);
+  // Put of each entity, in order (a later one with the key of an earlier one replaces it).
+  virtual base::Result<void> PutMany(const std::vector<const core::Entity*>& entities);
   // The correlator of the request this unit serves; backends that journal entity changes
   // for notifications (store/subscription_store.hpp) record it with them.
   virtual void SetCorrelator(std::string_view correlator) = 0;
@@ -83,6 +93,13 @@ class EntityStore {
   // Runs `unit` in a transaction for `tenant` on the writer; `done` gets the unit's result
   // after the commit is durable (or the failure). Never blocks the caller for the commit.
   virtual void Submit(std::string tenant, WriteUnit unit, WriteDone done) = 0;
+  // Submit for a large unit (a chunk of a bulk import, docs/adr/0010-bulk-import.md): the
+  // backend may run it in a transaction of its own instead of grouping it with others, as
+  // the rollback point that grouping needs costs more than the commit it saves. Same
+  // guarantees as Submit. Default: Submit.
+  virtual void SubmitBulk(std::string tenant, WriteUnit unit, WriteDone done) {
+    Submit(std::move(tenant), std::move(unit), std::move(done));
+  }
   // Convenience for tools and tests: Submit and wait.
   base::Result<void> Write(std::string tenant, WriteUnit unit);
 

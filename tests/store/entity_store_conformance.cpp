@@ -994,4 +994,79 @@ TEST_P(EntityStoreConformance, ListTypesWithSecondaryTypes) {
   EXPECT_EQ(names(*any), (V{"Shop:1"}));
 }
 
+// Bulk units (SubmitBulk, FindByIds, PutMany; ADR 0010) queued among ordinary units: every
+// unit gets its own result, a failing bulk unit writes nothing, and the order of writes is
+// the order of submission.
+TEST_P(EntityStoreConformance, BulkUnitsAmongGroupedUnits) {
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::promise<base::Result<void>> first, a, bulk, c, failing;
+  std::vector<std::string> bulk_saw;
+  store().Submit(
+      "t",
+      [released](WriteTransaction& txn) -> base::Result<void> {
+        released.wait();
+        return txn.Put(Make("A0", "T"));
+      },
+      [&](base::Result<void> r) { first.set_value(std::move(r)); });
+  store().Submit(
+      "t", [](WriteTransaction& txn) { return txn.Put(Make("A", "T")); },
+      [&](base::Result<void> r) { a.set_value(std::move(r)); });
+  store().SubmitBulk(
+      "t",
+      [&bulk_saw](WriteTransaction& txn) -> base::Result<void> {
+        // The units queued before it are visible; ids that do not exist are simply absent.
+        RENKEI_TRY(auto found, txn.FindByIds({"A", "X1", "A0", "nope"}, Scope({"/"})));
+        for (const auto& e : found) bulk_saw.push_back(e.id);
+        Entity x1 = Make("X1", "T", {Num("n", 1)});
+        Entity x2 = Make("X2", "T", {Text("s", "two")});
+        Entity a_again = Make("A", "T", {Num("n", 7)});
+        return txn.PutMany({&x1, &x2, &a_again});
+      },
+      [&](base::Result<void> r) { bulk.set_value(std::move(r)); });
+  store().Submit(
+      "t", [](WriteTransaction& txn) { return txn.Put(Make("C", "T")); },
+      [&](base::Result<void> r) { c.set_value(std::move(r)); });
+  store().SubmitBulk(
+      "t",
+      [](WriteTransaction& txn) -> base::Result<void> {
+        Entity y = Make("Y", "T");
+        RENKEI_TRY_VOID(txn.PutMany({&y}));
+        return base::Fail(base::ErrorCode::kUnprocessable, "Unprocessable", "by design");
+      },
+      [&](base::Result<void> r) { failing.set_value(std::move(r)); });
+  release.set_value();
+  EXPECT_TRUE(first.get_future().get().has_value());
+  EXPECT_TRUE(a.get_future().get().has_value());
+  auto rb = bulk.get_future().get();
+  EXPECT_TRUE(rb.has_value()) << (rb ? "" : rb.error().detail);
+  EXPECT_TRUE(c.get_future().get().has_value());
+  auto rf = failing.get_future().get();
+  ASSERT_FALSE(rf.has_value());
+  EXPECT_EQ(rf.error().code, base::ErrorCode::kUnprocessable);
+  // Creation order: A0, A, X1, X2, C; Y was rolled back.
+  EXPECT_EQ(bulk_saw, (std::vector<std::string>{"A0", "A"}));
+  EXPECT_EQ(QueryIds(store(), "t", All()), (std::vector<std::string>{"A0", "A", "X1", "X2", "C"}));
+  auto a_now = store().FindById("t", "A", std::nullopt, {}, 1, Now());
+  ASSERT_TRUE(a_now && a_now->size() == 1);
+  EXPECT_EQ(a_now->front().Find("n")->value, json::value(7.0));
+  // The attribute index follows PutMany: q finds the bulk-written values.
+  EXPECT_EQ(IdsWhere(store(), "t", "s==two", std::nullopt), (std::vector<std::string>{"X2"}));
+  EXPECT_EQ(IdsWhere(store(), "t", "n==7", std::nullopt), (std::vector<std::string>{"A"}));
+}
+
+// FindByIds gives every entity of each id in scope, whatever its type, in creation order.
+TEST_P(EntityStoreConformance, FindByIdsSeesAllTypesInScope) {
+  ASSERT_TRUE(
+      PutAll(store(), "t",
+             {Make("D", "T"), Make("E", "T"), Make("D", "U"), Make("D", "T", {}, "/other")}));
+  std::vector<std::string> seen;
+  ASSERT_TRUE(store().Write("t", [&seen](WriteTransaction& txn) -> base::Result<void> {
+    RENKEI_TRY(auto found, txn.FindByIds({"D", "missing"}, Scope({"/"})));
+    for (const auto& e : found) seen.push_back(e.id + "/" + e.PrimaryType());
+    return base::Ok();
+  }));
+  EXPECT_EQ(seen, (std::vector<std::string>{"D/T", "D/U"}));
+}
+
 }  // namespace renkei::store::testing

@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   opendata->add_option("--service-path", import_command.service_path, "ServicePath (default /)");
   opendata
       ->add_option("--batch-size", import_command.batch_size,
-                   "entities per store commit (default 500)")
+                   "entities per chunk and store write unit (default 2000)")
       ->check(CLI::Range(1, 10000));
   opendata->add_flag("--dry-run", import_command.dry_run, "read and check only; write nothing");
 

@@ -4,10 +4,12 @@
 #include <future>
 #include <limits>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "base/thread_name.hpp"
 #include "core/entity_codec.hpp"
+#include "store/sqlite/bulk_lookup.hpp"
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/entity_rows.hpp"
 #include "store/sqlite/hosted_context_rows.hpp"
@@ -60,6 +62,25 @@ class UnitTransaction final : public WriteTransaction {
     for (std::size_t i = 0; i < found.size(); ++i) {
       read_[KeyOf(found[i])] = IndexRowsOf(row_ids[i], found[i]);
       if (Tracks(found[i].id)) before_.try_emplace(KeyOf(found[i]), found[i]);
+    }
+    return found;
+  }
+  // One statement for the chunk (bulk_lookup.hpp). With one exact path in scope, an id it
+  // does not find is known absent there, so journaling (RememberBefore) need not look again.
+  base::Result<std::vector<core::Entity>> FindByIds(const std::vector<std::string>& ids,
+                                                    const ServicePathScope& scope) override {
+    std::vector<std::int64_t> row_ids;
+    RENKEI_TRY(std::vector<core::Entity> found, RunFindByIds(conn_, tenant_, ids, scope, row_ids));
+    std::set<std::string_view> seen;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      read_[KeyOf(found[i])] = IndexRowsOf(row_ids[i], found[i]);
+      if (Tracks(found[i].id)) before_.try_emplace(KeyOf(found[i]), found[i]);
+      seen.insert(found[i].id);
+    }
+    if (journal_ && scope.paths.size() == 1 && !scope.paths.front().recursive) {
+      for (const auto& id : ids) {
+        if (!seen.contains(id)) absent_.emplace(id, scope.paths.front().path);
+      }
     }
     return found;
   }
@@ -119,6 +140,10 @@ class UnitTransaction final : public WriteTransaction {
   base::Result<void> RememberBefore(const Key& key) {
     if (before_.contains(key)) return base::Ok();
     const auto& [id, type, path] = key;
+    if (absent_.contains({id, path})) {
+      before_.emplace(key, std::nullopt);
+      return base::Ok();
+    }
     RENKEI_TRY(std::vector<core::Entity> found,
                RunFindById(conn_, tenant_, id, type, ServicePathScope{{{path, false}}}, 1,
                            base::Timestamp{std::numeric_limits<std::int64_t>::min()}));
@@ -149,6 +174,8 @@ class UnitTransaction final : public WriteTransaction {
   std::map<Key, std::optional<core::Entity>> before_;
   std::map<Key, std::optional<core::Entity>> after_;
   std::vector<Key> written_;
+  // (id, service path) that FindByIds found no entity for (any type): absent before the unit.
+  std::set<std::pair<std::string, std::string>> absent_;
   // Row ids and index rows of the entities this unit has read or written: the unit runs in
   // its own savepoint on the only writer, so they stay exact until the unit ends.
   std::map<Key, IndexedEntity> read_;
@@ -250,20 +277,38 @@ void SqliteStore::Enqueue(Job job) {
   CompleteWrite(job.done, Internal("store is closed"));
 }
 
-void SqliteStore::Submit(std::string tenant, WriteUnit unit, WriteDone done) {
+SqliteStore::Job SqliteStore::UnitJob(std::string tenant, WriteUnit unit, WriteDone done) {
   std::string name = tenant;
-  Enqueue(Job{std::optional<std::string>(std::move(tenant)),
-              [this, unit = std::move(unit), tenant = std::move(name)](
-                  Connection& conn, std::int64_t tenant_id) -> base::Result<void> {
-                RENKEI_TRY(const bool journal, JournalsChanges(tenant_id));
-                UnitTransaction txn(conn, tenant_id, journal, tenant, journal_filter_);
-                RENKEI_TRY_VOID(unit(txn));
-                if (!journal) return base::Ok();
-                RENKEI_TRY(const bool journaled, txn.JournalChanges());
-                batch_journaled_ = batch_journaled_ || journaled;
-                return base::Ok();
-              },
-              std::move(done)});
+  return Job{std::optional<std::string>(std::move(tenant)),
+             [this, unit = std::move(unit), tenant = std::move(name)](
+                 Connection& conn, std::int64_t tenant_id) -> base::Result<void> {
+               RENKEI_TRY(const bool journal, JournalsChanges(tenant_id));
+               UnitTransaction txn(conn, tenant_id, journal, tenant, journal_filter_);
+               RENKEI_TRY_VOID(unit(txn));
+               if (!journal) return base::Ok();
+               RENKEI_TRY(const bool journaled, txn.JournalChanges());
+               batch_journaled_ = batch_journaled_ || journaled;
+               return base::Ok();
+             },
+             std::move(done)};
+}
+
+void SqliteStore::Submit(std::string tenant, WriteUnit unit, WriteDone done) {
+  Enqueue(UnitJob(std::move(tenant), std::move(unit), std::move(done)));
+}
+
+void SqliteStore::SubmitBulk(std::string tenant, WriteUnit unit, WriteDone done) {
+  Job job = UnitJob(std::move(tenant), std::move(unit), std::move(done));
+  job.alone = true;
+  Enqueue(std::move(job));
+}
+
+void SqliteStore::Requeue(std::vector<Job>& batch, std::size_t from) {
+  {
+    std::lock_guard lock(queue_mu_);
+    for (std::size_t j = batch.size(); j > from; --j) queue_.push_front(std::move(batch[j - 1]));
+  }
+  batch.resize(from);
 }
 
 base::Result<bool> SqliteStore::JournalsChanges(std::int64_t tenant_id) {
@@ -371,12 +416,21 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
   };
 
   bool open = false;
+  bool ran_alone = false;  // a bulk unit ran: it commits by itself
   for (std::size_t i = 0;; ++i) {
     if (i == batch.size()) {
       // While the previous group's fsync runs, the transaction stays open and takes the
       // units that arrive meanwhile: they share this commit instead of paying for one each.
-      if (!open || !TakeMoreWhileSyncing(batch)) break;
+      if (!open || ran_alone || !TakeMoreWhileSyncing(batch)) break;
       results.resize(batch.size());
+    }
+    // A bulk unit (SubmitBulk) runs first in a transaction of its own: the units after it,
+    // or it and those after it, wait for the next batch.
+    if (batch[i].alone) {
+      Requeue(batch, i == 0 ? 1 : i);
+      results.resize(batch.size());
+      if (i > 0) break;
+      ran_alone = true;
     }
     if (!open) {
       auto begin = conn.Exec("BEGIN IMMEDIATE");
@@ -395,6 +449,17 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
         continue;
       }
       tenant_id = *id;
+    }
+    if (ran_alone) {
+      // No savepoint: a failure rolls back the transaction, which holds this unit only.
+      results[i] = Guarded([&] { return batch[i].run(conn, tenant_id); });
+      in_transaction.push_back(i);
+      if (!results[i]) {
+        (void)conn.Exec("ROLLBACK");
+        fail_open_units(results[i].error());
+        open = false;
+      }
+      continue;
     }
     auto savepoint = conn.Exec("SAVEPOINT unit");
     if (!savepoint) {
