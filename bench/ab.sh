@@ -12,8 +12,9 @@
 # prints one line per scenario: req/s, server CPU per request (utime+stime from
 # /proc/PID/stat over the run, the figure that stays comparable on a noisy machine),
 # p50/p99, the bytes the server wrote per request (wchar of /proc/PID/io: WAL, checkpoints and
-# sockets; it does not depend on the load, so it explains write-path differences) and the
-# status counts. Between scenarios it waits until the server is idle.
+# sockets; it does not depend on the load, so it explains write-path differences), the write
+# system calls per request (syscw of /proc/PID/io, sockets included) and the status counts.
+# Between scenarios it waits until the server is idle.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -54,6 +55,10 @@ written_bytes() {  # bytes PID passed to write-like syscalls so far (/proc/PID/i
   awk '/^wchar:/ {print $2}' "/proc/$1/io"
 }
 
+write_calls() {  # write-like system calls PID made so far (/proc/PID/io syscw)
+  awk '/^syscw:/ {print $2}' "/proc/$1/io"
+}
+
 wait_idle() {  # until the server used under 3 ticks in half a second (or 2 minutes passed)
   local before now
   before=$(cpu_ticks "$1")
@@ -76,22 +81,25 @@ run_side() {  # LABEL BIN ENV DATA
   for scenario in ${scenarios//,/ }; do
     before=$(cpu_ticks "$pid")
     wrote_before=$(written_bytes "$pid")
+    calls_before=$(write_calls "$pid")
     out=$(wrk -t1 -c64 -d"${duration}s" --timeout 10s --latency -s "$here/lua/$scenario.lua" \
       "http://127.0.0.1:$port" -- n="$entities" run="$(date +%s%N)" 2>&1)
     wait_idle "$pid"  # checkpoints and deliveries the run caused count for it
     after=$(cpu_ticks "$pid")
     wrote_after=$(written_bytes "$pid")
+    calls_after=$(write_calls "$pid")
     python3 - "$label" "$scenario" "$before" "$after" "$(getconf CLK_TCK)" \
-      "$((wrote_after - wrote_before))" \
+      "$((wrote_after - wrote_before))" "$((calls_after - calls_before))" \
       "$(grep BENCH_JSON <<<"$out" | sed 's/BENCH_JSON //')" <<'PY'
 import json, sys
-label, scenario, before, after, hz, wrote, record = sys.argv[1:8]
+label, scenario, before, after, hz, wrote, calls, record = sys.argv[1:9]
 r = json.loads(record)
 requests, seconds = r["requests"], r["duration_us"] / 1e6
 cpu_us = (int(after) - int(before)) / int(hz) * 1e6 / max(requests, 1)
 print(f"{label}  {scenario:18s} {requests / seconds:9.0f} req/s  {cpu_us:7.1f} us CPU/req  "
       f"p50 {r['latency_us']['p50'] / 1000:.2f} ms  p99 {r['latency_us']['p99'] / 1000:.2f} ms  "
-      f"{int(wrote) / max(requests, 1) / 1024:7.1f} KiB written/req  {r['statuses']}")
+      f"{int(wrote) / max(requests, 1) / 1024:7.1f} KiB written/req  "
+      f"{int(calls) / max(requests, 1):6.1f} writes/req  {r['statuses']}")
 PY
   done
   kill -TERM "$pid"

@@ -108,7 +108,8 @@ base::Result<std::unique_ptr<Connection>> Connection::Open(const std::string& pa
   int flags =
       SQLITE_OPEN_NOMUTEX |
       (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags,
+                           options.vfs.empty() ? nullptr : options.vfs.c_str());
   if (rc != SQLITE_OK) {
     auto failure = SqliteFailure(db, "open " + path);
     sqlite3_close_v2(db);
@@ -141,6 +142,12 @@ base::Result<void> Connection::Exec(std::string_view sql) {
     return base::Fail(base::ErrorCode::kInternalError, "InternalError", std::move(detail));
   }
   return base::Ok();
+}
+
+base::Result<void> Connection::RunCached(const std::string& sql) {
+  RENKEI_TRY(Statement * statement, Prepare(sql));
+  StatementLease lease(*statement);
+  return statement->Run();
 }
 
 base::Result<Statement*> Connection::Prepare(const std::string& sql) {

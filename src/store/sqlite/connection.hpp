@@ -65,6 +65,8 @@ struct ConnectionOptions {
   int busy_timeout_ms = 5000;
   int cache_size_kib = 8192;
   std::size_t statement_cache_size = 64;
+  // A registered SQLite VFS to open the file through; empty: the default one.
+  std::string vfs;
 };
 
 class Connection {
@@ -81,6 +83,10 @@ class Connection {
   // The returned reference stays valid until this statement is evicted, i.e. until more
   // than statement_cache_size other statements have been prepared after it.
   base::Result<Statement*> Prepare(const std::string& sql);
+  // Runs one statement without results through the statement cache: for the transaction
+  // control a writer repeats per unit (SAVEPOINT, RELEASE), which Exec would parse anew
+  // every time.
+  base::Result<void> RunCached(const std::string& sql);
 
   sqlite3* handle() { return db_; }
   std::int64_t LastChanges() { return sqlite3_changes64(db_); }

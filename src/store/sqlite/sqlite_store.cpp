@@ -205,6 +205,11 @@ base::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions
   ConnectionOptions writer_options;
   writer_options.busy_timeout_ms = options.busy_timeout_ms;
   writer_options.cache_size_kib = options.writer_cache_kib;
+  std::unique_ptr<WalWriteBufferVfs> wal_vfs;
+  if (options.buffer_wal_writes) {
+    RENKEI_TRY(wal_vfs, WalWriteBufferVfs::Register());
+    writer_options.vfs = wal_vfs->name();
+  }
   RENKEI_TRY(auto writer, Connection::Open(path, writer_options));
   {
     RENKEI_TRY(Statement * wal, writer->Prepare("PRAGMA journal_mode=WAL"));
@@ -217,7 +222,8 @@ base::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions
   RENKEI_TRY_VOID(writer->Exec("PRAGMA synchronous=NORMAL"));
   RENKEI_TRY_VOID(Migrate(*writer));
   RENKEI_TRY(auto checkpointer, Checkpointer::Start(path, options.busy_timeout_ms));
-  std::unique_ptr<SqliteStore> store(new SqliteStore(options, path, std::move(writer)));
+  std::unique_ptr<SqliteStore> store(
+      new SqliteStore(options, path, std::move(wal_vfs), std::move(writer)));
   // Replaces SQLite's automatic checkpoint on commit (which ran on this thread): the hook
   // only records the WAL length; RunBatch decides who checkpoints (checkpointer.hpp).
   sqlite3_wal_hook(store->writer_conn_->handle(), &SqliteStore::OnWalCommit, store.get());
@@ -234,8 +240,12 @@ base::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions
 }
 
 SqliteStore::SqliteStore(SqliteOptions options, std::string path,
+                         std::unique_ptr<WalWriteBufferVfs> wal_vfs,
                          std::unique_ptr<Connection> writer)
-    : options_(std::move(options)), path_(std::move(path)), writer_conn_(std::move(writer)) {}
+    : options_(std::move(options)),
+      path_(std::move(path)),
+      wal_vfs_(std::move(wal_vfs)),
+      writer_conn_(std::move(writer)) {}
 
 SqliteStore::~SqliteStore() { Close(); }
 
@@ -433,7 +443,7 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
       ran_alone = true;
     }
     if (!open) {
-      auto begin = conn.Exec("BEGIN IMMEDIATE");
+      auto begin = conn.RunCached("BEGIN IMMEDIATE");
       if (!begin) {
         results[i] = std::move(begin);
         continue;
@@ -455,25 +465,25 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
       results[i] = Guarded([&] { return batch[i].run(conn, tenant_id); });
       in_transaction.push_back(i);
       if (!results[i]) {
-        (void)conn.Exec("ROLLBACK");
+        (void)conn.RunCached("ROLLBACK");
         fail_open_units(results[i].error());
         open = false;
       }
       continue;
     }
-    auto savepoint = conn.Exec("SAVEPOINT unit");
+    auto savepoint = conn.RunCached("SAVEPOINT unit");
     if (!savepoint) {
       results[i] = std::move(savepoint);
       continue;
     }
     results[i] = Guarded([&] { return batch[i].run(conn, tenant_id); });
     if (results[i]) {
-      auto release = conn.Exec("RELEASE unit");
+      auto release = conn.RunCached("RELEASE unit");
       if (!release) results[i] = std::move(release);
     }
     if (!results[i]) {
       (void)conn.Exec("ROLLBACK TO unit");
-      (void)conn.Exec("RELEASE unit");
+      (void)conn.RunCached("RELEASE unit");
       batch_journaled_ = journaled_before;
     }
     in_transaction.push_back(i);
@@ -487,7 +497,7 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
     }
   }
   if (open) {
-    auto commit = conn.Exec("COMMIT");
+    auto commit = conn.RunCached("COMMIT");
     if (!commit) {
       (void)conn.Exec("ROLLBACK");
       fail_open_units(commit.error());
