@@ -10,13 +10,26 @@ base::Unexpected AuthConfigError(std::string detail) {
 }
 
 base::Result<void> ParseTenantAuth(const std::string& tenant, const toml::table& table,
-                                   auth::AuthSettings& settings) {
+                                   auth::AuthSettings& settings,
+                                   service::PersonalDataSettings& personal) {
   const std::string where = "auth.tenants.\"" + tenant + "\"";
   for (const auto& [key, node] : table) {
     if (key.str() == "enabled") {
       const auto enabled = node.value<bool>();
       if (!enabled) return AuthConfigError(where + ".enabled must be true or false");
       if (*enabled) settings.enabled_tenants.insert(tenant);
+    } else if (key.str() == "personal_types") {
+      // Entity types whose every access is audited (docs/security.md "Audit log").
+      const auto* types = node.as_array();
+      if (types == nullptr) return AuthConfigError(where + ".personal_types must be an array");
+      auto& listed = personal.types_by_tenant[tenant];
+      for (const auto& type : *types) {
+        const auto name = type.value<std::string>();
+        if (!name || name->empty()) {
+          return AuthConfigError(where + ".personal_types must list entity type names");
+        }
+        listed.insert(*name);
+      }
     } else {
       return AuthConfigError(where + ": unknown key '" + std::string(key.str()) + "'");
     }
@@ -26,7 +39,8 @@ base::Result<void> ParseTenantAuth(const std::string& tenant, const toml::table&
 
 }  // namespace
 
-base::Result<void> ParseAuthSection(const toml::table& section, auth::AuthSettings& settings) {
+base::Result<void> ParseAuthSection(const toml::table& section, auth::AuthSettings& settings,
+                                    service::PersonalDataSettings& personal) {
   for (const auto& [key, node] : section) {
     if (key.str() != "tenants" || !node.is_table()) {
       return AuthConfigError("auth: unknown key '" + std::string(key.str()) +
@@ -40,7 +54,7 @@ base::Result<void> ParseAuthSection(const toml::table& section, auth::AuthSettin
       }
       const auto* table = tenant_node.as_table();
       if (table == nullptr) return AuthConfigError("auth.tenants." + *tenant + " must be a table");
-      RENKEI_TRY_VOID(ParseTenantAuth(*tenant, *table, settings));
+      RENKEI_TRY_VOID(ParseTenantAuth(*tenant, *table, settings, personal));
     }
   }
   return base::Ok();

@@ -1,6 +1,7 @@
 // The [auth] section of the config file (docs/security.md "Configuration"):
 //   [auth.tenants."304018"]
 //   enabled = true          # this tenant requires authentication (default: off)
+//   personal_types = ["Vitals"]   # entity types whose every access is audited
 // Tenant names are normalised as the Fiware-Service header is (lower case, validated).
 #pragma once
 
@@ -8,9 +9,11 @@
 
 #include "auth/authenticator.hpp"
 #include "base/result.hpp"
+#include "service/audit_trail.hpp"
 
 namespace renkei::app {
 
-base::Result<void> ParseAuthSection(const toml::table& section, auth::AuthSettings& settings);
+base::Result<void> ParseAuthSection(const toml::table& section, auth::AuthSettings& settings,
+                                    service::PersonalDataSettings& personal);
 
 }  // namespace renkei::app

@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "app/auth_config.hpp"
+#include "app/ratelimit_config.hpp"
 #include "opendata/standard_datasets.hpp"
 
 namespace renkei::app {
@@ -185,7 +186,10 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
     RENKEI_TRY_VOID(ParseQuality(*quality, config.quality));
   }
   if (const auto* auth = table["auth"].as_table()) {
-    RENKEI_TRY_VOID(ParseAuthSection(*auth, config.auth));
+    RENKEI_TRY_VOID(ParseAuthSection(*auth, config.auth, config.personal_data));
+  }
+  if (const auto* ratelimit = table["ratelimit"].as_table()) {
+    RENKEI_TRY_VOID(ParseRateLimitSection(*ratelimit, config.ratelimit));
   }
   for (const auto& key : notify_keys) {
     auto v = table["notify"][key.name].value<int64_t>();

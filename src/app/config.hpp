@@ -12,6 +12,8 @@
 #include "base/result.hpp"
 #include "notify/receiver_guard.hpp"
 #include "opendata/quality_settings.hpp"
+#include "ratelimit/rate_limiter.hpp"
+#include "service/audit_trail.hpp"
 
 namespace renkei::app {
 
@@ -52,6 +54,10 @@ struct Config {
   bool tls_exempt_loopback = false;
   // [auth] (docs/security.md): which tenants require authentication, and how.
   auth::AuthSettings auth;
+  // [auth.tenants."T"] personal_types: entity types whose accesses are audited.
+  service::PersonalDataSettings personal_data;
+  // [ratelimit] (docs/security.md "Rate limits"): off unless configured.
+  ratelimit::RateLimitSettings ratelimit;
 };
 
 // Parses "host:port" (IPv4, name, or "[v6]:port").

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api/audit/audit_api.hpp"
 #include "api/common/plain_http.hpp"
 #include "api/common/problem_details.hpp"
 #include "api/ngsild/ngsild_api.hpp"
@@ -23,6 +24,7 @@
 #include "notify/sender.hpp"
 #include "notify/subscription_registry.hpp"
 #include "opendata/quality_service.hpp"
+#include "service/audit_trail.hpp"
 #include "service/entity_service.hpp"
 #include "service/subscription_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -90,7 +92,12 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     return 1;
   }
   base::SystemClock clock;
-  service::EntityService entities(**store);
+  // Accesses to personal data go to the audit log (docs/security.md "Audit log").
+  service::AuditTrail audit_trail(
+      **store, config.personal_data, [&logger](const base::Error& error) {
+        logger->error("msg=\"audit append failed\" detail=\"{}\"", error.detail);
+      });
+  service::EntityService entities(**store, &audit_trail);
 
   // Notifications (docs/subscriptions.md): the registry mirrors the stored subscriptions;
   // matching runs after commit on its own thread, woken by the store; delivery drains the
@@ -162,8 +169,14 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   // NGSI-LD before matching: its subscriptions' notifications are rendered by it.
   // Authentication (docs/security.md): off for every tenant the config does not name.
   auth::Authenticator authenticator(config.auth);
+  // Rate limits (docs/security.md "Rate limits"): off unless configured; refusals counted.
+  ratelimit::RateLimiter rate_limiter(
+      config.ratelimit, [&counters](const std::string& tenant, ratelimit::LimitScope scope) {
+        counters.CountRateLimited(tenant, ratelimit::LimitScopeName(scope));
+      });
   api::ngsild::LdApiOptions ld_options;
   ld_options.authenticator = &authenticator;
+  ld_options.rate_limiter = &rate_limiter;
   ld_options.context_timeout = std::chrono::milliseconds(config.ld_context_timeout_ms);
   api::ngsild::NgsiLdApi ngsild(entities, subscriptions, **store, ld_options, clock);
   if (auto loaded = ngsild.LoadHostedContexts(); !loaded) {
@@ -201,19 +214,22 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   api_options.cors_origins = config.cors_origins;
   api_options.started_at = clock.Now();
   api_options.authenticator = &authenticator;
+  api_options.rate_limiter = &rate_limiter;
   api::ngsiv2::NgsiV2Api ngsiv2(entities, subscriptions, api_options, clock);
   // The data quality report (docs/data-quality.md) reads through the same service layer.
   opendata::QualityService quality_service(entities, config.quality);
-  api::quality::QualityApi quality(quality_service, clock, &authenticator);
+  api::quality::QualityApi quality(quality_service, clock, &authenticator, &rate_limiter);
   api::opendata::OpendataApiOptions opendata_options;
   opendata_options.mappings_dir = config.opendata_mappings_dir;
   opendata_options.max_import_bytes = config.opendata_max_import_bytes;
   opendata_options.authenticator = &authenticator;
+  opendata_options.rate_limiter = &rate_limiter;
   api::opendata::OpendataAdminApi opendata(entities, opendata_options, clock);
+  api::audit::AuditApi audit(**store, clock, &authenticator, &rate_limiter);
   // Both dialects and the admin endpoints share the server; the path prefix picks one
   // (docs/architecture.md). Every answer is counted by dialect and status class
   // (docs/metrics.md).
-  auto dispatch = [&ngsiv2, &ngsild, &quality, &opendata, &counters, &store](
+  auto dispatch = [&ngsiv2, &ngsild, &quality, &opendata, &audit, &counters, &store](
                       http::Request&& request, const http::Responder& responder) {
     const metrics::Dialect dialect = DialectOfPath(request.path);
     http::Responder counted = [&counters, dialect, responder](http::Response response) {
@@ -228,6 +244,8 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
       quality.Handle(std::move(request), counted);
     } else if (request.path.starts_with(api::opendata::kOpendataPathPrefix)) {
       opendata.Handle(std::move(request), counted);
+    } else if (api::audit::AuditApi::Serves(request.path)) {
+      audit.Handle(std::move(request), counted);
     } else if (dialect == metrics::Dialect::kNgsiLd) {
       ngsild.Handle(std::move(request), counted);
     } else if (request.path == kMetricsPath) {

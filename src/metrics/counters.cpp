@@ -41,6 +41,11 @@ void Counters::CountOutboxFullDrops(std::uint64_t dropped) {
   outbox_full_drops_.fetch_add(dropped, std::memory_order_relaxed);
 }
 
+void Counters::CountRateLimited(const std::string& tenant, std::string_view scope) {
+  std::lock_guard lock(rate_limited_mu_);
+  ++rate_limited_[{tenant, std::string(scope)}];
+}
+
 std::vector<MetricFamily> Counters::Families() const {
   std::vector<MetricFamily> out;
   MetricFamily requests{"renkei_http_requests_total",
@@ -72,6 +77,19 @@ std::vector<MetricFamily> Counters::Families() const {
       "Notifications not queued because their tenant's outbox was full (all tenants).",
       MetricType::kCounter,
       {Sample{{}, static_cast<double>(outbox_full_drops_.load(std::memory_order_relaxed))}}});
+  {
+    MetricFamily limited{"renkei_ratelimit_refused_total",
+                         "Requests refused with 429 by a rate limit, by tenant and by the limit "
+                         "that refused them (tenant or client).",
+                         MetricType::kCounter,
+                         {}};
+    std::lock_guard lock(rate_limited_mu_);
+    for (const auto& [key, count] : rate_limited_) {
+      limited.samples.push_back(
+          Sample{{{"tenant", key.first}, {"scope", key.second}}, static_cast<double>(count)});
+    }
+    out.push_back(std::move(limited));
+  }
   return out;
 }
 

@@ -5,9 +5,10 @@
 //    failed), retried (failed attempts that will be tried again), dropped (given up:
 //    retries exhausted or a target no receiver accepts);
 //  - notifications dropped because a tenant's outbox was full (a total: the store reports
-//    one count per matching round, not per tenant).
+//    one count per matching round, not per tenant);
+//  - requests refused by a rate limit, per tenant and scope ("tenant" or "client").
 // Thread-safety: every method may be called from any thread; request counts are atomics,
-// the per-tenant notification map is guarded by a mutex.
+// the per-tenant notification and rate-limit maps are guarded by mutexes.
 #pragma once
 
 #include <array>
@@ -17,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "metrics/exposition.hpp"
@@ -31,6 +33,7 @@ class Counters {
   void CountRequest(Dialect dialect, unsigned status);
   void CountNotification(const std::string& tenant, NotificationEvent event);
   void CountOutboxFullDrops(std::uint64_t dropped);
+  void CountRateLimited(const std::string& tenant, std::string_view scope);
 
   // The counters as metric families (renkei_http_requests_total, renkei_notifications_*).
   std::vector<MetricFamily> Families() const;
@@ -43,6 +46,9 @@ class Counters {
 
   mutable std::mutex notifications_mu_;  // guards notifications_
   std::map<std::string, std::array<std::uint64_t, 4>> notifications_;
+
+  mutable std::mutex rate_limited_mu_;  // guards rate_limited_
+  std::map<std::pair<std::string, std::string>, std::uint64_t> rate_limited_;
 };
 
 }  // namespace renkei::metrics

@@ -69,13 +69,29 @@ void SubmitUnit(store::EntityStore& store, const RequestContext& ctx, store::Wri
       std::move(done));
 }
 
+void SubmitUnit(store::EntityStore& store, const AuditTrail* audit, const RequestContext& ctx,
+                store::WriteUnit unit, store::WriteDone done) {
+  if (audit == nullptr || !audit->Watches(ctx.tenant)) {
+    SubmitUnit(store, ctx, std::move(unit), std::move(done));
+    return;
+  }
+  auto collected = std::make_shared<std::vector<store::AuditRecord>>();
+  SubmitUnit(store, ctx, audit->Watch(ctx, std::move(unit), collected),
+             [audit, collected, done = std::move(done)](base::Result<void> committed) {
+               // Queued before the caller answers, so the record is in the writer's queue
+               // before anyone can ask for it.
+               if (committed) audit->Append(std::move(*collected));
+               done(std::move(committed));
+             });
+}
+
 namespace {
 
 // Runs `work` as one write unit. `work` may succeed, fail (its writes are rolled back), or
 // fail with `keep` set (its writes commit and the error is still reported: Orion's
 // PartialUpdate).
 template <typename T>
-void RunUnit(store::EntityStore& store, const RequestContext& ctx,
+void RunUnit(store::EntityStore& store, const AuditTrail* audit, const RequestContext& ctx,
              std::function<base::Result<T>(store::WriteTransaction&, bool& keep)> work,
              Callback<T> done) {
   struct State {
@@ -83,7 +99,7 @@ void RunUnit(store::EntityStore& store, const RequestContext& ctx,
   };
   auto state = std::make_shared<State>();
   SubmitUnit(
-      store, ctx,
+      store, audit, ctx,
       [state, work = std::move(work)](store::WriteTransaction& tx) -> base::Result<void> {
         bool keep = false;
         state->outcome.emplace(work(tx, keep));
@@ -129,6 +145,7 @@ base::Result<core::Entity> EntityService::Retrieve(const RequestContext& ctx,
   RENKEI_TRY(auto found, store_.FindById(ctx.tenant, key.id, key.type, ctx.scope, 2, ctx.now));
   if (found.empty()) return NotFound();
   if (found.size() > 1) return TooMany();
+  if (audit_ != nullptr) audit_->RecordReads(ctx, found);
   return std::move(found.front());
 }
 
@@ -136,7 +153,9 @@ base::Result<store::EntityPage> EntityService::Query(const RequestContext& ctx,
                                                      store::EntityQuery query) const {
   query.scope = ctx.scope;
   query.now = ctx.now;
-  return store_.Query(ctx.tenant, query);
+  RENKEI_TRY(auto page, store_.Query(ctx.tenant, query));
+  if (audit_ != nullptr) audit_->RecordReads(ctx, page.entities);
+  return page;
 }
 
 base::Result<std::vector<store::TypeSummary>> EntityService::ListTypes(
@@ -161,7 +180,7 @@ void EntityService::Create(const RequestContext& ctx, core::Entity entity,
                            std::vector<bool> metadata_given, bool upsert, Callback<bool> done) {
   entity.service_path = ctx.service_path;
   RunUnit<bool>(
-      store_, ctx,
+      store_, audit_, ctx,
       [ctx, entity = std::move(entity), metadata_given = std::move(metadata_given), upsert](
           store::WriteTransaction& tx, bool&) -> base::Result<bool> {
         RENKEI_TRY(auto found, tx.FindById(entity.id, entity.PrimaryType(), WriteScope(ctx), 1));
@@ -199,7 +218,7 @@ void EntityService::WriteAttributes(const RequestContext& ctx, EntityKey key,
                                     std::vector<AttributeChange> changes, AttributeWriteMode mode,
                                     WriteOptions options, Callback<void> done) {
   RunUnit<std::monostate>(
-      store_, ctx,
+      store_, audit_, ctx,
       [ctx, key = std::move(key), changes = std::move(changes), mode, options](
           store::WriteTransaction& tx, bool& keep) -> base::Result<std::monostate> {
         RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
@@ -232,7 +251,7 @@ void EntityService::ReplaceAttributes(const RequestContext& ctx, EntityKey key,
                                       std::vector<core::Attribute> attributes,
                                       Callback<void> done) {
   RunUnit<std::monostate>(
-      store_, ctx,
+      store_, audit_, ctx,
       [ctx, key = std::move(key), attributes = std::move(attributes)](
           store::WriteTransaction& tx, bool&) -> base::Result<std::monostate> {
         RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
@@ -256,7 +275,7 @@ void EntityService::ReplaceAttributes(const RequestContext& ctx, EntityKey key,
 
 void EntityService::DeleteEntity(const RequestContext& ctx, EntityKey key, Callback<void> done) {
   SubmitUnit(
-      store_, ctx,
+      store_, audit_, ctx,
       [ctx, key = std::move(key)](store::WriteTransaction& tx) -> base::Result<void> {
         RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
         return tx.Erase(entity.id, entity.PrimaryType(), entity.service_path);
@@ -267,7 +286,7 @@ void EntityService::DeleteEntity(const RequestContext& ctx, EntityKey key, Callb
 void EntityService::DeleteAttribute(const RequestContext& ctx, EntityKey key, std::string attribute,
                                     Callback<void> done) {
   SubmitUnit(
-      store_, ctx,
+      store_, audit_, ctx,
       [ctx, key = std::move(key),
        attribute = std::move(attribute)](store::WriteTransaction& tx) -> base::Result<void> {
         RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
@@ -288,7 +307,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
                           std::vector<std::vector<bool>> metadata_given, WriteOptions options,
                           Callback<BatchOutcome> done) {
   RunUnit<BatchOutcome>(
-      store_, ctx,
+      store_, audit_, ctx,
       [ctx, action, entities = std::move(entities), metadata_given = std::move(metadata_given),
        options](store::WriteTransaction& tx, bool&) -> base::Result<BatchOutcome> {
         BatchOutcome outcome;

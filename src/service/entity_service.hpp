@@ -15,6 +15,7 @@
 #include "base/result.hpp"
 #include "core/entity.hpp"
 #include "service/attribute_changes.hpp"
+#include "service/audit_trail.hpp"
 #include "service/request_context.hpp"
 #include "store/entity_store.hpp"
 
@@ -74,7 +75,9 @@ struct BatchOutcome {
 
 class EntityService {
  public:
-  explicit EntityService(store::EntityStore& store) : store_(store) {}
+  // `audit`: records accesses to personal data (service/audit_trail.hpp); nullptr: none.
+  explicit EntityService(store::EntityStore& store, const AuditTrail* audit = nullptr)
+      : store_(store), audit_(audit) {}
 
   // The one entity with this key visible in ctx.scope. kResourceNotFound when none,
   // kConflict when the id matches several entities (no type given).
@@ -137,12 +140,18 @@ class EntityService {
 
  private:
   store::EntityStore& store_;
+  const AuditTrail* audit_;
 };
 
 // Submits `unit` for ctx's tenant with ctx's correlator set on its transaction (the change
 // journal records it for the notifications the write causes).
 void SubmitUnit(store::EntityStore& store, const RequestContext& ctx, store::WriteUnit unit,
                 store::WriteDone done);
+
+// The same, recording the personal entities the unit stores or erases in the audit log after
+// it commits (nothing more when `audit` is nullptr or does not watch ctx's tenant).
+void SubmitUnit(store::EntityStore& store, const AuditTrail* audit, const RequestContext& ctx,
+                store::WriteUnit unit, store::WriteDone done);
 
 // "E" or "E/T": how Orion names an entity in error descriptions.
 std::string DescribeEntity(const EntityKey& key);

@@ -59,7 +59,7 @@ base::Result<void> PutEdited(store::WriteTransaction& tx, const RequestContext& 
 void EntityService::CreateUnique(const RequestContext& ctx, core::Entity entity,
                                  Callback<void> done) {
   SubmitUnit(
-      store_, ctx,
+      store_, audit_, ctx,
       [ctx, entity = std::move(entity)](store::WriteTransaction& tx) mutable -> base::Result<void> {
         RENKEI_TRY(auto existing, FindLive(tx, ctx, entity.id));
         // NGSI-LD 1.8 §5.6.1: an existing id is AlreadyExists, whatever the type.
@@ -76,7 +76,7 @@ void EntityService::CreateUnique(const RequestContext& ctx, core::Entity entity,
 void EntityService::EditEntity(const RequestContext& ctx, std::string id, EntityEdit edit,
                                Callback<void> done) {
   SubmitUnit(
-      store_, ctx,
+      store_, audit_, ctx,
       [ctx, id = std::move(id),
        edit = std::move(edit)](store::WriteTransaction& tx) -> base::Result<void> {
         RENKEI_TRY(auto found, FindLive(tx, ctx, id));
@@ -100,7 +100,7 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
   };
   auto state = std::make_shared<State>();
   SubmitUnit(
-      store_, ctx,
+      store_, audit_, ctx,
       [ctx, state, items = std::move(items)](store::WriteTransaction& tx) -> base::Result<void> {
         auto& out = state->outcome;
         for (const auto& item : items) {

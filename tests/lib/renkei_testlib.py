@@ -3,6 +3,7 @@ a free port in the suite's range, and a server started with its own data directo
 config file, stopped on exit. Import with
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "lib"))
 Only the standard library is used (the suites run on a fresh Debian 12)."""
+import argparse
 import http.client
 import json
 import socket
@@ -25,6 +26,13 @@ def finish():
         return 1
     print("ok")
     return 0
+
+
+def server_argument():
+    """The path of the renkei binary every suite gets as --server."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--server", required=True)
+    return parser.parse_args().server
 
 
 def free_port(first, last):

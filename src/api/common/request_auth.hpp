@@ -1,7 +1,9 @@
 // The authentication step every endpoint runs after it knows the tenant (issue 5, docs/
 // security.md): the request's credentials → auth::Authenticator → the principal the service
-// layer sees in RequestContext::principal. The caller maps an error (kUnauthorized) into its
-// own format: Orion's {error, description}, NGSI-LD or admin ProblemDetails.
+// layer sees in RequestContext::principal; then the rate limits of the tenant and of the
+// client (docs/security.md "Rate limits"). The caller maps an error (kUnauthorized,
+// kTooManyRequests) into its own format: Orion's {error, description}, NGSI-LD or admin
+// ProblemDetails, with the headers of ChallengeHeaders.
 #pragma once
 
 #include <memory>
@@ -9,18 +11,27 @@
 #include "auth/authenticator.hpp"
 #include "base/result.hpp"
 #include "http/message.hpp"
+#include "ratelimit/rate_limiter.hpp"
 #include "service/request_context.hpp"
 
 namespace renkei::api::common {
 
 // Sets ctx.principal for ctx.tenant at ctx.now: nullptr when no authenticator is configured
-// or the tenant has authentication off.
+// or the tenant has authentication off. Then spends a token of the tenant's and the client's
+// buckets in `rate_limiter` (none when nullptr): kTooManyRequests with retry_after_seconds
+// when one is empty. Unauthenticated requests are refused before they spend tokens.
 base::Result<void> AuthenticateRequest(const auth::Authenticator* authenticator,
+                                       ratelimit::RateLimiter* rate_limiter,
                                        const http::Request& request, service::RequestContext& ctx);
+
+// Who a request counts against for its client rate limit: the principal's client id, else its
+// subject, else (no or anonymous principal) the remote address.
+std::string RateLimitClient(const auth::Principal* principal, const http::Request& request);
 
 // RFC 9110 §11.6.1 / RFC 6750 §3: a 401 names the scheme it accepts.
 inline constexpr std::string_view kBearerChallenge = "Bearer realm=\"renkei\"";
-// The WWW-Authenticate header of a kUnauthorized error; empty for other errors.
+// The WWW-Authenticate header of a kUnauthorized error, the Retry-After header of a
+// kTooManyRequests error; empty for other errors.
 http::HeaderList ChallengeHeaders(const base::Error& error);
 
 }  // namespace renkei::api::common

@@ -20,6 +20,7 @@
 #include "core/jsonld/active_context.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
+#include "ratelimit/rate_limiter.hpp"
 #include "service/entity_service.hpp"
 #include "service/subscription_service.hpp"
 
@@ -37,6 +38,8 @@ struct LdApiOptions {
   ContextCatalogLimits contexts;  // stored @contexts (/jsonldContexts, ngsild-mapping.md)
   // Authentication of the tenant's caller (docs/security.md); nullptr: none.
   const auth::Authenticator* authenticator = nullptr;
+  // Rate limits per tenant and client (docs/security.md "Rate limits"); nullptr: none.
+  ratelimit::RateLimiter* rate_limiter = nullptr;
 };
 
 struct LdDeps {

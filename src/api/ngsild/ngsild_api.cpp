@@ -287,8 +287,8 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
     service::RequestContext probe;
     probe.tenant = std::move(*tenant);
     probe.now = clock_.Now();
-    if (auto authenticated =
-            common::AuthenticateRequest(options_.authenticator, call.request, probe);
+    if (auto authenticated = common::AuthenticateRequest(
+            options_.authenticator, options_.rate_limiter, call.request, probe);
         !authenticated) {
       return plain.Error(authenticated.error(), common::ChallengeHeaders(authenticated.error()));
     }

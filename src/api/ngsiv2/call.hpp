@@ -12,6 +12,7 @@
 #include "auth/authenticator.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
+#include "ratelimit/rate_limiter.hpp"
 #include "service/entity_service.hpp"
 #include "service/request_context.hpp"
 #include "service/subscription_service.hpp"
@@ -27,6 +28,8 @@ struct ApiOptions {
   base::Timestamp started_at;
   // Authentication of the tenant's caller (docs/security.md); nullptr: none.
   const auth::Authenticator* authenticator = nullptr;
+  // Rate limits per tenant and client (docs/security.md "Rate limits"); nullptr: none.
+  ratelimit::RateLimiter* rate_limiter = nullptr;
 };
 
 struct Deps {

@@ -297,7 +297,8 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
                                          request.Header("Fiware-ServicePath"), use,
                                          std::move(correlator), clock_.Now());
   if (!ctx) return reply.Error(ctx.error());
-  if (auto authenticated = common::AuthenticateRequest(options_.authenticator, request, *ctx);
+  if (auto authenticated =
+          common::AuthenticateRequest(options_.authenticator, options_.rate_limiter, request, *ctx);
       !authenticated) {
     return reply.Error(authenticated.error(), common::ChallengeHeaders(authenticated.error()));
   }

@@ -124,7 +124,8 @@ http::Response OpendataAdminApi::Export(const http::Request& request) const {
   auto ctx = common::BuildRequestContext(*tenant, request.Header("Fiware-ServicePath"),
                                          common::ServicePathUse::kRead, "", clock_.Now());
   if (!ctx) return Problem(ctx.error());
-  if (auto authenticated = common::AuthenticateRequest(options_.authenticator, request, *ctx);
+  if (auto authenticated =
+          common::AuthenticateRequest(options_.authenticator, options_.rate_limiter, request, *ctx);
       !authenticated) {
     return Problem(authenticated.error());
   }
@@ -167,7 +168,8 @@ http::Response OpendataAdminApi::Import(const http::Request& request) {
   auto ctx = common::BuildRequestContext(*tenant, request.Header("Fiware-ServicePath"),
                                          common::ServicePathUse::kWrite, "", clock_.Now());
   if (!ctx) return Problem(ctx.error());
-  if (auto authenticated = common::AuthenticateRequest(options_.authenticator, request, *ctx);
+  if (auto authenticated =
+          common::AuthenticateRequest(options_.authenticator, options_.rate_limiter, request, *ctx);
       !authenticated) {
     return Problem(authenticated.error());
   }

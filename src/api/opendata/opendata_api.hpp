@@ -17,6 +17,7 @@
 #include "auth/authenticator.hpp"
 #include "base/time.hpp"
 #include "http/message.hpp"
+#include "ratelimit/rate_limiter.hpp"
 #include "service/entity_service.hpp"
 
 namespace renkei::api::opendata {
@@ -32,6 +33,8 @@ struct OpendataApiOptions {
   std::size_t max_export_entities = 200000;
   // Authentication of the tenant's caller (docs/security.md); nullptr: none.
   const auth::Authenticator* authenticator = nullptr;
+  // Rate limits per tenant and client (docs/security.md "Rate limits"); nullptr: none.
+  ratelimit::RateLimiter* rate_limiter = nullptr;
 };
 
 class OpendataAdminApi {

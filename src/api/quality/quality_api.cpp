@@ -110,7 +110,8 @@ void QualityApi::Handle(http::Request&& request, const http::Responder& responde
     responder(ProblemResponse(parsed.error(), request.path));
     return;
   }
-  if (auto authenticated = common::AuthenticateRequest(authenticator_, request, parsed->ctx);
+  if (auto authenticated =
+          common::AuthenticateRequest(authenticator_, rate_limiter_, request, parsed->ctx);
       !authenticated) {
     responder(ProblemResponse(authenticated.error(), request.path));
     return;

@@ -13,6 +13,7 @@
 #include "base/time.hpp"
 #include "http/message.hpp"
 #include "opendata/quality_service.hpp"
+#include "ratelimit/rate_limiter.hpp"
 
 namespace renkei::api::quality {
 
@@ -20,10 +21,15 @@ inline constexpr std::string_view kQualityPath = "/admin/v1/quality";
 
 class QualityApi {
  public:
-  // `authenticator`: authentication of the tenant's caller (docs/security.md); nullptr: none.
+  // `authenticator`: authentication of the tenant's caller, `rate_limiter`: rate limits per
+  // tenant and client (docs/security.md); nullptr: none.
   QualityApi(const renkei::opendata::QualityService& service, const base::Clock& clock,
-             const auth::Authenticator* authenticator = nullptr)
-      : service_(service), clock_(clock), authenticator_(authenticator) {}
+             const auth::Authenticator* authenticator = nullptr,
+             ratelimit::RateLimiter* rate_limiter = nullptr)
+      : service_(service),
+        clock_(clock),
+        authenticator_(authenticator),
+        rate_limiter_(rate_limiter) {}
 
   void Handle(http::Request&& request, const http::Responder& responder);
 
@@ -31,6 +37,7 @@ class QualityApi {
   const renkei::opendata::QualityService& service_;
   const base::Clock& clock_;
   const auth::Authenticator* authenticator_;
+  ratelimit::RateLimiter* rate_limiter_;
   common::CorrelatorSource correlators_;
 };
 

@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 5> kMigrations = {
+constexpr std::array<std::string_view, 6> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -124,12 +124,36 @@ CREATE TABLE outbox(
   created INTEGER NOT NULL);
 CREATE INDEX outbox_queue ON outbox(tenant, sub_id, seq);
 )sql",
+    // 6: the hash-chained audit log (store/audit_store.hpp, docs/security.md "Audit log").
+    // seq is the chain order; tenant is the name, not the tenants row, so a record never
+    // depends on another table.
+    R"sql(
+CREATE TABLE audit_log(
+  seq INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL,
+  tenant TEXT NOT NULL,
+  actor_kind TEXT NOT NULL,
+  actor_subject TEXT NOT NULL,
+  actor_client_id TEXT NOT NULL,
+  actor_issuer TEXT NOT NULL,
+  resident TEXT NOT NULL,
+  action TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  entity_type TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  allowed INTEGER NOT NULL,
+  correlator TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+CREATE INDEX audit_by_tenant ON audit_log(tenant, seq);
+CREATE INDEX audit_by_resident ON audit_log(resident, seq);
+)sql",
 };
 
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
 using DataStep = base::Result<void> (*)(Connection&);
 constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
-    nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr,
+    nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr, nullptr,
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "base/thread_name.hpp"
 #include "core/entity_codec.hpp"
+#include "store/sqlite/audit_rows.hpp"
 #include "store/sqlite/bulk_lookup.hpp"
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/entity_rows.hpp"
@@ -723,6 +724,28 @@ base::Result<std::vector<HostedContextRecord>> SqliteStore::LoadHostedContexts()
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&] { return ReadHostedContextRows(*lease); });
+}
+
+// ---- audit log (audit_rows.cpp holds the SQL)
+
+void SqliteStore::AppendAudit(std::vector<AuditRecord> records, WriteDone done) {
+  Enqueue(Job{std::nullopt,
+              [records = std::move(records)](Connection& conn, std::int64_t) {
+                return InsertAuditRows(conn, records);
+              },
+              std::move(done)});
+}
+
+base::Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(const AuditFilter& filter) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&] { return ReadAuditRows(*lease, filter); });
+}
+
+base::Result<AuditVerification> SqliteStore::VerifyAudit() {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&] { return VerifyAuditRows(*lease); });
 }
 
 // ---- subscriptions, journal, outbox (subscription_rows.cpp holds the SQL)

@@ -1,4 +1,4 @@
-// SqliteStore: the embedded EntityStore, HostedContextStore and SubscriptionStore
+// SqliteStore: the embedded EntityStore, HostedContextStore, SubscriptionStore and AuditStore
 // (docs/adr/0003-store-schema.md).
 //
 // One database file, <data_dir>/renkei.db, in WAL mode; a write whose WriteDone has run
@@ -33,6 +33,7 @@
 
 #include <spdlog/logger.h>
 
+#include "store/audit_store.hpp"
 #include "store/entity_store.hpp"
 #include "store/hosted_context_store.hpp"
 #include "store/sqlite/checkpointer.hpp"
@@ -76,7 +77,10 @@ struct WriterStats {
   std::uint64_t writer_checkpoints = 0;      // run by the writer to rewind the WAL
 };
 
-class SqliteStore final : public EntityStore, public HostedContextStore, public SubscriptionStore {
+class SqliteStore final : public EntityStore,
+                          public HostedContextStore,
+                          public SubscriptionStore,
+                          public AuditStore {
  public:
   // Opens (creating on first start) the database and migrates its schema.
   static base::Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
@@ -134,6 +138,10 @@ class SqliteStore final : public EntityStore, public HostedContextStore, public 
   void RecordDelivery(DeliveryRecord record, std::function<void(base::Result<bool>)> done) override;
   void RecordDeliveries(std::vector<DeliveryRecord> records,
                         std::function<void(base::Result<bool>)> done) override;
+
+  void AppendAudit(std::vector<AuditRecord> records, WriteDone done) override;
+  base::Result<std::vector<AuditRecord>> ReadAudit(const AuditFilter& filter) override;
+  base::Result<AuditVerification> VerifyAudit() override;
 
   WriterStats Stats() const;
 
