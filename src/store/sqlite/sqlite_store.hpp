@@ -1,4 +1,5 @@
-// SqliteStore: the embedded EntityStore, HostedContextStore and SubscriptionStore
+// SqliteStore: the embedded EntityStore, HostedContextStore, SubscriptionStore, ApiKeyStore and
+// PolicyStore
 // (docs/adr/0003-store-schema.md).
 //
 // One database file, <data_dir>/renkei.db, in WAL mode; a write whose WriteDone has run
@@ -33,8 +34,10 @@
 
 #include <spdlog/logger.h>
 
+#include "store/api_key_store.hpp"
 #include "store/entity_store.hpp"
 #include "store/hosted_context_store.hpp"
+#include "store/policy_store.hpp"
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/wal_syncer.hpp"
@@ -72,7 +75,11 @@ struct WriterStats {
   std::uint64_t writer_checkpoints = 0;      // run by the writer to rewind the WAL
 };
 
-class SqliteStore final : public EntityStore, public HostedContextStore, public SubscriptionStore {
+class SqliteStore final : public EntityStore,
+                          public HostedContextStore,
+                          public SubscriptionStore,
+                          public ApiKeyStore,
+                          public PolicyStore {
  public:
   // Opens (creating on first start) the database and migrates its schema.
   static base::Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
@@ -126,6 +133,16 @@ class SqliteStore final : public EntityStore, public HostedContextStore, public 
   void RecordDelivery(DeliveryRecord record, std::function<void(base::Result<bool>)> done) override;
   void RecordDeliveries(std::vector<DeliveryRecord> records,
                         std::function<void(base::Result<bool>)> done) override;
+
+  base::Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& key_id) override;
+  base::Result<std::vector<ApiKeyRecord>> ListApiKeys(const std::string& tenant) override;
+  void AddApiKey(ApiKeyRecord record, WriteDone done) override;
+  void RevokeApiKey(std::string tenant, std::string key_id, base::Timestamp at,
+                    WriteDone done) override;
+  void TouchApiKey(std::string key_id, base::Timestamp at, WriteDone done) override;
+  base::Result<std::optional<std::string>> LoadPolicy(const std::string& tenant) override;
+  void StorePolicy(std::string tenant, std::string document, base::Timestamp at,
+                   WriteDone done) override;
 
   WriterStats Stats() const;
 
