@@ -17,6 +17,7 @@ service::RequestContext CliContext(std::string tenant) {
   ctx.tenant = std::move(tenant);
   ctx.now = base::SystemClock().Now();
   auto principal = std::make_shared<auth::Principal>();
+  principal->kind = auth::PrincipalKind::kApiKey;  // not anonymous: a known caller
   principal->subject = "cli";
   principal->roles = {std::string(auth::kPlatformOperatorRole)};
   ctx.principal = std::move(principal);
