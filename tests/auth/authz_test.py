@@ -66,7 +66,7 @@ def is_v2_error(resp, status, error, what):
 
 def is_problem(resp, status, what):
     body = resp.json() or {}
-    check(resp.status == status and str(body.get("type", "")).startswith("urn:")
+    check(resp.status == status and str(body.get("type", "")).startswith(("urn:", "https:"))
           and body.get("status", status) == status, f"{what}: {resp.status} {body}")
 
 
@@ -142,7 +142,8 @@ def main():
             is_v2_error(req("POST", "/v2/op/update", {"actionType": "append", "entities":
                                                       [entity("Shelter", 4)]},
                             v2("town_a", reader)), 403, "Forbidden", "reader batch (v2)")
-            ld_create = req("POST", "/ngsi-ld/v1/entities", entity("Shelter", 5),
+            ld_create = req("POST", "/ngsi-ld/v1/entities",
+                            {"id": "urn:ngsi-ld:Shelter:5", "type": "Shelter"},
                             ld("town_a", reader))
             is_problem(ld_create, 403, "reader create (LD)")
             is_v2_error(req("POST", "/v2/subscriptions", {
@@ -163,9 +164,11 @@ def main():
                       v2("town_a", reader)).json()["name"]["value"] == "Shelter 2",
                   "nothing was written by the refused requests")
             # Tenants never see each other's data, whatever the headers say.
-            for headers in (v2("town_b", admin_a), ld("town_b", admin_a),
-                            {**v2("town_b", admin_a), "NGSILD-Tenant": "town_a"}):
-                resp = req("GET", "/v2/entities", None, headers)
+            for path, headers in (("/v2/entities", v2("town_b", admin_a)),
+                                  ("/ngsi-ld/v1/entities?type=Shelter", ld("town_b", admin_a)),
+                                  ("/v2/entities", {**v2("town_b", admin_a),
+                                                    "NGSILD-Tenant": "town_a"})):
+                resp = req("GET", path, None, headers)
                 check(resp.status in (400, 401), f"town_a key on town_b: {resp.status}")
             leaked = req("GET", "/v2/entities?limit=100", None, v2("town_a", admin_a))
             check("urn:ngsi-ld:Shelter:9" not in leaked.body.decode(), "town_b data in town_a")
