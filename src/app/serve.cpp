@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api/access/access_api.hpp"
 #include "api/audit/audit_api.hpp"
 #include "api/common/plain_http.hpp"
 #include "api/common/problem_details.hpp"
@@ -24,8 +25,10 @@
 #include "notify/sender.hpp"
 #include "notify/subscription_registry.hpp"
 #include "opendata/quality_service.hpp"
+#include "service/api_key_service.hpp"
 #include "service/audit_trail.hpp"
 #include "service/entity_service.hpp"
+#include "service/policy_service.hpp"
 #include "service/subscription_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -69,6 +72,20 @@ class ExpirySweeper {
   std::condition_variable cv_;
   bool stop_ = false;  // guarded by mutex_
   std::thread thread_;
+};
+
+// The authenticator owns its verifiers; the key service is shared with the admin API.
+class ApiKeyVerifier final : public auth::CredentialVerifier {
+ public:
+  explicit ApiKeyVerifier(const service::ApiKeyService& keys) : keys_(keys) {}
+  std::optional<base::Result<auth::Principal>> Verify(const auth::Credentials& credentials,
+                                                      const std::string& tenant,
+                                                      base::Timestamp now) const override {
+    return keys_.Verify(credentials, tenant, now);
+  }
+
+ private:
+  const service::ApiKeyService& keys_;
 };
 
 }  // namespace
@@ -174,6 +191,11 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
       config.ratelimit, [&counters](const std::string& tenant, ratelimit::LimitScope scope) {
         counters.CountRateLimited(tenant, ratelimit::LimitScopeName(scope));
       });
+  // API keys and per-tenant authorization policies (docs/security.md).
+  service::ApiKeyService api_keys(**store);
+  service::PolicyService policies(**store);
+  authenticator.AddVerifier(std::make_unique<ApiKeyVerifier>(api_keys));
+  authenticator.SetPolicySource(&policies);
   api::ngsild::LdApiOptions ld_options;
   ld_options.authenticator = &authenticator;
   ld_options.rate_limiter = &rate_limiter;
@@ -226,10 +248,11 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   opendata_options.rate_limiter = &rate_limiter;
   api::opendata::OpendataAdminApi opendata(entities, opendata_options, clock);
   api::audit::AuditApi audit(**store, clock, &authenticator, &rate_limiter);
+  api::access::AccessAdminApi access(api_keys, policies, &authenticator, &rate_limiter, clock);
   // Both dialects and the admin endpoints share the server; the path prefix picks one
   // (docs/architecture.md). Every answer is counted by dialect and status class
   // (docs/metrics.md).
-  auto dispatch = [&ngsiv2, &ngsild, &quality, &opendata, &audit, &counters, &store](
+  auto dispatch = [&ngsiv2, &ngsild, &quality, &opendata, &audit, &access, &counters, &store](
                       http::Request&& request, const http::Responder& responder) {
     const metrics::Dialect dialect = DialectOfPath(request.path);
     http::Responder counted = [&counters, dialect, responder](http::Response response) {
@@ -242,6 +265,8 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
       counted(api::common::ProblemResponse(403, "Forbidden", api::kPlainHttpRefused));
     } else if (request.path.starts_with(api::quality::kQualityPath)) {
       quality.Handle(std::move(request), counted);
+    } else if (request.path.starts_with(api::access::kTenantsPathPrefix)) {
+      access.Handle(std::move(request), counted);
     } else if (request.path.starts_with(api::opendata::kOpendataPathPrefix)) {
       opendata.Handle(std::move(request), counted);
     } else if (api::audit::AuditApi::Serves(request.path)) {

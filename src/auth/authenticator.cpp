@@ -10,7 +10,11 @@ base::Result<std::shared_ptr<const Principal>> Authenticator::Authenticate(
                       "the Authorization header must be 'Bearer <token>'");
   }
   if (credentials.Empty()) {
-    if (!settings_.allow_anonymous) {
+    bool open = false;
+    if (settings_.allow_anonymous) {
+      RENKEI_TRY(open, HasOpenTypes(tenant));
+    }
+    if (!open) {
       return base::Fail(base::ErrorCode::kUnauthorized, "Unauthorized",
                         "this tenant requires authentication (X-Api-Key or a bearer token)");
     }
@@ -26,6 +30,23 @@ base::Result<std::shared_ptr<const Principal>> Authenticator::Authenticate(
   }
   return base::Fail(base::ErrorCode::kUnauthorized, "Unauthorized",
                     "the credentials presented are not accepted for this tenant");
+}
+
+base::Result<bool> Authenticator::HasOpenTypes(const std::string& tenant) const {
+  if (policies_ == nullptr) return false;
+  RENKEI_TRY(auto policy, policies_->PolicyFor(tenant));
+  return !policy->open_types.empty();
+}
+
+base::Result<std::shared_ptr<const Permissions>> Authenticator::PermissionsFor(
+    const Principal& principal, const std::string& tenant) const {
+  if (policies_ == nullptr) {
+    return std::shared_ptr<const Permissions>(
+        std::make_shared<Permissions>(Evaluate(Policy{}, principal, tenant)));
+  }
+  RENKEI_TRY(auto policy, policies_->PolicyFor(tenant));
+  return std::shared_ptr<const Permissions>(
+      std::make_shared<Permissions>(Evaluate(*policy, principal, tenant)));
 }
 
 }  // namespace renkei::auth

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "auth/credentials.hpp"
+#include "auth/policy.hpp"
 #include "auth/principal.hpp"
 #include "base/result.hpp"
 #include "base/time.hpp"
@@ -30,12 +31,21 @@ class CredentialVerifier {
                                                         base::Timestamp now) const = 0;
 };
 
+// Where the tenants' authorization policies come from (service/policy_service.hpp).
+class PolicySource {
+ public:
+  virtual ~PolicySource() = default;
+  // The tenant's policy; an empty policy (default deny) when it has none.
+  virtual base::Result<std::shared_ptr<const Policy>> PolicyFor(
+      const std::string& tenant) const = 0;
+};
+
 struct AuthSettings {
   std::set<std::string, std::less<>> enabled_tenants;  // tenants that require authentication
-  // Whether callers without credentials get the anonymous principal (for authorization to
-  // decide, e.g. open datasets) or 401. Off until authorization can tell open data apart:
-  // default deny (issue 5 item 3).
-  bool allow_anonymous = false;
+  // Whether callers without credentials get the anonymous principal, for authorization to
+  // decide (they may read the tenant's open types, docs/security.md), or 401. Even when on,
+  // a tenant whose policy opens no type refuses them at once, before any body is read.
+  bool allow_anonymous = true;
 };
 
 class Authenticator {
@@ -45,6 +55,8 @@ class Authenticator {
   void AddVerifier(std::unique_ptr<CredentialVerifier> verifier) {
     verifiers_.push_back(std::move(verifier));
   }
+  // Set before the server starts; without one every tenant has the empty policy.
+  void SetPolicySource(const PolicySource* policies) { policies_ = policies; }
   bool EnabledFor(std::string_view tenant) const {
     return settings_.enabled_tenants.contains(tenant);
   }
@@ -54,9 +66,16 @@ class Authenticator {
   base::Result<std::shared_ptr<const Principal>> Authenticate(const Credentials& credentials,
                                                               const std::string& tenant,
                                                               base::Timestamp now) const;
+  // What `principal` may do in `tenant` under the tenant's policy (auth/policy.hpp).
+  base::Result<std::shared_ptr<const Permissions>> PermissionsFor(const Principal& principal,
+                                                                  const std::string& tenant) const;
 
  private:
+  // Whether the tenant's policy opens any type to anonymous callers.
+  base::Result<bool> HasOpenTypes(const std::string& tenant) const;
+
   AuthSettings settings_;
+  const PolicySource* policies_ = nullptr;
   std::vector<std::unique_ptr<CredentialVerifier>> verifiers_;
 };
 

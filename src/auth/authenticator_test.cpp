@@ -35,6 +35,14 @@ class KeyVerifier : public CredentialVerifier {
   }
 };
 
+// Every tenant has the same policy.
+struct FixedPolicy : PolicySource {
+  base::Result<std::shared_ptr<const Policy>> PolicyFor(const std::string&) const override {
+    return std::shared_ptr<const Policy>(policy);
+  }
+  std::shared_ptr<Policy> policy = std::make_shared<Policy>();
+};
+
 TEST(ReadCredentials, BearerSchemeIsCaseInsensitiveAndXAuthTokenIsTheFallback) {
   EXPECT_EQ(ReadCredentials(Headers({{"Authorization", "bearer abc"}})).bearer_token, "abc");
   EXPECT_EQ(ReadCredentials(Headers({{"X-Auth-Token", " t1 "}})).bearer_token, "t1");
@@ -58,7 +66,14 @@ TEST(Authenticator, DefaultDenyRefusesCallersWithoutCredentials) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, base::ErrorCode::kUnauthorized);
 
+  // Anonymous callers are let through only to a tenant whose policy opens some type.
   Authenticator open(AuthSettings{{"a"}, true});
+  auto closed = open.Authenticate({}, "a", {});
+  ASSERT_FALSE(closed);
+  EXPECT_EQ(closed.error().code, base::ErrorCode::kUnauthorized);
+  FixedPolicy open_data;
+  open_data.policy->open_types.insert("AED");
+  open.SetPolicySource(&open_data);
   auto anonymous = open.Authenticate({}, "a", {});
   ASSERT_TRUE(anonymous);
   ASSERT_NE(*anonymous, nullptr);

@@ -1,7 +1,10 @@
 #include "service/entity_service.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <memory>
+
+#include "service/access_check.hpp"
 
 namespace renkei::service {
 namespace {
@@ -30,6 +33,26 @@ base::Result<core::Entity> FindOne(store::WriteTransaction& tx, const RequestCon
   if (found.size() > 1) return TooMany();
   if (found.front().expires_at && *found.front().expires_at <= ctx.now) return NotFound();
   return std::move(found.front());
+}
+
+// Authorization of a write to a stored entity (docs/security.md "Enforcement"): a type the
+// caller may write is written (devices may write what they cannot read); one it may neither
+// write nor read is answered as if the entity did not exist; one it only reads is refused.
+base::Result<void> CheckWritable(const RequestContext& ctx, const core::Entity& entity) {
+  auto allowed = Authorize(ctx, auth::Action::kWrite, entity.PrimaryType());
+  if (!allowed && !MayRead(ctx, entity.PrimaryType())) return NotFound();
+  return allowed;
+}
+
+base::Result<core::Entity> FindWritable(store::WriteTransaction& tx, const RequestContext& ctx,
+                                        const EntityKey& key) {
+  RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
+  RENKEI_TRY_VOID(CheckWritable(ctx, entity));
+  return entity;
+}
+
+std::string NewEntityType(const core::Entity& entity) {
+  return entity.types.empty() ? std::string(core::kDefaultEntityType) : entity.PrimaryType();
 }
 
 std::string JoinNames(const std::vector<std::string>& names) {
@@ -142,7 +165,11 @@ std::string DescribeEntity(const EntityKey& key) {
 
 base::Result<core::Entity> EntityService::Retrieve(const RequestContext& ctx,
                                                    const EntityKey& key) const {
+  RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kRead));
   RENKEI_TRY(auto found, store_.FindById(ctx.tenant, key.id, key.type, ctx.scope, 2, ctx.now));
+  // An entity of a type the caller may not read is not there for it (404, not 403: the
+  // answer must not tell that it exists).
+  std::erase_if(found, [&ctx](const core::Entity& e) { return !MayRead(ctx, e.PrimaryType()); });
   if (found.empty()) return NotFound();
   if (found.size() > 1) return TooMany();
   if (audit_ != nullptr) audit_->RecordReads(ctx, found);
@@ -151,8 +178,12 @@ base::Result<core::Entity> EntityService::Retrieve(const RequestContext& ctx,
 
 base::Result<store::EntityPage> EntityService::Query(const RequestContext& ctx,
                                                      store::EntityQuery query) const {
+  RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kRead));
   query.scope = ctx.scope;
   query.now = ctx.now;
+  // Narrowed in the store, before counting: Fiware-Total-Count and NGSILD-Results-Count
+  // count only what the caller may read.
+  query.only_types = ReadableTypes(ctx);
   RENKEI_TRY(auto page, store_.Query(ctx.tenant, query));
   if (audit_ != nullptr) audit_->RecordReads(ctx, page.entities);
   return page;
@@ -161,11 +192,31 @@ base::Result<store::EntityPage> EntityService::Query(const RequestContext& ctx,
 base::Result<std::vector<store::TypeSummary>> EntityService::ListTypes(
     const RequestContext& ctx, std::size_t offset, std::size_t limit, std::size_t* total,
     store::TypeMembership membership) const {
-  return store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, offset, limit, total, membership);
+  RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kRead));
+  if (!ReadableTypes(ctx)) {
+    return store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, offset, limit, total, membership);
+  }
+  // Only readable types are listed and counted; a tenant has few types, so they are all
+  // listed, then filtered and paged here.
+  std::size_t all = 0;
+  RENKEI_TRY(auto types,
+             store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, 0,
+                              std::numeric_limits<std::size_t>::max(), &all, membership));
+  std::erase_if(types, [&ctx](const store::TypeSummary& t) { return !MayRead(ctx, t.type); });
+  if (total != nullptr) *total = types.size();
+  std::vector<store::TypeSummary> page;
+  for (std::size_t i = offset; i < types.size() && page.size() < limit; ++i) {
+    page.push_back(std::move(types[i]));
+  }
+  return page;
 }
 
 base::Result<store::TypeSummary> EntityService::DescribeType(
     const RequestContext& ctx, const std::string& type, store::TypeMembership membership) const {
+  RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kRead));
+  if (!MayRead(ctx, type)) {
+    return base::Fail(ErrorCode::kResourceNotFound, "NotFound", "Entity type not found");
+  }
   std::size_t total = 0;
   RENKEI_TRY(auto types,
              store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, 0,
@@ -178,6 +229,9 @@ base::Result<store::TypeSummary> EntityService::DescribeType(
 
 void EntityService::Create(const RequestContext& ctx, core::Entity entity,
                            std::vector<bool> metadata_given, bool upsert, Callback<bool> done) {
+  if (auto allowed = Authorize(ctx, auth::Action::kWrite, NewEntityType(entity)); !allowed) {
+    return done(base::Unexpected{allowed.error()});
+  }
   entity.service_path = ctx.service_path;
   RunUnit<bool>(
       store_, audit_, ctx,
@@ -217,11 +271,14 @@ void EntityService::Create(const RequestContext& ctx, core::Entity entity,
 void EntityService::WriteAttributes(const RequestContext& ctx, EntityKey key,
                                     std::vector<AttributeChange> changes, AttributeWriteMode mode,
                                     WriteOptions options, Callback<void> done) {
+  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+    return done(base::Unexpected{allowed.error()});
+  }
   RunUnit<std::monostate>(
       store_, audit_, ctx,
       [ctx, key = std::move(key), changes = std::move(changes), mode, options](
           store::WriteTransaction& tx, bool& keep) -> base::Result<std::monostate> {
-        RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
+        RENKEI_TRY(auto entity, FindWritable(tx, ctx, key));
         ChangeReport report;
         RENKEI_TRY_VOID(ApplyAttributeChanges(entity, changes, mode, options, ctx.now, report));
         RENKEI_TRY_VOID(CheckLocations(entity, &report));
@@ -250,11 +307,14 @@ void EntityService::WriteAttributes(const RequestContext& ctx, EntityKey key,
 void EntityService::ReplaceAttributes(const RequestContext& ctx, EntityKey key,
                                       std::vector<core::Attribute> attributes,
                                       Callback<void> done) {
+  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+    return done(base::Unexpected{allowed.error()});
+  }
   RunUnit<std::monostate>(
       store_, audit_, ctx,
       [ctx, key = std::move(key), attributes = std::move(attributes)](
           store::WriteTransaction& tx, bool&) -> base::Result<std::monostate> {
-        RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
+        RENKEI_TRY(auto entity, FindWritable(tx, ctx, key));
         entity.attributes = attributes;
         entity.expires_at.reset();
         RENKEI_TRY_VOID(TakeDateExpires(entity));
@@ -274,10 +334,13 @@ void EntityService::ReplaceAttributes(const RequestContext& ctx, EntityKey key,
 }
 
 void EntityService::DeleteEntity(const RequestContext& ctx, EntityKey key, Callback<void> done) {
+  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+    return done(base::Unexpected{allowed.error()});
+  }
   SubmitUnit(
       store_, audit_, ctx,
       [ctx, key = std::move(key)](store::WriteTransaction& tx) -> base::Result<void> {
-        RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
+        RENKEI_TRY(auto entity, FindWritable(tx, ctx, key));
         return tx.Erase(entity.id, entity.PrimaryType(), entity.service_path);
       },
       std::move(done));
@@ -285,11 +348,14 @@ void EntityService::DeleteEntity(const RequestContext& ctx, EntityKey key, Callb
 
 void EntityService::DeleteAttribute(const RequestContext& ctx, EntityKey key, std::string attribute,
                                     Callback<void> done) {
+  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+    return done(base::Unexpected{allowed.error()});
+  }
   SubmitUnit(
       store_, audit_, ctx,
       [ctx, key = std::move(key),
        attribute = std::move(attribute)](store::WriteTransaction& tx) -> base::Result<void> {
-        RENKEI_TRY(auto entity, FindOne(tx, ctx, key));
+        RENKEI_TRY(auto entity, FindWritable(tx, ctx, key));
         if (attribute == kDateExpires && entity.expires_at) {
           entity.expires_at.reset();
         } else if (!entity.Erase(attribute)) {
@@ -306,6 +372,9 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
                           std::vector<core::Entity> entities,
                           std::vector<std::vector<bool>> metadata_given, WriteOptions options,
                           Callback<BatchOutcome> done) {
+  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+    return done(base::Unexpected{allowed.error()});
+  }
   RunUnit<BatchOutcome>(
       store_, audit_, ctx,
       [ctx, action, entities = std::move(entities), metadata_given = std::move(metadata_given),
@@ -323,8 +392,9 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
                                 : false;
             changes.push_back({in.attributes[a], md, false});
           }
-          auto current = FindOne(tx, ctx, key);
+          auto current = FindWritable(tx, ctx, key);
           if (!current && current.error().code != ErrorCode::kResourceNotFound) {
+            // Readable but not writable: the whole batch is refused (nothing of it written).
             return base::Unexpected{current.error()};
           }
           const bool exists = current.has_value();
@@ -335,6 +405,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
           }
           if (!exists) {
             // append / appendStrict on a new entity: create it.
+            RENKEI_TRY_VOID(Authorize(ctx, auth::Action::kWrite, NewEntityType(in)));
             RENKEI_TRY_VOID(InsertNew(tx, ctx, in));
             ++outcome.succeeded;
             continue;

@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 
+#include "service/access_check.hpp"
+
 namespace renkei::service {
 namespace {
 
@@ -14,6 +16,16 @@ using base::ErrorCode;
 
 store::ServicePathScope LdWriteScope(const RequestContext& ctx) {
   return store::ServicePathScope{{{ctx.service_path, false}}};
+}
+
+// As CheckWritable in entity_service.cpp: writable, hidden (not found) or refused.
+base::Result<void> CheckLdWritable(const RequestContext& ctx, const std::string& type,
+                                   const std::string& id) {
+  auto allowed = Authorize(ctx, auth::Action::kWrite, type);
+  if (!allowed && !MayRead(ctx, type)) {
+    return base::Fail(ErrorCode::kResourceNotFound, "ResourceNotFound", "Entity not found: " + id);
+  }
+  return allowed;
 }
 
 base::Result<std::optional<core::Entity>> FindLive(store::WriteTransaction& tx,
@@ -58,6 +70,9 @@ base::Result<void> PutEdited(store::WriteTransaction& tx, const RequestContext& 
 
 void EntityService::CreateUnique(const RequestContext& ctx, core::Entity entity,
                                  Callback<void> done) {
+  if (auto allowed = Authorize(ctx, auth::Action::kWrite, entity.PrimaryType()); !allowed) {
+    return done(allowed);
+  }
   SubmitUnit(
       store_, audit_, ctx,
       [ctx, entity = std::move(entity)](store::WriteTransaction& tx) mutable -> base::Result<void> {
@@ -75,6 +90,7 @@ void EntityService::CreateUnique(const RequestContext& ctx, core::Entity entity,
 
 void EntityService::EditEntity(const RequestContext& ctx, std::string id, EntityEdit edit,
                                Callback<void> done) {
+  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) return done(allowed);
   SubmitUnit(
       store_, audit_, ctx,
       [ctx, id = std::move(id),
@@ -86,8 +102,11 @@ void EntityService::EditEntity(const RequestContext& ctx, std::string id, Entity
         }
         core::Entity entity = std::move(*found);
         const std::string old_type = entity.PrimaryType();
+        RENKEI_TRY_VOID(CheckLdWritable(ctx, old_type, id));
         RENKEI_TRY(const bool changed, edit(entity));
         if (!changed) return base::Ok();
+        // A type change must be allowed for the new type too.
+        RENKEI_TRY_VOID(Authorize(ctx, auth::Action::kWrite, entity.PrimaryType()));
         return PutEdited(tx, ctx, entity, old_type);
       },
       std::move(done));
@@ -95,6 +114,9 @@ void EntityService::EditEntity(const RequestContext& ctx, std::string id, Entity
 
 void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> items,
                             Callback<LdBatchOutcome> done) {
+  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+    return done(base::Unexpected{allowed.error()});
+  }
   struct State {
     LdBatchOutcome outcome;
   };
@@ -107,6 +129,12 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
           RENKEI_TRY(auto entity, FindLive(tx, ctx, item.id));
           const std::string old_type = entity ? entity->PrimaryType() : std::string();
           const std::string old_path = entity ? entity->service_path : std::string();
+          if (entity) {
+            if (auto allowed = CheckLdWritable(ctx, old_type, item.id); !allowed) {
+              out.errors.emplace_back(item.id, allowed.error());
+              continue;
+            }
+          }
           // NGSI-LD 1.8 §5.6.7–§5.6.10: one entity's failure does not stop the others.
           auto applied = item.step(entity);
           if (!applied) {
@@ -114,6 +142,13 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
             continue;
           }
           const LdBatchEffect effect = applied->effect;
+          if (effect == LdBatchEffect::kCreated || effect == LdBatchEffect::kUpdated) {
+            if (auto allowed = Authorize(ctx, auth::Action::kWrite, entity->PrimaryType());
+                !allowed) {
+              out.errors.emplace_back(item.id, allowed.error());
+              continue;
+            }
+          }
           if (effect == LdBatchEffect::kCreated) {
             StampCreated(ctx, *entity);
             RENKEI_TRY_VOID(tx.Put(*entity));

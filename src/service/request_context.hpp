@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "auth/policy.hpp"
 #include "auth/principal.hpp"
 #include "base/time.hpp"
 #include "store/entity_query.hpp"
@@ -20,6 +21,9 @@ struct RequestContext {
   // Who is calling (docs/security.md); nullptr when the tenant has authentication off, so
   // nothing is checked. Set by api/common/request_auth.hpp, read by authorization.
   std::shared_ptr<const auth::Principal> principal;
+  // What the principal may do here (auth/policy.hpp), set with it; service/access_check.hpp
+  // enforces it. nullptr with a principal set: nothing is allowed (fail closed).
+  std::shared_ptr<const auth::Permissions> permissions;
 };
 
 }  // namespace renkei::service

@@ -6,6 +6,7 @@
 
 #include "notify/matcher.hpp"
 #include "notify/subscription_codec.hpp"
+#include "service/access_check.hpp"
 
 namespace renkei::service {
 namespace {
@@ -30,6 +31,22 @@ store::SubscriptionRecord ToRecord(const RequestContext& ctx, const notify::Subs
   record.state.status = sub.status;
   record.created_at = ctx.now;
   return record;
+}
+
+// Subscribing delivers entities, so it needs both subscribe and read on every type the
+// subscription can select; a selector without an exact type selects every type.
+base::Result<void> AuthorizeWatch(const RequestContext& ctx, const notify::Subscription& sub) {
+  RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kSubscribe));
+  auto check = [&ctx](std::string_view type) -> base::Result<void> {
+    RENKEI_TRY_VOID(Authorize(ctx, auth::Action::kSubscribe, type));
+    return Authorize(ctx, auth::Action::kRead, type);
+  };
+  if (sub.entities.empty()) return check(auth::kAnyType);
+  for (const auto& selector : sub.entities) {
+    const bool exact = selector.type && !selector.type_pattern;
+    RENKEI_TRY_VOID(check(exact ? std::string_view(*selector.type) : auth::kAnyType));
+  }
+  return base::Ok();
 }
 
 }  // namespace
@@ -67,6 +84,7 @@ std::string SubscriptionService::NewId(base::Timestamp now) {
 
 void SubscriptionService::Create(const RequestContext& ctx, notify::Subscription sub,
                                  Callback<std::string> done) {
+  if (auto allowed = AuthorizeWatch(ctx, sub); !allowed) return done(allowed.error());
   if (sub.id.empty()) sub.id = NewId(ctx.now);
   if (auto allowed = CheckReceiver(sub); !allowed) return done(allowed.error());
   auto compiled = notify::CompiledSubscription::Compile(ctx.tenant, sub);
@@ -83,6 +101,7 @@ void SubscriptionService::Create(const RequestContext& ctx, notify::Subscription
 base::Result<SubscriptionView> SubscriptionService::Retrieve(
     const RequestContext& ctx, const std::string& id,
     const std::optional<std::string>& service_path) const {
+  RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kSubscribe));
   RENKEI_TRY(auto record, store_.FindSubscription(ctx.tenant, id));
   if (!record) return NotFound();
   RENKEI_TRY(auto view, ToView(*record));
@@ -96,6 +115,7 @@ base::Result<std::vector<SubscriptionView>> SubscriptionService::List(
   // Both dialects share the table and each lists its own; the ServicePath lives in the
   // document. A tenant holds at most max_per_tenant subscriptions, so filtering them here,
   // then paging, is bounded.
+  RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kSubscribe));
   const bool any_path = !service_path || *service_path == "/#";
   std::size_t stored = 0;
   RENKEI_TRY(auto records, store_.ListSubscriptions(
@@ -119,6 +139,7 @@ void SubscriptionService::Update(const RequestContext& ctx, std::string id, Subs
   notify::Subscription sub = std::move(current->subscription);
   if (auto edited = edit(sub); !edited) return done(edited);
   sub.id = id;
+  if (auto allowed = AuthorizeWatch(ctx, sub); !allowed) return done(allowed.error());
   if (auto allowed = CheckReceiver(sub); !allowed) return done(allowed.error());
   auto compiled = notify::CompiledSubscription::Compile(ctx.tenant, sub);
   if (!compiled) return done(base::Unexpected{compiled.error()});
@@ -131,6 +152,12 @@ void SubscriptionService::Update(const RequestContext& ctx, std::string id, Subs
 }
 
 void SubscriptionService::Delete(const RequestContext& ctx, std::string id, Callback<void> done) {
+  // Only someone who could have made it deletes it.
+  if (ctx.principal != nullptr) {
+    auto current = Retrieve(ctx, id);
+    if (!current) return done(base::Unexpected{current.error()});
+    if (auto allowed = AuthorizeWatch(ctx, current->subscription); !allowed) return done(allowed);
+  }
   store_.EraseSubscription(
       ctx.tenant, id,
       [this, tenant = ctx.tenant, id, done = std::move(done)](base::Result<void> r) {

@@ -68,6 +68,9 @@ struct EntityQuery {
   std::size_t offset = 0;
   std::size_t limit = 20;
   bool want_count = false;
+  // When set, only entities whose primary type is one of these (none when empty): what the
+  // caller may read (docs/security.md), applied before counting so counts do not leak.
+  std::optional<std::vector<std::string>> only_types;
   base::Timestamp now;  // entities whose expires_at <= now are invisible
 };
 

@@ -23,10 +23,13 @@ base::Result<void> AuthenticateRequest(const auth::Authenticator* authenticator,
                                        ratelimit::RateLimiter* rate_limiter,
                                        const http::Request& request, service::RequestContext& ctx) {
   ctx.principal = nullptr;
+  ctx.permissions = nullptr;
   if (authenticator != nullptr && authenticator->EnabledFor(ctx.tenant)) {
     const auth::Credentials credentials =
         auth::ReadCredentials([&request](std::string_view name) { return request.Header(name); });
     RENKEI_TRY(ctx.principal, authenticator->Authenticate(credentials, ctx.tenant, ctx.now));
+    // Authorization (docs/security.md): the service layer checks every use case against these.
+    RENKEI_TRY(ctx.permissions, authenticator->PermissionsFor(*ctx.principal, ctx.tenant));
   }
   if (rate_limiter == nullptr) return {};
   const auto refusal =

@@ -283,6 +283,7 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   // cannot make the broker fetch remote documents (docs/security.md). A malformed tenant is
   // reported below, in its usual place.
   std::shared_ptr<const auth::Principal> principal;
+  std::shared_ptr<const auth::Permissions> permissions;
   if (auto tenant = common::ParseTenant(tenant_header)) {
     service::RequestContext probe;
     probe.tenant = std::move(*tenant);
@@ -293,6 +294,7 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
       return plain.Error(authenticated.error(), common::ChallengeHeaders(authenticated.error()));
     }
     principal = std::move(probe.principal);
+    permissions = std::move(probe.permissions);
   }
   auto user_context = ReadBodyAndContext(call, route);
   if (!user_context) return plain.Error(user_context.error());
@@ -313,6 +315,7 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   if (!ctx) return reply.Error(ctx.error());
   call.ctx = std::move(*ctx);
   call.ctx.principal = std::move(principal);
+  call.ctx.permissions = std::move(permissions);
   const LdDeps deps{entities_, options_, contexts_, catalog_, subscriptions_};
   route.handler(deps, call, reply);
 }

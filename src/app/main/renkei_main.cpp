@@ -1,12 +1,13 @@
 // renkei: the command-line entry point. Subcommands: `serve` (the platform), `import opendata`
 // (open-data CSVs into a data directory), `export opendata` (a dataset back out as CSV or
-// GeoJSON), `quality` (data quality report) and `version`.
+// GeoJSON), `quality` (data quality report), `apikey` (API keys) and `version`.
 #include <iostream>
 
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
+#include "app/apikey_command.hpp"
 #include "app/config.hpp"
 #include "app/export_opendata.hpp"
 #include "app/import_opendata.hpp"
@@ -111,7 +112,37 @@ int main(int argc, char** argv) {
   export_opendata->add_option("--data-dir", export_data_dir,
                               "data directory (default: RENKEI_DATA_DIR, else ./data)");
 
+  // `renkei apikey create|list|revoke` (docs/security.md "API keys").
+  auto* apikey = cli.add_subcommand("apikey", "Manage a tenant's API keys in a data directory");
+  apikey->require_subcommand(1);
+  renkei::app::ApiKeyCommand apikey_command;
+  std::string apikey_data_dir;
+  auto* apikey_create = apikey->add_subcommand("create", "Issue a key (printed once)");
+  auto* apikey_list = apikey->add_subcommand("list", "List the tenant's keys (no secrets)");
+  auto* apikey_revoke = apikey->add_subcommand("revoke", "Revoke a key by its id");
+  for (auto* sub : {apikey_create, apikey_list, apikey_revoke}) {
+    sub->add_option("--tenant", apikey_command.tenant, "tenant (\"\" is the default one)")
+        ->required();
+    sub->add_option("--data-dir", apikey_data_dir,
+                    "data directory (default: RENKEI_DATA_DIR, else ./data)");
+  }
+  apikey_create->add_option("--role", apikey_command.roles, "role (repeatable)")->required();
+  apikey_create->add_option("--app", apikey_command.app, "app or device name");
+  apikey_revoke->add_option("id", apikey_command.key_id, "key id (rk_...)")->required();
+
   CLI11_PARSE(cli, argc, argv);
+
+  if (apikey->parsed()) {
+    if (auto r = renkei::app::ApplyEnvironment(environ, config); !r) {
+      std::cerr << "renkei: " << r.error().detail << "\n";
+      return 2;
+    }
+    apikey_command.data_dir = apikey_data_dir.empty() ? config.data_dir : apikey_data_dir;
+    apikey_command.action = apikey_create->parsed() ? "create"
+                            : apikey_list->parsed() ? "list"
+                                                    : "revoke";
+    return renkei::app::RunApiKeyCommand(apikey_command, std::cout, std::cerr);
+  }
 
   if (quality->parsed()) {
     if (!quality_dataset.empty()) quality_command.dataset = quality_dataset;

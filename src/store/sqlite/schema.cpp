@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 6> kMigrations = {
+constexpr std::array<std::string_view, 7> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -148,12 +148,33 @@ CREATE TABLE audit_log(
 CREATE INDEX audit_by_tenant ON audit_log(tenant, seq);
 CREATE INDEX audit_by_resident ON audit_log(resident, seq);
 )sql",
+    // 7: API keys (store/api_key_store.hpp; only the SHA-256 of a key, ADR 0008) and each
+    // tenant's authorization policy (store/policy_store.hpp). Both keyed by the tenant's
+    // name, not the tenants table: a key or a policy may exist before the tenant wrote data.
+    R"sql(
+CREATE TABLE api_keys(
+  seq INTEGER PRIMARY KEY,
+  key_id TEXT NOT NULL UNIQUE,
+  tenant TEXT NOT NULL,
+  app TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  last_used INTEGER,
+  revoked INTEGER);
+CREATE INDEX api_keys_tenant ON api_keys(tenant, seq);
+
+CREATE TABLE authz_policies(
+  tenant TEXT PRIMARY KEY,
+  document TEXT NOT NULL,
+  modified INTEGER NOT NULL);
+)sql",
 };
 
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
 using DataStep = base::Result<void> (*)(Connection&);
 constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
-    nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr, nullptr,
+    nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr, nullptr, nullptr,
 };
 
 }  // namespace

@@ -377,6 +377,20 @@ void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors,
   if (!sql.empty()) where.And("(" + sql + ")", std::move(values));
 }
 
+void AddTypeRestriction(SqlWhere& where, const std::vector<std::string>& types) {
+  if (types.empty()) {
+    where.And("0");
+    return;
+  }
+  std::string clause = "e.type IN (";
+  std::vector<SqlWhere::Value> values;
+  for (const auto& type : types) {
+    clause += values.empty() ? "?" : ", ?";
+    values.emplace_back(type);
+  }
+  where.And(clause + ")", std::move(values));
+}
+
 void AddTypeProbe(SqlWhere& where, std::int64_t tenant,
                   const std::vector<EntitySelector>& selectors) {
   std::vector<SqlWhere::Value> values = {tenant};

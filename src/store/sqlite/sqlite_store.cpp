@@ -9,6 +9,7 @@
 
 #include "base/thread_name.hpp"
 #include "core/entity_codec.hpp"
+#include "store/sqlite/access_rows.hpp"
 #include "store/sqlite/audit_rows.hpp"
 #include "store/sqlite/bulk_lookup.hpp"
 #include "store/sqlite/checkpointer.hpp"
@@ -746,6 +747,60 @@ base::Result<AuditVerification> SqliteStore::VerifyAudit() {
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&] { return VerifyAuditRows(*lease); });
+}
+
+// ---- API keys and authorization policies (access_rows.cpp holds the SQL)
+
+base::Result<std::optional<ApiKeyRecord>> SqliteStore::FindApiKey(const std::string& key_id) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&] { return ReadApiKeyRow(*lease, key_id); });
+}
+
+base::Result<std::vector<ApiKeyRecord>> SqliteStore::ListApiKeys(const std::string& tenant) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&] { return ReadApiKeyRows(*lease, tenant); });
+}
+
+void SqliteStore::AddApiKey(ApiKeyRecord record, WriteDone done) {
+  Enqueue(Job{std::nullopt,
+              [record = std::move(record)](Connection& conn, std::int64_t) {
+                return InsertApiKeyRow(conn, record);
+              },
+              std::move(done)});
+}
+
+void SqliteStore::RevokeApiKey(std::string tenant, std::string key_id, base::Timestamp at,
+                               WriteDone done) {
+  Enqueue(
+      Job{std::nullopt,
+          [tenant = std::move(tenant), key_id = std::move(key_id), at](
+              Connection& conn, std::int64_t) { return RevokeApiKeyRow(conn, tenant, key_id, at); },
+          std::move(done)});
+}
+
+void SqliteStore::TouchApiKey(std::string key_id, base::Timestamp at, WriteDone done) {
+  Enqueue(Job{std::nullopt,
+              [key_id = std::move(key_id), at](Connection& conn, std::int64_t) {
+                return TouchApiKeyRow(conn, key_id, at);
+              },
+              std::move(done)});
+}
+
+base::Result<std::optional<std::string>> SqliteStore::LoadPolicy(const std::string& tenant) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&] { return ReadPolicyRow(*lease, tenant); });
+}
+
+void SqliteStore::StorePolicy(std::string tenant, std::string document, base::Timestamp at,
+                              WriteDone done) {
+  Enqueue(Job{
+      std::nullopt,
+      [tenant = std::move(tenant), document = std::move(document), at](
+          Connection& conn, std::int64_t) { return WritePolicyRow(conn, tenant, document, at); },
+      std::move(done)});
 }
 
 // ---- subscriptions, journal, outbox (subscription_rows.cpp holds the SQL)

@@ -1,4 +1,5 @@
-// SqliteStore: the embedded EntityStore, HostedContextStore, SubscriptionStore and AuditStore
+// SqliteStore: the embedded EntityStore, HostedContextStore, SubscriptionStore, AuditStore,
+// ApiKeyStore and PolicyStore
 // (docs/adr/0003-store-schema.md).
 //
 // One database file, <data_dir>/renkei.db, in WAL mode; a write whose WriteDone has run
@@ -33,9 +34,11 @@
 
 #include <spdlog/logger.h>
 
+#include "store/api_key_store.hpp"
 #include "store/audit_store.hpp"
 #include "store/entity_store.hpp"
 #include "store/hosted_context_store.hpp"
+#include "store/policy_store.hpp"
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/wal_syncer.hpp"
@@ -80,7 +83,9 @@ struct WriterStats {
 class SqliteStore final : public EntityStore,
                           public HostedContextStore,
                           public SubscriptionStore,
-                          public AuditStore {
+                          public AuditStore,
+                          public ApiKeyStore,
+                          public PolicyStore {
  public:
   // Opens (creating on first start) the database and migrates its schema.
   static base::Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
@@ -142,6 +147,16 @@ class SqliteStore final : public EntityStore,
   void AppendAudit(std::vector<AuditRecord> records, WriteDone done) override;
   base::Result<std::vector<AuditRecord>> ReadAudit(const AuditFilter& filter) override;
   base::Result<AuditVerification> VerifyAudit() override;
+
+  base::Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& key_id) override;
+  base::Result<std::vector<ApiKeyRecord>> ListApiKeys(const std::string& tenant) override;
+  void AddApiKey(ApiKeyRecord record, WriteDone done) override;
+  void RevokeApiKey(std::string tenant, std::string key_id, base::Timestamp at,
+                    WriteDone done) override;
+  void TouchApiKey(std::string key_id, base::Timestamp at, WriteDone done) override;
+  base::Result<std::optional<std::string>> LoadPolicy(const std::string& tenant) override;
+  void StorePolicy(std::string tenant, std::string document, base::Timestamp at,
+                   WriteDone done) override;
 
   WriterStats Stats() const;
 

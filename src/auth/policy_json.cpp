@@ -1,0 +1,135 @@
+#include "auth/policy_json.hpp"
+
+#include <boost/json.hpp>
+
+#include "auth/roles.hpp"
+
+namespace renkei::auth {
+namespace {
+
+namespace json = boost::json;
+
+base::Unexpected Invalid(std::string detail) {
+  return base::Fail(base::ErrorCode::kBadRequestData, "InvalidPolicy", std::move(detail));
+}
+
+// A non-empty list of non-empty strings of at most kMaxPolicyNameLength bytes.
+base::Result<std::vector<std::string>> ReadNames(const json::value& value,
+                                                 const std::string& where) {
+  if (!value.is_array()) return Invalid(where + " must be an array of strings");
+  const auto& array = value.get_array();
+  if (array.size() > kMaxPolicyListItems) {
+    return Invalid(where + " has more than " + std::to_string(kMaxPolicyListItems) + " items");
+  }
+  std::vector<std::string> names;
+  for (const auto& item : array) {
+    if (!item.is_string() || item.get_string().empty() ||
+        item.get_string().size() > kMaxPolicyNameLength) {
+      return Invalid(where + " must hold non-empty strings of at most " +
+                     std::to_string(kMaxPolicyNameLength) + " bytes");
+    }
+    names.emplace_back(item.get_string());
+  }
+  return names;
+}
+
+base::Result<PolicyRule> ReadRule(const json::value& value, const std::string& where) {
+  if (!value.is_object()) return Invalid(where + " must be an object");
+  PolicyRule rule;
+  bool has_actions = false;
+  bool has_types = false;
+  for (const auto& [key, member] : value.get_object()) {
+    const std::string at = where + "." + std::string(key);
+    if (key == "roles") {
+      RENKEI_TRY(rule.roles, ReadNames(member, at));
+      for (const auto& role : rule.roles) {
+        if (!IsValidRoleName(role)) return Invalid(at + ": '" + role + "' is not a role name");
+      }
+    } else if (key == "apps") {
+      RENKEI_TRY(rule.apps, ReadNames(member, at));
+    } else if (key == "actions") {
+      RENKEI_TRY(auto names, ReadNames(member, at));
+      for (const auto& name : names) {
+        auto action = ParseAction(name);
+        if (!action) {
+          return Invalid(at + ": unknown action '" + name +
+                         "' (read, write, subscribe, administer)");
+        }
+        rule.actions.push_back(*action);
+      }
+      has_actions = !rule.actions.empty();
+    } else if (key == "types") {
+      RENKEI_TRY(rule.types, ReadNames(member, at));
+      has_types = !rule.types.empty();
+    } else {
+      return Invalid(where + ": unknown member '" + std::string(key) +
+                     "' (roles, apps, actions, types)");
+    }
+  }
+  if (rule.roles.empty() && rule.apps.empty()) {
+    return Invalid(where + " grants nobody: give roles or apps");
+  }
+  if (!has_actions) return Invalid(where + ".actions is missing or empty");
+  if (!has_types) return Invalid(where + ".types is missing or empty (\"*\" for every type)");
+  return rule;
+}
+
+json::array NamesJson(const std::vector<std::string>& names) {
+  json::array out;
+  for (const auto& name : names) out.emplace_back(name);
+  return out;
+}
+
+}  // namespace
+
+base::Result<Policy> ParsePolicy(std::string_view text) {
+  boost::system::error_code ec;
+  const json::value document = json::parse(text, ec);
+  if (ec) return Invalid("the policy is not JSON: " + ec.message());
+  if (!document.is_object()) return Invalid("the policy must be a JSON object");
+  Policy policy;
+  for (const auto& [key, member] : document.get_object()) {
+    if (key == "rules") {
+      if (!member.is_array()) return Invalid("rules must be an array");
+      if (member.get_array().size() > kMaxPolicyRules) {
+        return Invalid("more than " + std::to_string(kMaxPolicyRules) + " rules");
+      }
+      for (std::size_t i = 0; i < member.get_array().size(); ++i) {
+        RENKEI_TRY(auto rule, ReadRule(member.get_array()[i], "rules[" + std::to_string(i) + "]"));
+        policy.rules.push_back(std::move(rule));
+      }
+    } else if (key == "openTypes") {
+      if (member.is_array() && member.get_array().empty()) continue;
+      RENKEI_TRY(auto types, ReadNames(member, "openTypes"));
+      for (auto& type : types) {
+        if (type == kAnyType) return Invalid("openTypes cannot open every type (\"*\")");
+        policy.open_types.insert(std::move(type));
+      }
+    } else {
+      return Invalid("unknown member '" + std::string(key) + "' (rules, openTypes)");
+    }
+  }
+  return policy;
+}
+
+std::string PolicyJson(const Policy& policy) {
+  json::array rules;
+  for (const auto& rule : policy.rules) {
+    json::object out;
+    if (!rule.roles.empty()) out["roles"] = NamesJson(rule.roles);
+    if (!rule.apps.empty()) out["apps"] = NamesJson(rule.apps);
+    json::array actions;
+    for (Action action : rule.actions) actions.emplace_back(ActionName(action));
+    out["actions"] = std::move(actions);
+    out["types"] = NamesJson(rule.types);
+    rules.emplace_back(std::move(out));
+  }
+  json::array open;
+  for (const auto& type : policy.open_types) open.emplace_back(type);
+  json::object document;
+  document["rules"] = std::move(rules);
+  document["openTypes"] = std::move(open);
+  return json::serialize(document);
+}
+
+}  // namespace renkei::auth
