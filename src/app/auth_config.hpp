@@ -1,6 +1,7 @@
 // The [auth] section of the config file (docs/security.md "Configuration"):
 //   [auth.tenants."304018"]
 //   enabled = true          # this tenant requires authentication (default: off)
+//   [[auth.tenants."304018".issuers]]   # trusted OpenID Connect providers (trusted_issuer_config)
 // Tenant names are normalised as the Fiware-Service header is (lower case, validated).
 #pragma once
 

@@ -15,6 +15,7 @@
 
 #include "auth/credentials.hpp"
 #include "auth/principal.hpp"
+#include "auth/trusted_issuer.hpp"
 #include "base/result.hpp"
 #include "base/time.hpp"
 
@@ -36,6 +37,8 @@ struct AuthSettings {
   // decide, e.g. open datasets) or 401. Off until authorization can tell open data apart:
   // default deny (issue 5 item 3).
   bool allow_anonymous = false;
+  // OpenID Connect providers each tenant trusts (auth::JwtVerifier, docs/security.md).
+  TrustedIssuersByTenant trusted_issuers;
 };
 
 class Authenticator {

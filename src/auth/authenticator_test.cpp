@@ -46,19 +46,19 @@ TEST(ReadCredentials, BearerSchemeIsCaseInsensitiveAndXAuthTokenIsTheFallback) {
 }
 
 TEST(Authenticator, TenantsWithoutAuthenticationGetNoPrincipal) {
-  Authenticator authenticator(AuthSettings{{"a"}, false});
+  Authenticator authenticator(AuthSettings{{"a"}, false, {}});
   auto principal = authenticator.Authenticate({}, "b", {});
   ASSERT_TRUE(principal);
   EXPECT_EQ(*principal, nullptr);
 }
 
 TEST(Authenticator, DefaultDenyRefusesCallersWithoutCredentials) {
-  Authenticator authenticator(AuthSettings{{"a"}, false});
+  Authenticator authenticator(AuthSettings{{"a"}, false, {}});
   auto refused = authenticator.Authenticate({}, "a", {});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, base::ErrorCode::kUnauthorized);
 
-  Authenticator open(AuthSettings{{"a"}, true});
+  Authenticator open(AuthSettings{{"a"}, true, {}});
   auto anonymous = open.Authenticate({}, "a", {});
   ASSERT_TRUE(anonymous);
   ASSERT_NE(*anonymous, nullptr);
@@ -67,7 +67,7 @@ TEST(Authenticator, DefaultDenyRefusesCallersWithoutCredentials) {
 }
 
 TEST(Authenticator, TheVerifierThatRecognisesTheCredentialsDecides) {
-  Authenticator authenticator(AuthSettings{{"a"}, false});
+  Authenticator authenticator(AuthSettings{{"a"}, false, {}});
   authenticator.AddVerifier(std::make_unique<KeyVerifier>());
   Credentials good;
   good.api_key = "good";
