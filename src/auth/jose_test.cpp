@@ -5,7 +5,9 @@
 #include <openssl/evp.h>
 
 #include <gtest/gtest.h>
+
 #include <boost/json.hpp>
+#include <limits>
 
 #include "auth/base64url.hpp"
 #include "auth/compact_jws.hpp"
@@ -260,6 +262,11 @@ TEST_F(JwtVerifierTest, RefusesEachBrokenRule) {
   ExpectRefused(rsa.Token(Claims(), {{"alg", "HS256"}}), "symmetric");
   ExpectRefused(rsa.Token(Claims(), {{"alg", "PS256"}}), "not supported");
   ExpectRefused(keys_[1].Token(Claims(), {{"kid", "rsa"}}), "no key of the issuer");
+  claims = Claims();
+  claims["exp"] = std::numeric_limits<std::int64_t>::max();
+  ExpectRefused(rsa.Token(claims), "numeric 'exp'");
+  claims["exp"] = "tomorrow";
+  ExpectRefused(rsa.Token(claims), "numeric 'exp'");
   claims = Claims();
   claims.erase("sub");
   ExpectRefused(rsa.Token(claims), "'sub'");

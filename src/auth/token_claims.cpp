@@ -17,15 +17,16 @@ constexpr std::int64_t kMillisPerSecond = 1000;
 std::optional<std::int64_t> NumericDateMillis(const json::object& claims, std::string_view name) {
   const auto* value = claims.if_contains(name);
   if (value == nullptr) return std::nullopt;
-  if (value->is_int64()) return value->as_int64() * kMillisPerSecond;
-  if (value->is_uint64() && value->as_uint64() < (1ULL << 40)) {
-    return static_cast<std::int64_t>(value->as_uint64()) * kMillisPerSecond;
+  // Beyond ±10^12 s (year 33658) a date is nonsense, and milliseconds would overflow.
+  constexpr std::int64_t kLimit = 1'000'000'000'000;
+  if (value->is_int64() && value->as_int64() > -kLimit && value->as_int64() < kLimit) {
+    return value->as_int64() * kMillisPerSecond;
   }
   if (value->is_double() && std::isfinite(value->as_double()) &&
-      std::abs(value->as_double()) < 1e12) {
+      std::abs(value->as_double()) < static_cast<double>(kLimit)) {
     return static_cast<std::int64_t>(value->as_double() * kMillisPerSecond);
   }
-  return std::nullopt;
+  return std::nullopt;  // a uint64 above int64's range is over the limit too
 }
 
 std::optional<std::string> StringClaim(const json::object& claims, std::string_view name) {
