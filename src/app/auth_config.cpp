@@ -1,12 +1,33 @@
 #include "app/auth_config.hpp"
 
 #include "api/common/tenant_headers.hpp"
+#include "app/trusted_issuer_config.hpp"
 
 namespace renkei::app {
 namespace {
 
 base::Unexpected AuthConfigError(std::string detail) {
   return base::Fail(base::ErrorCode::kInvalidRequest, "InvalidConfig", std::move(detail));
+}
+
+// [[auth.tenants."T".issuers]]: an array of tables, one per trusted OpenID Connect provider.
+base::Result<void> ParseIssuers(const std::string& where, const toml::node& node,
+                                std::vector<auth::TrustedIssuer>& issuers) {
+  const auto* array = node.as_array();
+  if (array == nullptr) return AuthConfigError(where + ".issuers must be an array of tables");
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const auto* table = (*array)[i].as_table();
+    const std::string entry = where + ".issuers[" + std::to_string(i) + "]";
+    if (table == nullptr) return AuthConfigError(entry + " must be a table");
+    RENKEI_TRY(auto issuer, ParseTrustedIssuer(entry, *table));
+    for (const auto& known : issuers) {
+      if (known.issuer == issuer.issuer) {
+        return AuthConfigError(entry + ": issuer '" + issuer.issuer + "' is listed twice");
+      }
+    }
+    issuers.push_back(std::move(issuer));
+  }
+  return base::Ok();
 }
 
 base::Result<void> ParseTenantAuth(const std::string& tenant, const toml::table& table,
@@ -30,6 +51,8 @@ base::Result<void> ParseTenantAuth(const std::string& tenant, const toml::table&
         }
         listed.insert(*name);
       }
+    } else if (key.str() == "issuers") {
+      RENKEI_TRY_VOID(ParseIssuers(where, node, settings.trusted_issuers[tenant]));
     } else {
       return AuthConfigError(where + ": unknown key '" + std::string(key.str()) + "'");
     }

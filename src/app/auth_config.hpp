@@ -2,6 +2,7 @@
 //   [auth.tenants."304018"]
 //   enabled = true          # this tenant requires authentication (default: off)
 //   personal_types = ["Vitals"]   # entity types whose every access is audited
+//   [[auth.tenants."304018".issuers]]   # trusted OpenID Connect providers (trusted_issuer_config)
 // Tenant names are normalised as the Fiware-Service header is (lower case, validated).
 #pragma once
 

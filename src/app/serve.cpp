@@ -14,6 +14,7 @@
 #include "api/ngsiv2/subscription_payload.hpp"
 #include "api/opendata/opendata_api.hpp"
 #include "api/quality/quality_api.hpp"
+#include "app/jwks_fetch.hpp"
 #include "app/metrics_endpoint.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
@@ -196,6 +197,19 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   service::PolicyService policies(**store);
   authenticator.AddVerifier(std::make_unique<ApiKeyVerifier>(api_keys));
   authenticator.SetPolicySource(&policies);
+  // OpenID Connect (docs/security.md): JWKS URLs are the operator's, so no receiver guard.
+  http::Client jwks_client(
+      http::ClientOptions{2, "", "renkei/" + api::ngsiv2::ApiOptions{}.version, {}});
+  if (!config.auth.trusted_issuers.empty()) {
+    auto jwt_verifier = MakeJwtVerifier(config.auth, jwks_client);
+    if (!jwt_verifier) {
+      logger->error("msg=\"invalid OpenID Connect issuer\" detail=\"{}\"",
+                    jwt_verifier.error().detail);
+      (*store)->Close();
+      return 1;
+    }
+    authenticator.AddVerifier(std::move(*jwt_verifier));
+  }
   api::ngsild::LdApiOptions ld_options;
   ld_options.authenticator = &authenticator;
   ld_options.rate_limiter = &rate_limiter;

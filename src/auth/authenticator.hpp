@@ -16,6 +16,7 @@
 #include "auth/credentials.hpp"
 #include "auth/policy.hpp"
 #include "auth/principal.hpp"
+#include "auth/trusted_issuer.hpp"
 #include "base/result.hpp"
 #include "base/time.hpp"
 
@@ -46,6 +47,8 @@ struct AuthSettings {
   // decide (they may read the tenant's open types, docs/security.md), or 401. Even when on,
   // a tenant whose policy opens no type refuses them at once, before any body is read.
   bool allow_anonymous = true;
+  // OpenID Connect providers each tenant trusts (auth::JwtVerifier, docs/security.md).
+  TrustedIssuersByTenant trusted_issuers;
 };
 
 class Authenticator {

@@ -54,20 +54,20 @@ TEST(ReadCredentials, BearerSchemeIsCaseInsensitiveAndXAuthTokenIsTheFallback) {
 }
 
 TEST(Authenticator, TenantsWithoutAuthenticationGetNoPrincipal) {
-  Authenticator authenticator(AuthSettings{{"a"}, false});
+  Authenticator authenticator(AuthSettings{{"a"}, false, {}});
   auto principal = authenticator.Authenticate({}, "b", {});
   ASSERT_TRUE(principal);
   EXPECT_EQ(*principal, nullptr);
 }
 
 TEST(Authenticator, DefaultDenyRefusesCallersWithoutCredentials) {
-  Authenticator authenticator(AuthSettings{{"a"}, false});
+  Authenticator authenticator(AuthSettings{{"a"}, false, {}});
   auto refused = authenticator.Authenticate({}, "a", {});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, base::ErrorCode::kUnauthorized);
 
   // Anonymous callers are let through only to a tenant whose policy opens some type.
-  Authenticator open(AuthSettings{{"a"}, true});
+  Authenticator open(AuthSettings{{"a"}, true, {}});
   auto closed = open.Authenticate({}, "a", {});
   ASSERT_FALSE(closed);
   EXPECT_EQ(closed.error().code, base::ErrorCode::kUnauthorized);
@@ -82,7 +82,7 @@ TEST(Authenticator, DefaultDenyRefusesCallersWithoutCredentials) {
 }
 
 TEST(Authenticator, TheVerifierThatRecognisesTheCredentialsDecides) {
-  Authenticator authenticator(AuthSettings{{"a"}, false});
+  Authenticator authenticator(AuthSettings{{"a"}, false, {}});
   authenticator.AddVerifier(std::make_unique<KeyVerifier>());
   Credentials good;
   good.api_key = "good";
