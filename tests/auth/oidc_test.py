@@ -124,6 +124,23 @@ jwks_refetch_seconds = 1
 """
 
 
+READER_POLICY = {"rules": [{"roles": ["reader"], "actions": ["read", "write"], "types": ["*"]}]}
+
+
+def grant_readers(server, tenant, admin_token, reader_token):
+    """Authorization is default deny (docs/security.md): the tenant's admin, by token, lets
+    the role "reader" of the tokens below read and write every type. Before that a valid
+    token is authenticated but forbidden (403, not 401); a token without the role stays so."""
+    headers = {"Fiware-Service": tenant}
+    before = server.request("GET", "/v2/entities", None,
+                            {**headers, "Authorization": f"Bearer {reader_token}"})
+    check(before.status == 403, f"{tenant}: valid token before any policy: {before.status}")
+    put = server.request("PUT", f"/admin/v1/tenants/{tenant}/policies", READER_POLICY,
+                         {"Authorization": f"Bearer {admin_token}"})
+    check(put.status in (200, 204),
+          f"{tenant}: PUT policies with a tenant-admin token: {put.status} {put.body[:200]}")
+
+
 def seed(server, tenant, token):
     headers = {"Authorization": f"Bearer {token}"}
     created = server.request("POST", "/v2/entities", ENTITY, {"Fiware-Service": tenant,
@@ -251,6 +268,17 @@ def main():
             port = free_port(19350, 19399)
             with Server(args.server, data, port,
                         config=config(tmp, jwks_server.httpd.server_port)) as server:
+                for tenant, key, issuer, extra in (
+                        ("town_a", keys[0], ISSUER_A, {}),
+                        ("town_b", keys[3], ISSUER_B, {"municipality": "town_b"}),
+                        ("town_c", c1, ISSUER_C, {})):
+                    grant_readers(server, tenant,
+                                  key.token(claims(issuer, roles=["tenant-admin"], **extra)),
+                                  key.token(claims(issuer, **extra)))
+                no_role = keys[0].token(claims(ISSUER_A, roles=[]))
+                denied = server.request("GET", "/v2/entities", None, {
+                    "Fiware-Service": "town_a", "Authorization": f"Bearer {no_role}"})
+                check(denied.status == 403, f"token without the reader role: {denied.status}")
                 seed(server, "town_a", keys[0].token(claims(ISSUER_A)))
                 seed(server, "town_b", keys[3].token(claims(ISSUER_B, municipality="town_b")))
                 seed(server, "town_c", c1.token(claims(ISSUER_C)))

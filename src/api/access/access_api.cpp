@@ -107,7 +107,8 @@ void AccessAdminApi::Handle(http::Request&& request, const http::Responder& resp
                                                  std::to_string(kMaxAccessBodyBytes) + " bytes"),
                              request.path));
   }
-  if (auto authenticated = common::AuthenticateRequest(authenticator_, rate_limiter_, request, *ctx);
+  if (auto authenticated =
+          common::AuthenticateRequest(authenticator_, rate_limiter_, request, *ctx);
       !authenticated) {
     return responder(Problem(authenticated.error(), request.path));
   }

@@ -17,9 +17,9 @@
 
 #include "api/common/correlator.hpp"
 #include "auth/authenticator.hpp"
-#include "ratelimit/rate_limiter.hpp"
 #include "base/time.hpp"
 #include "http/message.hpp"
+#include "ratelimit/rate_limiter.hpp"
 #include "service/api_key_service.hpp"
 #include "service/policy_service.hpp"
 
