@@ -68,12 +68,19 @@ jwks_file = "{tmp}/jwks.json"
         claims = {"iss": ISSUER, "sub": "bench", "aud": "renkei", "iat": now,
                   "exp": now + 3600, "roles": ["reader"]}
         tokens = {key.alg: key.token(claims) for key in keys}
+        # The tenant's admin seeds the entities and lets the reader role read them: with
+        # authentication on, authorization is default deny (docs/security.md), so every
+        # measured request also evaluates the tenant's policy.
+        admin = keys[0].token({**claims, "sub": "bench-admin", "roles": ["tenant-admin"]})
         entities = [{"id": f"urn:ngsi-ld:Shelter:{i}", "type": "Shelter",
                      "name": {"type": "Text", "value": f"Hall {i}"}} for i in range(1000)]
         port = free_port(19380, 19399)
         with Server(args.server, pathlib.Path(tmp) / "data", port, config=config,
                     extra_args=["--threads", "2"]) as server:
-            auth = {"Authorization": f"Bearer {tokens['RS256']}"}
+            auth = {"Authorization": f"Bearer {admin}"}
+            policy = {"rules": [{"roles": ["reader"], "actions": ["read"], "types": ["Shelter"]}]}
+            resp = server.request("PUT", "/admin/v1/tenants/secured/policies", policy, auth)
+            assert resp.status == 200, (resp.status, resp.body)
             for tenant, extra in (("open", {}), ("secured", auth)):
                 resp = server.request("POST", "/v2/op/update",
                                       {"actionType": "append", "entities": entities},

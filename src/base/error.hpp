@@ -4,6 +4,7 @@
 // the human text. A dialect may carry its exact wording in `detail`.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace renkei::base {
@@ -33,6 +34,9 @@ struct Error {
   ErrorCode code = ErrorCode::kInternalError;
   std::string title;   // dialect-independent short name, e.g. "BadRequest"
   std::string detail;  // human-readable description
+  // kTooManyRequests: when the client may try again (RFC 9110 §10.2.3 delay-seconds); each
+  // dialect's error renderer sends it as Retry-After (api/common/request_auth.hpp).
+  std::int64_t retry_after_seconds = 0;
 };
 
 inline Error MakeError(ErrorCode code, std::string title, std::string detail) {

@@ -209,7 +209,8 @@ class Client::Connection {
   }
 
   // Reads the next answer (bytes of later answers stay buffered for the next call).
-  // `read_any` as for Exchange.
+  // `read_any` tells whether any byte of the answer arrived (a reused connection the server
+  // closed while idle fails before that, and may be retried).
   std::optional<std::string> Read(beast::http::response_parser<beast::http::string_body>& response,
                                   std::chrono::milliseconds timeout, bool& read_any) {
     Lowest().expires_after(timeout);
@@ -223,39 +224,6 @@ class Client::Connection {
       beast::http::async_read(*tls_stream_, buffer_, response, on_read);
     } else {
       beast::http::async_read(*tcp_stream_, buffer_, response, on_read);
-    }
-    Run(timeout);
-    return failure;
-  }
-
-  // Writes the request and reads the answer. `read_any` tells whether any byte of the
-  // answer arrived (a reused connection closed by the server fails before that).
-  std::optional<std::string> Exchange(
-      const beast::http::request<beast::http::string_body>& request,
-      beast::http::response_parser<beast::http::string_body>& response,
-      std::chrono::milliseconds timeout, bool& read_any) {
-    Lowest().expires_after(timeout);
-    std::optional<std::string> failure = std::string("timed out");
-    read_any = false;
-    auto on_read = [&](beast::error_code ec, std::size_t bytes) {
-      read_any = bytes > 0 || buffer_.size() > 0 || response.got_some();
-      failure = ReadFailure(ec);
-    };
-    auto on_write = [&](beast::error_code ec, std::size_t) {
-      if (ec) {
-        failure = Describe(ec);
-        return;
-      }
-      if (tls_stream_) {
-        beast::http::async_read(*tls_stream_, buffer_, response, on_read);
-      } else {
-        beast::http::async_read(*tcp_stream_, buffer_, response, on_read);
-      }
-    };
-    if (tls_stream_) {
-      beast::http::async_write(*tls_stream_, request, on_write);
-    } else {
-      beast::http::async_write(*tcp_stream_, request, on_write);
     }
     Run(timeout);
     return failure;
@@ -353,36 +321,9 @@ base::Result<Client::Prepared> Client::Prepare(const ClientRequest& req) const {
 }
 
 base::Result<ClientResponse> Client::Send(const ClientRequest& req) {
-  RENKEI_TRY(const Prepared prepared, Prepare(req));
-  const ParsedUrl& url = prepared.url;
-  const std::string& origin = prepared.origin;
-  const auto& request = prepared.request;
-
-  // One retry, and only for a reused connection that failed before any answer arrived
-  // (the server closed it while idle): the request did not reach a live exchange.
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    std::unique_ptr<Connection> conn = attempt == 0 ? TakeIdle(origin) : nullptr;
-    const bool reused = conn != nullptr;
-    if (!conn) {
-      conn = std::make_unique<Connection>(url, tls_.get());
-      if (auto failed = conn->Open(url, req.timeout, options_.endpoint_check)) {
-        return ClientError(*failed);
-      }
-    }
-    beast::http::response_parser<beast::http::string_body> parser;
-    parser.body_limit(req.max_response_bytes);
-    bool read_any = false;
-    auto failed = conn->Exchange(request, parser, req.timeout, read_any);
-    if (failed) {
-      if (reused && !read_any && *failed != "timed out") continue;
-      return ClientError(*failed);
-    }
-    const auto& res = parser.get();
-    ClientResponse out = ToClientResponse(res);
-    if (res.keep_alive()) ReturnIdle(origin, std::move(conn));
-    return out;
-  }
-  return ClientError("connection closed by the server");
+  // One request is a window of one: the same connection reuse and retry rule.
+  auto results = SendPipelined(std::span<const ClientRequest>(&req, 1), 1);
+  return std::move(results.front());
 }
 
 std::vector<base::Result<ClientResponse>> Client::SendPipelined(
@@ -419,7 +360,8 @@ std::vector<base::Result<ClientResponse>> Client::SendPipelined(
     }
     if (conn && conn_origin != first->origin) release();
 
-    // As in Send: one retry, only for a used connection that failed before any answer.
+    // One retry, and only for a used connection that failed before any answer arrived (the
+    // server closed it while idle): the requests did not reach a live exchange.
     for (int attempt = 0; attempt < 2; ++attempt) {
       bool retry = false;
       if (!conn) {

@@ -64,6 +64,7 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
+  // One request: SendPipelined with a window of one (the same reuse and retry rules).
   base::Result<ClientResponse> Send(const ClientRequest& request);
 
   // Sends `requests` in order with HTTP/1.1 pipelining (RFC 9112 §9.3.2): consecutive
@@ -75,7 +76,7 @@ class Client {
   // after a non-2xx one are still read. A connection the server closes with its answer
   // ("Connection: close", which ends its processing, RFC 9112 §9.6) is replaced and the
   // unanswered requests are sent again on a new one; a reused connection that failed before
-  // any answer arrived is retried once, as in Send. Each answer waits at most its request's
+  // any answer arrived is retried once. Each answer waits at most its request's
   // timeout. Same thread-safety as Send.
   std::vector<base::Result<ClientResponse>> SendPipelined(std::span<const ClientRequest> requests,
                                                           std::size_t depth);

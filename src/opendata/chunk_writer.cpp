@@ -79,7 +79,7 @@ base::Result<void> ChunkWriter::Submit(std::vector<PreparedEntity> chunk, Stream
         {std::move(id), UpsertStep(std::move(prepared.entity), now_, unit->second.unchanged)});
   }
   for (const auto& tenant : tenants) {
-    service::RequestContext ctx;
+    service::RequestContext ctx = options_.caller;
     ctx.tenant = tenant;
     ctx.service_path = options_.service_path;
     ctx.now = now_;

@@ -30,6 +30,11 @@ struct ImportOptions {
   // Called now and then with the phase ("reading" for a dry run, else "writing"), the rows
   // done and the file's rows, on the calling thread; the CLI draws its progress bar with it.
   std::function<void(std::string_view phase, std::size_t done, std::size_t total)> progress;
+  // Who imports: the HTTP caller's principal, permissions and correlator. Every write unit
+  // runs in this context (its tenant, path and time set per unit), so it is authorized and
+  // audited as the caller's write (docs/security.md). The CLI leaves it empty: it opens the
+  // store itself, as an operator.
+  service::RequestContext caller;
 };
 
 struct PreparedEntity {

@@ -55,6 +55,8 @@ class RateLimiter {
   std::optional<Refusal> Admit(const std::string& tenant, std::string_view client,
                                base::Timestamp now);
 
+  // Whether any limit is configured (else Admit admits everything).
+  bool Enabled() const { return enabled_; }
   std::size_t ClientBuckets() const { return clients_.Size(); }
 
  private:

@@ -28,7 +28,9 @@ base::Result<void> AuthorizeSome(const RequestContext& ctx, auth::Action action)
 }
 
 bool MayRead(const RequestContext& ctx, std::string_view type) {
-  return Authorize(ctx, auth::Action::kRead, type).has_value();
+  // Asked per entity of a result: no refusal text is built for the hidden ones.
+  return ctx.principal == nullptr ||
+         (ctx.permissions != nullptr && ctx.permissions->Allows(auth::Action::kRead, type));
 }
 
 std::optional<std::vector<std::string>> ReadableTypes(const RequestContext& ctx) {

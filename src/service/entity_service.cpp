@@ -82,30 +82,35 @@ base::Result<void> TakeDateExpires(core::Entity& entity) {
 }  // namespace
 
 void SubmitUnit(store::EntityStore& store, const RequestContext& ctx, store::WriteUnit unit,
-                store::WriteDone done) {
-  store.Submit(
-      ctx.tenant,
-      [correlator = ctx.correlator, unit = std::move(unit)](store::WriteTransaction& tx) {
-        tx.SetCorrelator(correlator);
-        return unit(tx);
-      },
-      std::move(done));
+                store::WriteDone done, UnitKind kind) {
+  store::WriteUnit with_correlator = [correlator = ctx.correlator,
+                                      unit = std::move(unit)](store::WriteTransaction& tx) {
+    tx.SetCorrelator(correlator);
+    return unit(tx);
+  };
+  if (kind == UnitKind::kBulk) {
+    store.SubmitBulk(ctx.tenant, std::move(with_correlator), std::move(done));
+  } else {
+    store.Submit(ctx.tenant, std::move(with_correlator), std::move(done));
+  }
 }
 
 void SubmitUnit(store::EntityStore& store, const AuditTrail* audit, const RequestContext& ctx,
-                store::WriteUnit unit, store::WriteDone done) {
+                store::WriteUnit unit, store::WriteDone done, UnitKind kind) {
   if (audit == nullptr || !audit->Watches(ctx.tenant)) {
-    SubmitUnit(store, ctx, std::move(unit), std::move(done));
+    SubmitUnit(store, ctx, std::move(unit), std::move(done), kind);
     return;
   }
   auto collected = std::make_shared<std::vector<store::AuditRecord>>();
-  SubmitUnit(store, ctx, audit->Watch(ctx, std::move(unit), collected),
-             [audit, collected, done = std::move(done)](base::Result<void> committed) {
-               // Queued before the caller answers, so the record is in the writer's queue
-               // before anyone can ask for it.
-               if (committed) audit->Append(std::move(*collected));
-               done(std::move(committed));
-             });
+  SubmitUnit(
+      store, ctx, audit->Watch(ctx, std::move(unit), collected),
+      [audit, collected, done = std::move(done)](base::Result<void> committed) {
+        // Queued before the caller answers, so the record is in the writer's queue before
+        // anyone can ask for it.
+        if (committed) audit->Append(std::move(*collected));
+        done(std::move(committed));
+      },
+      kind);
 }
 
 namespace {

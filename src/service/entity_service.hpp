@@ -143,15 +143,19 @@ class EntityService {
   const AuditTrail* audit_;
 };
 
+// How the store runs a unit: grouped with others under a savepoint each, or alone in its own
+// transaction (EntityStore::SubmitBulk, for large units: docs/adr/0010-bulk-import.md).
+enum class UnitKind { kGrouped, kBulk };
+
 // Submits `unit` for ctx's tenant with ctx's correlator set on its transaction (the change
 // journal records it for the notifications the write causes).
 void SubmitUnit(store::EntityStore& store, const RequestContext& ctx, store::WriteUnit unit,
-                store::WriteDone done);
+                store::WriteDone done, UnitKind kind = UnitKind::kGrouped);
 
 // The same, recording the personal entities the unit stores or erases in the audit log after
 // it commits (nothing more when `audit` is nullptr or does not watch ctx's tenant).
 void SubmitUnit(store::EntityStore& store, const AuditTrail* audit, const RequestContext& ctx,
-                store::WriteUnit unit, store::WriteDone done);
+                store::WriteUnit unit, store::WriteDone done, UnitKind kind = UnitKind::kGrouped);
 
 // "E" or "E/T": how Orion names an entity in error descriptions.
 std::string DescribeEntity(const EntityKey& key);

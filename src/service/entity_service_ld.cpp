@@ -66,6 +66,44 @@ base::Result<void> PutEdited(store::WriteTransaction& tx, const RequestContext& 
   return tx.Put(entity);
 }
 
+// One batch item's step with its authorization (docs/security.md "Enforcement"): an existing
+// entity must be writable, and what the step creates or updates must be of a type the caller
+// may write. A refusal or the step's own error is recorded for the item in `out` and nullopt
+// returned: NGSI-LD 1.8 §5.6.7–§5.6.10, one entity's failure does not stop the others.
+std::optional<LdBatchApplied> ApplyAuthorizedStep(const RequestContext& ctx,
+                                                  const LdBatchItem& item,
+                                                  std::optional<core::Entity>& entity,
+                                                  const std::string& old_type,
+                                                  LdBatchOutcome& out) {
+  if (entity) {
+    if (auto allowed = CheckLdWritable(ctx, old_type, item.id); !allowed) {
+      out.errors.emplace_back(item.id, allowed.error());
+      return std::nullopt;
+    }
+  }
+  auto applied = item.step(entity);
+  if (!applied) {
+    out.errors.emplace_back(item.id, applied.error());
+    return std::nullopt;
+  }
+  if (applied->effect == LdBatchEffect::kCreated || applied->effect == LdBatchEffect::kUpdated) {
+    if (auto allowed = Authorize(ctx, auth::Action::kWrite, entity->PrimaryType()); !allowed) {
+      out.errors.emplace_back(item.id, allowed.error());
+      return std::nullopt;
+    }
+  }
+  return std::move(*applied);
+}
+
+// The item's outcome once its effect is stored: its partial error, or a success.
+void RecordStored(const LdBatchItem& item, LdBatchApplied& applied, LdBatchOutcome& out) {
+  if (applied.partial) {
+    out.errors.emplace_back(item.id, std::move(*applied.partial));
+  } else {
+    out.succeeded.push_back(item.id);
+  }
+}
+
 }  // namespace
 
 void EntityService::CreateUnique(const RequestContext& ctx, core::Entity entity,
@@ -129,26 +167,9 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
           RENKEI_TRY(auto entity, FindLive(tx, ctx, item.id));
           const std::string old_type = entity ? entity->PrimaryType() : std::string();
           const std::string old_path = entity ? entity->service_path : std::string();
-          if (entity) {
-            if (auto allowed = CheckLdWritable(ctx, old_type, item.id); !allowed) {
-              out.errors.emplace_back(item.id, allowed.error());
-              continue;
-            }
-          }
-          // NGSI-LD 1.8 §5.6.7–§5.6.10: one entity's failure does not stop the others.
-          auto applied = item.step(entity);
-          if (!applied) {
-            out.errors.emplace_back(item.id, applied.error());
-            continue;
-          }
+          auto applied = ApplyAuthorizedStep(ctx, item, entity, old_type, out);
+          if (!applied) continue;
           const LdBatchEffect effect = applied->effect;
-          if (effect == LdBatchEffect::kCreated || effect == LdBatchEffect::kUpdated) {
-            if (auto allowed = Authorize(ctx, auth::Action::kWrite, entity->PrimaryType());
-                !allowed) {
-              out.errors.emplace_back(item.id, allowed.error());
-              continue;
-            }
-          }
           if (effect == LdBatchEffect::kCreated) {
             StampCreated(ctx, *entity);
             RENKEI_TRY_VOID(tx.Put(*entity));
@@ -158,11 +179,7 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
           } else if (effect == LdBatchEffect::kDeleted) {
             RENKEI_TRY_VOID(tx.Erase(item.id, old_type, old_path));
           }
-          if (applied->partial) {
-            out.errors.emplace_back(item.id, std::move(*applied->partial));
-            continue;
-          }
-          out.succeeded.push_back(item.id);
+          RecordStored(item, *applied, out);
         }
         return base::Ok();
       },
@@ -174,11 +191,13 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
 
 void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchItem> items,
                                  Callback<LdBatchOutcome> done) {
+  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+    return done(base::Unexpected{allowed.error()});
+  }
   auto outcome = std::make_shared<LdBatchOutcome>();
-  store_.SubmitBulk(
-      ctx.tenant,
+  SubmitUnit(
+      store_, audit_, ctx,
       [ctx, outcome, items = std::move(items)](store::WriteTransaction& tx) -> base::Result<void> {
-        tx.SetCorrelator(ctx.correlator);
         // What FindLive would give for each id: the first stored (creation order), unless
         // it has expired; later items of the same id see what earlier ones wrote. `uses`
         // counts the items still to come, so the last one takes the entity without a copy.
@@ -217,12 +236,8 @@ void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchI
               --slot.uses == 0 ? std::move(slot.entity) : slot.entity;
           const std::string old_type = entity ? entity->PrimaryType() : std::string();
           const std::string old_path = entity ? entity->service_path : std::string();
-          // NGSI-LD 1.8 §5.6.7–§5.6.10: one entity's failure does not stop the others.
-          auto applied = item.step(entity);
-          if (!applied) {
-            out.errors.emplace_back(item.id, applied.error());
-            continue;
-          }
+          auto applied = ApplyAuthorizedStep(ctx, item, entity, old_type, out);
+          if (!applied) continue;
           const LdBatchEffect effect = applied->effect;
           if (effect == LdBatchEffect::kCreated) {
             StampCreated(ctx, *entity);
@@ -242,18 +257,15 @@ void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchI
           if (slot.uses > 0 && effect != LdBatchEffect::kNone) {
             slot.entity = effect == LdBatchEffect::kDeleted ? std::nullopt : std::move(entity);
           }
-          if (applied->partial) {
-            out.errors.emplace_back(item.id, std::move(*applied->partial));
-            continue;
-          }
-          out.succeeded.push_back(item.id);
+          RecordStored(item, *applied, out);
         }
         return flush();
       },
       [outcome, done = std::move(done)](base::Result<void> committed) {
         if (!committed) return done(base::Unexpected{committed.error()});
         done(std::move(*outcome));
-      });
+      },
+      UnitKind::kBulk);
 }
 
 }  // namespace renkei::service

@@ -7,6 +7,7 @@ endpoints answer ProblemDetails. Ports 19550-19599."""
 import json
 import pathlib
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -55,10 +56,47 @@ def problem(resp, status, what):
           and body.get("status") == status and body.get("detail"), f"{what}: {body}")
 
 
+def check_key_actors(server, admin):
+    """With authentication on, the records name the real actor: the API key and its app
+    (reads and writes), and the log is readable by the tenant admin only (403 otherwise)."""
+    locked = {"Fiware-Service": "locked"}
+    put = server.request("PUT", "/admin/v1/tenants/locked/policies",
+                         {"rules": [{"roles": ["family"], "actions": ["read"], "types": ["Vitals"]}]},
+                         {**locked, "X-Api-Key": admin})
+    check(put.status == 200, f"locked policy: {put.status} {put.body[:200]!r}")
+    made = server.request("POST", "/admin/v1/tenants/locked/apikeys",
+                          {"roles": ["family"], "app": "family-watch"}, {"X-Api-Key": admin})
+    check(made.status == 201, f"family key: {made.status}")
+    family = (made.json() or {}).get("key", "")
+    check(server.request("POST", "/v2/entities", vitals_v2(7, "resident-7"),
+                         {**locked, "X-Api-Key": admin}).status == 201, "admin writes vitals")
+    check(server.request("GET", "/v2/entities/urn:ngsi-ld:Vitals:7", None,
+                         {**locked, "X-Api-Key": family}).status == 200, "family reads vitals")
+    deadline = time.time() + 30
+    while True:
+        records = audit(server, "?limit=1000", {**locked, "X-Api-Key": admin}).json() or []
+        if len(records) >= 2 or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    actors = [(r["action"], r["actor"]["kind"], r["actor"]["clientId"], r["resident"])
+              for r in records]
+    check(actors == [("write", "apiKey", "console", "resident-7"),
+                     ("read", "apiKey", "family-watch", "resident-7")],
+          f"records name the key's app: {actors}")
+    problem(server.request("GET", "/admin/v1/audit", None, {**locked, "X-Api-Key": family}),
+            403, "a reader key reads the audit log")
+
+
 def main():
     renkei = server_argument()
     with tempfile.TemporaryDirectory() as tmp:
         data = pathlib.Path(tmp) / "data"
+        # The locked tenant's admin key, made before the server runs (renkei apikey).
+        made = subprocess.run([renkei, "apikey", "create", "--tenant", "locked", "--role",
+                               "tenant-admin", "--app", "console", "--data-dir", str(data)],
+                              capture_output=True, text=True, timeout=60, check=False)
+        check(made.returncode == 0, f"apikey create: {made.stderr}")
+        admin = made.stdout.strip()
         with Server(renkei, data, free_port(19550, 19599), config=CONFIG) as server:
             # NGSIv2: create two residents' vitals and a shelter (not personal), read, update.
             for number, owner in ((1, "resident-1"), (2, "resident-2")):
@@ -170,6 +208,7 @@ def main():
             check(server.request("GET", "/v2/entities/urn:ngsi-ld:Vitals:1", None,
                                  CLINIC).status == 200, "read after the damage")
             check(len(wait_for_records(server, 8)) == 8, "new record appended")
+            check_key_actors(server, admin)
     return finish()
 
 

@@ -17,7 +17,13 @@ CONFIG = """
 enabled = true
 [auth.tenants.town_b]
 enabled = true
+[auth.tenants."131083"]
+enabled = true
 """
+
+# A real national-format file (江東区's public toilets) for the open-data import checks.
+KOTO_TOILETS = (pathlib.Path(__file__).resolve().parents[3] /
+                "shared/data/opendata/131083_public_toilet.csv")
 
 POLICY = {
     "rules": [
@@ -79,6 +85,7 @@ def main():
         # Bootstrap from the CLI before the server runs: the tenant admins' first keys.
         admin_a = cli_key(args.server, data, "town_a", "tenant-admin", app="console")
         admin_b = cli_key(args.server, data, "town_b", "tenant-admin")
+        admin_koto = cli_key(args.server, data, "131083", "tenant-admin")
         check(admin_a.startswith("rk_") and admin_a != admin_b, f"CLI keys {admin_a} {admin_b}")
         listed = subprocess.run([args.server, "apikey", "list", "--tenant", "town_a",
                                  "--data-dir", str(data)], capture_output=True, text=True,
@@ -178,10 +185,14 @@ def main():
             anon = req("GET", "/v2/entities?options=count", None, v2("town_a"))
             check(anon.status == 200 and [e["id"] for e in anon.json()] == ["urn:ngsi-ld:AED:1"]
                   and anon.headers.get("fiware-total-count") == "1", f"anonymous {anon.body}")
-            is_v2_error(req("POST", "/v2/entities", entity("AED", 2), v2("town_a")), 401,
-                        "Unauthorized", "anonymous write")
+            anonymous_write = req("POST", "/v2/entities", entity("AED", 2), v2("town_a"))
+            is_v2_error(anonymous_write, 401, "Unauthorized", "anonymous write")
+            # Refused in the service layer, still a 401 that names its scheme (RFC 9110 §15.5.2).
+            check(anonymous_write.headers.get("www-authenticate", "").startswith("Bearer"),
+                  f"anonymous write: WWW-Authenticate {anonymous_write.headers}")
             is_problem(req("GET", "/ngsi-ld/v1/entities?type=Shelter", None, ld("town_b")),
                        401, "town_b opens nothing")
+            check_import(req, admin_koto)
             # Revocation takes effect at once.
             check(req("DELETE", f"{base_a}/apikeys/{reader_id}", None,
                       {"X-Api-Key": admin_a}).status == 204, "revoke")
@@ -190,6 +201,36 @@ def main():
             is_problem(req("DELETE", f"{base_a}/apikeys/{reader_id}", None,
                            {"X-Api-Key": admin_a}), 404, "revoke twice")
     return finish()
+
+
+def check_import(req, admin):
+    """POST /admin/v1/opendata/import writes through the service layer as its caller: a key
+    that may only read is refused (403 ProblemDetails) and nothing is written; the tenant's
+    admin imports the file."""
+    base = "/admin/v1/tenants/131083"
+    put = req("PUT", f"{base}/policies",
+              {"rules": [{"roles": ["reader"], "actions": ["read"], "types": ["*"]}]},
+              {"X-Api-Key": admin})
+    check(put.status == 200, f"131083 policy {put.status} {put.body[:200]}")
+    made = req("POST", f"{base}/apikeys", {"roles": ["reader"]}, {"X-Api-Key": admin})
+    check(made.status == 201, f"131083 reader key {made.status}")
+    reader = made.json()["key"]
+    body = KOTO_TOILETS.read_bytes()
+    path = "/admin/v1/opendata/import?dataset=public_toilet"
+    csv = {"Fiware-Service": "131083", "Content-Type": "text/csv"}
+    is_problem(req("POST", path, body, {**csv, "X-Api-Key": reader}), 403, "reader imports")
+    count = req("GET", "/v2/entities?type=PublicToilet&options=count&limit=1", None,
+                v2("131083", admin))
+    check(count.status == 200 and count.headers.get("fiware-total-count") == "0",
+          f"nothing imported by the reader: {count.status} {count.headers}")
+    imported = req("POST", path, body, {**csv, "X-Api-Key": admin})
+    report = imported.json() if imported.status == 200 else {}
+    check(imported.status == 200 and report.get("imported", 0) > 0,
+          f"admin imports: {imported.status} {imported.body[:300]}")
+    count = req("GET", "/v2/entities?type=PublicToilet&options=count&limit=1", None,
+                v2("131083", reader))
+    check(count.headers.get("fiware-total-count") == str(report.get("imported")),
+          f"the reader sees what the admin imported: {count.headers} {report.get('imported')}")
 
 
 if __name__ == "__main__":

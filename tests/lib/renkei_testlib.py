@@ -60,8 +60,9 @@ class Server:
     """`renkei serve` on 127.0.0.1:port with `data_dir`, and `config` (TOML text) if given."""
 
     def __init__(self, renkei, data_dir, port, config=None, extra_args=(), env=None,
-                 start_timeout=60):
+                 start_timeout=60, cwd=None, request_timeout=120):
         self.port = port
+        self.request_timeout = request_timeout
         args = [renkei, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", str(data_dir),
                 "--log-level", "warn", *extra_args]
         if config is not None:
@@ -69,11 +70,11 @@ class Server:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(config)
             args += ["--config", path]
-        self.proc = subprocess.Popen(args, env=env)
+        self.proc = subprocess.Popen(args, env=env, cwd=cwd)
         deadline = time.time() + start_timeout
         while True:
             try:
-                if self.request("GET", "/version").status == 200:
+                if self.fetch("GET", "/version").status == 200:
                     return
             except OSError:
                 if time.time() > deadline or self.proc.poll() is not None:
@@ -82,10 +83,14 @@ class Server:
                 time.sleep(0.1)
 
     def request(self, method, path, body=None, headers=None):
+        return self.fetch(method, path, body, headers)
+
+    def fetch(self, method, path, body=None, headers=None):
+        """The answer as a Response (request() may be reshaped by a suite's subclass)."""
         if isinstance(body, (dict, list)):
             body = json.dumps(body)
             headers = {"Content-Type": "application/json", **(headers or {})}
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.request_timeout)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()

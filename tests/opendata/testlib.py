@@ -1,27 +1,15 @@
 """Helpers of the open-data export and HTTP tests: checks, the renkei CLI, a server on a
 port of this suite's range (18700-18799), and synthetic standard CSVs."""
 import csv
-import http.client
 import io
-import socket
+import pathlib
 import subprocess
-import time
+import sys
 
-FAILURES = []
-
-
-def check(condition, what):
-    if not condition:
-        FAILURES.append(what)
-        print("FAIL:", what)
-
-
-def finish():
-    if FAILURES:
-        print(f"{len(FAILURES)} failure(s)")
-        return 1
-    print("ok")
-    return 0
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "lib"))
+# The checks and the port search every suite shares (tests/lib/renkei_testlib.py).
+import renkei_testlib  # noqa: E402
+from renkei_testlib import FAILURES, check, finish, free_port  # noqa: E402,F401
 
 
 def run(renkei, *args, stdin=None):
@@ -35,51 +23,17 @@ def read_csv(data):
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
-def free_port(first, last):
-    for port in range(first, last + 1):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-                return port
-            except OSError:
-                continue
-    raise RuntimeError(f"no free port in {first}-{last}")
-
-
-class Server:
-    """`renkei serve` on 127.0.0.1:port, stopped on exit."""
+class Server(renkei_testlib.Server):
+    """The shared `renkei serve` (tests/lib), its request() answering (status, headers, body)
+    as these suites read it; imports may take minutes on a loaded machine."""
 
     def __init__(self, renkei, data_dir, port, env=None, cwd=None):
-        self.port = port
-        self.proc = subprocess.Popen([renkei, "serve", "--listen", f"127.0.0.1:{port}",
-                                      "--data-dir", data_dir, "--log-level", "warn"],
-                                     env=env, cwd=cwd)
-        deadline = time.time() + 30
-        while True:
-            try:
-                if self.request("GET", "/version")[0] == 200:
-                    return
-            except OSError:
-                if time.time() > deadline or self.proc.poll() is not None:
-                    self.stop()
-                    raise
-                time.sleep(0.1)
+        super().__init__(renkei, data_dir, port, env=env, cwd=cwd, start_timeout=30,
+                         request_timeout=300)
 
     def request(self, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
-        conn.request(method, path, body=body, headers=headers or {})
-        resp = conn.getresponse()
-        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
+        resp = self.fetch(method, path, body, headers)
+        return resp.status, resp.headers, resp.body
 
 
 CODE = "304018"  # 白浜町

@@ -1,14 +1,8 @@
 #include "api/common/request_auth.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 namespace renkei::api::common {
-namespace {
-
-constexpr std::string_view kRetryAfterPrefix = "retry after ";
-
-}  // namespace
 
 std::string RateLimitClient(const auth::Principal* principal, const http::Request& request) {
   // Prefixes keep an app called "127.0.0.1" apart from that address.
@@ -31,29 +25,25 @@ base::Result<void> AuthenticateRequest(const auth::Authenticator* authenticator,
     // Authorization (docs/security.md): the service layer checks every use case against these.
     RENKEI_TRY(ctx.permissions, authenticator->PermissionsFor(*ctx.principal, ctx.tenant));
   }
-  if (rate_limiter == nullptr) return {};
+  // Most installations have no limits: the client's key is not even built then.
+  if (rate_limiter == nullptr || !rate_limiter->Enabled()) return {};
   const auto refusal =
       rate_limiter->Admit(ctx.tenant, RateLimitClient(ctx.principal.get(), request), ctx.now);
   if (!refusal) return {};
-  // The delay travels in the detail's last words (kRetryAfterPrefix N s), where
-  // ChallengeHeaders reads it back: base::Error has no field for it.
-  return base::Fail(
-      base::ErrorCode::kTooManyRequests, "TooManyRequests",
-      "too many requests: the " + std::string(ratelimit::LimitScopeName(refusal->scope)) +
-          " rate limit of this tenant is exhausted; " + std::string(kRetryAfterPrefix) +
-          std::to_string(refusal->retry_after_seconds) + " s");
+  base::Error error{base::ErrorCode::kTooManyRequests, "TooManyRequests",
+                    "too many requests: the " +
+                        std::string(ratelimit::LimitScopeName(refusal->scope)) +
+                        " rate limit of this tenant is exhausted; retry after " +
+                        std::to_string(refusal->retry_after_seconds) + " s"};
+  error.retry_after_seconds = refusal->retry_after_seconds;
+  return base::Fail(std::move(error));
 }
 
 http::HeaderList ChallengeHeaders(const base::Error& error) {
   if (error.code == base::ErrorCode::kTooManyRequests) {
-    // RFC 9110 §10.2.3: delay-seconds; RFC 6585 §4 suggests it on 429. Errors from
-    // elsewhere without the delay get one second.
-    long seconds = 1;
-    if (const auto at = error.detail.rfind(kRetryAfterPrefix); at != std::string::npos) {
-      const char* first = error.detail.data() + at + kRetryAfterPrefix.size();
-      std::from_chars(first, error.detail.data() + error.detail.size(), seconds);
-    }
-    return {{"Retry-After", std::to_string(std::max(1L, seconds))}};
+    // RFC 9110 §10.2.3: delay-seconds; RFC 6585 §4 suggests it on 429. An error without a
+    // delay gets one second.
+    return {{"Retry-After", std::to_string(std::max<std::int64_t>(1, error.retry_after_seconds))}};
   }
   if (error.code != base::ErrorCode::kUnauthorized) return {};
   return {{"WWW-Authenticate", std::string(kBearerChallenge)}};

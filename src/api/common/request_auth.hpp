@@ -3,7 +3,7 @@
 // layer sees in RequestContext::principal; then the rate limits of the tenant and of the
 // client (docs/security.md "Rate limits"). The caller maps an error (kUnauthorized,
 // kTooManyRequests) into its own format: Orion's {error, description}, NGSI-LD or admin
-// ProblemDetails, with the headers of ChallengeHeaders.
+// ProblemDetails; each of those renderers adds the headers of ChallengeHeaders to any error.
 #pragma once
 
 #include <memory>
@@ -31,7 +31,9 @@ std::string RateLimitClient(const auth::Principal* principal, const http::Reques
 // RFC 9110 §11.6.1 / RFC 6750 §3: a 401 names the scheme it accepts.
 inline constexpr std::string_view kBearerChallenge = "Bearer realm=\"renkei\"";
 // The WWW-Authenticate header of a kUnauthorized error, the Retry-After header of a
-// kTooManyRequests error; empty for other errors.
+// kTooManyRequests error; empty for other errors. Added by every error renderer (NGSIv2
+// Reply::Error, NGSI-LD LdReply::Error, admin ProblemResponse), wherever the error arose:
+// the request step or the service layer (an anonymous caller refused there is a 401 too).
 http::HeaderList ChallengeHeaders(const base::Error& error);
 
 }  // namespace renkei::api::common

@@ -1,5 +1,6 @@
 #include "api/ngsild/ld_reply.hpp"
 
+#include "api/common/request_auth.hpp"
 #include "core/json_text.hpp"
 
 namespace renkei::api::ngsild {
@@ -123,6 +124,7 @@ void LdReply::Error(const base::Error& error, http::HeaderList extra) const {
   http::Response r;
   r.status = MapLdError(error).status;
   r.headers = std::move(extra);
+  for (auto& header : common::ChallengeHeaders(error)) r.headers.push_back(std::move(header));
   // §6.3.2: ProblemDetails are sent as application/json.
   r.headers.emplace_back("Content-Type", "application/json");
   r.body = core::ToJsonText(ProblemJson(error));

@@ -291,7 +291,7 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
     if (auto authenticated = common::AuthenticateRequest(
             options_.authenticator, options_.rate_limiter, call.request, probe);
         !authenticated) {
-      return plain.Error(authenticated.error(), common::ChallengeHeaders(authenticated.error()));
+      return plain.Error(authenticated.error());
     }
     principal = std::move(probe.principal);
     permissions = std::move(probe.permissions);

@@ -300,7 +300,7 @@ void NgsiV2Api::Handle(http::Request&& request, const http::Responder& responder
   if (auto authenticated =
           common::AuthenticateRequest(options_.authenticator, options_.rate_limiter, request, *ctx);
       !authenticated) {
-    return reply.Error(authenticated.error(), common::ChallengeHeaders(authenticated.error()));
+    return reply.Error(authenticated.error());
   }
   call.ctx = std::move(*ctx);
   call.request = std::move(request);

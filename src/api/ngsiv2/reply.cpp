@@ -1,5 +1,6 @@
 #include "api/ngsiv2/reply.hpp"
 
+#include "api/common/request_auth.hpp"
 #include "core/json_text.hpp"
 
 namespace renkei::api::ngsiv2 {
@@ -81,6 +82,7 @@ void Reply::Empty(unsigned status, http::HeaderList extra) const {
 void Reply::Error(const base::Error& error, http::HeaderList extra,
                   std::string_view content_type) const {
   const OrionError mapped = MapError(error);
+  for (auto& header : common::ChallengeHeaders(error)) extra.push_back(std::move(header));
   boost::json::object body;
   body["error"] = mapped.name;
   if (!error.detail.empty()) body["description"] = error.detail;

@@ -177,6 +177,7 @@ http::Response OpendataAdminApi::Import(const http::Request& request) {
   od::ImportOptions options;
   options.tenant = *tenant;
   options.service_path = ctx->service_path;
+  options.caller = *ctx;
   if (auto dataset = request.Param("dataset")) {
     if (!od::FindStandardDataset(*dataset)) {
       return BadRequest("UnknownDataset", "no built-in dataset '" + std::string(*dataset) + "'");
