@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include "api/common/problem_details.hpp"
+#include "api/common/request_auth.hpp"
 #include "api/ngsild/ngsild_api.hpp"
 
 namespace renkei::app {
@@ -19,12 +20,18 @@ metrics::Dialect DialectOfPath(std::string_view path) {
 }
 
 http::Response MetricsResponse(const http::Request& request, const metrics::Counters& counters,
-                               store::SubscriptionStore& store) {
+                               store::SubscriptionStore& store,
+                               const auth::Authenticator* authenticator, base::Timestamp now) {
   if (request.method != "GET") {
     auto response = api::common::ProblemResponse(
         405, "MethodNotAllowed", "only GET is supported on " + std::string(kMetricsPath));
     response.Set("Allow", "GET");
     return response;
+  }
+  service::RequestContext ctx;  // no tenant: the platform's own endpoint
+  ctx.now = now;
+  if (auto allowed = api::common::RequirePlatformOperator(authenticator, request, ctx); !allowed) {
+    return api::common::ProblemResponse(allowed.error(), std::string(kMetricsPath));
   }
   auto backlog = store.LoadNotifyBacklog();
   if (!backlog) {

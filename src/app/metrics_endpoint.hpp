@@ -1,9 +1,13 @@
 // GET /metrics: the platform's counters and the notification backlog in the Prometheus text
 // exposition format (docs/metrics.md). An admin endpoint: errors are RFC 9457 ProblemDetails
-// (405 for another method, 500 when the store cannot be read).
+// (405 for another method, 500 when the store cannot be read). It names every tenant, so once
+// any tenant has authentication on it answers a platform operator only (401/403 otherwise,
+// docs/security.md "Platform-wide operations").
 // Thread-safety: may be called concurrently (Counters and the store are thread-safe).
 #pragma once
 
+#include "auth/authenticator.hpp"
+#include "base/time.hpp"
 #include "http/message.hpp"
 #include "metrics/counters.hpp"
 #include "store/subscription_store.hpp"
@@ -13,7 +17,8 @@ namespace renkei::app {
 inline constexpr const char* kMetricsPath = "/metrics";
 
 http::Response MetricsResponse(const http::Request& request, const metrics::Counters& counters,
-                               store::SubscriptionStore& store);
+                               store::SubscriptionStore& store,
+                               const auth::Authenticator* authenticator, base::Timestamp now);
 
 // The dialect a request path belongs to (for the request counters): NGSI-LD by its prefix,
 // "other" for /metrics, NGSIv2 for everything else (as serve dispatches).

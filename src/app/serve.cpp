@@ -266,8 +266,9 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   // Both dialects and the admin endpoints share the server; the path prefix picks one
   // (docs/architecture.md). Every answer is counted by dialect and status class
   // (docs/metrics.md).
-  auto dispatch = [&ngsiv2, &ngsild, &quality, &opendata, &audit, &access, &counters, &store](
-                      http::Request&& request, const http::Responder& responder) {
+  auto dispatch = [&ngsiv2, &ngsild, &quality, &opendata, &audit, &access, &counters, &store,
+                   &authenticator,
+                   &clock](http::Request&& request, const http::Responder& responder) {
     const metrics::Dialect dialect = DialectOfPath(request.path);
     http::Responder counted = [&counters, dialect, responder](http::Response response) {
       counters.CountRequest(dialect, response.status);
@@ -288,7 +289,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     } else if (dialect == metrics::Dialect::kNgsiLd) {
       ngsild.Handle(std::move(request), counted);
     } else if (request.path == kMetricsPath) {
-      counted(MetricsResponse(request, counters, **store));
+      counted(MetricsResponse(request, counters, **store, &authenticator, clock.Now()));
     } else {
       ngsiv2.Handle(std::move(request), counted);
     }

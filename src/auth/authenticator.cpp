@@ -22,6 +22,16 @@ base::Result<std::shared_ptr<const Principal>> Authenticator::Authenticate(
     anonymous->tenant = tenant;
     return std::shared_ptr<const Principal>(std::move(anonymous));
   }
+  return Verify(credentials, tenant, now);
+}
+
+base::Result<std::shared_ptr<const Principal>> Authenticator::Verify(const Credentials& credentials,
+                                                                     const std::string& tenant,
+                                                                     base::Timestamp now) const {
+  if (credentials.several) {
+    return base::Fail(base::ErrorCode::kUnauthorized, "Unauthorized",
+                      "present one credential: X-Api-Key or one bearer token, not several");
+  }
   for (const auto& verifier : verifiers_) {
     auto verified = verifier->Verify(credentials, tenant, now);
     if (!verified) continue;

@@ -63,12 +63,20 @@ class Authenticator {
   bool EnabledFor(std::string_view tenant) const {
     return settings_.enabled_tenants.contains(tenant);
   }
+  // Whether some tenant has authentication on: then what all tenants share is the platform
+  // operator's (api/common/request_auth.hpp RequirePlatformOperator).
+  bool AnyEnabled() const { return !settings_.enabled_tenants.empty(); }
 
   // nullptr: the tenant has authentication off. kUnauthorized: credentials presented but not
   // valid (or of a kind no verifier accepts).
   base::Result<std::shared_ptr<const Principal>> Authenticate(const Credentials& credentials,
                                                               const std::string& tenant,
                                                               base::Timestamp now) const;
+  // The verifier chain alone, whether or not `tenant` has authentication on: for operations
+  // of the whole platform, where only a platform operator's credential counts.
+  base::Result<std::shared_ptr<const Principal>> Verify(const Credentials& credentials,
+                                                        const std::string& tenant,
+                                                        base::Timestamp now) const;
   // What `principal` may do in `tenant` under the tenant's policy (auth/policy.hpp).
   base::Result<std::shared_ptr<const Permissions>> PermissionsFor(const Principal& principal,
                                                                   const std::string& tenant) const;

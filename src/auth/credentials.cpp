@@ -36,13 +36,17 @@ Credentials ReadCredentials(const HeaderLookup& header) {
       credentials.malformed_authorization = true;
     }
   }
-  if (!credentials.bearer_token) {
-    if (auto token = header("X-Auth-Token"); token && !Trim(*token).empty()) {
-      credentials.bearer_token = std::string(Trim(*token));
+  if (auto token = header("X-Auth-Token"); token && !Trim(*token).empty()) {
+    const std::string_view value = Trim(*token);
+    if (!credentials.bearer_token) {
+      credentials.bearer_token = std::string(value);
+    } else if (*credentials.bearer_token != value) {
+      credentials.several = true;  // the same token in both headers is one credential
     }
   }
   if (auto key = header("X-Api-Key"); key && !Trim(*key).empty()) {
     credentials.api_key = std::string(Trim(*key));
+    if (credentials.bearer_token) credentials.several = true;
   }
   return credentials;
 }

@@ -14,6 +14,10 @@ struct Credentials {
   std::optional<std::string> bearer_token;
   std::optional<std::string> api_key;
   bool malformed_authorization = false;  // an Authorization header that is not `Bearer <token>`
+  // More than one credential: an API key beside a bearer token, or two different bearer
+  // tokens (Authorization and X-Auth-Token). RFC 6750 §2: a client uses one method per
+  // request; which one would count is not the caller's to leave open (docs/security.md).
+  bool several = false;
 
   bool Empty() const { return !bearer_token && !api_key && !malformed_authorization; }
 };

@@ -3,8 +3,11 @@
 #include <cmath>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "auth/compact_jws.hpp"
+#include "auth/roles.hpp"
 
 namespace renkei::auth {
 namespace {
@@ -114,6 +117,10 @@ base::Result<VerifiedToken> CheckClaims(const json::object& claims, const Truste
   principal.issuer = issuer.issuer;
   principal.tenant = tenant;
   principal.roles = Roles(ClaimAtPath(claims, issuer.roles_claim));
+  // A tenant's identity provider speaks for its own tenant only: the platform-operator role
+  // (every tenant, the shared @context catalog, the whole audit chain) comes from keys the
+  // platform makes (CLI, operator), never from a town's token (docs/security.md "Roles").
+  std::erase(principal.roles, std::string(kPlatformOperatorRole));
   if (auto acr = StringClaim(claims, "acr")) {
     if (auto level = issuer.acr_levels.find(*acr); level != issuer.acr_levels.end()) {
       principal.assurance_level = level->second;

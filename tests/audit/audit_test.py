@@ -97,6 +97,13 @@ def main():
                               capture_output=True, text=True, timeout=60, check=False)
         check(made.returncode == 0, f"apikey create: {made.stderr}")
         admin = made.stdout.strip()
+        # Verify reads every tenant's records: once a tenant has authentication on, only a
+        # platform operator may (docs/security.md "Platform-wide operations").
+        made = subprocess.run([renkei, "apikey", "create", "--tenant", "locked", "--role",
+                               "platform-operator", "--data-dir", str(data)],
+                              capture_output=True, text=True, timeout=60, check=False)
+        check(made.returncode == 0, f"apikey create: {made.stderr}")
+        operator = {**CLINIC, "X-Api-Key": made.stdout.strip()}
         with Server(renkei, data, free_port(19550, 19599), config=CONFIG) as server:
             # NGSIv2: create two residents' vitals and a shelter (not personal), read, update.
             for number, owner in ((1, "resident-1"), (2, "resident-2")):
@@ -180,8 +187,12 @@ def main():
                                    {"Fiware-Service": "locked"}), 401,
                     "tenant with authentication on, no credentials")
 
-            # The chain is intact ...
-            resp = server.request("GET", "/admin/v1/audit/verify", None, CLINIC)
+            # The chain is intact ... (for a platform operator only: also from a tenant with
+            # authentication off)
+            unauthenticated = server.request("GET", "/admin/v1/audit/verify", None, CLINIC)
+            check(unauthenticated.status == 401, f"verify without credentials: "
+                                                 f"{unauthenticated.status}")
+            resp = server.request("GET", "/admin/v1/audit/verify", None, operator)
             verdict = resp.json() or {}
             check(resp.status == 200 and verdict.get("intact") is True
                   and verdict.get("records") == 8 and verdict.get("headHash") == records[-1]["hash"],
@@ -190,18 +201,18 @@ def main():
             db = sqlite3.connect(str(data / "renkei.db"), timeout=30)
             db.execute("UPDATE audit_log SET resident = 'someone-else' WHERE seq = 4")
             db.commit()
-            verdict = server.request("GET", "/admin/v1/audit/verify", None, CLINIC).json() or {}
+            verdict = server.request("GET", "/admin/v1/audit/verify", None, operator).json() or {}
             check(verdict.get("intact") is False and verdict.get("firstBroken", {}).get("seq") == 4,
                   f"verify after an edit: {verdict}")
             # ... or removed (after undoing the edit, which makes it intact again).
             db.execute("UPDATE audit_log SET resident = 'resident-1' WHERE seq = 4")
             db.commit()
-            verdict = server.request("GET", "/admin/v1/audit/verify", None, CLINIC).json() or {}
+            verdict = server.request("GET", "/admin/v1/audit/verify", None, operator).json() or {}
             check(verdict.get("intact") is True, f"verify after undoing the edit: {verdict}")
             db.execute("DELETE FROM audit_log WHERE seq = 6")
             db.commit()
             db.close()
-            verdict = server.request("GET", "/admin/v1/audit/verify", None, CLINIC).json() or {}
+            verdict = server.request("GET", "/admin/v1/audit/verify", None, operator).json() or {}
             check(verdict.get("intact") is False and verdict.get("firstBroken", {}).get("seq") == 7,
                   f"verify after a removal: {verdict}")
             # Appends after the damage still chain to the last record there is.

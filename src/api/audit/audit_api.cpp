@@ -170,7 +170,9 @@ void AuditApi::Handle(http::Request&& request, const http::Responder& responder)
     RENKEI_TRY_VOID(common::AuthenticateRequest(authenticator_, rate_limiter_, request, ctx));
     const auth::Principal* principal = ctx.principal.get();
     if (path == kVerifyPath) {
-      RENKEI_TRY_VOID(RequireRole(principal, {kPlatformOperator}));
+      // The whole chain, every tenant's records: a tenant with authentication off must not
+      // open it (docs/security.md "Platform-wide operations").
+      RENKEI_TRY_VOID(common::RequirePlatformOperator(authenticator_, request, ctx));
       if (!request.query.empty()) return BadRequest("verify takes no query parameters");
       RENKEI_TRY(auto verification, store_.VerifyAudit());
       return VerificationResponse(verification);

@@ -1,6 +1,10 @@
 #include "api/common/request_auth.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <string_view>
+
+#include "auth/roles.hpp"
 
 namespace renkei::api::common {
 
@@ -37,6 +41,30 @@ base::Result<void> AuthenticateRequest(const auth::Authenticator* authenticator,
                         std::to_string(refusal->retry_after_seconds) + " s"};
   error.retry_after_seconds = refusal->retry_after_seconds;
   return base::Fail(std::move(error));
+}
+
+base::Result<void> RequirePlatformOperator(const auth::Authenticator* authenticator,
+                                           const http::Request& request,
+                                           const service::RequestContext& ctx) {
+  if (authenticator == nullptr || !authenticator->AnyEnabled()) return {};
+  std::shared_ptr<const auth::Principal> principal = ctx.principal;
+  if (principal == nullptr) {
+    const auth::Credentials credentials =
+        auth::ReadCredentials([&request](std::string_view name) { return request.Header(name); });
+    if (credentials.Empty()) {
+      return base::Fail(base::ErrorCode::kUnauthorized, "Unauthorized",
+                        "this operation of the whole platform needs a platform operator's "
+                        "credentials");
+    }
+    RENKEI_TRY(principal, authenticator->Verify(credentials, ctx.tenant, ctx.now));
+  }
+  if (principal->HasRole(auth::kPlatformOperatorRole)) return {};
+  if (principal->IsAnonymous()) {
+    return base::Fail(base::ErrorCode::kUnauthorized, "Unauthorized",
+                      "this operation of the whole platform needs a platform operator");
+  }
+  return base::Fail(base::ErrorCode::kForbidden, "Forbidden",
+                    "this operation of the whole platform needs the role platform-operator");
 }
 
 http::HeaderList ChallengeHeaders(const base::Error& error) {

@@ -24,6 +24,17 @@ base::Result<void> AuthenticateRequest(const auth::Authenticator* authenticator,
                                        ratelimit::RateLimiter* rate_limiter,
                                        const http::Request& request, service::RequestContext& ctx);
 
+// Operations on what all tenants share (the hosted @context catalog, the whole audit chain)
+// are the platform operator's once any tenant has authentication on: neither a tenant's own
+// caller nor anyone on a tenant with authentication off may change or read them for all
+// (docs/security.md "Platform-wide operations"). Ok when no tenant has authentication on (the
+// embedded demo). With ctx.principal set (the tenant has authentication on) its roles decide;
+// without, the request's credentials are verified as a platform operator's: 401 when missing
+// or not accepted (WWW-Authenticate added by the renderers), 403 without the role.
+base::Result<void> RequirePlatformOperator(const auth::Authenticator* authenticator,
+                                           const http::Request& request,
+                                           const service::RequestContext& ctx);
+
 // Who a request counts against for its client rate limit: the principal's client id, else its
 // subject, else (no or anonymous principal) the remote address.
 std::string RateLimitClient(const auth::Principal* principal, const http::Request& request);

@@ -11,6 +11,7 @@
 #include "api/ngsild/ld_payload_parser.hpp"
 #include "api/ngsild/ld_query_builder.hpp"
 #include "api/ngsild/ld_write_support.hpp"
+#include "service/access_check.hpp"
 
 namespace renkei::api::ngsild {
 namespace {
@@ -318,6 +319,12 @@ void PurgeEntities(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   }
   auto action = ParsePurgeAction(call);
   if (!action) return reply.Error(action.error());
+  // The selection below sees only the types the caller may read: without this check a
+  // caller that may write nothing would get 204 for a purge that can never write (as if it
+  // had purged). It gets the refusal every other write gives it (docs/security.md).
+  if (auto allowed = service::AuthorizeSome(call.ctx, auth::Action::kWrite); !allowed) {
+    return reply.Error(allowed.error());
+  }
   auto terms = QueryTermsFromUrl(call);
   terms.ids_suffice = true;
   auto request = BuildLdQuery(call, terms, deps.options);

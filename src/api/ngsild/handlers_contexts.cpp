@@ -3,6 +3,8 @@
 // metadata), delete or reload one. The storage itself is ContextCatalog.
 #include "api/ngsild/handlers.hpp"
 
+#include "api/common/request_auth.hpp"
+
 namespace renkei::api::ngsild {
 namespace json = boost::json;
 
@@ -53,6 +55,12 @@ json::object ContextInfo(const LdCall& call, const StoredContext& context) {
 }  // namespace
 
 void AddContext(const LdDeps& deps, LdCall& call, const LdReply& reply) {
+  // The catalog is one for all tenants (docs/security.md "Platform-wide operations").
+  if (auto allowed =
+          common::RequirePlatformOperator(deps.options.authenticator, call.request, call.ctx);
+      !allowed) {
+    return reply.Error(allowed.error());
+  }
   // §5.13.2.3: a JSON object with an "@context" member; anything else in it is discarded.
   // A body of another shape is not an Add @context request at all: InvalidRequest.
   auto* document = call.body.if_object();
@@ -110,6 +118,12 @@ void ServeContext(const LdDeps& deps, LdCall& call, const LdReply& reply) {
 }
 
 void DeleteContext(const LdDeps& deps, LdCall& call, const LdReply& reply) {
+  // Deleting or reloading changes what every tenant's requests resolve.
+  if (auto allowed =
+          common::RequirePlatformOperator(deps.options.authenticator, call.request, call.ctx);
+      !allowed) {
+    return reply.Error(allowed.error());
+  }
   auto reload = BooleanParam(call, "reload");
   if (!reload) return reply.Error(reload.error());
   const std::string id = call.PathParam("contextId");
