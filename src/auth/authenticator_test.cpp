@@ -100,5 +100,31 @@ TEST(Authenticator, TheVerifierThatRecognisesTheCredentialsDecides) {
   EXPECT_FALSE(authenticator.Authenticate(token, "a", {}));
 }
 
+// RFC 6750 §2: one method per request. Which credential counts is never left to the order of
+// the verifiers (a good key beside a forged token would otherwise pass).
+TEST(ReadCredentials, MarksMoreThanOneCredential) {
+  EXPECT_TRUE(
+      ReadCredentials(Headers({{"X-Api-Key", "k"}, {"Authorization", "Bearer t"}})).several);
+  EXPECT_TRUE(ReadCredentials(Headers({{"X-Api-Key", "k"}, {"X-Auth-Token", "t"}})).several);
+  EXPECT_TRUE(
+      ReadCredentials(Headers({{"Authorization", "Bearer t1"}, {"X-Auth-Token", "t2"}})).several);
+  // The same token in both bearer headers is one credential.
+  EXPECT_FALSE(
+      ReadCredentials(Headers({{"Authorization", "Bearer t1"}, {"X-Auth-Token", "t1"}})).several);
+  EXPECT_FALSE(ReadCredentials(Headers({{"X-Api-Key", "k"}})).several);
+}
+
+TEST(Authenticator, RefusesSeveralCredentialsEvenWhenOneIsGood) {
+  Authenticator authenticator(AuthSettings{{"a"}, false, {}});
+  authenticator.AddVerifier(std::make_unique<KeyVerifier>());
+  Credentials both;
+  both.api_key = "good";
+  both.bearer_token = "eyJ";
+  both.several = true;
+  auto refused = authenticator.Authenticate(both, "a", {});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, base::ErrorCode::kUnauthorized);
+}
+
 }  // namespace
 }  // namespace renkei::auth
