@@ -16,12 +16,16 @@ A's issuer never published. A's policy opens AED to everyone.
 For each row and caller:
   * the status class is the expected one (2 = any 2xx);
   * a refused answer (not 2xx) left everything as it was: A's and B's and the default tenant's
-    entities (through NGSIv2 and NGSI-LD, with system attributes), subscriptions of both
-    dialects, A's policy, A's keys (their revocation, not their last use), the hosted
-    @contexts and A's audit log are compared before and after;
+    entities (NGSIv2 for all, NGSI-LD for A, with system attributes), subscriptions (both
+    dialects for A), A's policy, A's keys (their revocation, not their last use), the hosted
+    @contexts and A's audit log (records of callers allowed to read the personal type aside,
+    since they are appended asynchronously) are compared with the seeded state. A row's
+    refused callers run first and are compared once together; on a difference each runs
+    again alone and is compared, so the failure names it. This keeps the matrix within its
+    time budget on a loaded machine;
   * a 2xx answer names no entity, subscription or key the caller may not see (B's and the
     default tenant's everywhere, and per caller the types its policy hides);
-  * a 2xx answer of a changing method is followed by a restore of the seeded state.
+  * allowed callers run on the seeded state, restored after each change they make.
 Then header combinations (tenant headers disagreeing, empty, upper case, `-` in admin paths,
 ServicePaths, X-Api-Key with Authorization) and privilege escalation attempts.
 
@@ -53,7 +57,9 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 KOTO_TOILETS = REPO.parent / "shared/data/opendata/131083_public_toilet.csv"
 A, B = "131083", "302015"
 ISSUER_A = "https://idp.town-a.example"
-TIME_BUDGET_SECONDS = 100  # ctest's TIMEOUT is 180; the matrix itself stops here
+# About 55 s alone on the 2-core machine at load 10; 165 s beside a full parallel ctest and a
+# release build. ctest's TIMEOUT is 300 and the test runs serially; the matrix stops here.
+TIME_BUDGET_SECONDS = 200
 
 POLICY_A = {
     "rules": [
@@ -386,6 +392,7 @@ class Matrix:
         self.import_body = import_body
         self.ids = {}  # current ids of seeded subscriptions, context, victim key
         self.baseline = None
+        self.audit_after = 0  # the last audit record a snapshot read
         self.counts = {"requests": 0, "refused": 0, "allowed": 0}
 
     # ---- callers and headers
@@ -487,10 +494,14 @@ class Matrix:
         # left out, the snapshot's own reads among them; they are appended after the answer
         # (docs/security.md "Audit log"), so they could land between two snapshots. Any record
         # of the other callers is a change.
+        # Only the records since the previous snapshot are read (the log grows with every
+        # snapshot); the part is the list of those by other callers, so always [] unchanged.
         if parts is None:
-            audit = call("GET", "/admin/v1/audit?limit=10000", None,
+            audit = call("GET", f"/admin/v1/audit?limit=10000&after={self.audit_after}", None,
                          {"Fiware-Service": A, **snapshot_key})
-            state["audit"] = [r for r in audit.json() or []
+            records = audit.json() if audit.status == 200 else []
+            self.audit_after = max([self.audit_after] + [r["seq"] for r in records])
+            state["audit"] = [r for r in records
                               if r["actor"]["clientId"] not in PERSONAL_READERS] \
                 if audit.status == 200 else audit.status
         for tenant in (A, B, "") if parts is None else (A,):
@@ -579,7 +590,7 @@ class Matrix:
         """The refused callers first, then one comparison of the whole state (on a difference,
         each refused caller again alone, to name it); then each allowed caller on the seeded
         state, restored after each change."""
-        dialect, method, route, path, body, content_type, expected = row
+        _, method, _, path, _, _, expected = row
         refused = [c for c in CALLERS if expected[c] != "2"]
         for caller in refused:
             self.send(caller, row)
@@ -594,7 +605,7 @@ class Matrix:
                     self.restore(touched_parts(path))
 
     def send(self, caller, row):
-        dialect, method, route, path, body, content_type, expected = row
+        dialect, method, _, path, body, content_type, expected = row
         what = f"{caller} {method} {path.format(**self.ids)}"
         answer = self.request(caller, dialect, method, path, body, content_type)
         got = "2" if 200 <= answer.status < 300 else str(answer.status)
@@ -826,6 +837,7 @@ enabled = true
             m = Matrix(call, keys, tokens, import_body)
             m.seed_tenant_b_and_default()
             m.restore()
+            print(f"set up in {time.monotonic() - started:.1f} s")
             for row in ROUTES:
                 m.run_row(row)
                 if time.monotonic() - started > TIME_BUDGET_SECONDS:
