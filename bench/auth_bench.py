@@ -8,6 +8,11 @@ Each case runs `wrk -t1 -c32` on one entity for --duration seconds, alternating 
 /proc/PID/stat), the figure that stays comparable on a busy machine.
 
     bench/auth_bench.py --server build/release/src/app/renkei [--duration 8] [--rounds 2]
+        [--ports 19380-19399] [--scoped]
+
+--scoped adds two EdDSA cases whose policy rules are narrowed (docs/adr/0016): one to a
+ServicePath prefix, one to an attribute list (the entities then live at /bench in both
+tenants); it needs a server that knows these rule members.
 """
 import argparse
 import json
@@ -51,7 +56,10 @@ def main():
     parser.add_argument("--server", required=True)
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--ports", default="19380-19399")
+    parser.add_argument("--scoped", action="store_true")
     args = parser.parse_args()
+    first_port, last_port = (int(p) for p in args.ports.split("-"))
     with tempfile.TemporaryDirectory() as tmp:
         keys = [SigningKey(tmp, "rsa", "rsa"), SigningKey(tmp, "ec", "ec"),
                 SigningKey(tmp, "ed25519", "ed")]
@@ -67,29 +75,39 @@ jwks_file = "{tmp}/jwks.json"
         now = int(time.time())
         claims = {"iss": ISSUER, "sub": "bench", "aud": "renkei", "iat": now,
                   "exp": now + 3600, "roles": ["reader"]}
-        tokens = {key.alg: key.token(claims) for key in keys}
+        tokens = {f"{key.alg} token": key.token(claims) for key in keys}
+        if args.scoped:
+            for role in ("path-reader", "attr-reader"):
+                tokens[f"EdDSA {role}"] = keys[2].token({**claims, "roles": [role]})
         # The tenant's admin seeds the entities and lets the reader role read them: with
         # authentication on, authorization is default deny (docs/security.md), so every
         # measured request also evaluates the tenant's policy.
         admin = keys[0].token({**claims, "sub": "bench-admin", "roles": ["tenant-admin"]})
         entities = [{"id": f"urn:ngsi-ld:Shelter:{i}", "type": "Shelter",
                      "name": {"type": "Text", "value": f"Hall {i}"}} for i in range(1000)]
-        port = free_port(19380, 19399)
+        port = free_port(first_port, last_port)
         with Server(args.server, pathlib.Path(tmp) / "data", port, config=config,
                     extra_args=["--threads", "2"]) as server:
             auth = {"Authorization": f"Bearer {admin}"}
             policy = {"rules": [{"roles": ["reader"], "actions": ["read"], "types": ["Shelter"]}]}
+            path = {}
+            if args.scoped:
+                path = {"Fiware-ServicePath": "/bench"}
+                policy["rules"] += [
+                    {"roles": ["path-reader"], "actions": ["read"], "types": ["Shelter"],
+                     "servicePaths": ["/bench"]},
+                    {"roles": ["attr-reader"], "actions": ["read"], "types": ["Shelter"],
+                     "attributes": ["name"]}]
             resp = server.request("PUT", "/admin/v1/tenants/secured/policies", policy, auth)
             assert resp.status == 200, (resp.status, resp.body)
             for tenant, extra in (("open", {}), ("secured", auth)):
                 resp = server.request("POST", "/v2/op/update",
                                       {"actionType": "append", "entities": entities},
-                                      {"Fiware-Service": tenant, **extra})
+                                      {"Fiware-Service": tenant, **path, **extra})
                 assert resp.status == 204, (tenant, resp.status, resp.body)
             cases = {"no auth": {"Fiware-Service": "open"}}
-            for alg, token in tokens.items():
-                cases[f"{alg} token"] = {"Fiware-Service": "secured",
-                                         "Authorization": f"Bearer {token}"}
+            for name, token in tokens.items():
+                cases[name] = {"Fiware-Service": "secured", "Authorization": f"Bearer {token}"}
             results = {name: [0, 0.0, 0] for name in cases}
             tick = os.sysconf("SC_CLK_TCK")
             for _ in range(args.rounds):

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "auth/path_prefix.hpp"
 #include "auth/roles.hpp"
 
 namespace renkei::auth {
@@ -34,14 +35,35 @@ std::optional<Action> ParseAction(std::string_view name) {
   return std::nullopt;
 }
 
+bool ScopedGrant::CoversPath(std::string_view service_path) const {
+  if (path_prefixes.empty()) return true;
+  return std::any_of(path_prefixes.begin(), path_prefixes.end(),
+                     [&](const std::string& prefix) { return PathUnder(prefix, service_path); });
+}
+
+bool ScopedGrant::CoversSubtree(std::string_view prefix) const {
+  if (path_prefixes.empty()) return true;
+  return std::any_of(path_prefixes.begin(), path_prefixes.end(),
+                     [&](const std::string& mine) { return PathUnder(mine, prefix); });
+}
+
 Permissions Permissions::Everything() {
   Permissions all;
-  for (auto& grant : all.grants_) grant.every_type = true;
+  for (std::size_t i = 0; i < kActionCount; ++i) all.Grant(static_cast<Action>(i), kAnyType);
   return all;
 }
 
+ScopedGrant& Permissions::Unlimited(Action action) {
+  const auto a = static_cast<std::size_t>(action);
+  if (!unlimited_[a]) {
+    unlimited_[a] = grants_[a].size();
+    grants_[a].emplace_back();
+  }
+  return grants_[a][*unlimited_[a]];
+}
+
 void Permissions::Grant(Action action, std::string_view type) {
-  auto& grant = grants_[static_cast<std::size_t>(action)];
+  ScopedGrant& grant = Unlimited(action);
   if (type == kAnyType) {
     grant.every_type = true;
     grant.types.clear();
@@ -50,20 +72,69 @@ void Permissions::Grant(Action action, std::string_view type) {
   }
 }
 
+void Permissions::GrantScoped(Action action, const std::vector<std::string>& types,
+                              const std::vector<std::string>& path_prefixes,
+                              const std::vector<std::string>& attributes) {
+  // A prefix "/" covers every path, as no prefix does.
+  const bool every_path =
+      path_prefixes.empty() ||
+      std::find(path_prefixes.begin(), path_prefixes.end(), "/") != path_prefixes.end();
+  if (every_path && attributes.empty()) {
+    for (const auto& type : types) Grant(action, type);
+    return;
+  }
+  ScopedGrant grant;
+  for (const auto& type : types) {
+    if (type == kAnyType) grant.every_type = true;
+    if (!grant.every_type) grant.types.insert(type);
+  }
+  if (grant.every_type) grant.types.clear();
+  if (!every_path) grant.path_prefixes = path_prefixes;
+  grant.attributes.insert(attributes.begin(), attributes.end());
+  grants_[static_cast<std::size_t>(action)].push_back(std::move(grant));
+}
+
 bool Permissions::Allows(Action action, std::string_view type) const {
-  const auto& grant = grants_[static_cast<std::size_t>(action)];
-  return grant.every_type || grant.types.contains(type);
+  const auto& grants = GrantsFor(action);
+  return std::any_of(grants.begin(), grants.end(),
+                     [&](const ScopedGrant& g) { return g.CoversType(type); });
+}
+
+bool Permissions::Allows(Action action, std::string_view type,
+                         std::string_view service_path) const {
+  const auto& grants = GrantsFor(action);
+  return std::any_of(grants.begin(), grants.end(),
+                     [&](const ScopedGrant& g) { return g.Covers(type, service_path); });
+}
+
+bool Permissions::AllowsSubtree(Action action, std::string_view type,
+                                std::string_view prefix) const {
+  const auto& grants = GrantsFor(action);
+  return std::any_of(grants.begin(), grants.end(), [&](const ScopedGrant& g) {
+    return g.CoversType(type) && g.CoversSubtree(prefix);
+  });
 }
 
 bool Permissions::AllowsAny(Action action) const {
-  const auto& grant = grants_[static_cast<std::size_t>(action)];
-  return grant.every_type || !grant.types.empty();
+  const auto& grants = GrantsFor(action);
+  return std::any_of(grants.begin(), grants.end(),
+                     [](const ScopedGrant& g) { return g.every_type || !g.types.empty(); });
 }
 
-std::optional<std::set<std::string, std::less<>>> Permissions::TypesFor(Action action) const {
-  const auto& grant = grants_[static_cast<std::size_t>(action)];
-  if (grant.every_type) return std::nullopt;
-  return grant.types;
+bool Permissions::AllowsAttribute(Action action, std::string_view type,
+                                  std::string_view service_path, std::string_view name) const {
+  const auto& grants = GrantsFor(action);
+  return std::any_of(grants.begin(), grants.end(), [&](const ScopedGrant& g) {
+    return g.Covers(type, service_path) && (g.attributes.empty() || g.attributes.contains(name));
+  });
+}
+
+bool Permissions::LimitsAttributes(Action action, std::string_view type,
+                                   std::string_view service_path) const {
+  const auto& grants = GrantsFor(action);
+  return std::none_of(grants.begin(), grants.end(), [&](const ScopedGrant& g) {
+    return g.attributes.empty() && g.Covers(type, service_path);
+  });
 }
 
 Permissions Evaluate(const Policy& policy, const Principal& principal, std::string_view tenant) {
@@ -81,7 +152,7 @@ Permissions Evaluate(const Policy& policy, const Principal& principal, std::stri
   for (const auto& rule : policy.rules) {
     if (!Applies(rule, principal)) continue;
     for (Action action : rule.actions) {
-      for (const auto& type : rule.types) permissions.Grant(action, type);
+      permissions.GrantScoped(action, rule.types, rule.service_paths, rule.attributes);
     }
   }
   return permissions;

@@ -1,8 +1,9 @@
 // Authorization policies (issue 5 item 3, docs/security.md "Authorization policies"): what a
 // principal may do in a tenant, as the tenant's policy document grants it. Pure, thread-safe.
 //
-// Rules grant actions on entity types to roles or app names; anything no rule grants is
-// denied (default deny). The built-in roles (roles.hpp) need no rule. Types listed in
+// Rules grant actions on entity types to roles or app names, optionally only under some
+// ServicePath prefixes (path_prefix.hpp) and only on some attributes; anything no rule grants
+// is denied (default deny). The built-in roles (roles.hpp) need no rule. Types listed in
 // `open_types` are readable by everyone, anonymous callers included (open data, オープン
 // データ). Types are the stored names: the short term for NGSIv2 and NGSI-LD's default
 // vocabulary, the full IRI for other vocabularies (api/ngsild/ld_names.hpp).
@@ -37,6 +38,10 @@ struct PolicyRule {
   std::vector<std::string> apps;   // ... or acting through any of these apps (client ids)
   std::vector<Action> actions;     // may do these ...
   std::vector<std::string> types;  // ... on entities of these types ("*": every type)
+  // ... whose ServicePath is under one of these normalised prefixes (empty: every path) ...
+  std::vector<std::string> service_paths;
+  // ... on these attributes only (empty: every attribute).
+  std::vector<std::string> attributes;
 };
 
 struct Policy {
@@ -44,24 +49,63 @@ struct Policy {
   std::set<std::string, std::less<>> open_types;  // readable anonymously
 };
 
-// What one principal may do in one tenant: per action, every type or a set of types.
+// One grant of an action: entities of some types (or every type) under some ServicePath
+// prefixes (or every path), and of those, some attributes (or every attribute).
+struct ScopedGrant {
+  bool every_type = false;
+  std::set<std::string, std::less<>> types;
+  std::vector<std::string> path_prefixes;         // empty: every path
+  std::set<std::string, std::less<>> attributes;  // empty: every attribute
+
+  bool CoversType(std::string_view type) const { return every_type || types.contains(type); }
+  bool CoversPath(std::string_view service_path) const;
+  bool CoversSubtree(std::string_view prefix) const;
+  bool Covers(std::string_view type, std::string_view service_path) const {
+    return CoversType(type) && CoversPath(service_path);
+  }
+};
+
+// What one principal may do in one tenant: per action, a list of grants (their union).
+// Grants without path or attribute limits are merged into one, so a policy of plain type
+// rules costs one set lookup per check as before.
 class Permissions {
  public:
   static Permissions Everything();
 
+  // The action on `type` ("*": every type), every path, every attribute.
   void Grant(Action action, std::string_view type);
+  // The action on `types` under `path_prefixes` on `attributes` (empty lists: every path,
+  // every attribute). Prefixes are normalised (NormalisePathPrefix).
+  void GrantScoped(Action action, const std::vector<std::string>& types,
+                   const std::vector<std::string>& path_prefixes,
+                   const std::vector<std::string>& attributes);
+
+  // On entities of `type` somewhere (some path).
   bool Allows(Action action, std::string_view type) const;
+  // On entities of `type` at `service_path`.
+  bool Allows(Action action, std::string_view type, std::string_view service_path) const;
+  // On entities of `type` at `prefix` and at every path below it (a subscription's
+  // recursive ServicePath).
+  bool AllowsSubtree(Action action, std::string_view type, std::string_view prefix) const;
   // Whether the action is allowed on at least one type.
   bool AllowsAny(Action action) const;
-  // nullopt: every type; otherwise the types the action is allowed on (possibly none).
-  std::optional<std::set<std::string, std::less<>>> TypesFor(Action action) const;
+  // On the attribute `name` of an entity of `type` at `service_path` (false when the entity
+  // itself is not allowed).
+  bool AllowsAttribute(Action action, std::string_view type, std::string_view service_path,
+                       std::string_view name) const;
+  // Whether some attributes of such an entity are not allowed (then ask AllowsAttribute per
+  // attribute). False when a grant covering it has no attribute list: no per-attribute work.
+  bool LimitsAttributes(Action action, std::string_view type, std::string_view service_path) const;
+  // The grants of an action (their union is what is allowed).
+  const std::vector<ScopedGrant>& GrantsFor(Action action) const {
+    return grants_[static_cast<std::size_t>(action)];
+  }
 
  private:
-  struct TypeGrant {
-    bool every_type = false;
-    std::set<std::string, std::less<>> types;
-  };
-  std::array<TypeGrant, kActionCount> grants_;
+  ScopedGrant& Unlimited(Action action);
+  std::array<std::vector<ScopedGrant>, kActionCount> grants_;
+  // Index in grants_[action] of the grant without path or attribute limits, if any.
+  std::array<std::optional<std::size_t>, kActionCount> unlimited_;
 };
 
 // The permissions of `principal` in `tenant` under the tenant's `policy`.

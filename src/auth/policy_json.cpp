@@ -1,7 +1,10 @@
 #include "auth/policy_json.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
+#include "auth/path_prefix.hpp"
 #include "auth/roles.hpp"
 
 namespace renkei::auth {
@@ -33,6 +36,22 @@ base::Result<std::vector<std::string>> ReadNames(const json::value& value,
   return names;
 }
 
+// A non-empty list of ServicePath prefixes (path_prefix.hpp), each normalised.
+base::Result<std::vector<std::string>> ReadPrefixes(const json::value& value,
+                                                    const std::string& where) {
+  RENKEI_TRY(auto prefixes, ReadNames(value, where));
+  if (prefixes.empty()) return Invalid(where + " is empty: leave it out for every ServicePath");
+  for (std::size_t i = 0; i < prefixes.size(); ++i) {
+    auto normalised = NormalisePathPrefix(prefixes[i]);
+    if (!normalised) {
+      return Invalid(where + "[" + std::to_string(i) + "] '" + prefixes[i] +
+                     "' is not a ServicePath prefix: it " + normalised.error().detail);
+    }
+    prefixes[i] = std::move(*normalised);
+  }
+  return prefixes;
+}
+
 base::Result<PolicyRule> ReadRule(const json::value& value, const std::string& where) {
   if (!value.is_object()) return Invalid(where + " must be an object");
   PolicyRule rule;
@@ -61,9 +80,20 @@ base::Result<PolicyRule> ReadRule(const json::value& value, const std::string& w
     } else if (key == "types") {
       RENKEI_TRY(rule.types, ReadNames(member, at));
       has_types = !rule.types.empty();
+    } else if (key == "servicePaths") {
+      RENKEI_TRY(rule.service_paths, ReadPrefixes(member, at));
+    } else if (key == "attributes") {
+      RENKEI_TRY(rule.attributes, ReadNames(member, at));
+      if (rule.attributes.empty()) {
+        return Invalid(at + " is empty: leave it out for every attribute");
+      }
+      if (std::find(rule.attributes.begin(), rule.attributes.end(), kAnyType) !=
+          rule.attributes.end()) {
+        return Invalid(at + ": leave attributes out to grant every attribute (\"*\" is no name)");
+      }
     } else {
       return Invalid(where + ": unknown member '" + std::string(key) +
-                     "' (roles, apps, actions, types)");
+                     "' (roles, apps, actions, types, servicePaths, attributes)");
     }
   }
   if (rule.roles.empty() && rule.apps.empty()) {
@@ -122,6 +152,8 @@ std::string PolicyJson(const Policy& policy) {
     for (Action action : rule.actions) actions.emplace_back(ActionName(action));
     out["actions"] = std::move(actions);
     out["types"] = NamesJson(rule.types);
+    if (!rule.service_paths.empty()) out["servicePaths"] = NamesJson(rule.service_paths);
+    if (!rule.attributes.empty()) out["attributes"] = NamesJson(rule.attributes);
     rules.emplace_back(std::move(out));
   }
   json::array open;

@@ -1,6 +1,7 @@
 // The policy document as tenants PUT and GET it (docs/security.md "Authorization policies"):
 //   {"rules": [{"roles": ["reader"], "apps": ["bus-app"],
-//               "actions": ["read", "subscribe"], "types": ["Shelter", "*"]}],
+//               "actions": ["read", "subscribe"], "types": ["Shelter", "*"],
+//               "servicePaths": ["/wakayama/parks"], "attributes": ["name", "location"]}],
 //    "openTypes": ["AED", "EvacuationShelter"]}
 // Validation is strict: unknown members, wrong kinds, unknown actions, empty lists and names
 // that cannot be role names are refused with a detail naming the place. Limits (docs/

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "auth/api_key.hpp"
+#include "auth/path_prefix.hpp"
 #include "auth/policy_json.hpp"
 
 namespace renkei::auth {
@@ -49,7 +50,9 @@ TEST(Policy, RulesGrantTheirActionsOnTheirTypesByRoleOrApp) {
   EXPECT_TRUE(reader.Allows(Action::kRead, "Shelter"));
   EXPECT_FALSE(reader.Allows(Action::kRead, "Building"));
   EXPECT_FALSE(reader.AllowsAny(Action::kWrite));
-  EXPECT_EQ(reader.TypesFor(Action::kRead), (std::set<std::string, std::less<>>{"AED", "Shelter"}));
+  ASSERT_EQ(reader.GrantsFor(Action::kRead).size(), 1u) << "plain rules merge into one grant";
+  EXPECT_EQ(reader.GrantsFor(Action::kRead).front().types,
+            (std::set<std::string, std::less<>>{"AED", "Shelter"}));
 
   const Permissions editor = Evaluate(policy, WithRoles({"editor"}), "town");
   EXPECT_TRUE(editor.Allows(Action::kWrite, "Shelter"));
@@ -57,7 +60,7 @@ TEST(Policy, RulesGrantTheirActionsOnTheirTypesByRoleOrApp) {
 
   const Permissions app = Evaluate(policy, WithRoles({}, "town", "bus-app"), "town");
   EXPECT_TRUE(app.Allows(Action::kSubscribe, "Anything"));
-  EXPECT_EQ(app.TypesFor(Action::kSubscribe), std::nullopt) << "\"*\" is every type";
+  EXPECT_TRUE(app.GrantsFor(Action::kSubscribe).front().every_type) << "\"*\" is every type";
   EXPECT_FALSE(app.AllowsAny(Action::kWrite));
 }
 
@@ -98,6 +101,30 @@ TEST(PolicyJson, RefusesInvalidDocumentsNamingThePlace) {
       {R"({"rules": [{"roles": [""], "actions": ["read"], "types": ["A"]}]})", "non-empty"},
       {R"({"openTypes": ["*"]})", "cannot open every type"},
       {R"({"openTypes": "AED"})", "array of strings"},
+      {R"({"rules": [{"roles": ["r"], "actions": ["read"], "types": ["A"],
+                      "servicePaths": ["parks"]}]})",
+       "rules[0].servicePaths[0] 'parks' is not a ServicePath prefix: it must begin with /"},
+      {R"({"rules": [{"roles": ["r"], "actions": ["read"], "types": ["A"],
+                      "servicePaths": ["/a/#"]}]})",
+       "cannot hold #"},
+      {R"({"rules": [{"roles": ["r"], "actions": ["read"], "types": ["A"],
+                      "servicePaths": ["/a//b"]}]})",
+       "empty component"},
+      {R"({"rules": [{"roles": ["r"], "actions": ["read"], "types": ["A"],
+                      "servicePaths": ["/a-b"]}]})",
+       "character other than"},
+      {R"({"rules": [{"roles": ["r"], "actions": ["read"], "types": ["A"],
+                      "servicePaths": ["/1/2/3/4/5/6/7/8/9/10/11"]}]})",
+       "more than 10 levels"},
+      {R"({"rules": [{"roles": ["r"], "actions": ["read"], "types": ["A"],
+                      "servicePaths": []}]})",
+       "rules[0].servicePaths is empty"},
+      {R"({"rules": [{"roles": ["r"], "actions": ["read"], "types": ["A"],
+                      "attributes": ["*"]}]})",
+       "rules[0].attributes: leave attributes out"},
+      {R"({"rules": [{"roles": ["r"], "actions": ["read"], "types": ["A"],
+                      "attributes": [1]}]})",
+       "rules[0].attributes must hold non-empty strings"},
   };
   for (const auto& [json, expected] : cases) {
     auto parsed = ParsePolicy(json);
@@ -115,6 +142,69 @@ TEST(PolicyJson, RoundTripsThroughTheCanonicalText) {
   ASSERT_EQ(again.rules.size(), 3u);
   EXPECT_EQ(again.rules[2].apps, std::vector<std::string>{"bus-app"});
   EXPECT_TRUE(again.open_types.contains("AED"));
+}
+
+TEST(PolicyJson, ServicePathPrefixesAreNormalisedAndKept) {
+  const Policy policy = Parsed(R"({"rules": [{"roles": ["r"], "actions": ["read"],
+      "types": ["A"], "servicePaths": ["/wakayama/parks/"], "attributes": ["name"]}]})");
+  ASSERT_EQ(policy.rules.size(), 1u);
+  EXPECT_EQ(policy.rules[0].service_paths, std::vector<std::string>{"/wakayama/parks"});
+  const std::string text = PolicyJson(policy);
+  EXPECT_NE(text.find(R"("servicePaths":["/wakayama/parks"])"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"("attributes":["name"])"), std::string::npos) << text;
+  EXPECT_EQ(PolicyJson(Parsed(text)), text);
+}
+
+TEST(PathPrefix, CoversItselfAndItsDescendantsOnly) {
+  EXPECT_TRUE(PathUnder("/a", "/a"));
+  EXPECT_TRUE(PathUnder("/a", "/a/b/c"));
+  EXPECT_FALSE(PathUnder("/a", "/ab"));
+  EXPECT_FALSE(PathUnder("/a/b", "/a"));
+  EXPECT_TRUE(PathUnder("/", "/anything"));
+}
+
+constexpr std::string_view kScopedPolicy = R"({
+  "rules": [
+    {"roles": ["parks"], "actions": ["read", "write"], "types": ["Park"],
+     "servicePaths": ["/wakayama/parks"]},
+    {"roles": ["parks"], "actions": ["read"], "types": ["*"], "servicePaths": ["/open"]},
+    {"roles": ["meter"], "actions": ["read"], "types": ["Meter"], "attributes": ["reading"]},
+    {"roles": ["meter"], "actions": ["write"], "types": ["Meter"],
+     "attributes": ["reading", "status"]},
+    {"roles": ["auditor"], "actions": ["read"], "types": ["Meter"]}
+  ]})";
+
+TEST(Policy, ServicePathPrefixesLimitWhereATypeIsGranted) {
+  const Permissions parks = Evaluate(Parsed(kScopedPolicy), WithRoles({"parks"}), "town");
+  EXPECT_TRUE(parks.Allows(Action::kRead, "Park", "/wakayama/parks"));
+  EXPECT_TRUE(parks.Allows(Action::kWrite, "Park", "/wakayama/parks/north"));
+  EXPECT_FALSE(parks.Allows(Action::kRead, "Park", "/wakayama"));
+  EXPECT_FALSE(parks.Allows(Action::kRead, "Park", "/wakayama/parksx"));
+  EXPECT_FALSE(parks.Allows(Action::kWrite, "Park", "/open"));
+  EXPECT_TRUE(parks.Allows(Action::kRead, "Bus", "/open/x"));
+  EXPECT_TRUE(parks.Allows(Action::kRead, "Park")) << "somewhere";
+  EXPECT_TRUE(parks.AllowsSubtree(Action::kRead, "Park", "/wakayama/parks/north"));
+  EXPECT_FALSE(parks.AllowsSubtree(Action::kRead, "Park", "/wakayama"));
+  EXPECT_FALSE(parks.AllowsSubtree(Action::kRead, "Park", "/"));
+  EXPECT_FALSE(parks.LimitsAttributes(Action::kRead, "Park", "/wakayama/parks"));
+}
+
+TEST(Policy, AttributeListsLimitReadsAndWritesUnlessAnotherGrantCoversAll) {
+  const Policy policy = Parsed(kScopedPolicy);
+  const Permissions meter = Evaluate(policy, WithRoles({"meter"}), "town");
+  EXPECT_TRUE(meter.Allows(Action::kRead, "Meter", "/"));
+  EXPECT_TRUE(meter.LimitsAttributes(Action::kRead, "Meter", "/"));
+  EXPECT_TRUE(meter.AllowsAttribute(Action::kRead, "Meter", "/", "reading"));
+  EXPECT_FALSE(meter.AllowsAttribute(Action::kRead, "Meter", "/", "owner"));
+  EXPECT_FALSE(meter.AllowsAttribute(Action::kRead, "Other", "/", "reading"));
+  EXPECT_TRUE(meter.AllowsAttribute(Action::kWrite, "Meter", "/x", "status"));
+  EXPECT_FALSE(meter.AllowsAttribute(Action::kRead, "Meter", "/x", "status"));
+
+  // A principal with both roles reads every attribute: the union of the grants.
+  const Permissions both = Evaluate(policy, WithRoles({"meter", "auditor"}), "town");
+  EXPECT_FALSE(both.LimitsAttributes(Action::kRead, "Meter", "/"));
+  EXPECT_TRUE(both.AllowsAttribute(Action::kRead, "Meter", "/", "owner"));
+  EXPECT_TRUE(both.LimitsAttributes(Action::kWrite, "Meter", "/"));
 }
 
 TEST(ApiKey, GeneratedKeysAreWellFormedDistinctAndHashedOnly) {

@@ -38,10 +38,19 @@ base::Result<core::Entity> FindOne(store::WriteTransaction& tx, const RequestCon
 // Authorization of a write to a stored entity (docs/security.md "Enforcement"): a type the
 // caller may write is written (devices may write what they cannot read); one it may neither
 // write nor read is answered as if the entity did not exist; one it only reads is refused.
+// Types and ServicePaths alike: the entity's type at its path.
 base::Result<void> CheckWritable(const RequestContext& ctx, const core::Entity& entity) {
-  auto allowed = Authorize(ctx, auth::Action::kWrite, entity.PrimaryType());
-  if (!allowed && !MayRead(ctx, entity.PrimaryType())) return NotFound();
+  auto allowed = Authorize(ctx, auth::Action::kWrite, entity.PrimaryType(), entity.service_path);
+  if (!allowed && !MayRead(ctx, entity)) return NotFound();
   return allowed;
+}
+
+// The write from `before` (KeepIfWriteLimited) to `after` touches only writable attributes.
+base::Result<void> CheckAttributeWrites(const RequestContext& ctx,
+                                        const std::optional<core::Entity>& before,
+                                        const core::Entity& after) {
+  if (!before) return base::Ok();
+  return AuthorizeAttributeWrites(ctx, &*before, &after);
 }
 
 base::Result<core::Entity> FindWritable(store::WriteTransaction& tx, const RequestContext& ctx,
@@ -154,6 +163,7 @@ base::Result<void> InsertNew(store::WriteTransaction& tx, const RequestContext& 
                              core::Entity entity) {
   if (entity.types.empty()) entity.types.emplace_back(core::kDefaultEntityType);
   entity.service_path = ctx.service_path;
+  RENKEI_TRY_VOID(AuthorizeAttributeWrites(ctx, nullptr, &entity));
   RENKEI_TRY_VOID(TakeDateExpires(entity));
   RENKEI_TRY_VOID(PrepareNewAttributes(entity.attributes, ctx.now));
   entity.created_at = ctx.now;
@@ -174,10 +184,12 @@ base::Result<core::Entity> EntityService::Retrieve(const RequestContext& ctx,
   RENKEI_TRY(auto found, store_.FindById(ctx.tenant, key.id, key.type, ctx.scope, 2, ctx.now));
   // An entity of a type the caller may not read is not there for it (404, not 403: the
   // answer must not tell that it exists).
-  std::erase_if(found, [&ctx](const core::Entity& e) { return !MayRead(ctx, e.PrimaryType()); });
+  // Likewise outside the caller's ServicePaths.
+  std::erase_if(found, [&ctx](const core::Entity& e) { return !MayRead(ctx, e); });
   if (found.empty()) return NotFound();
   if (found.size() > 1) return TooMany();
   if (audit_ != nullptr) audit_->RecordReads(ctx, found);
+  HideAttributes(ctx, found.front());
   return std::move(found.front());
 }
 
@@ -187,10 +199,12 @@ base::Result<store::EntityPage> EntityService::Query(const RequestContext& ctx,
   query.scope = ctx.scope;
   query.now = ctx.now;
   // Narrowed in the store, before counting: Fiware-Total-Count and NGSILD-Results-Count
-  // count only what the caller may read.
-  query.only_types = ReadableTypes(ctx);
+  // count only what the caller may read (types × ServicePaths).
+  query.only_grants = ReadGrants(ctx);
+  RENKEI_TRY_VOID(AuthorizeQueryAttributes(ctx, query));
   RENKEI_TRY(auto page, store_.Query(ctx.tenant, query));
   if (audit_ != nullptr) audit_->RecordReads(ctx, page.entities);
+  for (auto& entity : page.entities) HideAttributes(ctx, entity);
   return page;
 }
 
@@ -198,14 +212,19 @@ base::Result<std::vector<store::TypeSummary>> EntityService::ListTypes(
     const RequestContext& ctx, std::size_t offset, std::size_t limit, std::size_t* total,
     store::TypeMembership membership) const {
   RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kRead));
-  if (!ReadableTypes(ctx)) {
+  if (!ReadsLimited(ctx)) {
     return store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, offset, limit, total, membership);
   }
-  // Only readable types are listed and counted; a tenant has few types, so they are all
-  // listed, then filtered and paged here.
+  // Only readable types are listed and counted, within the ServicePaths the caller may read;
+  // a tenant has few types, so they are all listed, then filtered and paged here.
+  const auto scope = ReadableScope(ctx);
+  if (!scope) {
+    if (total != nullptr) *total = 0;
+    return std::vector<store::TypeSummary>{};
+  }
   std::size_t all = 0;
   RENKEI_TRY(auto types,
-             store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, 0,
+             store_.ListTypes(ctx.tenant, *scope, ctx.now, 0,
                               std::numeric_limits<std::size_t>::max(), &all, membership));
   std::erase_if(types, [&ctx](const store::TypeSummary& t) { return !MayRead(ctx, t.type); });
   if (total != nullptr) *total = types.size();
@@ -222,9 +241,11 @@ base::Result<store::TypeSummary> EntityService::DescribeType(
   if (!MayRead(ctx, type)) {
     return base::Fail(ErrorCode::kResourceNotFound, "NotFound", "Entity type not found");
   }
+  const auto scope = ReadableScope(ctx);
+  if (!scope) return base::Fail(ErrorCode::kResourceNotFound, "NotFound", "Entity type not found");
   std::size_t total = 0;
   RENKEI_TRY(auto types,
-             store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, 0,
+             store_.ListTypes(ctx.tenant, *scope, ctx.now, 0,
                               std::numeric_limits<std::size_t>::max(), &total, membership));
   for (auto& t : types) {
     if (t.type == type) return std::move(t);
@@ -234,7 +255,8 @@ base::Result<store::TypeSummary> EntityService::DescribeType(
 
 void EntityService::Create(const RequestContext& ctx, core::Entity entity,
                            std::vector<bool> metadata_given, bool upsert, Callback<bool> done) {
-  if (auto allowed = Authorize(ctx, auth::Action::kWrite, NewEntityType(entity)); !allowed) {
+  if (auto allowed = Authorize(ctx, auth::Action::kWrite, NewEntityType(entity), ctx.service_path);
+      !allowed) {
     return done(base::Unexpected{allowed.error()});
   }
   entity.service_path = ctx.service_path;
@@ -250,6 +272,7 @@ void EntityService::Create(const RequestContext& ctx, core::Entity entity,
         }
         if (exists) {
           core::Entity current = std::move(found.front());
+          const auto before = KeepIfWriteLimited(ctx, current);
           std::vector<AttributeChange> changes;
           // Upsert behaves as POST /attrs, with the same metadata rules.
           for (std::size_t i = 0; i < entity.attributes.size(); ++i) {
@@ -264,6 +287,7 @@ void EntityService::Create(const RequestContext& ctx, core::Entity entity,
                                                 WriteOptions{}, ctx.now, report));
           current.modified_at = ctx.now;
           RENKEI_TRY_VOID(CheckLocations(current, &report));
+          RENKEI_TRY_VOID(CheckAttributeWrites(ctx, before, current));
           RENKEI_TRY_VOID(tx.Put(current));
           return false;
         }
@@ -284,9 +308,11 @@ void EntityService::WriteAttributes(const RequestContext& ctx, EntityKey key,
       [ctx, key = std::move(key), changes = std::move(changes), mode, options](
           store::WriteTransaction& tx, bool& keep) -> base::Result<std::monostate> {
         RENKEI_TRY(auto entity, FindWritable(tx, ctx, key));
+        const auto before = KeepIfWriteLimited(ctx, entity);
         ChangeReport report;
         RENKEI_TRY_VOID(ApplyAttributeChanges(entity, changes, mode, options, ctx.now, report));
         RENKEI_TRY_VOID(CheckLocations(entity, &report));
+        RENKEI_TRY_VOID(CheckAttributeWrites(ctx, before, entity));
         const auto& problems =
             mode == AttributeWriteMode::kAppendStrict ? report.existing : report.missing;
         if (report.changed) RENKEI_TRY_VOID(tx.Put(entity));
@@ -320,12 +346,14 @@ void EntityService::ReplaceAttributes(const RequestContext& ctx, EntityKey key,
       [ctx, key = std::move(key), attributes = std::move(attributes)](
           store::WriteTransaction& tx, bool&) -> base::Result<std::monostate> {
         RENKEI_TRY(auto entity, FindWritable(tx, ctx, key));
+        const auto before = KeepIfWriteLimited(ctx, entity);
         entity.attributes = attributes;
         entity.expires_at.reset();
         RENKEI_TRY_VOID(TakeDateExpires(entity));
         RENKEI_TRY_VOID(PrepareNewAttributes(entity.attributes, ctx.now));
         entity.modified_at = ctx.now;
         RENKEI_TRY_VOID(CheckLocations(entity, nullptr));
+        RENKEI_TRY_VOID(CheckAttributeWrites(ctx, before, entity));
         RENKEI_TRY_VOID(tx.Put(entity));
         return std::monostate{};
       },
@@ -346,6 +374,8 @@ void EntityService::DeleteEntity(const RequestContext& ctx, EntityKey key, Callb
       store_, audit_, ctx,
       [ctx, key = std::move(key)](store::WriteTransaction& tx) -> base::Result<void> {
         RENKEI_TRY(auto entity, FindWritable(tx, ctx, key));
+        // Erasing the entity erases every attribute: all must be writable.
+        RENKEI_TRY_VOID(AuthorizeAttributeWrites(ctx, &entity, nullptr));
         return tx.Erase(entity.id, entity.PrimaryType(), entity.service_path);
       },
       std::move(done));
@@ -361,6 +391,12 @@ void EntityService::DeleteAttribute(const RequestContext& ctx, EntityKey key, st
       [ctx, key = std::move(key),
        attribute = std::move(attribute)](store::WriteTransaction& tx) -> base::Result<void> {
         RENKEI_TRY(auto entity, FindWritable(tx, ctx, key));
+        if (WriteLimitsAttributes(ctx, entity) &&
+            !ctx.permissions->AllowsAttribute(auth::Action::kWrite, entity.PrimaryType(),
+                                              entity.service_path, attribute)) {
+          return Refusal(ctx, "not allowed to write attribute " + attribute +
+                                  " of entities of type " + entity.PrimaryType());
+        }
         if (attribute == kDateExpires && entity.expires_at) {
           entity.expires_at.reset();
         } else if (!entity.Erase(attribute)) {
@@ -410,14 +446,17 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
           }
           if (!exists) {
             // append / appendStrict on a new entity: create it.
-            RENKEI_TRY_VOID(Authorize(ctx, auth::Action::kWrite, NewEntityType(in)));
+            RENKEI_TRY_VOID(
+                Authorize(ctx, auth::Action::kWrite, NewEntityType(in), ctx.service_path));
             RENKEI_TRY_VOID(InsertNew(tx, ctx, in));
             ++outcome.succeeded;
             continue;
           }
           core::Entity entity = std::move(*current);
+          const auto before = KeepIfWriteLimited(ctx, entity);
           if (action == BatchAction::kDelete) {
             if (in.attributes.empty()) {
+              RENKEI_TRY_VOID(AuthorizeAttributeWrites(ctx, &entity, nullptr));
               RENKEI_TRY_VOID(tx.Erase(entity.id, entity.PrimaryType(), entity.service_path));
               ++outcome.succeeded;
               continue;
@@ -433,6 +472,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
             }
             if (removed) {
               entity.modified_at = ctx.now;
+              RENKEI_TRY_VOID(CheckAttributeWrites(ctx, before, entity));
               RENKEI_TRY_VOID(tx.Put(entity));
             }
             if (missing.empty()) {
@@ -449,6 +489,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
             RENKEI_TRY_VOID(PrepareNewAttributes(entity.attributes, ctx.now));
             entity.modified_at = ctx.now;
             RENKEI_TRY_VOID(CheckLocations(entity, nullptr));
+            RENKEI_TRY_VOID(CheckAttributeWrites(ctx, before, entity));
             RENKEI_TRY_VOID(tx.Put(entity));
             ++outcome.succeeded;
             continue;
@@ -460,6 +501,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
           ChangeReport report;
           RENKEI_TRY_VOID(ApplyAttributeChanges(entity, changes, mode, options, ctx.now, report));
           RENKEI_TRY_VOID(CheckLocations(entity, &report));
+          RENKEI_TRY_VOID(CheckAttributeWrites(ctx, before, entity));
           if (report.changed) RENKEI_TRY_VOID(tx.Put(entity));
           auto& problems =
               mode == AttributeWriteMode::kAppendStrict ? report.existing : report.missing;

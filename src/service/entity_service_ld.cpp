@@ -18,12 +18,13 @@ store::ServicePathScope LdWriteScope(const RequestContext& ctx) {
   return store::ServicePathScope{{{ctx.service_path, false}}};
 }
 
-// As CheckWritable in entity_service.cpp: writable, hidden (not found) or refused.
-base::Result<void> CheckLdWritable(const RequestContext& ctx, const std::string& type,
-                                   const std::string& id) {
-  auto allowed = Authorize(ctx, auth::Action::kWrite, type);
-  if (!allowed && !MayRead(ctx, type)) {
-    return base::Fail(ErrorCode::kResourceNotFound, "ResourceNotFound", "Entity not found: " + id);
+// As CheckWritable in entity_service.cpp: writable, hidden (not found) or refused, by the
+// stored entity's type and ServicePath.
+base::Result<void> CheckLdWritable(const RequestContext& ctx, const core::Entity& entity) {
+  auto allowed = Authorize(ctx, auth::Action::kWrite, entity.PrimaryType(), entity.service_path);
+  if (!allowed && !MayRead(ctx, entity)) {
+    return base::Fail(ErrorCode::kResourceNotFound, "ResourceNotFound",
+                      "Entity not found: " + entity.id);
   }
   return allowed;
 }
@@ -73,24 +74,44 @@ base::Result<void> PutEdited(store::WriteTransaction& tx, const RequestContext& 
 std::optional<LdBatchApplied> ApplyAuthorizedStep(const RequestContext& ctx,
                                                   const LdBatchItem& item,
                                                   std::optional<core::Entity>& entity,
-                                                  const std::string& old_type,
                                                   LdBatchOutcome& out) {
   if (entity) {
-    if (auto allowed = CheckLdWritable(ctx, old_type, item.id); !allowed) {
+    if (auto allowed = CheckLdWritable(ctx, *entity); !allowed) {
       out.errors.emplace_back(item.id, allowed.error());
       return std::nullopt;
     }
   }
+  const auto before = entity ? KeepIfWriteLimited(ctx, *entity) : std::nullopt;
   auto applied = item.step(entity);
   if (!applied) {
     out.errors.emplace_back(item.id, applied.error());
     return std::nullopt;
   }
-  if (applied->effect == LdBatchEffect::kCreated || applied->effect == LdBatchEffect::kUpdated) {
-    if (auto allowed = Authorize(ctx, auth::Action::kWrite, entity->PrimaryType()); !allowed) {
+  const LdBatchEffect effect = applied->effect;
+  if (effect == LdBatchEffect::kCreated || effect == LdBatchEffect::kUpdated) {
+    // A created entity lands in the request's ServicePath (StampCreated).
+    const std::string& path =
+        effect == LdBatchEffect::kCreated ? ctx.service_path : entity->service_path;
+    if (auto allowed = Authorize(ctx, auth::Action::kWrite, entity->PrimaryType(), path);
+        !allowed) {
       out.errors.emplace_back(item.id, allowed.error());
       return std::nullopt;
     }
+  }
+  // Attributes: what the step adds, changes or (deleting the entity) removes must be
+  // writable; otherwise nothing of this item is written.
+  base::Result<void> attributes = base::Ok();
+  if (effect == LdBatchEffect::kCreated) {
+    entity->service_path = ctx.service_path;  // where StampCreated puts it
+    attributes = AuthorizeAttributeWrites(ctx, nullptr, &*entity);
+  } else if (effect == LdBatchEffect::kUpdated && before) {
+    attributes = AuthorizeAttributeWrites(ctx, &*before, &*entity);
+  } else if (effect == LdBatchEffect::kDeleted && before) {
+    attributes = AuthorizeAttributeWrites(ctx, &*before, nullptr);
+  }
+  if (!attributes) {
+    out.errors.emplace_back(item.id, attributes.error());
+    return std::nullopt;
   }
   return std::move(*applied);
 }
@@ -108,7 +129,12 @@ void RecordStored(const LdBatchItem& item, LdBatchApplied& applied, LdBatchOutco
 
 void EntityService::CreateUnique(const RequestContext& ctx, core::Entity entity,
                                  Callback<void> done) {
-  if (auto allowed = Authorize(ctx, auth::Action::kWrite, entity.PrimaryType()); !allowed) {
+  if (auto allowed = Authorize(ctx, auth::Action::kWrite, entity.PrimaryType(), ctx.service_path);
+      !allowed) {
+    return done(allowed);
+  }
+  entity.service_path = ctx.service_path;
+  if (auto allowed = AuthorizeAttributeWrites(ctx, nullptr, &entity); !allowed) {
     return done(allowed);
   }
   SubmitUnit(
@@ -140,11 +166,14 @@ void EntityService::EditEntity(const RequestContext& ctx, std::string id, Entity
         }
         core::Entity entity = std::move(*found);
         const std::string old_type = entity.PrimaryType();
-        RENKEI_TRY_VOID(CheckLdWritable(ctx, old_type, id));
+        RENKEI_TRY_VOID(CheckLdWritable(ctx, entity));
+        const auto before = KeepIfWriteLimited(ctx, entity);
         RENKEI_TRY(const bool changed, edit(entity));
         if (!changed) return base::Ok();
         // A type change must be allowed for the new type too.
-        RENKEI_TRY_VOID(Authorize(ctx, auth::Action::kWrite, entity.PrimaryType()));
+        RENKEI_TRY_VOID(
+            Authorize(ctx, auth::Action::kWrite, entity.PrimaryType(), entity.service_path));
+        if (before) RENKEI_TRY_VOID(AuthorizeAttributeWrites(ctx, &*before, &entity));
         return PutEdited(tx, ctx, entity, old_type);
       },
       std::move(done));
@@ -167,7 +196,7 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
           RENKEI_TRY(auto entity, FindLive(tx, ctx, item.id));
           const std::string old_type = entity ? entity->PrimaryType() : std::string();
           const std::string old_path = entity ? entity->service_path : std::string();
-          auto applied = ApplyAuthorizedStep(ctx, item, entity, old_type, out);
+          auto applied = ApplyAuthorizedStep(ctx, item, entity, out);
           if (!applied) continue;
           const LdBatchEffect effect = applied->effect;
           if (effect == LdBatchEffect::kCreated) {
@@ -236,7 +265,7 @@ void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchI
               --slot.uses == 0 ? std::move(slot.entity) : slot.entity;
           const std::string old_type = entity ? entity->PrimaryType() : std::string();
           const std::string old_path = entity ? entity->service_path : std::string();
-          auto applied = ApplyAuthorizedStep(ctx, item, entity, old_type, out);
+          auto applied = ApplyAuthorizedStep(ctx, item, entity, out);
           if (!applied) continue;
           const LdBatchEffect effect = applied->effect;
           if (effect == LdBatchEffect::kCreated) {

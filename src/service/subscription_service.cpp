@@ -1,5 +1,6 @@
 #include "service/subscription_service.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include <boost/json/serialize.hpp>
@@ -33,13 +34,57 @@ store::SubscriptionRecord ToRecord(const RequestContext& ctx, const notify::Subs
   return record;
 }
 
+// Whether `action` on `type` covers every ServicePath the subscription watches: its
+// comma-separated paths, each exact (`/a`) or a subtree (`/a/#`, `/#`).
+bool CoversWatchedPaths(const auth::Permissions& permissions, auth::Action action,
+                        std::string_view type, std::string_view paths) {
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = paths.find(',', start);
+    std::string_view path = paths.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    bool covered = false;
+    if (path.ends_with("#")) {
+      path.remove_suffix(1);
+      if (path.size() > 1) path.remove_suffix(1);  // "/a/#" -> "/a"; "/#" -> "/"
+      covered = permissions.AllowsSubtree(action, type, path);
+    } else {
+      covered = permissions.Allows(action, type, path);
+    }
+    if (!covered) return false;
+    if (comma == std::string_view::npos) return true;
+    start = comma + 1;
+  }
+}
+
 // Subscribing delivers entities, so it needs both subscribe and read on every type the
-// subscription can select; a selector without an exact type selects every type.
+// subscription can select (a selector without an exact type selects every type) at every
+// ServicePath it watches. Notifications carry whole entities, so a caller whose reads of a
+// type are limited to some attributes cannot subscribe to it (docs/security.md).
 base::Result<void> AuthorizeWatch(const RequestContext& ctx, const notify::Subscription& sub) {
   RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kSubscribe));
-  auto check = [&ctx](std::string_view type) -> base::Result<void> {
+  if (ctx.principal == nullptr) return base::Ok();
+  auto check = [&ctx, &sub](std::string_view type) -> base::Result<void> {
     RENKEI_TRY_VOID(Authorize(ctx, auth::Action::kSubscribe, type));
-    return Authorize(ctx, auth::Action::kRead, type);
+    RENKEI_TRY_VOID(Authorize(ctx, auth::Action::kRead, type));
+    const auth::Permissions& permissions = *ctx.permissions;  // set: Authorize passed
+    for (auth::Action action : {auth::Action::kSubscribe, auth::Action::kRead}) {
+      if (!CoversWatchedPaths(permissions, action, type, sub.service_path)) {
+        return Refusal(ctx, "not allowed to " + std::string(auth::ActionName(action)) +
+                                " entities of type " + std::string(type) + " in ServicePath " +
+                                sub.service_path);
+      }
+    }
+    const auto& grants = permissions.GrantsFor(auth::Action::kRead);
+    const bool limited = std::any_of(grants.begin(), grants.end(), [&](const auth::ScopedGrant& g) {
+      return !g.attributes.empty() && (type == auth::kAnyType || g.CoversType(type));
+    });
+    if (limited) {
+      return Refusal(ctx, "reads of entities of type " + std::string(type) +
+                              " are limited to some attributes: notifications would carry "
+                              "others, so subscribing to it is not allowed");
+    }
+    return base::Ok();
   };
   if (sub.entities.empty()) return check(auth::kAnyType);
   for (const auto& selector : sub.entities) {

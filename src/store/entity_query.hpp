@@ -40,6 +40,15 @@ struct ServicePathScope {
   static ServicePathScope Everything() { return {}; }
 };
 
+// One (types × ServicePaths) combination a caller may read (docs/security.md
+// "Enforcement"): entities whose primary type is one of `types` (nullopt: every type) and
+// whose ServicePath is inside `paths` (empty: every path; a rule's prefix `/a` is the
+// recursive `/a/#`).
+struct ReadGrant {
+  std::optional<std::vector<std::string>> types;
+  ServicePathScope paths;
+};
+
 struct OrderKey {
   enum class Field {
     kAttribute,
@@ -68,9 +77,9 @@ struct EntityQuery {
   std::size_t offset = 0;
   std::size_t limit = 20;
   bool want_count = false;
-  // When set, only entities whose primary type is one of these (none when empty): what the
+  // When set, only entities that one of these grants covers (none when empty): what the
   // caller may read (docs/security.md), applied before counting so counts do not leak.
-  std::optional<std::vector<std::string>> only_types;
+  std::optional<std::vector<ReadGrant>> only_grants;
   base::Timestamp now;  // entities whose expires_at <= now are invisible
 };
 

@@ -321,17 +321,17 @@ int SqlWhere::Bind(Statement& stmt, int first) const {
   return index;
 }
 
-void AddBaseConditions(SqlWhere& where, std::int64_t tenant, base::Timestamp now,
-                       const ServicePathScope& scope, Indexing indexing) {
-  where.And(indexing == Indexing::kNone ? "+e.tenant = ?" : "e.tenant = ?", {tenant});
-  where.And("(e.expires IS NULL OR e.expires > ?)", {now.millis});
-  if (scope.paths.empty()) return;
-  const std::string column = indexing == Indexing::kAll ? "e.service_path" : "+e.service_path";
+namespace {
+
+// The SQL test of `scope` on `column`, or "" when it covers every path.
+std::string ScopeSql(const ServicePathScope& scope, const std::string& column,
+                     std::vector<SqlWhere::Value>& values) {
   std::string sql;
-  std::vector<SqlWhere::Value> values;
   for (const auto& p : scope.paths) {
     // Orion: a recursive "/" (or "/#") selects every path.
-    if (p.recursive && p.path == "/") return;
+    if (p.recursive && p.path == "/") return "";
+  }
+  for (const auto& p : scope.paths) {
     if (!sql.empty()) sql += " OR ";
     sql += column + " = ?";
     values.emplace_back(p.path);
@@ -343,7 +343,19 @@ void AddBaseConditions(SqlWhere& where, std::int64_t tenant, base::Timestamp now
       values.emplace_back(p.path + "0");
     }
   }
-  where.And("(" + sql + ")", std::move(values));
+  return sql;
+}
+
+}  // namespace
+
+void AddBaseConditions(SqlWhere& where, std::int64_t tenant, base::Timestamp now,
+                       const ServicePathScope& scope, Indexing indexing) {
+  where.And(indexing == Indexing::kNone ? "+e.tenant = ?" : "e.tenant = ?", {tenant});
+  where.And("(e.expires IS NULL OR e.expires > ?)", {now.millis});
+  const std::string column = indexing == Indexing::kAll ? "e.service_path" : "+e.service_path";
+  std::vector<SqlWhere::Value> values;
+  std::string sql = ScopeSql(scope, column, values);
+  if (!sql.empty()) where.And("(" + sql + ")", std::move(values));
 }
 
 void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors,
@@ -377,18 +389,26 @@ void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors,
   if (!sql.empty()) where.And("(" + sql + ")", std::move(values));
 }
 
-void AddTypeRestriction(SqlWhere& where, const std::vector<std::string>& types) {
-  if (types.empty()) {
-    where.And("0");
-    return;
-  }
-  std::string clause = "e.type IN (";
+void AddGrantRestriction(SqlWhere& where, const std::vector<ReadGrant>& grants) {
+  std::string sql;
   std::vector<SqlWhere::Value> values;
-  for (const auto& type : types) {
-    clause += values.empty() ? "?" : ", ?";
-    values.emplace_back(type);
+  for (const auto& grant : grants) {
+    std::string alternative;
+    if (grant.types) {
+      if (grant.types->empty()) continue;
+      alternative = "e.type IN (" + Placeholders(grant.types->size()) + ")";
+      for (const auto& type : *grant.types) values.emplace_back(type);
+    }
+    // `+`: the tenant's (type) or (service_path) index is chosen by the other conditions.
+    const std::string paths = ScopeSql(grant.paths, "+e.service_path", values);
+    if (!paths.empty()) {
+      alternative += (alternative.empty() ? "(" : " AND (") + paths + ")";
+    }
+    if (alternative.empty()) return;  // a grant of everything: no restriction
+    if (!sql.empty()) sql += " OR ";
+    sql += "(" + alternative + ")";
   }
-  where.And(clause + ")", std::move(values));
+  where.And(sql.empty() ? "0" : "(" + sql + ")", std::move(values));
 }
 
 void AddTypeProbe(SqlWhere& where, std::int64_t tenant,

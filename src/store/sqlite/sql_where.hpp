@@ -48,9 +48,9 @@ void AddBaseConditions(SqlWhere& where, std::int64_t tenant, base::Timestamp now
 // OR of the selectors (exact; patterns through the REGEXP function).
 void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors,
                   Indexing indexing = Indexing::kAll);
-// Only entities whose primary type is in `types` (EntityQuery::only_types); nothing when
-// empty. Exact.
-void AddTypeRestriction(SqlWhere& where, const std::vector<std::string>& types);
+// Only entities that one of `grants` covers (EntityQuery::only_grants); nothing when empty.
+// Exact.
+void AddGrantRestriction(SqlWhere& where, const std::vector<ReadGrant>& grants);
 // What AddFilter must know of the tenant's attr_index: the attribute names (among
 // ComparedNames) that have opaque rows (arrays, repeated names). Comparisons on those are
 // supersets re-checked in C++; on the others they are exact.
