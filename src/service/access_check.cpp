@@ -33,12 +33,23 @@ bool MayRead(const RequestContext& ctx, std::string_view type) {
          (ctx.permissions != nullptr && ctx.permissions->Allows(auth::Action::kRead, type));
 }
 
+bool MayReadEntity(const RequestContext& ctx, const core::Entity& entity) {
+  return MayRead(ctx, entity.PrimaryType());
+}
+
 std::optional<std::vector<std::string>> ReadableTypes(const RequestContext& ctx) {
   if (ctx.principal == nullptr) return std::nullopt;
   if (ctx.permissions == nullptr) return std::vector<std::string>{};
   auto types = ctx.permissions->TypesFor(auth::Action::kRead);
   if (!types) return std::nullopt;
   return std::vector<std::string>(types->begin(), types->end());
+}
+
+bool IsTenantAdmin(const RequestContext& ctx) {
+  if (ctx.principal == nullptr || ctx.principal->IsAnonymous()) return false;
+  const auth::Principal& caller = *ctx.principal;
+  return caller.HasRole(auth::kPlatformOperatorRole) ||
+         (caller.HasRole(auth::kTenantAdminRole) && caller.tenant == ctx.tenant);
 }
 
 base::Result<void> AuthorizeTenantAdmin(const RequestContext& ctx) {
@@ -48,12 +59,7 @@ base::Result<void> AuthorizeTenantAdmin(const RequestContext& ctx) {
                           "' has authentication off: its API keys and policy are managed with "
                           "the CLI (renkei apikey) once it is turned on");
   }
-  const auth::Principal& caller = *ctx.principal;
-  if (!caller.IsAnonymous() &&
-      (caller.HasRole(auth::kPlatformOperatorRole) ||
-       (caller.HasRole(auth::kTenantAdminRole) && caller.tenant == ctx.tenant))) {
-    return base::Ok();
-  }
+  if (IsTenantAdmin(ctx)) return base::Ok();
   return Refusal(ctx, "only a tenant-admin of tenant '" + ctx.tenant +
                           "' or a platform-operator may manage its API keys and policy");
 }

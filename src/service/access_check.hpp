@@ -15,6 +15,7 @@
 
 #include "auth/policy.hpp"
 #include "base/result.hpp"
+#include "core/entity.hpp"
 #include "service/request_context.hpp"
 
 namespace renkei::service {
@@ -24,8 +25,14 @@ base::Result<void> Authorize(const RequestContext& ctx, auth::Action action, std
 // The action on at least one type (endpoints that are of no use without it).
 base::Result<void> AuthorizeSome(const RequestContext& ctx, auth::Action action);
 bool MayRead(const RequestContext& ctx, std::string_view type);
+// Whether the caller may read this entity: the one per-entity decision, asked for each
+// notified entity (notification_access.hpp). Today the type-level read rule on its primary
+// type; the personal-data/consent rule joins here (issue 5 item 4).
+bool MayReadEntity(const RequestContext& ctx, const core::Entity& entity);
 // nullopt: every type may be read; otherwise the readable types, sorted.
 std::optional<std::vector<std::string>> ReadableTypes(const RequestContext& ctx);
+// Whether the caller administers ctx.tenant: a tenant admin of it or a platform operator.
+bool IsTenantAdmin(const RequestContext& ctx);
 // Managing the tenant's API keys and policy: a tenant admin of ctx.tenant or a platform
 // operator. Refused (kForbidden) for a tenant with authentication off: anyone could call.
 base::Result<void> AuthorizeTenantAdmin(const RequestContext& ctx);
