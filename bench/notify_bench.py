@@ -17,6 +17,11 @@ Two measurements on one machine, over 127.0.0.1, with the release build:
    bench/lua/patch_two_attrs.lua against them alternately; req/s and server CPU per request
    (read after the server went idle, so matching work left behind counts).
 
+With --auth the delivery runs happen in a tenant with authentication on (docs/security.md):
+the tenant admin (a CLI key) writes the entities, a reader app's API key, granted read and
+subscribe on Bench by the tenant's policy, makes the subscriptions, so every notification
+is re-checked against its owner's rights at matching and before delivery (ADR 0015).
+
 The HTTP ceiling (bench/ceiling_server under the same wrk) is measured in the same run.
 Ports come from --ports (default 18600-18699). Prints a markdown report; --json writes the raw records.
 """
@@ -118,10 +123,15 @@ def stop(proc):
             proc.wait()
 
 
+AUTH_TENANT = "bench"
+
+
 def start_renkei(args, work, name, taken, extra_config=""):
     port = free_port(taken)
     data = os.path.join(work, "data-" + name)
     config = os.path.join(work, name + ".toml")
+    if args.auth:
+        extra_config += f"[auth.tenants.{AUTH_TENANT}]\nenabled = true\n"
     notify_config = "".join(f"{item.strip()}\n" for item in args.notify_config.split(",")
                             if item.strip())
     with open(config, "w") as f:
@@ -134,6 +144,25 @@ def start_renkei(args, work, name, taken, extra_config=""):
         stdout=log, stderr=log)
     wait_ready(port, "/version", proc)
     return proc, port
+
+
+def auth_headers(args, work, name, port):
+    """--auth: (the tenant admin's headers, the reader app's headers); ({}, {}) without."""
+    if not args.auth:
+        return {}, {}
+    # The CLI opens the store beside the running server (WAL), as an operator.
+    made = subprocess.run([args.renkei, "apikey", "create", "--tenant", AUTH_TENANT, "--role",
+                           "tenant-admin", "--data-dir", os.path.join(work, "data-" + name)],
+                          capture_output=True, text=True, timeout=60, check=True)
+    admin = {"Fiware-Service": AUTH_TENANT, "X-Api-Key": made.stdout.strip()}
+    c = Conn(port)
+    status, text = c.request("PUT", f"/admin/v1/tenants/{AUTH_TENANT}/policies", {"rules": [
+        {"roles": ["reader"], "actions": ["read", "subscribe"], "types": ["Bench"]}]}, admin)
+    assert status == 200, (status, text)
+    status, text = c.request("POST", f"/admin/v1/tenants/{AUTH_TENANT}/apikeys",
+                             {"roles": ["reader"], "app": "bench-app"}, admin)
+    assert status == 201, (status, text)
+    return admin, {"Fiware-Service": AUTH_TENANT, "X-Api-Key": json.loads(text)["key"]}
 
 
 def parallel(count, work_fn, threads=8):
@@ -156,13 +185,13 @@ def parallel(count, work_fn, threads=8):
         raise errors[0]
 
 
-def create_subscriptions(port, count, subject, url):
+def create_subscriptions(port, count, subject, url, headers=None):
     conns = [Conn(port) for _ in range(8)]
 
     def create(t, i):
         body = {"description": f"bench {i}", "subject": subject(i),
                 "notification": {"http": {"url": url}, "attrs": ["seq"]}}
-        status, text = conns[t].request("POST", "/v2/subscriptions", body)
+        status, text = conns[t].request("POST", "/v2/subscriptions", body, headers)
         if status != 201:
             raise RuntimeError(f"subscription {i}: {status} {text[:200]!r}")
 
@@ -184,17 +213,18 @@ def delivery_point(args, work, taken, subs):
     try:
         wait_ready(rport, "/stats", receiver)
         server, port = start_renkei(args, work, f"delivery-{subs}", taken)
+        admin, reader = auth_headers(args, work, f"delivery-{subs}", port)
         c = Conn(port)
         for w in range(WRITERS):
             status, text = c.request("POST", "/v2/entities", {
                 "id": f"urn:ngsi-ld:Bench:{w}", "type": "Bench",
-                "seq": {"type": "Number", "value": 0}})
+                "seq": {"type": "Number", "value": 0}}, admin)
             assert status == 201, (status, text)
         create_subscriptions(
             port, subs,
             lambda i: {"entities": [{"idPattern": ".*", "type": "Bench"}],
                        "condition": {"attrs": ["seq"]}},
-            f"http://127.0.0.1:{rport}/notify")
+            f"http://127.0.0.1:{rport}/notify", reader)
         updates = max(1, math.ceil(args.notifications / subs))
         seq = [0] * WRITERS
         for run in range(args.repeat):
@@ -206,7 +236,7 @@ def delivery_point(args, work, taken, subs):
                 seq[t] += 1
                 status, text = writer_conns[t].request(
                     "PATCH", f"/v2/entities/urn:ngsi-ld:Bench:{t}/attrs",
-                    {"seq": {"type": "Number", "value": seq[t]}})
+                    {"seq": {"type": "Number", "value": seq[t]}}, admin)
                 if status != 204:
                     raise RuntimeError(f"update: {status} {text[:200]!r}")
 
@@ -394,6 +424,8 @@ def main():
     p.add_argument("--connections", type=int, default=64, help="wrk connections")
     p.add_argument("--skip-delivery", action="store_true")
     p.add_argument("--skip-write", action="store_true")
+    p.add_argument("--auth", action="store_true",
+                   help="delivery in a tenant with authentication on (owner re-check)")
     p.add_argument("--json", help="also write the records here (JSON lines)")
     p.add_argument("--notify-config", default="",
                    help="more [notify] settings for renkei, e.g. pipeline_depth=1,senders=4")

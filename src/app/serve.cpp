@@ -29,6 +29,7 @@
 #include "service/api_key_service.hpp"
 #include "service/audit_trail.hpp"
 #include "service/entity_service.hpp"
+#include "service/notification_access.hpp"
 #include "service/policy_service.hpp"
 #include "service/subscription_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -131,6 +132,16 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     // Stays stored (GET shows it, PATCH can repair it) but matches nothing until then.
     logger->warn("msg=\"subscription not loaded\" detail=\"{}\"", skipped);
   }
+  // Authentication (docs/security.md): off for every tenant the config does not name.
+  auth::Authenticator authenticator(config.auth);
+  // API keys and per-tenant authorization policies (docs/security.md).
+  service::ApiKeyService api_keys(**store);
+  service::PolicyService policies(**store);
+  authenticator.AddVerifier(std::make_unique<ApiKeyVerifier>(api_keys));
+  authenticator.SetPolicySource(&policies);
+  // Notifications only of what each subscription's owner may read now (docs/subscriptions.md
+  // "Who a subscription notifies for"): asked by matching, periodic and delivery.
+  service::NotificationAccess notification_access(authenticator, api_keys);
   // The SSRF guard (docs/subscriptions.md "Receiver guard"): checked when a subscription is
   // stored and on every resolved address a notification connects to.
   notify::ReceiverGuardOptions guard_options;
@@ -181,22 +192,21 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
                                                   ? metrics::NotificationEvent::kDropped
                                                   : metrics::NotificationEvent::kRetried);
   };
+  delivery_options.gate = &notification_access;
+  auto count_withheld = [&counters](const std::string& tenant) {
+    counters.CountNotification(tenant, metrics::NotificationEvent::kWithheld);
+  };
+  delivery_options.on_withheld = count_withheld;
   notify::DeliveryWorker delivery(**store, registry, sender, clock, delivery_options, logger);
   notify::MatchingOptions matching_options;
   matching_options.max_outbox_per_tenant = config.max_outbox_per_tenant;
-  // NGSI-LD before matching: its subscriptions' notifications are rendered by it.
-  // Authentication (docs/security.md): off for every tenant the config does not name.
-  auth::Authenticator authenticator(config.auth);
+  matching_options.gate = &notification_access;
+  matching_options.on_withheld = count_withheld;
   // Rate limits (docs/security.md "Rate limits"): off unless configured; refusals counted.
   ratelimit::RateLimiter rate_limiter(
       config.ratelimit, [&counters](const std::string& tenant, ratelimit::LimitScope scope) {
         counters.CountRateLimited(tenant, ratelimit::LimitScopeName(scope));
       });
-  // API keys and per-tenant authorization policies (docs/security.md).
-  service::ApiKeyService api_keys(**store);
-  service::PolicyService policies(**store);
-  authenticator.AddVerifier(std::make_unique<ApiKeyVerifier>(api_keys));
-  authenticator.SetPolicySource(&policies);
   // OpenID Connect (docs/security.md): JWKS URLs are the operator's, so no receiver guard.
   http::Client jwks_client(
       http::ClientOptions{2, "", "renkei/" + api::ngsiv2::ApiOptions{}.version, {}});
@@ -210,6 +220,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     }
     authenticator.AddVerifier(std::move(*jwt_verifier));
   }
+  // NGSI-LD before matching: its subscriptions' notifications are rendered by it.
   api::ngsild::LdApiOptions ld_options;
   ld_options.authenticator = &authenticator;
   ld_options.rate_limiter = &rate_limiter;
@@ -240,6 +251,8 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   });
   notify::PeriodicOptions periodic_options;
   periodic_options.max_outbox_per_tenant = config.max_outbox_per_tenant;
+  periodic_options.gate = &notification_access;
+  periodic_options.on_withheld = count_withheld;
   notify::PeriodicNotifier periodic(**store, **store, registry, render, clock, periodic_options,
                                     logger, [&delivery] { delivery.Wake(); });
   delivery.Start();

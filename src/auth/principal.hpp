@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,27 @@ enum class PrincipalKind {
   kApiKey,       // an app or device key (X-Api-Key)
   kBearerToken,  // an OpenID Connect token (Authorization: Bearer, X-Auth-Token)
 };
+
+// The kind's name in the audit log and in a subscription's stored owner.
+inline std::string_view PrincipalKindName(PrincipalKind kind) {
+  switch (kind) {
+    case PrincipalKind::kAnonymous:
+      return "anonymous";
+    case PrincipalKind::kApiKey:
+      return "apiKey";
+    case PrincipalKind::kBearerToken:
+      return "bearerToken";
+  }
+  return "anonymous";
+}
+
+inline std::optional<PrincipalKind> ParsePrincipalKind(std::string_view name) {
+  for (auto kind :
+       {PrincipalKind::kAnonymous, PrincipalKind::kApiKey, PrincipalKind::kBearerToken}) {
+    if (PrincipalKindName(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
 
 struct Principal {
   PrincipalKind kind = PrincipalKind::kAnonymous;

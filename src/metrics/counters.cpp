@@ -11,7 +11,7 @@ struct NotificationMetric {
   const char* help;
 };
 
-constexpr std::array<NotificationMetric, 4> kNotificationMetrics = {{
+constexpr std::array<NotificationMetric, 5> kNotificationMetrics = {{
     {NotificationEvent::kSent, "renkei_notifications_sent_total",
      "Notifications the receiver acknowledged (HTTP 2xx, MQTT acknowledged per qos)."},
     {NotificationEvent::kFailed, "renkei_notifications_failed_total",
@@ -21,6 +21,9 @@ constexpr std::array<NotificationMetric, 4> kNotificationMetrics = {{
     {NotificationEvent::kDropped, "renkei_notifications_dropped_total",
      "Notifications given up after failing: retries exhausted or a target no receiver "
      "accepts."},
+    {NotificationEvent::kWithheld, "renkei_notifications_withheld_total",
+     "Notifications not sent because the subscription's owner may no longer read the "
+     "entities (policy changed, key revoked), at matching or right before delivery."},
 }};
 
 }  // namespace

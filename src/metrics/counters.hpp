@@ -26,7 +26,9 @@
 namespace renkei::metrics {
 
 enum class Dialect { kNgsiV2, kNgsiLd, kOther };
-enum class NotificationEvent { kSent, kFailed, kRetried, kDropped };
+// kWithheld: not sent because the subscription's owner may no longer read what it notifies
+// (docs/subscriptions.md "Who a subscription notifies for"); neither a success nor a failure.
+enum class NotificationEvent { kSent, kFailed, kRetried, kDropped, kWithheld };
 
 class Counters {
  public:
@@ -45,7 +47,7 @@ class Counters {
   std::atomic<std::uint64_t> outbox_full_drops_{0};
 
   mutable std::mutex notifications_mu_;  // guards notifications_
-  std::map<std::string, std::array<std::uint64_t, 4>> notifications_;
+  std::map<std::string, std::array<std::uint64_t, 5>> notifications_;
 
   mutable std::mutex rate_limited_mu_;  // guards rate_limited_
   std::map<std::pair<std::string, std::string>, std::uint64_t> rate_limited_;

@@ -1,8 +1,12 @@
 #include "notify/delivery_worker.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <future>
+#include <limits>
 #include <span>
+
+#include "notify/notified_entities.hpp"
 
 namespace renkei::notify {
 
@@ -75,7 +79,7 @@ void DeliveryWorker::ScheduleLoop() {
       if (in_flight_.contains(key)) continue;
       if (auto last = last_recorded_.find(key); last != last_recorded_.end()) {
         const store::DeliveryRecord& r = last->second;
-        const bool removed = r.delivered || r.give_up;
+        const bool removed = r.delivered || r.give_up || r.withheld;
         if (head.seq < r.seq || (head.seq == r.seq && removed)) continue;  // stale read
         if (head.seq == r.seq && r.next_attempt.millis > head.next_attempt.millis) {
           head.next_attempt = r.next_attempt;
@@ -205,14 +209,59 @@ std::vector<store::DeliveryRecord> DeliveryWorker::Attempt(
   return records;
 }
 
+std::vector<store::OutboxEntry> DeliveryWorker::Recheck(
+    const std::vector<store::OutboxEntry>& batch, const Subscription* sub,
+    std::vector<store::DeliveryRecord>& withheld) {
+  if (options_.gate == nullptr || sub == nullptr) return batch;
+  const EntityCheck check = options_.gate->CheckFor(batch.front().tenant, *sub);
+  if (!check) return batch;
+  std::vector<store::OutboxEntry> allowed;
+  allowed.reserve(batch.size());
+  for (const auto& entry : batch) {
+    // A row this version cannot read is sent (and given up by Attempt) as before.
+    auto entities = DecodeNotifiedEntities(entry.entities);
+    const bool readable =
+        !entities || std::all_of(entities->begin(), entities->end(), std::cref(check));
+    if (readable) {
+      allowed.push_back(entry);
+      continue;
+    }
+    store::DeliveryRecord record;
+    record.seq = entry.seq;
+    record.tenant = entry.tenant;
+    record.subscription_id = entry.subscription_id;
+    record.at = clock_.Now();
+    record.withheld = true;
+    withheld.push_back(std::move(record));
+    if (options_.on_withheld) options_.on_withheld(entry.tenant);
+  }
+  return allowed;
+}
+
 std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(
     const std::vector<store::OutboxEntry>& batch) {
-  std::vector<store::DeliveryRecord> records = Attempt(batch);
-  if (records.empty()) return std::nullopt;  // stopped before anything was attempted
   const store::OutboxEntry& head = batch.front();
-  if (auto registered = registry_.Find(head.tenant, head.subscription_id)) {
-    const auto limit = registered->compiled->subscription().max_fails_limit;
-    for (auto& record : records) record.max_fails_limit = limit;
+  const auto registered = registry_.Find(head.tenant, head.subscription_id);
+  const Subscription* sub = registered ? &registered->compiled->subscription() : nullptr;
+  std::vector<store::DeliveryRecord> withheld;
+  const std::vector<store::OutboxEntry> allowed = Recheck(batch, sub, withheld);
+  std::vector<store::DeliveryRecord> records = Attempt(allowed);
+  // Sending stops at the first row not delivered (it waits for its retry) or at a stop: the
+  // withheld rows behind that point stay queued and are re-checked when their turn comes,
+  // so the last record is still the queue's furthest point (the scheduler's stale check).
+  const bool all_sent = records.size() == allowed.size() &&
+                        (records.empty() || records.back().delivered || records.back().give_up);
+  const std::int64_t reached = all_sent
+                                   ? std::numeric_limits<std::int64_t>::max()
+                                   : (records.empty() ? allowed.front().seq : records.back().seq);
+  for (auto& record : withheld) {
+    if (record.seq < reached) records.push_back(std::move(record));
+  }
+  if (records.empty()) return std::nullopt;  // stopped before anything was attempted
+  std::sort(records.begin(), records.end(),
+            [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  if (sub != nullptr) {
+    for (auto& record : records) record.max_fails_limit = sub->max_fails_limit;
   }
   store::DeliveryRecord last = records.back();
   std::promise<base::Result<bool>> promise;

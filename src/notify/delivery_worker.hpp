@@ -22,6 +22,12 @@
 // Counters and maxFailsLimit follow Orion; a subscription made inactive is marked so in the
 // registry. Rows left by a crash are simply read again after restart.
 //
+// Before a batch is sent, its rows are re-checked (DeliveryOptions::gate,
+// notification_gate.hpp) with the entities each row recorded (notified_entities.hpp; no
+// store read): one evaluation of the owner's current rights per batch. A row with an entity
+// the owner may no longer read is withheld: removed without sending, counted by on_withheld,
+// neither a success nor a failure (counters, failsCounter and status unchanged).
+//
 // Thread-safety: Wake may be called from any thread; Start/Stop by the owner.
 #pragma once
 
@@ -41,6 +47,7 @@
 
 #include "base/time.hpp"
 #include "notify/backoff.hpp"
+#include "notify/notification_gate.hpp"
 #include "notify/sender.hpp"
 #include "notify/subscription_registry.hpp"
 #include "store/subscription_store.hpp"
@@ -58,6 +65,10 @@ struct DeliveryOptions {
   std::chrono::milliseconds idle_poll{1000};  // re-read the outbox at least this often
   // Told of every attempt as it is recorded (metrics); runs on a sender thread.
   std::function<void(const store::DeliveryRecord&)> on_attempt;
+  // The owner's re-check (nullptr: none); outlives the worker.
+  const NotificationGate* gate = nullptr;
+  // Told of each row withheld by the gate (metrics), with its tenant; on a sender thread.
+  std::function<void(const std::string&)> on_withheld;
 };
 
 class DeliveryWorker {
@@ -86,6 +97,11 @@ class DeliveryWorker {
   // Sends the rows in order, pipeline_depth at a time (Sender::SendBatch), up to and
   // including the first not delivered; their records, in order.
   std::vector<store::DeliveryRecord> Attempt(const std::vector<store::OutboxEntry>& batch);
+  // Splits `batch` into the rows the owner may still be notified of (returned, in order) and
+  // the records of those withheld (appended to `withheld`).
+  std::vector<store::OutboxEntry> Recheck(const std::vector<store::OutboxEntry>& batch,
+                                          const Subscription* sub,
+                                          std::vector<store::DeliveryRecord>& withheld);
   // The record of one attempt (backoff, give-up) and on_attempt told of it.
   store::DeliveryRecord RecordOf(const store::OutboxEntry& entry, const SendOutcome& outcome);
 

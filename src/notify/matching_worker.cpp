@@ -3,6 +3,8 @@
 #include <future>
 #include <map>
 
+#include "notify/notified_entities.hpp"
+
 namespace renkei::notify {
 namespace {
 
@@ -121,6 +123,8 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
   store::MatchCommit commit;
   commit.max_outbox_per_tenant = options_.max_outbox_per_tenant;
   std::map<std::string, int> per_request;  // correlator → notifications so far (cbnotif)
+  // The owners' rights as of this round, one evaluation per subscription (not per change).
+  std::map<std::pair<std::string, std::string>, EntityCheck> checks;
   std::size_t consumed = 0;
   for (const auto& change : changes) {
     // Bound the round's memory and the first notification's delay: stop once enough are
@@ -143,6 +147,14 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
       if (Expired(sub, now)) return;
       auto trigger = Match(compiled, change);
       if (!trigger) return;
+      if (options_.gate != nullptr) {
+        auto [check, fresh] = checks.try_emplace({change.tenant, sub.id});
+        if (fresh) check->second = options_.gate->CheckFor(change.tenant, sub);
+        if (check->second && !check->second(*notified)) {
+          if (options_.on_withheld) options_.on_withheld(change.tenant);
+          return;
+        }
+      }
       // Orion "throttling": notifications inside the guard period are discarded.
       if (registry_.Throttled(change.tenant, sub.id, sub.throttling.value_or(0), now)) return;
       NotificationContext context;
@@ -165,6 +177,7 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
       entry.next_attempt = now;
       entry.created_at = now;
       EncodeOutbound(*message, entry);
+      entry.entities = EncodeNotifiedEntity(*notified);
       commit.entries.push_back(std::move(entry));
       if (registered->status == "oneshot") {
         // Orion "Oneshot Subscriptions": inactive once it fired.

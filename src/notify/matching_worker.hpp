@@ -11,7 +11,9 @@
 // A failed commit leaves the journal as it was: the same changes are matched again on the
 // next round (nothing is lost; nothing was enqueued). Status, expiry and throttling are
 // checked here: a subscription that is inactive or expired when the change is matched does
-// not notify.
+// not notify. So is its owner's right to read the entity (MatchingOptions::gate,
+// notification_gate.hpp, evaluated once per subscription and round): a change the owner may
+// not read is withheld (not enqueued, no throttling slot used, counted by on_withheld).
 //
 // Thread-safety: Wake may be called from any thread; Stop from the owner.
 #pragma once
@@ -28,6 +30,7 @@
 #include "base/time.hpp"
 #include "notify/candidate_index.hpp"
 #include "notify/notification_builder.hpp"
+#include "notify/notification_gate.hpp"
 #include "notify/subscription_registry.hpp"
 #include "store/subscription_store.hpp"
 
@@ -42,6 +45,10 @@ struct MatchingOptions {
   std::chrono::milliseconds idle_poll{1000};   // re-read the journal at least this often
   // Told how many notifications a round dropped because an outbox was full (metrics).
   std::function<void(std::size_t)> on_outbox_full;
+  // The owner's re-check (nullptr: none); outlives the worker.
+  const NotificationGate* gate = nullptr;
+  // Told of each notification withheld by the gate (metrics), with its tenant.
+  std::function<void(const std::string&)> on_withheld;
 };
 
 class MatchingWorker {

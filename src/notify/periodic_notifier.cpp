@@ -3,6 +3,7 @@
 #include <future>
 
 #include "notify/ld_notification_builder.hpp"
+#include "notify/notified_entities.hpp"
 
 namespace renkei::notify {
 
@@ -92,6 +93,14 @@ base::Result<std::size_t> PeriodicNotifier::RunOnce() {
     if (next.millis > now.millis) continue;
     due[key] = base::Timestamp{now.millis + *sub.ld->time_interval * 1000};
     RENKEI_TRY(auto current, CurrentEntities(compiled, now));
+    if (options_.gate != nullptr && !current.empty()) {
+      const EntityCheck check = options_.gate->CheckFor(compiled.tenant(), sub);
+      if (check) std::erase_if(current, [&check](const core::Entity& e) { return !check(e); });
+      if (current.empty()) {
+        if (options_.on_withheld) options_.on_withheld(compiled.tenant());
+        continue;
+      }
+    }
     NotificationContext context;
     context.tenant = compiled.tenant();
     context.correlator = "periodic";
@@ -104,6 +113,7 @@ base::Result<std::size_t> PeriodicNotifier::RunOnce() {
     entry.next_attempt = now;
     entry.created_at = now;
     EncodeOutbound(BuildLdMessage(sub, current, context, render_), entry);
+    entry.entities = EncodeNotifiedEntities(current);
     commit.entries.push_back(std::move(entry));
   }
   due_ = std::move(due);

@@ -25,6 +25,7 @@
 
 #include "base/time.hpp"
 #include "notify/notification_builder.hpp"
+#include "notify/notification_gate.hpp"
 #include "notify/subscription_registry.hpp"
 #include "store/entity_store.hpp"
 #include "store/subscription_store.hpp"
@@ -36,6 +37,10 @@ struct PeriodicOptions {
   std::size_t max_entities = 1000;      // entities in one periodic notification (beyond: cut)
   std::size_t max_outbox_per_tenant = 100000;
   std::int64_t default_timeout_ms = 0;
+  // The owner's re-check (nullptr: none; notification_gate.hpp): entities the owner may not
+  // read are left out; a round whose entities were all left out sends nothing.
+  const NotificationGate* gate = nullptr;
+  std::function<void(const std::string&)> on_withheld;  // a notification withheld (metrics)
 };
 
 class PeriodicNotifier {

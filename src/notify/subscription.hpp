@@ -13,6 +13,7 @@
 
 #include "base/time.hpp"
 #include "notify/ld_subscription.hpp"
+#include "notify/subscription_owner.hpp"
 #include "store/entity_query.hpp"
 
 namespace renkei::notify {
@@ -98,6 +99,10 @@ struct Subscription {
   // Set for a subscription made through NGSI-LD (/ngsi-ld/v1/subscriptions): it is matched
   // and notified by NGSI-LD's rules (ld_matcher.hpp, ld_notification_builder.hpp).
   std::optional<LdSubscription> ld;
+  // Who made it (docs/subscriptions.md "Who a subscription notifies for"); nullopt when its
+  // tenant had authentication off then. Every notification is re-checked against what this
+  // owner may read under the tenant's current policy (notification_gate.hpp).
+  std::optional<SubscriptionOwner> owner;
 };
 
 std::string_view AttrsFormatName(AttrsFormat format);

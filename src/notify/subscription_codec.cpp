@@ -168,6 +168,7 @@ json::object EncodeSubscription(const Subscription& sub, bool hide_secrets) {
   if (sub.throttling) out["throttling"] = *sub.throttling;
   out["servicePath"] = sub.service_path;
   if (sub.ld) out["ngsild"] = EncodeLd(*sub.ld);
+  if (sub.owner) out["owner"] = EncodeOwner(*sub.owner);
   return out;
 }
 
@@ -260,6 +261,9 @@ base::Result<Subscription> DecodeSubscription(std::string_view text) {
   if (auto path = OptStr(o, "servicePath")) sub.service_path = *path;
   if (const auto* ld = o.if_contains("ngsild"); ld != nullptr && ld->is_object()) {
     RENKEI_TRY(sub.ld, DecodeLd(ld->get_object()));
+  }
+  if (const auto* owner = o.if_contains("owner"); owner != nullptr && owner->is_object()) {
+    RENKEI_TRY(sub.owner, DecodeOwner(owner->get_object()));
   }
   return sub;
 }

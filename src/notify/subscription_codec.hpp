@@ -1,7 +1,8 @@
 // The JSON form of a Subscription: the store keeps it as the subscription's document and the
 // NGSIv2 dialect renders it (adding the counters). Its shape is Orion's subscription
 // representation (Orion API manual "Subscription payload datamodel") without id and
-// counters, plus "servicePath", so a stored document reads like what the client sent.
+// counters, plus "servicePath" and "owner" (subscription_owner.hpp; neither dialect renders
+// it), so a stored document reads like what the client sent.
 // Decoding trusts the shape (it was produced by Encode) and fails only on a corrupt
 // document. Stateless and thread-safe.
 #pragma once

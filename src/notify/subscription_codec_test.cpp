@@ -64,5 +64,24 @@ TEST(SubscriptionCodec, RoundTripsEveryField) {
   EXPECT_FALSE(DecodeSubscription("[").has_value());
 }
 
+TEST(SubscriptionCodec, KeepsTheOwnerForTheStoreOnly) {
+  Subscription s;
+  s.http.emplace();
+  s.http->url = "http://127.0.0.1:1/";
+  auto without = DecodeSubscription(boost::json::serialize(EncodeSubscription(s)));
+  ASSERT_TRUE(without.has_value());
+  EXPECT_FALSE(without->owner.has_value()) << "authentication off: no owner";
+  s.owner = SubscriptionOwner{
+      "bearerToken",        "市民-1", "watch-app", "https://idp.example", "town_a",
+      {"reader", "family"}, 2};
+  auto back = DecodeSubscription(boost::json::serialize(EncodeSubscription(s)));
+  ASSERT_TRUE(back.has_value());
+  ASSERT_TRUE(back->owner.has_value());
+  EXPECT_EQ(*back->owner, *s.owner);
+  auto corrupt = EncodeSubscription(s);
+  corrupt["owner"] = boost::json::object{{"subject", "x"}};
+  EXPECT_FALSE(DecodeSubscription(boost::json::serialize(corrupt)).has_value());
+}
+
 }  // namespace
 }  // namespace renkei::notify

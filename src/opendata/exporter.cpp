@@ -4,6 +4,7 @@
 
 #include "opendata/export_row.hpp"
 #include "opendata/standard_datasets.hpp"
+#include "service/access_check.hpp"
 
 namespace renkei::opendata {
 namespace {
@@ -65,6 +66,9 @@ base::Result<ExportSummary> ExportDataset(const service::EntityService& service,
     return base::Fail(base::ErrorCode::kBadRequestData, "UnknownDataset",
                       "no built-in dataset '" + options.dataset + "'");
   }
+  // An admin data endpoint: `administer` on the dataset's type besides reading it
+  // (docs/security.md "Enforcement").
+  RENKEI_TRY_VOID(service::Authorize(ctx, auth::Action::kAdminister, layout->entity_type));
   const ExportRowRenderer renderer(*layout, std::move(*columns));
 
   store::EntityQuery query;

@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "service/access_check.hpp"
+
 namespace renkei::opendata {
 namespace {
 
@@ -36,6 +38,9 @@ void PrintIssues(std::ostream& out, std::string_view file, const char* what,
 
 base::Result<ImportReport> ImportFile(std::string_view bytes, const ImportOptions& options,
                                       const WriterProvider& writer, base::Timestamp now) {
+  // An admin data endpoint: `administer` besides writing (docs/security.md "Enforcement"),
+  // dry runs included. The CLI's caller has no principal: it is the operator.
+  RENKEI_TRY_VOID(service::AuthorizeSome(options.caller, auth::Action::kAdminister));
   ImportReport report;
   std::optional<ChunkWriter> chunks;
   // The store is opened (WriterProvider) at the first chunk, so a file-level error or a dry

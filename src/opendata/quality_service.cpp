@@ -3,6 +3,7 @@
 #include "opendata/municipal_offices.hpp"
 #include "opendata/municipality_code.hpp"
 #include "opendata/standard_datasets.hpp"
+#include "service/access_check.hpp"
 
 namespace renkei::opendata {
 namespace {
@@ -55,6 +56,14 @@ base::Result<std::vector<DatasetQuality>> QualityService::Assess(
     return base::Fail(base::ErrorCode::kBadRequestData, "UnknownDataset",
                       "unknown dataset '" + *dataset +
                           "'; give a dataset name or its entity type: " + KnownDatasetNames());
+  }
+  // The admin data endpoints need `administer` besides reading (docs/security.md): on the
+  // dataset's type when one is named, else on some type.
+  if (layouts.size() == 1) {
+    RENKEI_TRY_VOID(
+        service::Authorize(ctx, auth::Action::kAdminister, layouts.front()->entity_type));
+  } else {
+    RENKEI_TRY_VOID(service::AuthorizeSome(ctx, auth::Action::kAdminister));
   }
   AssessmentInput input;
   input.now = ctx.now;

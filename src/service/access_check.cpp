@@ -222,6 +222,17 @@ base::Result<void> AuthorizeAttributeWrites(const RequestContext& ctx, const cor
   return base::Ok();
 }
 
+bool MayReadEntity(const RequestContext& ctx, const core::Entity& entity) {
+  return MayRead(ctx, entity);
+}
+
+bool IsTenantAdmin(const RequestContext& ctx) {
+  if (ctx.principal == nullptr || ctx.principal->IsAnonymous()) return false;
+  const auth::Principal& caller = *ctx.principal;
+  return caller.HasRole(auth::kPlatformOperatorRole) ||
+         (caller.HasRole(auth::kTenantAdminRole) && caller.tenant == ctx.tenant);
+}
+
 base::Result<void> AuthorizeTenantAdmin(const RequestContext& ctx) {
   if (ctx.principal == nullptr) {
     return base::Fail(base::ErrorCode::kForbidden, "Forbidden",
@@ -229,12 +240,7 @@ base::Result<void> AuthorizeTenantAdmin(const RequestContext& ctx) {
                           "' has authentication off: its API keys and policy are managed with "
                           "the CLI (renkei apikey) once it is turned on");
   }
-  const auth::Principal& caller = *ctx.principal;
-  if (!caller.IsAnonymous() &&
-      (caller.HasRole(auth::kPlatformOperatorRole) ||
-       (caller.HasRole(auth::kTenantAdminRole) && caller.tenant == ctx.tenant))) {
-    return base::Ok();
-  }
+  if (IsTenantAdmin(ctx)) return base::Ok();
   return Refusal(ctx, "only a tenant-admin of tenant '" + ctx.tenant +
                           "' or a platform-operator may manage its API keys and policy");
 }

@@ -111,6 +111,11 @@ base::Result<store::ApiKeyRecord> ApiKeyService::Lookup(const std::string& key_i
   return std::move(*found);
 }
 
+bool ApiKeyService::Revoked(const std::string& key_id) const {
+  auto record = Lookup(key_id);
+  return !record || record->revoked_at.has_value();
+}
+
 void ApiKeyService::TouchIfDue(const store::ApiKeyRecord& record, base::Timestamp now) const {
   {
     std::lock_guard lock(mu_);

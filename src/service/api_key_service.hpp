@@ -54,6 +54,11 @@ class ApiKeyService : public auth::CredentialVerifier {
   // kResourceNotFound when ctx.tenant has no unrevoked key with this id.
   void Revoke(const RequestContext& ctx, std::string key_id, Callback<void> done);
 
+  // Whether the key `key_id` is revoked or unknown (a stored subscription owner's key,
+  // notification_access.hpp). Read through the same cache as Verify: revocations through
+  // this service count at once, others within cache_ttl. Store errors count as revoked.
+  bool Revoked(const std::string& key_id) const;
+
   // X-Api-Key (auth::CredentialVerifier).
   std::optional<base::Result<auth::Principal>> Verify(const auth::Credentials& credentials,
                                                       const std::string& tenant,

@@ -9,15 +9,7 @@ namespace {
 
 std::string_view ActorKind(const auth::Principal* principal) {
   if (principal == nullptr) return "none";  // the tenant has authentication off
-  switch (principal->kind) {
-    case auth::PrincipalKind::kAnonymous:
-      return "anonymous";
-    case auth::PrincipalKind::kApiKey:
-      return "apiKey";
-    case auth::PrincipalKind::kBearerToken:
-      return "bearerToken";
-  }
-  return "none";
+  return auth::PrincipalKindName(principal->kind);
 }
 
 // The write unit's transaction as the unit sees it, noting what it stores and erases.

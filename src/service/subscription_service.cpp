@@ -8,6 +8,7 @@
 #include "notify/matcher.hpp"
 #include "notify/subscription_codec.hpp"
 #include "service/access_check.hpp"
+#include "service/notification_access.hpp"
 
 namespace renkei::service {
 namespace {
@@ -94,6 +95,34 @@ base::Result<void> AuthorizeWatch(const RequestContext& ctx, const notify::Subsc
   return base::Ok();
 }
 
+// Whether the caller is the subscription's stored owner: the same credential (kind, subject,
+// issuer) of the same tenant.
+bool IsOwner(const RequestContext& ctx, const notify::SubscriptionOwner& owner) {
+  const auth::Principal& caller = *ctx.principal;
+  return !caller.IsAnonymous() && auth::PrincipalKindName(caller.kind) == owner.kind &&
+         caller.subject == owner.subject && caller.issuer == owner.issuer &&
+         caller.tenant == owner.tenant;
+}
+
+// docs/subscriptions.md "Who a subscription notifies for": a subscription with an owner is
+// changed or deleted only by that owner or by an administrator of the tenant. One made while
+// the tenant had authentication off has no owner: whoever may watch what it selects may.
+base::Result<void> AuthorizeChange(const RequestContext& ctx, const notify::Subscription& sub) {
+  if (ctx.principal == nullptr || !sub.owner || IsOwner(ctx, *sub.owner) || IsTenantAdmin(ctx)) {
+    return base::Ok();
+  }
+  return Refusal(ctx, "only the subscription's owner or an administrator of tenant '" + ctx.tenant +
+                          "' may change or delete it");
+}
+
+// After an authorized change: the owner's rights are refreshed from its new credential, an
+// ownerless subscription is taken over, and an administrator's edit keeps the owner (it
+// does not widen what the subscription notifies).
+void KeepOrTakeOwnership(const RequestContext& ctx, notify::Subscription& sub) {
+  if (ctx.principal == nullptr) return;
+  if (!sub.owner || IsOwner(ctx, *sub.owner)) sub.owner = OwnerOf(ctx);
+}
+
 }  // namespace
 
 SubscriptionService::SubscriptionService(store::SubscriptionStore& store,
@@ -130,6 +159,7 @@ std::string SubscriptionService::NewId(base::Timestamp now) {
 void SubscriptionService::Create(const RequestContext& ctx, notify::Subscription sub,
                                  Callback<std::string> done) {
   if (auto allowed = AuthorizeWatch(ctx, sub); !allowed) return done(allowed.error());
+  sub.owner = OwnerOf(ctx);  // notifications are re-checked against its rights
   if (sub.id.empty()) sub.id = NewId(ctx.now);
   if (auto allowed = CheckReceiver(sub); !allowed) return done(allowed.error());
   auto compiled = notify::CompiledSubscription::Compile(ctx.tenant, sub);
@@ -182,8 +212,12 @@ void SubscriptionService::Update(const RequestContext& ctx, std::string id, Subs
   auto current = Retrieve(ctx, id);
   if (!current) return done(base::Unexpected{current.error()});
   notify::Subscription sub = std::move(current->subscription);
+  std::optional<notify::SubscriptionOwner> owner = std::move(sub.owner);
   if (auto edited = edit(sub); !edited) return done(edited);
   sub.id = id;
+  sub.owner = std::move(owner);  // an edit never sets the owner; the rule below does
+  if (auto allowed = AuthorizeChange(ctx, sub); !allowed) return done(allowed.error());
+  KeepOrTakeOwnership(ctx, sub);
   if (auto allowed = AuthorizeWatch(ctx, sub); !allowed) return done(allowed.error());
   if (auto allowed = CheckReceiver(sub); !allowed) return done(allowed.error());
   auto compiled = notify::CompiledSubscription::Compile(ctx.tenant, sub);
@@ -202,6 +236,9 @@ void SubscriptionService::Delete(const RequestContext& ctx, std::string id, Call
     auto current = Retrieve(ctx, id);
     if (!current) return done(base::Unexpected{current.error()});
     if (auto allowed = AuthorizeWatch(ctx, current->subscription); !allowed) return done(allowed);
+    if (auto allowed = AuthorizeChange(ctx, current->subscription); !allowed) {
+      return done(allowed);
+    }
   }
   store_.EraseSubscription(
       ctx.tenant, id,

@@ -77,6 +77,9 @@ struct OutboxEntry {
   std::string target;
   std::string headers;
   std::string payload;
+  // The notified entities as the notify module recorded them (notify/notified_entities.hpp),
+  // for the re-check at delivery; "" for rows queued before migration 8.
+  std::string entities;
   int attempts = 0;
   base::Timestamp next_attempt;
   base::Timestamp created_at;
@@ -106,6 +109,9 @@ struct DeliveryRecord {
   bool give_up = false;            // not delivered, but the row goes (retries exhausted)
   base::Timestamp next_attempt;    // when not delivered and not given up
   std::optional<std::int64_t> max_fails_limit;  // reaching it makes the subscription inactive
+  // Not sent: the subscription's owner may no longer read what it notifies. The row goes;
+  // neither success nor failure (the counters and status stay as they are).
+  bool withheld = false;
 };
 
 // What waits in the notification pipeline of one tenant (GET /metrics, docs/metrics.md).

@@ -356,4 +356,49 @@ TEST_P(SubscriptionConformance, BatchedDeliveriesKeepOrderAndLeaveTheRestQueued)
   EXPECT_EQ((*found)->state.times_sent, 0);
 }
 
+TEST_P(SubscriptionConformance, WithheldRowsGoWithoutCountingAndEntitiesSurvive) {
+  Create(Sub("t", "s1"));
+  MatchCommit commit;
+  for (const char* payload : {"w1", "w2", "w3"}) {
+    OutboxEntry entry = Entry("t", "s1", payload);
+    entry.entities = std::string(R"([{"id":")") + payload + R"("}])";
+    commit.entries.push_back(std::move(entry));
+  }
+  ASSERT_TRUE(Commit(commit).has_value());
+  Reopen();
+  auto queued = subs().LoadOutboxQueue("t", "s1", 0, 10);
+  ASSERT_TRUE(queued.has_value()) << queued.error().detail;
+  ASSERT_EQ(queued->size(), 3u);
+  EXPECT_EQ((*queued)[1].entities, R"([{"id":"w2"}])") << "the notified entities are kept";
+
+  // w1 withheld, w2 delivered, w3 withheld: only w2 counts.
+  auto record = [](const OutboxEntry& e, std::int64_t at, bool delivered) {
+    DeliveryRecord r;
+    r.seq = e.seq;
+    r.tenant = "t";
+    r.subscription_id = "s1";
+    r.at = base::Timestamp{at};
+    r.delivered = delivered;
+    r.status_code = delivered ? std::optional<int>(200) : std::nullopt;
+    r.withheld = !delivered;
+    return r;
+  };
+  std::vector<DeliveryRecord> records{record((*queued)[0], 7000, false),
+                                      record((*queued)[1], 7001, true),
+                                      record((*queued)[2], 7002, false)};
+  auto recorded = WaitFor<bool>(
+      [&](auto done) { subs().RecordDeliveries(std::move(records), std::move(done)); });
+  ASSERT_TRUE(recorded.has_value()) << recorded.error().detail;
+  EXPECT_FALSE(*recorded);
+  auto count = subs().CountOutbox("t");
+  ASSERT_TRUE(count.has_value());
+  EXPECT_EQ(*count, 0u) << "withheld rows leave the outbox";
+  auto found = subs().FindSubscription("t", "s1");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->state.times_sent, 1) << "a withheld row is not a notification sent";
+  EXPECT_EQ((*found)->state.fails_counter, 0) << "nor a failure";
+  EXPECT_EQ((*found)->state.last_success, base::Timestamp{7001});
+  EXPECT_FALSE((*found)->state.last_failure.has_value());
+}
+
 }  // namespace renkei::store::testing

@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 7> kMigrations = {
+constexpr std::array<std::string_view, 8> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -169,12 +169,19 @@ CREATE TABLE authz_policies(
   document TEXT NOT NULL,
   modified INTEGER NOT NULL);
 )sql",
+    // 8: the entities an outbox row notifies (id, types, ServicePath, owner attribute;
+    // notify/notified_entities.hpp), re-checked against the subscription owner's current
+    // rights right before delivery (docs/subscriptions.md "Who a subscription notifies for").
+    // Rows queued before it have '' and are delivered unchecked (they were matched before).
+    R"sql(
+ALTER TABLE outbox ADD COLUMN entities TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
 using DataStep = base::Result<void> (*)(Connection&);
 constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
-    nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr, nullptr, nullptr,
+    nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
 };
 
 }  // namespace

@@ -56,7 +56,7 @@ base::Result<std::optional<core::Entity>> DecodeOptional(const Statement& s, int
 
 constexpr std::string_view kOutboxSelect =
     "SELECT o.seq, t.name, o.sub_id, o.target, o.headers, o.payload, o.attempts, "
-    "o.next_attempt, o.created FROM outbox o ";
+    "o.next_attempt, o.created, o.entities FROM outbox o ";
 
 // Reads the rows of a kOutboxSelect query.
 base::Result<std::vector<OutboxEntry>> ReadOutboxEntries(Statement& select) {
@@ -74,6 +74,7 @@ base::Result<std::vector<OutboxEntry>> ReadOutboxEntries(Statement& select) {
     e.attempts = static_cast<int>(select.ColumnInt(6));
     e.next_attempt = base::Timestamp{select.ColumnInt(7)};
     e.created_at = base::Timestamp{select.ColumnInt(8)};
+    e.entities = std::string(select.ColumnText(9));
     out.push_back(std::move(e));
   }
   return out;
@@ -312,7 +313,8 @@ base::Result<std::size_t> ApplyMatchCommit(Connection& conn, const MatchCommit& 
     }
     RENKEI_TRY(Statement * insert,
                conn.Prepare("INSERT INTO outbox(tenant, sub_id, target, headers, payload, "
-                            "attempts, next_attempt, created) VALUES (?,?,?,?,?,?,?,?)"));
+                            "attempts, next_attempt, created, entities) "
+                            "VALUES (?,?,?,?,?,?,?,?,?)"));
     StatementLease lease(*insert);
     insert->Bind(1, queue.id);
     insert->Bind(2, entry.subscription_id);
@@ -322,6 +324,7 @@ base::Result<std::size_t> ApplyMatchCommit(Connection& conn, const MatchCommit& 
     insert->Bind(6, static_cast<std::int64_t>(entry.attempts));
     insert->Bind(7, entry.next_attempt.millis);
     insert->Bind(8, entry.created_at.millis);
+    insert->Bind(9, entry.entities);
     RENKEI_TRY_VOID(insert->Run());
     ++queue.rows;
   }
@@ -432,6 +435,12 @@ base::Result<bool> ApplyDeliveryRecords(Connection& conn,
   bool deactivated = false;
   std::size_t i = 0;
   while (i < records.size()) {
+    if (records[i].withheld) {
+      // The owner may no longer read it: the row goes, the subscription's counters stay.
+      RENKEI_TRY_VOID(DeleteOutboxRow(conn, records[i].seq));
+      ++i;
+      continue;
+    }
     if (!records[i].delivered) {
       RENKEI_TRY(bool made_inactive, ApplyDeliveryRecord(conn, records[i]));
       deactivated = deactivated || made_inactive;

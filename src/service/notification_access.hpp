@@ -1,0 +1,43 @@
+// NotificationAccess: the notify module's NotificationGate (notify/notification_gate.hpp):
+// a subscription notifies only what its owner may read under the tenant's *current* policy
+// (issue 5 item 3; docs/subscriptions.md "Who a subscription notifies for").
+//
+// For each check the stored owner (notify::SubscriptionOwner) becomes the principal again;
+// its permissions are evaluated with the tenant's policy as it is now (auth::Authenticator::
+// PermissionsFor, policies cached by PolicyService), and every entity goes through
+// MayReadEntity, the same per-entity decision as a query's. An owner whose API key has since
+// been revoked (or is unknown) has no permissions. Fail closed: a subscription without an
+// owner in a tenant that now has authentication on, or a policy that cannot be read, notifies
+// nothing. A tenant with authentication off checks nothing (as its requests).
+//
+// Thread-safety: CheckFor may be called from any thread; the checks it returns too.
+#pragma once
+
+#include "auth/authenticator.hpp"
+#include "notify/notification_gate.hpp"
+#include "service/api_key_service.hpp"
+#include "service/request_context.hpp"
+
+namespace renkei::service {
+
+class NotificationAccess final : public notify::NotificationGate {
+ public:
+  // Both outlive this object.
+  NotificationAccess(const auth::Authenticator& authenticator, const ApiKeyService& keys)
+      : authenticator_(authenticator), keys_(keys) {}
+
+  notify::EntityCheck CheckFor(const std::string& tenant,
+                               const notify::Subscription& sub) const override;
+
+ private:
+  const auth::Authenticator& authenticator_;
+  const ApiKeyService& keys_;
+};
+
+// The owner to store for a subscription made or taken over by ctx's caller; nullopt when
+// the tenant has authentication off.
+std::optional<notify::SubscriptionOwner> OwnerOf(const RequestContext& ctx);
+// The principal a stored owner stands for.
+auth::Principal PrincipalOf(const notify::SubscriptionOwner& owner);
+
+}  // namespace renkei::service
