@@ -9,6 +9,7 @@
 #include "api/audit/audit_api.hpp"
 #include "api/common/plain_http.hpp"
 #include "api/common/problem_details.hpp"
+#include "api/consent/consent_api.hpp"
 #include "api/ngsild/ngsild_api.hpp"
 #include "api/ngsiv2/ngsiv2_api.hpp"
 #include "api/ngsiv2/subscription_payload.hpp"
@@ -28,7 +29,9 @@
 #include "opendata/quality_service.hpp"
 #include "service/api_key_service.hpp"
 #include "service/audit_trail.hpp"
+#include "service/consent_service.hpp"
 #include "service/entity_service.hpp"
+#include "service/personal_data_guard.hpp"
 #include "service/policy_service.hpp"
 #include "service/subscription_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -110,12 +113,21 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     return 1;
   }
   base::SystemClock clock;
+  // Authentication (docs/security.md): off for every tenant the config does not name.
+  // Per-tenant authorization policies, whose personal types (with the config's) the audit
+  // trail and the personal data rule read.
+  auth::Authenticator authenticator(config.auth);
+  service::PolicyService policies(**store);
+  authenticator.SetPolicySource(&policies);
   // Accesses to personal data go to the audit log (docs/security.md "Audit log").
-  service::AuditTrail audit_trail(
-      **store, config.personal_data, [&logger](const base::Error& error) {
-        logger->error("msg=\"audit append failed\" detail=\"{}\"", error.detail);
-      });
-  service::EntityService entities(**store, &audit_trail);
+  service::AuditTrail audit_trail(**store, &authenticator, [&logger](const base::Error& error) {
+    logger->error("msg=\"audit append failed\" detail=\"{}\"", error.detail);
+  });
+  // Personal data is read by its owner or under the resident's consent (docs/security.md
+  // "Personal data and consent").
+  service::PersonalDataGuard personal_data(**store);
+  service::ConsentService consents(**store);
+  service::EntityService entities(**store, &audit_trail, &personal_data);
 
   // Notifications (docs/subscriptions.md): the registry mirrors the stored subscriptions;
   // matching runs after commit on its own thread, woken by the store; delivery drains the
@@ -185,8 +197,6 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   notify::MatchingOptions matching_options;
   matching_options.max_outbox_per_tenant = config.max_outbox_per_tenant;
   // NGSI-LD before matching: its subscriptions' notifications are rendered by it.
-  // Authentication (docs/security.md): off for every tenant the config does not name.
-  auth::Authenticator authenticator(config.auth);
   // Rate limits (docs/security.md "Rate limits"): off unless configured; refusals counted.
   ratelimit::RateLimiter rate_limiter(
       config.ratelimit, [&counters](const std::string& tenant, ratelimit::LimitScope scope) {
@@ -194,9 +204,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
       });
   // API keys and per-tenant authorization policies (docs/security.md).
   service::ApiKeyService api_keys(**store);
-  service::PolicyService policies(**store);
   authenticator.AddVerifier(std::make_unique<ApiKeyVerifier>(api_keys));
-  authenticator.SetPolicySource(&policies);
   // OpenID Connect (docs/security.md): JWKS URLs are the operator's, so no receiver guard.
   http::Client jwks_client(
       http::ClientOptions{2, "", "renkei/" + api::ngsiv2::ApiOptions{}.version, {}});
@@ -263,11 +271,12 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   api::opendata::OpendataAdminApi opendata(entities, opendata_options, clock);
   api::audit::AuditApi audit(**store, clock, &authenticator, &rate_limiter);
   api::access::AccessAdminApi access(api_keys, policies, &authenticator, &rate_limiter, clock);
+  api::consent::ConsentApi consent(consents, &authenticator, &rate_limiter, clock);
   // Both dialects and the admin endpoints share the server; the path prefix picks one
   // (docs/architecture.md). Every answer is counted by dialect and status class
   // (docs/metrics.md).
-  auto dispatch = [&ngsiv2, &ngsild, &quality, &opendata, &audit, &access, &counters, &store](
-                      http::Request&& request, const http::Responder& responder) {
+  auto dispatch = [&ngsiv2, &ngsild, &quality, &opendata, &audit, &access, &consent, &counters,
+                   &store](http::Request&& request, const http::Responder& responder) {
     const metrics::Dialect dialect = DialectOfPath(request.path);
     http::Responder counted = [&counters, dialect, responder](http::Response response) {
       counters.CountRequest(dialect, response.status);
@@ -279,6 +288,8 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
       counted(api::common::ProblemResponse(403, "Forbidden", api::kPlainHttpRefused));
     } else if (request.path.starts_with(api::quality::kQualityPath)) {
       quality.Handle(std::move(request), counted);
+    } else if (api::consent::ConsentApi::Serves(request.path)) {
+      consent.Handle(std::move(request), counted);
     } else if (request.path.starts_with(api::access::kTenantsPathPrefix)) {
       access.Handle(std::move(request), counted);
     } else if (request.path.starts_with(api::opendata::kOpendataPathPrefix)) {

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/personal_types.hpp"
 #include "auth/principal.hpp"
 
 namespace renkei::auth {
@@ -42,6 +43,9 @@ struct PolicyRule {
 struct Policy {
   std::vector<PolicyRule> rules;
   std::set<std::string, std::less<>> open_types;  // readable anonymously
+  // Types whose entities are a resident's data (auth/personal_types.hpp): read only by their
+  // owner or under the resident's consent, whatever the rules grant (docs/security.md).
+  PersonalTypes personal_types;
 };
 
 // What one principal may do in one tenant: per action, every type or a set of types.

@@ -98,6 +98,14 @@ TEST(PolicyJson, RefusesInvalidDocumentsNamingThePlace) {
       {R"({"rules": [{"roles": [""], "actions": ["read"], "types": ["A"]}]})", "non-empty"},
       {R"({"openTypes": ["*"]})", "cannot open every type"},
       {R"({"openTypes": "AED"})", "array of strings"},
+      {R"({"personalTypes": ["Vitals"]})", "personalTypes must be an object"},
+      {R"({"personalTypes": {"Vitals": 2}})", "personalTypes.Vitals must be an object"},
+      {R"({"personalTypes": {"Vitals": {"assuranceLevel": 4}}})",
+       "personalTypes.Vitals.assuranceLevel must be an integer from 0 to 3"},
+      {R"({"personalTypes": {"Vitals": {"assuranceLevel": "2"}}})",
+       "personalTypes.Vitals.assuranceLevel"},
+      {R"({"personalTypes": {"Vitals": {"level": 2}}})", "unknown member 'level'"},
+      {R"({"personalTypes": {"*": {}}})", "is not a type name"},
   };
   for (const auto& [json, expected] : cases) {
     auto parsed = ParsePolicy(json);
@@ -115,6 +123,16 @@ TEST(PolicyJson, RoundTripsThroughTheCanonicalText) {
   ASSERT_EQ(again.rules.size(), 3u);
   EXPECT_EQ(again.rules[2].apps, std::vector<std::string>{"bus-app"});
   EXPECT_TRUE(again.open_types.contains("AED"));
+}
+
+TEST(PolicyJson, PersonalTypesHaveALevelThatDefaultsToOne) {
+  const Policy policy =
+      Parsed(R"({"personalTypes": {"Vitals": {"assuranceLevel": 2}, "Activity": {}}})");
+  EXPECT_EQ(policy.personal_types.LevelOf("Vitals"), 2);
+  EXPECT_EQ(policy.personal_types.LevelOf("Activity"), kDefaultPersonalAssuranceLevel);
+  EXPECT_FALSE(policy.personal_types.LevelOf("Shelter"));
+  const Policy again = Parsed(PolicyJson(policy));
+  EXPECT_EQ(again.personal_types.levels, policy.personal_types.levels);
 }
 
 TEST(ApiKey, GeneratedKeysAreWellFormedDistinctAndHashedOnly) {

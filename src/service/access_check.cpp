@@ -1,6 +1,7 @@
 #include "service/access_check.hpp"
 
 #include "auth/roles.hpp"
+#include "service/personal_rule.hpp"
 
 namespace renkei::service {
 
@@ -25,6 +26,11 @@ base::Result<void> AuthorizeSome(const RequestContext& ctx, auth::Action action)
   if (ctx.permissions != nullptr && ctx.permissions->AllowsAny(action)) return base::Ok();
   return Refusal(ctx,
                  "not allowed to " + std::string(auth::ActionName(action)) + " in this tenant");
+}
+
+base::Result<void> AuthorizeSomeOrOwn(const RequestContext& ctx, auth::Action action) {
+  if (ActsAsResident(ctx)) return base::Ok();
+  return AuthorizeSome(ctx, action);
 }
 
 bool MayRead(const RequestContext& ctx, std::string_view type) {

@@ -23,6 +23,9 @@ namespace renkei::service {
 base::Result<void> Authorize(const RequestContext& ctx, auth::Action action, std::string_view type);
 // The action on at least one type (endpoints that are of no use without it).
 base::Result<void> AuthorizeSome(const RequestContext& ctx, auth::Action action);
+// AuthorizeSome, or the caller acts as a resident (personal_rule.hpp ActsAsResident): it
+// reads and manages its own personal entities without a grant, each checked on its own.
+base::Result<void> AuthorizeSomeOrOwn(const RequestContext& ctx, auth::Action action);
 bool MayRead(const RequestContext& ctx, std::string_view type);
 // nullopt: every type may be read; otherwise the readable types, sorted.
 std::optional<std::vector<std::string>> ReadableTypes(const RequestContext& ctx);

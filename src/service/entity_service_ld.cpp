@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "service/access_check.hpp"
+#include "service/personal_rule.hpp"
 
 namespace renkei::service {
 namespace {
@@ -18,9 +19,12 @@ store::ServicePathScope LdWriteScope(const RequestContext& ctx) {
   return store::ServicePathScope{{{ctx.service_path, false}}};
 }
 
-// As CheckWritable in entity_service.cpp: writable, hidden (not found) or refused.
-base::Result<void> CheckLdWritable(const RequestContext& ctx, const std::string& type,
-                                   const std::string& id) {
+// As CheckWritable in entity_service.cpp: writable, hidden (not found) or refused; a
+// resident's own personal entity is writable by the resident.
+base::Result<void> CheckLdWritable(const RequestContext& ctx, const core::Entity& entity) {
+  if (IsOwnPersonalEntity(ctx, entity)) return base::Ok();
+  const std::string type = entity.PrimaryType();
+  const std::string& id = entity.id;
   auto allowed = Authorize(ctx, auth::Action::kWrite, type);
   if (!allowed && !MayRead(ctx, type)) {
     return base::Fail(ErrorCode::kResourceNotFound, "ResourceNotFound", "Entity not found: " + id);
@@ -73,10 +77,9 @@ base::Result<void> PutEdited(store::WriteTransaction& tx, const RequestContext& 
 std::optional<LdBatchApplied> ApplyAuthorizedStep(const RequestContext& ctx,
                                                   const LdBatchItem& item,
                                                   std::optional<core::Entity>& entity,
-                                                  const std::string& old_type,
                                                   LdBatchOutcome& out) {
   if (entity) {
-    if (auto allowed = CheckLdWritable(ctx, old_type, item.id); !allowed) {
+    if (auto allowed = CheckLdWritable(ctx, *entity); !allowed) {
       out.errors.emplace_back(item.id, allowed.error());
       return std::nullopt;
     }
@@ -86,7 +89,9 @@ std::optional<LdBatchApplied> ApplyAuthorizedStep(const RequestContext& ctx,
     out.errors.emplace_back(item.id, applied.error());
     return std::nullopt;
   }
-  if (applied->effect == LdBatchEffect::kCreated || applied->effect == LdBatchEffect::kUpdated) {
+  const bool own = applied->effect == LdBatchEffect::kUpdated && IsOwnPersonalEntity(ctx, *entity);
+  if ((applied->effect == LdBatchEffect::kCreated || applied->effect == LdBatchEffect::kUpdated) &&
+      !own) {
     if (auto allowed = Authorize(ctx, auth::Action::kWrite, entity->PrimaryType()); !allowed) {
       out.errors.emplace_back(item.id, allowed.error());
       return std::nullopt;
@@ -128,7 +133,7 @@ void EntityService::CreateUnique(const RequestContext& ctx, core::Entity entity,
 
 void EntityService::EditEntity(const RequestContext& ctx, std::string id, EntityEdit edit,
                                Callback<void> done) {
-  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) return done(allowed);
+  if (auto allowed = AuthorizeSomeOrOwn(ctx, auth::Action::kWrite); !allowed) return done(allowed);
   SubmitUnit(
       store_, audit_, ctx,
       [ctx, id = std::move(id),
@@ -140,11 +145,14 @@ void EntityService::EditEntity(const RequestContext& ctx, std::string id, Entity
         }
         core::Entity entity = std::move(*found);
         const std::string old_type = entity.PrimaryType();
-        RENKEI_TRY_VOID(CheckLdWritable(ctx, old_type, id));
+        RENKEI_TRY_VOID(CheckLdWritable(ctx, entity));
         RENKEI_TRY(const bool changed, edit(entity));
         if (!changed) return base::Ok();
-        // A type change must be allowed for the new type too.
-        RENKEI_TRY_VOID(Authorize(ctx, auth::Action::kWrite, entity.PrimaryType()));
+        // A type change must be allowed for the new type too (a resident's own entity stays
+        // theirs only while it is personal and keeps its owner).
+        if (!IsOwnPersonalEntity(ctx, entity)) {
+          RENKEI_TRY_VOID(Authorize(ctx, auth::Action::kWrite, entity.PrimaryType()));
+        }
         return PutEdited(tx, ctx, entity, old_type);
       },
       std::move(done));
@@ -152,7 +160,7 @@ void EntityService::EditEntity(const RequestContext& ctx, std::string id, Entity
 
 void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> items,
                             Callback<LdBatchOutcome> done) {
-  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+  if (auto allowed = AuthorizeSomeOrOwn(ctx, auth::Action::kWrite); !allowed) {
     return done(base::Unexpected{allowed.error()});
   }
   struct State {
@@ -167,7 +175,7 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
           RENKEI_TRY(auto entity, FindLive(tx, ctx, item.id));
           const std::string old_type = entity ? entity->PrimaryType() : std::string();
           const std::string old_path = entity ? entity->service_path : std::string();
-          auto applied = ApplyAuthorizedStep(ctx, item, entity, old_type, out);
+          auto applied = ApplyAuthorizedStep(ctx, item, entity, out);
           if (!applied) continue;
           const LdBatchEffect effect = applied->effect;
           if (effect == LdBatchEffect::kCreated) {
@@ -191,7 +199,7 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
 
 void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchItem> items,
                                  Callback<LdBatchOutcome> done) {
-  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+  if (auto allowed = AuthorizeSomeOrOwn(ctx, auth::Action::kWrite); !allowed) {
     return done(base::Unexpected{allowed.error()});
   }
   auto outcome = std::make_shared<LdBatchOutcome>();
@@ -236,7 +244,7 @@ void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchI
               --slot.uses == 0 ? std::move(slot.entity) : slot.entity;
           const std::string old_type = entity ? entity->PrimaryType() : std::string();
           const std::string old_path = entity ? entity->service_path : std::string();
-          auto applied = ApplyAuthorizedStep(ctx, item, entity, old_type, out);
+          auto applied = ApplyAuthorizedStep(ctx, item, entity, out);
           if (!applied) continue;
           const LdBatchEffect effect = applied->effect;
           if (effect == LdBatchEffect::kCreated) {

@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 7> kMigrations = {
+constexpr std::array<std::string_view, 8> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -169,12 +169,31 @@ CREATE TABLE authz_policies(
   document TEXT NOT NULL,
   modified INTEGER NOT NULL);
 )sql",
+    // 8: residents' consents to apps (store/consent_store.hpp, docs/security.md "Personal
+    // data and consent"). `types` is a JSON array of stored type names. consents_live serves
+    // the entity query's EXISTS (sql_where.cpp AddPersonalRestriction): the live consents of
+    // one app and one resident; consents_resident the resident's own list.
+    R"sql(
+CREATE TABLE consents(
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  tenant TEXT NOT NULL,
+  resident TEXT NOT NULL,
+  app TEXT NOT NULL,
+  types TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  expires INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  revoked INTEGER);
+CREATE INDEX consents_live ON consents(tenant, app, resident, expires) WHERE revoked IS NULL;
+CREATE INDEX consents_resident ON consents(tenant, resident, seq);
+)sql",
 };
 
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
 using DataStep = base::Result<void> (*)(Connection&);
 constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
-    nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr, nullptr, nullptr,
+    nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
 };
 
 }  // namespace
