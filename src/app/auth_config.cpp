@@ -31,8 +31,7 @@ base::Result<void> ParseIssuers(const std::string& where, const toml::node& node
 }
 
 base::Result<void> ParseTenantAuth(const std::string& tenant, const toml::table& table,
-                                   auth::AuthSettings& settings,
-                                   service::PersonalDataSettings& personal) {
+                                   auth::AuthSettings& settings) {
   const std::string where = "auth.tenants.\"" + tenant + "\"";
   for (const auto& [key, node] : table) {
     if (key.str() == "enabled") {
@@ -40,10 +39,11 @@ base::Result<void> ParseTenantAuth(const std::string& tenant, const toml::table&
       if (!enabled) return AuthConfigError(where + ".enabled must be true or false");
       if (*enabled) settings.enabled_tenants.insert(tenant);
     } else if (key.str() == "personal_types") {
-      // Entity types whose every access is audited (docs/security.md "Audit log").
+      // Personal entity types (docs/security.md "Personal data and consent"), kept from
+      // before policies could declare them: level 1, merged with the policy's.
       const auto* types = node.as_array();
       if (types == nullptr) return AuthConfigError(where + ".personal_types must be an array");
-      auto& listed = personal.types_by_tenant[tenant];
+      auto& listed = settings.configured_personal_types[tenant];
       for (const auto& type : *types) {
         const auto name = type.value<std::string>();
         if (!name || name->empty()) {
@@ -62,8 +62,7 @@ base::Result<void> ParseTenantAuth(const std::string& tenant, const toml::table&
 
 }  // namespace
 
-base::Result<void> ParseAuthSection(const toml::table& section, auth::AuthSettings& settings,
-                                    service::PersonalDataSettings& personal) {
+base::Result<void> ParseAuthSection(const toml::table& section, auth::AuthSettings& settings) {
   for (const auto& [key, node] : section) {
     if (key.str() != "tenants" || !node.is_table()) {
       return AuthConfigError("auth: unknown key '" + std::string(key.str()) +
@@ -77,7 +76,7 @@ base::Result<void> ParseAuthSection(const toml::table& section, auth::AuthSettin
       }
       const auto* table = tenant_node.as_table();
       if (table == nullptr) return AuthConfigError("auth.tenants." + *tenant + " must be a table");
-      RENKEI_TRY_VOID(ParseTenantAuth(*tenant, *table, settings, personal));
+      RENKEI_TRY_VOID(ParseTenantAuth(*tenant, *table, settings));
     }
   }
   return base::Ok();

@@ -186,7 +186,7 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
     RENKEI_TRY_VOID(ParseQuality(*quality, config.quality));
   }
   if (const auto* auth = table["auth"].as_table()) {
-    RENKEI_TRY_VOID(ParseAuthSection(*auth, config.auth, config.personal_data));
+    RENKEI_TRY_VOID(ParseAuthSection(*auth, config.auth));
   }
   if (const auto* ratelimit = table["ratelimit"].as_table()) {
     RENKEI_TRY_VOID(ParseRateLimitSection(*ratelimit, config.ratelimit));

@@ -54,8 +54,6 @@ struct Config {
   bool tls_exempt_loopback = false;
   // [auth] (docs/security.md): which tenants require authentication, and how.
   auth::AuthSettings auth;
-  // [auth.tenants."T"] personal_types: entity types whose accesses are audited.
-  service::PersonalDataSettings personal_data;
   // [ratelimit] (docs/security.md "Rate limits"): off unless configured.
   ratelimit::RateLimitSettings ratelimit;
 };

@@ -9,6 +9,7 @@
 #include "api/audit/audit_api.hpp"
 #include "api/common/plain_http.hpp"
 #include "api/common/problem_details.hpp"
+#include "api/consent/consent_api.hpp"
 #include "api/ngsild/ngsild_api.hpp"
 #include "api/ngsiv2/ngsiv2_api.hpp"
 #include "api/ngsiv2/subscription_payload.hpp"
@@ -28,8 +29,10 @@
 #include "opendata/quality_service.hpp"
 #include "service/api_key_service.hpp"
 #include "service/audit_trail.hpp"
+#include "service/consent_service.hpp"
 #include "service/entity_service.hpp"
 #include "service/notification_access.hpp"
+#include "service/personal_data_guard.hpp"
 #include "service/policy_service.hpp"
 #include "service/subscription_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -111,12 +114,21 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     return 1;
   }
   base::SystemClock clock;
+  // Authentication (docs/security.md): off for every tenant the config does not name.
+  // Per-tenant authorization policies, whose personal types (with the config's) the audit
+  // trail and the personal data rule read.
+  auth::Authenticator authenticator(config.auth);
+  service::PolicyService policies(**store);
+  authenticator.SetPolicySource(&policies);
   // Accesses to personal data go to the audit log (docs/security.md "Audit log").
-  service::AuditTrail audit_trail(
-      **store, config.personal_data, [&logger](const base::Error& error) {
-        logger->error("msg=\"audit append failed\" detail=\"{}\"", error.detail);
-      });
-  service::EntityService entities(**store, &audit_trail);
+  service::AuditTrail audit_trail(**store, &authenticator, [&logger](const base::Error& error) {
+    logger->error("msg=\"audit append failed\" detail=\"{}\"", error.detail);
+  });
+  // Personal data is read by its owner or under the resident's consent (docs/security.md
+  // "Personal data and consent").
+  service::PersonalDataGuard personal_data(**store);
+  service::ConsentService consents(**store);
+  service::EntityService entities(**store, &audit_trail, &personal_data);
 
   // Notifications (docs/subscriptions.md): the registry mirrors the stored subscriptions;
   // matching runs after commit on its own thread, woken by the store; delivery drains the
@@ -132,16 +144,13 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     // Stays stored (GET shows it, PATCH can repair it) but matches nothing until then.
     logger->warn("msg=\"subscription not loaded\" detail=\"{}\"", skipped);
   }
-  // Authentication (docs/security.md): off for every tenant the config does not name.
-  auth::Authenticator authenticator(config.auth);
-  // API keys and per-tenant authorization policies (docs/security.md).
+  // API keys (docs/security.md).
   service::ApiKeyService api_keys(**store);
-  service::PolicyService policies(**store);
   authenticator.AddVerifier(std::make_unique<ApiKeyVerifier>(api_keys));
-  authenticator.SetPolicySource(&policies);
   // Notifications only of what each subscription's owner may read now (docs/subscriptions.md
-  // "Who a subscription notifies for"): asked by matching, periodic and delivery.
-  service::NotificationAccess notification_access(authenticator, api_keys);
+  // "Who a subscription notifies for"), personal data only under the rule of
+  // docs/security.md "Personal data and consent": asked by matching, periodic and delivery.
+  service::NotificationAccess notification_access(authenticator, api_keys, &personal_data, clock);
   // The SSRF guard (docs/subscriptions.md "Receiver guard"): checked when a subscription is
   // stored and on every resolved address a notification connects to.
   notify::ReceiverGuardOptions guard_options;
@@ -276,11 +285,12 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   api::opendata::OpendataAdminApi opendata(entities, opendata_options, clock);
   api::audit::AuditApi audit(**store, clock, &authenticator, &rate_limiter);
   api::access::AccessAdminApi access(api_keys, policies, &authenticator, &rate_limiter, clock);
+  api::consent::ConsentApi consent(consents, &authenticator, &rate_limiter, clock);
   // Both dialects and the admin endpoints share the server; the path prefix picks one
   // (docs/architecture.md). Every answer is counted by dialect and status class
   // (docs/metrics.md).
-  auto dispatch = [&ngsiv2, &ngsild, &quality, &opendata, &audit, &access, &counters, &store,
-                   &authenticator,
+  auto dispatch = [&ngsiv2, &ngsild, &quality, &opendata, &audit, &access, &consent, &counters,
+                   &store, &authenticator,
                    &clock](http::Request&& request, const http::Responder& responder) {
     const metrics::Dialect dialect = DialectOfPath(request.path);
     http::Responder counted = [&counters, dialect, responder](http::Response response) {
@@ -293,6 +303,8 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
       counted(api::common::ProblemResponse(403, "Forbidden", api::kPlainHttpRefused));
     } else if (request.path.starts_with(api::quality::kQualityPath)) {
       quality.Handle(std::move(request), counted);
+    } else if (api::consent::ConsentApi::Serves(request.path)) {
+      consent.Handle(std::move(request), counted);
     } else if (request.path.starts_with(api::access::kTenantsPathPrefix)) {
       access.Handle(std::move(request), counted);
     } else if (request.path.starts_with(api::opendata::kOpendataPathPrefix)) {

@@ -59,4 +59,29 @@ base::Result<std::shared_ptr<const Permissions>> Authenticator::PermissionsFor(
       std::make_shared<Permissions>(Evaluate(*policy, principal, tenant)));
 }
 
+base::Result<std::shared_ptr<const PersonalTypes>> Authenticator::PersonalTypesFor(
+    const std::string& tenant) const {
+  std::shared_ptr<const Policy> policy;
+  // Only a tenant with authentication on has a policy (its admins manage it through the API);
+  // asking for others would also fill the policy cache with whatever tenant names callers send.
+  if (policies_ != nullptr && EnabledFor(tenant)) {
+    RENKEI_TRY(policy, policies_->PolicyFor(tenant));
+  }
+  const auto configured = settings_.configured_personal_types.find(tenant);
+  if (configured == settings_.configured_personal_types.end()) {
+    // The common case: the policy's own set, shared with the cached policy (no copy).
+    if (policy != nullptr)
+      return std::shared_ptr<const PersonalTypes>(policy, &policy->personal_types);
+    return std::make_shared<const PersonalTypes>();
+  }
+  auto merged = std::make_shared<PersonalTypes>();
+  for (const auto& type : configured->second) {
+    merged->Declare(type, kDefaultPersonalAssuranceLevel);
+  }
+  if (policy != nullptr) {
+    for (const auto& [type, level] : policy->personal_types.levels) merged->Declare(type, level);
+  }
+  return std::shared_ptr<const PersonalTypes>(std::move(merged));
+}
+
 }  // namespace renkei::auth

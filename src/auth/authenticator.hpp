@@ -7,6 +7,7 @@
 // Thread-safe after set-up: verifiers and settings are fixed before the server starts.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "auth/credentials.hpp"
+#include "auth/personal_types.hpp"
 #include "auth/policy.hpp"
 #include "auth/principal.hpp"
 #include "auth/trusted_issuer.hpp"
@@ -41,6 +43,16 @@ class PolicySource {
       const std::string& tenant) const = 0;
 };
 
+// Where the tenants' personal data types come from (auth/personal_types.hpp): the one place
+// that answers which types of a tenant are personal and at which assurance level.
+class PersonalTypeSource {
+ public:
+  virtual ~PersonalTypeSource() = default;
+  // Never nullptr; empty when the tenant has no personal type.
+  virtual base::Result<std::shared_ptr<const PersonalTypes>> PersonalTypesFor(
+      const std::string& tenant) const = 0;
+};
+
 struct AuthSettings {
   std::set<std::string, std::less<>> enabled_tenants;  // tenants that require authentication
   // Whether callers without credentials get the anonymous principal, for authorization to
@@ -49,9 +61,12 @@ struct AuthSettings {
   bool allow_anonymous = true;
   // OpenID Connect providers each tenant trusts (auth::JwtVerifier, docs/security.md).
   TrustedIssuersByTenant trusted_issuers;
+  // `[auth.tenants."T"] personal_types = [...]`: personal at kDefaultPersonalAssuranceLevel,
+  // besides those the tenant's policy declares (docs/security.md "Personal data and consent").
+  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> configured_personal_types;
 };
 
-class Authenticator {
+class Authenticator : public PersonalTypeSource {
  public:
   explicit Authenticator(AuthSettings settings) : settings_(std::move(settings)) {}
 
@@ -80,6 +95,11 @@ class Authenticator {
   // What `principal` may do in `tenant` under the tenant's policy (auth/policy.hpp).
   base::Result<std::shared_ptr<const Permissions>> PermissionsFor(const Principal& principal,
                                                                   const std::string& tenant) const;
+  // The configured personal types of `tenant` merged with its policy's (a type named by both
+  // keeps the higher level: neither source can lower what the other asks). A tenant with
+  // authentication off has the configured ones only.
+  base::Result<std::shared_ptr<const PersonalTypes>> PersonalTypesFor(
+      const std::string& tenant) const override;
 
  private:
   // Whether the tenant's policy opens any type to anonymous callers.

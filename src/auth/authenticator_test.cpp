@@ -54,20 +54,20 @@ TEST(ReadCredentials, BearerSchemeIsCaseInsensitiveAndXAuthTokenIsTheFallback) {
 }
 
 TEST(Authenticator, TenantsWithoutAuthenticationGetNoPrincipal) {
-  Authenticator authenticator(AuthSettings{{"a"}, false, {}});
+  Authenticator authenticator(AuthSettings{{"a"}, false, {}, {}});
   auto principal = authenticator.Authenticate({}, "b", {});
   ASSERT_TRUE(principal);
   EXPECT_EQ(*principal, nullptr);
 }
 
 TEST(Authenticator, DefaultDenyRefusesCallersWithoutCredentials) {
-  Authenticator authenticator(AuthSettings{{"a"}, false, {}});
+  Authenticator authenticator(AuthSettings{{"a"}, false, {}, {}});
   auto refused = authenticator.Authenticate({}, "a", {});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, base::ErrorCode::kUnauthorized);
 
   // Anonymous callers are let through only to a tenant whose policy opens some type.
-  Authenticator open(AuthSettings{{"a"}, true, {}});
+  Authenticator open(AuthSettings{{"a"}, true, {}, {}});
   auto closed = open.Authenticate({}, "a", {});
   ASSERT_FALSE(closed);
   EXPECT_EQ(closed.error().code, base::ErrorCode::kUnauthorized);
@@ -82,7 +82,7 @@ TEST(Authenticator, DefaultDenyRefusesCallersWithoutCredentials) {
 }
 
 TEST(Authenticator, TheVerifierThatRecognisesTheCredentialsDecides) {
-  Authenticator authenticator(AuthSettings{{"a"}, false, {}});
+  Authenticator authenticator(AuthSettings{{"a"}, false, {}, {}});
   authenticator.AddVerifier(std::make_unique<KeyVerifier>());
   Credentials good;
   good.api_key = "good";
@@ -115,7 +115,7 @@ TEST(ReadCredentials, MarksMoreThanOneCredential) {
 }
 
 TEST(Authenticator, RefusesSeveralCredentialsEvenWhenOneIsGood) {
-  Authenticator authenticator(AuthSettings{{"a"}, false, {}});
+  Authenticator authenticator(AuthSettings{{"a"}, false, {}, {}});
   authenticator.AddVerifier(std::make_unique<KeyVerifier>());
   Credentials both;
   both.api_key = "good";
@@ -124,6 +124,28 @@ TEST(Authenticator, RefusesSeveralCredentialsEvenWhenOneIsGood) {
   auto refused = authenticator.Authenticate(both, "a", {});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, base::ErrorCode::kUnauthorized);
+}
+
+TEST(Authenticator, PersonalTypesMergeConfigAndPolicyKeepingTheHigherLevel) {
+  AuthSettings settings{{"a"}, false, {}, {}};
+  settings.configured_personal_types["a"] = {"Vitals", "Meals"};
+  settings.configured_personal_types["off"] = {"Vitals"};
+  Authenticator authenticator(std::move(settings));
+  FixedPolicy policies;
+  policies.policy->personal_types.Declare("Vitals", 2);
+  policies.policy->personal_types.Declare("Activity", 0);
+  authenticator.SetPolicySource(&policies);
+  auto types = authenticator.PersonalTypesFor("a");
+  ASSERT_TRUE(types.has_value());
+  EXPECT_EQ((*types)->LevelOf("Vitals"), 2);
+  EXPECT_EQ((*types)->LevelOf("Meals"), kDefaultPersonalAssuranceLevel);
+  EXPECT_EQ((*types)->LevelOf("Activity"), 0);
+  // A tenant with authentication off has no policy: only the config speaks for it.
+  auto off = authenticator.PersonalTypesFor("off");
+  ASSERT_TRUE(off.has_value());
+  EXPECT_EQ((*off)->levels.size(), 1u);
+  EXPECT_EQ((*off)->LevelOf("Vitals"), kDefaultPersonalAssuranceLevel);
+  EXPECT_TRUE(authenticator.PersonalTypesFor("other").value()->empty());
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/personal_types.hpp"
 #include "auth/principal.hpp"
 
 namespace renkei::auth {
@@ -47,6 +48,9 @@ struct PolicyRule {
 struct Policy {
   std::vector<PolicyRule> rules;
   std::set<std::string, std::less<>> open_types;  // readable anonymously
+  // Types whose entities are a resident's data (auth/personal_types.hpp): read only by their
+  // owner or under the resident's consent, whatever the rules grant (docs/security.md).
+  PersonalTypes personal_types;
 };
 
 // One grant of an action: entities of some types (or every type) under some ServicePath

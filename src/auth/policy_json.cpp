@@ -104,6 +104,39 @@ base::Result<PolicyRule> ReadRule(const json::value& value, const std::string& w
   return rule;
 }
 
+// "personalTypes": {"<type>": {"assuranceLevel": 0-3}} (level 1 when not given).
+base::Result<PersonalTypes> ReadPersonalTypes(const json::value& value) {
+  if (!value.is_object()) return Invalid("personalTypes must be an object of type names");
+  const auto& types = value.get_object();
+  if (types.size() > kMaxPolicyListItems) {
+    return Invalid("personalTypes has more than " + std::to_string(kMaxPolicyListItems) + " types");
+  }
+  PersonalTypes out;
+  for (const auto& [type, declaration] : types) {
+    const std::string at = "personalTypes." + std::string(type);
+    if (type.empty() || type.size() > kMaxPolicyNameLength || type == kAnyType) {
+      return Invalid("personalTypes: '" + std::string(type) + "' is not a type name (1-" +
+                     std::to_string(kMaxPolicyNameLength) + " bytes, not \"*\")");
+    }
+    if (!declaration.is_object()) return Invalid(at + " must be an object");
+    int level = kDefaultPersonalAssuranceLevel;
+    for (const auto& [key, member] : declaration.get_object()) {
+      if (key != "assuranceLevel") {
+        return Invalid(at + ": unknown member '" + std::string(key) + "' (assuranceLevel)");
+      }
+      if (!member.is_int64() || member.get_int64() < kMinAssuranceLevel ||
+          member.get_int64() > kMaxAssuranceLevel) {
+        return Invalid(at + ".assuranceLevel must be an integer from " +
+                       std::to_string(kMinAssuranceLevel) + " to " +
+                       std::to_string(kMaxAssuranceLevel));
+      }
+      level = static_cast<int>(member.get_int64());
+    }
+    out.Declare(std::string_view(type), level);
+  }
+  return out;
+}
+
 json::array NamesJson(const std::vector<std::string>& names) {
   json::array out;
   for (const auto& name : names) out.emplace_back(name);
@@ -135,8 +168,10 @@ base::Result<Policy> ParsePolicy(std::string_view text) {
         if (type == kAnyType) return Invalid("openTypes cannot open every type (\"*\")");
         policy.open_types.insert(std::move(type));
       }
+    } else if (key == "personalTypes") {
+      RENKEI_TRY(policy.personal_types, ReadPersonalTypes(member));
     } else {
-      return Invalid("unknown member '" + std::string(key) + "' (rules, openTypes)");
+      return Invalid("unknown member '" + std::string(key) + "' (rules, openTypes, personalTypes)");
     }
   }
   return policy;
@@ -158,9 +193,14 @@ std::string PolicyJson(const Policy& policy) {
   }
   json::array open;
   for (const auto& type : policy.open_types) open.emplace_back(type);
+  json::object personal;
+  for (const auto& [type, level] : policy.personal_types.levels) {
+    personal[type] = json::object{{"assuranceLevel", level}};
+  }
   json::object document;
   document["rules"] = std::move(rules);
   document["openTypes"] = std::move(open);
+  document["personalTypes"] = std::move(personal);
   return json::serialize(document);
 }
 

@@ -2,7 +2,8 @@
 //   {"rules": [{"roles": ["reader"], "apps": ["bus-app"],
 //               "actions": ["read", "subscribe"], "types": ["Shelter", "*"],
 //               "servicePaths": ["/wakayama/parks"], "attributes": ["name", "location"]}],
-//    "openTypes": ["AED", "EvacuationShelter"]}
+//    "openTypes": ["AED", "EvacuationShelter"],
+//    "personalTypes": {"Vitals": {"assuranceLevel": 2}, "Activity": {}}}
 // Validation is strict: unknown members, wrong kinds, unknown actions, empty lists and names
 // that cannot be role names are refused with a detail naming the place. Limits (docs/
 // security.md "Limits"): kMaxPolicyRules rules, kMaxPolicyListItems items per list, names of

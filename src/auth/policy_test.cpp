@@ -125,6 +125,14 @@ TEST(PolicyJson, RefusesInvalidDocumentsNamingThePlace) {
       {R"({"rules": [{"roles": ["r"], "actions": ["read"], "types": ["A"],
                       "attributes": [1]}]})",
        "rules[0].attributes must hold non-empty strings"},
+      {R"({"personalTypes": ["Vitals"]})", "personalTypes must be an object"},
+      {R"({"personalTypes": {"Vitals": 2}})", "personalTypes.Vitals must be an object"},
+      {R"({"personalTypes": {"Vitals": {"assuranceLevel": 4}}})",
+       "personalTypes.Vitals.assuranceLevel must be an integer from 0 to 3"},
+      {R"({"personalTypes": {"Vitals": {"assuranceLevel": "2"}}})",
+       "personalTypes.Vitals.assuranceLevel"},
+      {R"({"personalTypes": {"Vitals": {"level": 2}}})", "unknown member 'level'"},
+      {R"({"personalTypes": {"*": {}}})", "is not a type name"},
   };
   for (const auto& [json, expected] : cases) {
     auto parsed = ParsePolicy(json);
@@ -205,6 +213,16 @@ TEST(Policy, AttributeListsLimitReadsAndWritesUnlessAnotherGrantCoversAll) {
   EXPECT_FALSE(both.LimitsAttributes(Action::kRead, "Meter", "/"));
   EXPECT_TRUE(both.AllowsAttribute(Action::kRead, "Meter", "/", "owner"));
   EXPECT_TRUE(both.LimitsAttributes(Action::kWrite, "Meter", "/"));
+}
+
+TEST(PolicyJson, PersonalTypesHaveALevelThatDefaultsToOne) {
+  const Policy policy =
+      Parsed(R"({"personalTypes": {"Vitals": {"assuranceLevel": 2}, "Activity": {}}})");
+  EXPECT_EQ(policy.personal_types.LevelOf("Vitals"), 2);
+  EXPECT_EQ(policy.personal_types.LevelOf("Activity"), kDefaultPersonalAssuranceLevel);
+  EXPECT_FALSE(policy.personal_types.LevelOf("Shelter"));
+  const Policy again = Parsed(PolicyJson(policy));
+  EXPECT_EQ(again.personal_types.levels, policy.personal_types.levels);
 }
 
 TEST(ApiKey, GeneratedKeysAreWellFormedDistinctAndHashedOnly) {

@@ -4,6 +4,7 @@
 
 #include "auth/path_prefix.hpp"
 #include "auth/roles.hpp"
+#include "service/personal_rule.hpp"
 
 namespace renkei::service {
 namespace {
@@ -94,6 +95,11 @@ base::Result<void> AuthorizeSome(const RequestContext& ctx, auth::Action action)
   if (ctx.permissions != nullptr && ctx.permissions->AllowsAny(action)) return base::Ok();
   return Refusal(ctx,
                  "not allowed to " + std::string(auth::ActionName(action)) + " in this tenant");
+}
+
+base::Result<void> AuthorizeSomeOrOwn(const RequestContext& ctx, auth::Action action) {
+  if (ActsAsResident(ctx)) return base::Ok();
+  return AuthorizeSome(ctx, action);
 }
 
 bool MayRead(const RequestContext& ctx, std::string_view type) {

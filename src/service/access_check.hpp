@@ -28,6 +28,9 @@ base::Result<void> Authorize(const RequestContext& ctx, auth::Action action, std
                              std::string_view service_path);
 // The action on at least one type (endpoints that are of no use without it).
 base::Result<void> AuthorizeSome(const RequestContext& ctx, auth::Action action);
+// AuthorizeSome, or the caller acts as a resident (personal_rule.hpp ActsAsResident): it
+// reads and manages its own personal entities without a grant, each checked on its own.
+base::Result<void> AuthorizeSomeOrOwn(const RequestContext& ctx, auth::Action action);
 // Entities of this type somewhere (type discovery).
 bool MayRead(const RequestContext& ctx, std::string_view type);
 // This entity (its primary type at its ServicePath).

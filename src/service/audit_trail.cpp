@@ -4,6 +4,8 @@
 
 #include <unordered_map>
 
+#include "service/forwarding_transaction.hpp"
+
 namespace renkei::service {
 namespace {
 
@@ -14,66 +16,73 @@ std::string_view ActorKind(const auth::Principal* principal) {
 
 // The write unit's transaction as the unit sees it, noting what it stores and erases.
 // Reads inside a write unit are part of the write, not accesses of their own.
-class WatchingTransaction final : public store::WriteTransaction {
+class WatchingTransaction final : public ForwardingTransaction {
  public:
   WatchingTransaction(store::WriteTransaction& inner, const AuditTrail& trail,
                       const RequestContext& ctx, std::vector<store::AuditRecord>& records)
-      : inner_(inner), trail_(trail), ctx_(ctx), records_(records) {}
+      : ForwardingTransaction(inner),
+        trail_(trail),
+        ctx_(ctx),
+        records_(records),
+        personal_(trail.PersonalTypesOf(ctx.tenant)) {}
 
   base::Result<std::vector<core::Entity>> FindById(const std::string& id,
                                                    const std::optional<std::string>& type,
                                                    const store::ServicePathScope& scope,
                                                    std::size_t limit) override {
-    auto found = inner_.FindById(id, type, scope, limit);
+    auto found = inner().FindById(id, type, scope, limit);
     if (found) {
       for (const auto& entity : *found) {
-        if (trail_.IsPersonal(ctx_.tenant, entity)) seen_[entity.id] = entity;
+        if (personal_->AnyPersonal(entity.types)) seen_[entity.id] = entity;
       }
     }
     return found;
   }
   base::Result<void> Put(const core::Entity& entity) override {
-    RENKEI_TRY_VOID(inner_.Put(entity));
-    if (trail_.IsPersonal(ctx_.tenant, entity)) {
+    RENKEI_TRY_VOID(inner().Put(entity));
+    if (personal_->AnyPersonal(entity.types)) {
       records_.push_back(trail_.RecordFor(ctx_, "write", entity, true));
     }
     return base::Ok();
   }
   base::Result<void> Erase(const std::string& id, const std::string& type,
                            const std::string& service_path) override {
-    RENKEI_TRY_VOID(inner_.Erase(id, type, service_path));
+    RENKEI_TRY_VOID(inner().Erase(id, type, service_path));
     // The resident is the one of the entity as the unit found it.
     if (auto it = seen_.find(id); it != seen_.end()) {
       records_.push_back(trail_.RecordFor(ctx_, "delete", it->second, true));
     }
     return base::Ok();
   }
-  base::Result<store::EntityPage> Query(const store::EntityQuery& query) override {
-    return inner_.Query(query);
-  }
-  void SetCorrelator(std::string_view correlator) override { inner_.SetCorrelator(correlator); }
 
  private:
-  store::WriteTransaction& inner_;
   const AuditTrail& trail_;
   const RequestContext& ctx_;
   std::vector<store::AuditRecord>& records_;
+  std::shared_ptr<const auth::PersonalTypes> personal_;
   std::unordered_map<std::string, core::Entity> seen_;
 };
 
 }  // namespace
 
+std::shared_ptr<const auth::PersonalTypes> AuditTrail::PersonalTypesOf(
+    const std::string& tenant) const {
+  if (personal_types_ != nullptr) {
+    auto types = personal_types_->PersonalTypesFor(tenant);
+    if (types && *types != nullptr) return std::move(*types);
+    // The policy could not be read (store failure): that request's reads and writes fail the
+    // same way, so there is nothing more to record.
+    if (!types && on_failure_) on_failure_(types.error());
+  }
+  return std::make_shared<const auth::PersonalTypes>();
+}
+
 bool AuditTrail::Watches(const std::string& tenant) const {
-  return settings_.types_by_tenant.contains(tenant);
+  return !PersonalTypesOf(tenant)->empty();
 }
 
 bool AuditTrail::IsPersonal(const std::string& tenant, const core::Entity& entity) const {
-  const auto found = settings_.types_by_tenant.find(tenant);
-  if (found == settings_.types_by_tenant.end()) return false;
-  for (const auto& type : entity.types) {
-    if (found->second.contains(type)) return true;
-  }
-  return false;
+  return PersonalTypesOf(tenant)->AnyPersonal(entity.types);
 }
 
 std::string AuditTrail::ResidentOf(const core::Entity& entity) {
@@ -84,7 +93,8 @@ std::string AuditTrail::ResidentOf(const core::Entity& entity) {
 }
 
 store::AuditRecord AuditTrail::RecordFor(const RequestContext& ctx, std::string_view action,
-                                         const core::Entity& entity, bool allowed) const {
+                                         const core::Entity& entity, bool allowed,
+                                         std::string purpose) const {
   store::AuditRecord record;
   record.time = ctx.now;
   record.tenant = ctx.tenant;
@@ -99,17 +109,23 @@ store::AuditRecord AuditTrail::RecordFor(const RequestContext& ctx, std::string_
   record.action = std::string(action);
   record.entity_id = entity.id;
   record.entity_type = entity.PrimaryType();
+  record.purpose = std::move(purpose);
   record.allowed = allowed;
   record.correlator = ctx.correlator;
   return record;
 }
 
-void AuditTrail::RecordReads(const RequestContext& ctx,
-                             const std::vector<core::Entity>& entities) const {
-  if (!Watches(ctx.tenant)) return;
-  std::vector<store::AuditRecord> records;
-  for (const auto& entity : entities) {
-    if (IsPersonal(ctx.tenant, entity)) records.push_back(RecordFor(ctx, "read", entity, true));
+void AuditTrail::RecordReads(const RequestContext& ctx, const std::vector<core::Entity>& entities,
+                             const PurposeOf& purpose_of,
+                             std::vector<store::AuditRecord> refused) const {
+  std::vector<store::AuditRecord> records = std::move(refused);
+  const auto personal = PersonalTypesOf(ctx.tenant);
+  if (!personal->empty()) {
+    for (const auto& entity : entities) {
+      if (!personal->AnyPersonal(entity.types)) continue;
+      records.push_back(
+          RecordFor(ctx, "read", entity, true, purpose_of ? purpose_of(entity) : std::string()));
+    }
   }
   Append(std::move(records));
 }

@@ -1,10 +1,11 @@
 // AuditTrail: records every access to personal data in the store's audit log (issue 5 item 5,
-// docs/security.md "Audit log"). Until personal data types have their own model (authz), an
-// entity is personal when its type is listed for its tenant in the config
-// (`[auth.tenants."T"] personal_types = [...]`); the resident whose data it is is the value of
-// its `owner` attribute. EntityService calls it for reads (each personal entity retrieved or
-// returned by a query) and writes (each personal entity a write unit stored or erased), in
-// both dialects.
+// docs/security.md "Audit log"). An entity is personal when one of its types is personal in
+// its tenant (auth::PersonalTypeSource: the policy's personalTypes and the config's
+// personal_types); the resident whose data it is is the value of its `owner` attribute.
+// EntityService calls it for reads (each personal entity retrieved or returned by a query,
+// with the purpose: "owner" or the consent's; by-id reads the read rule refused, with
+// allowed = false) and writes (each personal entity a write unit stored or erased), in both
+// dialects.
 //
 // Appends never hold up the request: records go to the store's writer with the next group
 // commit and the request is answered without waiting for it. The price: a crash between a
@@ -14,12 +15,12 @@
 #pragma once
 
 #include <functional>
-#include <map>
-#include <set>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "auth/authenticator.hpp"
 #include "core/entity.hpp"
 #include "service/request_context.hpp"
 #include "store/audit_store.hpp"
@@ -27,17 +28,15 @@
 
 namespace renkei::service {
 
-struct PersonalDataSettings {
-  // Tenant → entity types that hold personal data.
-  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> types_by_tenant;
-};
-
 class AuditTrail {
  public:
-  AuditTrail(store::AuditStore& store, PersonalDataSettings settings,
+  // `personal_types`: nullptr means no type is personal anywhere.
+  AuditTrail(store::AuditStore& store, const auth::PersonalTypeSource* personal_types,
              std::function<void(const base::Error&)> on_failure = {})
-      : store_(store), settings_(std::move(settings)), on_failure_(std::move(on_failure)) {}
+      : store_(store), personal_types_(personal_types), on_failure_(std::move(on_failure)) {}
 
+  // The personal types of `tenant` (never nullptr; empty when none or unreadable).
+  std::shared_ptr<const auth::PersonalTypes> PersonalTypesOf(const std::string& tenant) const;
   // Whether any entity type of `tenant` is personal (else nothing needs watching).
   bool Watches(const std::string& tenant) const;
   bool IsPersonal(const std::string& tenant, const core::Entity& entity) const;
@@ -46,9 +45,14 @@ class AuditTrail {
 
   // A record of ctx's caller doing `action` ("read", "write", "delete") on `entity`.
   store::AuditRecord RecordFor(const RequestContext& ctx, std::string_view action,
-                               const core::Entity& entity, bool allowed) const;
-  // Appends one record per personal entity among `entities`.
-  void RecordReads(const RequestContext& ctx, const std::vector<core::Entity>& entities) const;
+                               const core::Entity& entity, bool allowed,
+                               std::string purpose = {}) const;
+  // Appends one record per personal entity among `entities`, with `purpose_of` it when
+  // given, and the `refused` records before them.
+  using PurposeOf = std::function<std::string(const core::Entity&)>;
+  void RecordReads(const RequestContext& ctx, const std::vector<core::Entity>& entities,
+                   const PurposeOf& purpose_of = {},
+                   std::vector<store::AuditRecord> refused = {}) const;
   // Appends `records` (nothing when empty).
   void Append(std::vector<store::AuditRecord> records) const;
 
@@ -59,7 +63,7 @@ class AuditTrail {
 
  private:
   store::AuditStore& store_;
-  const PersonalDataSettings settings_;
+  const auth::PersonalTypeSource* personal_types_;
   std::function<void(const base::Error&)> on_failure_;
 };
 

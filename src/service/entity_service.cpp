@@ -5,6 +5,8 @@
 #include <memory>
 
 #include "service/access_check.hpp"
+#include "service/owner_rules.hpp"
+#include "service/personal_rule.hpp"
 
 namespace renkei::service {
 namespace {
@@ -38,8 +40,10 @@ base::Result<core::Entity> FindOne(store::WriteTransaction& tx, const RequestCon
 // Authorization of a write to a stored entity (docs/security.md "Enforcement"): a type the
 // caller may write is written (devices may write what they cannot read); one it may neither
 // write nor read is answered as if the entity did not exist; one it only reads is refused.
-// Types and ServicePaths alike: the entity's type at its path.
+// Types and ServicePaths alike: the entity's type at its path. A resident manages their own
+// personal entities without a grant (personal_rule.hpp).
 base::Result<void> CheckWritable(const RequestContext& ctx, const core::Entity& entity) {
+  if (IsOwnPersonalEntity(ctx, entity)) return base::Ok();
   auto allowed = Authorize(ctx, auth::Action::kWrite, entity.PrimaryType(), entity.service_path);
   if (!allowed && !MayRead(ctx, entity)) return NotFound();
   return allowed;
@@ -92,6 +96,7 @@ base::Result<void> TakeDateExpires(core::Entity& entity) {
 
 void SubmitUnit(store::EntityStore& store, const RequestContext& ctx, store::WriteUnit unit,
                 store::WriteDone done, UnitKind kind) {
+  if (OwnerRulesApply(ctx)) unit = WithOwnerRules(ctx, std::move(unit));
   store::WriteUnit with_correlator = [correlator = ctx.correlator,
                                       unit = std::move(unit)](store::WriteTransaction& tx) {
     tx.SetCorrelator(correlator);
@@ -180,30 +185,80 @@ std::string DescribeEntity(const EntityKey& key) {
 
 base::Result<core::Entity> EntityService::Retrieve(const RequestContext& ctx,
                                                    const EntityKey& key) const {
-  RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kRead));
+  RENKEI_TRY_VOID(AuthorizeSomeOrOwn(ctx, auth::Action::kRead));
   RENKEI_TRY(auto found, store_.FindById(ctx.tenant, key.id, key.type, ctx.scope, 2, ctx.now));
-  // An entity of a type the caller may not read is not there for it (404, not 403: the
-  // answer must not tell that it exists).
-  // Likewise outside the caller's ServicePaths.
-  std::erase_if(found, [&ctx](const core::Entity& e) { return !MayRead(ctx, e); });
-  if (found.empty()) return NotFound();
-  if (found.size() > 1) return TooMany();
-  if (audit_ != nullptr) audit_->RecordReads(ctx, found);
-  HideAttributes(ctx, found.front());
-  return std::move(found.front());
+  // An entity the caller may not read is not there for it (404, not 403: the answer must
+  // not tell that it exists): a type it may not read, or a personal entity the read rule
+  // refuses (recorded as a denied access).
+  std::vector<core::Entity> visible;
+  std::vector<std::string> purposes;
+  std::vector<store::AuditRecord> refused;
+  for (auto& entity : found) {
+    RENKEI_TRY(auto decision, DecideRead(ctx, entity));
+    if (!decision.allowed) {
+      if (decision.personal && audit_ != nullptr) {
+        refused.push_back(audit_->RecordFor(ctx, "read", entity, false));
+      }
+      continue;
+    }
+    purposes.push_back(std::move(decision.purpose));
+    visible.push_back(std::move(entity));
+  }
+  if (visible.size() == 1 && audit_ != nullptr) {
+    audit_->RecordReads(
+        ctx, visible, [&purposes](const core::Entity&) { return purposes.front(); },
+        std::move(refused));
+  } else if (audit_ != nullptr) {
+    audit_->Append(std::move(refused));
+  }
+  if (visible.empty()) return NotFound();
+  if (visible.size() > 1) return TooMany();
+  HideAttributes(ctx, visible.front());
+  return std::move(visible.front());
+}
+
+base::Result<PersonalReadDecision> EntityService::DecideRead(const RequestContext& ctx,
+                                                             const core::Entity& entity) const {
+  if (!IsPersonalFor(ctx, entity)) {
+    PersonalReadDecision decision;
+    decision.allowed = MayRead(ctx, entity);
+    return decision;
+  }
+  if (personal_ != nullptr) return personal_->MayRead(ctx, entity);
+  // Without the consent lookup only the owner's own reads can be decided.
+  PersonalReadDecision decision;
+  decision.personal = true;
+  decision.allowed = RouteFor(ctx, entity) == PersonalRoute::kOwner;
+  if (decision.allowed) decision.purpose = std::string(kOwnerPurpose);
+  return decision;
 }
 
 base::Result<store::EntityPage> EntityService::Query(const RequestContext& ctx,
                                                      store::EntityQuery query) const {
-  RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kRead));
+  RENKEI_TRY_VOID(AuthorizeSomeOrOwn(ctx, auth::Action::kRead));
   query.scope = ctx.scope;
   query.now = ctx.now;
   // Narrowed in the store, before counting: Fiware-Total-Count and NGSILD-Results-Count
-  // count only what the caller may read (types × ServicePaths).
+  // count only what the caller may read (types × ServicePaths). A resident's own personal
+  // types are readable without a grant, at every path; the personal data rule then picks
+  // the entities of those types.
   query.only_grants = ReadGrants(ctx);
+  if (query.only_grants) {
+    auto own = OwnReadableTypes(ctx);
+    if (!own.empty()) query.only_grants->push_back(store::ReadGrant{std::move(own), {}});
+  }
+  query.personal = PersonalReadScopeFor(ctx);
   RENKEI_TRY_VOID(AuthorizeQueryAttributes(ctx, query));
   RENKEI_TRY(auto page, store_.Query(ctx.tenant, query));
-  if (audit_ != nullptr) audit_->RecordReads(ctx, page.entities);
+  if (audit_ != nullptr) {
+    if (personal_ != nullptr && query.personal) {
+      PersonalDataGuard::Purposes purposes(*personal_, ctx);
+      audit_->RecordReads(ctx, page.entities,
+                          [&purposes](const core::Entity& e) { return purposes.Of(e); });
+    } else {
+      audit_->RecordReads(ctx, page.entities);
+    }
+  }
   for (auto& entity : page.entities) HideAttributes(ctx, entity);
   return page;
 }
@@ -212,11 +267,14 @@ base::Result<std::vector<store::TypeSummary>> EntityService::ListTypes(
     const RequestContext& ctx, std::size_t offset, std::size_t limit, std::size_t* total,
     store::TypeMembership membership) const {
   RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kRead));
-  if (!ReadsLimited(ctx)) {
+  const bool hides_personal = PersonalReadScopeFor(ctx).has_value();
+  if (!ReadsLimited(ctx) && !hides_personal) {
     return store_.ListTypes(ctx.tenant, ctx.scope, ctx.now, offset, limit, total, membership);
   }
   // Only readable types are listed and counted, within the ServicePaths the caller may read;
-  // a tenant has few types, so they are all listed, then filtered and paged here.
+  // a tenant has few types, so they are all listed, then filtered and paged here. Personal
+  // types are never listed: their counts would tell how many residents have data (query
+  // them instead, under the read rule).
   const auto scope = ReadableScope(ctx);
   if (!scope) {
     if (total != nullptr) *total = 0;
@@ -226,7 +284,10 @@ base::Result<std::vector<store::TypeSummary>> EntityService::ListTypes(
   RENKEI_TRY(auto types,
              store_.ListTypes(ctx.tenant, *scope, ctx.now, 0,
                               std::numeric_limits<std::size_t>::max(), &all, membership));
-  std::erase_if(types, [&ctx](const store::TypeSummary& t) { return !MayRead(ctx, t.type); });
+  std::erase_if(types, [&ctx](const store::TypeSummary& t) {
+    return !MayRead(ctx, t.type) ||
+           (ctx.personal_types != nullptr && ctx.personal_types->LevelOf(t.type));
+  });
   if (total != nullptr) *total = types.size();
   std::vector<store::TypeSummary> page;
   for (std::size_t i = offset; i < types.size() && page.size() < limit; ++i) {
@@ -238,7 +299,9 @@ base::Result<std::vector<store::TypeSummary>> EntityService::ListTypes(
 base::Result<store::TypeSummary> EntityService::DescribeType(
     const RequestContext& ctx, const std::string& type, store::TypeMembership membership) const {
   RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kRead));
-  if (!MayRead(ctx, type)) {
+  // Personal types are not described (as in ListTypes).
+  if (!MayRead(ctx, type) ||
+      (PersonalReadScopeFor(ctx) && ctx.personal_types->LevelOf(type).has_value())) {
     return base::Fail(ErrorCode::kResourceNotFound, "NotFound", "Entity type not found");
   }
   const auto scope = ReadableScope(ctx);
@@ -300,7 +363,7 @@ void EntityService::Create(const RequestContext& ctx, core::Entity entity,
 void EntityService::WriteAttributes(const RequestContext& ctx, EntityKey key,
                                     std::vector<AttributeChange> changes, AttributeWriteMode mode,
                                     WriteOptions options, Callback<void> done) {
-  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+  if (auto allowed = AuthorizeSomeOrOwn(ctx, auth::Action::kWrite); !allowed) {
     return done(base::Unexpected{allowed.error()});
   }
   RunUnit<std::monostate>(
@@ -338,7 +401,7 @@ void EntityService::WriteAttributes(const RequestContext& ctx, EntityKey key,
 void EntityService::ReplaceAttributes(const RequestContext& ctx, EntityKey key,
                                       std::vector<core::Attribute> attributes,
                                       Callback<void> done) {
-  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+  if (auto allowed = AuthorizeSomeOrOwn(ctx, auth::Action::kWrite); !allowed) {
     return done(base::Unexpected{allowed.error()});
   }
   RunUnit<std::monostate>(
@@ -367,7 +430,7 @@ void EntityService::ReplaceAttributes(const RequestContext& ctx, EntityKey key,
 }
 
 void EntityService::DeleteEntity(const RequestContext& ctx, EntityKey key, Callback<void> done) {
-  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+  if (auto allowed = AuthorizeSomeOrOwn(ctx, auth::Action::kWrite); !allowed) {
     return done(base::Unexpected{allowed.error()});
   }
   SubmitUnit(
@@ -383,7 +446,7 @@ void EntityService::DeleteEntity(const RequestContext& ctx, EntityKey key, Callb
 
 void EntityService::DeleteAttribute(const RequestContext& ctx, EntityKey key, std::string attribute,
                                     Callback<void> done) {
-  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+  if (auto allowed = AuthorizeSomeOrOwn(ctx, auth::Action::kWrite); !allowed) {
     return done(base::Unexpected{allowed.error()});
   }
   SubmitUnit(
@@ -413,7 +476,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
                           std::vector<core::Entity> entities,
                           std::vector<std::vector<bool>> metadata_given, WriteOptions options,
                           Callback<BatchOutcome> done) {
-  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+  if (auto allowed = AuthorizeSomeOrOwn(ctx, auth::Action::kWrite); !allowed) {
     return done(base::Unexpected{allowed.error()});
   }
   RunUnit<BatchOutcome>(

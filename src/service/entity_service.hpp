@@ -16,6 +16,7 @@
 #include "core/entity.hpp"
 #include "service/attribute_changes.hpp"
 #include "service/audit_trail.hpp"
+#include "service/personal_data_guard.hpp"
 #include "service/request_context.hpp"
 #include "store/entity_store.hpp"
 
@@ -76,11 +77,17 @@ struct BatchOutcome {
 class EntityService {
  public:
   // `audit`: records accesses to personal data (service/audit_trail.hpp); nullptr: none.
-  explicit EntityService(store::EntityStore& store, const AuditTrail* audit = nullptr)
-      : store_(store), audit_(audit) {}
+  // `personal`: the consent lookup of the read rule for personal data (personal_rule.hpp);
+  // nullptr: by-id reads of personal entities are allowed to their owner only (queries
+  // apply the whole rule in the store either way).
+  explicit EntityService(store::EntityStore& store, const AuditTrail* audit = nullptr,
+                         const PersonalDataGuard* personal = nullptr)
+      : store_(store), audit_(audit), personal_(personal) {}
 
   // The one entity with this key visible in ctx.scope. kResourceNotFound when none,
-  // kConflict when the id matches several entities (no type given).
+  // kConflict when the id matches several entities (no type given). Entities the caller may
+  // not read (policy, personal data rule) are not there for it; the personal ones refused
+  // are recorded in the audit log as denied reads.
   base::Result<core::Entity> Retrieve(const RequestContext& ctx, const EntityKey& key) const;
   base::Result<store::EntityPage> Query(const RequestContext& ctx, store::EntityQuery query) const;
   base::Result<std::vector<store::TypeSummary>> ListTypes(
@@ -139,8 +146,13 @@ class EntityService {
                     Callback<LdBatchOutcome> done);
 
  private:
+  // The read rule for one personal entity: allowed (with the audit purpose) or not.
+  base::Result<PersonalReadDecision> DecideRead(const RequestContext& ctx,
+                                                const core::Entity& entity) const;
+
   store::EntityStore& store_;
   const AuditTrail* audit_;
+  const PersonalDataGuard* personal_;
 };
 
 // How the store runs a unit: grouped with others under a savepoint each, or alone in its own
@@ -148,7 +160,8 @@ class EntityService {
 enum class UnitKind { kGrouped, kBulk };
 
 // Submits `unit` for ctx's tenant with ctx's correlator set on its transaction (the change
-// journal records it for the notifications the write causes).
+// journal records it for the notifications the write causes) and the owner rules of personal
+// entities applied to what it stores (owner_rules.hpp).
 void SubmitUnit(store::EntityStore& store, const RequestContext& ctx, store::WriteUnit unit,
                 store::WriteDone done, UnitKind kind = UnitKind::kGrouped);
 

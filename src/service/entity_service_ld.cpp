@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "service/access_check.hpp"
+#include "service/personal_rule.hpp"
 
 namespace renkei::service {
 namespace {
@@ -19,8 +20,10 @@ store::ServicePathScope LdWriteScope(const RequestContext& ctx) {
 }
 
 // As CheckWritable in entity_service.cpp: writable, hidden (not found) or refused, by the
-// stored entity's type and ServicePath.
+// stored entity's type and ServicePath; a resident's own personal entity is writable by the
+// resident.
 base::Result<void> CheckLdWritable(const RequestContext& ctx, const core::Entity& entity) {
+  if (IsOwnPersonalEntity(ctx, entity)) return base::Ok();
   auto allowed = Authorize(ctx, auth::Action::kWrite, entity.PrimaryType(), entity.service_path);
   if (!allowed && !MayRead(ctx, entity)) {
     return base::Fail(ErrorCode::kResourceNotFound, "ResourceNotFound",
@@ -88,7 +91,8 @@ std::optional<LdBatchApplied> ApplyAuthorizedStep(const RequestContext& ctx,
     return std::nullopt;
   }
   const LdBatchEffect effect = applied->effect;
-  if (effect == LdBatchEffect::kCreated || effect == LdBatchEffect::kUpdated) {
+  const bool own = effect == LdBatchEffect::kUpdated && IsOwnPersonalEntity(ctx, *entity);
+  if ((effect == LdBatchEffect::kCreated || effect == LdBatchEffect::kUpdated) && !own) {
     // A created entity lands in the request's ServicePath (StampCreated).
     const std::string& path =
         effect == LdBatchEffect::kCreated ? ctx.service_path : entity->service_path;
@@ -154,7 +158,7 @@ void EntityService::CreateUnique(const RequestContext& ctx, core::Entity entity,
 
 void EntityService::EditEntity(const RequestContext& ctx, std::string id, EntityEdit edit,
                                Callback<void> done) {
-  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) return done(allowed);
+  if (auto allowed = AuthorizeSomeOrOwn(ctx, auth::Action::kWrite); !allowed) return done(allowed);
   SubmitUnit(
       store_, audit_, ctx,
       [ctx, id = std::move(id),
@@ -170,9 +174,12 @@ void EntityService::EditEntity(const RequestContext& ctx, std::string id, Entity
         const auto before = KeepIfWriteLimited(ctx, entity);
         RENKEI_TRY(const bool changed, edit(entity));
         if (!changed) return base::Ok();
-        // A type change must be allowed for the new type too.
-        RENKEI_TRY_VOID(
-            Authorize(ctx, auth::Action::kWrite, entity.PrimaryType(), entity.service_path));
+        // A type change must be allowed for the new type too (a resident's own entity stays
+        // theirs only while it is personal and keeps its owner).
+        if (!IsOwnPersonalEntity(ctx, entity)) {
+          RENKEI_TRY_VOID(
+              Authorize(ctx, auth::Action::kWrite, entity.PrimaryType(), entity.service_path));
+        }
         if (before) RENKEI_TRY_VOID(AuthorizeAttributeWrites(ctx, &*before, &entity));
         return PutEdited(tx, ctx, entity, old_type);
       },
@@ -181,7 +188,7 @@ void EntityService::EditEntity(const RequestContext& ctx, std::string id, Entity
 
 void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> items,
                             Callback<LdBatchOutcome> done) {
-  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+  if (auto allowed = AuthorizeSomeOrOwn(ctx, auth::Action::kWrite); !allowed) {
     return done(base::Unexpected{allowed.error()});
   }
   struct State {
@@ -220,7 +227,7 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
 
 void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchItem> items,
                                  Callback<LdBatchOutcome> done) {
-  if (auto allowed = AuthorizeSome(ctx, auth::Action::kWrite); !allowed) {
+  if (auto allowed = AuthorizeSomeOrOwn(ctx, auth::Action::kWrite); !allowed) {
     return done(base::Unexpected{allowed.error()});
   }
   auto outcome = std::make_shared<LdBatchOutcome>();

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "service/access_check.hpp"
+#include "service/personal_rule.hpp"
 
 namespace renkei::service {
 namespace {
@@ -48,12 +49,21 @@ notify::EntityCheck NotificationAccess::CheckFor(const std::string& tenant,
   }
   auto permissions = authenticator_.PermissionsFor(*principal, tenant);
   if (!permissions) return NothingMayBeNotified;
+  auto personal_types = authenticator_.PersonalTypesFor(tenant);
+  if (!personal_types) return NothingMayBeNotified;
   RequestContext ctx;
   ctx.tenant = tenant;
   ctx.service_path = sub.service_path;
   ctx.principal = std::move(principal);
   ctx.permissions = std::move(*permissions);
-  return [ctx = std::move(ctx)](const core::Entity& entity) { return MayReadEntity(ctx, entity); };
+  ctx.personal_types = std::move(*personal_types);
+  ctx.now = clock_.Now();
+  return [ctx = std::move(ctx), personal = personal_](const core::Entity& entity) {
+    if (!IsPersonalFor(ctx, entity)) return MayReadEntity(ctx, entity);
+    if (personal == nullptr) return false;
+    auto decision = personal->MayRead(ctx, entity);
+    return decision.has_value() && decision->allowed;
+  };
 }
 
 }  // namespace renkei::service

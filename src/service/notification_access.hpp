@@ -5,7 +5,10 @@
 // For each check the stored owner (notify::SubscriptionOwner) becomes the principal again;
 // its permissions are evaluated with the tenant's policy as it is now (auth::Authenticator::
 // PermissionsFor, policies cached by PolicyService), and every entity goes through
-// MayReadEntity, the same per-entity decision as a query's. An owner whose API key has since
+// MayReadEntity, the same per-entity decision as a query's; a personal entity (docs/security.md
+// "Personal data and consent") also through PersonalDataGuard, the owner's or a live consent
+// at the time of the check, so that a revoked consent stops notifications at once, queued
+// ones included. An owner whose API key has since
 // been revoked (or is unknown) has no permissions. Fail closed: a subscription without an
 // owner in a tenant that now has authentication on, or a policy that cannot be read, notifies
 // nothing. A tenant with authentication off checks nothing (as its requests).
@@ -14,17 +17,20 @@
 #pragma once
 
 #include "auth/authenticator.hpp"
+#include "base/time.hpp"
 #include "notify/notification_gate.hpp"
 #include "service/api_key_service.hpp"
+#include "service/personal_data_guard.hpp"
 #include "service/request_context.hpp"
 
 namespace renkei::service {
 
 class NotificationAccess final : public notify::NotificationGate {
  public:
-  // Both outlive this object.
-  NotificationAccess(const auth::Authenticator& authenticator, const ApiKeyService& keys)
-      : authenticator_(authenticator), keys_(keys) {}
+  // All outlive this object; `personal` nullptr: personal entities are never notified.
+  NotificationAccess(const auth::Authenticator& authenticator, const ApiKeyService& keys,
+                     const PersonalDataGuard* personal, const base::Clock& clock)
+      : authenticator_(authenticator), keys_(keys), personal_(personal), clock_(clock) {}
 
   notify::EntityCheck CheckFor(const std::string& tenant,
                                const notify::Subscription& sub) const override;
@@ -32,6 +38,8 @@ class NotificationAccess final : public notify::NotificationGate {
  private:
   const auth::Authenticator& authenticator_;
   const ApiKeyService& keys_;
+  const PersonalDataGuard* personal_;
+  const base::Clock& clock_;
 };
 
 // The owner to store for a subscription made or taken over by ctx's caller; nullopt when

@@ -79,10 +79,11 @@ class NotificationAccessTest : public ::testing::Test {
   FixedPolicy policies_;
   auth::Authenticator authenticator_;
   ApiKeyService keys_;
+  base::SystemClock clock_;
 };
 
 TEST_F(NotificationAccessTest, FollowsTheCurrentPolicyPerEntity) {
-  NotificationAccess access(authenticator_, keys_);
+  NotificationAccess access(authenticator_, keys_, nullptr, clock_);
   const auto sub = OwnedBy("apiKey", "rk_reader");
   auto check = access.CheckFor("town_a", sub);
   ASSERT_TRUE(check);
@@ -95,7 +96,7 @@ TEST_F(NotificationAccessTest, FollowsTheCurrentPolicyPerEntity) {
 }
 
 TEST_F(NotificationAccessTest, RevokedOrUnknownKeysAndMissingOwnersNotifyNothing) {
-  NotificationAccess access(authenticator_, keys_);
+  NotificationAccess access(authenticator_, keys_, nullptr, clock_);
   store_.keys["rk_reader"].revoked_at = base::Timestamp{1};
   EXPECT_FALSE(access.CheckFor("town_a", OwnedBy("apiKey", "rk_reader"))(OfType("Shelter")));
   EXPECT_FALSE(access.CheckFor("town_a", OwnedBy("apiKey", "rk_gone"))(OfType("Shelter")));

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "auth/personal_types.hpp"
 #include "auth/policy.hpp"
 #include "auth/principal.hpp"
 #include "base/time.hpp"
@@ -24,6 +25,10 @@ struct RequestContext {
   // What the principal may do here (auth/policy.hpp), set with it; service/access_check.hpp
   // enforces it. nullptr with a principal set: nothing is allowed (fail closed).
   std::shared_ptr<const auth::Permissions> permissions;
+  // The tenant's personal data types (auth/personal_types.hpp), set with the principal;
+  // nullptr or empty: no entity of the tenant is personal. service/personal_rule.hpp applies
+  // the read rule for them.
+  std::shared_ptr<const auth::PersonalTypes> personal_types;
 };
 
 }  // namespace renkei::service

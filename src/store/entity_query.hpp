@@ -64,6 +64,24 @@ struct OrderKey {
   bool descending = false;
 };
 
+// The read rule for personal data (docs/security.md "Personal data and consent"), as the
+// store evaluates it: an entity whose primary type is in `types` is selected only when
+//   its type is in `own_types` and its `owner` attribute is the string `subject`, or
+//   its type is in `consent_types` and a consent of its owner to `app` covering the type is
+//   live at `now` in `tenant` (store/consent_store.hpp);
+// an entity with a personal type that is not its primary one is never selected. Entities of
+// other types are not affected. The service layer fills the lists from the caller's
+// credential (assurance level, subject, client id) and the policy.
+struct PersonalReadScope {
+  std::string tenant;                      // consents are keyed by the tenant's name
+  std::vector<std::string> types;          // every personal type of the tenant
+  std::vector<std::string> own_types;      // readable by their owner (subject)
+  std::string subject;                     // "" : no owner reads
+  std::vector<std::string> consent_types;  // readable under a consent to `app`
+  std::string app;                         // "" : no consent reads
+  base::Timestamp now;
+};
+
 struct EntityQuery {
   std::vector<EntitySelector> selectors;  // OR of alternatives; empty selects all
   ServicePathScope scope;
@@ -80,6 +98,8 @@ struct EntityQuery {
   // When set, only entities that one of these grants covers (none when empty): what the
   // caller may read (docs/security.md), applied before counting so counts do not leak.
   std::optional<std::vector<ReadGrant>> only_grants;
+  // When set, personal entities are selected by the read rule above, also before counting.
+  std::optional<PersonalReadScope> personal;
   base::Timestamp now;  // entities whose expires_at <= now are invisible
 };
 

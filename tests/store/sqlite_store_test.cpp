@@ -2,9 +2,11 @@
 // plans (EXPLAIN QUERY PLAN): the conformance suite proves answers, these prove the indexes.
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <future>
 #include <random>
+#include <tuple>
 
 #include <boost/json/parse.hpp>
 
@@ -331,6 +333,143 @@ TEST_F(SqlitePlan, GeoDrivesFromRtree) {
     EXPECT_EQ(plan->find("TEMP B-TREE"), std::string::npos) << *plan;
     EXPECT_EQ(plan->find("INDEX entities_"), std::string::npos) << *plan;
   }
+}
+
+// The personal data read rule inside the query (EntityQuery::personal, docs/adr/0014): owners
+// see their own, an app sees the residents with a live consent to it, counts included.
+class SqliteConsent : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = std::filesystem::temp_directory_path() /
+           ("renkei-consent-" + std::to_string(rd()) + "-" + std::to_string(rd()));
+    sqlite::SqliteOptions options;
+    options.data_dir = dir_.string();
+    auto store = sqlite::SqliteStore::Open(options);
+    ASSERT_TRUE(store.has_value()) << store.error().detail;
+    store_ = std::move(*store);
+    auto written = store_->Write("t", [](WriteTransaction& txn) -> base::Result<void> {
+      for (const auto& [id, types, owner] :
+           std::vector<std::tuple<std::string, std::vector<std::string>, std::string>>{
+               {"V1", {"Vitals"}, "r1"},
+               {"V2", {"Vitals"}, "r2"},
+               {"V3", {"Vitals"}, "r3"},
+               {"A1", {"Activity"}, "r1"},
+               {"S1", {"Shelter"}, "r1"},
+               {"X1", {"Shelter", "Vitals"}, "r1"}}) {
+        core::Entity e;
+        e.id = id;
+        e.types = types;
+        e.service_path = "/";
+        core::Attribute a;
+        a.name = "owner";
+        a.type = "Text";
+        a.value = owner;
+        e.attributes.push_back(a);
+        RENKEI_TRY_VOID(txn.Put(e));
+      }
+      return base::Ok();
+    });
+    ASSERT_TRUE(written.has_value()) << written.error().detail;
+  }
+  void TearDown() override {
+    store_->Close();
+    store_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  base::Result<void> Add(std::string id, std::string resident, std::vector<std::string> types,
+                         std::int64_t expires, std::size_t max_live = 100) {
+    ConsentRecord record;
+    record.id = std::move(id);
+    record.tenant = "t";
+    record.resident = std::move(resident);
+    record.app = "watch";
+    record.types = std::move(types);
+    record.purpose = "p";
+    record.expires_at = base::Timestamp{expires};
+    record.created_at = base::Timestamp{1000};
+    std::promise<base::Result<void>> done;
+    store_->AddConsent(record, max_live, [&done](base::Result<void> r) { done.set_value(r); });
+    return done.get_future().get();
+  }
+  base::Result<void> Revoke(std::string resident, std::string id) {
+    std::promise<base::Result<void>> done;
+    store_->RevokeConsent("t", std::move(resident), std::move(id), base::Timestamp{1500},
+                          [&done](base::Result<void> r) { done.set_value(r); });
+    return done.get_future().get();
+  }
+  // Ids and count of a query of every entity under `scope` at time 2000.
+  std::pair<std::vector<std::string>, std::size_t> Read(PersonalReadScope scope) {
+    EntityQuery query;
+    query.want_count = true;
+    query.limit = 100;
+    query.now = base::Timestamp{2000};
+    scope.tenant = "t";
+    scope.types = {"Activity", "Vitals"};
+    scope.now = query.now;
+    query.personal = std::move(scope);
+    auto page = store_->Query("t", query);
+    EXPECT_TRUE(page.has_value());
+    std::vector<std::string> ids;
+    if (!page) return {ids, 0};
+    for (const auto& e : page->entities) ids.push_back(e.id);
+    std::sort(ids.begin(), ids.end());
+    return {ids, page->total_count.value_or(0)};
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
+};
+
+TEST_F(SqliteConsent, OwnersSeeTheirOwnAndNothingElsePersonal) {
+  PersonalReadScope owner;
+  owner.own_types = {"Activity", "Vitals"};
+  owner.subject = "r1";
+  EXPECT_EQ(Read(owner),
+            std::make_pair(std::vector<std::string>{"A1", "S1", "V1"}, std::size_t{3}));
+  owner.own_types = {"Activity"};  // a login too weak for Vitals
+  EXPECT_EQ(Read(owner), std::make_pair(std::vector<std::string>{"A1", "S1"}, std::size_t{2}));
+  EXPECT_EQ(Read(PersonalReadScope{}),
+            std::make_pair(std::vector<std::string>{"S1"}, std::size_t{1}));
+}
+
+TEST_F(SqliteConsent, AnAppSeesTheResidentsWithALiveConsentCoveringTheType) {
+  ASSERT_TRUE(Add("c1", "r1", {"Vitals"}, 5000).has_value());
+  ASSERT_TRUE(Add("c2", "r2", {"Vitals", "Activity"}, 5000).has_value());
+  ASSERT_TRUE(Add("c3", "r3", {"Vitals"}, 2000).has_value());  // expired at 2000
+  PersonalReadScope app;
+  app.consent_types = {"Activity", "Vitals"};
+  app.app = "watch";
+  EXPECT_EQ(Read(app), std::make_pair(std::vector<std::string>{"S1", "V1", "V2"}, std::size_t{3}));
+  app.app = "other";
+  EXPECT_EQ(Read(app), std::make_pair(std::vector<std::string>{"S1"}, std::size_t{1}));
+  app.app = "watch";
+  EXPECT_FALSE(Revoke("r2", "c1").has_value());  // not r2's
+  ASSERT_TRUE(Revoke("r1", "c1").has_value());
+  EXPECT_FALSE(Revoke("r1", "c1").has_value());  // already revoked
+  EXPECT_EQ(Read(app), std::make_pair(std::vector<std::string>{"S1", "V2"}, std::size_t{2}));
+  auto found = store_->FindLiveConsent("t", "r2", "watch", "Vitals", base::Timestamp{2000});
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->id, "c2");
+  EXPECT_FALSE(store_->FindLiveConsent("t", "r3", "watch", "Vitals", base::Timestamp{2000})
+                   .value()
+                   .has_value());
+  ConsentFilter all;
+  all.tenant = "t";
+  EXPECT_EQ(store_->ListConsents(all).value().size(), 3u);
+  all.live_at = base::Timestamp{2000};
+  EXPECT_EQ(store_->ListConsents(all).value().size(), 1u);
+}
+
+TEST_F(SqliteConsent, LiveConsentsPerResidentAreLimited) {
+  ASSERT_TRUE(Add("c1", "r1", {"Vitals"}, 5000, 2).has_value());
+  ASSERT_TRUE(Add("c2", "r1", {"Vitals"}, 5000, 2).has_value());
+  auto third = Add("c3", "r1", {"Vitals"}, 5000, 2);
+  ASSERT_FALSE(third.has_value());
+  EXPECT_EQ(third.error().code, base::ErrorCode::kUnprocessable);
+  EXPECT_TRUE(Add("c4", "r2", {"Vitals"}, 5000, 2).has_value());
 }
 
 }  // namespace

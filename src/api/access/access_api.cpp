@@ -2,9 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "api/common/admin_request.hpp"
 #include "api/common/problem_details.hpp"
-#include "api/common/request_auth.hpp"
-#include "api/common/tenant_headers.hpp"
 #include "auth/policy_json.hpp"
 
 namespace renkei::api::access {
@@ -16,15 +15,6 @@ using common::ProblemResponse;
 // ProblemResponse adds WWW-Authenticate to a 401 itself.
 http::Response Problem(const base::Error& error, const std::string& instance) {
   return ProblemResponse(error, instance);
-}
-
-http::Response NotAllowed(const http::Request& request, std::string_view allow) {
-  auto response =
-      ProblemResponse(base::MakeError(base::ErrorCode::kMethodNotAllowed, "MethodNotAllowed",
-                                      request.method + " is not allowed on " + request.path),
-                      request.path);
-  response.Set("Allow", std::string(allow));
-  return response;
 }
 
 http::Response JsonResponse(unsigned status, std::string body) {
@@ -97,21 +87,10 @@ void AccessAdminApi::Handle(http::Request&& request, const http::Responder& resp
   // The default tenant "" is named "-" in a path (a path segment cannot be empty).
   const std::string_view tenant_name = tenant_text == "-" ? std::string_view() : tenant_text;
   if (tenant_text.empty()) return not_found();
-  auto ctx = common::BuildRequestContext(
-      tenant_name, std::nullopt, common::ServicePathUse::kRead,
-      correlators_.ForRequest(request.Header("Fiware-Correlator")), clock_.Now());
+  auto ctx = common::BeginAdminRequest(
+      request, tenant_name, correlators_.ForRequest(request.Header("Fiware-Correlator")),
+      clock_.Now(), {authenticator_, rate_limiter_, kMaxAccessBodyBytes});
   if (!ctx) return responder(Problem(ctx.error(), request.path));
-  if (request.body_too_large || request.body.size() > kMaxAccessBodyBytes) {
-    return responder(Problem(base::MakeError(base::ErrorCode::kPayloadTooLarge, "PayloadTooLarge",
-                                             "the body is larger than " +
-                                                 std::to_string(kMaxAccessBodyBytes) + " bytes"),
-                             request.path));
-  }
-  if (auto authenticated =
-          common::AuthenticateRequest(authenticator_, rate_limiter_, request, *ctx);
-      !authenticated) {
-    return responder(Problem(authenticated.error(), request.path));
-  }
   if (resource == "apikeys") return HandleKeys(request, *ctx, {}, responder);
   if (resource.starts_with("apikeys/") && resource.size() > 8 &&
       resource.find('/', 8) == std::string_view::npos) {
@@ -125,7 +104,7 @@ void AccessAdminApi::HandleKeys(const http::Request& request, const service::Req
                                 std::string_view key_id, const http::Responder& responder) {
   const std::string instance = request.path;
   if (!key_id.empty()) {
-    if (request.method != "DELETE") return responder(NotAllowed(request, "DELETE"));
+    if (request.method != "DELETE") return responder(common::MethodNotAllowed(request, "DELETE"));
     return keys_.Revoke(ctx, std::string(key_id), [responder, instance](base::Result<void> r) {
       if (!r) return responder(Problem(r.error(), instance));
       http::Response response;
@@ -140,7 +119,7 @@ void AccessAdminApi::HandleKeys(const http::Request& request, const service::Req
     for (const auto& record : *keys) out.emplace_back(KeyJson(record));
     return responder(JsonResponse(200, json::serialize(out)));
   }
-  if (request.method != "POST") return responder(NotAllowed(request, "GET, POST"));
+  if (request.method != "POST") return responder(common::MethodNotAllowed(request, "GET, POST"));
   auto parsed = ParseKeyRequest(request.body);
   if (!parsed) return responder(Problem(parsed.error(), instance));
   keys_.Issue(ctx, std::move(*parsed),
@@ -165,7 +144,7 @@ void AccessAdminApi::HandlePolicies(const http::Request& request,
     if (!policy) return responder(Problem(policy.error(), instance));
     return responder(JsonResponse(200, auth::PolicyJson(**policy)));
   }
-  if (request.method != "PUT") return responder(NotAllowed(request, "GET, PUT"));
+  if (request.method != "PUT") return responder(common::MethodNotAllowed(request, "GET, PUT"));
   policies_.Replace(ctx, request.body,
                     [responder, instance](base::Result<std::shared_ptr<const auth::Policy>> r) {
                       if (!r) return responder(Problem(r.error(), instance));

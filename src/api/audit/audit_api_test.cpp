@@ -60,7 +60,7 @@ class MemoryAuditStore final : public store::AuditStore {
 
 class AuditApiTest : public ::testing::Test {
  protected:
-  AuditApiTest() : authenticator_(auth::AuthSettings{{"clinic"}, false, {}}) {
+  AuditApiTest() : authenticator_(auth::AuthSettings{{"clinic"}, false, {}, {}}) {
     authenticator_.AddVerifier(std::make_unique<KeyVerifier>());
     std::int64_t seq = 0;
     for (const char* resident : {"resident-1", "resident-2", "resident-1"}) {

@@ -22,12 +22,15 @@ base::Result<void> AuthenticateRequest(const auth::Authenticator* authenticator,
                                        const http::Request& request, service::RequestContext& ctx) {
   ctx.principal = nullptr;
   ctx.permissions = nullptr;
+  ctx.personal_types = nullptr;
   if (authenticator != nullptr && authenticator->EnabledFor(ctx.tenant)) {
     const auth::Credentials credentials =
         auth::ReadCredentials([&request](std::string_view name) { return request.Header(name); });
     RENKEI_TRY(ctx.principal, authenticator->Authenticate(credentials, ctx.tenant, ctx.now));
     // Authorization (docs/security.md): the service layer checks every use case against these.
     RENKEI_TRY(ctx.permissions, authenticator->PermissionsFor(*ctx.principal, ctx.tenant));
+    // Personal data (docs/security.md "Personal data and consent"): the read rule's types.
+    RENKEI_TRY(ctx.personal_types, authenticator->PersonalTypesFor(ctx.tenant));
   }
   // Most installations have no limits: the client's key is not even built then.
   if (rate_limiter == nullptr || !rate_limiter->Enabled()) return {};

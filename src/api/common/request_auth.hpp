@@ -17,9 +17,10 @@
 namespace renkei::api::common {
 
 // Sets ctx.principal for ctx.tenant at ctx.now: nullptr when no authenticator is configured
-// or the tenant has authentication off. Then spends a token of the tenant's and the client's
-// buckets in `rate_limiter` (none when nullptr): kTooManyRequests with retry_after_seconds
-// when one is empty. Unauthenticated requests are refused before they spend tokens.
+// or the tenant has authentication off; with it ctx.permissions and ctx.personal_types. Then spends
+// a token of the tenant's and the client's buckets in `rate_limiter` (none when nullptr):
+// kTooManyRequests with retry_after_seconds when one is empty. Unauthenticated requests are refused
+// before they spend tokens.
 base::Result<void> AuthenticateRequest(const auth::Authenticator* authenticator,
                                        ratelimit::RateLimiter* rate_limiter,
                                        const http::Request& request, service::RequestContext& ctx);

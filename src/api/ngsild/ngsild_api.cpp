@@ -283,6 +283,7 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   // cannot make the broker fetch remote documents (docs/security.md). A malformed tenant is
   // reported below, in its usual place.
   std::shared_ptr<const auth::Principal> principal;
+  std::shared_ptr<const auth::PersonalTypes> personal_types;
   std::shared_ptr<const auth::Permissions> permissions;
   if (auto tenant = common::ParseTenant(tenant_header)) {
     service::RequestContext probe;
@@ -295,6 +296,7 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
     }
     principal = std::move(probe.principal);
     permissions = std::move(probe.permissions);
+    personal_types = std::move(probe.personal_types);
   }
   auto user_context = ReadBodyAndContext(call, route);
   if (!user_context) return plain.Error(user_context.error());
@@ -316,6 +318,7 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   call.ctx = std::move(*ctx);
   call.ctx.principal = std::move(principal);
   call.ctx.permissions = std::move(permissions);
+  call.ctx.personal_types = std::move(personal_types);
   const LdDeps deps{entities_, options_, contexts_, catalog_, subscriptions_};
   route.handler(deps, call, reply);
 }

@@ -253,6 +253,7 @@ base::Result<QueryPlan> PlanQuery(Connection& conn, std::int64_t tenant, const E
   RENKEI_TRY(std::vector<EntitySelector> selectors, NarrowTypeSelectors(conn, query.selectors));
   AddSelectors(plan.where, selectors, indexing);
   if (query.only_grants) AddGrantRestriction(plan.where, *query.only_grants);
+  if (query.personal) AddPersonalRestriction(plan.where, *query.personal, context.entity_column);
   if (driver) AddTypeProbe(plan.where, tenant, selectors);
   plan.q_exact = AddFilter(plan.where, query.q, context, driver ? &*driver : nullptr);
   plan.mq_exact = AddFilter(plan.where, query.mq, context);

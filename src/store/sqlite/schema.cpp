@@ -176,12 +176,31 @@ CREATE TABLE authz_policies(
     R"sql(
 ALTER TABLE outbox ADD COLUMN entities TEXT NOT NULL DEFAULT '';
 )sql",
+    // 9: residents' consents to apps (store/consent_store.hpp, docs/security.md "Personal
+    // data and consent"). `types` is a JSON array of stored type names. consents_live serves
+    // the entity query's EXISTS (sql_where.cpp AddPersonalRestriction): the live consents of
+    // one app and one resident; consents_resident the resident's own list.
+    R"sql(
+CREATE TABLE consents(
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  tenant TEXT NOT NULL,
+  resident TEXT NOT NULL,
+  app TEXT NOT NULL,
+  types TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  expires INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  revoked INTEGER);
+CREATE INDEX consents_live ON consents(tenant, app, resident, expires) WHERE revoked IS NULL;
+CREATE INDEX consents_resident ON consents(tenant, resident, seq);
+)sql",
 };
 
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
 using DataStep = base::Result<void> (*)(Connection&);
 constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
-    nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+    nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
 };
 
 }  // namespace

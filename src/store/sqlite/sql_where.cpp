@@ -411,6 +411,42 @@ void AddGrantRestriction(SqlWhere& where, const std::vector<ReadGrant>& grants) 
   where.And(sql.empty() ? "0" : "(" + sql + ")", std::move(values));
 }
 
+void AddPersonalRestriction(SqlWhere& where, const PersonalReadScope& scope,
+                            const std::string& entity_column) {
+  if (scope.types.empty()) return;
+  auto in_list = [](const std::vector<std::string>& types, std::vector<SqlWhere::Value>& values) {
+    for (const auto& type : types) values.emplace_back(type);
+    return "(" + Placeholders(types.size()) + ")";
+  };
+  // The owner is the entity's `owner` attribute as a plain string: attr_index holds it in
+  // `txt` (entity_rows.cpp); an array, a repeated name or another kind never matches.
+  const std::string owner_row = "SELECT 1 FROM attr_index o WHERE o.entity = " + entity_column +
+                                " AND o.name = 'owner' AND o.txt IS NOT NULL";
+  std::vector<SqlWhere::Value> values;
+  std::string sql = "(e.type NOT IN " + in_list(scope.types, values);
+  if (!scope.own_types.empty() && !scope.subject.empty()) {
+    sql += " OR (e.type IN " + in_list(scope.own_types, values) + " AND EXISTS (" + owner_row +
+           " AND o.txt = ?))";
+    values.emplace_back(scope.subject);
+  }
+  if (!scope.consent_types.empty() && !scope.app.empty()) {
+    // A live consent of the owner to this app that lists the entity's type (consents_live).
+    sql += " OR (e.type IN " + in_list(scope.consent_types, values) + " AND EXISTS (" + owner_row +
+           " AND EXISTS (SELECT 1 FROM consents c WHERE c.tenant = ? AND c.app = ? AND "
+           "c.resident = o.txt AND c.revoked IS NULL AND c.expires > ? AND EXISTS (SELECT 1 "
+           "FROM json_each(c.types) ct WHERE ct.value = e.type))))";
+    values.emplace_back(scope.tenant);
+    values.emplace_back(scope.app);
+    values.emplace_back(scope.now.millis);
+  }
+  sql += ")";
+  // A personal type among an entity's other types (NGSI-LD §4.17) would escape the rule on
+  // its primary type: such entities are not shown to anyone under the rule.
+  sql += " AND NOT EXISTS (SELECT 1 FROM entity_types s WHERE s.entity = " + entity_column +
+         " AND s.type IN " + in_list(scope.types, values) + ")";
+  where.And(sql, std::move(values));
+}
+
 void AddTypeProbe(SqlWhere& where, std::int64_t tenant,
                   const std::vector<EntitySelector>& selectors) {
   std::vector<SqlWhere::Value> values = {tenant};

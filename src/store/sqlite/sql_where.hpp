@@ -51,6 +51,11 @@ void AddSelectors(SqlWhere& where, const std::vector<EntitySelector>& selectors,
 // Only entities that one of `grants` covers (EntityQuery::only_grants); nothing when empty.
 // Exact.
 void AddGrantRestriction(SqlWhere& where, const std::vector<ReadGrant>& grants);
+// The read rule for personal entities (EntityQuery::personal): what the caller may not read
+// of the personal types is left out, through the owner's attr_index row and the consents
+// table (migration 9). `entity_column` as FilterContext's. Exact.
+void AddPersonalRestriction(SqlWhere& where, const PersonalReadScope& scope,
+                            const std::string& entity_column = "e.eid");
 // What AddFilter must know of the tenant's attr_index: the attribute names (among
 // ComparedNames) that have opaque rows (arrays, repeated names). Comparisons on those are
 // supersets re-checked in C++; on the others they are exact.

@@ -13,6 +13,7 @@
 #include "store/sqlite/audit_rows.hpp"
 #include "store/sqlite/bulk_lookup.hpp"
 #include "store/sqlite/checkpointer.hpp"
+#include "store/sqlite/consent_rows.hpp"
 #include "store/sqlite/entity_rows.hpp"
 #include "store/sqlite/hosted_context_rows.hpp"
 #include "store/sqlite/query_runner.hpp"
@@ -801,6 +802,42 @@ void SqliteStore::StorePolicy(std::string tenant, std::string document, base::Ti
       [tenant = std::move(tenant), document = std::move(document), at](
           Connection& conn, std::int64_t) { return WritePolicyRow(conn, tenant, document, at); },
       std::move(done)});
+}
+
+// ---- consents (consent_rows.cpp holds the SQL)
+
+void SqliteStore::AddConsent(ConsentRecord record, std::size_t max_live, WriteDone done) {
+  Enqueue(Job{std::nullopt,
+              [record = std::move(record), max_live](Connection& conn, std::int64_t) {
+                return InsertConsentRow(conn, record, max_live);
+              },
+              std::move(done)});
+}
+
+void SqliteStore::RevokeConsent(std::string tenant, std::string resident, std::string id,
+                                base::Timestamp at, WriteDone done) {
+  Enqueue(Job{std::nullopt,
+              [tenant = std::move(tenant), resident = std::move(resident), id = std::move(id), at](
+                  Connection& conn, std::int64_t) {
+                return RevokeConsentRow(conn, tenant, resident, id, at);
+              },
+              std::move(done)});
+}
+
+base::Result<std::vector<ConsentRecord>> SqliteStore::ListConsents(const ConsentFilter& filter) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&] { return ReadConsentRows(*lease, filter); });
+}
+
+base::Result<std::optional<ConsentRecord>> SqliteStore::FindLiveConsent(const std::string& tenant,
+                                                                        const std::string& resident,
+                                                                        const std::string& app,
+                                                                        const std::string& type,
+                                                                        base::Timestamp now) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&] { return ReadLiveConsentRow(*lease, tenant, resident, app, type, now); });
 }
 
 // ---- subscriptions, journal, outbox (subscription_rows.cpp holds the SQL)

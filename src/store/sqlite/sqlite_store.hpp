@@ -1,5 +1,5 @@
 // SqliteStore: the embedded EntityStore, HostedContextStore, SubscriptionStore, AuditStore,
-// ApiKeyStore and PolicyStore
+// ApiKeyStore, PolicyStore and ConsentStore
 // (docs/adr/0003-store-schema.md).
 //
 // One database file, <data_dir>/renkei.db, in WAL mode; a write whose WriteDone has run
@@ -36,6 +36,7 @@
 
 #include "store/api_key_store.hpp"
 #include "store/audit_store.hpp"
+#include "store/consent_store.hpp"
 #include "store/entity_store.hpp"
 #include "store/hosted_context_store.hpp"
 #include "store/policy_store.hpp"
@@ -85,7 +86,8 @@ class SqliteStore final : public EntityStore,
                           public SubscriptionStore,
                           public AuditStore,
                           public ApiKeyStore,
-                          public PolicyStore {
+                          public PolicyStore,
+                          public ConsentStore {
  public:
   // Opens (creating on first start) the database and migrates its schema.
   static base::Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
@@ -157,6 +159,16 @@ class SqliteStore final : public EntityStore,
   base::Result<std::optional<std::string>> LoadPolicy(const std::string& tenant) override;
   void StorePolicy(std::string tenant, std::string document, base::Timestamp at,
                    WriteDone done) override;
+
+  void AddConsent(ConsentRecord record, std::size_t max_live, WriteDone done) override;
+  void RevokeConsent(std::string tenant, std::string resident, std::string id, base::Timestamp at,
+                     WriteDone done) override;
+  base::Result<std::vector<ConsentRecord>> ListConsents(const ConsentFilter& filter) override;
+  base::Result<std::optional<ConsentRecord>> FindLiveConsent(const std::string& tenant,
+                                                             const std::string& resident,
+                                                             const std::string& app,
+                                                             const std::string& type,
+                                                             base::Timestamp now) override;
 
   WriterStats Stats() const;
 

@@ -1,0 +1,39 @@
+// ForwardingTransaction: a store::WriteTransaction that passes every call to another, for
+// the wrappers that watch what a write unit does (the audit trail's, the owner rules') and
+// override only what they watch. FindByIds and PutMany keep WriteTransaction's defaults,
+// which go through FindById and Put, so a wrapper sees bulk units' entities too (at the
+// price of the backend's one-query bulk path).
+#pragma once
+
+#include "store/entity_store.hpp"
+
+namespace renkei::service {
+
+class ForwardingTransaction : public store::WriteTransaction {
+ public:
+  explicit ForwardingTransaction(store::WriteTransaction& inner) : inner_(inner) {}
+
+  base::Result<std::vector<core::Entity>> FindById(const std::string& id,
+                                                   const std::optional<std::string>& type,
+                                                   const store::ServicePathScope& scope,
+                                                   std::size_t limit) override {
+    return inner_.FindById(id, type, scope, limit);
+  }
+  base::Result<void> Put(const core::Entity& entity) override { return inner_.Put(entity); }
+  base::Result<void> Erase(const std::string& id, const std::string& type,
+                           const std::string& service_path) override {
+    return inner_.Erase(id, type, service_path);
+  }
+  base::Result<store::EntityPage> Query(const store::EntityQuery& query) override {
+    return inner_.Query(query);
+  }
+  void SetCorrelator(std::string_view correlator) override { inner_.SetCorrelator(correlator); }
+
+ protected:
+  store::WriteTransaction& inner() { return inner_; }
+
+ private:
+  store::WriteTransaction& inner_;
+};
+
+}  // namespace renkei::service
