@@ -131,10 +131,16 @@ bool Permissions::AllowsAttribute(Action action, std::string_view type,
 
 bool Permissions::LimitsAttributes(Action action, std::string_view type,
                                    std::string_view service_path) const {
-  const auto& grants = GrantsFor(action);
-  return std::none_of(grants.begin(), grants.end(), [&](const ScopedGrant& g) {
-    return g.attributes.empty() && g.Covers(type, service_path);
-  });
+  // Limited when some grant covers (type, path) and every such grant lists attributes. No
+  // covering grant limits nothing: access came another way (a resident's own personal
+  // entity, docs/security.md "Personal data and consent"), which is never attribute-limited.
+  bool covered = false;
+  for (const auto& grant : GrantsFor(action)) {
+    if (!grant.Covers(type, service_path)) continue;
+    if (grant.attributes.empty()) return false;
+    covered = true;
+  }
+  return covered;
 }
 
 Permissions Evaluate(const Policy& policy, const Principal& principal, std::string_view tenant) {

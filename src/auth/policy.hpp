@@ -98,7 +98,9 @@ class Permissions {
   bool AllowsAttribute(Action action, std::string_view type, std::string_view service_path,
                        std::string_view name) const;
   // Whether some attributes of such an entity are not allowed (then ask AllowsAttribute per
-  // attribute). False when a grant covering it has no attribute list: no per-attribute work.
+  // attribute): some grant covers it and each covering grant lists attributes. False when a
+  // covering grant has no list (no per-attribute work) or when none covers it (allowed
+  // another way: a resident's own personal entity).
   bool LimitsAttributes(Action action, std::string_view type, std::string_view service_path) const;
   // The grants of an action (their union is what is allowed).
   const std::vector<ScopedGrant>& GrantsFor(Action action) const {

@@ -65,7 +65,7 @@ class NotificationAccessTest : public ::testing::Test {
   }
   void Grant(std::vector<std::string> types) {
     auto policy = std::make_shared<auth::Policy>();
-    policy->rules.push_back({{"reader"}, {}, {auth::Action::kRead}, std::move(types)});
+    policy->rules.push_back({{"reader"}, {}, {auth::Action::kRead}, std::move(types), {}, {}});
     policies_.policy = policy;
   }
   notify::Subscription OwnedBy(std::string kind, std::string subject) {

@@ -58,6 +58,19 @@ bool CoversWatchedPaths(const auth::Permissions& permissions, auth::Action actio
   }
 }
 
+// The stored name an NGSI-LD entity selector's type selection (§4.17) names when it is one
+// plain type; "*" when it can select several (lists, conjunctions, parentheses).
+std::string_view ExactLdType(const notify::LdSubscription& ld,
+                             const notify::LdEntitySelector& selector) {
+  if (selector.type.empty() || selector.type.find_first_of(",|;()") != std::string::npos) {
+    return auth::kAnyType;
+  }
+  for (const auto& [term, stored] : ld.terms) {
+    if (term == selector.type) return stored;
+  }
+  return auth::kAnyType;
+}
+
 // Subscribing delivers entities, so it needs both subscribe and read on every type the
 // subscription can select (a selector without an exact type selects every type) at every
 // ServicePath it watches. Notifications carry whole entities, so a caller whose reads of a
@@ -87,6 +100,13 @@ base::Result<void> AuthorizeWatch(const RequestContext& ctx, const notify::Subsc
     }
     return base::Ok();
   };
+  if (sub.ld) {
+    if (sub.ld->entities.empty()) return check(auth::kAnyType);
+    for (const auto& selector : sub.ld->entities) {
+      RENKEI_TRY_VOID(check(ExactLdType(*sub.ld, selector)));
+    }
+    return base::Ok();
+  }
   if (sub.entities.empty()) return check(auth::kAnyType);
   for (const auto& selector : sub.entities) {
     const bool exact = selector.type && !selector.type_pattern;
