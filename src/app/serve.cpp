@@ -83,9 +83,9 @@ class ExpirySweeper {
 class ApiKeyVerifier final : public auth::CredentialVerifier {
  public:
   explicit ApiKeyVerifier(const service::ApiKeyService& keys) : keys_(keys) {}
-  std::optional<base::Result<auth::Principal>> Verify(const auth::Credentials& credentials,
-                                                      const std::string& tenant,
-                                                      base::Timestamp now) const override {
+  std::optional<base::Result<auth::SharedPrincipal>> Verify(const auth::Credentials& credentials,
+                                                            const std::string& tenant,
+                                                            base::Timestamp now) const override {
     return keys_.Verify(credentials, tenant, now);
   }
 

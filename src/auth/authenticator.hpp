@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/access_cache.hpp"
 #include "auth/credentials.hpp"
 #include "auth/personal_types.hpp"
 #include "auth/policy.hpp"
@@ -28,10 +29,11 @@ class CredentialVerifier {
  public:
   virtual ~CredentialVerifier() = default;
   // nullopt: these credentials are not of this verifier's kind. An error (kUnauthorized)
-  // rejects the request; a principal accepts it.
-  virtual std::optional<base::Result<Principal>> Verify(const Credentials& credentials,
-                                                        const std::string& tenant,
-                                                        base::Timestamp now) const = 0;
+  // rejects the request; a principal (never nullptr) accepts it. A verifier that caches may
+  // hand out the same principal to every request with the same credential.
+  virtual std::optional<base::Result<SharedPrincipal>> Verify(const Credentials& credentials,
+                                                              const std::string& tenant,
+                                                              base::Timestamp now) const = 0;
 };
 
 // Where the tenants' authorization policies come from (service/policy_service.hpp).
@@ -68,7 +70,10 @@ struct AuthSettings {
 
 class Authenticator : public PersonalTypeSource {
  public:
-  explicit Authenticator(AuthSettings settings) : settings_(std::move(settings)) {}
+  explicit Authenticator(AuthSettings settings)
+      : settings_(std::move(settings)),
+        everything_(std::make_shared<const Permissions>(Permissions::Everything())),
+        no_personal_types_(std::make_shared<const PersonalTypes>()) {}
 
   void AddVerifier(std::unique_ptr<CredentialVerifier> verifier) {
     verifiers_.push_back(std::move(verifier));
@@ -92,9 +97,15 @@ class Authenticator : public PersonalTypeSource {
   base::Result<std::shared_ptr<const Principal>> Verify(const Credentials& credentials,
                                                         const std::string& tenant,
                                                         base::Timestamp now) const;
-  // What `principal` may do in `tenant` under the tenant's policy (auth/policy.hpp).
-  base::Result<std::shared_ptr<const Permissions>> PermissionsFor(const Principal& principal,
-                                                                  const std::string& tenant) const;
+  // What `principal` may do in `tenant` under the tenant's policy (auth/policy.hpp), with the
+  // tenant's personal types: asked once per authenticated request and once per notification
+  // batch, so the policy is looked up once and the built-in roles share one Permissions.
+  base::Result<Access> AccessFor(const Principal& principal, const std::string& tenant) const;
+  // AccessFor for a request's principal: remembered per principal and policy version
+  // (access_cache.hpp), so a bearer token's requests share one evaluation. A principal no
+  // one else holds (an anonymous caller's, an API key's) cannot come back and is not kept.
+  base::Result<Access> RequestAccessFor(const SharedPrincipal& principal,
+                                        const std::string& tenant) const;
   // The configured personal types of `tenant` merged with its policy's (a type named by both
   // keeps the higher level: neither source can lower what the other asks). A tenant with
   // authentication off has the configured ones only.
@@ -104,9 +115,24 @@ class Authenticator : public PersonalTypeSource {
  private:
   // Whether the tenant's policy opens any type to anonymous callers.
   base::Result<bool> HasOpenTypes(const std::string& tenant) const;
+  // The tenant's policy (nullptr: none, authentication off or no policy source).
+  base::Result<std::shared_ptr<const Policy>> PolicyOf(const std::string& tenant) const;
+  // AccessFor with the tenant's policy already in hand.
+  Access Evaluated(const Principal& principal, const std::string& tenant,
+                   const std::shared_ptr<const Policy>& policy) const;
+  // PersonalTypesFor with the tenant's policy already in hand.
+  std::shared_ptr<const PersonalTypes> PersonalTypesOf(
+      const std::string& tenant, const std::shared_ptr<const Policy>& policy) const;
 
   AuthSettings settings_;
+  // The permissions of the built-in roles, the same for every request (auth/roles.hpp).
+  std::shared_ptr<const Permissions> everything_;
+  // What a tenant without personal types has, shared (asked on every read and write).
+  std::shared_ptr<const PersonalTypes> no_personal_types_;
   const PolicySource* policies_ = nullptr;
+  // Enough for every token in use at a prefecture's busiest minute; a full cache is cleared.
+  static constexpr std::size_t kAccessCacheCapacity = 4096;
+  mutable AccessCache access_cache_{kAccessCacheCapacity};
   std::vector<std::unique_ptr<CredentialVerifier>> verifiers_;
 };
 

@@ -18,20 +18,20 @@ HeaderLookup Headers(std::map<std::string, std::string> headers) {
 // Accepts the API key "good" as the app "watch" with role "writer"; refuses other keys.
 class KeyVerifier : public CredentialVerifier {
  public:
-  std::optional<base::Result<Principal>> Verify(const Credentials& credentials,
-                                                const std::string& tenant,
-                                                base::Timestamp) const override {
+  std::optional<base::Result<SharedPrincipal>> Verify(const Credentials& credentials,
+                                                      const std::string& tenant,
+                                                      base::Timestamp) const override {
     if (!credentials.api_key) return std::nullopt;
     if (*credentials.api_key != "good") {
-      return base::Result<Principal>(
+      return base::Result<SharedPrincipal>(
           base::Fail(base::ErrorCode::kUnauthorized, "Unauthorized", "unknown key"));
     }
-    Principal principal;
-    principal.kind = PrincipalKind::kApiKey;
-    principal.client_id = "watch";
-    principal.tenant = tenant;
-    principal.roles = {"writer"};
-    return base::Result<Principal>(std::move(principal));
+    auto principal = std::make_shared<Principal>();
+    principal->kind = PrincipalKind::kApiKey;
+    principal->client_id = "watch";
+    principal->tenant = tenant;
+    principal->roles = {"writer"};
+    return base::Result<SharedPrincipal>(std::move(principal));
   }
 };
 
@@ -146,6 +146,40 @@ TEST(Authenticator, PersonalTypesMergeConfigAndPolicyKeepingTheHigherLevel) {
   EXPECT_EQ((*off)->levels.size(), 1u);
   EXPECT_EQ((*off)->LevelOf("Vitals"), kDefaultPersonalAssuranceLevel);
   EXPECT_TRUE(authenticator.PersonalTypesFor("other").value()->empty());
+}
+
+TEST(Authenticator, RequestAccessIsSharedUntilThePolicyIsReplaced) {
+  Authenticator authenticator(AuthSettings{{"a", "b"}, false, {}, {}});
+  FixedPolicy policies;
+  policies.policy->rules.push_back(
+      PolicyRule{{"reader"}, {}, {Action::kRead}, {"Shelter"}, {}, {}});
+  authenticator.SetPolicySource(&policies);
+  auto reader = std::make_shared<Principal>();
+  reader->kind = PrincipalKind::kBearerToken;
+  reader->tenant = "a";
+  reader->roles = {"reader"};
+  const SharedPrincipal held = reader;  // as the verified token cache holds it
+  auto first = authenticator.RequestAccessFor(held, "a");
+  auto again = authenticator.RequestAccessFor(held, "a");
+  ASSERT_TRUE(first && again);
+  EXPECT_TRUE(first->permissions->Allows(Action::kRead, "Shelter"));
+  EXPECT_EQ(first->permissions, again->permissions);  // evaluated once
+  // Another tenant is not answered from the entry of the first.
+  auto other = authenticator.RequestAccessFor(held, "b");
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(other->permissions->Allows(Action::kRead, "Shelter"));
+  // A replaced policy is a new object: the next request sees it.
+  auto replaced = std::make_shared<Policy>();
+  replaced->rules.push_back(PolicyRule{{"reader"}, {}, {Action::kRead}, {"Toilet"}, {}, {}});
+  policies.policy = replaced;
+  auto after = authenticator.RequestAccessFor(held, "b");
+  ASSERT_TRUE(after);
+  EXPECT_FALSE(after->permissions->Allows(Action::kRead, "Shelter"));
+  EXPECT_FALSE(after->permissions->Allows(Action::kRead, "Toilet"));  // b: another tenant's
+  after = authenticator.RequestAccessFor(held, "a");
+  ASSERT_TRUE(after);
+  EXPECT_FALSE(after->permissions->Allows(Action::kRead, "Shelter"));
+  EXPECT_TRUE(after->permissions->Allows(Action::kRead, "Toilet"));
 }
 
 }  // namespace

@@ -145,7 +145,8 @@ class JwtVerifierTest : public ::testing::Test {
     credentials.bearer_token = token;
     auto verified = verifier_->Verify(credentials, tenant, now);
     EXPECT_TRUE(verified.has_value());
-    return std::move(*verified);
+    if (!*verified) return base::Fail(verified->error());
+    return Principal(***verified);
   }
 
   void ExpectRefused(const std::string& token, const std::string& detail_part,
@@ -292,15 +293,32 @@ TEST_F(JwtVerifierTest, UnknownKidsRefetchTheKeySetAtMostOncePerInterval) {
 
 TEST(VerifiedTokenCache, KeepsPrincipalsUntilTheEarlierOfExpiryAndTtl) {
   VerifiedTokenCache cache(std::chrono::seconds(60), 2);
-  Principal principal;
-  principal.subject = "s";
+  auto principal = std::make_shared<Principal>();
+  principal->subject = "s";
   cache.Remember("a", "t1", principal, base::Timestamp{10'000}, base::Timestamp{0});
-  EXPECT_EQ(cache.Find("a", "t1", base::Timestamp{10'000})->subject, "s");
-  EXPECT_FALSE(cache.Find("a", "t1", base::Timestamp{10'001}));  // the token's expiry
-  EXPECT_FALSE(cache.Find("b", "t1", base::Timestamp{0}));       // another tenant
+  EXPECT_EQ(cache.Find("a", "t1", base::Timestamp{10'000}), principal);  // shared, not copied
+  EXPECT_FALSE(cache.Find("a", "t1", base::Timestamp{10'001}));          // the token's expiry
+  EXPECT_FALSE(cache.Find("b", "t1", base::Timestamp{0}));               // another tenant
   cache.Remember("a", "t2", principal, base::Timestamp{1'000'000}, base::Timestamp{0});
   EXPECT_TRUE(cache.Find("a", "t2", base::Timestamp{60'000}));
   EXPECT_FALSE(cache.Find("a", "t2", base::Timestamp{60'001}));  // the TTL
+}
+
+TEST(VerifiedTokenCache, StaysWithinItsCapacityOverAllTenants) {
+  VerifiedTokenCache cache(std::chrono::seconds(60), 2);
+  auto principal = std::make_shared<Principal>();
+  cache.Remember("a", "t1", principal, base::Timestamp{5'000}, base::Timestamp{0});
+  cache.Remember("b", "t1", principal, base::Timestamp{100'000}, base::Timestamp{0});
+  // Full: the expired entry of tenant a makes room, b's live one stays.
+  cache.Remember("a", "t2", principal, base::Timestamp{100'000}, base::Timestamp{10'000});
+  EXPECT_FALSE(cache.Find("a", "t1", base::Timestamp{4'000}));
+  EXPECT_TRUE(cache.Find("b", "t1", base::Timestamp{10'000}));
+  EXPECT_TRUE(cache.Find("a", "t2", base::Timestamp{10'000}));
+  // Full of live entries: everything goes, and the new one is kept.
+  cache.Remember("c", "t3", principal, base::Timestamp{100'000}, base::Timestamp{10'000});
+  EXPECT_FALSE(cache.Find("b", "t1", base::Timestamp{10'000}));
+  EXPECT_FALSE(cache.Find("a", "t2", base::Timestamp{10'000}));
+  EXPECT_TRUE(cache.Find("c", "t3", base::Timestamp{10'000}));
 }
 
 }  // namespace

@@ -31,16 +31,17 @@ base::Result<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(
   return verifier;
 }
 
-std::optional<base::Result<Principal>> JwtVerifier::Verify(const Credentials& credentials,
-                                                           const std::string& tenant,
-                                                           base::Timestamp now) const {
+std::optional<base::Result<SharedPrincipal>> JwtVerifier::Verify(const Credentials& credentials,
+                                                                 const std::string& tenant,
+                                                                 base::Timestamp now) const {
   if (!credentials.bearer_token) return std::nullopt;
   const std::string& token = *credentials.bearer_token;
-  if (auto cached = cache_.Find(tenant, token, now)) return std::move(*cached);
+  if (auto cached = cache_.Find(tenant, token, now)) return cached;
   auto verified = VerifyToken(token, tenant, now);
-  if (!verified) return base::Result<Principal>(verified.error());
-  cache_.Remember(tenant, token, verified->principal, verified->expires, now);
-  return std::move(verified->principal);
+  if (!verified) return base::Result<SharedPrincipal>(verified.error());
+  SharedPrincipal principal = std::make_shared<const Principal>(std::move(verified->principal));
+  cache_.Remember(tenant, token, principal, verified->expires, now);
+  return principal;
 }
 
 base::Result<VerifiedToken> JwtVerifier::VerifyToken(std::string_view token,

@@ -37,9 +37,9 @@ class JwtVerifier final : public CredentialVerifier {
                                                            JwksFetcher fetcher,
                                                            JwtVerifierOptions options = {});
 
-  std::optional<base::Result<Principal>> Verify(const Credentials& credentials,
-                                                const std::string& tenant,
-                                                base::Timestamp now) const override;
+  std::optional<base::Result<SharedPrincipal>> Verify(const Credentials& credentials,
+                                                      const std::string& tenant,
+                                                      base::Timestamp now) const override;
 
  private:
   struct Issuer {

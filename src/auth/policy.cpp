@@ -143,14 +143,16 @@ bool Permissions::LimitsAttributes(Action action, std::string_view type,
   return covered;
 }
 
+bool HasBuiltInRoleIn(const Principal& principal, std::string_view tenant) {
+  // A tenant admin only in the tenant its credential belongs to, a platform operator in every
+  // tenant (roles.hpp).
+  return !principal.IsAnonymous() &&
+         (principal.HasRole(kPlatformOperatorRole) ||
+          (principal.HasRole(kTenantAdminRole) && principal.tenant == tenant));
+}
+
 Permissions Evaluate(const Policy& policy, const Principal& principal, std::string_view tenant) {
-  // The built-in roles (roles.hpp): a tenant admin only in the tenant its credential
-  // belongs to, a platform operator in every tenant.
-  if (!principal.IsAnonymous() &&
-      (principal.HasRole(kPlatformOperatorRole) ||
-       (principal.HasRole(kTenantAdminRole) && principal.tenant == tenant))) {
-    return Permissions::Everything();
-  }
+  if (HasBuiltInRoleIn(principal, tenant)) return Permissions::Everything();
   Permissions permissions;
   for (const auto& type : policy.open_types) permissions.Grant(Action::kRead, type);
   // A credential of another tenant gets nothing from this tenant's rules.

@@ -114,6 +114,9 @@ class Permissions {
   std::array<std::optional<std::size_t>, kActionCount> unlimited_;
 };
 
+// Whether a built-in role (roles.hpp) gives `principal` everything in `tenant`: no policy rule
+// is consulted then.
+bool HasBuiltInRoleIn(const Principal& principal, std::string_view tenant);
 // The permissions of `principal` in `tenant` under the tenant's `policy`.
 Permissions Evaluate(const Policy& policy, const Principal& principal, std::string_view tenant);
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,5 +53,9 @@ struct Principal {
   }
   bool IsAnonymous() const { return kind == PrincipalKind::kAnonymous; }
 };
+
+// Principals are immutable once built and shared: by the request that carries one, by the
+// verifiers' caches and by the authenticator's cache of what each may do.
+using SharedPrincipal = std::shared_ptr<const Principal>;
 
 }  // namespace renkei::auth

@@ -1,38 +1,46 @@
 #include "auth/verified_token_cache.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace renkei::auth {
 
-std::string VerifiedTokenCache::Key(std::string_view tenant, std::string_view token) {
-  // Tenant names never hold a space (api/common/tenant_headers), so the key is unambiguous.
-  std::string key;
-  key.reserve(tenant.size() + 1 + token.size());
-  key.append(tenant).append(" ").append(token);
-  return key;
-}
-
-std::optional<Principal> VerifiedTokenCache::Find(std::string_view tenant, std::string_view token,
-                                                  base::Timestamp now) const {
-  if (capacity_ == 0) return std::nullopt;
-  const std::string key = Key(tenant, token);
+SharedPrincipal VerifiedTokenCache::Find(std::string_view tenant, std::string_view token,
+                                         base::Timestamp now) const {
+  if (capacity_ == 0) return nullptr;
   std::lock_guard lock(mu_);
-  auto it = entries_.find(key);
-  if (it == entries_.end() || now > it->second.until) return std::nullopt;
-  return it->second.principal;
+  const auto tokens = by_tenant_.find(tenant);
+  if (tokens == by_tenant_.end()) return nullptr;
+  const auto entry = tokens->second.find(token);
+  if (entry == tokens->second.end() || now > entry->second.until) return nullptr;
+  return entry->second.principal;
 }
 
 void VerifiedTokenCache::Remember(std::string_view tenant, std::string_view token,
-                                  const Principal& principal, base::Timestamp expires,
+                                  SharedPrincipal principal, base::Timestamp expires,
                                   base::Timestamp now) {
   if (capacity_ == 0 || ttl_ms_ <= 0) return;
   const base::Timestamp until{std::min(expires.millis, now.millis + ttl_ms_)};
   std::lock_guard lock(mu_);
-  if (entries_.size() >= capacity_) {
-    std::erase_if(entries_, [now](const auto& entry) { return now > entry.second.until; });
-    if (entries_.size() >= capacity_) entries_.clear();
+  if (size_ >= capacity_) MakeRoom(now);
+  auto tokens = by_tenant_.find(tenant);
+  if (tokens == by_tenant_.end()) tokens = by_tenant_.try_emplace(std::string(tenant)).first;
+  const auto [entry, added] =
+      tokens->second.insert_or_assign(std::string(token), Entry{std::move(principal), until});
+  if (added) ++size_;
+}
+
+void VerifiedTokenCache::MakeRoom(base::Timestamp now) {
+  size_ = 0;
+  for (auto& [tenant, tokens] : by_tenant_) {
+    std::erase_if(tokens, [now](const auto& entry) { return now > entry.second.until; });
+    size_ += tokens.size();
   }
-  entries_.insert_or_assign(Key(tenant, token), Entry{principal, until});
+  std::erase_if(by_tenant_, [](const auto& tenant) { return tenant.second.empty(); });
+  if (size_ >= capacity_) {
+    by_tenant_.clear();
+    size_ = 0;
+  }
 }
 
 }  // namespace renkei::auth

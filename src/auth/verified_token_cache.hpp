@@ -10,8 +10,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,22 +27,35 @@ class VerifiedTokenCache {
   VerifiedTokenCache(std::chrono::seconds ttl, std::size_t capacity)
       : ttl_ms_(std::chrono::milliseconds(ttl).count()), capacity_(capacity) {}
 
-  std::optional<Principal> Find(std::string_view tenant, std::string_view token,
-                                base::Timestamp now) const;
-  void Remember(std::string_view tenant, std::string_view token, const Principal& principal,
+  // The principal remembered for `token` in `tenant`, shared with every other request that
+  // presents it; nullptr when none is (or it is past its time).
+  SharedPrincipal Find(std::string_view tenant, std::string_view token, base::Timestamp now) const;
+  void Remember(std::string_view tenant, std::string_view token, SharedPrincipal principal,
                 base::Timestamp expires, base::Timestamp now);
 
  private:
   struct Entry {
-    Principal principal;
+    SharedPrincipal principal;
     base::Timestamp until;
   };
-  static std::string Key(std::string_view tenant, std::string_view token);
+  // Looked up by string_view: a request's token (about a kilobyte) is neither copied nor
+  // joined to its tenant name to find its entry.
+  struct TransparentHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  template <typename Value>
+  using ByName = std::unordered_map<std::string, Value, TransparentHash, std::equal_to<>>;
+
+  void MakeRoom(base::Timestamp now);
 
   const std::int64_t ttl_ms_;
   const std::size_t capacity_;
-  mutable std::mutex mu_;  // guards entries_
-  std::unordered_map<std::string, Entry> entries_;
+  mutable std::mutex mu_;            // guards the members below
+  ByName<ByName<Entry>> by_tenant_;  // tenant → token → entry
+  std::size_t size_ = 0;             // entries over all tenants
 };
 
 }  // namespace renkei::auth

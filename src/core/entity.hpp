@@ -50,6 +50,11 @@ struct Attribute {
   bool operator==(const Attribute&) const = default;
 };
 
+// The attribute naming the resident a personal entity belongs to (NGSIv2 attribute or
+// NGSI-LD Property), read by the personal data rule, the audit log and the notification
+// re-check (docs/security.md "Personal data and consent").
+inline constexpr std::string_view kOwnerAttribute = "owner";
+
 struct Entity {
   std::string id;
   std::vector<std::string> types;  // NGSIv2 entities have exactly one

@@ -209,23 +209,25 @@ std::vector<store::DeliveryRecord> DeliveryWorker::Attempt(
   return records;
 }
 
-std::vector<store::OutboxEntry> DeliveryWorker::Recheck(
+std::optional<std::vector<store::OutboxEntry>> DeliveryWorker::Recheck(
     const std::vector<store::OutboxEntry>& batch, const Subscription* sub,
     std::vector<store::DeliveryRecord>& withheld) {
-  if (options_.gate == nullptr || sub == nullptr) return batch;
+  if (options_.gate == nullptr || sub == nullptr) return std::nullopt;
   const EntityCheck check = options_.gate->CheckFor(batch.front().tenant, *sub);
-  if (!check) return batch;
-  std::vector<store::OutboxEntry> allowed;
-  allowed.reserve(batch.size());
-  for (const auto& entry : batch) {
+  if (!check) return std::nullopt;
+  std::optional<std::vector<store::OutboxEntry>> allowed;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const store::OutboxEntry& entry = batch[i];
     // A row this version cannot read is sent (and given up by Attempt) as before.
     auto entities = DecodeNotifiedEntities(entry.entities);
     const bool readable =
         !entities || std::all_of(entities->begin(), entities->end(), std::cref(check));
     if (readable) {
-      allowed.push_back(entry);
+      if (allowed) allowed->push_back(entry);
       continue;
     }
+    // The first withheld row: the rows before it go, copied only now.
+    if (!allowed) allowed.emplace(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(i));
     store::DeliveryRecord record;
     record.seq = entry.seq;
     record.tenant = entry.tenant;
@@ -244,7 +246,8 @@ std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(
   const auto registered = registry_.Find(head.tenant, head.subscription_id);
   const Subscription* sub = registered ? &registered->compiled->subscription() : nullptr;
   std::vector<store::DeliveryRecord> withheld;
-  const std::vector<store::OutboxEntry> allowed = Recheck(batch, sub, withheld);
+  const auto filtered = Recheck(batch, sub, withheld);
+  const std::vector<store::OutboxEntry>& allowed = filtered ? *filtered : batch;
   std::vector<store::DeliveryRecord> records = Attempt(allowed);
   // Sending stops at the first row not delivered (it waits for its retry) or at a stop: the
   // withheld rows behind that point stay queued and are re-checked when their turn comes,

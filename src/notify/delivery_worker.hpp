@@ -98,10 +98,11 @@ class DeliveryWorker {
   // including the first not delivered; their records, in order.
   std::vector<store::DeliveryRecord> Attempt(const std::vector<store::OutboxEntry>& batch);
   // Splits `batch` into the rows the owner may still be notified of (returned, in order) and
-  // the records of those withheld (appended to `withheld`).
-  std::vector<store::OutboxEntry> Recheck(const std::vector<store::OutboxEntry>& batch,
-                                          const Subscription* sub,
-                                          std::vector<store::DeliveryRecord>& withheld);
+  // the records of those withheld (appended to `withheld`). nullopt: every row may go, send
+  // `batch` itself (no copy of the payloads on the common path).
+  std::optional<std::vector<store::OutboxEntry>> Recheck(
+      const std::vector<store::OutboxEntry>& batch, const Subscription* sub,
+      std::vector<store::DeliveryRecord>& withheld);
   // The record of one attempt (backoff, give-up) and on_attempt told of it.
   store::DeliveryRecord RecordOf(const store::OutboxEntry& entry, const SendOutcome& outcome);
 

@@ -147,10 +147,12 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
       if (Expired(sub, now)) return;
       auto trigger = Match(compiled, change);
       if (!trigger) return;
+      const EntityCheck* check = nullptr;  // nullptr or empty: nothing is checked
       if (options_.gate != nullptr) {
-        auto [check, fresh] = checks.try_emplace({change.tenant, sub.id});
-        if (fresh) check->second = options_.gate->CheckFor(change.tenant, sub);
-        if (check->second && !check->second(*notified)) {
+        auto [found, fresh] = checks.try_emplace({change.tenant, sub.id});
+        if (fresh) found->second = options_.gate->CheckFor(change.tenant, sub);
+        check = &found->second;
+        if (*check && !(*check)(*notified)) {
           if (options_.on_withheld) options_.on_withheld(change.tenant);
           return;
         }
@@ -177,7 +179,8 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
       entry.next_attempt = now;
       entry.created_at = now;
       EncodeOutbound(*message, entry);
-      entry.entities = EncodeNotifiedEntity(*notified);
+      // What delivery re-checks; a tenant whose notifications are not checked needs none.
+      if (check != nullptr && *check) entry.entities = EncodeNotifiedEntity(*notified);
       commit.entries.push_back(std::move(entry));
       if (registered->status == "oneshot") {
         // Orion "Oneshot Subscriptions": inactive once it fired.

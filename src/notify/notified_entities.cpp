@@ -17,7 +17,8 @@ json::object Reference(const core::Entity& entity) {
   for (const auto& type : entity.types) types.emplace_back(type);
   out["types"] = std::move(types);
   out["servicePath"] = entity.service_path;
-  if (const core::Attribute* owner = entity.Find(kOwnerAttribute)) out["owner"] = owner->value;
+  if (const core::Attribute* owner = entity.Find(core::kOwnerAttribute))
+    out["owner"] = owner->value;
   return out;
 }
 
@@ -58,7 +59,7 @@ base::Result<std::vector<core::Entity>> DecodeNotifiedEntities(std::string_view 
     if (auto path = json_members::OptStr(o, "servicePath")) entity.service_path = *path;
     if (const auto* owner = o.if_contains("owner")) {
       core::Attribute attribute;
-      attribute.name = std::string(kOwnerAttribute);
+      attribute.name = std::string(core::kOwnerAttribute);
       attribute.value = *owner;
       entity.attributes.push_back(std::move(attribute));
     }

@@ -15,9 +15,6 @@
 
 namespace renkei::notify {
 
-// The attribute an entity's personal-data owner is named by (docs/security.md).
-inline constexpr std::string_view kOwnerAttribute = "owner";
-
 // A JSON array of {"id","types","servicePath"[,"owner"]}.
 std::string EncodeNotifiedEntities(std::span<const core::Entity> entities);
 std::string EncodeNotifiedEntity(const core::Entity& entity);

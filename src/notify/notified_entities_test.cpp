@@ -15,7 +15,7 @@ core::Entity Vitals(std::string id, boost::json::value owner) {
   heart.value = 72;
   e.attributes.push_back(heart);
   core::Attribute who;
-  who.name = std::string(kOwnerAttribute);
+  who.name = std::string(core::kOwnerAttribute);
   who.value = std::move(owner);
   e.attributes.push_back(who);
   return e;
@@ -35,9 +35,9 @@ TEST(NotifiedEntities, KeepWhatTheRecheckNeedsAndNothingElse) {
   EXPECT_EQ(first.types, entities[0].types);
   EXPECT_EQ(first.service_path, "/town");
   EXPECT_EQ(first.Find("heartRate"), nullptr) << "values stay in the rendered body only";
-  ASSERT_NE(first.Find(kOwnerAttribute), nullptr);
-  EXPECT_EQ(first.Find(kOwnerAttribute)->value, boost::json::value("resident-1"));
-  EXPECT_EQ((*back)[1].Find(kOwnerAttribute)->value, (boost::json::value{{"id", "r2"}}));
+  ASSERT_NE(first.Find(core::kOwnerAttribute), nullptr);
+  EXPECT_EQ(first.Find(core::kOwnerAttribute)->value, boost::json::value("resident-1"));
+  EXPECT_EQ((*back)[1].Find(core::kOwnerAttribute)->value, (boost::json::value{{"id", "r2"}}));
   EXPECT_TRUE((*back)[2].attributes.empty()) << "no owner attribute, none made up";
   EXPECT_EQ((*back)[2].PrimaryType(), "Shelter");
 }

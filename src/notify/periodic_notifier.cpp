@@ -93,8 +93,9 @@ base::Result<std::size_t> PeriodicNotifier::RunOnce() {
     if (next.millis > now.millis) continue;
     due[key] = base::Timestamp{now.millis + *sub.ld->time_interval * 1000};
     RENKEI_TRY(auto current, CurrentEntities(compiled, now));
+    EntityCheck check;  // empty: nothing is checked
     if (options_.gate != nullptr && !current.empty()) {
-      const EntityCheck check = options_.gate->CheckFor(compiled.tenant(), sub);
+      check = options_.gate->CheckFor(compiled.tenant(), sub);
       if (check) std::erase_if(current, [&check](const core::Entity& e) { return !check(e); });
       if (current.empty()) {
         if (options_.on_withheld) options_.on_withheld(compiled.tenant());
@@ -113,7 +114,8 @@ base::Result<std::size_t> PeriodicNotifier::RunOnce() {
     entry.next_attempt = now;
     entry.created_at = now;
     EncodeOutbound(BuildLdMessage(sub, current, context, render_), entry);
-    entry.entities = EncodeNotifiedEntities(current);
+    // What delivery re-checks; a tenant whose notifications are not checked needs none.
+    if (check) entry.entities = EncodeNotifiedEntities(current);
     commit.entries.push_back(std::move(entry));
   }
   due_ = std::move(due);

@@ -228,15 +228,8 @@ base::Result<void> AuthorizeAttributeWrites(const RequestContext& ctx, const cor
   return base::Ok();
 }
 
-bool MayReadEntity(const RequestContext& ctx, const core::Entity& entity) {
-  return MayRead(ctx, entity);
-}
-
 bool IsTenantAdmin(const RequestContext& ctx) {
-  if (ctx.principal == nullptr || ctx.principal->IsAnonymous()) return false;
-  const auth::Principal& caller = *ctx.principal;
-  return caller.HasRole(auth::kPlatformOperatorRole) ||
-         (caller.HasRole(auth::kTenantAdminRole) && caller.tenant == ctx.tenant);
+  return ctx.principal != nullptr && auth::HasBuiltInRoleIn(*ctx.principal, ctx.tenant);
 }
 
 base::Result<void> AuthorizeTenantAdmin(const RequestContext& ctx) {

@@ -63,10 +63,6 @@ std::optional<core::Entity> KeepIfWriteLimited(const RequestContext& ctx,
 // first other one, so that the caller's whole request is refused.
 base::Result<void> AuthorizeAttributeWrites(const RequestContext& ctx, const core::Entity* before,
                                             const core::Entity* after);
-// Whether the caller may read this entity: the one per-entity decision, asked for each
-// notified entity (notification_access.hpp): its type at its ServicePath; the
-// personal-data/consent rule joins here (issue 5 item 4).
-bool MayReadEntity(const RequestContext& ctx, const core::Entity& entity);
 // Whether the caller administers ctx.tenant: a tenant admin of it or a platform operator.
 bool IsTenantAdmin(const RequestContext& ctx);
 // Managing the tenant's API keys and policy: a tenant admin of ctx.tenant or a platform

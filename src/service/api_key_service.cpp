@@ -129,9 +129,9 @@ void ApiKeyService::TouchIfDue(const store::ApiKeyRecord& record, base::Timestam
   });
 }
 
-std::optional<base::Result<auth::Principal>> ApiKeyService::Verify(
+std::optional<base::Result<auth::SharedPrincipal>> ApiKeyService::Verify(
     const auth::Credentials& credentials, const std::string& tenant, base::Timestamp now) const {
-  using Answer = base::Result<auth::Principal>;
+  using Answer = base::Result<auth::SharedPrincipal>;
   if (!credentials.api_key) return std::nullopt;
   const auto key_id = auth::ApiKeyIdOf(*credentials.api_key);
   if (!key_id) return Answer(Rejected("the X-Api-Key is not a renkei API key"));
@@ -147,13 +147,13 @@ std::optional<base::Result<auth::Principal>> ApiKeyService::Verify(
     return Answer(Rejected("the API key belongs to another tenant"));
   }
   TouchIfDue(*record, now);
-  auth::Principal principal;
-  principal.kind = auth::PrincipalKind::kApiKey;
-  principal.subject = record->key_id;
-  principal.client_id = record->app;
-  principal.tenant = record->tenant;
-  principal.roles = record->roles;
-  return Answer(std::move(principal));
+  auto principal = std::make_shared<auth::Principal>();
+  principal->kind = auth::PrincipalKind::kApiKey;
+  principal->subject = std::move(record->key_id);
+  principal->client_id = std::move(record->app);
+  principal->tenant = std::move(record->tenant);
+  principal->roles = std::move(record->roles);
+  return Answer(auth::SharedPrincipal(std::move(principal)));
 }
 
 }  // namespace renkei::service

@@ -60,9 +60,9 @@ class ApiKeyService : public auth::CredentialVerifier {
   bool Revoked(const std::string& key_id) const;
 
   // X-Api-Key (auth::CredentialVerifier).
-  std::optional<base::Result<auth::Principal>> Verify(const auth::Credentials& credentials,
-                                                      const std::string& tenant,
-                                                      base::Timestamp now) const override;
+  std::optional<base::Result<auth::SharedPrincipal>> Verify(const auth::Credentials& credentials,
+                                                            const std::string& tenant,
+                                                            base::Timestamp now) const override;
 
  private:
   struct Cached {

@@ -24,7 +24,7 @@ class WatchingTransaction final : public ForwardingTransaction {
         trail_(trail),
         ctx_(ctx),
         records_(records),
-        personal_(trail.PersonalTypesOf(ctx.tenant)) {}
+        personal_(trail.PersonalTypesOf(ctx)) {}
 
   base::Result<std::vector<core::Entity>> FindById(const std::string& id,
                                                    const std::optional<std::string>& type,
@@ -66,27 +66,22 @@ class WatchingTransaction final : public ForwardingTransaction {
 }  // namespace
 
 std::shared_ptr<const auth::PersonalTypes> AuditTrail::PersonalTypesOf(
-    const std::string& tenant) const {
+    const RequestContext& ctx) const {
+  if (ctx.personal_types != nullptr) return ctx.personal_types;
   if (personal_types_ != nullptr) {
-    auto types = personal_types_->PersonalTypesFor(tenant);
+    auto types = personal_types_->PersonalTypesFor(ctx.tenant);
     if (types && *types != nullptr) return std::move(*types);
     // The policy could not be read (store failure): that request's reads and writes fail the
     // same way, so there is nothing more to record.
     if (!types && on_failure_) on_failure_(types.error());
   }
-  return std::make_shared<const auth::PersonalTypes>();
+  return no_personal_types_;
 }
 
-bool AuditTrail::Watches(const std::string& tenant) const {
-  return !PersonalTypesOf(tenant)->empty();
-}
-
-bool AuditTrail::IsPersonal(const std::string& tenant, const core::Entity& entity) const {
-  return PersonalTypesOf(tenant)->AnyPersonal(entity.types);
-}
+bool AuditTrail::Watches(const RequestContext& ctx) const { return !PersonalTypesOf(ctx)->empty(); }
 
 std::string AuditTrail::ResidentOf(const core::Entity& entity) {
-  const core::Attribute* owner = entity.Find("owner");
+  const core::Attribute* owner = entity.Find(core::kOwnerAttribute);
   if (owner == nullptr) return "";
   if (const auto* text = owner->value.if_string()) return std::string(*text);
   return boost::json::serialize(owner->value);
@@ -119,7 +114,7 @@ void AuditTrail::RecordReads(const RequestContext& ctx, const std::vector<core::
                              const PurposeOf& purpose_of,
                              std::vector<store::AuditRecord> refused) const {
   std::vector<store::AuditRecord> records = std::move(refused);
-  const auto personal = PersonalTypesOf(ctx.tenant);
+  const auto personal = PersonalTypesOf(ctx);
   if (!personal->empty()) {
     for (const auto& entity : entities) {
       if (!personal->AnyPersonal(entity.types)) continue;

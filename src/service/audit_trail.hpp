@@ -33,13 +33,17 @@ class AuditTrail {
   // `personal_types`: nullptr means no type is personal anywhere.
   AuditTrail(store::AuditStore& store, const auth::PersonalTypeSource* personal_types,
              std::function<void(const base::Error&)> on_failure = {})
-      : store_(store), personal_types_(personal_types), on_failure_(std::move(on_failure)) {}
+      : store_(store),
+        personal_types_(personal_types),
+        on_failure_(std::move(on_failure)),
+        no_personal_types_(std::make_shared<const auth::PersonalTypes>()) {}
 
-  // The personal types of `tenant` (never nullptr; empty when none or unreadable).
-  std::shared_ptr<const auth::PersonalTypes> PersonalTypesOf(const std::string& tenant) const;
-  // Whether any entity type of `tenant` is personal (else nothing needs watching).
-  bool Watches(const std::string& tenant) const;
-  bool IsPersonal(const std::string& tenant, const core::Entity& entity) const;
+  // The personal types of ctx's tenant (never nullptr; empty when none or unreadable): the
+  // request's own (RequestContext::personal_types) when authentication set them, so an
+  // authenticated request looks its policy up once; else the source's (the config's).
+  std::shared_ptr<const auth::PersonalTypes> PersonalTypesOf(const RequestContext& ctx) const;
+  // Whether any entity type of ctx's tenant is personal (else nothing needs watching).
+  bool Watches(const RequestContext& ctx) const;
   // The resident an entity's data belongs to: its `owner` attribute's value ("" when none).
   static std::string ResidentOf(const core::Entity& entity);
 
@@ -65,6 +69,8 @@ class AuditTrail {
   store::AuditStore& store_;
   const auth::PersonalTypeSource* personal_types_;
   std::function<void(const base::Error&)> on_failure_;
+  // What a tenant without personal types has, shared (asked on every read and write).
+  std::shared_ptr<const auth::PersonalTypes> no_personal_types_;
 };
 
 }  // namespace renkei::service

@@ -111,7 +111,7 @@ void SubmitUnit(store::EntityStore& store, const RequestContext& ctx, store::Wri
 
 void SubmitUnit(store::EntityStore& store, const AuditTrail* audit, const RequestContext& ctx,
                 store::WriteUnit unit, store::WriteDone done, UnitKind kind) {
-  if (audit == nullptr || !audit->Watches(ctx.tenant)) {
+  if (audit == nullptr || !audit->Watches(ctx)) {
     SubmitUnit(store, ctx, std::move(unit), std::move(done), kind);
     return;
   }
@@ -191,23 +191,22 @@ base::Result<core::Entity> EntityService::Retrieve(const RequestContext& ctx,
   // not tell that it exists): a type it may not read, or a personal entity the read rule
   // refuses (recorded as a denied access).
   std::vector<core::Entity> visible;
-  std::vector<std::string> purposes;
+  std::string purpose;  // of the first visible one: recorded when it is the only one
   std::vector<store::AuditRecord> refused;
   for (auto& entity : found) {
-    RENKEI_TRY(auto decision, DecideRead(ctx, entity));
+    RENKEI_TRY(auto decision, DecideRead(personal_, ctx, entity));
     if (!decision.allowed) {
       if (decision.personal && audit_ != nullptr) {
         refused.push_back(audit_->RecordFor(ctx, "read", entity, false));
       }
       continue;
     }
-    purposes.push_back(std::move(decision.purpose));
+    if (visible.empty()) purpose = std::move(decision.purpose);
     visible.push_back(std::move(entity));
   }
   if (visible.size() == 1 && audit_ != nullptr) {
     audit_->RecordReads(
-        ctx, visible, [&purposes](const core::Entity&) { return purposes.front(); },
-        std::move(refused));
+        ctx, visible, [&purpose](const core::Entity&) { return purpose; }, std::move(refused));
   } else if (audit_ != nullptr) {
     audit_->Append(std::move(refused));
   }
@@ -215,22 +214,6 @@ base::Result<core::Entity> EntityService::Retrieve(const RequestContext& ctx,
   if (visible.size() > 1) return TooMany();
   HideAttributes(ctx, visible.front());
   return std::move(visible.front());
-}
-
-base::Result<PersonalReadDecision> EntityService::DecideRead(const RequestContext& ctx,
-                                                             const core::Entity& entity) const {
-  if (!IsPersonalFor(ctx, entity)) {
-    PersonalReadDecision decision;
-    decision.allowed = MayRead(ctx, entity);
-    return decision;
-  }
-  if (personal_ != nullptr) return personal_->MayRead(ctx, entity);
-  // Without the consent lookup only the owner's own reads can be decided.
-  PersonalReadDecision decision;
-  decision.personal = true;
-  decision.allowed = RouteFor(ctx, entity) == PersonalRoute::kOwner;
-  if (decision.allowed) decision.purpose = std::string(kOwnerPurpose);
-  return decision;
 }
 
 base::Result<store::EntityPage> EntityService::Query(const RequestContext& ctx,

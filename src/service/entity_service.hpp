@@ -146,10 +146,6 @@ class EntityService {
                     Callback<LdBatchOutcome> done);
 
  private:
-  // The read rule for one personal entity: allowed (with the audit purpose) or not.
-  base::Result<PersonalReadDecision> DecideRead(const RequestContext& ctx,
-                                                const core::Entity& entity) const;
-
   store::EntityStore& store_;
   const AuditTrail* audit_;
   const PersonalDataGuard* personal_;

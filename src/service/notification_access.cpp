@@ -2,8 +2,7 @@
 
 #include <memory>
 
-#include "service/access_check.hpp"
-#include "service/personal_rule.hpp"
+#include "service/personal_data_guard.hpp"
 
 namespace renkei::service {
 namespace {
@@ -12,7 +11,7 @@ bool NothingMayBeNotified(const core::Entity& /*entity*/) { return false; }
 
 }  // namespace
 
-std::optional<notify::SubscriptionOwner> OwnerOf(const RequestContext& ctx) {
+std::optional<notify::SubscriptionOwner> SubscriptionOwnerOf(const RequestContext& ctx) {
   if (ctx.principal == nullptr) return std::nullopt;
   const auth::Principal& caller = *ctx.principal;
   notify::SubscriptionOwner owner;
@@ -47,21 +46,18 @@ notify::EntityCheck NotificationAccess::CheckFor(const std::string& tenant,
   if (principal->kind == auth::PrincipalKind::kApiKey && keys_.Revoked(principal->subject)) {
     return NothingMayBeNotified;
   }
-  auto permissions = authenticator_.PermissionsFor(*principal, tenant);
-  if (!permissions) return NothingMayBeNotified;
-  auto personal_types = authenticator_.PersonalTypesFor(tenant);
-  if (!personal_types) return NothingMayBeNotified;
+  auto access = authenticator_.AccessFor(*principal, tenant);
+  if (!access) return NothingMayBeNotified;
   RequestContext ctx;
   ctx.tenant = tenant;
   ctx.service_path = sub.service_path;
   ctx.principal = std::move(principal);
-  ctx.permissions = std::move(*permissions);
-  ctx.personal_types = std::move(*personal_types);
+  ctx.permissions = std::move(access->permissions);
+  ctx.personal_types = std::move(access->personal_types);
   ctx.now = clock_.Now();
+  // The same decision as a by-id read's (personal_data_guard.hpp DecideRead).
   return [ctx = std::move(ctx), personal = personal_](const core::Entity& entity) {
-    if (!IsPersonalFor(ctx, entity)) return MayReadEntity(ctx, entity);
-    if (personal == nullptr) return false;
-    auto decision = personal->MayRead(ctx, entity);
+    auto decision = DecideRead(personal, ctx, entity);
     return decision.has_value() && decision->allowed;
   };
 }

@@ -4,14 +4,14 @@
 //
 // For each check the stored owner (notify::SubscriptionOwner) becomes the principal again;
 // its permissions are evaluated with the tenant's policy as it is now (auth::Authenticator::
-// PermissionsFor, policies cached by PolicyService), and every entity goes through
-// MayReadEntity, the same per-entity decision as a query's; a personal entity (docs/security.md
-// "Personal data and consent") also through PersonalDataGuard, the owner's or a live consent
-// at the time of the check, so that a revoked consent stops notifications at once, queued
-// ones included. An owner whose API key has since
-// been revoked (or is unknown) has no permissions. Fail closed: a subscription without an
-// owner in a tenant that now has authentication on, or a policy that cannot be read, notifies
-// nothing. A tenant with authentication off checks nothing (as its requests).
+// AccessFor, policies cached by PolicyService), and every entity goes through
+// DecideRead (personal_data_guard.hpp), the same per-entity decision as a by-id read's: the
+// policy, and for a personal entity (docs/security.md "Personal data and consent") the
+// owner's or a live consent at the time of the check, so that a revoked consent stops notifications
+// at once, queued ones included. An owner whose API key has since been revoked (or is unknown) has
+// no permissions. Fail closed: a subscription without an owner in a tenant that now has
+// authentication on, or a policy that cannot be read, notifies nothing. A tenant with
+// authentication off checks nothing (as its requests).
 //
 // Thread-safety: CheckFor may be called from any thread; the checks it returns too.
 #pragma once
@@ -44,7 +44,7 @@ class NotificationAccess final : public notify::NotificationGate {
 
 // The owner to store for a subscription made or taken over by ctx's caller; nullopt when
 // the tenant has authentication off.
-std::optional<notify::SubscriptionOwner> OwnerOf(const RequestContext& ctx);
+std::optional<notify::SubscriptionOwner> SubscriptionOwnerOf(const RequestContext& ctx);
 // The principal a stored owner stands for.
 auth::Principal PrincipalOf(const notify::SubscriptionOwner& owner);
 

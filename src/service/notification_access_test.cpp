@@ -111,7 +111,7 @@ TEST_F(NotificationAccessTest, RevokedOrUnknownKeysAndMissingOwnersNotifyNothing
 TEST(SubscriptionOwner, IsThePrincipalAgain) {
   RequestContext ctx;
   ctx.tenant = "town_a";
-  EXPECT_FALSE(OwnerOf(ctx).has_value());
+  EXPECT_FALSE(SubscriptionOwnerOf(ctx).has_value());
   auto caller = std::make_shared<auth::Principal>();
   caller->kind = auth::PrincipalKind::kBearerToken;
   caller->subject = "市民-1";
@@ -121,7 +121,7 @@ TEST(SubscriptionOwner, IsThePrincipalAgain) {
   caller->roles = {"family", std::string(auth::kTenantAdminRole)};
   caller->assurance_level = 2;
   ctx.principal = caller;
-  auto owner = OwnerOf(ctx);
+  auto owner = SubscriptionOwnerOf(ctx);
   ASSERT_TRUE(owner.has_value());
   EXPECT_EQ(owner->kind, "bearerToken");
   const auth::Principal back = PrincipalOf(*owner);

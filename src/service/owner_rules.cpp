@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "auth/roles.hpp"
+#include "service/access_check.hpp"
 #include "service/forwarding_transaction.hpp"
 #include "service/personal_rule.hpp"
 
@@ -53,11 +53,7 @@ class OwnerCheckingTransaction final : public ForwardingTransaction {
     }
     const auto before = owners_.find(entity.id);
     if (before == owners_.end() || before->second.contains(*owner)) return base::Ok();
-    const auth::Principal& caller = *ctx_.principal;
-    if (caller.HasRole(auth::kPlatformOperatorRole) ||
-        (caller.HasRole(auth::kTenantAdminRole) && caller.tenant == ctx_.tenant)) {
-      return base::Ok();  // the tenant's administrators correct a wrong owner
-    }
+    if (IsTenantAdmin(ctx_)) return base::Ok();  // its administrators correct a wrong owner
     return base::Fail(base::ErrorCode::kForbidden, "Forbidden",
                       "the owner of personal entity " + entity.id + " cannot be changed");
   }

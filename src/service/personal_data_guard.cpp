@@ -1,8 +1,25 @@
 #include "service/personal_data_guard.hpp"
 
+#include "service/access_check.hpp"
 #include "service/personal_rule.hpp"
 
 namespace renkei::service {
+
+base::Result<PersonalReadDecision> DecideRead(const PersonalDataGuard* guard,
+                                              const RequestContext& ctx,
+                                              const core::Entity& entity) {
+  if (!IsPersonalFor(ctx, entity)) {
+    PersonalReadDecision decision;
+    decision.allowed = MayRead(ctx, entity);
+    return decision;
+  }
+  if (guard != nullptr) return guard->MayRead(ctx, entity);
+  PersonalReadDecision decision;
+  decision.personal = true;
+  decision.allowed = RouteFor(ctx, entity) == PersonalRoute::kOwner;
+  if (decision.allowed) decision.purpose = std::string(kOwnerPurpose);
+  return decision;
+}
 
 base::Result<PersonalReadDecision> PersonalDataGuard::MayRead(const RequestContext& ctx,
                                                               const core::Entity& entity) const {

@@ -26,6 +26,17 @@ struct PersonalReadDecision {
   std::string purpose;    // of an allowed personal read: "owner" or the consent's purpose
 };
 
+class PersonalDataGuard;
+
+// Whether ctx's caller may read `entity`: the one per-entity decision, asked by by-id reads
+// (EntityService) and for every notified entity (NotificationAccess). A non-personal entity:
+// the policy (its type at its ServicePath). A personal one: the personal data rule, through
+// `guard`'s consent lookup (nullptr: only the owner's own reads can be allowed). Queries
+// apply the same decision in the store (store::PersonalReadScope, EntityQuery::only_grants).
+base::Result<PersonalReadDecision> DecideRead(const PersonalDataGuard* guard,
+                                              const RequestContext& ctx,
+                                              const core::Entity& entity);
+
 class PersonalDataGuard {
  public:
   explicit PersonalDataGuard(store::ConsentStore& consents) : consents_(consents) {}

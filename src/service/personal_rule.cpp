@@ -24,7 +24,7 @@ bool HasPersonalTypes(const RequestContext& ctx) {
 std::optional<std::string> OwnerOf(const core::Entity& entity) {
   const core::Attribute* owner = nullptr;
   for (const auto& attribute : entity.attributes) {
-    if (attribute.name != kOwnerAttribute) continue;
+    if (attribute.name != core::kOwnerAttribute) continue;
     if (owner != nullptr) return std::nullopt;  // several instances: whose is it?
     owner = &attribute;
   }

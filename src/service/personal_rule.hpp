@@ -23,8 +23,6 @@
 
 namespace renkei::service {
 
-// The attribute naming a personal entity's resident: NGSIv2 attribute or NGSI-LD Property.
-inline constexpr std::string_view kOwnerAttribute = "owner";
 // What the audit log records as the purpose of an owner's access to their own data.
 inline constexpr std::string_view kOwnerPurpose = "owner";
 

@@ -140,7 +140,7 @@ base::Result<void> AuthorizeChange(const RequestContext& ctx, const notify::Subs
 // does not widen what the subscription notifies).
 void KeepOrTakeOwnership(const RequestContext& ctx, notify::Subscription& sub) {
   if (ctx.principal == nullptr) return;
-  if (!sub.owner || IsOwner(ctx, *sub.owner)) sub.owner = OwnerOf(ctx);
+  if (!sub.owner || IsOwner(ctx, *sub.owner)) sub.owner = SubscriptionOwnerOf(ctx);
 }
 
 }  // namespace
@@ -179,7 +179,7 @@ std::string SubscriptionService::NewId(base::Timestamp now) {
 void SubscriptionService::Create(const RequestContext& ctx, notify::Subscription sub,
                                  Callback<std::string> done) {
   if (auto allowed = AuthorizeWatch(ctx, sub); !allowed) return done(allowed.error());
-  sub.owner = OwnerOf(ctx);  // notifications are re-checked against its rights
+  sub.owner = SubscriptionOwnerOf(ctx);  // notifications are re-checked against its rights
   if (sub.id.empty()) sub.id = NewId(ctx.now);
   if (auto allowed = CheckReceiver(sub); !allowed) return done(allowed.error());
   auto compiled = notify::CompiledSubscription::Compile(ctx.tenant, sub);

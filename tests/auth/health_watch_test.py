@@ -11,21 +11,18 @@ consents; it can afterwards (and never sees another resident's data); it cannot 
 resident revokes the consent, and its subscriptions stop at once. The resident's own audit view
 shows the apps' writes, the family app's allowed reads with the consent's purpose and its denied
 reads. Ports 19850-19899."""
-import http.server
-import json
 import pathlib
 import sys
 import tempfile
 import subprocess
-import threading
 import time
 
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "lib"))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from jose_keys import SigningKey, jwks  # noqa: E402
-from renkei_testlib import (Server, check, finish, free_port,  # noqa: E402
-                            server_argument)
+from renkei_testlib import (NotificationReceiver, Server, check, finish,  # noqa: E402
+                            free_port, server_argument)
 
 TENANT = "302040"
 ISSUER = "https://idp.arida.example"
@@ -37,46 +34,6 @@ V2 = "/v2/entities"
 LD = "/ngsi-ld/v1/entities"
 ME = "/admin/v1/me/consents"
 QUIET_SECONDS = 2.0  # how long "no notification arrives" is watched for
-
-
-class Receiver:
-    """Collects the notifications POSTed to it, by path."""
-
-    def __init__(self, port):
-        self.received, self.lock = [], threading.Lock()
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                with outer.lock:
-                    outer.received.append((self.path, json.loads(body or b"null")))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def ids(self, path):
-        """The entity ids notified on `path`, in arrival order."""
-        with self.lock:
-            bodies = [body for got, body in self.received if got == path]
-        return [e.get("id") for body in bodies for e in (body or {}).get("data", [])]
-
-    def wait(self, path, entity_id, count, timeout=15.0):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.ids(path).count(entity_id) >= count:
-                return True
-            time.sleep(0.05)
-        return False
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def config(jwks_path):
@@ -271,8 +228,8 @@ def with_consent(town, family, family_level1, receiver):
           "level-1 token reads level-1 activity")
     set_heart_rate(town, "r1", 88)
     set_heart_rate(town, "r2", 64)
-    check(receiver.wait("/v2", "urn:ngsi-ld:Vitals:r1", 1), f"v2 notification: {receiver.received}")
-    check(receiver.wait("/ld", "urn:ngsi-ld:Vitals:r1", 1), f"LD notification: {receiver.received}")
+    check(receiver.wait_for("/v2", "urn:ngsi-ld:Vitals:r1"), f"v2 notification: {receiver.received}")
+    check(receiver.wait_for("/ld", "urn:ngsi-ld:Vitals:r1"), f"LD notification: {receiver.received}")
     time.sleep(QUIET_SECONDS)
     for path in ("/v2", "/ld"):
         check("urn:ngsi-ld:Vitals:r2" not in receiver.ids(path),
@@ -342,7 +299,8 @@ def main():
         check(made.returncode == 0, f"apikey create: {made.stderr}")
         admin = made.stdout.strip()
         receiver_port = free_port(19850, 19874)
-        receiver = Receiver(receiver_port)
+        receiver = NotificationReceiver(receiver_port)
+        receiver.start()
         try:
             with Server(renkei, data, free_port(19875, 19899), config=config(jwks_path)) as server:
                 town = Town(server, signer)
@@ -361,7 +319,7 @@ def main():
                 after_revocation(town, family, resident, consent_id, receiver)
                 audit_view(town, resident, neighbour)
         finally:
-            receiver.close()
+            receiver.stop()
     return finish()
 
 

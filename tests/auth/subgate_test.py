@@ -11,19 +11,16 @@ its owner may no longer read; periodic NGSI-LD notifications stop too; granting 
 revoking the owner's key stops its notifications. Only the owner or a tenant admin changes a
 subscription, and the owner never shows in either dialect's payload. The admin data endpoints
 answer 403 without `administer`. Ports 19700-19749."""
-import http.server
-import json
 import pathlib
 import re
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "lib"))
-from renkei_testlib import Server, check, finish, free_port, server_argument  # noqa: E402
+from renkei_testlib import (NotificationReceiver, Server, check, finish,  # noqa: E402
+                            free_port, server_argument)
 
 PORTS = (19700, 19749)
 TENANT = "town_a"
@@ -45,73 +42,6 @@ GRANT_ALL = {"rules": [{"roles": ["reader"], "actions": ["read", "subscribe"], "
 GRANT_SHELTER = {"rules": [{"roles": ["reader"], "actions": ["read", "subscribe"],
                             "types": ["Shelter"]}]}
 GRANT_NOTHING = {"rules": [{"roles": ["editor"], "actions": ["read", "write"], "types": ["*"]}]}
-
-
-class Receiver:
-    """Records each notification's path and JSON body; can go down and come back on its port."""
-
-    def __init__(self, port):
-        self.port = port
-        self.lock = threading.Lock()
-        self.received = []
-        self.server = None
-        self.down = False
-        self.connections = set()  # open kept-alive connections, cut when the receiver stops
-
-    def start(self):
-        receiver = self
-        self.down = False
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def setup(self):
-                super().setup()
-                with receiver.lock:
-                    receiver.connections.add(self.connection)
-
-            def finish(self):
-                with receiver.lock:
-                    receiver.connections.discard(self.connection)
-                super().finish()
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                if receiver.down:  # a kept-alive connection outlives the listener: no answer
-                    self.close_connection = True
-                    return
-                with receiver.lock:
-                    receiver.received.append((self.path, json.loads(body)))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.down = True
-        self.server.shutdown()
-        self.server.server_close()
-        with self.lock:  # a kept-alive connection would outlive the listener
-            for connection in self.connections:
-                try:
-                    connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def ids(self, path):
-        """The entity ids notified on `path`, in arrival order."""
-        with self.lock:
-            return [e["id"] for p, body in self.received if p == path for e in body["data"]]
-
-    def count(self, path):
-        with self.lock:
-            return sum(1 for p, _ in self.received if p == path)
 
 
 def wait_until(condition, timeout=10.0):
@@ -215,7 +145,7 @@ def check_owner_rules(req, admin, reader, other, sub_id, ld_sub_id):
 
 def check_notifications(server, admin):
     req = server.request
-    receiver = Receiver(free_port(*PORTS))
+    receiver = NotificationReceiver(free_port(*PORTS))
     receiver.start()
     base = f"http://127.0.0.1:{receiver.port}"
     town = Tenant(server, admin)

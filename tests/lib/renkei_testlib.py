@@ -5,9 +5,11 @@ config file, stopped on exit. Import with
 Only the standard library is used (the suites run on a fresh Debian 12)."""
 import argparse
 import http.client
+import http.server
 import json
 import socket
 import subprocess
+import threading
 import time
 
 FAILURES = []
@@ -26,6 +28,23 @@ def finish():
         return 1
     print("ok")
     return 0
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A request handler for the suites' own small servers: HTTP/1.1 keep-alive, no access log."""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_in_background(port, handler):
+    """Starts a threading HTTP server for `handler` on 127.0.0.1:`port` and returns it;
+    stop it with shutdown() and server_close()."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def server_argument():
@@ -113,3 +132,73 @@ class Server:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class NotificationReceiver:
+    """An HTTP notification receiver on 127.0.0.1:port: records each notification's path and
+    JSON body; can go down (`stop`) and come back (`start`) on its port."""
+
+    def __init__(self, port):
+        self.port = port
+        self.lock = threading.Lock()
+        self.received = []
+        self.server = None
+        self.down = False
+        self.connections = set()  # open kept-alive connections, cut when the receiver stops
+
+    def start(self):
+        receiver = self
+        self.down = False
+
+        class Handler(QuietHandler):
+            def setup(self):
+                super().setup()
+                with receiver.lock:
+                    receiver.connections.add(self.connection)
+
+            def finish(self):
+                with receiver.lock:
+                    receiver.connections.discard(self.connection)
+                super().finish()
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if receiver.down:  # a kept-alive connection outlives the listener: no answer
+                    self.close_connection = True
+                    return
+                with receiver.lock:
+                    receiver.received.append((self.path, json.loads(body)))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = serve_in_background(self.port, Handler)
+
+    def stop(self):
+        self.down = True
+        self.server.shutdown()
+        self.server.server_close()
+        with self.lock:  # a kept-alive connection would outlive the listener
+            for connection in self.connections:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def ids(self, path):
+        """The entity ids notified on `path`, in arrival order."""
+        with self.lock:
+            return [e["id"] for p, body in self.received if p == path for e in body["data"]]
+
+    def count(self, path):
+        with self.lock:
+            return sum(1 for p, _ in self.received if p == path)
+
+    def wait_for(self, path, entity_id, count=1, timeout=15.0):
+        """Whether `entity_id` was notified on `path` at least `count` times within `timeout`."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.ids(path).count(entity_id) >= count:
+                return True
+            time.sleep(0.05)
+        return False

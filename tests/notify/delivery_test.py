@@ -12,9 +12,9 @@ Ports come from 18100-18199 (the range this workplace allows). Python standard l
 """
 import argparse
 import http.client
-import http.server
 import json
 import os
+import pathlib
 import shutil
 import signal
 import socket
@@ -23,6 +23,10 @@ import sys
 import tempfile
 import threading
 import time
+
+sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "lib"))
+from renkei_testlib import QuietHandler, serve_in_background  # noqa: E402
 
 # This test stops and restarts its receiver and renkei on the same ports, so no other test may
 # pick from its range meanwhile: mqtt_delivery_test.py uses 18150-18199 (ctest runs both at once).
@@ -55,9 +59,7 @@ class Receiver:
     def start(self):
         receiver = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(QuietHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length).decode()
@@ -72,12 +74,7 @@ class Receiver:
 
             do_PUT = do_POST
 
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve_in_background(self.port, Handler)
 
     def stop(self):
         self.server.shutdown()

@@ -18,17 +18,17 @@ class FixedClock final : public base::Clock {
 // "operator" (platform-operator), "app" (no role).
 class KeyVerifier final : public auth::CredentialVerifier {
  public:
-  std::optional<base::Result<auth::Principal>> Verify(const auth::Credentials& credentials,
-                                                      const std::string& tenant,
-                                                      base::Timestamp) const override {
+  std::optional<base::Result<auth::SharedPrincipal>> Verify(const auth::Credentials& credentials,
+                                                            const std::string& tenant,
+                                                            base::Timestamp) const override {
     if (!credentials.api_key) return std::nullopt;
-    auth::Principal principal;
-    principal.kind = auth::PrincipalKind::kApiKey;
-    principal.subject = *credentials.api_key;
-    principal.tenant = tenant;
-    if (*credentials.api_key == "admin") principal.roles = {"tenant-admin"};
-    if (*credentials.api_key == "operator") principal.roles = {"platform-operator"};
-    return principal;
+    auto principal = std::make_shared<auth::Principal>();
+    principal->kind = auth::PrincipalKind::kApiKey;
+    principal->subject = *credentials.api_key;
+    principal->tenant = tenant;
+    if (*credentials.api_key == "admin") principal->roles = {"tenant-admin"};
+    if (*credentials.api_key == "operator") principal->roles = {"platform-operator"};
+    return base::Result<auth::SharedPrincipal>(std::move(principal));
   }
 };
 

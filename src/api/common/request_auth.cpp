@@ -27,10 +27,11 @@ base::Result<void> AuthenticateRequest(const auth::Authenticator* authenticator,
     const auth::Credentials credentials =
         auth::ReadCredentials([&request](std::string_view name) { return request.Header(name); });
     RENKEI_TRY(ctx.principal, authenticator->Authenticate(credentials, ctx.tenant, ctx.now));
-    // Authorization (docs/security.md): the service layer checks every use case against these.
-    RENKEI_TRY(ctx.permissions, authenticator->PermissionsFor(*ctx.principal, ctx.tenant));
-    // Personal data (docs/security.md "Personal data and consent"): the read rule's types.
-    RENKEI_TRY(ctx.personal_types, authenticator->PersonalTypesFor(ctx.tenant));
+    // Authorization and the personal data rule (docs/security.md): the service layer checks
+    // every use case against these.
+    RENKEI_TRY(auto access, authenticator->RequestAccessFor(ctx.principal, ctx.tenant));
+    ctx.permissions = std::move(access.permissions);
+    ctx.personal_types = std::move(access.personal_types);
   }
   // Most installations have no limits: the client's key is not even built then.
   if (rate_limiter == nullptr || !rate_limiter->Enabled()) return {};
@@ -44,6 +45,12 @@ base::Result<void> AuthenticateRequest(const auth::Authenticator* authenticator,
                         std::to_string(refusal->retry_after_seconds) + " s"};
   error.retry_after_seconds = refusal->retry_after_seconds;
   return base::Fail(std::move(error));
+}
+
+void MoveAuthentication(service::RequestContext& from, service::RequestContext& to) {
+  to.principal = std::move(from.principal);
+  to.permissions = std::move(from.permissions);
+  to.personal_types = std::move(from.personal_types);
 }
 
 base::Result<void> RequirePlatformOperator(const auth::Authenticator* authenticator,

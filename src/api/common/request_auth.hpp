@@ -24,6 +24,10 @@ namespace renkei::api::common {
 base::Result<void> AuthenticateRequest(const auth::Authenticator* authenticator,
                                        ratelimit::RateLimiter* rate_limiter,
                                        const http::Request& request, service::RequestContext& ctx);
+// Moves what AuthenticateRequest set (principal, permissions, personal types) from the
+// context it ran on to `to`: for NGSI-LD, which authenticates on an early context before it
+// reads the body and builds the request's own.
+void MoveAuthentication(service::RequestContext& from, service::RequestContext& to);
 
 // Operations on what all tenants share (the hosted @context catalog, the whole audit chain)
 // are the platform operator's once any tenant has authentication on: neither a tenant's own

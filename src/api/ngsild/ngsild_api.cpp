@@ -282,11 +282,8 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
   // Authentication comes before the body and its @context, so that an unauthenticated caller
   // cannot make the broker fetch remote documents (docs/security.md). A malformed tenant is
   // reported below, in its usual place.
-  std::shared_ptr<const auth::Principal> principal;
-  std::shared_ptr<const auth::PersonalTypes> personal_types;
-  std::shared_ptr<const auth::Permissions> permissions;
+  service::RequestContext probe;
   if (auto tenant = common::ParseTenant(tenant_header)) {
-    service::RequestContext probe;
     probe.tenant = std::move(*tenant);
     probe.now = clock_.Now();
     if (auto authenticated = common::AuthenticateRequest(
@@ -294,9 +291,6 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
         !authenticated) {
       return plain.Error(authenticated.error());
     }
-    principal = std::move(probe.principal);
-    permissions = std::move(probe.permissions);
-    personal_types = std::move(probe.personal_types);
   }
   auto user_context = ReadBodyAndContext(call, route);
   if (!user_context) return plain.Error(user_context.error());
@@ -316,9 +310,7 @@ void NgsiLdApi::Handle(http::Request&& request, const http::Responder& responder
                                          std::move(correlator), clock_.Now());
   if (!ctx) return reply.Error(ctx.error());
   call.ctx = std::move(*ctx);
-  call.ctx.principal = std::move(principal);
-  call.ctx.permissions = std::move(permissions);
-  call.ctx.personal_types = std::move(personal_types);
+  common::MoveAuthentication(probe, call.ctx);
   const LdDeps deps{entities_, options_, contexts_, catalog_, subscriptions_};
   route.handler(deps, call, reply);
 }
