@@ -135,7 +135,7 @@ namespace {
 template <typename T>
 void RunUnit(store::EntityStore& store, const AuditTrail* audit, const RequestContext& ctx,
              std::function<base::Result<T>(store::WriteTransaction&, bool& keep)> work,
-             Callback<T> done) {
+             Callback<T> done, UnitKind kind = UnitKind::kGrouped) {
   struct State {
     std::optional<base::Result<T>> outcome;
   };
@@ -159,7 +159,8 @@ void RunUnit(store::EntityStore& store, const AuditTrail* audit, const RequestCo
           return;
         }
         done(std::move(*state->outcome));
-      });
+      },
+      kind);
 }
 
 // Stores `entity` as a new entity in ctx's ServicePath: expiry taken from dateExpires,
@@ -462,6 +463,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
   if (auto allowed = AuthorizeSomeOrOwn(ctx, auth::Action::kWrite); !allowed) {
     return done(base::Unexpected{allowed.error()});
   }
+  const UnitKind kind = UnitKindForBatch(entities.size());
   RunUnit<BatchOutcome>(
       store_, audit_, ctx,
       [ctx, action, entities = std::move(entities), metadata_given = std::move(metadata_given),
@@ -560,7 +562,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
         }
         return outcome;
       },
-      std::move(done));
+      std::move(done), kind);
 }
 
 }  // namespace renkei::service

@@ -6,6 +6,7 @@
 // write methods run on the store's writer thread and must not block.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -154,6 +155,14 @@ class EntityService {
 // How the store runs a unit: grouped with others under a savepoint each, or alone in its own
 // transaction (EntityStore::SubmitBulk, for large units: docs/adr/0010-bulk-import.md).
 enum class UnitKind { kGrouped, kBulk };
+
+// Batches of at least this many entities (NGSIv2 op/update, NGSI-LD entityOperations) run as
+// bulk units: the savepoint that grouping needs costs SQLite more the more the unit writes
+// (docs/adr/0013, "Decision" 3), and a batch this large saves little by sharing a commit.
+inline constexpr std::size_t kBulkBatchEntities = 32;
+inline UnitKind UnitKindForBatch(std::size_t entities) {
+  return entities >= kBulkBatchEntities ? UnitKind::kBulk : UnitKind::kGrouped;
+}
 
 // Submits `unit` for ctx's tenant with ctx's correlator set on its transaction (the change
 // journal records it for the notifications the write causes) and the owner rules of personal

@@ -195,6 +195,7 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
     LdBatchOutcome outcome;
   };
   auto state = std::make_shared<State>();
+  const UnitKind kind = UnitKindForBatch(items.size());
   SubmitUnit(
       store_, audit_, ctx,
       [ctx, state, items = std::move(items)](store::WriteTransaction& tx) -> base::Result<void> {
@@ -222,7 +223,8 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
       [state, done = std::move(done)](base::Result<void> committed) {
         if (!committed) return done(base::Unexpected{committed.error()});
         done(std::move(state->outcome));
-      });
+      },
+      kind);
 }
 
 void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchItem> items,
