@@ -113,10 +113,22 @@ core::Entity LdNotifiedEntity(const Subscription& sub, const Trigger& trigger,
     }
   }
   if (trigger.ld_trigger == LdTrigger::kAttributeDeleted && before != nullptr) {
+    std::vector<std::string> wholly_deleted;
     for (const auto& a : before->attributes) {
       if (!entity_gone && FindInstance(source, a.name, a.dataset_id) != nullptr) continue;
       if (!Listed(trigger.changed, a.name) || (!all && !Listed(sub.attrs, a.name))) continue;
-      out.attributes.push_back(DeletedAttribute(a, show_changes, entity_gone, deleted_at));
+      const bool none_left = entity_gone || source.Find(a.name) == nullptr;
+      if (!none_left) {
+        // One instance of several (§4.5.5): that instance, beside the ones left.
+        out.attributes.push_back(DeletedAttribute(a, show_changes, entity_gone, deleted_at));
+      } else if (!Listed(wholly_deleted, a.name)) {
+        // Every instance went (deleteAll, or the entity): the attribute once, as deleted.
+        wholly_deleted.push_back(a.name);
+        core::Attribute attribute = a;
+        attribute.dataset_id.reset();
+        out.attributes.push_back(
+            DeletedAttribute(attribute, show_changes, entity_gone, deleted_at));
+      }
     }
   }
   return out;

@@ -11,7 +11,8 @@ through HTTP against a real receiver:
 - an entity deletion fires attributeDeleted for its watched attributes (entity and attribute
   deletedAt), and entityDeleted with showChanges shows every attribute with its previous state;
 - deleting one instance of a multi-attribute (datasetId, §4.5.5) is an attributeDeleted that
-  shows that instance deleted beside the others;
+  shows that instance deleted beside the others; deleting all (deleteAll) shows the attribute
+  once as deleted; a subscription's datasetId member shows only those instances;
 - every entity of an application/ld+json notification carries the @context;
 - a periodic (timeInterval) subscription selecting no entity sends nothing, and its retrieved
   notification member has no timesSent until something was sent;
@@ -221,6 +222,22 @@ def run(renkei, receiver, base):
           and {"type": "Property", "value": "白浜駅"} in label
           and {"type": "Property", "value": NULL, "datasetId": "urn:ngsi-ld:Dataset:en"} in label,
           "the deleted instance beside the default one %s" % label)
+    status, _, text = renkei.request("POST", LD + "/entities/%s/attrs" % sid, {
+        "label": {"type": "Property", "value": "Shirahama-eki", "datasetId": "urn:ngsi-ld:Dataset:ro"}})
+    check(status == 204, "append an instance: %s %s" % (status, text))
+    status, _, text = renkei.request("DELETE", LD + "/entities/%s/attrs/label?deleteAll=true" % sid)
+    check(status == 204, "delete all instances: %s %s" % (status, text))
+    label = last(receiver, "/instance", 2)["data"][0]["label"]
+    check(label == {"type": "Property", "value": NULL}, "every instance deleted: %s" % label)
+    subscribe(renkei, sub("urn:ngsi-ld:Subscription:dataset", base + "/dataset", "Plate",
+                          ["entityCreated"]) | {"datasetId": ["urn:ngsi-ld:Dataset:en"]})
+    renkei.request("POST", LD + "/entities", {
+        "id": "urn:ngsi-ld:Plate:1", "type": "Plate",
+        "label": [{"type": "Property", "value": "白浜"},
+                  {"type": "Property", "value": "Shirahama", "datasetId": "urn:ngsi-ld:Dataset:en"}]})
+    label = last(receiver, "/dataset", 1)["data"][0]["label"]
+    check(label == {"type": "Property", "value": "Shirahama", "datasetId": "urn:ngsi-ld:Dataset:en"},
+          "only the subscription's datasetId: %s" % label)
 
     # 3. Periodic with nothing selected sends nothing and shows no counters; an entity makes
     # it notify.

@@ -94,6 +94,29 @@ json::value PreviousValue(const core::Attribute& previous,
   return previous.value;
 }
 
+// §5.2.12 datasetId (v1.8): the attribute instances a notification shows, "@none" naming the
+// default instance; absent, every instance.
+std::optional<std::vector<std::optional<std::string>>> DatasetSelection(
+    const notify::LdSubscription& ld) {
+  const auto* member = ld.document.if_contains("datasetId");
+  if (member == nullptr) return std::nullopt;
+  std::vector<std::optional<std::string>> ids;
+  auto add = [&ids](const json::value& v) {
+    if (!v.is_string()) return;
+    if (v.get_string() == "@none") {
+      ids.emplace_back(std::nullopt);
+    } else {
+      ids.emplace_back(std::string(v.get_string()));
+    }
+  };
+  if (const auto* list = member->if_array()) {
+    for (const auto& v : *list) add(v);
+  } else {
+    add(*member);
+  }
+  return ids;
+}
+
 }  // namespace
 
 json::value NgsiLdApi::RenderNotifiedEntity(const core::Entity& entity,
@@ -108,6 +131,7 @@ json::value NgsiLdApi::RenderNotifiedEntity(const core::Entity& entity,
     options.format = FormatOf(ld->format);
     options.sys_attrs = ld->sys_attrs;
     options.lang = ld->lang;
+    options.dataset_ids = DatasetSelection(*ld);
   }
   if (request.subscription != nullptr) options.omit = request.subscription->except_attrs;
   // The markers are taken out before rendering and put back as members afterwards.
