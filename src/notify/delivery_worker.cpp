@@ -248,7 +248,14 @@ std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(
   std::vector<store::DeliveryRecord> withheld;
   const auto filtered = Recheck(batch, sub, withheld);
   const std::vector<store::OutboxEntry>& allowed = filtered ? *filtered : batch;
+  // Counted as sent while on the wire (SubscriptionRegistry::AddInFlight). Taken back before
+  // the outcome is committed, and readers read the store before the in-flight count, so a
+  // notification is never counted twice; between the answer and the commit (the commit's
+  // time) a reader may not see it yet.
+  const auto in_flight = static_cast<std::int64_t>(allowed.size());
+  registry_.AddInFlight(head.tenant, head.subscription_id, in_flight);
   std::vector<store::DeliveryRecord> records = Attempt(allowed);
+  registry_.AddInFlight(head.tenant, head.subscription_id, -in_flight);
   // Sending stops at the first row not delivered (it waits for its retry) or at a stop: the
   // withheld rows behind that point stay queued and are re-checked when their turn comes,
   // so the last record is still the queue's furthest point (the scheduler's stale check).

@@ -6,6 +6,7 @@
 #include "core/geo/ld_geo_query.hpp"
 #include "core/q/ld_query.hpp"
 #include "core/q/pattern.hpp"
+#include "notify/attribute_instance.hpp"
 #include "notify/matcher.hpp"
 
 namespace renkei::notify {
@@ -29,11 +30,14 @@ struct AttributeDelta {
   std::vector<std::string> deleted;
 };
 
+// Instance by instance (§4.5.5: a multi-attribute's instances are told apart by datasetId),
+// reported by attribute name.
 AttributeDelta Delta(const core::Entity* before, const core::Entity* after) {
   AttributeDelta d;
   if (after != nullptr) {
     for (const auto& a : after->attributes) {
-      const core::Attribute* old = before != nullptr ? before->Find(a.name) : nullptr;
+      const core::Attribute* old =
+          before != nullptr ? FindInstance(*before, a.name, a.dataset_id) : nullptr;
       if (old == nullptr) {
         if (!Contains(d.created, a.name)) d.created.push_back(a.name);
       } else if (Rewritten(*old, a) && !Contains(d.updated, a.name)) {
@@ -43,9 +47,8 @@ AttributeDelta Delta(const core::Entity* before, const core::Entity* after) {
   }
   if (before != nullptr) {
     for (const auto& a : before->attributes) {
-      if ((after == nullptr || after->Find(a.name) == nullptr) && !Contains(d.deleted, a.name)) {
-        d.deleted.push_back(a.name);
-      }
+      const bool gone = after == nullptr || FindInstance(*after, a.name, a.dataset_id) == nullptr;
+      if (gone && !Contains(d.deleted, a.name)) d.deleted.push_back(a.name);
     }
   }
   return d;
@@ -177,8 +180,9 @@ std::optional<Trigger> MatchLd(const CompiledSubscription& compiled,
   Trigger trigger;
   trigger.entity = after != nullptr ? after : before;
   // §5.8.6: an entity creation is also the creation of each of its attributes, so the
-  // default triggers (attributeCreated, attributeUpdated) notify it; a deletion notifies
-  // only entityDeleted.
+  // default triggers (attributeCreated, attributeUpdated) notify it; likewise a deletion is
+  // the deletion of each of its attributes (attributeDeleted, when entityDeleted is not
+  // asked for).
   std::optional<LdTrigger> fired;
   std::vector<std::string> changed;
   if (before == nullptr) {
@@ -191,7 +195,12 @@ std::optional<Trigger> MatchLd(const CompiledSubscription& compiled,
     }
   } else if (after == nullptr) {
     trigger.type = AlterationType::kEntityDelete;
-    if (wants(LdTrigger::kEntityDeleted)) fired = LdTrigger::kEntityDeleted;
+    changed = Watched(delta.deleted, sub.condition_attrs);
+    if (wants(LdTrigger::kEntityDeleted)) {
+      fired = LdTrigger::kEntityDeleted;
+    } else if (wants(LdTrigger::kAttributeDeleted) && !changed.empty()) {
+      fired = LdTrigger::kAttributeDeleted;
+    }
   } else {
     trigger.type = AlterationType::kEntityUpdate;
     const auto created = Watched(delta.created, sub.condition_attrs);

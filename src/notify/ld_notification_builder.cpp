@@ -6,6 +6,7 @@
 
 #include "core/json_text.hpp"
 #include "core/jsonld/core_context.hpp"
+#include "notify/attribute_instance.hpp"
 
 namespace renkei::notify {
 namespace {
@@ -38,41 +39,96 @@ std::string LinkUrl(const LdSubscription& ld) {
   return std::string(core::jsonld::kCoreContextUrl);
 }
 
+// The NGSI-LD Null (§4.5.x) in the value member of a deleted attribute of `kind`: a
+// LanguageProperty's languageMap is {"@none": null} when one attribute was deleted; in an
+// entity deletion the conformance suite (046_37) expects the bare string there too.
+json::value NullValueFor(core::AttributeKind kind, bool entity_gone) {
+  if (kind == core::AttributeKind::kLanguageProperty && !entity_gone) {
+    return json::object{{"@none", kNgsiLdNull}};
+  }
+  return json::string(kNgsiLdNull);
+}
+
+// The previous state of a changed or deleted attribute, carried as the marker sub-attribute.
+core::Attribute PreviousMarker(const core::Attribute& old) {
+  core::Attribute previous = old;
+  previous.name = std::string(kPreviousValueMarker);
+  previous.metadata.clear();
+  return previous;
+}
+
+// A deleted attribute as notified: its kind, datasetId and system times, the NGSI-LD Null as
+// value, its previous state (showChanges) and when it was deleted (sysAttrs) as markers.
+core::Attribute DeletedAttribute(const core::Attribute& a, bool show_previous, bool entity_gone,
+                                 base::Timestamp deleted_at) {
+  core::Attribute gone;
+  gone.name = a.name;
+  gone.kind = a.kind;
+  gone.type = a.type;
+  gone.dataset_id = a.dataset_id;
+  gone.created_at = a.created_at;
+  gone.modified_at = a.modified_at;
+  gone.value = NullValueFor(a.kind, entity_gone);
+  if (show_previous) gone.metadata.push_back(PreviousMarker(a));
+  core::Attribute when;
+  when.name = std::string(kDeletedAtMarker);
+  when.value = json::string(base::FormatIso8601(deleted_at));
+  gone.metadata.push_back(std::move(when));
+  return gone;
+}
+
 }  // namespace
 
 core::Entity LdNotifiedEntity(const Subscription& sub, const Trigger& trigger,
-                              const store::EntityChange& change) {
+                              const store::EntityChange& change, base::Timestamp deleted_at) {
   const core::Entity& source = *trigger.entity;
   core::Entity out = source;
   out.attributes.clear();
-  if (trigger.ld_trigger == LdTrigger::kEntityDeleted) return out;
   const bool all = sub.attrs.empty();
-  const core::Entity* before = change.before && change.after ? &*change.before : nullptr;
   const bool show_changes = sub.ld && sub.ld->show_changes;
-  for (const auto& a : source.attributes) {
-    if (!all && !Listed(sub.attrs, a.name)) continue;
-    core::Attribute attr = a;
-    if (show_changes && before != nullptr && Listed(trigger.changed, a.name)) {
-      if (const auto* old = before->Find(a.name); old != nullptr && old->value != a.value) {
-        core::Attribute previous;
-        previous.name = "previousValue";
-        previous.kind = old->kind;
-        previous.type = old->type;
-        previous.value = old->value;
-        attr.metadata.push_back(std::move(previous));
+  const bool entity_gone = !change.after;
+  const core::Entity* before = change.before ? &*change.before : nullptr;
+  if (trigger.ld_trigger == LdTrigger::kEntityDeleted) {
+    // Without showChanges an entity deletion notifies id, type and deletedAt; with it, every
+    // (selected) attribute as deleted beside its previous value (§5.8.6 showChanges).
+    if (!show_changes || before == nullptr) return out;
+    for (const auto& a : before->attributes) {
+      if (all || Listed(sub.attrs, a.name)) {
+        out.attributes.push_back(DeletedAttribute(a, show_changes, entity_gone, deleted_at));
       }
     }
-    out.attributes.push_back(std::move(attr));
+    return out;
+  }
+  if (!entity_gone) {
+    for (const auto& a : source.attributes) {
+      if (!all && !Listed(sub.attrs, a.name)) continue;
+      core::Attribute attr = a;
+      const core::Attribute* old =
+          before != nullptr ? FindInstance(*before, a.name, a.dataset_id) : nullptr;
+      if (show_changes && old != nullptr && Listed(trigger.changed, a.name) &&
+          old->value != a.value) {
+        attr.metadata.push_back(PreviousMarker(*old));
+      }
+      out.attributes.push_back(std::move(attr));
+    }
   }
   if (trigger.ld_trigger == LdTrigger::kAttributeDeleted && before != nullptr) {
+    std::vector<std::string> wholly_deleted;
     for (const auto& a : before->attributes) {
-      if (source.Find(a.name) != nullptr || !Listed(trigger.changed, a.name)) continue;
-      if (!all && !Listed(sub.attrs, a.name)) continue;
-      core::Attribute gone;
-      gone.name = a.name;
-      gone.kind = core::AttributeKind::kProperty;
-      gone.value = json::string("urn:ngsi-ld:null");  // §4.5.x: the NGSI-LD Null
-      out.attributes.push_back(std::move(gone));
+      if (!entity_gone && FindInstance(source, a.name, a.dataset_id) != nullptr) continue;
+      if (!Listed(trigger.changed, a.name) || (!all && !Listed(sub.attrs, a.name))) continue;
+      const bool none_left = entity_gone || source.Find(a.name) == nullptr;
+      if (!none_left) {
+        // One instance of several (§4.5.5): that instance, beside the ones left.
+        out.attributes.push_back(DeletedAttribute(a, show_changes, entity_gone, deleted_at));
+      } else if (!Listed(wholly_deleted, a.name)) {
+        // Every instance went (deleteAll, or the entity): the attribute once, as deleted.
+        wholly_deleted.push_back(a.name);
+        core::Attribute attribute = a;
+        attribute.dataset_id.reset();
+        out.attributes.push_back(
+            DeletedAttribute(attribute, show_changes, entity_gone, deleted_at));
+      }
     }
   }
   return out;
@@ -85,11 +141,17 @@ OutboundMessage BuildLdMessage(const Subscription& sub, const std::vector<core::
   RenderRequest request;
   request.attrs = sub.attrs;
   request.subscription = &sub;
+  const bool ld_json = ld.accept == "application/ld+json";
+  const json::value inline_context =
+      ld.context.is_null() ? json::value(json::string(core::jsonld::kCoreContextUrl)) : ld.context;
   json::array data;
   for (const auto& e : entities) {
     json::value rendered = render(e, request);
-    if (deleted && rendered.is_object()) {
-      rendered.get_object()["deletedAt"] = base::FormatIso8601(context.now);
+    if (auto* o = rendered.if_object()) {
+      if (deleted) (*o)["deletedAt"] = base::FormatIso8601(context.now);
+      // §6.3.5 as for entities in an ld+json answer: each entity of `data` is a JSON-LD
+      // document of its own and carries the @context (the notification keeps it too).
+      if (ld_json) (*o)["@context"] = inline_context;
     }
     data.push_back(std::move(rendered));
   }
@@ -99,12 +161,7 @@ OutboundMessage BuildLdMessage(const Subscription& sub, const std::vector<core::
   body["subscriptionId"] = sub.id;
   body["notifiedAt"] = base::FormatIso8601(context.now);
   body["data"] = std::move(data);
-  const bool ld_json = ld.accept == "application/ld+json";
-  if (ld_json) {
-    body["@context"] = ld.context.is_null()
-                           ? json::value(json::string(core::jsonld::kCoreContextUrl))
-                           : ld.context;
-  }
+  if (ld_json) body["@context"] = inline_context;
 
   std::vector<std::pair<std::string, std::string>> headers;
   headers.emplace_back("Content-Type", ld_json ? "application/ld+json" : "application/json");
@@ -147,9 +204,11 @@ base::Result<OutboundMessage> BuildLdNotification(const Subscription& sub, const
                                                   const store::EntityChange& change,
                                                   const NotificationContext& context,
                                                   const EntityRenderer& render) {
-  const core::Entity notified = LdNotifiedEntity(sub, trigger, change);
-  return BuildLdMessage(sub, {notified}, context, render,
-                        trigger.ld_trigger == LdTrigger::kEntityDeleted);
+  // An attribute deleted by a write is deleted when that write modified the entity; one
+  // deleted with its entity when the deletion is noticed (as the entity's deletedAt).
+  const base::Timestamp deleted_at = change.after ? change.after->modified_at : context.now;
+  const core::Entity notified = LdNotifiedEntity(sub, trigger, change, deleted_at);
+  return BuildLdMessage(sub, {notified}, context, render, !change.after);
 }
 
 }  // namespace renkei::notify

@@ -8,6 +8,7 @@
 // renderer is.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "base/result.hpp"
@@ -18,13 +19,23 @@
 
 namespace renkei::notify {
 
-// The entity as notified for one trigger: notification.attributes applied; with showChanges
-// each changed attribute carries its previous value as a "previousValue" sub-attribute (the
-// renderer shows it as previousValue / previousObject / previousLanguageMap); deleted
-// attributes appear with the value "urn:ngsi-ld:null" (§5.8.6 attributeDeleted); an
-// entityDeleted notifies the entity's id and type only.
+// The NGSI-LD Null (§4.5.x), the value of a deleted attribute in a notification.
+inline constexpr std::string_view kNgsiLdNull = "urn:ngsi-ld:null";
+// Sub-attributes LdNotifiedEntity adds for the renderer, never stored: the attribute's
+// previous state (showChanges, shown as previousValue / previousObject / previousLanguageMap
+// / previousVocab / previousJson) and, on a deleted attribute, when it was deleted (shown as
+// deletedAt with sysAttrs). '@' names cannot be attribute names (JSON-LD keywords).
+inline constexpr std::string_view kPreviousValueMarker = "@previous";
+inline constexpr std::string_view kDeletedAtMarker = "@deletedAt";
+
+// The entity as notified for one trigger (§5.8.6): notification.attributes applied; with
+// showChanges each changed attribute carries its previous state. Deleted attributes
+// (attributeDeleted, also when the whole entity was deleted) keep their kind with the NGSI-LD
+// Null in its value member (`value`, `object`, `languageMap` {"@none": null}, `vocab`,
+// `json`, ...), deleted at `deleted_at`. An entityDeleted notifies id and type, and with
+// showChanges every attribute as deleted beside its previous value.
 core::Entity LdNotifiedEntity(const Subscription& sub, const Trigger& trigger,
-                              const store::EntityChange& change);
+                              const store::EntityChange& change, base::Timestamp deleted_at);
 
 base::Result<OutboundMessage> BuildLdNotification(const Subscription& sub, const Trigger& trigger,
                                                   const store::EntityChange& change,
@@ -32,8 +43,8 @@ base::Result<OutboundMessage> BuildLdNotification(const Subscription& sub, const
                                                   const EntityRenderer& render);
 
 // The message carrying `entities` (already selected): one trigger's entity, or the current
-// matching entities of a periodic (timeInterval) notification. `deleted_at` adds deletedAt to
-// each entity (an entityDeleted notification).
+// matching entities of a periodic (timeInterval) notification. `deleted` adds deletedAt to
+// each entity (the entity was deleted).
 OutboundMessage BuildLdMessage(const Subscription& sub, const std::vector<core::Entity>& entities,
                                const NotificationContext& context, const EntityRenderer& render,
                                bool deleted = false);

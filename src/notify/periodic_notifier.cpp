@@ -93,8 +93,11 @@ base::Result<std::size_t> PeriodicNotifier::RunOnce() {
     if (next.millis > now.millis) continue;
     due[key] = base::Timestamp{now.millis + *sub.ld->time_interval * 1000};
     RENKEI_TRY(auto current, CurrentEntities(compiled, now));
+    // §5.8.6: a periodic notification carries the matching entities; with none there is
+    // nothing to notify (and a receiver would count empty notifications as sent).
+    if (current.empty()) continue;
     EntityCheck check;  // empty: nothing is checked
-    if (options_.gate != nullptr && !current.empty()) {
+    if (options_.gate != nullptr) {
       check = options_.gate->CheckFor(compiled.tenant(), sub);
       if (check) std::erase_if(current, [&check](const core::Entity& e) { return !check(e); });
       if (current.empty()) {

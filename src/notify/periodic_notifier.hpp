@@ -3,7 +3,8 @@
 // of attribute changes"), each carrying the current entities the subscription selects. It
 // reads the registry, queries the store, renders with the dialect's renderer and commits the
 // messages into the same outbox as change notifications (so delivery, retries, order and
-// counters are the same). Subscriptions with timeInterval never notify on changes.
+// counters are the same). A round in which the subscription selects no entity sends nothing.
+// Subscriptions with timeInterval never notify on changes.
 //
 // Due times are kept in memory: after a restart each periodic subscription notifies at its
 // first round, then every timeInterval. The time comes from the injected clock; RunOnce

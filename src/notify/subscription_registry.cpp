@@ -1,5 +1,7 @@
 #include "notify/subscription_registry.hpp"
 
+#include <algorithm>
+
 #include "notify/subscription_codec.hpp"
 
 namespace renkei::notify {
@@ -132,6 +134,26 @@ bool SubscriptionRegistry::Throttled(const std::string& tenant, const std::strin
   if (seconds > 0 && last && now.millis - last->millis < seconds * 1000) return true;
   last = now;
   return false;
+}
+
+void SubscriptionRegistry::AddInFlight(const std::string& tenant, const std::string& id,
+                                       std::int64_t count) {
+  std::lock_guard lock(mu_);
+  auto it = tenants_.find(tenant);
+  if (it == tenants_.end()) return;
+  auto e = it->second.find(id);
+  if (e == it->second.end()) return;
+  // Never below zero: a subscription removed and made again meanwhile starts afresh.
+  e->second.in_flight = std::max<std::int64_t>(0, e->second.in_flight + count);
+}
+
+std::int64_t SubscriptionRegistry::InFlight(const std::string& tenant,
+                                            const std::string& id) const {
+  std::lock_guard lock(mu_);
+  auto it = tenants_.find(tenant);
+  if (it == tenants_.end()) return 0;
+  auto e = it->second.find(id);
+  return e == it->second.end() ? 0 : e->second.in_flight;
 }
 
 }  // namespace renkei::notify

@@ -59,10 +59,19 @@ class SubscriptionRegistry {
   bool Throttled(const std::string& tenant, const std::string& id, std::int64_t seconds,
                  base::Timestamp now);
 
+  // Notifications on the wire (delivery adds them before sending and takes them back when
+  // the answers are in, before committing the outcome), so that a subscription read while
+  // its receiver holds a notification counts it in timesSent (a receiver may read the
+  // subscription as soon as it got one). Read it after the stored counters: then a
+  // notification is never counted twice.
+  void AddInFlight(const std::string& tenant, const std::string& id, std::int64_t count);
+  std::int64_t InFlight(const std::string& tenant, const std::string& id) const;
+
  private:
   struct Entry {
     RegisteredSubscription sub;
     std::optional<base::Timestamp> last_notified;
+    std::int64_t in_flight = 0;
   };
   mutable std::mutex mu_;  // guards tenants_
   std::map<std::string, std::map<std::string, Entry>, std::less<>> tenants_;

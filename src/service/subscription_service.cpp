@@ -201,6 +201,8 @@ base::Result<SubscriptionView> SubscriptionService::Retrieve(
   if (!record) return NotFound();
   RENKEI_TRY(auto view, ToView(*record));
   if (service_path && view.subscription.service_path != *service_path) return NotFound();
+  // After the stored counters (SubscriptionRegistry::AddInFlight: never counted twice).
+  view.state.times_sent += registry_.InFlight(ctx.tenant, id);
   return view;
 }
 
@@ -221,7 +223,10 @@ base::Result<std::vector<SubscriptionView>> SubscriptionService::List(
     RENKEI_TRY(auto view, ToView(record));
     if (view.subscription.ld.has_value() != ngsild) continue;
     if (!any_path && view.subscription.service_path != *service_path) continue;
-    if (matched++ >= offset && out.size() < limit) out.push_back(std::move(view));
+    if (matched++ >= offset && out.size() < limit) {
+      view.state.times_sent += registry_.InFlight(ctx.tenant, view.subscription.id);
+      out.push_back(std::move(view));
+    }
   }
   if (total != nullptr) *total = matched;
   return out;

@@ -1,7 +1,8 @@
 // NGSI-LD subscriptions (ETSI GS CIM 009 v1.8 §5.8, §6.10, §6.11) over the subscription
 // service both dialects share:
 //   POST   /subscriptions         §5.8.1: 201 + Location, 409 AlreadyExists
-//   GET    /subscriptions         §5.8.4: limit, offset, count (NGSILD-Results-Count)
+//   GET    /subscriptions         §5.8.4: limit, offset, count (NGSILD-Results-Count),
+//                                  Link rel=prev/next (§5.5.9)
 //   GET    /subscriptions/{id}    §5.8.3
 //   PATCH  /subscriptions/{id}    §5.8.2: members merged, 204
 //   DELETE /subscriptions/{id}    §5.8.5: 204
@@ -11,6 +12,7 @@
 #include <random>
 
 #include "api/ngsild/handlers.hpp"
+#include "api/ngsild/ld_pagination.hpp"
 #include "api/ngsild/ld_subscription_payload.hpp"
 #include "api/ngsild/ld_subscription_render.hpp"
 #include "core/jsonld/iri.hpp"
@@ -109,7 +111,7 @@ void QuerySubscriptions(const LdDeps& deps, LdCall& call, const LdReply& reply) 
   for (const auto& view : *views) {
     out.push_back(RenderLdSubscription(view, *call.context, call.ctx.now));
   }
-  http::HeaderList extra;
+  http::HeaderList extra = PaginationLinks(call.request, *offset, *limit, total);
   if (want_count) extra.emplace_back("NGSILD-Results-Count", std::to_string(total));
   reply.Entities(200, std::move(out), std::move(extra));
 }

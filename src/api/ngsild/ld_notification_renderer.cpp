@@ -4,10 +4,12 @@
 // (a remote one is fetched once); when it cannot be resolved any more the core context is used,
 // so the notification still goes out with expanded names rather than not at all.
 #include <algorithm>
+#include <optional>
 
 #include "api/ngsild/ld_entity_renderer.hpp"
 #include "api/ngsild/ld_names.hpp"
 #include "api/ngsild/ngsild_api.hpp"
+#include "notify/ld_notification_builder.hpp"
 
 namespace renkei::api::ngsild {
 namespace {
@@ -20,23 +22,99 @@ LdFormat FormatOf(const std::string& name) {
   return LdFormat::kNormalized;
 }
 
-// showChanges (§5.2.14): the previous value travels as the "previousValue" sub-attribute
-// LdNotifiedEntity added; it is shown as the member §4.5.x names for the attribute's kind.
+// showChanges (§5.2.14): the previous state travels as a marker sub-attribute
+// (notify::kPreviousValueMarker); it is shown as the member §4.5.x names for the kind.
 std::string_view PreviousMember(core::AttributeKind kind) {
   switch (kind) {
     case core::AttributeKind::kRelationship:
-    case core::AttributeKind::kListRelationship:
       return "previousObject";
+    case core::AttributeKind::kListRelationship:
+      return "previousObjectList";
     case core::AttributeKind::kLanguageProperty:
       return "previousLanguageMap";
     case core::AttributeKind::kVocabProperty:
       return "previousVocab";
     case core::AttributeKind::kJsonProperty:
       return "previousJson";
+    case core::AttributeKind::kListProperty:
+      return "previousValueList";
     default:
       break;
   }
   return "previousValue";
+}
+
+// What LdNotifiedEntity marked on one attribute instance, taken out before rendering.
+struct Marked {
+  std::string name;  // as output
+  std::optional<std::string> dataset_id;
+  std::optional<core::Attribute> previous;
+  std::optional<json::value> deleted_at;
+};
+
+std::optional<core::Attribute> TakeMarker(core::Attribute& a, std::string_view marker) {
+  auto it = std::find_if(a.metadata.begin(), a.metadata.end(),
+                         [&](const core::Attribute& m) { return m.name == marker; });
+  if (it == a.metadata.end()) return std::nullopt;
+  core::Attribute taken = std::move(*it);
+  a.metadata.erase(it);
+  return taken;
+}
+
+// The rendered instance of `name` with `dataset_id` (several instances form an array).
+json::object* RenderedInstance(json::object& entity, const Marked& m) {
+  auto* rendered = entity.if_contains(m.name);
+  if (rendered == nullptr) return nullptr;
+  if (auto* o = rendered->if_object()) return o;
+  if (auto* arr = rendered->if_array()) {
+    for (auto& v : *arr) {
+      auto* o = v.if_object();
+      if (o == nullptr) continue;
+      const auto* id = o->if_contains("datasetId");
+      const bool same =
+          m.dataset_id ? (id != nullptr && id->is_string() && id->get_string() == *m.dataset_id)
+                       : id == nullptr;
+      if (same) return o;
+    }
+  }
+  return nullptr;
+}
+
+// The previous state in the form its kind's value member has (vocab compacted, Orion's
+// geo:* as GeoJSON), rendered like the attribute itself.
+json::value PreviousValue(const core::Attribute& previous,
+                          const core::jsonld::ActiveContext& context) {
+  LdRenderOptions plain;
+  json::value rendered = RenderLdAttribute(previous, plain, context);
+  if (auto* o = rendered.if_object()) {
+    for (auto& [key, value] : *o) {
+      if (key != "type") return value;
+    }
+  }
+  return previous.value;
+}
+
+// §5.2.12 datasetId (v1.8): the attribute instances a notification shows, "@none" naming the
+// default instance; absent, every instance.
+std::optional<std::vector<std::optional<std::string>>> DatasetSelection(
+    const notify::LdSubscription& ld) {
+  const auto* member = ld.document.if_contains("datasetId");
+  if (member == nullptr) return std::nullopt;
+  std::vector<std::optional<std::string>> ids;
+  auto add = [&ids](const json::value& v) {
+    if (!v.is_string()) return;
+    if (v.get_string() == "@none") {
+      ids.emplace_back(std::nullopt);
+    } else {
+      ids.emplace_back(std::string(v.get_string()));
+    }
+  };
+  if (const auto* list = member->if_array()) {
+    for (const auto& v : *list) add(v);
+  } else {
+    add(*member);
+  }
+  return ids;
 }
 
 }  // namespace
@@ -53,29 +131,28 @@ json::value NgsiLdApi::RenderNotifiedEntity(const core::Entity& entity,
     options.format = FormatOf(ld->format);
     options.sys_attrs = ld->sys_attrs;
     options.lang = ld->lang;
+    options.dataset_ids = DatasetSelection(*ld);
   }
   if (request.subscription != nullptr) options.omit = request.subscription->except_attrs;
-  // Previous values are taken out before rendering and put back as members afterwards.
+  // The markers are taken out before rendering and put back as members afterwards.
   core::Entity shown = entity;
-  struct Previous {
-    std::string name;  // as output
-    core::AttributeKind kind;
-    json::value value;
-  };
-  std::vector<Previous> previous;
+  std::vector<Marked> marked;
   for (auto& a : shown.attributes) {
-    auto it = std::find_if(a.metadata.begin(), a.metadata.end(),
-                           [](const core::Attribute& m) { return m.name == "previousValue"; });
-    if (it == a.metadata.end()) continue;
-    previous.push_back({OutputName(**context, a.name), a.kind, it->value});
-    a.metadata.erase(it);
+    Marked m{OutputName(**context, a.name), a.dataset_id,
+             TakeMarker(a, notify::kPreviousValueMarker), std::nullopt};
+    if (auto when = TakeMarker(a, notify::kDeletedAtMarker)) m.deleted_at = std::move(when->value);
+    if (m.previous || m.deleted_at) marked.push_back(std::move(m));
   }
   json::object rendered = RenderLdEntity(shown, options, **context);
   if (options.format == LdFormat::kKeyValues) return rendered;
-  for (auto& p : previous) {
-    auto* attr = rendered.if_contains(p.name);
-    if (attr == nullptr || !attr->is_object()) continue;
-    attr->get_object()[PreviousMember(p.kind)] = std::move(p.value);
+  for (auto& m : marked) {
+    json::object* attr = RenderedInstance(rendered, m);
+    if (attr == nullptr) continue;  // concise: a bare value has no room for members
+    if (m.previous)
+      (*attr)[PreviousMember(m.previous->kind)] = PreviousValue(*m.previous, **context);
+    // §5.2.14 sysAttrs: a deleted attribute shows when it was deleted beside createdAt and
+    // modifiedAt.
+    if (m.deleted_at && options.sys_attrs) (*attr)["deletedAt"] = std::move(*m.deleted_at);
   }
   return rendered;
 }

@@ -19,11 +19,6 @@ namespace {
 namespace json = boost::json;
 using Terms = std::vector<std::pair<std::string, std::string>>;
 
-const json::object& EmptyObject() {
-  static const json::object kEmpty;
-  return kEmpty;
-}
-
 void AddTerm(Terms& terms, const core::jsonld::ActiveContext& context, std::string_view term) {
   std::string stored = StoredName(context, term);
   for (auto& [t, s] : terms) {
@@ -397,19 +392,10 @@ base::Result<void> MergeLdSubscription(const json::object& fragment,
       }
       continue;
     }
-    if (key == "notification" && value.is_object()) {
-      auto* current = doc.if_contains("notification");
-      json::object merged =
-          current != nullptr && current->is_object() ? current->get_object() : EmptyObject();
-      for (const auto& [k, v] : value.get_object()) {
-        if (v.is_null()) {
-          merged.erase(k);
-        } else {
-          merged[k] = v;
-        }
-      }
-      doc["notification"] = std::move(merged);
-    } else if (value.is_null()) {
+    // §5.8.2: each member of the fragment replaces the target's member of that name whole
+    // (`notification` too: a fragment without its endpoint is an invalid subscription, 400);
+    // null removes it.
+    if (value.is_null()) {
       doc.erase(key);
     } else {
       doc[key] = value;

@@ -1,7 +1,6 @@
 #include "api/ngsild/ld_subscription_render.hpp"
 
 #include "api/ngsild/ld_names.hpp"
-#include "core/jsonld/core_context.hpp"
 
 namespace renkei::api::ngsild {
 namespace {
@@ -32,9 +31,12 @@ void CompactNames(json::value* list, const core::jsonld::ActiveContext& context,
   }
 }
 
+// §5.2.14: timesSent and timesFailed are members the broker adds "when" notifications were
+// sent or failed; a subscription that never notified shows neither, so a retrieved
+// subscription reads back as it was created.
 void AddCounters(const store::SubscriptionState& state, json::object& notification) {
-  notification["timesSent"] = state.times_sent;
-  notification["timesFailed"] = state.fails_counter;
+  if (state.times_sent > 0) notification["timesSent"] = state.times_sent;
+  if (state.fails_counter > 0) notification["timesFailed"] = state.fails_counter;
   if (state.last_notification) {
     notification["lastNotification"] = base::FormatIso8601(*state.last_notification);
   }
@@ -97,11 +99,8 @@ json::object RenderLdSubscription(const service::SubscriptionView& view,
       triggers.emplace_back(notify::LdTriggerName(t));
     out["notificationTrigger"] = std::move(triggers);
   }
-  if (!out.contains("jsonldContext")) {
-    out["jsonldContext"] = ld.context.is_string()
-                               ? json::value(ld.context)
-                               : json::value(json::string(core::jsonld::kCoreContextUrl));
-  }
+  // jsonldContext (§5.2.12) is shown only when the client gave it: it is part of the
+  // document; the @context of the creating request is not a member of the subscription.
   return out;
 }
 
