@@ -96,11 +96,25 @@ class Receiver:
                                  % (count, len(self.received), self.received))
 
 
+def notify_config(work, settings, name="renkei.toml"):
+    """Writes a config file in `work` whose [notify] table holds `settings`; returns its path."""
+    path = os.path.join(work, name)
+    with open(path, "w") as f:
+        f.write("[notify]\n" + settings)
+    return path
+
+
 class Renkei:
     def __init__(self, binary, port, data_dir, config):
         self.binary, self.port, self.data_dir, self.config = binary, port, data_dir, config
         self.proc = None
-        self.log = open(os.path.join(os.path.dirname(data_dir), "renkei-%d.log" % port), "ab")
+        self.log_path = os.path.join(os.path.dirname(data_dir), "renkei-%d.log" % port)
+        self.log = open(self.log_path, "ab")
+
+    def print_log_tail(self):
+        """The end of the server's log on stderr, for a failed run."""
+        with open(self.log_path, "rb") as log:
+            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
 
     def start(self):
         self.proc = subprocess.Popen(
@@ -145,10 +159,8 @@ def main():
     ap.add_argument("--server", required=True)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="renkei-notify-")
-    config = os.path.join(work, "renkei.toml")
-    with open(config, "w") as f:
-        f.write("[notify]\nretry_initial_ms = 100\nretry_max_ms = 400\nhttp_timeout_ms = 2000\n"
-                "max_subscriptions_per_tenant = 3\n")
+    config = notify_config(work, "retry_initial_ms = 100\nretry_max_ms = 400\n"
+                                 "http_timeout_ms = 2000\nmax_subscriptions_per_tenant = 3\n")
     receiver_port = free_port()
     renkei_port = free_port(exclude=(receiver_port,))
     dead_port = free_port(exclude=(receiver_port, renkei_port))
@@ -159,8 +171,7 @@ def main():
     try:
         run(renkei, receiver, receiver_port, dead_port)
     except Exception:
-        with open(os.path.join(work, "renkei-%d.log" % renkei_port), "rb") as log:
-            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+        renkei.print_log_tail()
         raise
     finally:
         if renkei.proc and renkei.proc.poll() is None:

@@ -23,7 +23,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from delivery_test import Receiver, Renkei, check, free_port  # noqa: E402
+from delivery_test import Receiver, Renkei, check, free_port, notify_config  # noqa: E402
 
 PORTS = range(18500, 18600)
 TENANT = "304018"  # the tenant delivery_test.Renkei.request sends
@@ -171,14 +171,10 @@ def main():
     ap.add_argument("--server", required=True)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="renkei-guard-")
-    config = os.path.join(work, "renkei.toml")
-    with open(config, "w") as f:
-        f.write("[notify]\nretry_initial_ms = 100\nretry_max_ms = 200\nretry_max_attempts = 2\n"
-                "http_timeout_ms = 2000\n")
-    strict = os.path.join(work, "strict.toml")
-    with open(strict, "w") as f:
-        f.write("[notify]\nretry_initial_ms = 100\nretry_max_ms = 200\n"
-                "deny = [\"loopback\", \"link-local\"]\n")
+    config = notify_config(work, "retry_initial_ms = 100\nretry_max_ms = 200\n"
+                                 "retry_max_attempts = 2\nhttp_timeout_ms = 2000\n")
+    strict = notify_config(work, "retry_initial_ms = 100\nretry_max_ms = 200\n"
+                                 "deny = [\"loopback\", \"link-local\"]\n", name="strict.toml")
     receiver_port = free_port(ports=PORTS)
     renkei_port = free_port(exclude=(receiver_port,), ports=PORTS)
     dead_port = free_port(exclude=(receiver_port, renkei_port), ports=PORTS)
@@ -196,8 +192,7 @@ def main():
         renkei.start()
         run_guard_at_delivery(renkei, receiver, ok_sub)
     except Exception:
-        with open(os.path.join(work, "renkei-%d.log" % renkei_port), "rb") as log:
-            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+        renkei.print_log_tail()
         raise
     finally:
         if renkei.proc and renkei.proc.poll() is None:

@@ -31,7 +31,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from delivery_test import Receiver, Renkei, check, free_port  # noqa: E402
+from delivery_test import Receiver, Renkei, check, free_port, notify_config  # noqa: E402
 from ld_delivery_test import for_path, subscribe, wait_path  # noqa: E402
 from renkei_testlib import QuietHandler, serve_in_background  # noqa: E402
 
@@ -88,9 +88,8 @@ def main():
     ap.add_argument("--server", required=True)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="renkei-ldchanges-")
-    config = os.path.join(work, "renkei.toml")
-    with open(config, "w") as f:
-        f.write("[notify]\nretry_initial_ms = 100\nretry_max_ms = 400\nhttp_timeout_ms = 2000\n")
+    config = notify_config(work, "retry_initial_ms = 100\nretry_max_ms = 400\n"
+                                 "http_timeout_ms = 2000\n")
     receiver_port = free_port(ports=PORTS)
     renkei_port = free_port(exclude=(receiver_port,), ports=PORTS)
     holding_port = free_port(exclude=(receiver_port, renkei_port), ports=PORTS)
@@ -103,8 +102,7 @@ def main():
         run(renkei, receiver, "http://127.0.0.1:%d" % receiver_port)
         in_flight(renkei, holding, "http://127.0.0.1:%d/held" % holding_port)
     except Exception:
-        with open(os.path.join(work, "renkei-%d.log" % renkei_port), "rb") as log:
-            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+        renkei.print_log_tail()
         raise
     finally:
         if renkei.proc and renkei.proc.poll() is None:

@@ -23,7 +23,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from delivery_test import Receiver, Renkei, check, free_port  # noqa: E402
+from delivery_test import Receiver, Renkei, check, free_port, notify_config  # noqa: E402
 
 PORTS = range(18400, 18450)
 LD = "/ngsi-ld/v1"
@@ -67,10 +67,8 @@ def main():
     ap.add_argument("--mosquitto-sub", default=shutil.which("mosquitto_sub") or "mosquitto_sub")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="renkei-ldnotify-")
-    config = os.path.join(work, "renkei.toml")
-    with open(config, "w") as f:
-        f.write("[notify]\nretry_initial_ms = 100\nretry_max_ms = 400\nhttp_timeout_ms = 2000\n"
-                "retry_max_attempts = 2\n")
+    config = notify_config(work, "retry_initial_ms = 100\nretry_max_ms = 400\n"
+                                 "http_timeout_ms = 2000\nretry_max_attempts = 2\n")
     receiver_port = free_port(ports=PORTS)
     renkei_port = free_port(exclude=(receiver_port,), ports=PORTS)
     dead_port = free_port(exclude=(receiver_port, renkei_port), ports=PORTS)
@@ -94,8 +92,7 @@ def main():
         run(renkei, receiver, "http://127.0.0.1:%d" % receiver_port,
             "http://127.0.0.1:%d/dead" % dead_port, "mqtt://127.0.0.1:%d" % broker_port, out)
     except Exception:
-        with open(os.path.join(work, "renkei-%d.log" % renkei_port), "rb") as log:
-            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+        renkei.print_log_tail()
         raise
     finally:
         if renkei.proc and renkei.proc.poll() is None:

@@ -14,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from delivery_test import Renkei, check, free_port  # noqa: E402
+from delivery_test import Renkei, check, free_port, notify_config  # noqa: E402
 
 
 def main():
@@ -32,9 +32,7 @@ def main():
         f.write("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n" % broker_port)
     broker = subprocess.Popen([args.mosquitto, "-c", conf], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
-    config = os.path.join(work, "renkei.toml")
-    with open(config, "w") as f:
-        f.write("[notify]\nretry_initial_ms = 100\nretry_max_ms = 400\n")
+    config = notify_config(work, "retry_initial_ms = 100\nretry_max_ms = 400\n")
     renkei = Renkei(args.server, renkei_port, os.path.join(work, "data"), config)
     sub = None
     try:
