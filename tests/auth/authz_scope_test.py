@@ -6,6 +6,7 @@ write outside it; an attribute-scoped reader gets only its attributes (normalize
 keyValues, projections), cannot filter or order on the others, cannot write them (the whole
 request is refused; NGSI-LD batches per item). Ports 19750-19799."""
 import argparse
+import json
 import pathlib
 import sys
 import tempfile
@@ -161,9 +162,23 @@ def check_paths(req, parks):
                "LD patch where not readable")
     is_v2_error(req("POST", "/v2/op/update", {"actionType": "append", "entities": [park(10)]},
                     v2(parks, "/kainan")), 403, "Forbidden", "v2 batch outside")
-    everything = req("GET", "/v2/entities?limit=100", None, v2(parks, "/#"))
-    check("urn:ngsi-ld:Park:9" not in everything.body.decode() and
-          "urn:ngsi-ld:Park:10" not in everything.body.decode(), "nothing refused was written")
+    # Batches of 32 entities or more run as bulk units (ADR 0013): the same rules, and a
+    # refused one writes nothing either.
+    large = [park(n) for n in range(100, 140)]
+    check(req("POST", "/v2/op/update", {"actionType": "append", "entities": large},
+              v2(parks, "/wakayama/parks")).status == 204, "large v2 batch in the prefix")
+    listed = json.loads(req("GET", "/v2/entities?type=Park&limit=1000", None,
+                            v2(parks, "/wakayama/parks")).body)
+    written = {e["id"] for e in listed} & {e["id"] for e in large}
+    check(len(written) == 40, f"the large batch wrote 40 entities, found {len(written)}")
+    is_v2_error(req("POST", "/v2/op/update", {"actionType": "append",
+                                             "entities": [park(n) for n in range(200, 240)]},
+                    v2(parks, "/kainan")), 403, "Forbidden", "large v2 batch outside")
+    everything = {e["id"] for e in json.loads(
+        req("GET", "/v2/entities?limit=1000", None, v2(parks, "/#")).body)}
+    refused = {"urn:ngsi-ld:Park:9", "urn:ngsi-ld:Park:10"} | {
+        f"urn:ngsi-ld:Park:{n}" for n in range(200, 240)}
+    check(not everything & refused, f"nothing refused was written: {everything & refused}")
     # Subscriptions: only within the subtree.
     sub = {"subject": {"entities": [{"idPattern": ".*", "type": "Park"}]},
            "notification": {"http": {"url": "http://127.0.0.1:9/x"}}}
