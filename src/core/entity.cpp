@@ -1,6 +1,7 @@
 #include "core/entity.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace renkei::core {
 namespace {
@@ -29,6 +30,18 @@ const Attribute* Entity::Find(std::string_view attr_name) const {
   return FindByName(attributes, attr_name);
 }
 Attribute* Entity::Find(std::string_view attr_name) { return FindByName(attributes, attr_name); }
+
+const Attribute* Entity::FindInstance(std::string_view attr_name,
+                                      const std::optional<std::string>& dataset_id) const {
+  for (const auto& a : attributes) {
+    if (a.name == attr_name && a.dataset_id == dataset_id) return &a;
+  }
+  return nullptr;
+}
+Attribute* Entity::FindInstance(std::string_view attr_name,
+                                const std::optional<std::string>& dataset_id) {
+  return const_cast<Attribute*>(std::as_const(*this).FindInstance(attr_name, dataset_id));
+}
 
 bool Entity::Erase(std::string_view attr_name) {
   auto it = std::find_if(attributes.begin(), attributes.end(),

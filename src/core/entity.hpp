@@ -70,6 +70,11 @@ struct Entity {
   const std::string& PrimaryType() const;
   const Attribute* Find(std::string_view attr_name) const;
   Attribute* Find(std::string_view attr_name);
+  // The instance of `attr_name` with this datasetId (nullopt: the default instance), or
+  // nullptr: NGSI-LD multi-attributes are told apart by datasetId (ETSI GS CIM 009 §4.5.5).
+  const Attribute* FindInstance(std::string_view attr_name,
+                                const std::optional<std::string>& dataset_id) const;
+  Attribute* FindInstance(std::string_view attr_name, const std::optional<std::string>& dataset_id);
   // Removes the attribute; returns false when absent.
   bool Erase(std::string_view attr_name);
   bool operator==(const Entity&) const = default;

@@ -6,7 +6,6 @@
 #include "core/geo/ld_geo_query.hpp"
 #include "core/q/ld_query.hpp"
 #include "core/q/pattern.hpp"
-#include "notify/attribute_instance.hpp"
 #include "notify/matcher.hpp"
 
 namespace renkei::notify {
@@ -37,7 +36,7 @@ AttributeDelta Delta(const core::Entity* before, const core::Entity* after) {
   if (after != nullptr) {
     for (const auto& a : after->attributes) {
       const core::Attribute* old =
-          before != nullptr ? FindInstance(*before, a.name, a.dataset_id) : nullptr;
+          before != nullptr ? before->FindInstance(a.name, a.dataset_id) : nullptr;
       if (old == nullptr) {
         if (!Contains(d.created, a.name)) d.created.push_back(a.name);
       } else if (Rewritten(*old, a) && !Contains(d.updated, a.name)) {
@@ -47,7 +46,7 @@ AttributeDelta Delta(const core::Entity* before, const core::Entity* after) {
   }
   if (before != nullptr) {
     for (const auto& a : before->attributes) {
-      const bool gone = after == nullptr || FindInstance(*after, a.name, a.dataset_id) == nullptr;
+      const bool gone = after == nullptr || after->FindInstance(a.name, a.dataset_id) == nullptr;
       if (gone && !Contains(d.deleted, a.name)) d.deleted.push_back(a.name);
     }
   }

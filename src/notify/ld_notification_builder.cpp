@@ -6,7 +6,6 @@
 
 #include "core/json_text.hpp"
 #include "core/jsonld/core_context.hpp"
-#include "notify/attribute_instance.hpp"
 
 namespace renkei::notify {
 namespace {
@@ -104,7 +103,7 @@ core::Entity LdNotifiedEntity(const Subscription& sub, const Trigger& trigger,
       if (!all && !Listed(sub.attrs, a.name)) continue;
       core::Attribute attr = a;
       const core::Attribute* old =
-          before != nullptr ? FindInstance(*before, a.name, a.dataset_id) : nullptr;
+          before != nullptr ? before->FindInstance(a.name, a.dataset_id) : nullptr;
       if (show_changes && old != nullptr && Listed(trigger.changed, a.name) &&
           old->value != a.value) {
         attr.metadata.push_back(PreviousMarker(*old));
@@ -115,7 +114,7 @@ core::Entity LdNotifiedEntity(const Subscription& sub, const Trigger& trigger,
   if (trigger.ld_trigger == LdTrigger::kAttributeDeleted && before != nullptr) {
     std::vector<std::string> wholly_deleted;
     for (const auto& a : before->attributes) {
-      if (!entity_gone && FindInstance(source, a.name, a.dataset_id) != nullptr) continue;
+      if (!entity_gone && source.FindInstance(a.name, a.dataset_id) != nullptr) continue;
       if (!Listed(trigger.changed, a.name) || (!all && !Listed(sub.attrs, a.name))) continue;
       const bool none_left = entity_gone || source.Find(a.name) == nullptr;
       if (!none_left) {

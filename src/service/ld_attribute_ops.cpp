@@ -18,19 +18,11 @@ base::Unexpected AttributeNotFound(const std::string& name) {
 
 }  // namespace
 
-core::Attribute* FindInstance(core::Entity& entity, const std::string& name,
-                              const std::optional<std::string>& dataset_id) {
-  for (auto& a : entity.attributes) {
-    if (a.name == name && a.dataset_id == dataset_id) return &a;
-  }
-  return nullptr;
-}
-
 LdUpdateResult AppendLdAttributes(core::Entity& entity, std::vector<core::Attribute> attributes,
                                   bool no_overwrite, base::Timestamp now) {
   LdUpdateResult result;
   for (auto& in : attributes) {
-    core::Attribute* existing = FindInstance(entity, in.name, in.dataset_id);
+    core::Attribute* existing = entity.FindInstance(in.name, in.dataset_id);
     if (existing != nullptr && no_overwrite) {
       // §5.6.3: with noOverwrite an existing attribute is left alone and reported.
       result.not_updated.emplace_back(in.name, "attribute already exists (noOverwrite)");
@@ -54,7 +46,7 @@ LdUpdateResult UpdateLdAttributes(core::Entity& entity, std::vector<LdInstanceUp
                                   base::Timestamp now) {
   LdUpdateResult result;
   for (auto& [in, remove] : updates) {
-    core::Attribute* existing = FindInstance(entity, in.name, in.dataset_id);
+    core::Attribute* existing = entity.FindInstance(in.name, in.dataset_id);
     if (existing == nullptr) {
       // §5.6.2: only existing attributes are updated; the others are reported.
       result.not_updated.emplace_back(in.name, "attribute does not exist");
@@ -104,7 +96,7 @@ bool AppendLdScopes(core::Entity& entity, const std::vector<std::string>& scopes
 base::Result<void> PatchLdAttribute(core::Entity& entity, const LdAttributePatch& patch,
                                     base::Timestamp now) {
   const core::Attribute& in = patch.attribute;
-  core::Attribute* existing = FindInstance(entity, in.name, in.dataset_id);
+  core::Attribute* existing = entity.FindInstance(in.name, in.dataset_id);
   if (existing == nullptr) return AttributeNotFound(in.name);
   if (patch.remove) {
     // §5.6.4, §4.5.8: an NGSI-LD Null value deletes the addressed instance.
@@ -138,7 +130,7 @@ base::Result<void> PatchLdAttribute(core::Entity& entity, const LdAttributePatch
 
 base::Result<void> ReplaceLdAttribute(core::Entity& entity, core::Attribute attribute,
                                       base::Timestamp now) {
-  core::Attribute* existing = FindInstance(entity, attribute.name, attribute.dataset_id);
+  core::Attribute* existing = entity.FindInstance(attribute.name, attribute.dataset_id);
   if (existing == nullptr) return AttributeNotFound(attribute.name);
   const auto created = existing->created_at;
   *existing = std::move(attribute);

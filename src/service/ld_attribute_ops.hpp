@@ -21,10 +21,6 @@ struct LdUpdateResult {
   bool changed = false;
 };
 
-// The instance of `name` with this datasetId (nullopt: the default instance), or nullptr.
-core::Attribute* FindInstance(core::Entity& entity, const std::string& name,
-                              const std::optional<std::string>& dataset_id);
-
 // POST /attrs (§5.6.3): adds new instances; replaces existing ones unless `no_overwrite`,
 // in which case they are reported as not updated.
 LdUpdateResult AppendLdAttributes(core::Entity& entity, std::vector<core::Attribute> attributes,

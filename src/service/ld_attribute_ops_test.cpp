@@ -28,8 +28,8 @@ TEST(LdAttributeOps, AppendWithNoOverwriteReportsExisting) {
   EXPECT_EQ(r.updated, std::vector<std::string>{"c"});
   ASSERT_EQ(r.not_updated.size(), 1u);
   EXPECT_EQ(r.not_updated[0].first, "a");
-  EXPECT_EQ(FindInstance(e, "a", std::nullopt)->value, 1);
-  EXPECT_EQ(FindInstance(e, "c", std::nullopt)->created_at, base::Timestamp{5});
+  EXPECT_EQ(e.FindInstance("a", std::nullopt)->value, 1);
+  EXPECT_EQ(e.FindInstance("c", std::nullopt)->created_at, base::Timestamp{5});
 }
 
 TEST(LdAttributeOps, UpdateTouchesOnlyTheMatchingInstance) {
@@ -37,8 +37,8 @@ TEST(LdAttributeOps, UpdateTouchesOnlyTheMatchingInstance) {
   auto r = UpdateLdAttributes(e, {{Prop("a", 7, "urn:ds:2")}, {Prop("z", 1)}}, base::Timestamp{5});
   EXPECT_EQ(r.updated, std::vector<std::string>{"a"});
   EXPECT_EQ(r.not_updated.size(), 1u);
-  EXPECT_EQ(FindInstance(e, "a", std::nullopt)->value, 1);
-  EXPECT_EQ(FindInstance(e, "a", std::string("urn:ds:2"))->value, 7);
+  EXPECT_EQ(e.FindInstance("a", std::nullopt)->value, 1);
+  EXPECT_EQ(e.FindInstance("a", std::string("urn:ds:2"))->value, 7);
 }
 
 TEST(LdAttributeOps, UpdateWithRemoveDeletesOnlyThatInstance) {
@@ -47,8 +47,8 @@ TEST(LdAttributeOps, UpdateWithRemoveDeletesOnlyThatInstance) {
                               base::Timestamp{5});
   EXPECT_EQ(r.updated, std::vector<std::string>{"a"});
   EXPECT_EQ(r.not_updated.size(), 1u);
-  EXPECT_EQ(FindInstance(e, "a", std::string("urn:ds:2")), nullptr);
-  EXPECT_EQ(FindInstance(e, "a", std::nullopt)->value, 1);
+  EXPECT_EQ(e.FindInstance("a", std::string("urn:ds:2")), nullptr);
+  EXPECT_EQ(e.FindInstance("a", std::nullopt)->value, 1);
 }
 
 TEST(LdAttributeOps, AddTypesKeepsOrderAndSkipsKnownOnes) {
@@ -80,7 +80,7 @@ TEST(LdAttributeOps, PatchRemovesOrRejectsAnotherType) {
   EXPECT_EQ(wrong.error().code, base::ErrorCode::kBadRequestData);
   patch.remove = true;
   ASSERT_TRUE(PatchLdAttribute(e, patch, base::Timestamp{5}).has_value());
-  EXPECT_EQ(FindInstance(e, "b", std::nullopt), nullptr);
+  EXPECT_EQ(e.FindInstance("b", std::nullopt), nullptr);
   EXPECT_FALSE(PatchLdAttribute(e, patch, base::Timestamp{5}).has_value());
 }
 
@@ -91,7 +91,7 @@ TEST(LdAttributeOps, PatchMergesSubAttributesAndKeepsTheValue) {
   patch.attribute.unit_code = "CEL";
   patch.attribute.metadata.push_back(Prop("acc", 1));
   ASSERT_TRUE(PatchLdAttribute(e, patch, base::Timestamp{5}).has_value());
-  const auto* b = FindInstance(e, "b", std::nullopt);
+  const auto* b = e.FindInstance("b", std::nullopt);
   EXPECT_EQ(b->value, 3);
   EXPECT_EQ(b->unit_code, "CEL");
   EXPECT_NE(b->FindMetadata("acc"), nullptr);
@@ -108,7 +108,7 @@ TEST(LdAttributeOps, DeleteByDatasetIdOrAll) {
   ASSERT_TRUE(DeleteLdAttribute(f, "a", std::nullopt, true).has_value());
   EXPECT_EQ(f.attributes.size(), 1u);
   EXPECT_TRUE(ReplaceLdAttribute(f, Prop("b", 8), base::Timestamp{1}).has_value());
-  EXPECT_EQ(FindInstance(f, "b", std::nullopt)->value, 8);
+  EXPECT_EQ(f.FindInstance("b", std::nullopt)->value, 8);
 }
 
 }  // namespace
