@@ -5,6 +5,7 @@
 #include "api/ngsild/handlers.hpp"
 #include "api/ngsild/ld_entity_renderer.hpp"
 #include "api/ngsild/ld_names.hpp"
+#include "api/ngsild/ld_pagination.hpp"
 #include "api/ngsild/ld_payload_parser.hpp"
 #include "api/ngsild/ld_query_builder.hpp"
 #include "api/ngsild/ld_write_support.hpp"
@@ -87,6 +88,10 @@ void RunQuery(const LdDeps& deps, const LdCall& call, const LdReply& reply,
     // Conditions the store cannot apply are evaluated here: page after filtering.
     request->query.offset = 0;
     request->query.limit = std::numeric_limits<std::size_t>::max();
+  } else if (limit > 0) {
+    // One entity more than the page tells whether a next page exists (§5.5.9) without
+    // counting every match.
+    request->query.limit = limit + 1;
   }
   auto page = deps.entities.Query(call.ctx, request->query);
   if (!page) return reply.Error(page.error());
@@ -95,13 +100,19 @@ void RunQuery(const LdDeps& deps, const LdCall& call, const LdReply& reply,
                   [&](const core::Entity& e) { return !request->PostFilterMatches(e); });
     if (request->query.want_count) page->total_count = page->entities.size();
     const std::size_t begin = std::min(offset, page->entities.size());
-    const std::size_t end = std::min(page->entities.size(), begin + limit);
-    page->entities = std::vector<core::Entity>(page->entities.begin() + static_cast<long>(begin),
-                                               page->entities.begin() + static_cast<long>(end));
+    page->entities.erase(page->entities.begin(), page->entities.begin() + static_cast<long>(begin));
   }
+  // What the links need: the matches from the page's start on, bounded by one past the page.
+  const std::size_t seen_from_offset = page->entities.size();
+  if (page->entities.size() > limit) page->entities.resize(limit);
   auto out = RenderWithLinks(deps, call, reply, page->entities, request->render, request->join);
   if (!out) return reply.Error(out.error());
+  // §5.5.9: prev/next Link headers naming the neighbouring pages of a GET query. A POST
+  // query's selection is in its body, which a link cannot carry: it gets none.
   http::HeaderList extra;
+  if (call.request.method == "GET") {
+    extra = PaginationLinks(call.request, offset, limit, offset + seen_from_offset);
+  }
   if (page->total_count) {
     extra.emplace_back("NGSILD-Results-Count", std::to_string(*page->total_count));
   }
