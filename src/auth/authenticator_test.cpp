@@ -182,5 +182,31 @@ TEST(Authenticator, RequestAccessIsSharedUntilThePolicyIsReplaced) {
   EXPECT_TRUE(after->permissions->Allows(Action::kRead, "Toilet"));
 }
 
+// A principal no one else holds (an API key's or an anonymous caller's, built per request) is
+// evaluated anew each time: remembering it would fill the cache with entries no later request
+// can find.
+TEST(Authenticator, RequestAccessOfAnUnsharedPrincipalIsNotRemembered) {
+  Authenticator authenticator(AuthSettings{{"a"}, false, {}, {}});
+  FixedPolicy policies;
+  policies.policy->rules.push_back(
+      PolicyRule{{"reader"}, {}, {Action::kRead}, {"Shelter"}, {}, {}});
+  authenticator.SetPolicySource(&policies);
+  auto reader = std::make_shared<Principal>();
+  reader->kind = PrincipalKind::kApiKey;
+  reader->tenant = "a";
+  reader->roles = {"reader"};
+  const SharedPrincipal only = std::move(reader);
+  auto first = authenticator.RequestAccessFor(only, "a");  // the request holds it alone
+  ASSERT_TRUE(first);
+  const SharedPrincipal now_shared = only;  // as a cache would hold it
+  auto second = authenticator.RequestAccessFor(now_shared, "a");
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(second->permissions->Allows(Action::kRead, "Shelter"));
+  EXPECT_NE(first->permissions, second->permissions);  // evaluated again, not from a cache
+  auto third = authenticator.RequestAccessFor(now_shared, "a");
+  ASSERT_TRUE(third);
+  EXPECT_EQ(second->permissions, third->permissions);  // shared now: remembered
+}
+
 }  // namespace
 }  // namespace renkei::auth
