@@ -18,8 +18,6 @@
 //   apply_batch_bench DATA_DIR MODE BATCH TOTAL [ENTITIES=1000000] [SEED=1]
 //
 // DATA_DIR is modified: run it on a copy of the settled directory.
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -31,21 +29,13 @@
 #include <unordered_set>
 #include <vector>
 
+#include "process_cpu.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace {
 
 using renkei::store::ServicePathScope;
 using renkei::store::WriteTransaction;
-
-double CpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 long long WrittenBytes() {
   std::ifstream io("/proc/self/io");
@@ -208,7 +198,7 @@ int main(int argc, char** argv) {
     batches.push_back(PickBatch(rng, entities, std::min(batch_size, total - done)));
   }
 
-  const double cpu0 = CpuSeconds();
+  const double cpu0 = renkei::bench::ProcessCpuSeconds();
   const long long written0 = WrittenBytes();
   const auto wall0 = std::chrono::steady_clock::now();
   InFlight in_flight(mode == "units" ? 64 : 2);
@@ -220,11 +210,11 @@ int main(int argc, char** argv) {
     }
   }
   const long failures = in_flight.Drain();
-  const double cpu1 = CpuSeconds();
+  const double cpu1 = renkei::bench::ProcessCpuSeconds();
   const long long written1 = WrittenBytes();
   const std::chrono::duration<double> wall1 = std::chrono::steady_clock::now() - wall0;
   store.Close();
-  const double cpu2 = CpuSeconds();
+  const double cpu2 = renkei::bench::ProcessCpuSeconds();
   const long long written2 = WrittenBytes();
   const std::chrono::duration<double> wall2 = std::chrono::steady_clock::now() - wall0;
 
