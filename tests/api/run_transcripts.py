@@ -301,7 +301,7 @@ class Server:
     """A renkei process with its own temp data dir; stop() enforces the 10 s shutdown rule."""
 
     def __init__(self, binary: str, extra_args: list[str] | None = None,
-                 startup_timeout: float = 20.0):
+                 startup_timeout: float = 60.0):
         self.dir = tempfile.mkdtemp(prefix="renkei-transcript-")
         self.port = free_port()
         self.log_path = os.path.join(self.dir, "server.log")

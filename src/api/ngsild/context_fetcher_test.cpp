@@ -128,13 +128,15 @@ class ContextServer {
     http::request<http::string_body> request;
     http::read(stream, buffer, request, ec);
     if (ec) return;
+    // Counted before the answer goes out: a client that has the answer must see the count
+    // (counting after the write raced with the test's check).
+    ++requests_;
     http::response<http::string_body> response(http::status::ok, 11);
     response.set(http::field::content_type, "application/ld+json");
     response.set(http::field::cache_control, "public, max-age=600");
     response.body() = body_;
     response.prepare_payload();
     http::write(stream, response, ec);
-    if (!ec) ++requests_;
   }
 
   asio::io_context io_;

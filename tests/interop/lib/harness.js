@@ -63,7 +63,8 @@ async function startRenkei(binary, { verbose = false } = {}) {
   let exited = null;
   const exitPromise = new Promise((r) => proc.on('exit', (code, sig) => { exited = { code, sig }; r(exited); }));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15000;
+  // An upper bound only: a debug build under a loaded CI machine can take long to start.
+  const deadline = Date.now() + 60000;
   for (;;) {
     if (exited) throw new Error(`renkei exited early (${JSON.stringify(exited)}):\n${log}`);
     try {
