@@ -40,6 +40,7 @@ struct SubscriptionState {
   std::string status = "active";
   std::int64_t times_sent = 0;
   std::int64_t fails_counter = 0;  // failed attempts since the last success
+  std::int64_t times_failed = 0;   // failed attempts in all (NGSI-LD timesFailed, §5.2.14)
   std::optional<base::Timestamp> last_notification;
   std::optional<base::Timestamp> last_success;
   std::optional<int> last_success_code;

@@ -276,6 +276,33 @@ def run(renkei, receiver, base, dead_url, mqtt_base, mqtt_out):
           and message["metadata"]["Content-Type"] == "application/json",
           "MQTT message %s" % message)
 
+    # 9. timesFailed counts every failed attempt (§5.2.14), also those a later success followed
+    # (NGSIv2's failsCounter counts only those since the last success, and would read 0 here).
+    # Tank entities have no other subscription, so the receiver's script is E's alone.
+    sub_e = subscribe(renkei, {"id": "urn:ngsi-ld:Subscription:E", "type": "Subscription",
+                               "entities": [{"type": "Tank"}], "watchedAttributes": ["level"],
+                               "notification": {"endpoint": {"uri": base + "/e"}}})
+    status, _, text = renkei.request("POST", LD + "/entities", {
+        "id": "urn:ngsi-ld:Tank:1", "type": "Tank", "level": {"type": "Property", "value": 1}})
+    check(status == 201, "create tank: %s %s" % (status, text))
+    wait_path(receiver, "/e", 1)
+    for level, attempts in ((2, 3), (3, 5)):
+        with receiver.lock:
+            receiver.script.append(500)  # the first attempt fails, the retry succeeds
+        status, _, _ = renkei.request("PATCH", LD + "/entities/urn:ngsi-ld:Tank:1/attrs",
+                                      {"level": {"type": "Property", "value": level}})
+        check(status == 204, "patch tank: %s" % status)
+        wait_path(receiver, "/e", attempts)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        _, _, text = renkei.request("GET", sub_e)
+        n = json.loads(text)["notification"]
+        if n.get("timesSent") == 5:
+            break
+        time.sleep(0.1)
+    check(n.get("timesSent") == 5 and n.get("timesFailed") == 2 and n.get("status") == "ok",
+          "E counters (5 attempts, 2 failed, then a success) %s" % n)
+
 
 if __name__ == "__main__":
     main()

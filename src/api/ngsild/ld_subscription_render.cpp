@@ -36,7 +36,7 @@ void CompactNames(json::value* list, const core::jsonld::ActiveContext& context,
 // subscription reads back as it was created.
 void AddCounters(const store::SubscriptionState& state, json::object& notification) {
   if (state.times_sent > 0) notification["timesSent"] = state.times_sent;
-  if (state.fails_counter > 0) notification["timesFailed"] = state.fails_counter;
+  if (state.times_failed > 0) notification["timesFailed"] = state.times_failed;
   if (state.last_notification) {
     notification["lastNotification"] = base::FormatIso8601(*state.last_notification);
   }

@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 9> kMigrations = {
+constexpr std::array<std::string_view, 10> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -195,12 +195,20 @@ CREATE TABLE consents(
 CREATE INDEX consents_live ON consents(tenant, app, resident, expires) WHERE revoked IS NULL;
 CREATE INDEX consents_resident ON consents(tenant, resident, seq);
 )sql",
+    // 10: every failed notification attempt of a subscription, for NGSI-LD's timesFailed
+    // (§5.2.14), which fails_counter (NGSIv2's failsCounter, reset by a success) is not.
+    // Existing subscriptions start from their current run of failures.
+    R"sql(
+ALTER TABLE subscriptions ADD COLUMN times_failed INTEGER NOT NULL DEFAULT 0;
+UPDATE subscriptions SET times_failed = fails_counter;
+)sql",
 };
 
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
 using DataStep = base::Result<void> (*)(Connection&);
 constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
     nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+    nullptr,
 };
 
 }  // namespace

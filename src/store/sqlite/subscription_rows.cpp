@@ -10,7 +10,8 @@ namespace {
 
 constexpr std::string_view kSubscriptionColumns =
     "s.id, s.doc, s.status, s.created, s.times_sent, s.fails_counter, s.last_notification, "
-    "s.last_success, s.last_success_code, s.last_failure, s.last_failure_reason";
+    "s.last_success, s.last_success_code, s.last_failure, s.last_failure_reason, "
+    "s.times_failed";
 
 std::optional<base::Timestamp> OptionalTime(const Statement& s, int col) {
   if (s.ColumnIsNull(col)) return std::nullopt;
@@ -32,6 +33,7 @@ SubscriptionRecord SubscriptionFromRow(const Statement& s, int col, std::string 
   if (!s.ColumnIsNull(col + 8)) r.state.last_success_code = static_cast<int>(s.ColumnInt(col + 8));
   r.state.last_failure = OptionalTime(s, col + 9);
   r.state.last_failure_reason = std::string(s.ColumnText(col + 10));
+  r.state.times_failed = s.ColumnInt(col + 11);
   return r;
 }
 
@@ -169,7 +171,8 @@ base::Result<void> InsertSubscriptionRow(Connection& conn, std::int64_t tenant,
   RENKEI_TRY(Statement * insert,
              conn.Prepare("INSERT INTO subscriptions(tenant, id, doc, status, created, times_sent, "
                           "fails_counter, last_notification, last_success, last_success_code, "
-                          "last_failure, last_failure_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+                          "last_failure, last_failure_reason, times_failed) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
                           "ON CONFLICT(tenant, id) DO NOTHING"));
   StatementLease lease(*insert);
   const auto& st = record.state;
@@ -189,6 +192,7 @@ base::Result<void> InsertSubscriptionRow(Connection& conn, std::int64_t tenant,
   }
   BindOptionalTime(*insert, 11, st.last_failure);
   insert->Bind(12, st.last_failure_reason);
+  insert->Bind(13, st.times_failed);
   RENKEI_TRY_VOID(insert->Run());
   if (conn.LastChanges() == 0) {
     return base::Fail(base::ErrorCode::kAlreadyExists, "AlreadyExists",
@@ -490,7 +494,8 @@ base::Result<bool> ApplyDeliveryRecord(Connection& conn, const DeliveryRecord& r
   RENKEI_TRY(Statement * update,
              conn.Prepare("UPDATE subscriptions SET times_sent = times_sent + 1, "
                           "last_notification = ?1, last_failure = ?1, last_failure_reason = ?2, "
-                          "fails_counter = fails_counter + 1 WHERE tenant = ?3 AND id = ?4 "
+                          "fails_counter = fails_counter + 1, times_failed = times_failed + 1 "
+                          "WHERE tenant = ?3 AND id = ?4 "
                           "RETURNING fails_counter"));
   std::int64_t fails = 0;
   {
