@@ -47,13 +47,21 @@ LdUpdateResult UpdateLdAttributes(core::Entity& entity, std::vector<LdInstanceUp
   LdUpdateResult result;
   for (auto& [in, remove] : updates) {
     core::Attribute* existing = entity.FindInstance(in.name, in.dataset_id);
-    if (existing == nullptr) {
-      // §5.6.2: only existing attributes are updated; the others are reported.
+    if (existing == nullptr && remove) {
+      // §4.5.8: the NGSI-LD Null names an instance to delete; a missing one is reported.
       result.not_updated.emplace_back(in.name, "attribute does not exist");
       continue;
     }
     result.updated.push_back(in.name);
     result.changed = true;
+    if (existing == nullptr) {
+      // NGSI-LD 1.9.1 §5.6.2.4: "If the target Entity does not include a matching Attribute
+      // [...] then such Attribute shall be appended to the target Entity" (likewise for an
+      // instance whose datasetId is not there). docs/ngsild-conformance.md has the evidence.
+      Stamp(in, now, now);
+      entity.attributes.push_back(std::move(in));
+      continue;
+    }
     if (remove) {
       // §5.6.2, §4.5.8: the NGSI-LD Null deletes the instance with that datasetId alone.
       (void)DeleteLdAttribute(entity, in.name, in.dataset_id, false);

@@ -32,7 +32,8 @@ struct LdInstanceUpdate {
   core::Attribute attribute;
   bool remove = false;
 };
-// PATCH /attrs (§5.6.2): replaces or deletes existing instances; missing ones are not updated.
+// PATCH /attrs (§5.6.2; 1.9.1 §5.6.2.4): replaces or deletes existing instances and appends
+// missing ones; deleting (`remove`) a missing instance is reported as not updated.
 LdUpdateResult UpdateLdAttributes(core::Entity& entity, std::vector<LdInstanceUpdate> updates,
                                   base::Timestamp now);
 // Adds the types the entity does not have yet, in order (§4.16, §5.6.2, §5.6.3: types given

@@ -34,11 +34,25 @@ TEST(LdAttributeOps, AppendWithNoOverwriteReportsExisting) {
 
 TEST(LdAttributeOps, UpdateTouchesOnlyTheMatchingInstance) {
   auto e = Sample();
-  auto r = UpdateLdAttributes(e, {{Prop("a", 7, "urn:ds:2")}, {Prop("z", 1)}}, base::Timestamp{5});
+  auto r = UpdateLdAttributes(e, {{Prop("a", 7, "urn:ds:2")}}, base::Timestamp{5});
   EXPECT_EQ(r.updated, std::vector<std::string>{"a"});
-  EXPECT_EQ(r.not_updated.size(), 1u);
+  EXPECT_TRUE(r.not_updated.empty());
   EXPECT_EQ(e.FindInstance("a", std::nullopt)->value, 1);
   EXPECT_EQ(e.FindInstance("a", std::string("urn:ds:2"))->value, 7);
+}
+
+// 1.9.1 §5.6.2.4: an attribute, or an instance with a new datasetId, is appended.
+TEST(LdAttributeOps, UpdateAppendsMissingAttributesAndInstances) {
+  auto e = Sample();
+  auto r = UpdateLdAttributes(e, {{Prop("z", 1)}, {Prop("a", 3, "urn:ds:9")}}, base::Timestamp{5});
+  EXPECT_EQ(r.updated, (std::vector<std::string>{"z", "a"}));
+  EXPECT_TRUE(r.not_updated.empty());
+  EXPECT_TRUE(r.changed);
+  ASSERT_NE(e.FindInstance("z", std::nullopt), nullptr);
+  EXPECT_EQ(e.FindInstance("z", std::nullopt)->value, 1);
+  EXPECT_EQ(e.FindInstance("z", std::nullopt)->created_at, base::Timestamp{5});
+  EXPECT_EQ(e.FindInstance("a", std::string("urn:ds:9"))->value, 3);
+  EXPECT_EQ(e.FindInstance("a", std::nullopt)->value, 1);
 }
 
 TEST(LdAttributeOps, UpdateWithRemoveDeletesOnlyThatInstance) {

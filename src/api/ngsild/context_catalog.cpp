@@ -287,6 +287,20 @@ void ContextCatalog::AddHosted(json::value context_value,
                           });
 }
 
+std::string StoredContextUrl(std::optional<std::string_view> host, const StoredContext& context) {
+  if (context.kind == ContextKind::kCached) return context.origin_url;
+  std::string path = std::string(kContextsPath) + context.local_id;
+  return host && !host->empty() ? "http://" + std::string(*host) + path : path;
+}
+
+bool IsCompoundContext(const json::value& context_value) {
+  if (context_value.is_object()) return true;
+  const auto* list = context_value.if_array();
+  if (list == nullptr) return false;
+  return list->size() > 1 || std::any_of(list->begin(), list->end(),
+                                         [](const json::value& v) { return !v.is_string(); });
+}
+
 StoredContext ContextCatalog::AddImplicit(const json::value& context_value) {
   std::lock_guard lock(mutex_);
   if (auto it = implicit_by_text_.find(core::ToJsonText(context_value));

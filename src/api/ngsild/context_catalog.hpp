@@ -10,8 +10,9 @@
 //     fetched again at its next use; if that fails the old copy stays in use and is retried
 //     a minute later, so an unreachable context host does not break clients that already
 //     work. Never served (§5.13.4), only their metadata. In memory only.
-//   - ImplicitlyCreated: made by the broker itself (an @context array it must refer to by
-//     URL, e.g. for notifications, §5.13.1); served like Hosted; in memory only.
+//   - ImplicitlyCreated: made by the broker itself for a compound @context it must refer to
+//     by one URL (a subscription's, shown as its jsonldContext, §5.13.1); served like Hosted;
+//     in memory only.
 // The NGSI-LD core context is listed as one built-in Cached entry (it is a copy of the
 // document at its ETSI URL, compiled in, core/jsonld/core_context.hpp): it is never
 // fetched, cannot be deleted (every request needs it, §5.5.7), and a reload keeps the
@@ -74,6 +75,15 @@ struct StoredContext {
   std::uint64_t hits = 0;
   bool built_in = false;  // the compiled-in NGSI-LD core context
 };
+
+// §5.13.3.1: where a stored context can be downloaded: a Cached one at its original URL, the
+// others at kContextsPath + local id under `host` (the Host the client reached us at; the
+// bare path without one).
+std::string StoredContextUrl(std::optional<std::string_view> host, const StoredContext& context);
+
+// Whether an @context value needs an ImplicitlyCreated entry to be named by one URL
+// (§5.13.1): an inline object, or an array of more than one member or with an inline one.
+bool IsCompoundContext(const boost::json::value& context_value);
 
 struct ContextCatalogLimits {
   std::size_t max_hosted = 1000;  // Hosted entries in total; more is BadRequestData

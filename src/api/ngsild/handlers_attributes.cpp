@@ -88,7 +88,9 @@ void AppendAttributes(const LdDeps& deps, LdCall& call, const LdReply& reply) {
                 call.Option("noOverwrite") ? MultiWrite::kAppendNoOverwrite : MultiWrite::kAppend);
 }
 
-// §6.6.3.2 (PATCH /entities/{id}/attrs): existing attributes only; 207 lists the others.
+// §6.6.3.2 (PATCH /entities/{id}/attrs): existing attributes are replaced, missing ones
+// appended (1.9.1 §5.6.2.4); 207 lists what was not updated (NGSI-LD Null for a missing
+// instance, scope on an entity without scope).
 void UpdateAttributes(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   WriteFragment(deps, call, reply, MultiWrite::kUpdate);
 }

@@ -25,13 +25,8 @@ base::Result<bool> BooleanParam(const LdCall& call, std::string_view name) {
               std::string(name) + " must be true or false, not '" + std::string(*value) + "'");
 }
 
-// §5.13.3.1: where the context can be downloaded; for a Cached one its original URL. Ours
-// are given under the host the client reached us at.
 std::string ContextUrl(const LdCall& call, const StoredContext& context) {
-  if (context.kind == ContextKind::kCached) return context.origin_url;
-  std::string path = std::string(kContextsPath) + context.local_id;
-  const auto host = call.request.Header("Host");
-  return host && !host->empty() ? "http://" + std::string(*host) + path : path;
+  return StoredContextUrl(call.request.Header("Host"), context);
 }
 
 // §5.13.3.5: the metadata of a stored context.

@@ -68,6 +68,21 @@ base::Result<service::SubscriptionView> FindLd(const LdDeps& deps, const LdCall&
   return view;
 }
 
+// §5.13.1: a compound @context (an array or inline object) cannot be named in a Link
+// header or a jsonldContext; the broker stores it as an ImplicitlyCreated @context and names
+// that one instead. The entry is derived from the subscription's @context (the same value
+// gives the same entry), so it is made again if it was deleted or the broker restarted.
+bool NeedsImplicitContext(const notify::Subscription& sub) {
+  return sub.ld && !sub.ld->document.contains("jsonldContext") &&
+         IsCompoundContext(sub.ld->context);
+}
+
+std::optional<std::string> ImplicitContextUrl(const LdDeps& deps, const LdCall& call,
+                                              const notify::Subscription& sub) {
+  if (!NeedsImplicitContext(sub)) return std::nullopt;
+  return StoredContextUrl(call.request.Header("Host"), deps.catalog.AddImplicit(sub.ld->context));
+}
+
 }  // namespace
 
 void CreateSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply) {
@@ -83,11 +98,17 @@ void CreateSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply) 
   if (sub->id.empty()) sub->id = NewSubscriptionId();
   std::string location = "/ngsi-ld/v1/subscriptions/";
   http::AppendPercentEncodedSegment(sub->id, location);
-  deps.subscriptions.Create(call.ctx, std::move(*sub),
-                            [reply, location](base::Result<std::string> id) {
-                              if (!id) return reply.Error(id.error());
-                              reply.Empty(201, {{"Location", location}});
-                            });
+  // The ImplicitlyCreated @context is listed from the subscription's creation on (§5.13.3).
+  json::value implicit_context;
+  if (NeedsImplicitContext(*sub)) implicit_context = sub->ld->context;
+  deps.subscriptions.Create(
+      call.ctx, std::move(*sub),
+      [reply, location, catalog = &deps.catalog,
+       implicit_context = std::move(implicit_context)](base::Result<std::string> id) {
+        if (!id) return reply.Error(id.error());
+        if (!implicit_context.is_null()) catalog->AddImplicit(implicit_context);
+        reply.Empty(201, {{"Location", location}});
+      });
 }
 
 void QuerySubscriptions(const LdDeps& deps, LdCall& call, const LdReply& reply) {
@@ -109,7 +130,8 @@ void QuerySubscriptions(const LdDeps& deps, LdCall& call, const LdReply& reply) 
   if (!views) return reply.Error(views.error());
   json::array out;
   for (const auto& view : *views) {
-    out.push_back(RenderLdSubscription(view, *call.context, call.ctx.now));
+    out.push_back(RenderLdSubscription(view, *call.context, call.ctx.now,
+                                       ImplicitContextUrl(deps, call, view.subscription)));
   }
   http::HeaderList extra = PaginationLinks(call.request, *offset, *limit, total);
   if (want_count) extra.emplace_back("NGSILD-Results-Count", std::to_string(total));
@@ -121,7 +143,8 @@ void RetrieveSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply
   if (!ValidIdOrReply(id, reply)) return;
   auto view = FindLd(deps, call, id);
   if (!view) return reply.Error(view.error());
-  reply.Entities(200, RenderLdSubscription(*view, *call.context, call.ctx.now));
+  reply.Entities(200, RenderLdSubscription(*view, *call.context, call.ctx.now,
+                                           ImplicitContextUrl(deps, call, view->subscription)));
 }
 
 void UpdateSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply) {

@@ -61,7 +61,8 @@ std::string_view LdSubscriptionStatus(const service::SubscriptionView& view, bas
 }
 
 json::object RenderLdSubscription(const service::SubscriptionView& view,
-                                  const core::jsonld::ActiveContext& context, base::Timestamp now) {
+                                  const core::jsonld::ActiveContext& context, base::Timestamp now,
+                                  const std::optional<std::string>& implicit_context_url) {
   const notify::Subscription& sub = view.subscription;
   const notify::LdSubscription& ld = *sub.ld;
   json::object out;
@@ -99,8 +100,12 @@ json::object RenderLdSubscription(const service::SubscriptionView& view,
       triggers.emplace_back(notify::LdTriggerName(t));
     out["notificationTrigger"] = std::move(triggers);
   }
-  // jsonldContext (§5.2.12) is shown only when the client gave it: it is part of the
-  // document; the @context of the creating request is not a member of the subscription.
+  // jsonldContext (§5.2.12) is shown when the client gave it (it is part of the document),
+  // or, for a compound @context of the creating request, as the URL of the ImplicitlyCreated
+  // @context that stands for it (§5.13.1); a single @context URL is not shown.
+  if (!out.contains("jsonldContext") && implicit_context_url) {
+    out["jsonldContext"] = *implicit_context_url;
+  }
   return out;
 }
 

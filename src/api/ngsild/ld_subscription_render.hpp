@@ -5,6 +5,9 @@
 // lastNotification, lastSuccess, lastFailure, status ok/failed). Pure; thread-safe.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include <boost/json/object.hpp>
 
 #include "base/time.hpp"
@@ -13,9 +16,12 @@
 
 namespace renkei::api::ngsild {
 
+// `implicit_context_url`: the URL of the ImplicitlyCreated @context standing for the
+// subscription's compound @context (§5.13.1), shown as `jsonldContext` when the client gave none.
 boost::json::object RenderLdSubscription(const service::SubscriptionView& view,
                                          const core::jsonld::ActiveContext& context,
-                                         base::Timestamp now);
+                                         base::Timestamp now,
+                                         const std::optional<std::string>& implicit_context_url);
 
 // The status §5.2.12 defines: "paused" when isActive is false, "expired" after expiresAt.
 std::string_view LdSubscriptionStatus(const service::SubscriptionView& view, base::Timestamp now);
