@@ -253,9 +253,10 @@ std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(
   // notification is never counted twice; between the answer and the commit (the commit's
   // time) a reader may not see it yet.
   const auto in_flight = static_cast<std::int64_t>(allowed.size());
-  registry_.AddInFlight(head.tenant, head.subscription_id, in_flight);
+  registry_.AddInFlight(head.tenant, head.subscription_id, in_flight, clock_.Now());
   std::vector<store::DeliveryRecord> records = Attempt(allowed);
-  registry_.AddInFlight(head.tenant, head.subscription_id, -in_flight);
+  if (!records.empty()) registry_.NoteOutcome(head.tenant, head.subscription_id, records.back());
+  registry_.AddInFlight(head.tenant, head.subscription_id, -in_flight, base::Timestamp{});
   // Sending stops at the first row not delivered (it waits for its retry) or at a stop: the
   // withheld rows behind that point stay queued and are re-checked when their turn comes,
   // so the last record is still the queue's furthest point (the scheduler's stale check).

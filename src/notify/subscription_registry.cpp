@@ -25,8 +25,10 @@ base::Result<std::vector<std::string>> SubscriptionRegistry::Load(store::Subscri
     ++generation_;
     may_select_.erase(record.tenant);
     NotePeriodic(**compiled);
-    tenants_[record.tenant][record.id] =
-        Entry{{std::move(*compiled), record.state.status}, record.state.last_notification};
+    Entry& entry = tenants_[record.tenant][record.id];
+    entry = Entry{};
+    entry.sub = {std::move(*compiled), record.state.status};
+    entry.last_notified = record.state.last_notification;
   }
   return skipped;
 }
@@ -137,7 +139,7 @@ bool SubscriptionRegistry::Throttled(const std::string& tenant, const std::strin
 }
 
 void SubscriptionRegistry::AddInFlight(const std::string& tenant, const std::string& id,
-                                       std::int64_t count) {
+                                       std::int64_t count, base::Timestamp sent_at) {
   std::lock_guard lock(mu_);
   auto it = tenants_.find(tenant);
   if (it == tenants_.end()) return;
@@ -145,15 +147,51 @@ void SubscriptionRegistry::AddInFlight(const std::string& tenant, const std::str
   if (e == it->second.end()) return;
   // Never below zero: a subscription removed and made again meanwhile starts afresh.
   e->second.in_flight = std::max<std::int64_t>(0, e->second.in_flight + count);
+  if (count > 0) e->second.in_flight_since = sent_at;
 }
 
-std::int64_t SubscriptionRegistry::InFlight(const std::string& tenant,
-                                            const std::string& id) const {
+void SubscriptionRegistry::NoteOutcome(const std::string& tenant, const std::string& id,
+                                       const store::DeliveryRecord& attempt) {
+  if (attempt.withheld) return;
   std::lock_guard lock(mu_);
   auto it = tenants_.find(tenant);
-  if (it == tenants_.end()) return 0;
+  if (it == tenants_.end()) return;
   auto e = it->second.find(id);
-  return e == it->second.end() ? 0 : e->second.in_flight;
+  if (e == it->second.end()) return;
+  store::DeliveryRecord kept;
+  kept.at = attempt.at;
+  kept.delivered = attempt.delivered;
+  kept.status_code = attempt.status_code;
+  kept.failure_reason = attempt.failure_reason;
+  e->second.last_answered = std::move(kept);
+}
+
+store::SubscriptionState SubscriptionRegistry::WithUncommitted(
+    const std::string& tenant, const std::string& id, store::SubscriptionState stored) const {
+  std::lock_guard lock(mu_);
+  auto it = tenants_.find(tenant);
+  if (it == tenants_.end()) return stored;
+  auto e = it->second.find(id);
+  if (e == it->second.end()) return stored;
+  const Entry& entry = e->second;
+  auto newer = [&](base::Timestamp t) {
+    return !stored.last_notification || *stored.last_notification < t;
+  };
+  if (const auto& answered = entry.last_answered; answered && newer(answered->at)) {
+    stored.last_notification = answered->at;
+    if (answered->delivered) {
+      stored.last_success = answered->at;
+      stored.last_success_code = answered->status_code;
+    } else {
+      stored.last_failure = answered->at;
+      stored.last_failure_reason = answered->failure_reason;
+    }
+  }
+  if (entry.in_flight > 0) {
+    stored.times_sent += entry.in_flight;
+    if (newer(entry.in_flight_since)) stored.last_notification = entry.in_flight_since;
+  }
+  return stored;
 }
 
 }  // namespace renkei::notify

@@ -64,14 +64,27 @@ class SubscriptionRegistry {
   // its receiver holds a notification counts it in timesSent (a receiver may read the
   // subscription as soon as it got one). Read it after the stored counters: then a
   // notification is never counted twice.
-  void AddInFlight(const std::string& tenant, const std::string& id, std::int64_t count);
-  std::int64_t InFlight(const std::string& tenant, const std::string& id) const;
+  // `sent_at`: when they went out (shown as lastNotification while they are on the wire).
+  void AddInFlight(const std::string& tenant, const std::string& id, std::int64_t count,
+                   base::Timestamp sent_at);
+  // The newest answered attempt, noted when its answer arrives: its outcome is shown before
+  // the store has it (a receiver that reads the subscription as soon as it answered, ETSI
+  // 046_12_01, sees lastSuccess). Records that are withheld are not attempts.
+  void NoteOutcome(const std::string& tenant, const std::string& id,
+                   const store::DeliveryRecord& attempt);
+  // `stored` with what delivery knows and the store may not have yet: the notifications on
+  // the wire counted in timesSent, and the times and status of the newest attempt when it is
+  // newer than the stored ones. Call it after reading the store: then nothing counts twice.
+  store::SubscriptionState WithUncommitted(const std::string& tenant, const std::string& id,
+                                           store::SubscriptionState stored) const;
 
  private:
   struct Entry {
     RegisteredSubscription sub;
     std::optional<base::Timestamp> last_notified;
     std::int64_t in_flight = 0;
+    base::Timestamp in_flight_since;
+    std::optional<store::DeliveryRecord> last_answered;  // its time and outcome only
   };
   mutable std::mutex mu_;  // guards tenants_
   std::map<std::string, std::map<std::string, Entry>, std::less<>> tenants_;

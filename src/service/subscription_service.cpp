@@ -201,8 +201,8 @@ base::Result<SubscriptionView> SubscriptionService::Retrieve(
   if (!record) return NotFound();
   RENKEI_TRY(auto view, ToView(*record));
   if (service_path && view.subscription.service_path != *service_path) return NotFound();
-  // After the stored counters (SubscriptionRegistry::AddInFlight: never counted twice).
-  view.state.times_sent += registry_.InFlight(ctx.tenant, id);
+  // After the stored counters (SubscriptionRegistry::WithUncommitted: never counted twice).
+  view.state = registry_.WithUncommitted(ctx.tenant, id, std::move(view.state));
   return view;
 }
 
@@ -224,7 +224,8 @@ base::Result<std::vector<SubscriptionView>> SubscriptionService::List(
     if (view.subscription.ld.has_value() != ngsild) continue;
     if (!any_path && view.subscription.service_path != *service_path) continue;
     if (matched++ >= offset && out.size() < limit) {
-      view.state.times_sent += registry_.InFlight(ctx.tenant, view.subscription.id);
+      view.state =
+          registry_.WithUncommitted(ctx.tenant, view.subscription.id, std::move(view.state));
       out.push_back(std::move(view));
     }
   }
