@@ -78,15 +78,6 @@ void PrintTable(const std::string& tenant, const std::vector<opendata::DatasetQu
   }
 }
 
-boost::json::array IssuesJson(const std::vector<opendata::RowIssue>& issues) {
-  boost::json::array out;
-  for (const auto& issue : issues) {
-    out.push_back(boost::json::object{
-        {"line", issue.line}, {"column", issue.column}, {"reason", issue.reason}});
-  }
-  return out;
-}
-
 int RunFileQuality(const QualityCommand& command, const std::string& tenant,
                    const opendata::FailurePage& page, std::ostream& out, std::ostream& err) {
   if (!opendata::IsValidMunicipalityCode(tenant)) {
@@ -119,15 +110,9 @@ int RunFileQuality(const QualityCommand& command, const std::string& tenant,
     return 2;
   }
   if (command.json) {
-    auto report = opendata::QualityReportJson(tenant, now, {assessed->report}, page);
-    report["file"] = boost::json::object{{"path", *command.file},
-                                         {"encoding", opendata::EncodingName(assessed->encoding)},
-                                         {"layout", assessed->layout_name},
-                                         {"rowsRead", assessed->rows_read},
-                                         {"skipped", assessed->skipped},
-                                         {"rejected", IssuesJson(assessed->rejected)},
-                                         {"warnings", IssuesJson(assessed->warnings)}};
-    out << core::ToJsonText(report) << "\n";
+    out << core::ToJsonText(
+               opendata::FileQualityReportJson(tenant, now, *assessed, page, *command.file))
+        << "\n";
     return 0;
   }
   out << *command.file << ": " << opendata::EncodingName(assessed->encoding) << ", layout "
