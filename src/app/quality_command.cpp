@@ -66,7 +66,12 @@ void PrintTable(const std::string& tenant, const std::vector<opendata::DatasetQu
       const std::size_t index = matching++;
       if (index < page.offset || index >= page.offset + page.limit) continue;
       out << "  ";
-      if (f.line) out << "line " << *f.line << "  ";
+      // Stored records cite their import source as the import's messages do (file:line).
+      if (f.line && !f.file.empty()) {
+        out << f.file << ":" << *f.line << "  ";
+      } else if (f.line) {
+        out << "line " << *f.line << "  ";
+      }
       out << f.entity_id << "  " << f.check << "  " << f.attribute;
       if (!f.value.empty()) out << " = '" << f.value << "'";
       out << ": " << f.reason << "\n";

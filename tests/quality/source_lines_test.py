@@ -91,6 +91,11 @@ def check_stored_sources(data_dir):
     got = sorted(f["line"] for d in kana["datasets"] for f in d["failures"]
                  if f["attribute"] == "nameKana")
     check(got == town_lines, f"nameKana lines {got[:3]} want {town_lines[:3]} ({len(town_lines)})")
+    # The table names them as the import's messages do: file:line.
+    rc, out, err = run("quality", "--data-dir", data_dir, "--tenant", SUSAMI_CODE, "--check",
+                       "address_lot_number", "--limit", "1000")
+    listed = sorted(int(n) for n in re.findall(r"^  wakayamazeniki\.csv:(\d+)  urn:", out, re.M))
+    check(rc == 0 and listed == [line for _, line in want], f"table sources {rc} {listed[:3]} {err}")
     failures = report["datasets"][0]["failures"] if report.get("datasets") else []
     check(failures and all(re.fullmatch(r"\d{4}-\d\d-\d\dT[0-9:.]+Z", f.get("importedAt", ""))
                            for f in failures), f"importedAt {failures[:1]}")
