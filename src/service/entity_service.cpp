@@ -220,7 +220,7 @@ base::Result<core::Entity> EntityService::Retrieve(const RequestContext& ctx,
 base::Result<std::vector<store::EntitySource>> EntityService::ImportSources(
     const RequestContext& ctx, const std::string& type) const {
   RENKEI_TRY_VOID(Authorize(ctx, auth::Action::kRead, type));
-  return store_.ImportSources(ctx.tenant, type);
+  return store_.ImportSources(ctx.tenant, type, ctx.scope);
 }
 
 base::Result<store::EntityPage> EntityService::Query(const RequestContext& ctx,

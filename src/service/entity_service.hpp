@@ -97,9 +97,9 @@ class EntityService {
   base::Result<std::vector<store::TypeSummary>> ListTypes(
       const RequestContext& ctx, std::size_t offset, std::size_t limit, std::size_t* total,
       store::TypeMembership membership = store::TypeMembership::kPrimary) const;
-  // The import sources of the tenant's entities of primary type `type` (ADR 0017), any
-  // ServicePath: for callers that attach them, by key, to the entities Query gave them.
-  // Needs the right to read the type somewhere.
+  // The import sources of the tenant's entities of primary type `type` in ctx.scope (ADR
+  // 0017): for callers that attach them, by key, to the entities Query gave them. Needs the
+  // right to read the type somewhere.
   base::Result<std::vector<store::EntitySource>> ImportSources(const RequestContext& ctx,
                                                                const std::string& type) const;
   // kResourceNotFound when no entity of this type is visible.

@@ -95,11 +95,12 @@ class EntityStore {
                                                            std::size_t limit, std::size_t* total,
                                                            TypeMembership membership) = 0;
 
-  // The import sources of the tenant's entities whose primary type is `type`, in any
-  // ServicePath (ADR 0017). Callers attach them to entities they were allowed to read, by
-  // key; a source never shows an entity by itself. Unordered.
+  // The import sources of the tenant's entities whose primary type is `type` and whose
+  // ServicePath is in `scope` (expired ones too; ADR 0017). Callers attach them to entities
+  // they were allowed to read, by key; a source never shows an entity by itself. Unordered.
   virtual base::Result<std::vector<EntitySource>> ImportSources(const std::string& tenant,
-                                                                const std::string& type) = 0;
+                                                                const std::string& type,
+                                                                const ServicePathScope& scope) = 0;
 
   // Runs `unit` in a transaction for `tenant` on the writer; `done` gets the unit's result
   // after the commit is durable (or the failure). Never blocks the caller for the commit.

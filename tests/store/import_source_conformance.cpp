@@ -35,8 +35,8 @@ base::Result<void> PutWithSources(EntityStore& store, const std::string& tenant,
 }
 
 std::vector<EntitySource> Sorted(EntityStore& store, const std::string& tenant,
-                                 const std::string& type) {
-  auto got = store.ImportSources(tenant, type);
+                                 const std::string& type, const ServicePathScope& scope = {}) {
+  auto got = store.ImportSources(tenant, type, scope);
   EXPECT_TRUE(got.has_value()) << got.error().detail;
   if (!got) return {};
   std::sort(got->begin(), got->end(), [](const EntitySource& a, const EntitySource& b) {
@@ -58,6 +58,10 @@ TEST_P(EntityStoreConformance, ImportSourcesAreKeptPerEntityAndReplaced) {
             (std::vector<EntitySource>{SourceOf(a, "x.csv", 2), SourceOf(b, "x.csv", 3),
                                        SourceOf(b_other_path, "y.csv", 9)}));
   EXPECT_TRUE(Sorted(store(), "t", "PublicToilet").empty());
+  ServicePathScope root;
+  root.paths.push_back({"/", false});
+  EXPECT_EQ(Sorted(store(), "t", "EvacuationSite", root),
+            (std::vector<EntitySource>{SourceOf(a, "x.csv", 2), SourceOf(b, "x.csv", 3)}));
   EXPECT_TRUE(Sorted(store(), "other tenant", "EvacuationSite").empty());
 
   // A later import replaces the source, whether or not it rewrites the entity.

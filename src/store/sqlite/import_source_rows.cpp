@@ -1,5 +1,9 @@
 #include "store/sqlite/import_source_rows.hpp"
 
+#include <limits>
+
+#include "store/sqlite/sql_where.hpp"
+
 namespace renkei::store::sqlite {
 
 base::Result<void> WriteImportSourceRows(Connection& conn, std::int64_t tenant,
@@ -27,15 +31,19 @@ base::Result<void> WriteImportSourceRows(Connection& conn, std::int64_t tenant,
 }
 
 base::Result<std::vector<EntitySource>> ReadImportSourceRows(Connection& conn, std::int64_t tenant,
-                                                             const std::string& type) {
-  // entities_type (tenant, type) drives the plan; import_sources is probed by row id.
+                                                             const std::string& type,
+                                                             const ServicePathScope& scope) {
+  // The caller matches sources to entities it read, expired or not: no clock here.
+  SqlWhere where;
+  AddBaseConditions(where, tenant, base::Timestamp{std::numeric_limits<std::int64_t>::min()},
+                    scope);
+  where.And("e.type = ?", {type});
   RENKEI_TRY(Statement * select,
              conn.Prepare("SELECT e.id, e.service_path, s.file, s.line, s.imported "
-                          "FROM entities e JOIN import_sources s ON s.entity = e.eid "
-                          "WHERE e.tenant = ? AND e.type = ?"));
+                          "FROM entities e JOIN import_sources s ON s.entity = e.eid" +
+                          where.Sql()));
   StatementLease lease(*select);
-  select->Bind(1, tenant);
-  select->Bind(2, type);
+  where.Bind(*select);
   std::vector<EntitySource> out;
   for (;;) {
     RENKEI_TRY(bool has_row, select->Step());

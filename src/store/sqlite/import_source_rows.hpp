@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "store/entity_query.hpp"
 #include "store/import_source.hpp"
 #include "store/sqlite/connection.hpp"
 
@@ -18,8 +19,9 @@ namespace renkei::store::sqlite {
 base::Result<void> WriteImportSourceRows(Connection& conn, std::int64_t tenant,
                                          const std::vector<EntitySource>& sources);
 
-// The sources of the tenant's entities of primary type `type`.
+// The sources of the tenant's entities of primary type `type` in `scope` (expired or not).
 base::Result<std::vector<EntitySource>> ReadImportSourceRows(Connection& conn, std::int64_t tenant,
-                                                             const std::string& type);
+                                                             const std::string& type,
+                                                             const ServicePathScope& scope);
 
 }  // namespace renkei::store::sqlite

@@ -712,13 +712,14 @@ base::Result<EntityPage> SqliteStore::Query(const std::string& tenant, const Ent
 }
 
 base::Result<std::vector<EntitySource>> SqliteStore::ImportSources(const std::string& tenant,
-                                                                   const std::string& type) {
+                                                                   const std::string& type,
+                                                                   const ServicePathScope& scope) {
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&]() -> base::Result<std::vector<EntitySource>> {
     RENKEI_TRY(auto tenant_id, LookupTenant(*lease, tenant));
     if (!tenant_id) return std::vector<EntitySource>{};
-    return ReadImportSourceRows(*lease, *tenant_id, type);
+    return ReadImportSourceRows(*lease, *tenant_id, type, scope);
   });
 }
 
