@@ -1,5 +1,6 @@
 #include "app/import_opendata.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <ostream>
 #include <sstream>
@@ -86,6 +87,8 @@ int RunImportOpendata(const ImportCommand& command, std::ostream& out, std::ostr
       exit_code = 2;
       continue;
     }
+    // The name without folders: where the operator keeps files is no part of the record.
+    options.source_file = std::filesystem::path(file).filename().string();
     ProgressBar bar(err, command.progress_on_terminal && bytes->size() >= kProgressBarMinBytes);
     options.progress = [&bar](std::string_view phase, std::size_t done, std::size_t total) {
       bar.Update(phase, done, total);

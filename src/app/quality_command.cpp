@@ -66,7 +66,12 @@ void PrintTable(const std::string& tenant, const std::vector<opendata::DatasetQu
       const std::size_t index = matching++;
       if (index < page.offset || index >= page.offset + page.limit) continue;
       out << "  ";
-      if (f.line) out << "line " << *f.line << "  ";
+      // Stored records cite their import source as the import's messages do (file:line).
+      if (f.line && !f.file.empty()) {
+        out << f.file << ":" << *f.line << "  ";
+      } else if (f.line) {
+        out << "line " << *f.line << "  ";
+      }
       out << f.entity_id << "  " << f.check << "  " << f.attribute;
       if (!f.value.empty()) out << " = '" << f.value << "'";
       out << ": " << f.reason << "\n";
@@ -76,15 +81,6 @@ void PrintTable(const std::string& tenant, const std::vector<opendata::DatasetQu
           << " more failing records (--offset, --limit, --check, --json)\n";
     }
   }
-}
-
-boost::json::array IssuesJson(const std::vector<opendata::RowIssue>& issues) {
-  boost::json::array out;
-  for (const auto& issue : issues) {
-    out.push_back(boost::json::object{
-        {"line", issue.line}, {"column", issue.column}, {"reason", issue.reason}});
-  }
-  return out;
 }
 
 int RunFileQuality(const QualityCommand& command, const std::string& tenant,
@@ -119,15 +115,9 @@ int RunFileQuality(const QualityCommand& command, const std::string& tenant,
     return 2;
   }
   if (command.json) {
-    auto report = opendata::QualityReportJson(tenant, now, {assessed->report}, page);
-    report["file"] = boost::json::object{{"path", *command.file},
-                                         {"encoding", opendata::EncodingName(assessed->encoding)},
-                                         {"layout", assessed->layout_name},
-                                         {"rowsRead", assessed->rows_read},
-                                         {"skipped", assessed->skipped},
-                                         {"rejected", IssuesJson(assessed->rejected)},
-                                         {"warnings", IssuesJson(assessed->warnings)}};
-    out << core::ToJsonText(report) << "\n";
+    out << core::ToJsonText(
+               opendata::FileQualityReportJson(tenant, now, *assessed, page, *command.file))
+        << "\n";
     return 0;
   }
   out << *command.file << ": " << opendata::EncodingName(assessed->encoding) << ", layout "

@@ -282,6 +282,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   opendata_options.max_import_bytes = config.opendata_max_import_bytes;
   opendata_options.authenticator = &authenticator;
   opendata_options.rate_limiter = &rate_limiter;
+  opendata_options.quality = config.quality;
   api::opendata::OpendataAdminApi opendata(entities, opendata_options, clock);
   api::audit::AuditApi audit(**store, clock, &authenticator, &rate_limiter);
   api::access::AccessAdminApi access(api_keys, policies, &authenticator, &rate_limiter, clock);
@@ -328,6 +329,9 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   // CSV files are larger than any API payload (docs/opendata-mapping.md "Limits").
   server_options.body_limits_by_prefix.emplace_back(
       std::string(api::opendata::kOpendataPathPrefix) + "import", config.opendata_max_import_bytes);
+  server_options.body_limits_by_prefix.emplace_back(
+      std::string(api::opendata::kOpendataPathPrefix) + "quality",
+      config.opendata_max_import_bytes);
   server_options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
   if (!config.tls_cert_file.empty()) {
     server_options.tls =

@@ -75,8 +75,12 @@ base::Result<void> ChunkWriter::Submit(std::vector<PreparedEntity> chunk, Stream
     }
     unit->second.line_of[prepared.entity.id] = prepared.line;
     std::string id = prepared.entity.id;
+    // Where the record came from goes into the store with it (ADR 0017), so the quality
+    // report of stored records can cite the line.
+    store::ImportSource source{options_.source_file, prepared.line, now_};
     items[prepared.tenant].push_back(
-        {std::move(id), UpsertStep(std::move(prepared.entity), now_, unit->second.unchanged)});
+        {std::move(id), UpsertStep(std::move(prepared.entity), now_, unit->second.unchanged),
+         std::move(source)});
   }
   for (const auto& tenant : tenants) {
     service::RequestContext ctx = options_.caller;

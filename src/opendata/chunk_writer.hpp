@@ -6,6 +6,8 @@
 //
 // A new id is created, an existing one gets its attributes replaced when they differ (its
 // unchanged attributes keep their times), an identical one is left alone.
+// Every stored one, identical or not, gets its import source (file, line, `now`) recorded
+// in the same unit (docs/adr/0017-import-provenance.md).
 // Single-threaded: Submit and Finish are called by the importing thread; the callbacks of
 // the units only fulfil promises.
 #pragma once

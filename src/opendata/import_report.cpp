@@ -12,7 +12,18 @@ namespace {
 
 namespace json = boost::json;
 
-json::array IssuesJson(const std::vector<RowIssue>& issues) {
+void PrintIssues(std::ostream& out, std::string_view file, const char* what,
+                 const std::vector<RowIssue>& issues) {
+  for (const auto& issue : issues) {
+    out << file << ":" << issue.line << ": " << what << ": ";
+    if (!issue.column.empty()) out << "column '" << issue.column << "': ";
+    out << issue.reason << "\n";
+  }
+}
+
+}  // namespace
+
+json::array RowIssuesJson(const std::vector<RowIssue>& issues) {
   json::array out;
   out.reserve(issues.size());
   for (const auto& issue : issues) {
@@ -24,17 +35,6 @@ json::array IssuesJson(const std::vector<RowIssue>& issues) {
   }
   return out;
 }
-
-void PrintIssues(std::ostream& out, std::string_view file, const char* what,
-                 const std::vector<RowIssue>& issues) {
-  for (const auto& issue : issues) {
-    out << file << ":" << issue.line << ": " << what << ": ";
-    if (!issue.column.empty()) out << "column '" << issue.column << "': ";
-    out << issue.reason << "\n";
-  }
-}
-
-}  // namespace
 
 base::Result<ImportReport> ImportFile(std::string_view bytes, const ImportOptions& options,
                                       const WriterProvider& writer, base::Timestamp now) {
@@ -100,8 +100,8 @@ std::string ReportJson(const ImportReport& report) {
   out["updated"] = report.updated;
   out["unchanged"] = report.unchanged;
   out["skipped"] = report.skipped;
-  out["rejected"] = IssuesJson(report.rejected);
-  out["warnings"] = IssuesJson(report.warnings);
+  out["rejected"] = RowIssuesJson(report.rejected);
+  out["warnings"] = RowIssuesJson(report.warnings);
   return json::serialize(out);
 }
 

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/array.hpp>
+
 #include "base/result.hpp"
 #include "opendata/chunk_writer.hpp"
 #include "opendata/importer.hpp"
@@ -48,6 +50,8 @@ base::Result<ImportReport> ImportFile(std::string_view bytes, const ImportOption
 // read, imported, created, updated, unchanged, skipped, rejected and warnings ([{line,
 // column, reason}]).
 std::string ReportJson(const ImportReport& report);
+// Rejected rows or warnings as that JSON gives them: [{line, column (when one), reason}].
+boost::json::array RowIssuesJson(const std::vector<RowIssue>& issues);
 
 // The CLI's text: a first line naming encoding, dataset and type, one line per warning and
 // rejected row (`file:line: rejected: column 'C': reason`), and a summary line.

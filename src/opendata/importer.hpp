@@ -27,6 +27,9 @@ struct ImportOptions {
   std::optional<DatasetLayout> layout;  // from a mapping file; wins over `dataset`
   std::string service_path = "/";
   std::size_t batch_size = 2000;  // entities per chunk and store write unit (ADR 0010)
+  // The source file's name (no folders), recorded with each stored entity with its line
+  // (ADR 0017); empty when the caller has none (an HTTP body without `file=`).
+  std::string source_file;
   // Called now and then with the phase ("reading" for a dry run, else "writing"), the rows
   // done and the file's rows, on the calling thread; the CLI draws its progress bar with it.
   std::function<void(std::string_view phase, std::size_t done, std::size_t total)> progress;

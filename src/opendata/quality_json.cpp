@@ -1,13 +1,33 @@
 #include "opendata/quality_json.hpp"
 
+#include <algorithm>
+#include <charconv>
+
 #include <boost/json.hpp>
 
+#include "opendata/import_report.hpp"
 #include "opendata/municipality_code.hpp"
 
 namespace renkei::opendata {
 namespace {
 
 namespace json = boost::json;
+
+base::Unexpected BadParameter(std::string detail) {
+  return base::Fail(base::ErrorCode::kBadRequestData, "BadRequestData", std::move(detail));
+}
+
+base::Result<std::size_t> ParseCount(std::string_view name, std::string_view text, std::size_t min,
+                                     std::size_t max) {
+  std::size_t value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max) {
+    return BadParameter("'" + std::string(name) + "' must be an integer from " +
+                        std::to_string(min) + " to " + std::to_string(max) + ", got '" +
+                        std::string(text) + "'");
+  }
+  return value;
+}
 
 json::object DatasetJson(const DatasetQuality& report, const FailurePage& page) {
   json::object o;
@@ -50,6 +70,8 @@ json::object DatasetJson(const DatasetQuality& report, const FailurePage& page) 
         {"entityId", f.entity_id},  {"check", f.check}, {"dimension", DimensionName(f.dimension)},
         {"attribute", f.attribute}, {"value", f.value}, {"reason", f.reason}};
     if (f.line) item["line"] = *f.line;
+    if (!f.file.empty()) item["file"] = f.file;
+    if (f.imported_at) item["importedAt"] = base::FormatIso8601(*f.imported_at);
     failures.push_back(std::move(item));
   }
   o["failureCount"] = matching;
@@ -58,6 +80,26 @@ json::object DatasetJson(const DatasetQuality& report, const FailurePage& page) 
 }
 
 }  // namespace
+
+base::Result<bool> ApplyFailurePageParameter(std::string_view name, std::string_view value,
+                                             FailurePage& page) {
+  if (name == "check") {
+    const auto names = QualityCheckNames();
+    if (std::find(names.begin(), names.end(), value) == names.end()) {
+      std::string list;
+      for (auto n : names) list += (list.empty() ? "" : ", ") + std::string(n);
+      return BadParameter("unknown check '" + std::string(value) + "' (one of: " + list + ")");
+    }
+    page.check = std::string(value);
+  } else if (name == "limit") {
+    RENKEI_TRY(page.limit, ParseCount(name, value, 1, kMaxFailureLimit));
+  } else if (name == "offset") {
+    RENKEI_TRY(page.offset, ParseCount(name, value, 0, kMaxFailureOffset));
+  } else {
+    return false;
+  }
+  return true;
+}
 
 json::object QualityReportJson(const std::string& tenant, base::Timestamp generated_at,
                                const std::vector<DatasetQuality>& reports,
@@ -76,6 +118,22 @@ json::object QualityReportJson(const std::string& tenant, base::Timestamp genera
   for (const auto& report : reports) datasets.push_back(DatasetJson(report, page));
   o["datasets"] = std::move(datasets);
   return o;
+}
+
+json::object FileQualityReportJson(const std::string& tenant, base::Timestamp generated_at,
+                                   const FileQuality& file, const FailurePage& page,
+                                   const std::optional<std::string>& path) {
+  json::object report = QualityReportJson(tenant, generated_at, {file.report}, page);
+  json::object about;
+  if (path) about["path"] = *path;
+  about["encoding"] = EncodingName(file.encoding);
+  about["layout"] = file.layout_name;
+  about["rowsRead"] = file.rows_read;
+  about["skipped"] = file.skipped;
+  about["rejected"] = RowIssuesJson(file.rejected);
+  about["warnings"] = RowIssuesJson(file.warnings);
+  report["file"] = std::move(about);
+  return report;
 }
 
 }  // namespace renkei::opendata

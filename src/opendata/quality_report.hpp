@@ -49,12 +49,17 @@ QualityDefinition DefinitionOf(const DatasetLayout& layout);
 
 struct QualityFailure {
   std::string entity_id;
-  std::optional<std::size_t> line;  // the source CSV line, when known
+  std::optional<std::size_t> line;  // the source CSV line, when known (below)
   std::string check;                // "telephone", "required", ... (docs/data-quality.md)
   QualityDimension dimension = QualityDimension::kAccuracy;
   std::string attribute;
   std::string value;  // the offending value as text; empty when the attribute is missing
   std::string reason;
+  // Where a stored record came from, when it was imported (ADR 0017): `line` above, the
+  // file's name and the time of the import (an API write may have changed the value since).
+  // A checked file's records have `line` only.
+  std::string file = {};
+  std::optional<base::Timestamp> imported_at = std::nullopt;
 };
 
 struct CheckCount {

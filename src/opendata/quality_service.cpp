@@ -1,5 +1,9 @@
 #include "opendata/quality_service.hpp"
 
+#include <map>
+#include <string_view>
+#include <utility>
+
 #include "opendata/municipal_offices.hpp"
 #include "opendata/municipality_code.hpp"
 #include "opendata/standard_datasets.hpp"
@@ -44,6 +48,33 @@ base::Result<std::vector<core::Entity>> QualityService::ReadRecords(
   return records;
 }
 
+base::Result<void> QualityService::CiteSources(const service::RequestContext& ctx,
+                                               const std::string& type,
+                                               const std::vector<core::Entity>& records,
+                                               DatasetQuality& report) const {
+  if (report.failures.empty()) return base::Ok();
+  RENKEI_TRY(auto sources, entities_.ImportSources(ctx, type));
+  // Sources by key; only those of records this caller read are used (the query applied
+  // the scope and the read grants), so a source never reveals another entity.
+  using Key = std::pair<std::string_view, std::string_view>;  // id, ServicePath
+  std::map<Key, const store::ImportSource*> by_key;
+  for (const auto& s : sources) by_key.emplace(Key(s.id, s.service_path), &s.source);
+  std::map<std::string_view, const store::ImportSource*> by_id;
+  for (const auto& record : records) {
+    if (auto it = by_key.find(Key(record.id, record.service_path)); it != by_key.end()) {
+      by_id.emplace(record.id, it->second);
+    }
+  }
+  for (auto& failure : report.failures) {
+    auto it = by_id.find(failure.entity_id);
+    if (it == by_id.end()) continue;
+    failure.line = it->second->line;
+    failure.file = it->second->file;
+    failure.imported_at = it->second->imported_at;
+  }
+  return base::Ok();
+}
+
 base::Result<std::vector<DatasetQuality>> QualityService::Assess(
     const service::RequestContext& ctx, const std::optional<std::string>& dataset) const {
   std::vector<const DatasetLayout*> layouts;
@@ -78,7 +109,9 @@ base::Result<std::vector<DatasetQuality>> QualityService::Assess(
     if (records.empty()) continue;
     QualityDefinition definition = DefinitionOf(*layout);
     definition.update_cycle_days = settings_.UpdateCycleDays(ctx.tenant, *layout);
-    reports.push_back(AssessDataset(definition, records, input));
+    auto report = AssessDataset(definition, records, input);
+    RENKEI_TRY_VOID(CiteSources(ctx, layout->entity_type, records, report));
+    reports.push_back(std::move(report));
   }
   if (dataset && reports.empty()) {
     return base::Fail(base::ErrorCode::kResourceNotFound, "NoRecords",

@@ -1,6 +1,7 @@
 // QualityService: the data quality use case (docs/data-quality.md). Reads a tenant's records
 // of each standard dataset through EntityService (never the store) and assesses them with
 // AssessDataset; the HTTP endpoint (api/quality) and `renkei quality` (app) both call it.
+// Failures of imported records cite their source line (docs/adr/0017-import-provenance.md).
 // Thread-safe: Assess may run concurrently (reads only).
 #pragma once
 
@@ -36,6 +37,11 @@ class QualityService {
  private:
   base::Result<std::vector<core::Entity>> ReadRecords(const service::RequestContext& ctx,
                                                       const std::string& type) const;
+  // Gives each failure of a record that was imported its source (line, file, import time;
+  // ADR 0017), matched by the record's key among `records`.
+  base::Result<void> CiteSources(const service::RequestContext& ctx, const std::string& type,
+                                 const std::vector<core::Entity>& records,
+                                 DatasetQuality& report) const;
 
   const service::EntityService& entities_;
   QualitySettings settings_;

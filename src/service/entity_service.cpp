@@ -217,6 +217,12 @@ base::Result<core::Entity> EntityService::Retrieve(const RequestContext& ctx,
   return std::move(visible.front());
 }
 
+base::Result<std::vector<store::EntitySource>> EntityService::ImportSources(
+    const RequestContext& ctx, const std::string& type) const {
+  RENKEI_TRY_VOID(Authorize(ctx, auth::Action::kRead, type));
+  return store_.ImportSources(ctx.tenant, type, ctx.scope);
+}
+
 base::Result<store::EntityPage> EntityService::Query(const RequestContext& ctx,
                                                      store::EntityQuery query) const {
   RENKEI_TRY_VOID(AuthorizeSomeOrOwn(ctx, auth::Action::kRead));

@@ -58,6 +58,9 @@ using LdBatchStep = std::function<base::Result<LdBatchApplied>(std::optional<cor
 struct LdBatchItem {
   std::string id;
   LdBatchStep step;
+  // LdBulkUpsert only: where the item was imported from, recorded with the entity in the
+  // same unit when its step leaves one stored (created, updated or unchanged; ADR 0017).
+  std::optional<store::ImportSource> source = std::nullopt;
 };
 // Per-item outcomes in request order: `created` ids (kCreated), `succeeded` ids (every
 // item without error, created ones included), `errors` (id, error; partial steps too).
@@ -94,6 +97,11 @@ class EntityService {
   base::Result<std::vector<store::TypeSummary>> ListTypes(
       const RequestContext& ctx, std::size_t offset, std::size_t limit, std::size_t* total,
       store::TypeMembership membership = store::TypeMembership::kPrimary) const;
+  // The import sources of the tenant's entities of primary type `type` in ctx.scope (ADR
+  // 0017): for callers that attach them, by key, to the entities Query gave them. Needs the
+  // right to read the type somewhere.
+  base::Result<std::vector<store::EntitySource>> ImportSources(const RequestContext& ctx,
+                                                               const std::string& type) const;
   // kResourceNotFound when no entity of this type is visible.
   base::Result<store::TypeSummary> DescribeType(
       const RequestContext& ctx, const std::string& type,
@@ -142,7 +150,8 @@ class EntityService {
   // LdBatch for many items (the open-data import, docs/adr/0010-bulk-import.md): the same
   // steps and outcome, but the unit reads the stored entities of all items with one
   // WriteTransaction::FindByIds and writes them together with PutMany. Same results as
-  // LdBatch, repeated ids included.
+  // LdBatch, repeated ids included. Items with a `source` have it recorded in the same unit
+  // for the entity they leave stored (WriteTransaction::PutImportSources).
   void LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchItem> items,
                     Callback<LdBatchOutcome> done);
 

@@ -268,6 +268,7 @@ void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchI
           return base::Ok();
         };
         auto& out = *outcome;
+        std::vector<store::EntitySource> sources;
         for (const auto& item : items) {
           auto& slot = live[item.id];
           std::optional<core::Entity> entity =
@@ -292,12 +293,21 @@ void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchI
           if (effect == LdBatchEffect::kCreated || effect == LdBatchEffect::kUpdated) {
             pending.push_back(&stored.emplace_back(*entity));
           }
+          // Unchanged entities too: a re-import moves the source even when no value changed.
+          if (item.source && effect != LdBatchEffect::kDeleted && entity) {
+            sources.push_back(store::EntitySource{item.id, entity->PrimaryType(),
+                                                  entity->service_path, *item.source});
+          }
           if (slot.uses > 0 && effect != LdBatchEffect::kNone) {
             slot.entity = effect == LdBatchEffect::kDeleted ? std::nullopt : std::move(entity);
           }
           RecordStored(item, *applied, out);
         }
-        return flush();
+        RENKEI_TRY_VOID(flush());
+        // After every entity is written, so each source finds its entity row (a later item
+        // of the same id replaces an earlier one's source).
+        if (sources.empty()) return base::Ok();
+        return tx.PutImportSources(sources);
       },
       [outcome, done = std::move(done)](base::Result<void> committed) {
         if (!committed) return done(base::Unexpected{committed.error()});

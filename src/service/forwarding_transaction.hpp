@@ -27,6 +27,9 @@ class ForwardingTransaction : public store::WriteTransaction {
   base::Result<store::EntityPage> Query(const store::EntityQuery& query) override {
     return inner_.Query(query);
   }
+  base::Result<void> PutImportSources(const std::vector<store::EntitySource>& sources) override {
+    return inner_.PutImportSources(sources);
+  }
   void SetCorrelator(std::string_view correlator) override { inner_.SetCorrelator(correlator); }
 
  protected:

@@ -19,6 +19,7 @@
 #include "base/result.hpp"
 #include "core/entity.hpp"
 #include "store/entity_query.hpp"
+#include "store/import_source.hpp"
 
 namespace renkei::store {
 
@@ -67,6 +68,10 @@ class WriteTransaction {
                                                             const ServicePathScope& scope);
   // Put of each entity, in order (a later one with the key of an earlier one replaces it).
   virtual base::Result<void> PutMany(const std::vector<const core::Entity*>& entities);
+  // Records (or replaces) the import source of each stored entity with that key; a key with
+  // no entity is skipped. A source goes with its entity: erasing or purging the entity
+  // removes it, and a new entity under the same key starts without one (ADR 0017).
+  virtual base::Result<void> PutImportSources(const std::vector<EntitySource>& sources) = 0;
   // The correlator of the request this unit serves; backends that journal entity changes
   // for notifications (store/subscription_store.hpp) record it with them.
   virtual void SetCorrelator(std::string_view correlator) = 0;
@@ -89,6 +94,13 @@ class EntityStore {
                                                            base::Timestamp now, std::size_t offset,
                                                            std::size_t limit, std::size_t* total,
                                                            TypeMembership membership) = 0;
+
+  // The import sources of the tenant's entities whose primary type is `type` and whose
+  // ServicePath is in `scope` (expired ones too; ADR 0017). Callers attach them to entities
+  // they were allowed to read, by key; a source never shows an entity by itself. Unordered.
+  virtual base::Result<std::vector<EntitySource>> ImportSources(const std::string& tenant,
+                                                                const std::string& type,
+                                                                const ServicePathScope& scope) = 0;
 
   // Runs `unit` in a transaction for `tenant` on the writer; `done` gets the unit's result
   // after the commit is durable (or the failure). Never blocks the caller for the commit.

@@ -258,6 +258,9 @@ ROUTES = [
      None, None, ADMINISTER),
     (ADMIN, "POST", "/admin/v1/opendata/import", "/admin/v1/opendata/import?dataset=public_toilet",
      "IMPORT", "text/csv", ADMINISTER),
+    # The file check reads and writes nothing of the tenant's, but is an admin data endpoint.
+    (ADMIN, "POST", "/admin/v1/opendata/quality", "/admin/v1/opendata/quality?dataset=public_toilet",
+     "IMPORT", "text/csv", ADMINISTER),
     (ADMIN, "GET", "/admin/v1/quality", "/admin/v1/quality", None, None, ADMINISTER),
     (ADMIN, "GET", "/admin/v1/me/consents", "/admin/v1/me/consents", None, None, OWN_CONSENTS),
     (ADMIN, "POST", "/admin/v1/me/consents", "/admin/v1/me/consents",

@@ -1,6 +1,7 @@
 #include "api/opendata/opendata_api.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <optional>
 #include <vector>
@@ -8,11 +9,15 @@
 #include "api/common/problem_details.hpp"
 #include "api/common/request_auth.hpp"
 #include "api/common/tenant_headers.hpp"
+#include "core/json_text.hpp"
 #include "opendata/exporter.hpp"
 #include "opendata/import_report.hpp"
 #include "opendata/layout_file.hpp"
 #include "opendata/municipality_code.hpp"
+#include "opendata/quality_file.hpp"
+#include "opendata/quality_json.hpp"
 #include "opendata/standard_datasets.hpp"
+#include "service/access_check.hpp"
 
 namespace renkei::api::opendata {
 namespace {
@@ -71,6 +76,55 @@ bool IsMappingName(std::string_view name) {
   });
 }
 
+// `file=NAME` of an import: the source file's name, recorded with each entity (ADR 0017).
+// A name, not a path: no folders, no control characters, at most 255 bytes.
+base::Result<std::string> SourceFileParameter(const http::Request& request) {
+  const auto name = request.Param("file");
+  if (!name) return std::string();
+  const bool valid =
+      !name->empty() && name->size() <= 255 && std::none_of(name->begin(), name->end(), [](char c) {
+        return c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      });
+  if (!valid) {
+    return base::Fail(base::ErrorCode::kBadRequestData, "InvalidParameter",
+                      "file must be the CSV file's name (1-255 bytes, no folders, no control "
+                      "characters)");
+  }
+  return std::string(*name);
+}
+
+// A body over the limit was not read: the connection closes after the answer.
+http::Response TooLarge(std::size_t limit, std::string_view cli) {
+  http::Response response = ProblemResponse(
+      413, "PayloadTooLarge",
+      "the file exceeds the limit of " + std::to_string(limit) + " bytes; use " + std::string(cli));
+  response.close = true;
+  return response;
+}
+
+// The file endpoints read a municipality's rows: the tenant must be its code (opendata-mapping.md).
+base::Result<std::string> MunicipalityTenant(const http::Request& request) {
+  RENKEI_TRY(auto tenant, TenantOf(request));
+  if (!od::IsValidMunicipalityCode(tenant)) {
+    return base::Fail(base::ErrorCode::kBadRequestData, "InvalidTenant",
+                      "the tenant (Fiware-Service or NGSILD-Tenant) must be a 6-digit "
+                      "全国地方公共団体コード with a valid check digit, got '" +
+                          tenant + "'");
+  }
+  return tenant;
+}
+
+// The file check reads CSV bytes in any encoding (text_encoding.hpp); a body declared as
+// JSON or a form is not a file (RFC 9110 §15.5.16: 415). No Content-Type is taken as bytes.
+bool IsFileContentType(std::optional<std::string_view> header) {
+  if (!header) return true;
+  std::string type(header->substr(0, header->find(';')));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return type == "text/csv" || type == "text/plain" || type == "application/octet-stream";
+}
+
 }  // namespace
 
 OpendataAdminApi::OpendataAdminApi(service::EntityService& entities, OpendataApiOptions options,
@@ -81,8 +135,9 @@ void OpendataAdminApi::Handle(http::Request&& request, const http::Responder& re
   const std::string_view rest =
       std::string_view(request.path)
           .substr(std::min(request.path.size(), kOpendataPathPrefix.size()));
-  const bool is_export = rest == "export", is_import = rest == "import";
-  if (!is_export && !is_import) {
+  const bool is_export = rest == "export", is_import = rest == "import",
+             is_quality = rest == "quality";
+  if (!is_export && !is_import && !is_quality) {
     responder(ProblemResponse(404, "NotFound", "no admin resource " + request.path));
     return;
   }
@@ -94,7 +149,51 @@ void OpendataAdminApi::Handle(http::Request&& request, const http::Responder& re
     responder(std::move(response));
     return;
   }
-  responder(is_export ? Export(request) : Import(request));
+  if (is_export) {
+    responder(Export(request));
+  } else if (is_import) {
+    responder(Import(request));
+  } else {
+    responder(CheckFile(request));
+  }
+}
+
+base::Result<service::RequestContext> OpendataAdminApi::CallerContext(
+    const http::Request& request, const std::string& tenant, common::ServicePathUse use) const {
+  RENKEI_TRY(auto ctx, common::BuildRequestContext(tenant, request.Header("Fiware-ServicePath"),
+                                                   use, "", clock_.Now()));
+  RENKEI_TRY_VOID(
+      common::AuthenticateRequest(options_.authenticator, options_.rate_limiter, request, ctx));
+  return ctx;
+}
+
+base::Result<void> OpendataAdminApi::ApplyLayoutParameters(const http::Request& request,
+                                                           od::ImportOptions& options) const {
+  if (auto dataset = request.Param("dataset")) {
+    if (!od::FindStandardDataset(*dataset)) {
+      return base::Fail(base::ErrorCode::kBadRequestData, "UnknownDataset",
+                        "no built-in dataset '" + std::string(*dataset) + "'");
+    }
+    options.dataset = std::string(*dataset);
+  }
+  if (auto mapping = request.Param("mapping")) {
+    if (options_.mappings_dir.empty()) {
+      return base::Fail(base::ErrorCode::kBadRequestData, "NoMappings",
+                        "no mappings folder is configured (opendata.mappings_dir)");
+    }
+    if (!IsMappingName(*mapping)) {
+      return base::Fail(base::ErrorCode::kBadRequestData, "InvalidParameter",
+                        "mapping must be a file name without extension ([A-Za-z0-9_-])");
+    }
+    const auto path =
+        std::filesystem::path(options_.mappings_dir) / (std::string(*mapping) + ".toml");
+    if (!std::filesystem::is_regular_file(path)) {
+      return base::Fail(base::ErrorCode::kBadRequestData, "UnknownMapping",
+                        "no mapping '" + std::string(*mapping) + "'");
+    }
+    RENKEI_TRY(options.layout, od::LoadLayoutFile(path.string()));
+  }
+  return base::Ok();
 }
 
 http::Response OpendataAdminApi::Export(const http::Request& request) const {
@@ -121,14 +220,8 @@ http::Response OpendataAdminApi::Export(const http::Request& request) const {
   options.bom = *bom;
   auto tenant = TenantOf(request);
   if (!tenant) return Problem(tenant.error());
-  auto ctx = common::BuildRequestContext(*tenant, request.Header("Fiware-ServicePath"),
-                                         common::ServicePathUse::kRead, "", clock_.Now());
+  auto ctx = CallerContext(request, *tenant, common::ServicePathUse::kRead);
   if (!ctx) return Problem(ctx.error());
-  if (auto authenticated =
-          common::AuthenticateRequest(options_.authenticator, options_.rate_limiter, request, *ctx);
-      !authenticated) {
-    return Problem(authenticated.error());
-  }
 
   http::Response response;
   auto written = od::ExportDataset(entities_, *ctx, options,
@@ -145,61 +238,27 @@ http::Response OpendataAdminApi::Export(const http::Request& request) const {
 
 http::Response OpendataAdminApi::Import(const http::Request& request) {
   if (request.body_too_large) {
-    http::Response response = ProblemResponse(413, "PayloadTooLarge",
-                                              "the file exceeds the import limit of " +
-                                                  std::to_string(options_.max_import_bytes) +
-                                                  " bytes; import it with renkei import opendata");
-    response.close = true;  // the body was not read
-    return response;
+    return TooLarge(options_.max_import_bytes, "renkei import opendata");
   }
-  if (auto bad = CheckParameters(request, {"dataset", "mapping", "dry_run"})) return *bad;
+  if (auto bad = CheckParameters(request, {"dataset", "mapping", "dry_run", "file"})) return *bad;
   if (request.body.empty()) return BadRequest("EmptyBody", "the body must be the CSV file");
-  auto tenant = TenantOf(request);
-  if (!tenant) return Problem(tenant.error());
   // Imported entities live in the tenant of their municipality (opendata-mapping.md).
-  if (!od::IsValidMunicipalityCode(*tenant)) {
-    return BadRequest("InvalidTenant",
-                      "the tenant (Fiware-Service or NGSILD-Tenant) must be a 6-digit "
-                      "全国地方公共団体コード with a valid check digit, got '" +
-                          *tenant + "'");
-  }
+  auto tenant = MunicipalityTenant(request);
+  if (!tenant) return Problem(tenant.error());
+  auto source_file = SourceFileParameter(request);
+  if (!source_file) return Problem(source_file.error());
   auto dry_run = BoolParameter(request, "dry_run");
   if (!dry_run) return Problem(dry_run.error());
-  auto ctx = common::BuildRequestContext(*tenant, request.Header("Fiware-ServicePath"),
-                                         common::ServicePathUse::kWrite, "", clock_.Now());
+  auto ctx = CallerContext(request, *tenant, common::ServicePathUse::kWrite);
   if (!ctx) return Problem(ctx.error());
-  if (auto authenticated =
-          common::AuthenticateRequest(options_.authenticator, options_.rate_limiter, request, *ctx);
-      !authenticated) {
-    return Problem(authenticated.error());
-  }
 
   od::ImportOptions options;
   options.tenant = *tenant;
   options.service_path = ctx->service_path;
   options.caller = *ctx;
-  if (auto dataset = request.Param("dataset")) {
-    if (!od::FindStandardDataset(*dataset)) {
-      return BadRequest("UnknownDataset", "no built-in dataset '" + std::string(*dataset) + "'");
-    }
-    options.dataset = std::string(*dataset);
-  }
-  if (auto mapping = request.Param("mapping")) {
-    if (options_.mappings_dir.empty()) {
-      return BadRequest("NoMappings", "no mappings folder is configured (opendata.mappings_dir)");
-    }
-    if (!IsMappingName(*mapping)) {
-      return BadRequest("InvalidParameter",
-                        "mapping must be a file name without extension ([A-Za-z0-9_-])");
-    }
-    const auto path =
-        std::filesystem::path(options_.mappings_dir) / (std::string(*mapping) + ".toml");
-    if (!std::filesystem::is_regular_file(path)) {
-      return BadRequest("UnknownMapping", "no mapping '" + std::string(*mapping) + "'");
-    }
-    auto layout = od::LoadLayoutFile(path.string());
-    if (!layout) return Problem(layout.error());
-    options.layout = std::move(*layout);
+  options.source_file = std::move(*source_file);
+  if (auto applied = ApplyLayoutParameters(request, options); !applied) {
+    return Problem(applied.error());
   }
   od::WriterProvider writer;
   if (!*dry_run) {
@@ -210,6 +269,52 @@ http::Response OpendataAdminApi::Import(const http::Request& request) {
   http::Response response;
   response.Set("Content-Type", "application/json");
   response.body = od::ReportJson(*report);
+  return response;
+}
+
+http::Response OpendataAdminApi::CheckFile(const http::Request& request) const {
+  if (request.body_too_large) {
+    return TooLarge(options_.max_import_bytes, "renkei quality --file");
+  }
+  if (!IsFileContentType(request.Header("Content-Type"))) {
+    return ProblemResponse(415, "UnsupportedMediaType",
+                           "the body must be the CSV file: Content-Type text/csv, text/plain or "
+                           "application/octet-stream, got '" +
+                               std::string(*request.Header("Content-Type")) + "'");
+  }
+  od::FailurePage page;
+  for (const auto& [name, value] : request.query) {
+    if (name == "dataset" || name == "mapping") continue;
+    auto applied = od::ApplyFailurePageParameter(name, value, page);
+    if (!applied) return Problem(applied.error());
+    if (!*applied) {
+      return BadRequest("UnknownParameter",
+                        "unknown query parameter '" + name +
+                            "' (allowed: dataset, mapping, check, limit, offset)");
+    }
+  }
+  if (request.body.empty()) return BadRequest("EmptyBody", "the body must be the CSV file");
+  auto tenant = MunicipalityTenant(request);
+  if (!tenant) return Problem(tenant.error());
+  auto ctx = CallerContext(request, *tenant, common::ServicePathUse::kRead);
+  if (!ctx) return Problem(ctx.error());
+  // An admin data endpoint, as the import's dry run: `administer` on some type
+  // (docs/security.md), although it reads and writes nothing of the tenant's.
+  if (auto allowed = service::AuthorizeSome(*ctx, auth::Action::kAdminister); !allowed) {
+    return Problem(allowed.error());
+  }
+  od::ImportOptions options;
+  options.tenant = *tenant;
+  if (auto applied = ApplyLayoutParameters(request, options); !applied) {
+    return Problem(applied.error());
+  }
+  auto assessed = od::AssessFile(request.body, options, options_.quality, ctx->now);
+  if (!assessed) return Problem(assessed.error());
+  http::Response response;
+  response.Set("Content-Type", "application/json");
+  // Numbers as people write them (33.6781, not Boost 1.81's 3.36781E1).
+  response.body =
+      core::ToJsonText(od::FileQualityReportJson(*tenant, ctx->now, *assessed, page, std::nullopt));
   return response;
 }
 

@@ -1,7 +1,6 @@
 #include "api/quality/quality_api.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include <boost/json.hpp>
 
@@ -18,17 +17,6 @@ using common::ProblemResponse;
 
 base::Unexpected BadRequest(std::string detail) {
   return base::Fail(base::ErrorCode::kBadRequestData, "BadRequestData", std::move(detail));
-}
-
-base::Result<std::size_t> ParseCount(std::string_view name, std::string_view text, std::size_t min,
-                                     std::size_t max) {
-  std::size_t value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max) {
-    return BadRequest("'" + std::string(name) + "' must be an integer from " + std::to_string(min) +
-                      " to " + std::to_string(max) + ", got '" + std::string(text) + "'");
-  }
-  return value;
 }
 
 struct ReportRequest {
@@ -59,19 +47,10 @@ base::Result<ReportRequest> ParseRequest(const http::Request& request, std::stri
     if (name == "dataset") {
       if (value.empty()) return BadRequest("'dataset' is empty");
       out.dataset = value;
-    } else if (name == "check") {
-      const auto names = renkei::opendata::QualityCheckNames();
-      if (std::find(names.begin(), names.end(), value) == names.end()) {
-        std::string list;
-        for (auto n : names) list += (list.empty() ? "" : ", ") + std::string(n);
-        return BadRequest("unknown check '" + value + "' (one of: " + list + ")");
-      }
-      out.page.check = value;
-    } else if (name == "limit") {
-      RENKEI_TRY(out.page.limit, ParseCount(name, value, 1, renkei::opendata::kMaxFailureLimit));
-    } else if (name == "offset") {
-      RENKEI_TRY(out.page.offset, ParseCount(name, value, 0, 1'000'000'000));
-    } else {
+      continue;
+    }
+    RENKEI_TRY(bool paging, renkei::opendata::ApplyFailurePageParameter(name, value, out.page));
+    if (!paging) {
       return BadRequest("unknown query parameter '" + name +
                         "' (allowed: dataset, check, limit, offset)");
     }

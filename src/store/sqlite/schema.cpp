@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 10> kMigrations = {
+constexpr std::array<std::string_view, 11> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -202,13 +202,26 @@ CREATE INDEX consents_resident ON consents(tenant, resident, seq);
 ALTER TABLE subscriptions ADD COLUMN times_failed INTEGER NOT NULL DEFAULT 0;
 UPDATE subscriptions SET times_failed = fails_counter;
 )sql",
+    // 11: where imported entities came from (store/import_source.hpp, ADR 0017): file name,
+    // line of the CSV record, import time, one row per entity row. The trigger removes it
+    // with the entity (erase, expiry purge), as entity_types'; the import replaces it.
+    R"sql(
+CREATE TABLE import_sources(
+  entity INTEGER PRIMARY KEY,
+  file TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  imported INTEGER NOT NULL);
+CREATE TRIGGER import_sources_of_deleted AFTER DELETE ON entities BEGIN
+  DELETE FROM import_sources WHERE entity = old.eid;
+END;
+)sql",
 };
 
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
 using DataStep = base::Result<void> (*)(Connection&);
 constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
     nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-    nullptr,
+    nullptr, nullptr,
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "store/sqlite/consent_rows.hpp"
 #include "store/sqlite/entity_rows.hpp"
 #include "store/sqlite/hosted_context_rows.hpp"
+#include "store/sqlite/import_source_rows.hpp"
 #include "store/sqlite/query_runner.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/subscription_rows.hpp"
@@ -117,6 +118,9 @@ class UnitTransaction final : public WriteTransaction {
   }
   base::Result<EntityPage> Query(const EntityQuery& query) override {
     return RunQuery(conn_, tenant_, query, /*snapshot=*/false);
+  }
+  base::Result<void> PutImportSources(const std::vector<EntitySource>& sources) override {
+    return WriteImportSourceRows(conn_, tenant_, sources);
   }
   void SetCorrelator(std::string_view correlator) override { correlator_ = correlator; }
 
@@ -704,6 +708,18 @@ base::Result<EntityPage> SqliteStore::Query(const std::string& tenant, const Ent
       return empty;
     }
     return RunQuery(*lease, *tenant_id, query, /*snapshot=*/true);
+  });
+}
+
+base::Result<std::vector<EntitySource>> SqliteStore::ImportSources(const std::string& tenant,
+                                                                   const std::string& type,
+                                                                   const ServicePathScope& scope) {
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&]() -> base::Result<std::vector<EntitySource>> {
+    RENKEI_TRY(auto tenant_id, LookupTenant(*lease, tenant));
+    if (!tenant_id) return std::vector<EntitySource>{};
+    return ReadImportSourceRows(*lease, *tenant_id, type, scope);
   });
 }
 

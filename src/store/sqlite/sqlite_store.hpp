@@ -100,6 +100,9 @@ class SqliteStore final : public EntityStore,
                                                    const ServicePathScope& scope, std::size_t limit,
                                                    base::Timestamp now) override;
   base::Result<EntityPage> Query(const std::string& tenant, const EntityQuery& query) override;
+  base::Result<std::vector<EntitySource>> ImportSources(const std::string& tenant,
+                                                        const std::string& type,
+                                                        const ServicePathScope& scope) override;
   base::Result<std::vector<TypeSummary>> ListTypes(const std::string& tenant,
                                                    const ServicePathScope& scope,
                                                    base::Timestamp now, std::size_t offset,
