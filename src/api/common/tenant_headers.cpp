@@ -93,6 +93,21 @@ base::Result<std::string> ParseTenant(std::optional<std::string_view> header) {
   return tenant;
 }
 
+base::Result<std::string> ParseTenantOfEither(std::optional<std::string_view> fiware_service,
+                                              std::optional<std::string_view> ngsild_tenant) {
+  RENKEI_TRY(std::string tenant, ParseTenant(fiware_service ? fiware_service : ngsild_tenant));
+  if (fiware_service && ngsild_tenant) {
+    RENKEI_TRY(std::string other, ParseTenant(ngsild_tenant));
+    if (other != tenant) {
+      return base::Fail(base::ErrorCode::kBadRequestData, "ConflictingTenants",
+                        "Fiware-Service '" + std::string(*fiware_service) +
+                            "' and NGSILD-Tenant '" + std::string(*ngsild_tenant) +
+                            "' name different tenants");
+    }
+  }
+  return tenant;
+}
+
 base::Result<ServicePaths> ParseServicePath(std::optional<std::string_view> header,
                                             ServicePathUse use) {
   ServicePaths out;

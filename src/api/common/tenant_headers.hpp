@@ -24,6 +24,12 @@ inline constexpr std::size_t kMaxServicePathsInQuery = 10;
 // empty header is the default tenant "".
 base::Result<std::string> ParseTenant(std::optional<std::string_view> header);
 
+// The tenant of a request that may name it in either dialect's header (the admin endpoints:
+// Fiware-Service or NGSILD-Tenant, one tenant space), parsed as ParseTenant does. Both given
+// must name the same tenant, else kBadRequestData titled "ConflictingTenants".
+base::Result<std::string> ParseTenantOfEither(std::optional<std::string_view> fiware_service,
+                                              std::optional<std::string_view> ngsild_tenant);
+
 enum class ServicePathUse { kRead, kWrite, kPatch, kDelete };
 // What an HTTP method does with the ServicePath: GET reads, DELETE deletes, PATCH patches,
 // anything else writes (a dialect overrides this for query-by-POST routes).

@@ -55,17 +55,8 @@ base::Result<bool> BoolParameter(const http::Request& request, std::string_view 
 
 // The tenant from Fiware-Service or NGSILD-Tenant (one tenant space for both dialects).
 base::Result<std::string> TenantOf(const http::Request& request) {
-  const auto v2 = request.Header("Fiware-Service");
-  const auto ld = request.Header("NGSILD-Tenant");
-  RENKEI_TRY(auto tenant, common::ParseTenant(v2 ? v2 : ld));
-  if (v2 && ld) {
-    RENKEI_TRY(auto other, common::ParseTenant(ld));
-    if (other != tenant) {
-      return base::Fail(base::ErrorCode::kBadRequestData, "ConflictingTenants",
-                        "Fiware-Service and NGSILD-Tenant name different tenants");
-    }
-  }
-  return tenant;
+  return common::ParseTenantOfEither(request.Header("Fiware-Service"),
+                                     request.Header("NGSILD-Tenant"));
 }
 
 // Mapping names are file names in the configured folder: no paths, no dots.

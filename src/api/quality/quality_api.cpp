@@ -25,21 +25,6 @@ struct ReportRequest {
   renkei::opendata::FailurePage page;
 };
 
-// NGSIv2 and NGSI-LD name the same tenant with different headers; both given must agree.
-base::Result<std::optional<std::string_view>> TenantHeader(const http::Request& request) {
-  const auto v2 = request.Header("Fiware-Service");
-  const auto ld = request.Header("NGSILD-Tenant");
-  if (v2 && ld) {
-    RENKEI_TRY(auto v2_tenant, common::ParseTenant(v2));
-    RENKEI_TRY(auto ld_tenant, common::ParseTenant(ld));
-    if (v2_tenant != ld_tenant) {
-      return BadRequest("Fiware-Service '" + std::string(*v2) + "' and NGSILD-Tenant '" +
-                        std::string(*ld) + "' name different tenants");
-    }
-  }
-  return v2 ? v2 : ld;
-}
-
 base::Result<ReportRequest> ParseRequest(const http::Request& request, std::string correlator,
                                          base::Timestamp now) {
   ReportRequest out;
@@ -55,10 +40,11 @@ base::Result<ReportRequest> ParseRequest(const http::Request& request, std::stri
                         "' (allowed: dataset, check, limit, offset)");
     }
   }
-  RENKEI_TRY(auto tenant_header, TenantHeader(request));
-  RENKEI_TRY(out.ctx, common::BuildRequestContext(
-                          tenant_header, request.Header("Fiware-ServicePath"),
-                          common::ServicePathUse::kRead, std::move(correlator), now));
+  RENKEI_TRY(std::string tenant, common::ParseTenantOfEither(request.Header("Fiware-Service"),
+                                                             request.Header("NGSILD-Tenant")));
+  RENKEI_TRY(out.ctx, common::BuildRequestContext(tenant, request.Header("Fiware-ServicePath"),
+                                                  common::ServicePathUse::kRead,
+                                                  std::move(correlator), now));
   return out;
 }
 
