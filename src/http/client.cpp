@@ -98,6 +98,7 @@ bool ParseHttpUrl(std::string_view url, ParsedUrl& out) {
   if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
     authority.remove_prefix(at + 1);  // userinfo is not sent as such
   }
+  out.authority = std::string(authority);
   if (authority.starts_with("[")) {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) return false;
@@ -305,7 +306,7 @@ base::Result<Client::Prepared> Client::Prepare(const ClientRequest& req) const {
   request.method(verb);
   request.target(url.target);
   request.version(11);
-  request.set(beast::http::field::host, url.host);
+  request.set(beast::http::field::host, url.authority);
   bool has_agent = false;
   for (const auto& [name, value] : req.headers) {
     request.insert(name, value);

@@ -108,6 +108,9 @@ struct ParsedUrl {
   std::string host;
   std::string port;
   std::string target = "/";  // path and query, never empty; no fragment
+  // The Host header: the URL's authority without userinfo, port included when the URL
+  // writes one (RFC 9110 §7.2), e.g. "localhost:9997", "[::1]:8080".
+  std::string authority;
 };
 bool ParseHttpUrl(std::string_view url, ParsedUrl& out);
 

@@ -172,25 +172,36 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
   };
   if (trigger.type == AlterationType::kEntityUpdate) {
     const bool really_changed = !trigger.changed.empty();
-    if (wants(AlterationType::kEntityUpdate)) {
-      trigger.type = AlterationType::kEntityUpdate;
-    } else if (really_changed && wants(AlterationType::kEntityChange)) {
-      trigger.type = AlterationType::kEntityChange;
-    } else {
+    if (!wants(AlterationType::kEntityUpdate) &&
+        !(really_changed && wants(AlterationType::kEntityChange))) {
       return std::nullopt;
     }
+    // The notification names what happened, whichever type selected it (Orion case
+    // 1494 sub_alteration_type_entity_update: an entityUpdate subscription is told
+    // entityChange when a value changed, entityUpdate when none did).
+    trigger.type = really_changed ? AlterationType::kEntityChange : AlterationType::kEntityUpdate;
   } else if (!wants(trigger.type)) {
     return std::nullopt;
   }
   // A service-path move is a deletion in the old path and a creation in the new one for
   // the store (the key changes), so selecting on the notified entity is enough.
   if (!compiled.Selects(*trigger.entity)) return std::nullopt;
-  // condition.attrs: one of them must have changed (been created, updated or deleted).
-  if (!sub.condition_attrs.empty()) {
-    const bool hit =
-        std::any_of(sub.condition_attrs.begin(), sub.condition_attrs.end(),
-                    [&](const std::string& n) { return Contains(trigger.changed, n); });
-    if (!hit) return std::nullopt;
+  // condition.attrs: one of them must have changed (been created, updated or deleted). For
+  // an entityUpdate subscription, one written again with the value it had counts too: Orion
+  // matches the attributes of the update request, which the attribute's modification time
+  // records here (Orion case 1494 sub_alteration_type_entity_update2).
+  auto fires = [&](const std::string& name) {
+    if (Contains(trigger.changed, name)) return true;
+    if (!wants(AlterationType::kEntityUpdate) || before == nullptr || after == nullptr) {
+      return false;
+    }
+    const core::Attribute* was = before->Find(name);
+    const core::Attribute* now = after->Find(name);
+    return was != nullptr && now != nullptr && now->modified_at != was->modified_at;
+  };
+  if (!sub.condition_attrs.empty() &&
+      std::none_of(sub.condition_attrs.begin(), sub.condition_attrs.end(), fires)) {
+    return std::nullopt;
   }
   if (!compiled.Filters(*trigger.entity)) return std::nullopt;
   return trigger;

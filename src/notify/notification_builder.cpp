@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include "core/json_text.hpp"
 #include "notify/ld_notification_builder.hpp"
@@ -57,10 +58,14 @@ core::Entity Patch(const core::Entity& entity, const json::object& patch,
                    const MacroLookup& lookup) {
   core::Entity out = entity;
   for (const auto& [key, v] : patch) {
+    // Orion case 4085 ..._mapping_{id,type}_failsafe: a macro that yields nothing keeps the
+    // entity's own id or type.
     if (key == "id" && v.is_string()) {
-      out.id = SubstituteText(v.get_string(), lookup);
+      if (auto id = SubstituteText(v.get_string(), lookup, ""); !id.empty()) out.id = id;
     } else if (key == "type" && v.is_string()) {
-      out.types = {SubstituteText(v.get_string(), lookup)};
+      if (auto type = SubstituteText(v.get_string(), lookup, ""); !type.empty()) {
+        out.types = {type};
+      }
     } else {
       core::Attribute attr;
       attr.name = std::string(key);
@@ -97,8 +102,11 @@ bool IsHttpUrl(std::string_view url) {
          (url.starts_with("https://") && url.size() > 8);
 }
 
-std::string WithQuery(std::string url, const std::vector<std::pair<std::string, std::string>>& qs) {
+// Orion keeps qs in a map: parameters go out sorted by name, and one whose name or value is
+// empty after substitution is left out (Orion case 2015 notification_templates).
+std::string WithQuery(std::string url, const std::map<std::string, std::string>& qs) {
   for (const auto& [k, v] : qs) {
+    if (k.empty() || v.empty()) continue;
     url += url.find('?') == std::string::npos ? '?' : '&';
     url += k + "=" + v;
   }
@@ -171,9 +179,9 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
     if (sub.http->custom) {
       custom = &sub.http->payload;
       m.method = sub.http->method.empty() ? "POST" : sub.http->method;
-      std::vector<std::pair<std::string, std::string>> qs;
+      std::map<std::string, std::string> qs;
       for (const auto& [k, v] : sub.http->qs) {
-        qs.emplace_back(SubstituteText(k, lookup), SubstituteText(v, lookup));
+        qs.emplace(SubstituteText(k, lookup, ""), SubstituteText(v, lookup, ""));
       }
       m.url = WithQuery(SubstituteText(sub.http->url, lookup), qs);
       if (!IsHttpUrl(m.url)) {
@@ -250,7 +258,7 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
                            context.correlator + "; cbnotif=" + std::to_string(context.sequence));
     if (sub.http && sub.http->custom) {
       for (const auto& [k_tmpl, v_tmpl] : sub.http->headers) {
-        const std::string name = SubstituteText(k_tmpl, lookup);
+        const std::string name = SubstituteText(k_tmpl, lookup, "");
         // Orion "Custom Notifications": Fiware-Correlator and Ngsiv2-AttrsFormat cannot be
         // overwritten; an empty value removes the header.
         auto same = [&](const std::pair<std::string, std::string>& h) {
@@ -265,9 +273,9 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
             (it->first == "Fiware-Correlator" || it->first == "Ngsiv2-AttrsFormat")) {
           continue;
         }
-        const std::string value = PercentDecode(SubstituteText(v_tmpl, lookup));
+        const std::string value = PercentDecode(SubstituteText(v_tmpl, lookup, ""));
         if (it != m.headers.end()) m.headers.erase(it);
-        if (!value.empty()) m.headers.emplace_back(name, value);
+        if (!name.empty() && !value.empty()) m.headers.emplace_back(name, value);
       }
     }
   }

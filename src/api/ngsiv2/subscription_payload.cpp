@@ -136,7 +136,8 @@ Result<void> ParseExpression(const json::value& v, notify::Subscription& sub) {
     if (key != "q" && key != "mq" && key != "georel" && key != "geometry" && key != "coords") {
       return Bad("unrecognized field in expression: /" + std::string(key) + "/");
     }
-    if (!value.is_string()) return Bad("expression " + std::string(key) + " is not a string");
+    // Orion case 1947_1972_invalid_subs_crash: "q is not a string".
+    if (!value.is_string()) return Bad(std::string(key) + " is not a string");
     if (value.get_string().empty()) return Bad("expression " + std::string(key) + " is empty");
   }
   auto str = [&](std::string_view k) {
