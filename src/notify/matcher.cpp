@@ -203,6 +203,16 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
       std::none_of(sub.condition_attrs.begin(), sub.condition_attrs.end(), fires)) {
     return std::nullopt;
   }
+  // onlyChangedAttrs: a change none of whose attributes would be notified sends nothing
+  // rather than an entity without attributes (Orion case 3190 notify_only_attributes_that_change).
+  if (sub.only_changed_attrs) {
+    const bool all = sub.attrs.empty() || Contains(sub.attrs, "*");
+    const bool notified =
+        std::any_of(trigger.changed.begin(), trigger.changed.end(), [&](const std::string& name) {
+          return (all || Contains(sub.attrs, name)) && !Contains(sub.except_attrs, name);
+        });
+    if (!notified) return std::nullopt;
+  }
   if (!compiled.Filters(*trigger.entity)) return std::nullopt;
   return trigger;
 }

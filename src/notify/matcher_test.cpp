@@ -97,6 +97,20 @@ TEST(Matcher, EntityUpdateConditionFiresOnAnAttributeWrittenWithItsOldValue) {
       << "entityChange needs a changed value";
 }
 
+TEST(Matcher, OnlyChangedAttrsWithNothingToNotifyDoesNotFire) {
+  Subscription s;
+  s.attrs = {"h"};
+  s.only_changed_attrs = true;
+  auto sub = Compile(s);
+  const auto r1 = Room("R1", {Attr("t", 1), Attr("h", 5)});
+  EXPECT_FALSE(Match(*sub, Change(r1, Room("R1", {Attr("t", 2), Attr("h", 5)}))).has_value())
+      << "only t changed, only h is notified";
+  EXPECT_TRUE(Match(*sub, Change(r1, Room("R1", {Attr("t", 1), Attr("h", 6)}))).has_value());
+  s.attrs.clear();
+  s.except_attrs = {"t"};
+  EXPECT_FALSE(Match(*Compile(s), Change(r1, Room("R1", {Attr("t", 2), Attr("h", 5)}))));
+}
+
 TEST(Matcher, ExpiredBeforeCountsAsCreation) {
   auto sub = Compile(Subscription{});
   auto old = Room("R1", {Attr("t", 1)});

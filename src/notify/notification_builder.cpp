@@ -58,13 +58,16 @@ core::Entity Patch(const core::Entity& entity, const json::object& patch,
                    const MacroLookup& lookup) {
   core::Entity out = entity;
   for (const auto& [key, v] : patch) {
-    // Orion case 4085 ..._mapping_{id,type}_failsafe: a macro that yields nothing keeps the
-    // entity's own id or type.
-    if (key == "id" && v.is_string()) {
-      if (auto id = SubstituteText(v.get_string(), lookup, ""); !id.empty()) out.id = id;
-    } else if (key == "type" && v.is_string()) {
-      if (auto type = SubstituteText(v.get_string(), lookup, ""); !type.empty()) {
-        out.types = {type};
+    // Orion case 4085 ..._mapping_{id,type}_failsafe: a template that yields nothing at all
+    // keeps the entity's own id or type; otherwise a null macro is "null" as anywhere else
+    // (..._missing_macros: "new:${x}" gives "new:null").
+    if ((key == "id" || key == "type") && v.is_string()) {
+      if (SubstituteText(v.get_string(), lookup, "").empty()) continue;
+      std::string text = SubstituteText(v.get_string(), lookup);
+      if (key == "id") {
+        out.id = std::move(text);
+      } else {
+        out.types = {std::move(text)};
       }
     } else {
       core::Attribute attr;
