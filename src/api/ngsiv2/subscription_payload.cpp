@@ -232,6 +232,9 @@ Result<std::vector<std::pair<std::string, std::string>>> StringMap(const json::o
   if (v->get_object().empty()) return Bad(where + " is empty");
   for (const auto& [k, val] : v->get_object()) {
     if (!val.is_string()) return Bad(where + " value is not a string");
+    // Orion case 2015 notification_templates_error_handling: the general forbidden characters
+    // apply to qs and headers values too (percent-encoded ones are decoded at send time).
+    if (HasForbiddenChars(val.get_string())) return Bad("forbidden characters in custom " + where);
     out.emplace_back(std::string(k), std::string(val.get_string()));
   }
   return out;
