@@ -229,8 +229,10 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
     RenderRequest request;
     request.attrs = sub.attrs;
     request.metadata = sub.metadata;
-    AttrsFormat rendered = kind == PayloadKind::kNgsi ? AttrsFormat::kNormalized : sub.attrs_format;
-    if (kind == PayloadKind::kNgsi) format = "normalized";
+    // `ngsi` patching renders in the subscription's attrsFormat and says so in
+    // Ngsiv2-AttrsFormat (Orion case 4286 update_format_..._custom_ngsi_patching; the API
+    // manual's older "always normalized" no longer holds).
+    AttrsFormat rendered = sub.attrs_format;
     bool wrap = true;
     if (rendered == AttrsFormat::kSimplifiedNormalized) {
       rendered = AttrsFormat::kNormalized;

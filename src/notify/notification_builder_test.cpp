@@ -171,6 +171,12 @@ TEST(NotificationBuilder, HttpCustomSubstitutesUrlQsHeadersAndPayloads) {
   EXPECT_EQ(b.body.at("data").at(0).at("id"), "x:R1");
   EXPECT_EQ(b.body.at("data").at(0).at("src").at("value"), "304018");
   EXPECT_EQ(http::FindHeader(b.message.headers, "Ngsiv2-AttrsFormat"), "normalized");
+  s.attrs_format = AttrsFormat::kSimplifiedKeyValues;  // Orion case 4286: the format holds
+  b = Build(s, std::nullopt, Room({Attr("t", 21)}));
+  EXPECT_EQ(b.body.at("id"), "x:R1") << "not wrapped in {subscriptionId, data}";
+  EXPECT_EQ(b.body.at("format"), "keyValues");
+  EXPECT_EQ(http::FindHeader(b.message.headers, "Ngsiv2-AttrsFormat"), "simplifiedKeyValues");
+  s.attrs_format = AttrsFormat::kNormalized;
 
   http.payload.kind = PayloadKind::kNone;
   s.http = http;
