@@ -180,32 +180,33 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
     // 1494 sub_alteration_type_entity_update: an entityUpdate subscription is told
     // entityChange when a value changed, entityUpdate when none did).
     trigger.type = really_changed ? AlterationType::kEntityChange : AlterationType::kEntityUpdate;
+    if (!really_changed) {
+      // Nothing changed: the attributes written (their modification time moved) are what the
+      // update touched, for condition.attrs and onlyChangedAttrs (Orion case 4605).
+      for (const auto& a : after->attributes) {
+        const core::Attribute* was = before->Find(a.name);
+        if (was != nullptr && was->modified_at != a.modified_at) trigger.changed.push_back(a.name);
+      }
+    }
   } else if (!wants(trigger.type)) {
     return std::nullopt;
   }
   // A service-path move is a deletion in the old path and a creation in the new one for
   // the store (the key changes), so selecting on the notified entity is enough.
   if (!compiled.Selects(*trigger.entity)) return std::nullopt;
-  // condition.attrs: one of them must have changed (been created, updated or deleted). For
-  // an entityUpdate subscription, one written again with the value it had counts too: Orion
-  // matches the attributes of the update request, which the attribute's modification time
-  // records here (Orion case 1494 sub_alteration_type_entity_update2).
-  auto fires = [&](const std::string& name) {
-    if (Contains(trigger.changed, name)) return true;
-    if (!wants(AlterationType::kEntityUpdate) || before == nullptr || after == nullptr) {
-      return false;
-    }
-    const core::Attribute* was = before->Find(name);
-    const core::Attribute* now = after->Find(name);
-    return was != nullptr && now != nullptr && now->modified_at != was->modified_at;
-  };
-  if (!sub.condition_attrs.empty() &&
-      std::none_of(sub.condition_attrs.begin(), sub.condition_attrs.end(), fires)) {
-    return std::nullopt;
+  // condition.attrs: one of them must have changed (been created, updated or deleted), or,
+  // for an update that changed nothing, been written: Orion matches the attributes of the
+  // update request (case 1494 sub_alteration_type_entity_update2).
+  if (!sub.condition_attrs.empty()) {
+    const bool hit =
+        std::any_of(sub.condition_attrs.begin(), sub.condition_attrs.end(),
+                    [&](const std::string& n) { return Contains(trigger.changed, n); });
+    if (!hit) return std::nullopt;
   }
   // onlyChangedAttrs: a change none of whose attributes would be notified sends nothing
   // rather than an entity without attributes (Orion case 3190 notify_only_attributes_that_change).
-  if (sub.only_changed_attrs) {
+  // A listed alterationType is always notified (..._with_alteration_type_on_entity_delete).
+  if (sub.only_changed_attrs && !Contains(sub.attrs, "alterationType")) {
     const bool all = sub.attrs.empty() || Contains(sub.attrs, "*");
     const bool notified =
         std::any_of(trigger.changed.begin(), trigger.changed.end(), [&](const std::string& name) {

@@ -88,6 +88,7 @@ TEST(Matcher, EntityUpdateConditionFiresOnAnAttributeWrittenWithItsOldValue) {
   auto trigger = Match(*sub, Change(before, rewritten));
   ASSERT_TRUE(trigger.has_value());
   EXPECT_EQ(trigger->type, AlterationType::kEntityUpdate);
+  EXPECT_EQ(trigger->changed, std::vector<std::string>{"t"}) << "written: onlyChangedAttrs";
   auto other = before;
   other.attributes[1].modified_at = base::Timestamp{2000};  // only h written
   EXPECT_FALSE(Match(*sub, Change(before, other)).has_value());
@@ -106,6 +107,9 @@ TEST(Matcher, OnlyChangedAttrsWithNothingToNotifyDoesNotFire) {
   EXPECT_FALSE(Match(*sub, Change(r1, Room("R1", {Attr("t", 2), Attr("h", 5)}))).has_value())
       << "only t changed, only h is notified";
   EXPECT_TRUE(Match(*sub, Change(r1, Room("R1", {Attr("t", 1), Attr("h", 6)}))).has_value());
+  s.attrs = {"h", "alterationType"};
+  EXPECT_TRUE(Match(*Compile(s), Change(r1, Room("R1", {Attr("t", 2), Attr("h", 5)}))))
+      << "alterationType is notified whatever changed";
   s.attrs.clear();
   s.except_attrs = {"t"};
   EXPECT_FALSE(Match(*Compile(s), Change(r1, Room("R1", {Attr("t", 2), Attr("h", 5)}))));
