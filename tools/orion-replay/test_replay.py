@@ -378,6 +378,11 @@ class DumpComparisonTest(unittest.TestCase):
         self.assertNotEqual(compare_output(ref, "POST http://h/other\nContent-Length: 9\n"
                                                 "User-Agent: renkei/0.1.0\n"), [])
 
+    def test_sort_block_opened_before_a_step_title(self):
+        ref = "#SORT_START\n05. dump\nb\na\n#SORT_END\n"
+        self.assertEqual(compare_output(ref, "05. dump\na\nb\n"), [])
+        self.assertNotEqual(compare_output(ref, "05. dump\na\nc\n"), [])
+
     def test_body_and_missing_headers_differ(self):
         out = self.EXPECTED.replace("REGEX(\\d+)", "9997")
         diffs = compare_output(self.EXPECTED, out.replace('"a": 1', '"a": 2'))
