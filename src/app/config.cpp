@@ -216,6 +216,8 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
   if (auto v = table["notify"]["refuse_own_listener"].value<bool>()) {
     config.notify_refuse_own_listener = *v;
   }
+  if (auto v = table["notify"]["ca_file"].value<std::string>()) config.notify_ca_file = *v;
+  if (auto v = table["notify"]["insecure_tls"].value<bool>()) config.notify_insecure_tls = *v;
   return base::Ok();
 }
 

@@ -44,6 +44,10 @@ struct Config {
   std::vector<std::string> notify_deny = notify::kDefaultDeniedRanges;
   std::vector<std::string> notify_allow;
   bool notify_refuse_own_listener = true;
+  // HTTPS receivers (docs/configuration.md [notify]): PEM certificates trusted instead of the
+  // system's store, or no verification at all (Orion's -insecureNotif).
+  std::string notify_ca_file;
+  bool notify_insecure_tls = false;
   // Open data over HTTP (docs/opendata-mapping.md "HTTP endpoints").
   std::string opendata_mappings_dir = "./mappings/opendata";  // `mapping=NAME` -> NAME.toml
   std::size_t opendata_max_import_bytes = 32 * 1024 * 1024;   // POST .../import body limit

@@ -168,7 +168,8 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   service::SubscriptionService subscriptions(
       **store, registry, service::SubscriptionLimits{config.max_subscriptions_per_tenant}, &*guard);
   http::ClientOptions notify_client_options{
-      16, "", "renkei/" + api::ngsiv2::ApiOptions{}.version, {}};
+      16, config.notify_ca_file, "renkei/" + api::ngsiv2::ApiOptions{}.version, {}};
+  notify_client_options.verify_tls = !config.notify_insecure_tls;
   notify_client_options.endpoint_check =
       [&guard](const std::string& address, std::uint16_t port) -> std::optional<std::string> {
     auto parsed = notify::IpAddress::Parse(address);

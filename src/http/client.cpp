@@ -98,6 +98,7 @@ bool ParseHttpUrl(std::string_view url, ParsedUrl& out) {
   if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
     authority.remove_prefix(at + 1);  // userinfo is not sent as such
   }
+  out.authority = std::string(authority);
   if (authority.starts_with("[")) {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) return false;
@@ -116,14 +117,15 @@ bool ParseHttpUrl(std::string_view url, ParsedUrl& out) {
 
 struct Client::TlsContext {
   asio::ssl::context context{asio::ssl::context::tls_client};
-  std::string error;  // why the trust store could not be loaded, if it could not
+  std::string error;   // why the trust store could not be loaded, if it could not
+  bool verify = true;  // ClientOptions::verify_tls
 };
 
 // One connection with its own io_context, so it can be driven from whichever thread sends
 // on it and be kept idle between requests.
 class Client::Connection {
  public:
-  Connection(const ParsedUrl& url, TlsContext* tls) : host_(url.host) {
+  Connection(const ParsedUrl& url, TlsContext* tls) : host_(url.host), verify_(tls->verify) {
     if (url.tls) {
       tls_stream_.emplace(io_, tls->context);
     } else {
@@ -174,7 +176,7 @@ class Client::Connection {
           failure = "cannot set the TLS server name";
           return;
         }
-        tls_stream_->set_verify_callback(asio::ssl::host_name_verification(host_));
+        if (verify_) tls_stream_->set_verify_callback(asio::ssl::host_name_verification(host_));
         tls_stream_->async_handshake(asio::ssl::stream_base::client, [&](beast::error_code ec3) {
           if (ec3) {
             failure = Describe(ec3);
@@ -245,6 +247,7 @@ class Client::Connection {
 
   asio::io_context io_;
   std::string host_;
+  bool verify_;
   std::optional<beast::tcp_stream> tcp_stream_;
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls_stream_;
   beast::flat_buffer buffer_;
@@ -259,7 +262,11 @@ Client::Client(ClientOptions options)
     tls_->context.load_verify_file(options_.ca_file, ec);
   }
   if (ec) tls_->error = "no TLS trust store: " + ec.message();
-  tls_->context.set_verify_mode(asio::ssl::verify_peer);
+  tls_->verify = options_.verify_tls;
+  // Without verification (Orion's -insecureNotif) any certificate is accepted, whoever it
+  // names; the trust store is then not needed either.
+  if (!tls_->verify) tls_->error.clear();
+  tls_->context.set_verify_mode(tls_->verify ? asio::ssl::verify_peer : asio::ssl::verify_none);
 }
 
 Client::~Client() = default;
@@ -305,7 +312,7 @@ base::Result<Client::Prepared> Client::Prepare(const ClientRequest& req) const {
   request.method(verb);
   request.target(url.target);
   request.version(11);
-  request.set(beast::http::field::host, url.host);
+  request.set(beast::http::field::host, url.authority);
   bool has_agent = false;
   for (const auto& [name, value] : req.headers) {
     request.insert(name, value);

@@ -5,7 +5,7 @@
 // of the answer was read). Every step of one request is bounded by its timeout.
 //
 // TLS: the server's certificate is verified against the system's trust store (or
-// `ca_file`) and must name the URL's host; SNI is sent.
+// `ca_file`) and must name the URL's host, unless `verify_tls` is false; SNI is sent.
 //
 // Errors: kInternalError with title "HttpClientError" and a detail that says what failed
 // ("Connection refused", "timed out", "response too large", "invalid URL: ...").
@@ -55,6 +55,9 @@ struct ClientOptions {
   // address is refused the request fails with the first answer as its error. Unset: any.
   std::function<std::optional<std::string>(const std::string& address, std::uint16_t port)>
       endpoint_check;
+  // false: https servers are not authenticated at all (any certificate, any name), as
+  // Orion's -insecureNotif; for receivers with self-signed certificates on closed networks.
+  bool verify_tls = true;
 };
 
 class Client {
@@ -108,6 +111,9 @@ struct ParsedUrl {
   std::string host;
   std::string port;
   std::string target = "/";  // path and query, never empty; no fragment
+  // The Host header: the URL's authority without userinfo, port included when the URL
+  // writes one (RFC 9110 §7.2), e.g. "localhost:9997", "[::1]:8080".
+  std::string authority;
 };
 bool ParseHttpUrl(std::string_view url, ParsedUrl& out);
 

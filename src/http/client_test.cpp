@@ -70,6 +70,7 @@ class TestServer {
             11);
         res.set("X-Echo", std::string(req.method_string()) + " " + std::string(req.target()) + " " +
                               std::string(req["X-Test"]));
+        res.set("X-Echo-Host", std::string(req[beast::http::field::host]));
         res.body() = req.body();
         res.keep_alive(!(announce_close_ && i + 1 == per_connection_));
         res.prepare_payload();
@@ -110,6 +111,9 @@ TEST(HttpClient, ReusesTheConnectionForTheSameOrigin) {
     EXPECT_EQ(res->status, 201u);
     EXPECT_EQ(res->body, "n" + std::to_string(i));
     EXPECT_EQ(FindHeader(res->headers, "X-Echo"), "POST /notify?a=1 yes");
+    // RFC 9110 §7.2: Host carries the URL's port (Orion's receivers see "host:port").
+    EXPECT_EQ(FindHeader(res->headers, "X-Echo-Host"),
+              "127.0.0.1:" + std::to_string(server.port()));
   }
   EXPECT_EQ(server.accepted(), 1);
   EXPECT_EQ(client.IdleConnections(), 1u);
@@ -249,10 +253,14 @@ TEST(HttpClient, ParsesUrls) {
   EXPECT_EQ(u.host, "example.jp");
   EXPECT_EQ(u.port, "443");
   EXPECT_EQ(u.target, "/a/b?c=d");
+  EXPECT_EQ(u.authority, "example.jp");
   ASSERT_TRUE(ParseHttpUrl("http://[::1]:8080?x=1", u));
   EXPECT_EQ(u.host, "::1");
   EXPECT_EQ(u.port, "8080");
   EXPECT_EQ(u.target, "/?x=1");
+  EXPECT_EQ(u.authority, "[::1]:8080");
+  ASSERT_TRUE(ParseHttpUrl("http://user:pw@localhost:9997/notify", u));
+  EXPECT_EQ(u.authority, "localhost:9997");
   EXPECT_FALSE(ParseHttpUrl("mqtt://h:1883", u));
   EXPECT_FALSE(ParseHttpUrl("http://", u));
 }

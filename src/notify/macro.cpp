@@ -7,8 +7,8 @@ namespace {
 
 namespace json = boost::json;
 
-std::string AsText(const std::optional<json::value>& v) {
-  if (!v || v->is_null()) return "null";
+std::string AsText(const std::optional<json::value>& v, std::string_view null_text) {
+  if (!v || v->is_null()) return std::string(null_text);
   if (v->is_string()) return std::string(v->get_string());
   // Numbers as Orion writes them (23.5, not 2.35E1).
   return core::ToJsonText(*v, core::NumberStyle::kNineDecimals);
@@ -23,7 +23,8 @@ int HexDigit(char c) {
 
 }  // namespace
 
-std::string SubstituteText(std::string_view text, const MacroLookup& lookup) {
+std::string SubstituteText(std::string_view text, const MacroLookup& lookup,
+                           std::string_view null_text) {
   std::string out;
   out.reserve(text.size());
   std::size_t pos = 0;
@@ -33,7 +34,7 @@ std::string SubstituteText(std::string_view text, const MacroLookup& lookup) {
     const auto close = text.find('}', open + 2);
     if (close == std::string_view::npos) break;
     out.append(text.substr(pos, open - pos));
-    out += AsText(lookup(text.substr(open + 2, close - open - 2)));
+    out += AsText(lookup(text.substr(open + 2, close - open - 2)), null_text);
     pos = close + 1;
   }
   out.append(text.substr(pos));

@@ -18,8 +18,11 @@ namespace renkei::notify {
 using MacroLookup = std::function<std::optional<boost::json::value>(std::string_view name)>;
 
 // Text templates (url, headers, qs, payload): every macro becomes text; a string value is
-// inserted as is, anything else as compact JSON ("null" for an unknown name).
-std::string SubstituteText(std::string_view text, const MacroLookup& lookup);
+// inserted as is, anything else as compact JSON; a null or an unknown name becomes
+// `null_text` (Orion writes "null" in payloads and url, "" in headers and qs, which are then
+// left out).
+std::string SubstituteText(std::string_view text, const MacroLookup& lookup,
+                           std::string_view null_text = "null");
 // JSON templates: strings are substituted recursively; a string that is exactly one macro
 // takes the value's JSON type (Orion: "If the macro covers completely the string").
 // Object keys are not substituted.

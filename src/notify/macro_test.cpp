@@ -19,6 +19,7 @@ TEST(Macro, TextTemplatesInsertTextAndNullForUnknown) {
   EXPECT_EQ(SubstituteText("http://x/${id}?t=${t}", Lookup), "http://x/R1?t=23.5");
   EXPECT_EQ(SubstituteText("${obj}|${missing}|${", Lookup), R"({"a":[1,2]}|null|${)");
   EXPECT_EQ(SubstituteText("no macros", Lookup), "no macros");
+  EXPECT_EQ(SubstituteText("${missing}", Lookup, ""), "") << "headers and qs: left out";
 }
 
 TEST(Macro, JsonTemplatesKeepTheTypeOfAWholeMacro) {

@@ -172,12 +172,21 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
   };
   if (trigger.type == AlterationType::kEntityUpdate) {
     const bool really_changed = !trigger.changed.empty();
-    if (wants(AlterationType::kEntityUpdate)) {
-      trigger.type = AlterationType::kEntityUpdate;
-    } else if (really_changed && wants(AlterationType::kEntityChange)) {
-      trigger.type = AlterationType::kEntityChange;
-    } else {
+    if (!wants(AlterationType::kEntityUpdate) &&
+        !(really_changed && wants(AlterationType::kEntityChange))) {
       return std::nullopt;
+    }
+    // The notification names what happened, whichever type selected it (Orion case
+    // 1494 sub_alteration_type_entity_update: an entityUpdate subscription is told
+    // entityChange when a value changed, entityUpdate when none did).
+    trigger.type = really_changed ? AlterationType::kEntityChange : AlterationType::kEntityUpdate;
+    if (!really_changed) {
+      // Nothing changed: the attributes written (their modification time moved) are what the
+      // update touched, for condition.attrs and onlyChangedAttrs (Orion case 4605).
+      for (const auto& a : after->attributes) {
+        const core::Attribute* was = before->Find(a.name);
+        if (was != nullptr && was->modified_at != a.modified_at) trigger.changed.push_back(a.name);
+      }
     }
   } else if (!wants(trigger.type)) {
     return std::nullopt;
@@ -185,12 +194,25 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
   // A service-path move is a deletion in the old path and a creation in the new one for
   // the store (the key changes), so selecting on the notified entity is enough.
   if (!compiled.Selects(*trigger.entity)) return std::nullopt;
-  // condition.attrs: one of them must have changed (been created, updated or deleted).
+  // condition.attrs: one of them must have changed (been created, updated or deleted), or,
+  // for an update that changed nothing, been written: Orion matches the attributes of the
+  // update request (case 1494 sub_alteration_type_entity_update2).
   if (!sub.condition_attrs.empty()) {
     const bool hit =
         std::any_of(sub.condition_attrs.begin(), sub.condition_attrs.end(),
                     [&](const std::string& n) { return Contains(trigger.changed, n); });
     if (!hit) return std::nullopt;
+  }
+  // onlyChangedAttrs: a change none of whose attributes would be notified sends nothing
+  // rather than an entity without attributes (Orion case 3190 notify_only_attributes_that_change).
+  // A listed alterationType is always notified (..._with_alteration_type_on_entity_delete).
+  if (sub.only_changed_attrs && !Contains(sub.attrs, "alterationType")) {
+    const bool all = sub.attrs.empty() || Contains(sub.attrs, "*");
+    const bool notified =
+        std::any_of(trigger.changed.begin(), trigger.changed.end(), [&](const std::string& name) {
+          return (all || Contains(sub.attrs, name)) && !Contains(sub.except_attrs, name);
+        });
+    if (!notified) return std::nullopt;
   }
   if (!compiled.Filters(*trigger.entity)) return std::nullopt;
   return trigger;

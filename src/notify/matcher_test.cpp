@@ -70,8 +70,49 @@ TEST(Matcher, AlterationTypesSelectDeletionAndUpdate) {
   EXPECT_FALSE(Match(*sub, Change(std::nullopt, r1)).has_value()) << "no entityCreate";
   auto updated = Match(*sub, Change(r1, Room("R1", {Attr("t", 1)})));
   ASSERT_TRUE(updated.has_value());
-  EXPECT_EQ(updated->type, AlterationType::kEntityUpdate);
+  EXPECT_EQ(updated->type, AlterationType::kEntityChange) << "named by what happened";
   EXPECT_EQ(updated->changed, std::vector<std::string>{"h"}) << "a deleted attribute changed";
+  auto same = Match(*sub, Change(r1, r1));
+  ASSERT_TRUE(same.has_value()) << "entityUpdate selects an update that changes nothing";
+  EXPECT_EQ(same->type, AlterationType::kEntityUpdate);
+}
+
+TEST(Matcher, EntityUpdateConditionFiresOnAnAttributeWrittenWithItsOldValue) {
+  Subscription s;
+  s.alteration_types = {AlterationType::kEntityUpdate};
+  s.condition_attrs = {"t"};
+  auto sub = Compile(s);
+  auto before = Room("R1", {Attr("t", 1), Attr("h", 5)});
+  auto rewritten = before;
+  rewritten.attributes[0].modified_at = base::Timestamp{2000};  // t written, same value
+  auto trigger = Match(*sub, Change(before, rewritten));
+  ASSERT_TRUE(trigger.has_value());
+  EXPECT_EQ(trigger->type, AlterationType::kEntityUpdate);
+  EXPECT_EQ(trigger->changed, std::vector<std::string>{"t"}) << "written: onlyChangedAttrs";
+  auto other = before;
+  other.attributes[1].modified_at = base::Timestamp{2000};  // only h written
+  EXPECT_FALSE(Match(*sub, Change(before, other)).has_value());
+  Subscription change_only;
+  change_only.condition_attrs = {"t"};
+  EXPECT_FALSE(Match(*Compile(change_only), Change(before, rewritten)).has_value())
+      << "entityChange needs a changed value";
+}
+
+TEST(Matcher, OnlyChangedAttrsWithNothingToNotifyDoesNotFire) {
+  Subscription s;
+  s.attrs = {"h"};
+  s.only_changed_attrs = true;
+  auto sub = Compile(s);
+  const auto r1 = Room("R1", {Attr("t", 1), Attr("h", 5)});
+  EXPECT_FALSE(Match(*sub, Change(r1, Room("R1", {Attr("t", 2), Attr("h", 5)}))).has_value())
+      << "only t changed, only h is notified";
+  EXPECT_TRUE(Match(*sub, Change(r1, Room("R1", {Attr("t", 1), Attr("h", 6)}))).has_value());
+  s.attrs = {"h", "alterationType"};
+  EXPECT_TRUE(Match(*Compile(s), Change(r1, Room("R1", {Attr("t", 2), Attr("h", 5)}))))
+      << "alterationType is notified whatever changed";
+  s.attrs.clear();
+  s.except_attrs = {"t"};
+  EXPECT_FALSE(Match(*Compile(s), Change(r1, Room("R1", {Attr("t", 2), Attr("h", 5)}))));
 }
 
 TEST(Matcher, ExpiredBeforeCountsAsCreation) {

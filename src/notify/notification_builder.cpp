@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include "core/json_text.hpp"
 #include "notify/ld_notification_builder.hpp"
@@ -57,10 +58,17 @@ core::Entity Patch(const core::Entity& entity, const json::object& patch,
                    const MacroLookup& lookup) {
   core::Entity out = entity;
   for (const auto& [key, v] : patch) {
-    if (key == "id" && v.is_string()) {
-      out.id = SubstituteText(v.get_string(), lookup);
-    } else if (key == "type" && v.is_string()) {
-      out.types = {SubstituteText(v.get_string(), lookup)};
+    // Orion case 4085 ..._mapping_{id,type}_failsafe: a template that yields nothing at all
+    // keeps the entity's own id or type; otherwise a null macro is "null" as anywhere else
+    // (..._missing_macros: "new:${x}" gives "new:null").
+    if ((key == "id" || key == "type") && v.is_string()) {
+      if (SubstituteText(v.get_string(), lookup, "").empty()) continue;
+      std::string text = SubstituteText(v.get_string(), lookup);
+      if (key == "id") {
+        out.id = std::move(text);
+      } else {
+        out.types = {std::move(text)};
+      }
     } else {
       core::Attribute attr;
       attr.name = std::string(key);
@@ -97,8 +105,11 @@ bool IsHttpUrl(std::string_view url) {
          (url.starts_with("https://") && url.size() > 8);
 }
 
-std::string WithQuery(std::string url, const std::vector<std::pair<std::string, std::string>>& qs) {
+// Orion keeps qs in a map: parameters go out sorted by name, and one whose name or value is
+// empty after substitution is left out (Orion case 2015 notification_templates).
+std::string WithQuery(std::string url, const std::map<std::string, std::string>& qs) {
   for (const auto& [k, v] : qs) {
+    if (k.empty() || v.empty()) continue;
     url += url.find('?') == std::string::npos ? '?' : '&';
     url += k + "=" + v;
   }
@@ -171,9 +182,9 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
     if (sub.http->custom) {
       custom = &sub.http->payload;
       m.method = sub.http->method.empty() ? "POST" : sub.http->method;
-      std::vector<std::pair<std::string, std::string>> qs;
+      std::map<std::string, std::string> qs;
       for (const auto& [k, v] : sub.http->qs) {
-        qs.emplace_back(SubstituteText(k, lookup), SubstituteText(v, lookup));
+        qs.emplace(SubstituteText(k, lookup, ""), SubstituteText(v, lookup, ""));
       }
       m.url = WithQuery(SubstituteText(sub.http->url, lookup), qs);
       if (!IsHttpUrl(m.url)) {
@@ -218,8 +229,10 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
     RenderRequest request;
     request.attrs = sub.attrs;
     request.metadata = sub.metadata;
-    AttrsFormat rendered = kind == PayloadKind::kNgsi ? AttrsFormat::kNormalized : sub.attrs_format;
-    if (kind == PayloadKind::kNgsi) format = "normalized";
+    // `ngsi` patching renders in the subscription's attrsFormat and says so in
+    // Ngsiv2-AttrsFormat (Orion case 4286 update_format_..._custom_ngsi_patching; the API
+    // manual's older "always normalized" no longer holds).
+    AttrsFormat rendered = sub.attrs_format;
     bool wrap = true;
     if (rendered == AttrsFormat::kSimplifiedNormalized) {
       rendered = AttrsFormat::kNormalized;
@@ -250,7 +263,7 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
                            context.correlator + "; cbnotif=" + std::to_string(context.sequence));
     if (sub.http && sub.http->custom) {
       for (const auto& [k_tmpl, v_tmpl] : sub.http->headers) {
-        const std::string name = SubstituteText(k_tmpl, lookup);
+        const std::string name = SubstituteText(k_tmpl, lookup, "");
         // Orion "Custom Notifications": Fiware-Correlator and Ngsiv2-AttrsFormat cannot be
         // overwritten; an empty value removes the header.
         auto same = [&](const std::pair<std::string, std::string>& h) {
@@ -265,9 +278,9 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
             (it->first == "Fiware-Correlator" || it->first == "Ngsiv2-AttrsFormat")) {
           continue;
         }
-        const std::string value = PercentDecode(SubstituteText(v_tmpl, lookup));
+        const std::string value = PercentDecode(SubstituteText(v_tmpl, lookup, ""));
         if (it != m.headers.end()) m.headers.erase(it);
-        if (!value.empty()) m.headers.emplace_back(name, value);
+        if (!name.empty() && !value.empty()) m.headers.emplace_back(name, value);
       }
     }
   }

@@ -135,8 +135,10 @@ TEST(NotificationBuilder, HttpCustomSubstitutesUrlQsHeadersAndPayloads) {
   http.url = "http://127.0.0.1:9/e/${id}";
   http.custom = true;
   http.method = "PUT";
-  http.qs = {{"type", "${type}"}};
+  // Orion case 2015: qs sorted by name; a null (missing) macro leaves a qs or header out.
+  http.qs = {{"type", "${type}"}, {"a1", "${t}"}, {"a2", "${missing}"}};
   http.headers = {{"X-T", "${t}"},
+                  {"X-Missing", "${missing}"},
                   {"Fiware-Correlator", "forged"},
                   {"Accept", ""},
                   {"Authorization", "Basic QQ%3D%3D"}};
@@ -145,10 +147,11 @@ TEST(NotificationBuilder, HttpCustomSubstitutesUrlQsHeadersAndPayloads) {
   s.http = http;
   auto b = Build(s, std::nullopt, Room({Attr("t", 21)}));
   EXPECT_EQ(b.message.method, "PUT");
-  EXPECT_EQ(b.message.url, "http://127.0.0.1:9/e/R1?type=Room");
+  EXPECT_EQ(b.message.url, "http://127.0.0.1:9/e/R1?a1=21&type=Room");
   EXPECT_EQ(b.message.body, "t is \"21\" in /bosai");
   const auto& h = b.message.headers;
   EXPECT_EQ(http::FindHeader(h, "X-T"), "21");
+  EXPECT_FALSE(http::FindHeader(h, "X-Missing").has_value());
   EXPECT_EQ(http::FindHeader(h, "Fiware-Correlator"), "corr-1; cbnotif=2");
   EXPECT_FALSE(http::FindHeader(h, "Accept").has_value()) << "an empty value removes it";
   EXPECT_EQ(http::FindHeader(h, "Authorization"), "Basic QQ==");
@@ -168,6 +171,12 @@ TEST(NotificationBuilder, HttpCustomSubstitutesUrlQsHeadersAndPayloads) {
   EXPECT_EQ(b.body.at("data").at(0).at("id"), "x:R1");
   EXPECT_EQ(b.body.at("data").at(0).at("src").at("value"), "304018");
   EXPECT_EQ(http::FindHeader(b.message.headers, "Ngsiv2-AttrsFormat"), "normalized");
+  s.attrs_format = AttrsFormat::kSimplifiedKeyValues;  // Orion case 4286: the format holds
+  b = Build(s, std::nullopt, Room({Attr("t", 21)}));
+  EXPECT_EQ(b.body.at("id"), "x:R1") << "not wrapped in {subscriptionId, data}";
+  EXPECT_EQ(b.body.at("format"), "keyValues");
+  EXPECT_EQ(http::FindHeader(b.message.headers, "Ngsiv2-AttrsFormat"), "simplifiedKeyValues");
+  s.attrs_format = AttrsFormat::kNormalized;
 
   http.payload.kind = PayloadKind::kNone;
   s.http = http;

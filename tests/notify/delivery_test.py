@@ -157,13 +157,17 @@ def check(condition, message):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--server", required=True)
+    ap.add_argument("--ports", default="%d-%d" % (PORTS[0], PORTS[-1]),
+                    help="FIRST-LAST: the loopback ports this run may use (default %(default)s)")
     args = ap.parse_args()
+    first, _, last = args.ports.partition("-")
+    ports = range(int(first), int(last) + 1)
     work = tempfile.mkdtemp(prefix="renkei-notify-")
     config = notify_config(work, "retry_initial_ms = 100\nretry_max_ms = 400\n"
                                  "http_timeout_ms = 2000\nmax_subscriptions_per_tenant = 3\n")
-    receiver_port = free_port()
-    renkei_port = free_port(exclude=(receiver_port,))
-    dead_port = free_port(exclude=(receiver_port, renkei_port))
+    receiver_port = free_port(ports=ports)
+    renkei_port = free_port(exclude=(receiver_port,), ports=ports)
+    dead_port = free_port(exclude=(receiver_port, renkei_port), ports=ports)
     receiver = Receiver(receiver_port)
     receiver.start()
     renkei = Renkei(args.server, renkei_port, os.path.join(work, "data"), config)
@@ -212,6 +216,8 @@ def run(renkei, receiver, receiver_port, dead_port):
     check(h.get("ngsiv2-attrsformat") == "normalized", "Ngsiv2-AttrsFormat %s" % h)
     check(h.get("fiware-correlator") == "corr-create; cbnotif=1", "Fiware-Correlator %s" % h)
     check(h.get("content-type", "").startswith("application/json"), "Content-Type %s" % h)
+    # RFC 9110 §7.2: the URL's port is part of Host (Orion's receivers see "127.0.0.1:NNNN").
+    check(h.get("host") == "127.0.0.1:%d" % receiver_port, "Host %s" % h)
 
     # 2. Not in condition.attrs: no notification.
     renkei.request("PATCH", "/v2/entities/Shelter1/attrs", {"name": {"value": "B"}})

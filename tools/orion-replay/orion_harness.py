@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import time
 from dataclasses import dataclass
 
+from orion_accumulator import Accumulator
 from orion_shell import (Command, ShellSyntaxError, assignment_of, expand_word, parse_script,
                          word_text)
 
@@ -30,8 +32,24 @@ HARNESS_ENV = {
 
 ALLOWED_BROKER_OPTIONS = {"-multiservice", "-noCache", "-cache", "--noCache", "--cache", "IPV4",
                           "-ipv4"}
+# -subCacheIval: Orion's subscription cache refresh; renkei matches against the current
+# subscriptions always, so every interval behaves like an immediate refresh.
 ALLOWED_BROKER_OPTIONS_WITH_VALUE = {"-notificationMode", "--notificationMode", "-dbPoolSize",
-                                     "-logLevel"}
+                                     "-logLevel", "-subCacheIval"}
+
+# accumulatorDump/Count/Reset and their 2/3 variants: which port variable each one reads.
+_ACCUMULATOR_READERS = {
+    "accumulatorDump": ("dump", "LISTENER_PORT"), "accumulator2Dump": ("dump", "LISTENER2_PORT"),
+    "accumulator3Dump": ("dump", "LISTENER3_PORT"),
+    "accumulatorCount": ("number", "LISTENER_PORT"),
+    "accumulator2Count": ("number", "LISTENER2_PORT"),
+    "accumulator3Count": ("number", "LISTENER3_PORT"),
+    "accumulatorReset": ("reset", "LISTENER_PORT"),
+    "accumulator2Reset": ("reset", "LISTENER2_PORT"),
+    "accumulator3Reset": ("reset", "LISTENER3_PORT"),
+}
+# A loopback URL authority whose port may be one of the nominal listener ports.
+_LOOPBACK_PORT_RE = re.compile(r"(localhost|127\.0\.0\.1|0\.0\.0\.0):(\d+)(?!\d)")
 
 
 class Skip(Exception):
@@ -171,13 +189,6 @@ def _classify_url(path: str) -> str | None:
 
 
 _UNSUPPORTED_COMMANDS = {
-    "accumulatorStart": "notification accumulator", "accumulatorStop": "notification accumulator",
-    "accumulatorDump": "notification accumulator", "accumulatorReset": "notification accumulator",
-    "accumulatorCount": "notification accumulator",
-    "accumulator2Dump": "notification accumulator", "accumulator2Reset": "notification accumulator",
-    "accumulator2Count": "notification accumulator",
-    "accumulator3Dump": "notification accumulator", "accumulator3Reset": "notification accumulator",
-    "accumulator3Count": "notification accumulator",
     "mongoCmd": "direct MongoDB access", "mongoCmd2": "direct MongoDB access",
     "dbInsertEntity": "direct MongoDB access", "mongo": "direct MongoDB access",
     "mongosh": "direct MongoDB access", "dbDrop": "direct MongoDB access",
@@ -192,15 +203,123 @@ _UNSUPPORTED_COMMANDS = {
 class Interpreter:
     """Runs parsed SHELL commands; writes what bash would have printed into self.out."""
 
-    def __init__(self, client, cb_port: int, dry: bool):
+    def __init__(self, client, cb_port: int, dry: bool, quiet_seconds: float = 0.5,
+                 accumulator_factory=Accumulator):
         self.client = client
         self.cb_port = cb_port
         self.dry = dry
+        self.quiet_seconds = quiet_seconds
+        self.accumulator_factory = accumulator_factory  # (url, pretty, port) -> Accumulator
         self.env: dict[str, str] = dict(HARNESS_ENV)
         self.env["CB_PORT"] = str(cb_port)
         self.out: list[str] = []
         self.tenants: set[str] = set()
         self.requests = 0
+        # Accumulators by nominal port (the LISTENER_PORT value the case sees, 9997...), and
+        # the free loopback port each really listens on. Requests to renkei carry the real
+        # port, what renkei answers and what a dump shows carry the nominal one again, so the
+        # cases (some of which write 9997 literally) read as in Orion's fixed-port setup.
+        self.accumulators: dict[str, Accumulator | None] = {}
+        self.real_ports: dict[str, int] = {}
+        self.subscribed = False  # a subscription was created (reads of it settle first)
+
+    def close(self) -> None:
+        """Stops the accumulators this case started."""
+        for acc in self.accumulators.values():
+            if acc is not None:
+                acc.stop()
+        self.accumulators.clear()
+
+    def to_real_ports(self, text: str) -> str:
+        return _LOOPBACK_PORT_RE.sub(
+            lambda m: "%s:%s" % (m.group(1), self.real_ports.get(m.group(2), m.group(2))), text)
+
+    def to_nominal_ports(self, text: str) -> str:
+        nominal = {str(real): nom for nom, real in self.real_ports.items()}
+        return _LOOPBACK_PORT_RE.sub(
+            lambda m: "%s:%s" % (m.group(1), nominal.get(m.group(2), m.group(2))), text)
+
+    def run_init(self, init_text: str) -> None:
+        """Runs the accumulatorStart/Stop commands of SHELL-INIT (check_init vetted the rest)."""
+        commands = [c for c in parse_script(init_text)
+                    if c.pipeline[0].words and word_text(c.pipeline[0].words[0])
+                    in ("accumulatorStart", "accumulatorStop")]
+        mark = len(self.out)
+        self.run(commands)
+        del self.out[mark:]
+
+    # the accumulator commands of harnessFunctions.sh
+    def accumulator_start(self, args: list[str]) -> None:
+        opts = {"--pretty-print": False, "--url": "/notify"}
+        # harnessFunctions.sh reads its options in this fixed order, then bindIp and port.
+        for flag, has_value in (("--pretty-print", False), ("--https", False), ("--key", True),
+                                ("--cert", True), ("--url", True), ("--mqttHost", True),
+                                ("--mqttPort", True), ("--mqttTopic", True),
+                                ("--bootstrapServers", True), ("--kafkaTopic", True)):
+            if args and args[0] == flag:
+                opts[flag] = args[1] if has_value and len(args) > 1 else True
+                args = args[2:] if has_value else args[1:]
+        if "--https" in opts:
+            raise Skip("HTTPS accumulator")
+        if "--mqttHost" in opts:
+            raise Skip("MQTT")
+        if "--bootstrapServers" in opts:
+            raise Skip("Kafka")
+        bind_ip = args[0] if args else "localhost"
+        nominal = args[1] if len(args) > 1 else self.env.get("LISTENER_PORT", "")
+        if ":" in bind_ip:
+            raise Skip("IPv6 accumulator (%s)" % bind_ip)
+        if not re.fullmatch(r"\d+", nominal):
+            raise Skip("accumulator port %r" % nominal)
+        self.accumulator_stop(nominal)
+        if self.dry:
+            self.accumulators[nominal] = None
+            self.real_ports.setdefault(nominal, int(nominal))
+        else:
+            acc = self.accumulator_factory(str(opts["--url"]), bool(opts["--pretty-print"]),
+                                           self.real_ports.get(nominal, 0))
+            self.accumulators[nominal] = acc
+            self.real_ports[nominal] = acc.port
+        self.out.append("accumulator running as PID %d\n" % os.getpid())
+
+    def settle(self) -> None:
+        """Lets the notifications already triggered arrive and their outcome be recorded.
+
+        Orion sends a notification in a thread started before it answers the request that
+        triggered it, and the cases read the accumulator or the subscription's status right
+        after; renkei delivers from its outbox a few milliseconds after the commit. So before
+        such a read the replay waits until every accumulator has been quiet for
+        quiet_seconds (or, with none running, for quiet_seconds).
+        """
+        running = [a for a in self.accumulators.values() if a is not None]
+        if self.dry:
+            return
+        if not running:
+            time.sleep(self.quiet_seconds)
+        for acc in running:
+            acc.wait_quiet(self.quiet_seconds)
+
+    def accumulator_stop(self, nominal: str) -> None:
+        acc = self.accumulators.pop(nominal, None)
+        if acc is not None:
+            acc.stop()
+
+    def accumulator_read(self, name: str, args: list[str]) -> None:
+        what, variable = _ACCUMULATOR_READERS[name]
+        if args and args[0] in ("IPV6", "IPv6"):
+            raise Skip("IPv6 accumulator")
+        if len(args) > 1 and args[1] == "HTTPS":
+            raise Skip("HTTPS accumulator")
+        acc = self.accumulators.get(self.env.get(variable, ""))
+        if acc is None:
+            return  # dry run, or nothing listens there: curl -s prints nothing
+        self.settle()
+        if what == "dump":
+            self.out.append(self.to_nominal_ports(acc.dump()))
+        elif what == "number":
+            self.out.append(acc.number())
+        else:
+            acc.reset()
 
     # command substitution: a pipeline of a few text tools
     def subst(self, body: str) -> str:
@@ -356,6 +475,12 @@ class Interpreter:
                 if "=" in a:
                     k, v = a.split("=", 1)
                     self.env[k] = v
+        elif name == "accumulatorStart":
+            self.accumulator_start(args[1:])
+        elif name == "accumulatorStop":
+            self.accumulator_stop(args[1] if len(args) > 1 else self.env["LISTENER_PORT"])
+        elif name in _ACCUMULATOR_READERS:
+            self.accumulator_read(name, args[1:])
         elif name in ("true", ":"):
             pass
         elif name in ("unset",):
@@ -453,7 +578,8 @@ class Interpreter:
 
         body = None
         if o["payload"] != "":
-            body = _collapse(o["payload"]).encode("utf-8", errors="surrogateescape")
+            body = self.to_real_ports(_collapse(o["payload"])).encode(
+                "utf-8", errors="surrogateescape")
 
         # curl semantics: "Name:" removes a header curl would add, "Name;" sends it empty.
         headers: list[tuple[str, str]] = []
@@ -478,7 +604,7 @@ class Interpreter:
         final += headers
 
         method = o["method"] or ("POST" if body is not None else "GET")
-        target = _dq_eval(o["url"], self.env)
+        target = self.to_real_ports(_dq_eval(o["url"], self.env))
         if o["urlParams"]:
             target += "?" + o["urlParams"]
         target = target.split("#", 1)[0]  # curl does not send the fragment
@@ -489,6 +615,10 @@ class Interpreter:
         if not target.startswith("/"):
             target = "/" + target
 
+        if method == "GET" and target.startswith("/v2/subscriptions") and self.subscribed:
+            self.settle()  # a subscription's status and counters follow its notifications
+        if target.startswith("/v2/subscriptions") and method == "POST":
+            self.subscribed = True
         self.requests += 1
         resp = self.client.send(method, target, final, body)
         raw_headers = [resp.status_line] + ["%s: %s" % (k, v) for k, v in resp.headers]
@@ -501,7 +631,7 @@ class Interpreter:
             text.append(line)
         text.append("")
         printed = "\n".join(text) + "\n"
-        body_text = resp.body.decode("utf-8", errors="replace")
+        body_text = self.to_nominal_ports(resp.body.decode("utf-8", errors="replace"))
         if no_check:
             printed += body_text + "\n"
         elif body_text.rstrip("\n") != "":
@@ -526,8 +656,8 @@ def check_init(init_text: str) -> tuple[str | None, bool]:
         if len(cmd.pipeline) > 1:
             return "SHELL-INIT: shell pipeline", False
         name = word_text(cmd.pipeline[0].words[0]) if cmd.pipeline[0].words else None
-        if name == "accumulatorStart":
-            continue  # only matters if SHELL uses it, which the dry run detects
+        if name in ("accumulatorStart", "accumulatorStop"):
+            continue  # run by Interpreter.run_init
         if name in _UNSUPPORTED_COMMANDS and name not in ("brokerStart", "dbDrop"):
             return "SHELL-INIT: %s" % _UNSUPPORTED_COMMANDS[name], False
 

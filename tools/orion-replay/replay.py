@@ -193,6 +193,7 @@ def run_case(repo: OrionRepo, rel: str, args) -> CaseResult:
     # Feasibility pass without a server: finds every skip reason before anything is started.
     dry = Interpreter(DryClient(), 1026, dry=True)
     try:
+        dry.run_init(tc.sections["SHELL-INIT"])
         dry.run(commands)
     except Skip as e:
         return CaseResult(rel, "skip", str(e))
@@ -210,13 +211,15 @@ def run_case(repo: OrionRepo, rel: str, args) -> CaseResult:
         else:
             host, port = args.host, args.port
         client = Client(host, port)
-        interp = Interpreter(client, port, dry=False)
+        interp = Interpreter(client, port, dry=False, quiet_seconds=args.quiet_ms / 1000.0)
         try:
+            interp.run_init(tc.sections["SHELL-INIT"])
             interp.run(commands)
         except Skip as e:  # only reachable if the live run takes another path than the dry one
             return CaseResult(rel, "skip", str(e))
         finally:
             client.close()
+            interp.close()
     except CaseError as e:
         if server:
             problem = server.stop()
@@ -314,6 +317,9 @@ def main(argv=None) -> int:
                     help="compare status lines by code only, not by reason phrase")
     ap.add_argument("--dry-run", action="store_true",
                     help="classify only (parse and find skip reasons), send nothing")
+    ap.add_argument("--quiet-ms", type=int, default=500,
+                    help="an accumulator dump, count or reset first waits until no notification "
+                         "has arrived for this long (default: %(default)s ms)")
     ap.add_argument("--list", action="store_true", help="list selected cases and exit")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print every case, and the full output of failing ones")

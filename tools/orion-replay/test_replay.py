@@ -13,6 +13,7 @@ sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import orion_harness as replay  # noqa: E402  (the emulated harness)
+from orion_accumulator import SEPARATOR, format_record  # noqa: E402
 from orion_case import compare_output, line_matches, parse_test_file  # noqa: E402
 from orion_shell import expand_word, parse_script  # noqa: E402
 
@@ -209,14 +210,20 @@ class OrionCurlTest(unittest.TestCase):
                 interp.run(parse_script("orionCurl --url %s\n" % url))
 
     def test_subscription_urls_are_replayed(self):
-        # Subscriptions exist since issue 4; cases that use the accumulator still skip.
+        # Subscriptions exist since issue 4; MQTT and Kafka accumulators are not emulated.
         for url in ("/v2/subscriptions", "/v2/op/notify"):
             interp = replay.Interpreter(replay.DryClient(), 1026, dry=True)
             interp.run(parse_script("orionCurl --url %s\n" % url))
             self.assertEqual(interp.requests, 1)
         interp = replay.Interpreter(replay.DryClient(), 1026, dry=True)
-        with self.assertRaises(replay.Skip):
-            interp.run(parse_script("accumulatorDump\n"))
+        interp.run(parse_script("accumulatorStart --pretty-print\naccumulatorDump\n"))
+        for start in ("accumulatorStart --pretty-print --mqttHost h --mqttPort 1 --mqttTopic t",
+                      "accumulatorStart --bootstrapServers k --kafkaTopic t",
+                      "accumulatorStart --pretty-print --https --key k --cert c",
+                      "accumulatorStart :: 9977"):
+            interp = replay.Interpreter(replay.DryClient(), 1026, dry=True)
+            with self.assertRaises(replay.Skip):
+                interp.run(parse_script(start + "\n"))
 
     def test_accept_empty_and_header_removal(self):
         client = CannedClient([replay.Response("HTTP/1.1 200 OK", [], b"")])
@@ -236,6 +243,152 @@ class InitTest(unittest.TestCase):
         self.assertIn("-corsOrigin", reason)
         reason, _ = replay.check_init("dbInit CP1\nbrokerStart CP1\n")
         self.assertIn("second broker", reason)
+
+
+NOTIFICATION_HEADERS = [("Host", "localhost:9997"), ("User-Agent", "renkei/0.1"),
+                        ("Content-Type", "application/json; charset=utf-8"),
+                        ("Content-Length", "15"), ("Fiware-ServicePath", "/"),
+                        ("fiware-correlator", "c1; cbnotif=1"), ("X-My_Header", "1")]
+
+
+class AccumulatorRecordTest(unittest.TestCase):
+    """format_record() against text written by hand from accumulator-server.py's rules."""
+
+    def test_pretty_body_and_header_names_in_the_accumulator_order(self):
+        text = format_record("POST", "/notify", NOTIFICATION_HEADERS, b'{"b":1,"a":"\xc3\xa9"}',
+                             pretty=True)
+        self.assertEqual(text, "POST http://localhost:9997/notify\n"
+                               "Fiware-Servicepath: /\n"
+                               "Content-Length: 15\n"
+                               "User-Agent: renkei/0.1\n"
+                               "Host: localhost:9997\n"
+                               "Content-Type: application/json; charset=utf-8\n"
+                               "Fiware-Correlator: c1; cbnotif=1\n"
+                               "X-My-Header: 1\n"
+                               "\n"
+                               "{\n    \"a\": \"\\u00e9\",\n    \"b\": 1\n}\n" + SEPARATOR)
+
+    def test_raw_body_is_followed_by_the_separator_directly(self):
+        text = format_record("PUT", "/notify?a=1&b=x%20y&a=2", [("Host", "h:1")], b"plain",
+                             pretty=False)
+        self.assertEqual(text, "PUT http://h:1/notify?a=1&b=x y\nHost: h:1\n\nplain" + SEPARATOR)
+
+    def test_no_body_no_blank_line(self):
+        self.assertEqual(format_record("GET", "/v2/entities?id=E1", [("Host", "h:1")], b"", True),
+                         "GET http://h:1/v2/entities?id=E1\nHost: h:1\n" + SEPARATOR)
+
+    def test_form_body_is_not_shown_and_bad_json_prints_the_error(self):
+        form = [("Host", "h:1"), ("Content-Type", "application/x-www-form-urlencoded")]
+        self.assertNotIn("a=1", format_record("POST", "/notify", form, b"a=1", False))
+        text = format_record("POST", "/notify", [("Host", "h:1")], b'{"a":1,"a":2}', True)
+        self.assertIn("\n\nduplicate key: ('a',)" + SEPARATOR, text)
+
+
+class FakeAccumulator:
+    def __init__(self, url, pretty, port):
+        self.url, self.pretty = url, pretty
+        self.port = port or 41234
+        self.records, self.stopped, self.waits = [], False, 0
+
+    def wait_quiet(self, quiet):
+        self.waits += 1
+
+    def dump(self):
+        return "".join(self.records)
+
+    def number(self):
+        return "%d\n" % len(self.records)
+
+    def reset(self):
+        self.records.clear()
+
+    def stop(self):
+        self.stopped = True
+
+
+class AccumulatorCommandsTest(unittest.TestCase):
+    def interpreter(self, client):
+        made = []
+
+        def factory(url, pretty, port):
+            made.append(FakeAccumulator(url, pretty, port))
+            return made[-1]
+
+        interp = replay.Interpreter(client, 1026, dry=False, accumulator_factory=factory)
+        return interp, made
+
+    def test_ports_translated_both_ways(self):
+        body = b'{"notification":{"http":{"url":"http://localhost:41234/notify"}}}'
+        client = CannedClient([replay.Response("HTTP/1.1 201 Created", [], b""),
+                               replay.Response("HTTP/1.1 200 OK", [], body)])
+        interp, made = self.interpreter(client)
+        interp.run_init("dbInit CB\nbrokerStart CB\naccumulatorStart --pretty-print\n")
+        self.assertEqual(interp.out, [])  # SHELL-INIT prints nothing into the compared output
+        self.assertTrue(made[0].pretty)
+        interp.run(parse_script(
+            "payload='{\"url\": \"http://localhost:'$LISTENER_PORT'/notify\"}'\n"
+            "orionCurl --url /v2/subscriptions --payload \"$payload\"\n"
+            "orionCurl --url /v2/subscriptions\n"))
+        self.assertIn(b"localhost:41234/notify", client.requests[0][3])
+        self.assertIn('"url": "http://localhost:9997/notify"', interp.out[1])
+
+    def test_dump_count_reset_and_restart_on_the_same_port(self):
+        interp, made = self.interpreter(CannedClient([]))
+        interp.run(parse_script("accumulatorStart localhost $LISTENER2_PORT\n"))
+        self.assertTrue(interp.out[0].startswith("accumulator running as PID "))
+        made[0].records.append("POST http://127.0.0.1:41234/notify\n" + SEPARATOR)
+        interp.out.clear()
+        interp.run(parse_script("accumulator2Count\naccumulator2Dump\naccumulator2Reset\n"
+                                "accumulator2Count\naccumulatorDump\n"))
+        self.assertEqual(interp.out, ["1\n", "POST http://127.0.0.1:9977/notify\n" + SEPARATOR,
+                                      "0\n"])
+        self.assertEqual(made[0].waits, 4)
+        interp.run(parse_script("accumulatorStop $LISTENER2_PORT\n"
+                                "accumulatorStart localhost $LISTENER2_PORT\n"))
+        self.assertTrue(made[0].stopped)
+        self.assertEqual(made[1].port, 41234)  # subscriptions made before still reach it
+        interp.close()
+        self.assertTrue(made[1].stopped)
+
+
+class DumpComparisonTest(unittest.TestCase):
+    EXPECTED = ("01. dump\n"
+                "POST http://localhost:REGEX(\\d+)/notify\n"
+                "Fiware-Servicepath: /\n"
+                "Content-Length: 12\n"
+                "Host: localhost:REGEX(\\d+)\n"
+                "\n"
+                "{\n    \"a\": 1\n}\n"
+                "=======================================\n"
+                "GET http://localhost:9997/v2/entities\n"
+                "Host: localhost:9997\n"
+                "=======================================\n")
+
+    def test_header_order_aside(self):
+        out = self.EXPECTED.replace("Fiware-Servicepath: /\nContent-Length: 12\n",
+                                    "Content-Length: 99\nFiware-Servicepath: /\n")
+        out = out.replace("REGEX(\\d+)", "9997")
+        self.assertEqual(compare_output(self.EXPECTED, out), [])
+
+    def test_sorted_dumps_compare_user_agent_by_name(self):
+        ref = ("#SORT_START\nPOST http://h/notify\nUser-Agent: orion/REGEX(\\d.*)\n"
+               "Content-Length: 12\n#SORT_END\n")
+        self.assertEqual(compare_output(ref, "POST http://h/notify\nContent-Length: 9\n"
+                                             "User-Agent: renkei/0.1.0\n"), [])
+        self.assertNotEqual(compare_output(ref, "POST http://h/other\nContent-Length: 9\n"
+                                                "User-Agent: renkei/0.1.0\n"), [])
+
+    def test_sort_block_opened_before_a_step_title(self):
+        ref = "#SORT_START\n05. dump\nb\na\n#SORT_END\n"
+        self.assertEqual(compare_output(ref, "05. dump\na\nb\n"), [])
+        self.assertNotEqual(compare_output(ref, "05. dump\na\nc\n"), [])
+
+    def test_body_and_missing_headers_differ(self):
+        out = self.EXPECTED.replace("REGEX(\\d+)", "9997")
+        diffs = compare_output(self.EXPECTED, out.replace('"a": 1', '"a": 2'))
+        self.assertEqual(diffs[0].actual, '    "a": 2')
+        diffs = compare_output(self.EXPECTED, out.replace("Fiware-Servicepath: /\n", ""))
+        self.assertEqual(diffs[0].expected, "Fiware-Servicepath: /")
 
 
 if __name__ == "__main__":

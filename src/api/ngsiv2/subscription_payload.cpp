@@ -136,7 +136,8 @@ Result<void> ParseExpression(const json::value& v, notify::Subscription& sub) {
     if (key != "q" && key != "mq" && key != "georel" && key != "geometry" && key != "coords") {
       return Bad("unrecognized field in expression: /" + std::string(key) + "/");
     }
-    if (!value.is_string()) return Bad("expression " + std::string(key) + " is not a string");
+    // Orion case 1947_1972_invalid_subs_crash: "q is not a string".
+    if (!value.is_string()) return Bad(std::string(key) + " is not a string");
     if (value.get_string().empty()) return Bad("expression " + std::string(key) + " is empty");
   }
   auto str = [&](std::string_view k) {
@@ -231,6 +232,9 @@ Result<std::vector<std::pair<std::string, std::string>>> StringMap(const json::o
   if (v->get_object().empty()) return Bad(where + " is empty");
   for (const auto& [k, val] : v->get_object()) {
     if (!val.is_string()) return Bad(where + " value is not a string");
+    // Orion case 2015 notification_templates_error_handling: the general forbidden characters
+    // apply to qs and headers values too (percent-encoded ones are decoded at send time).
+    if (HasForbiddenChars(val.get_string())) return Bad("forbidden characters in custom " + where);
     out.emplace_back(std::string(k), std::string(val.get_string()));
   }
   return out;
