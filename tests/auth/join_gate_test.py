@@ -11,7 +11,8 @@ HTTP with real API keys and OpenID Connect tokens:
   Vitals are left out and their relationships stay plain;
 - once the resident consents, the Vitals come with the notification;
 - a notification queued while the receiver is down, carrying the Vitals, is withheld at
-  delivery once the resident revoked the consent; the next change notifies without them.
+  delivery once the resident revoked the consent; the next change notifies without them;
+- a periodic (timeInterval) notification with join follows the same rule.
 Ports 19980-19999."""
 import pathlib
 import subprocess
@@ -26,6 +27,7 @@ import consent_test  # noqa: E402  (its issuer config and tokens)
 from jose_keys import SigningKey, jwks  # noqa: E402
 from renkei_testlib import (NotificationReceiver, Server, check, finish,  # noqa: E402
                             free_port, server_argument)
+from subgate_test import wait_until  # noqa: E402
 
 PORTS = (19980, 19999)
 TENANT = consent_test.TENANT
@@ -136,10 +138,20 @@ def run(server, key, writer_key):
                                  "endpoint": {"uri": f"{base}/{name}"}}}, app)
             check(made.status == 201, f"subscribe {name}: {made.status} {made.body[:200]}")
 
+        made = server.request("POST", f"{LD}/subscriptions", {
+            "id": "urn:ngsi-ld:Subscription:watch-periodic", "type": "Subscription",
+            "entities": [{"id": TOWER, "type": "Building"}], "timeInterval": 1,
+            "notification": {"join": "flat", "joinLevel": 2,
+                             "endpoint": {"uri": f"{base}/periodic"}}}, app)
+        check(made.status == 201, f"subscribe periodic: {made.status} {made.body[:200]}")
+
         # 1. No consent: the City only; the Country (not granted) and Vitals (personal) stay out.
         town.touch()
         check_shown(wait_count(receiver, "/flat", 1), wait_count(receiver, "/inline", 1),
                     [CITY], "without consent")
+        periodic = wait_count(receiver, "/periodic", 1)
+        check(periodic is not None and [e["id"] for e in periodic] == [TOWER, CITY],
+              f"periodic without consent: {periodic}")
 
         # 2. The resident consents: the Vitals come along.
         resident = bearer(key, "resident-1", "town-portal", roles=("citizen",))
@@ -152,6 +164,9 @@ def run(server, key, writer_key):
         town.touch()
         check_shown(wait_count(receiver, "/flat", 2), wait_count(receiver, "/inline", 2),
                     [CITY, VITALS], "with consent")
+        check(wait_until(lambda: [e["id"] for e in data_of(receiver, "/periodic")[-1]]
+                         == [TOWER, CITY, VITALS]),
+              f"periodic with consent: {data_of(receiver, '/periodic')[-1:]}")
 
         # 3. Queued with the Vitals, then the consent is revoked: withheld at delivery.
         receiver.stop()
@@ -171,6 +186,11 @@ def run(server, key, writer_key):
         for path in ("/flat", "/inline"):
             check(all("heartRate" not in str(d) for d in data_of(receiver, path)[2:]),
                   f"{path}: the Vitals' data never again")
+        seen = receiver.count("/periodic")
+        check(wait_until(lambda: receiver.count("/periodic") >= seen + 2),
+              "periodic notifications go on")
+        check(all("heartRate" not in str(d) for d in data_of(receiver, "/periodic")[seen:]),
+              "periodic: the Vitals' data never again")
     finally:
         receiver.stop()
 
