@@ -212,6 +212,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   matching_options.max_outbox_per_tenant = config.max_outbox_per_tenant;
   matching_options.gate = &notification_access;
   matching_options.on_withheld = count_withheld;
+  matching_options.entities = &**store;  // NGSI-LD join's linked entities
   // Rate limits (docs/security.md "Rate limits"): off unless configured; refusals counted.
   ratelimit::RateLimiter rate_limiter(
       config.ratelimit, [&counters](const std::string& tenant, ratelimit::LimitScope scope) {

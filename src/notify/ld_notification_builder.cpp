@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <unordered_set>
 
 #include "core/json_text.hpp"
 #include "core/jsonld/core_context.hpp"
@@ -143,16 +144,34 @@ OutboundMessage BuildLdMessage(const Subscription& sub, const std::vector<core::
   const bool ld_json = ld.accept == "application/ld+json";
   const json::value inline_context =
       ld.context.is_null() ? json::value(json::string(core::jsonld::kCoreContextUrl)) : ld.context;
+  request.linked = context.linked;
   json::array data;
-  for (const auto& e : entities) {
-    json::value rendered = render(e, request);
+  // §4.5.23 join=flat: each linked entity once in `data`, after the entity linking to it.
+  std::unordered_set<std::string> flat_ids;
+  const auto add = [&](json::value rendered, bool notified) {
     if (auto* o = rendered.if_object()) {
-      if (deleted) (*o)["deletedAt"] = base::FormatIso8601(context.now);
+      if (!notified) {
+        const auto* id = o->if_contains("id");
+        if (id != nullptr && id->is_string() && !flat_ids.emplace(id->get_string()).second) {
+          return;
+        }
+      }
+      if (deleted && notified) (*o)["deletedAt"] = base::FormatIso8601(context.now);
       // §6.3.5 as for entities in an ld+json answer: each entity of `data` is a JSON-LD
       // document of its own and carries the @context (the notification keeps it too).
       if (ld_json) (*o)["@context"] = inline_context;
     }
     data.push_back(std::move(rendered));
+  };
+  for (const auto& e : entities) flat_ids.insert(e.id);
+  for (const auto& e : entities) {
+    json::value rendered = render(e, request);
+    if (auto* several = rendered.if_array(); several != nullptr && !several->empty()) {
+      add(std::move((*several)[0]), true);
+      for (std::size_t i = 1; i < several->size(); ++i) add(std::move((*several)[i]), false);
+      continue;
+    }
+    add(std::move(rendered), true);
   }
   json::object body;
   body["id"] = NotificationId(sub, context);

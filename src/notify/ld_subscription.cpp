@@ -84,6 +84,10 @@ json::object EncodeLd(const LdSubscription& ld) {
   out["accept"] = ld.accept;
   out["receiverInfo"] = Pairs(ld.receiver_info);
   if (ld.time_interval) out["timeInterval"] = *ld.time_interval;
+  if (!ld.join.empty()) {
+    out["join"] = ld.join;
+    out["joinLevel"] = ld.join_level;
+  }
   return out;
 }
 
@@ -134,6 +138,12 @@ base::Result<LdSubscription> DecodeLd(const json::object& o) {
   ld.receiver_info = PairsOf(o.if_contains("receiverInfo"));
   if (const auto* v = o.if_contains("timeInterval"); v != nullptr && v->is_int64()) {
     ld.time_interval = v->get_int64();
+  }
+  ld.join = Str(o, "join");
+  if (const auto* v = o.if_contains("joinLevel"); v != nullptr && v->is_uint64()) {
+    ld.join_level = v->get_uint64();
+  } else if (v != nullptr && v->is_int64() && v->get_int64() > 0) {
+    ld.join_level = static_cast<std::size_t>(v->get_int64());
   }
   return ld;
 }

@@ -69,6 +69,11 @@ struct LdSubscription {
   std::string accept = "application/json";  // or application/ld+json (§5.2.15)
   std::vector<std::pair<std::string, std::string>> receiver_info;  // sent as headers
   std::optional<std::int64_t> time_interval;                       // seconds (§5.2.12)
+  // §5.2.14 join / joinLevel (linked entity retrieval, §4.5.23): "flat" or "inline" adds the
+  // entities the notified entities link to, join_level relationship hops deep; "" (absent or
+  // "@none"): none.
+  std::string join;
+  std::size_t join_level = 1;
 };
 
 std::string_view LdTriggerName(LdTrigger trigger);

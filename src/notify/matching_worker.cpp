@@ -2,7 +2,9 @@
 
 #include <future>
 #include <map>
+#include <optional>
 
+#include "notify/linked_entity_reader.hpp"
 #include "notify/notified_entities.hpp"
 
 namespace renkei::notify {
@@ -125,6 +127,7 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
   std::map<std::string, int> per_request;  // correlator → notifications so far (cbnotif)
   // The owners' rights as of this round, one evaluation per subscription (not per change).
   std::map<std::pair<std::string, std::string>, EntityCheck> checks;
+  const EntityCheck no_check;
   std::size_t consumed = 0;
   for (const auto& change : changes) {
     // Bound the round's memory and the first notification's delay: stop once enough are
@@ -165,6 +168,13 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
       context.sequence = ++per_request[change.correlator];
       context.default_timeout_ms = options_.default_timeout_ms;
       context.now = now;
+      // §4.5.23 join: linked entities pass the owner's check too (linked_entity_reader.hpp).
+      std::optional<LinkedEntityReader> linked;
+      if (options_.entities != nullptr && sub.ld && !sub.ld->join.empty()) {
+        linked.emplace(*options_.entities, change.tenant, check != nullptr ? *check : no_check, now,
+                       logger_);
+        context.linked = linked->Fetch();
+      }
       auto message = BuildNotification(compiled, *trigger, change, context, render_);
       if (!message) {
         if (logger_) {
@@ -180,7 +190,11 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
       entry.created_at = now;
       EncodeOutbound(*message, entry);
       // What delivery re-checks; a tenant whose notifications are not checked needs none.
-      if (check != nullptr && *check) entry.entities = EncodeNotifiedEntity(*notified);
+      if (check != nullptr && *check) {
+        std::vector<core::Entity> recorded{*notified};
+        if (linked) recorded.insert(recorded.end(), linked->Given().begin(), linked->Given().end());
+        entry.entities = EncodeNotifiedEntities(recorded);
+      }
       commit.entries.push_back(std::move(entry));
       if (registered->status == "oneshot") {
         // Orion "Oneshot Subscriptions": inactive once it fired.

@@ -49,6 +49,9 @@ struct MatchingOptions {
   const NotificationGate* gate = nullptr;
   // Told of each notification withheld by the gate (metrics), with its tenant.
   std::function<void(const std::string&)> on_withheld;
+  // Where NGSI-LD join reads linked entities (linked_entity_reader.hpp; nullptr: none are
+  // shown); outlives the worker.
+  store::EntityStore* entities = nullptr;
 };
 
 class MatchingWorker {

@@ -18,6 +18,11 @@
 
 namespace renkei::notify {
 
+// NGSI-LD join (§4.5.23): the entities with these ids that may be notified beside the
+// notified ones (those that exist and the subscription's owner may read now), any order.
+using LinkedEntityFetch =
+    std::function<std::vector<core::Entity>(const std::vector<std::string>& ids)>;
+
 // What the dialect's renderer is asked for: normalized, keyValues or values, with the
 // attribute order (and builtins to show) of `attrs` and the metadata of `metadata`.
 struct RenderRequest {
@@ -27,6 +32,9 @@ struct RenderRequest {
   // The subscription notified: a dialect reads its own members there (NGSI-LD: format,
   // @context, lang, sysAttrs, showChanges in Subscription::ld).
   const Subscription* subscription = nullptr;
+  // NGSI-LD join: where linked entities come from (empty: none are shown). With join=flat the
+  // NGSI-LD renderer answers an array, the entity first, then the entities it links to.
+  LinkedEntityFetch linked;
 };
 using EntityRenderer =
     std::function<boost::json::value(const core::Entity& entity, const RenderRequest& request)>;
@@ -36,7 +44,8 @@ struct NotificationContext {
   std::string correlator;  // of the triggering request
   int sequence = 1;        // this request's n-th notification (Fiware-Correlator "cbnotif=n")
   std::int64_t default_timeout_ms = 0;
-  base::Timestamp now;  // NGSI-LD notifiedAt (§5.3.1)
+  base::Timestamp now;       // NGSI-LD notifiedAt (§5.3.1)
+  LinkedEntityFetch linked;  // NGSI-LD join: passed to the renderer (RenderRequest::linked)
 };
 
 // The message to enqueue (an NGSI-LD subscription's by BuildLdNotification). kBadRequestData when a

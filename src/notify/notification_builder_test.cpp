@@ -59,7 +59,7 @@ Built Build(Subscription sub, std::optional<core::Entity> before, core::Entity a
   change.after = std::move(after);
   auto trigger = Match(**compiled, change);
   EXPECT_TRUE(trigger.has_value());
-  NotificationContext ctx{std::move(tenant), "corr-1", 2, 0, {}};
+  NotificationContext ctx{std::move(tenant), "corr-1", 2, 0, {}, {}};
   auto m = BuildNotification(**compiled, *trigger, change, ctx, FakeRender);
   EXPECT_TRUE(m.has_value()) << m.error().detail;
   Built b{*m, nullptr};

@@ -1,8 +1,10 @@
 #include "notify/periodic_notifier.hpp"
 
 #include <future>
+#include <optional>
 
 #include "notify/ld_notification_builder.hpp"
+#include "notify/linked_entity_reader.hpp"
 #include "notify/notified_entities.hpp"
 
 namespace renkei::notify {
@@ -111,6 +113,12 @@ base::Result<std::size_t> PeriodicNotifier::RunOnce() {
     context.sequence = static_cast<int>(now.millis % 1000000000);
     context.default_timeout_ms = options_.default_timeout_ms;
     context.now = now;
+    // §4.5.23 join: linked entities pass the owner's check too (linked_entity_reader.hpp).
+    std::optional<LinkedEntityReader> linked;
+    if (!sub.ld->join.empty()) {
+      linked.emplace(entities_, compiled.tenant(), check, now, logger_);
+      context.linked = linked->Fetch();
+    }
     store::OutboxEntry entry;
     entry.tenant = compiled.tenant();
     entry.subscription_id = sub.id;
@@ -118,7 +126,10 @@ base::Result<std::size_t> PeriodicNotifier::RunOnce() {
     entry.created_at = now;
     EncodeOutbound(BuildLdMessage(sub, current, context, render_), entry);
     // What delivery re-checks; a tenant whose notifications are not checked needs none.
-    if (check) entry.entities = EncodeNotifiedEntities(current);
+    if (check) {
+      if (linked) current.insert(current.end(), linked->Given().begin(), linked->Given().end());
+      entry.entities = EncodeNotifiedEntities(current);
+    }
     commit.entries.push_back(std::move(entry));
   }
   due_ = std::move(due);

@@ -108,4 +108,17 @@ struct EntityPage {
   std::optional<std::size_t> total_count;  // when want_count
 };
 
+// The query for the entities with these ids, all of them in one page (NGSI-LD linked entity
+// retrieval reads them so, for a response and for a notification).
+inline EntityQuery QueryByIds(const std::vector<std::string>& ids) {
+  EntityQuery query;
+  for (const auto& id : ids) {
+    EntitySelector selector;
+    selector.id = id;
+    query.selectors.push_back(std::move(selector));
+  }
+  query.limit = ids.size();
+  return query;
+}
+
 }  // namespace renkei::store

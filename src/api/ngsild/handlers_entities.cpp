@@ -42,14 +42,7 @@ json::object RenderOne(const core::Entity& e, const LdRenderOptions& render, con
 EntityFetch FetchFromStore(const LdDeps& deps, const LdCall& call) {
   return [&deps,
           &call](const std::vector<std::string>& ids) -> base::Result<std::vector<core::Entity>> {
-    store::EntityQuery query;
-    for (const auto& id : ids) {
-      store::EntitySelector selector;
-      selector.id = id;
-      query.selectors.push_back(std::move(selector));
-    }
-    query.limit = ids.size();
-    RENKEI_TRY(store::EntityPage page, deps.entities.Query(call.ctx, std::move(query)));
+    RENKEI_TRY(store::EntityPage page, deps.entities.Query(call.ctx, store::QueryByIds(ids)));
     return std::move(page.entities);
   };
 }

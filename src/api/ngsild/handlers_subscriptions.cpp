@@ -86,8 +86,9 @@ std::optional<std::string> ImplicitContextUrl(const LdDeps& deps, const LdCall& 
 }  // namespace
 
 void CreateSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply) {
-  auto sub = ParseLdSubscription(call.body.get_object(), *call.context,
-                                 reply.context().inline_context, call.ctx.now);
+  auto sub =
+      ParseLdSubscription(call.body.get_object(), *call.context, reply.context().inline_context,
+                          call.ctx.now, deps.options.max_join_level);
   if (!sub) return reply.Error(sub.error());
   if (sub->ld->context.is_string()) {
     // §5.8.1: a jsonldContext must be available now, or notifications could not use it.
@@ -157,8 +158,9 @@ void UpdateSubscription(const LdDeps& deps, LdCall& call, const LdReply& reply) 
   }
   deps.subscriptions.Update(
       call.ctx, id,
-      [fragment, context = call.context, now = call.ctx.now](notify::Subscription& sub) {
-        return MergeLdSubscription(fragment, *context, now, sub);
+      [fragment, context = call.context, now = call.ctx.now,
+       max_level = deps.options.max_join_level](notify::Subscription& sub) {
+        return MergeLdSubscription(fragment, *context, now, max_level, sub);
       },
       [reply](base::Result<void> r) {
         if (!r) return reply.Error(r.error());

@@ -8,6 +8,7 @@
 
 #include "api/ngsild/ld_entity_renderer.hpp"
 #include "api/ngsild/ld_names.hpp"
+#include "api/ngsild/linked_entities.hpp"
 #include "api/ngsild/ngsild_api.hpp"
 #include "notify/ld_notification_builder.hpp"
 
@@ -117,6 +118,20 @@ std::optional<std::vector<std::optional<std::string>>> DatasetSelection(
   return ids;
 }
 
+// Puts back what LdNotifiedEntity marked (previous states, deletion times) as members of the
+// rendered attributes.
+void AddMarkers(json::object& rendered, std::vector<Marked>& marked, const LdRenderOptions& options,
+                const core::jsonld::ActiveContext& context) {
+  for (auto& m : marked) {
+    json::object* attr = RenderedInstance(rendered, m);
+    if (attr == nullptr) continue;  // concise: a bare value has no room for members
+    if (m.previous) (*attr)[PreviousMember(m.previous->kind)] = PreviousValue(*m.previous, context);
+    // §5.2.14 sysAttrs: a deleted attribute shows when it was deleted beside createdAt and
+    // modifiedAt.
+    if (m.deleted_at && options.sys_attrs) (*attr)["deletedAt"] = std::move(*m.deleted_at);
+  }
+}
+
 }  // namespace
 
 json::value NgsiLdApi::RenderNotifiedEntity(const core::Entity& entity,
@@ -143,18 +158,37 @@ json::value NgsiLdApi::RenderNotifiedEntity(const core::Entity& entity,
     if (auto when = TakeMarker(a, notify::kDeletedAtMarker)) m.deleted_at = std::move(when->value);
     if (m.previous || m.deleted_at) marked.push_back(std::move(m));
   }
-  json::object rendered = RenderLdEntity(shown, options, **context);
-  if (options.format == LdFormat::kKeyValues) return rendered;
-  for (auto& m : marked) {
-    json::object* attr = RenderedInstance(rendered, m);
-    if (attr == nullptr) continue;  // concise: a bare value has no room for members
-    if (m.previous)
-      (*attr)[PreviousMember(m.previous->kind)] = PreviousValue(*m.previous, **context);
-    // §5.2.14 sysAttrs: a deleted attribute shows when it was deleted beside createdAt and
-    // modifiedAt.
-    if (m.deleted_at && options.sys_attrs) (*attr)["deletedAt"] = std::move(*m.deleted_at);
+  // §4.5.23 join: the entities `shown` links to, read through request.linked (the owner's
+  // check applied there: notify/linked_entity_reader.hpp). A failure (too many linked
+  // entities) leaves the relationships plain.
+  const std::vector<core::Entity> roots{shown};
+  std::optional<LinkedEntities> linked;
+  if (ld != nullptr && !ld->join.empty() && request.linked) {
+    const JoinRequest join{ld->join == "inline" ? JoinKind::kInline : JoinKind::kFlat,
+                           std::min(ld->join_level, options_.max_join_level),
+                           {}};
+    const EntityFetch fetch = [&request](const std::vector<std::string>& ids) {
+      return base::Result<std::vector<core::Entity>>(request.linked(ids));
+    };
+    if (auto collected =
+            LinkedEntities::Collect(roots, options, join, options_.max_linked_entities, fetch)) {
+      linked.emplace(std::move(*collected));
+    }
   }
-  return rendered;
+  json::object rendered = RenderLdEntity(
+      roots.front(), options, **context,
+      linked ? linked->InlineInto(roots.front(), options, **context) : InlineLinkedEntity{});
+  if (options.format != LdFormat::kKeyValues) AddMarkers(rendered, marked, options, **context);
+  if (!linked || linked->Flat().empty()) return rendered;
+  // join=flat: the entity, then each entity it links to (BuildLdMessage lists each once).
+  json::array several;
+  several.push_back(std::move(rendered));
+  for (const auto& f : linked->Flat()) {
+    if (ShowsAnyMember(*f.entity, f.options)) {
+      several.push_back(RenderLdEntity(*f.entity, f.options, **context));
+    }
+  }
+  return several;
 }
 
 }  // namespace renkei::api::ngsild

@@ -7,6 +7,7 @@
 
 #include "api/ngsild/ld_names.hpp"
 #include "api/ngsild/ld_reply.hpp"
+#include "api/ngsild/linked_entities.hpp"
 #include "core/geo/ld_geo_query.hpp"
 #include "core/jsonld/iri.hpp"
 #include "core/q/ld_query.hpp"
@@ -242,8 +243,30 @@ base::Result<void> ParseEndpoint(const json::object& notification, notify::Subsc
   return base::Ok();
 }
 
+// §5.2.14 join / joinLevel (linked entity retrieval, §4.5.23), checked as the GET
+// parameters are (linked_entities.hpp ParseJoinRequest).
+base::Result<void> ParseJoin(const json::object& o, std::size_t max_join_level,
+                             notify::LdSubscription& ld) {
+  RENKEI_TRY(auto join, OptText(o, "join"));
+  std::optional<std::string> level;
+  if (const auto* v = o.if_contains("joinLevel")) {
+    if (!v->is_int64() && !v->is_uint64()) {
+      return BadRequestData("notification.joinLevel must be a positive integer, not " +
+                            json::serialize(*v));
+    }
+    level = json::serialize(*v);
+  }
+  auto parsed = ParseJoinRequest(join, level, std::nullopt, max_join_level);
+  if (!parsed) return BadRequestData("notification." + parsed.error().detail);
+  ld.join = parsed->kind == JoinKind::kFlat     ? "flat"
+            : parsed->kind == JoinKind::kInline ? "inline"
+                                                : "";
+  ld.join_level = parsed->level;
+  return base::Ok();
+}
+
 base::Result<void> ParseNotification(const json::object& doc, const Terms& terms,
-                                     notify::Subscription& sub) {
+                                     std::size_t max_join_level, notify::Subscription& sub) {
   const auto* n = doc.if_contains("notification");
   if (n == nullptr || !n->is_object()) return BadRequestData("notification is missing");
   const auto& o = n->get_object();
@@ -274,6 +297,7 @@ base::Result<void> ParseNotification(const json::object& doc, const Terms& terms
   }
   RENKEI_TRY(ld.show_changes, OptBool(o, "showChanges", false));
   RENKEI_TRY(ld.sys_attrs, OptBool(o, "sysAttrs", false));
+  RENKEI_TRY_VOID(ParseJoin(o, max_join_level, ld));
   return ParseEndpoint(o, sub);
 }
 
@@ -298,7 +322,7 @@ base::Result<void> ParseTriggers(const json::object& doc, notify::LdSubscription
 // expiresAt in the past is refused (it was given by this request, §5.8.1, §5.8.2).
 base::Result<notify::Subscription> FromDocument(json::object doc, Terms terms,
                                                 json::value user_context, base::Timestamp now,
-                                                bool expires_checked) {
+                                                bool expires_checked, std::size_t max_join_level) {
   notify::Subscription sub;
   sub.ld.emplace();
   notify::LdSubscription& ld = *sub.ld;
@@ -328,7 +352,7 @@ base::Result<notify::Subscription> FromDocument(json::object doc, Terms terms,
   }
   RENKEI_TRY_VOID(ParseGeoQ(doc, terms, ld));
   RENKEI_TRY_VOID(ParseTriggers(doc, ld));
-  RENKEI_TRY_VOID(ParseNotification(doc, terms, sub));
+  RENKEI_TRY_VOID(ParseNotification(doc, terms, max_join_level, sub));
   RENKEI_TRY(ld.lang, OptText(doc, "lang"));
   RENKEI_TRY(auto description, OptText(doc, "description"));
   sub.description = description.value_or("");
@@ -360,7 +384,8 @@ base::Result<notify::Subscription> FromDocument(json::object doc, Terms terms,
 base::Result<notify::Subscription> ParseLdSubscription(const json::object& body,
                                                        const core::jsonld::ActiveContext& context,
                                                        const json::value& user_context,
-                                                       base::Timestamp now) {
+                                                       base::Timestamp now,
+                                                       std::size_t max_join_level) {
   json::object doc = body;
   doc.erase("@context");
   std::string id;
@@ -374,14 +399,15 @@ base::Result<notify::Subscription> ParseLdSubscription(const json::object& body,
   Terms terms;
   RENKEI_TRY_VOID(CollectTerms(doc, context, terms));
   RENKEI_TRY(auto sub, FromDocument(std::move(doc), std::move(terms), user_context, now,
-                                    /*expires_checked=*/true));
+                                    /*expires_checked=*/true, max_join_level));
   sub.id = std::move(id);
   return sub;
 }
 
 base::Result<void> MergeLdSubscription(const json::object& fragment,
                                        const core::jsonld::ActiveContext& context,
-                                       base::Timestamp now, notify::Subscription& sub) {
+                                       base::Timestamp now, std::size_t max_join_level,
+                                       notify::Subscription& sub) {
   if (!sub.ld) return BadRequestData("not an NGSI-LD subscription");
   json::object doc = sub.ld->document;
   for (const auto& [key, value] : fragment) {
@@ -406,7 +432,7 @@ base::Result<void> MergeLdSubscription(const json::object& fragment,
   // §5.8.2: giving expiresAt (in the future) re-activates an expired subscription; the
   // status itself follows isActive and expiresAt.
   RENKEI_TRY(auto merged, FromDocument(std::move(doc), std::move(terms), sub.ld->context, now,
-                                       fragment.contains("expiresAt")));
+                                       fragment.contains("expiresAt"), max_join_level));
   merged.id = sub.id;
   sub = std::move(merged);
   return base::Ok();

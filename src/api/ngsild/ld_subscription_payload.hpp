@@ -21,17 +21,20 @@ namespace renkei::api::ngsild {
 
 // POST /subscriptions: `user_context` is the request's own @context (a Link URL, the inline
 // value, or null), kept for notifications unless the payload names a jsonldContext. The id
-// is the payload's (checked to be a URI) or empty.
+// is the payload's (checked to be a URI) or empty. A notification.joinLevel above
+// `max_join_level` is BadRequestData, as the GET parameter's (LdApiOptions::max_join_level).
 base::Result<notify::Subscription> ParseLdSubscription(const boost::json::object& body,
                                                        const core::jsonld::ActiveContext& context,
                                                        const boost::json::value& user_context,
-                                                       base::Timestamp now);
+                                                       base::Timestamp now,
+                                                       std::size_t max_join_level);
 
 // PATCH /subscriptions/{id} (§5.8.2): the fragment's members replace the stored ones
 // (notification members one by one, as JSON merge-patch; null removes a member); the result
 // is validated as a whole.
 base::Result<void> MergeLdSubscription(const boost::json::object& fragment,
                                        const core::jsonld::ActiveContext& context,
-                                       base::Timestamp now, notify::Subscription& sub);
+                                       base::Timestamp now, std::size_t max_join_level,
+                                       notify::Subscription& sub);
 
 }  // namespace renkei::api::ngsild
