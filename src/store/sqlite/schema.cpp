@@ -220,8 +220,12 @@ END;
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
 using DataStep = base::Result<void> (*)(Connection&);
 constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
-    nullptr, &RebuildAttributeIndex, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+    nullptr, &RebuildAttributeIndex,
     nullptr, nullptr,
+    nullptr, nullptr,
+    nullptr, nullptr,
+    nullptr, nullptr,
+    nullptr,
 };
 
 }  // namespace
