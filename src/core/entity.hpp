@@ -83,4 +83,24 @@ struct Entity {
 // The NGSIv2 default entity type when a create gives none (Orion: "Thing").
 inline constexpr std::string_view kDefaultEntityType = "Thing";
 
+// The NGSIv2 type of an attribute or metadata given without one, from its value (Orion API
+// manual, "Partial Representations"): Number, Text, Boolean, None, or StructuredValue for
+// objects and arrays.
+inline std::string_view DefaultV2AttributeType(const boost::json::value& value) {
+  switch (value.kind()) {
+    case boost::json::kind::string:
+      return "Text";
+    case boost::json::kind::int64:
+    case boost::json::kind::uint64:
+    case boost::json::kind::double_:
+      return "Number";
+    case boost::json::kind::bool_:
+      return "Boolean";
+    case boost::json::kind::null:
+      return "None";
+    default:
+      return "StructuredValue";
+  }
+}
+
 }  // namespace renkei::core

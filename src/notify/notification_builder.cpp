@@ -80,15 +80,8 @@ core::Entity Patch(const core::Entity& entity, const json::object& patch,
         }
       }
       attr.value = SubstituteJson(value, lookup);
-      if (attr.type.empty()) {
-        // Orion "Partial Representations": the default type follows the value.
-        attr.type = attr.value.is_number()   ? "Number"
-                    : attr.value.is_bool()   ? "Boolean"
-                    : attr.value.is_object() ? "StructuredValue"
-                    : attr.value.is_array()  ? "StructuredValue"
-                    : attr.value.is_null()   ? "None"
-                                             : "Text";
-      }
+      // Orion "Partial Representations": the default type follows the value.
+      if (attr.type.empty()) attr.type = core::DefaultV2AttributeType(attr.value);
       if (auto* existing = out.Find(attr.name)) {
         existing->value = std::move(attr.value);
         existing->type = std::move(attr.type);

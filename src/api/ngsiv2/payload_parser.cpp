@@ -57,23 +57,6 @@ bool StringsAreClean(const json::value& v) {
   return true;
 }
 
-std::string DefaultType(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::string:
-      return "Text";
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_:
-      return "Number";
-    case json::kind::bool_:
-      return "Boolean";
-    case json::kind::null:
-      return "None";
-    default:
-      return "StructuredValue";
-  }
-}
-
 bool IsDateTimeType(std::string_view type) { return type == "DateTime" || type == "ISO8601"; }
 
 // Normalises a DateTime value to Orion's rendering (YYYY-MM-DDThh:mm:ss.sssZ). An update
@@ -120,7 +103,7 @@ base::Result<std::vector<core::Attribute>> ParseMetadata(const json::value& json
       md.type = std::string(it->value().get_string());
       RENKEI_TRY_VOID(ValidateIdentifier(md.type, "metadata type"));
     } else {
-      md.type = DefaultType(md.value);
+      md.type = core::DefaultV2AttributeType(md.value);
     }
     if (Depth(md.value) > kMaxValueNesting) {
       return ParseError("attribute or metadata value has overpassed maximum nesting limit: 50");
@@ -202,7 +185,7 @@ base::Result<service::AttributeChange> ParseAttribute(const std::string& name,
   if (name == service::kDateExpires && type_given && attr.type != "DateTime") {
     return BadRequest("error processing date expiration attribute, see log traces");
   }
-  if (!type_given) attr.type = DefaultType(attr.value);
+  if (!type_given) attr.type = core::DefaultV2AttributeType(attr.value);
   if (Depth(attr.value) > kMaxValueNesting) {
     return ParseError("attribute or metadata value has overpassed maximum nesting limit: 50");
   }

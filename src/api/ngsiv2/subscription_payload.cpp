@@ -6,6 +6,7 @@
 #include "api/ngsiv2/entity_renderer.hpp"
 #include "api/ngsiv2/orion_errors.hpp"
 #include "api/ngsiv2/payload_parser.hpp"
+#include "core/entity.hpp"
 #include "core/geo/geo_query.hpp"
 #include "core/q/filter.hpp"
 #include "core/q/pattern.hpp"
@@ -279,6 +280,15 @@ Result<notify::CustomPayload> ParseCustomPayload(const json::object& o) {
     }
     p.kind = notify::PayloadKind::kNgsi;
     p.json = *ngsi;
+    // Orion fills the default type of an attribute given without one at creation, as for
+    // entities (Orion case 4085 ngsi_attr_no_type: GET shows "Number", "Text", ...).
+    for (auto& [k, v] : p.json.get_object()) {
+      auto* attr = v.if_object();
+      if (k == "id" || k == "type" || attr == nullptr || attr->contains("type")) continue;
+      if (const auto* value = attr->if_contains("value")) {
+        (*attr)["type"] = core::DefaultV2AttributeType(*value);
+      }
+    }
   }
   return p;
 }
