@@ -171,7 +171,10 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
            sub.alteration_types.end();
   };
   if (trigger.type == AlterationType::kEntityUpdate) {
-    const bool really_changed = !trigger.changed.empty();
+    const bool values_changed = !trigger.changed.empty();
+    // NGSIv2 forcedUpdate: the update counts as a change although no value differs (Orion API
+    // manual "Update operations"; case 3389 forced_update_option).
+    const bool really_changed = values_changed || change.forced_update;
     if (!wants(AlterationType::kEntityUpdate) &&
         !(really_changed && wants(AlterationType::kEntityChange))) {
       return std::nullopt;
@@ -180,7 +183,7 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
     // 1494 sub_alteration_type_entity_update: an entityUpdate subscription is told
     // entityChange when a value changed, entityUpdate when none did).
     trigger.type = really_changed ? AlterationType::kEntityChange : AlterationType::kEntityUpdate;
-    if (!really_changed) {
+    if (!values_changed) {
       // Nothing changed: the attributes written (their modification time moved) are what the
       // update touched, for condition.attrs and onlyChangedAttrs (Orion case 4605).
       for (const auto& a : after->attributes) {

@@ -27,7 +27,7 @@ enum class AttributeWriteMode {
 
 struct WriteOptions {
   bool override_metadata = false;
-  bool forced_update = false;  // reserved for notifications (always counts as a change)
+  bool forced_update = false;  // notifications: counts as a change (SetForcedUpdate)
 };
 
 struct ChangeReport {

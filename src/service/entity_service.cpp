@@ -360,6 +360,7 @@ void EntityService::WriteAttributes(const RequestContext& ctx, EntityKey key,
       store_, audit_, ctx,
       [ctx, key = std::move(key), changes = std::move(changes), mode, options](
           store::WriteTransaction& tx, bool& keep) -> base::Result<std::monostate> {
+        if (options.forced_update) tx.SetForcedUpdate();
         RENKEI_TRY(auto entity, FindWritable(tx, ctx, key));
         const auto before = KeepIfWriteLimited(ctx, entity);
         ChangeReport report;
@@ -389,15 +390,16 @@ void EntityService::WriteAttributes(const RequestContext& ctx, EntityKey key,
 }
 
 void EntityService::ReplaceAttributes(const RequestContext& ctx, EntityKey key,
-                                      std::vector<core::Attribute> attributes,
+                                      std::vector<core::Attribute> attributes, WriteOptions options,
                                       Callback<void> done) {
   if (auto allowed = AuthorizeSomeOrOwn(ctx, auth::Action::kWrite); !allowed) {
     return done(base::Unexpected{allowed.error()});
   }
   RunUnit<std::monostate>(
       store_, audit_, ctx,
-      [ctx, key = std::move(key), attributes = std::move(attributes)](
+      [ctx, key = std::move(key), attributes = std::move(attributes), options](
           store::WriteTransaction& tx, bool&) -> base::Result<std::monostate> {
+        if (options.forced_update) tx.SetForcedUpdate();
         RENKEI_TRY(auto entity, FindWritable(tx, ctx, key));
         const auto before = KeepIfWriteLimited(ctx, entity);
         entity.attributes = attributes;
@@ -474,6 +476,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
       store_, audit_, ctx,
       [ctx, action, entities = std::move(entities), metadata_given = std::move(metadata_given),
        options](store::WriteTransaction& tx, bool&) -> base::Result<BatchOutcome> {
+        if (options.forced_update) tx.SetForcedUpdate();
         BatchOutcome outcome;
         outcome.problems_are_existing = action == BatchAction::kAppendStrict;
         for (std::size_t i = 0; i < entities.size(); ++i) {

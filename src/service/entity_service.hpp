@@ -118,7 +118,8 @@ class EntityService {
                        WriteOptions options, Callback<void> done);
   // Replaces all attributes (PUT /attrs): the entity keeps id, type and creation time.
   void ReplaceAttributes(const RequestContext& ctx, EntityKey key,
-                         std::vector<core::Attribute> attributes, Callback<void> done);
+                         std::vector<core::Attribute> attributes, WriteOptions options,
+                         Callback<void> done);
   void DeleteEntity(const RequestContext& ctx, EntityKey key, Callback<void> done);
   void DeleteAttribute(const RequestContext& ctx, EntityKey key, std::string attribute,
                        Callback<void> done);

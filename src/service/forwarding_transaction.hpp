@@ -31,6 +31,7 @@ class ForwardingTransaction : public store::WriteTransaction {
     return inner_.PutImportSources(sources);
   }
   void SetCorrelator(std::string_view correlator) override { inner_.SetCorrelator(correlator); }
+  void SetForcedUpdate() override { inner_.SetForcedUpdate(); }
 
  protected:
   store::WriteTransaction& inner() { return inner_; }

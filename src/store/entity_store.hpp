@@ -75,6 +75,10 @@ class WriteTransaction {
   // The correlator of the request this unit serves; backends that journal entity changes
   // for notifications (store/subscription_store.hpp) record it with them.
   virtual void SetCorrelator(std::string_view correlator) = 0;
+  // The request asked for NGSIv2 `forcedUpdate` (Orion API manual "Update operations"): the
+  // backend journals the unit's changes as changes even when no value differs, so that
+  // subscriptions are notified.
+  virtual void SetForcedUpdate() = 0;
 };
 
 using WriteUnit = std::function<base::Result<void>(WriteTransaction&)>;

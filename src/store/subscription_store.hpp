@@ -66,6 +66,7 @@ struct EntityChange {
   std::string correlator;  // of the request that wrote it (WriteTransaction::SetCorrelator)
   std::optional<core::Entity> before;
   std::optional<core::Entity> after;
+  bool forced_update = false;  // WriteTransaction::SetForcedUpdate: counts as a change
 };
 
 // One notification waiting to be delivered. `seq` (assigned by the store, increasing)

@@ -351,6 +351,28 @@ def run(renkei, receiver, receiver_port, dead_port):
     check(first["headers"].get("Ngsiv2-AttrsFormat") == "custom", "format %s" % first["headers"])
     check(json.loads(first["body"]) == {"value": 1, "text": "v is 1"}, "json %s" % first["body"])
 
+    # 10. The same value again is not a change and does not notify; with options=forcedUpdate
+    # it counts as one (Orion API manual "Update operations"; case 3389), PATCH of the
+    # attributes and PUT of one attribute alike.
+    time.sleep(0.5)
+    with receiver.lock:
+        before = len(receiver.received)
+    _, _, text = renkei.request("GET", "/v2/entities/Shelter1/attrs/occupancy/value")
+    current = json.loads(text)
+    renkei.request("PATCH", "/v2/entities/Shelter1/attrs", {"occupancy": {"value": current}})
+    time.sleep(0.5)
+    check(len(receiver.received) == before, "an unchanged value notified: %s"
+          % receiver.received[before:])
+    status, _, _ = renkei.request("PATCH", "/v2/entities/Shelter1/attrs?options=forcedUpdate",
+                                  {"occupancy": {"value": current}})
+    check(status == 204, "forced PATCH: %s" % status)
+    status, _, _ = renkei.request("PUT", "/v2/entities/Shelter1/attrs/occupancy?options=forcedUpdate",
+                                  {"value": current, "type": "Number"})
+    check(status == 204, "forced PUT of the attribute: %s" % status)
+    got = receiver.wait_for(before + 2)
+    values = [json.loads(r["body"])["data"][0]["occupancy"]["value"] for r in got[before:]]
+    check(values == [current, current], "forcedUpdate notified twice: %s" % values)
+
 
 if __name__ == "__main__":
     main()

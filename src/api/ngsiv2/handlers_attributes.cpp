@@ -158,8 +158,10 @@ void UpdateAttributeValue(const Deps& deps, Call& call, const Reply& reply) {
   change.attribute.value = std::move(*value);
   change.value_only = true;
   std::vector<service::AttributeChange> changes{std::move(change)};
+  service::WriteOptions options;
+  options.forced_update = call.Option("forcedUpdate");
   deps.entities.WriteAttributes(call.ctx, KeyFromCall(call), std::move(changes),
-                                service::AttributeWriteMode::kUpdateOnly, {},
+                                service::AttributeWriteMode::kUpdateOnly, options,
                                 SingleAttributeDone(reply));
 }
 

@@ -93,7 +93,9 @@ void ReplaceAttributes(const Deps& deps, Call& call, const Reply& reply) {
   std::vector<core::Attribute> attributes;
   attributes.reserve(changes->size());
   for (auto& c : *changes) attributes.push_back(std::move(c.attribute));
-  deps.entities.ReplaceAttributes(call.ctx, KeyFromCall(call), std::move(attributes),
+  service::WriteOptions options;
+  options.forced_update = call.Option("forcedUpdate");
+  deps.entities.ReplaceAttributes(call.ctx, KeyFromCall(call), std::move(attributes), options,
                                   NoContentOrError(reply));
 }
 

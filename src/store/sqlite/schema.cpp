@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 11> kMigrations = {
+constexpr std::array<std::string_view, 12> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -214,6 +214,11 @@ CREATE TABLE import_sources(
 CREATE TRIGGER import_sources_of_deleted AFTER DELETE ON entities BEGIN
   DELETE FROM import_sources WHERE entity = old.eid;
 END;
+)sql",
+    // 12: a journal row written under NGSIv2 forcedUpdate counts as a change for matching
+    // even when no value differs (WriteTransaction::SetForcedUpdate).
+    R"sql(
+ALTER TABLE entity_changes ADD COLUMN forced INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

@@ -123,6 +123,7 @@ class UnitTransaction final : public WriteTransaction {
     return WriteImportSourceRows(conn_, tenant_, sources);
   }
   void SetCorrelator(std::string_view correlator) override { correlator_ = correlator; }
+  void SetForcedUpdate() override { forced_update_ = true; }
 
   // Appends one journal row per tracked entity whose state differs at the end of the unit
   // from its state before it, in the order they were first written. Returns whether any was.
@@ -131,9 +132,11 @@ class UnitTransaction final : public WriteTransaction {
     for (const auto& key : written_) {
       const auto& before = before_.at(key);
       const auto& after = after_.at(key);
-      if (before == after) continue;
+      // Under forcedUpdate an entity written unchanged (within the same millisecond, even its
+      // modification time) is journaled all the same: it must notify.
+      if (before == after && !forced_update_) continue;
       RENKEI_TRY_VOID(InsertChangeRow(conn_, tenant_, correlator_, before ? &*before : nullptr,
-                                      after ? &*after : nullptr));
+                                      after ? &*after : nullptr, forced_update_));
       any = true;
     }
     return any;
@@ -177,6 +180,7 @@ class UnitTransaction final : public WriteTransaction {
   const JournalFilter& may_notify_;
   std::map<std::string, bool, std::less<>> tracked_;  // Tracks' answers by entity id
   std::string correlator_;
+  bool forced_update_ = false;
   // Journal bookkeeping: state before the unit and after it, by key, and the keys written.
   std::map<Key, std::optional<core::Entity>> before_;
   std::map<Key, std::optional<core::Entity>> after_;

@@ -236,10 +236,10 @@ base::Result<void> DeleteSubscriptionRow(Connection& conn, std::int64_t tenant,
 
 base::Result<void> InsertChangeRow(Connection& conn, std::int64_t tenant,
                                    std::string_view correlator, const core::Entity* before,
-                                   const core::Entity* after) {
+                                   const core::Entity* after, bool forced_update) {
   RENKEI_TRY(Statement * insert,
-             conn.Prepare("INSERT INTO entity_changes(tenant, correlator, before, after) "
-                          "VALUES (?, ?, ?, ?)"));
+             conn.Prepare("INSERT INTO entity_changes(tenant, correlator, before, after, forced) "
+                          "VALUES (?, ?, ?, ?, ?)"));
   StatementLease lease(*insert);
   insert->Bind(1, tenant);
   insert->Bind(2, correlator);
@@ -255,13 +255,14 @@ base::Result<void> InsertChangeRow(Connection& conn, std::int64_t tenant,
   } else {
     insert->BindNull(4);
   }
+  insert->Bind(5, std::int64_t{forced_update ? 1 : 0});
   return insert->Run();
 }
 
 base::Result<std::vector<EntityChange>> ReadChangeRows(Connection& conn, std::int64_t after_seq,
                                                        std::size_t limit) {
   RENKEI_TRY(Statement * select,
-             conn.Prepare("SELECT c.seq, t.name, c.correlator, c.before, c.after "
+             conn.Prepare("SELECT c.seq, t.name, c.correlator, c.before, c.after, c.forced "
                           "FROM entity_changes c JOIN tenants t ON t.tenant = c.tenant "
                           "WHERE c.seq > ? ORDER BY c.seq LIMIT ?"));
   StatementLease lease(*select);
@@ -277,6 +278,7 @@ base::Result<std::vector<EntityChange>> ReadChangeRows(Connection& conn, std::in
     change.correlator = std::string(select->ColumnText(2));
     RENKEI_TRY(change.before, DecodeOptional(*select, 3));
     RENKEI_TRY(change.after, DecodeOptional(*select, 4));
+    change.forced_update = select->ColumnInt(5) != 0;
     out.push_back(std::move(change));
   }
   return out;

@@ -33,10 +33,10 @@ base::Result<void> UpdateSubscriptionRow(Connection& conn, std::int64_t tenant,
 base::Result<void> DeleteSubscriptionRow(Connection& conn, std::int64_t tenant,
                                          const std::string& id);
 
-// Appends one journal row; absent sides are NULL.
+// Appends one journal row; absent sides are NULL. `forced_update`: EntityChange's.
 base::Result<void> InsertChangeRow(Connection& conn, std::int64_t tenant,
                                    std::string_view correlator, const core::Entity* before,
-                                   const core::Entity* after);
+                                   const core::Entity* after, bool forced_update = false);
 base::Result<std::vector<EntityChange>> ReadChangeRows(Connection& conn, std::int64_t after_seq,
                                                        std::size_t limit);
 // Returns how many entries the cap dropped.
