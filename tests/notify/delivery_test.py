@@ -46,6 +46,14 @@ def free_port(exclude=(), ports=PORTS):
     raise RuntimeError("no free port in %d-%d" % (ports[0], ports[-1]))
 
 
+def free_ports(count, ports=PORTS):
+    """`count` distinct free ports of `ports` (a test's receivers, renkei, brokers)."""
+    taken = []
+    for _ in range(count):
+        taken.append(free_port(exclude=taken, ports=ports))
+    return taken
+
+
 class Receiver:
     """Records notifications; answers the statuses queued in `script`, then 200."""
 
@@ -165,9 +173,7 @@ def main():
     work = tempfile.mkdtemp(prefix="renkei-notify-")
     config = notify_config(work, "retry_initial_ms = 100\nretry_max_ms = 400\n"
                                  "http_timeout_ms = 2000\nmax_subscriptions_per_tenant = 3\n")
-    receiver_port = free_port(ports=ports)
-    renkei_port = free_port(exclude=(receiver_port,), ports=ports)
-    dead_port = free_port(exclude=(receiver_port, renkei_port), ports=ports)
+    receiver_port, renkei_port, dead_port = free_ports(3, ports=ports)
     receiver = Receiver(receiver_port)
     receiver.start()
     renkei = Renkei(args.server, renkei_port, os.path.join(work, "data"), config)

@@ -23,7 +23,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from delivery_test import Receiver, Renkei, check, free_port, notify_config  # noqa: E402
+from delivery_test import Receiver, Renkei, check, free_ports, notify_config  # noqa: E402
 
 PORTS = range(18500, 18600)
 TENANT = "304018"  # the tenant delivery_test.Renkei.request sends
@@ -175,9 +175,7 @@ def main():
                                  "retry_max_attempts = 2\nhttp_timeout_ms = 2000\n")
     strict = notify_config(work, "retry_initial_ms = 100\nretry_max_ms = 200\n"
                                  "deny = [\"loopback\", \"link-local\"]\n", name="strict.toml")
-    receiver_port = free_port(ports=PORTS)
-    renkei_port = free_port(exclude=(receiver_port,), ports=PORTS)
-    dead_port = free_port(exclude=(receiver_port, renkei_port), ports=PORTS)
+    receiver_port, renkei_port, dead_port = free_ports(3, ports=PORTS)
     receiver = Receiver(receiver_port)
     receiver.start()
     data = os.path.join(work, "data")

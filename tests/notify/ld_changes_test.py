@@ -31,7 +31,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from delivery_test import Receiver, Renkei, check, free_port, notify_config  # noqa: E402
+from delivery_test import Receiver, Renkei, check, free_ports, notify_config  # noqa: E402
 from ld_delivery_test import for_path, subscribe, wait_path  # noqa: E402
 from renkei_testlib import QuietHandler, serve_in_background  # noqa: E402
 
@@ -90,9 +90,7 @@ def main():
     work = tempfile.mkdtemp(prefix="renkei-ldchanges-")
     config = notify_config(work, "retry_initial_ms = 100\nretry_max_ms = 400\n"
                                  "http_timeout_ms = 2000\n")
-    receiver_port = free_port(ports=PORTS)
-    renkei_port = free_port(exclude=(receiver_port,), ports=PORTS)
-    holding_port = free_port(exclude=(receiver_port, renkei_port), ports=PORTS)
+    receiver_port, renkei_port, holding_port = free_ports(3, ports=PORTS)
     receiver = Receiver(receiver_port)
     receiver.start()
     holding = HoldingReceiver(holding_port)

@@ -23,7 +23,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from delivery_test import Receiver, Renkei, check, free_port, notify_config  # noqa: E402
+from delivery_test import Receiver, Renkei, check, free_ports, notify_config  # noqa: E402
 
 PORTS = range(18400, 18450)
 LD = "/ngsi-ld/v1"
@@ -69,10 +69,7 @@ def main():
     work = tempfile.mkdtemp(prefix="renkei-ldnotify-")
     config = notify_config(work, "retry_initial_ms = 100\nretry_max_ms = 400\n"
                                  "http_timeout_ms = 2000\nretry_max_attempts = 2\n")
-    receiver_port = free_port(ports=PORTS)
-    renkei_port = free_port(exclude=(receiver_port,), ports=PORTS)
-    dead_port = free_port(exclude=(receiver_port, renkei_port), ports=PORTS)
-    broker_port = free_port(exclude=(receiver_port, renkei_port, dead_port), ports=PORTS)
+    receiver_port, renkei_port, dead_port, broker_port = free_ports(4, ports=PORTS)
     conf = os.path.join(work, "mosquitto.conf")
     with open(conf, "w") as f:
         f.write("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n" % broker_port)

@@ -14,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from delivery_test import Renkei, check, free_port, notify_config  # noqa: E402
+from delivery_test import Renkei, check, free_ports, notify_config  # noqa: E402
 
 
 def main():
@@ -25,8 +25,7 @@ def main():
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="renkei-mqtt-")
     ports = range(18150, 18200)  # apart from delivery_test.py's, which run at the same time
-    broker_port = free_port(ports=ports)
-    renkei_port = free_port(exclude=(broker_port,), ports=ports)
+    broker_port, renkei_port = free_ports(2, ports=ports)
     conf = os.path.join(work, "mosquitto.conf")
     with open(conf, "w") as f:
         f.write("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n" % broker_port)
