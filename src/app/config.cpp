@@ -147,6 +147,15 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
     if (*v < 1) return ConfigError("store.expiry_sweep_seconds must be positive");
     config.expiry_sweep_seconds = static_cast<unsigned>(*v);
   }
+  if (auto v = table["store"]["write_log"].value<bool>()) config.store_write_log = *v;
+  if (auto v = table["store"]["apply_batch"].value<int64_t>()) {
+    if (*v < 1 || *v > 1000000) return ConfigError("store.apply_batch must be 1..1000000");
+    config.store_apply_batch = static_cast<std::size_t>(*v);
+  }
+  if (auto v = table["store"]["max_overlay"].value<int64_t>()) {
+    if (*v < 1 || *v > 10000000) return ConfigError("store.max_overlay must be 1..10000000");
+    config.store_max_overlay = static_cast<std::size_t>(*v);
+  }
   if (auto v = table["log"]["level"].value<std::string>()) config.log_level = *v;
   if (auto v = table["ngsild"]["context_timeout_ms"].value<int64_t>()) {
     if (*v < 1 || *v > 60000) return ConfigError("ngsild.context_timeout_ms must be 1..60000");
@@ -251,6 +260,11 @@ base::Result<void> ApplyEnvironment(char** environ_list, Config& config) {
       config.data_dir = value;
     } else if (name == "RENKEI_LOG_LEVEL") {
       config.log_level = value;
+    } else if (name == "RENKEI_WRITE_LOG") {
+      if (value != "true" && value != "false") {
+        return ConfigError("RENKEI_WRITE_LOG must be true or false");
+      }
+      config.store_write_log = value == "true";
     } else if (name == "RENKEI_THREADS") {
       RENKEI_TRY(config.threads, ParseNumber<unsigned>(value, "RENKEI_THREADS"));
     } else if (name == "RENKEI_MAX_PAYLOAD_BYTES") {

@@ -106,6 +106,9 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
 
   store::sqlite::SqliteOptions store_options;
   store_options.data_dir = config.data_dir;
+  store_options.write_log = config.store_write_log;
+  store_options.apply_batch = config.store_apply_batch;
+  store_options.max_overlay = config.store_max_overlay;
   store_options.logger = logger;
   auto store = store::sqlite::SqliteStore::Open(store_options);
   if (!store) {

@@ -24,9 +24,6 @@ class ForwardingTransaction : public store::WriteTransaction {
                            const std::string& service_path) override {
     return inner_.Erase(id, type, service_path);
   }
-  base::Result<store::EntityPage> Query(const store::EntityQuery& query) override {
-    return inner_.Query(query);
-  }
   base::Result<void> PutImportSources(const std::vector<store::EntitySource>& sources) override {
     return inner_.PutImportSources(sources);
   }

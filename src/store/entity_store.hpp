@@ -57,7 +57,6 @@ class WriteTransaction {
   // Deletes by key; kResourceNotFound when absent.
   virtual base::Result<void> Erase(const std::string& id, const std::string& type,
                                    const std::string& service_path) = 0;
-  virtual base::Result<EntityPage> Query(const EntityQuery& query) = 0;
   // Bulk reads and writes (open-data import, docs/adr/0010-bulk-import.md). The defaults
   // loop over FindById and Put, so every backend is correct; a backend overrides them to
   // read a chunk with one query and write it with reused statements.

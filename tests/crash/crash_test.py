@@ -2,7 +2,11 @@
 """Durability under kill -9: run crash_writer, SIGKILL it at a random moment, repeat a few
 times on the same data directory (each start recovers the WAL), then check that every id the
 writer acknowledged (printed after WriteDone) is in the database, read with Python's sqlite3
-module so the check does not trust the code under test."""
+module so the check does not trust the code under test.
+
+With `write-log` as second argument the store acknowledges from its write log (ADR 0013
+option B): acknowledged writes may then be in the log only when the writer dies, so the
+check first lets the store replay it (`crash_writer DIR --recover`)."""
 import os
 import random
 import signal
@@ -25,13 +29,14 @@ def wait_for_first_ack(path: str, proc: subprocess.Popen, timeout: float = 30.0)
 
 def main() -> int:
     writer = sys.argv[1]
+    mode = sys.argv[2:3]  # [] or ["write-log"]
     rounds = int(os.environ.get("CRASH_ROUNDS", "5"))
     with tempfile.TemporaryDirectory(prefix="renkei-crash-") as data_dir:
         acknowledged = []
         for r in range(rounds):
             out_path = os.path.join(data_dir, f"ack-{r}.txt")
             with open(out_path, "wb") as out:
-                proc = subprocess.Popen([writer, data_dir, f"r{r}"], stdout=out)
+                proc = subprocess.Popen([writer, data_dir, f"r{r}"] + mode, stdout=out)
                 if r % 2 == 1:
                     # Early: may land in start-up, i.e. in the recovery of the last round.
                     time.sleep(random.uniform(0.0, 0.5))
@@ -48,6 +53,7 @@ def main() -> int:
             complete = [l for l in lines[:-1] if l]
             acknowledged.extend(complete)
             print(f"round {r}: {len(complete)} acknowledged writes before SIGKILL")
+        subprocess.run([writer, data_dir, "--recover"], check=True, timeout=120)
         db = sqlite3.connect(os.path.join(data_dir, "renkei.db"))
         present = {row[0] for row in db.execute("SELECT id FROM entities")}
         db.close()

@@ -1,6 +1,9 @@
-// crash_writer <data_dir> <prefix>: writes entities <prefix>-0, <prefix>-1, ... from several
-// threads until killed, printing each id (one per line, flushed) only after its WriteDone
-// reported success. crash_test.py SIGKILLs it and checks every printed id survived.
+// crash_writer <data_dir> <prefix> [write-log]: writes entities <prefix>-0, <prefix>-1, ...
+// from several threads until killed, printing each id (one per line, flushed) only after its
+// WriteDone reported success. crash_test.py SIGKILLs it and checks every printed id survived.
+// `write-log`: the store acknowledges from its write log (ADR 0013 option B).
+// crash_writer <data_dir> --recover: opens the store (which replays what a killed run left in
+// the write log into the tables) and closes it.
 #include <atomic>
 #include <cstdio>
 #include <mutex>
@@ -27,18 +30,23 @@ renkei::core::Entity MakeEntity(const std::string& id) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: crash_writer <data_dir> <prefix>\n");
+  if (argc != 3 && argc != 4) {
+    std::fprintf(stderr, "usage: crash_writer <data_dir> <prefix>|--recover [write-log]\n");
     return 2;
   }
   renkei::store::sqlite::SqliteOptions options;
   options.data_dir = argv[1];
+  options.write_log = argc == 4 && std::string(argv[3]) == "write-log";
   auto store = renkei::store::sqlite::SqliteStore::Open(options);
   if (!store) {
     std::fprintf(stderr, "open: %s\n", store.error().detail.c_str());
     return 1;
   }
   const std::string prefix = argv[2];
+  if (prefix == "--recover") {
+    (*store)->Close();
+    return 0;
+  }
   std::mutex out_mu;  // one whole line per acknowledgement
   std::atomic<long> next{0};
   std::vector<std::thread> threads;

@@ -838,10 +838,6 @@ TEST_P(EntityStoreConformance, FailedUnitRollsBackAloneInItsGroup) {
         if (!seen || seen->size() != 1)
           return base::Fail(
               base::MakeError(base::ErrorCode::kInternalError, "x", "own write invisible"));
-        auto page = txn.Query(All());
-        if (!page || page->entities.size() != 1)
-          return base::Fail(
-              base::MakeError(base::ErrorCode::kInternalError, "x", "own write not queryable"));
         return base::Ok();
       },
       [&](base::Result<void> r) { c.set_value(std::move(r)); });

@@ -13,27 +13,32 @@
 #include "entity_store_conformance.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/query_runner.hpp"
+#include "store/sqlite/record_log.hpp"
+#include "store/sqlite/unit_record.hpp"
 #include "subscription_conformance.hpp"
 
 namespace renkei::store::testing {
 namespace {
 
-StoreFactory SqliteFactory() {
+// `write_log`: the same suite with units acknowledged from the write log (ADR 0013 option B).
+StoreFactory SqliteFactory(bool write_log) {
   return StoreFactory{
-      "Sqlite", [](const std::filesystem::path& dir) -> base::Result<std::unique_ptr<EntityStore>> {
+      write_log ? "SqliteWriteLog" : "Sqlite",
+      [write_log](const std::filesystem::path& dir) -> base::Result<std::unique_ptr<EntityStore>> {
         sqlite::SqliteOptions options;
         options.data_dir = dir.string();
         options.max_readers = 4;
+        options.write_log = write_log;
         auto store = sqlite::SqliteStore::Open(options);
         if (!store) return base::Fail(store.error());
         return std::unique_ptr<EntityStore>(std::move(store.value()));
       }};
 }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, EntityStoreConformance, ::testing::Values(SqliteFactory()),
-                         FactoryName);
-INSTANTIATE_TEST_SUITE_P(Sqlite, SubscriptionConformance, ::testing::Values(SqliteFactory()),
-                         FactoryName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, EntityStoreConformance,
+                         ::testing::Values(SqliteFactory(false), SqliteFactory(true)), FactoryName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, SubscriptionConformance,
+                         ::testing::Values(SqliteFactory(false), SqliteFactory(true)), FactoryName);
 
 // A store with a few entities of tenant "t" (tenant id 1), closed; tests open a connection.
 class SqlitePlan : public ::testing::Test {
@@ -115,6 +120,7 @@ TEST(SqliteWriter, QueuedUnitsShareOneCommit) {
              ("renkei-writer-" + std::to_string(rd()) + "-" + std::to_string(rd()));
   sqlite::SqliteOptions options;
   options.data_dir = dir.string();
+  options.write_log = false;  // the direct path's group commit
   auto store = sqlite::SqliteStore::Open(options);
   ASSERT_TRUE(store.has_value()) << store.error().detail;
   // Hold the writer in a first unit while 100 more queue up behind it.
@@ -219,6 +225,69 @@ std::uint64_t WriteCalls() {
 
 // wal_write_buffer.hpp: one group commit of 200 entities reaches the WAL in a few write
 // calls of 64 KiB instead of two per frame, and another connection reads every entity at once.
+// Recovery of the write log (ADR 0013 option B): a record that a run acknowledged from the log
+// and did not apply before it died is replayed into the tables at the next open, whatever
+// that open's write_log setting, and only once.
+TEST(SqliteWriteLog, OpenReplaysAcknowledgedRecordsOnce) {
+  std::random_device rd;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("renkei-wlog-" + std::to_string(rd()) + "-" + std::to_string(rd()));
+  auto room = [](const std::string& id, double n) {
+    core::Entity e;
+    e.id = id;
+    e.types = {"Room"};
+    e.service_path = "/";
+    core::Attribute a;
+    a.name = "n";
+    a.type = "Number";
+    a.value = n;
+    e.attributes.push_back(a);
+    return e;
+  };
+  sqlite::SqliteOptions options;
+  options.data_dir = dir.string();
+  options.write_log = true;
+  {
+    auto store = sqlite::SqliteStore::Open(options);
+    ASSERT_TRUE(store.has_value()) << store.error().detail;
+    ASSERT_TRUE((*store)->Write("t", [&](WriteTransaction& txn) { return txn.Put(room("A", 1)); }));
+    (*store)->Close();  // applies everything before it returns
+  }
+  {
+    // What the dead run left: a synced record that erases A and creates B, with its journal.
+    auto log = sqlite::RecordLog::Open(sqlite::RecordLogOptions{(dir / "log").string()});
+    ASSERT_TRUE(log.has_value()) << log.error().detail;
+    sqlite::UnitRecord record;
+    record.tenant = "t";
+    record.correlator = "died-before-apply";
+    record.writes.push_back(sqlite::LoggedWrite{"A", "Room", "/", nullptr, nullptr});
+    record.writes.push_back(sqlite::LoggedWrite{
+        "B", "Room", "/", std::make_shared<const core::Entity>(room("B", 2)), nullptr});
+    record.changes.push_back(
+        sqlite::LoggedChange{std::make_shared<const core::Entity>(room("A", 1)), nullptr});
+    ASSERT_TRUE((*log)->Append({sqlite::EncodeUnitRecord(record)}).has_value());
+    ASSERT_TRUE((*log)->Sync().has_value());
+  }
+  options.write_log = false;
+  for (int open = 0; open < 2; ++open) {
+    auto store = sqlite::SqliteStore::Open(options);
+    ASSERT_TRUE(store.has_value()) << store.error().detail;
+    auto a = (*store)->FindById("t", "A", std::nullopt, {}, 10, base::Timestamp{0});
+    auto b = (*store)->FindById("t", "B", std::nullopt, {}, 10, base::Timestamp{0});
+    ASSERT_TRUE(a && b);
+    EXPECT_TRUE(a->empty()) << "open " << open;
+    ASSERT_EQ(b->size(), 1u) << "open " << open;
+    EXPECT_EQ(b->front(), room("B", 2));
+    auto changes = (*store)->LoadChanges(0, 100);
+    ASSERT_TRUE(changes.has_value());
+    ASSERT_EQ(changes->size(), 1u) << "replayed once, open " << open;
+    EXPECT_EQ(changes->front().correlator, "died-before-apply");
+    (*store)->Close();
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 TEST(SqliteWriter, WalFramesOfOneCommitAreWrittenTogether) {
   std::random_device rd;
   std::uint64_t unbuffered_calls = 0;
@@ -229,6 +298,7 @@ TEST(SqliteWriter, WalFramesOfOneCommitAreWrittenTogether) {
     sqlite::SqliteOptions options;
     options.data_dir = dir.string();
     options.buffer_wal_writes = buffered;
+    options.write_log = false;                       // the units' own commits
     options.background_checkpoint_frames = 1 << 20;  // no checkpoint writes in between
     options.writer_checkpoint_frames = 1 << 21;
     constexpr int kEntities = 200;

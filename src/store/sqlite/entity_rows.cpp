@@ -298,9 +298,10 @@ IndexedEntity IndexRowsOf(std::int64_t eid, const core::Entity& stored) {
 }
 
 base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
-                                         const core::Entity& entity,
-                                         const IndexedEntity* previous) {
-  std::string doc = core::EncodeEntity(entity);
+                                         const core::Entity& entity, const IndexedEntity* previous,
+                                         const std::string* encoded) {
+  const std::string own = encoded == nullptr ? core::EncodeEntity(entity) : std::string();
+  const std::string& doc = encoded == nullptr ? own : *encoded;
   IndexedEntity now = IndexRowsOf(0, entity);
   auto bind_times_and_doc = [&](Statement& s, int first) {
     s.Bind(first, entity.created_at.millis);

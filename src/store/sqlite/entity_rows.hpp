@@ -52,10 +52,12 @@ IndexedEntity IndexRowsOf(std::int64_t eid, const core::Entity& stored);
 // Inserts or replaces by key (tenant, id, primary type, service path). A replaced entity
 // keeps its row id, so creation order (the default order) is the order keys first appeared.
 // `previous`, when given, must be IndexRowsOf the stored entity with this key, read in the
-// same transaction; without it the current rows are read. Returns the entity's rows now.
+// same transaction; without it the current rows are read. `doc`, when given, must be
+// core::EncodeEntity(entity) (the write log has it already). Returns the entity's rows now.
 base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
                                          const core::Entity& entity,
-                                         const IndexedEntity* previous = nullptr);
+                                         const IndexedEntity* previous = nullptr,
+                                         const std::string* doc = nullptr);
 // Deletes by key; false when absent.
 base::Result<bool> EraseEntityRow(Connection& conn, std::int64_t tenant, std::string_view id,
                                   std::string_view type, std::string_view service_path);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,10 @@
 #include "store/sqlite/connection.hpp"
 
 namespace renkei::store::sqlite {
+
+// The `now` of reads inside a write: a write sees expired entities that are not purged yet,
+// so that a create over an expired key replaces it rather than failing on the unique key.
+inline constexpr base::Timestamp kBeforeAnyExpiry{std::numeric_limits<std::int64_t>::min()};
 
 // Entities with this id (and type) in scope, in creation order, at most `limit`. When
 // `row_ids` is given it receives each entity's row id (for PutEntityRow's `previous`).

@@ -253,7 +253,11 @@ base::Result<void> RecordLog::Recover() {
     last_seq_ = segment->last_seq;
     segments_.push_back(std::move(segment));
   }
-  if (segments_.empty()) RENKEI_TRY_VOID(StartSegment(1));
+  if (segments_.empty()) {
+    const std::uint64_t first = std::max<std::uint64_t>(options_.first_seq, 1);
+    RENKEI_TRY_VOID(StartSegment(first));
+    last_seq_ = first - 1;
+  }
   return base::Ok();
 }
 

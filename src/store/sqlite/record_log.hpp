@@ -37,6 +37,10 @@ struct LogRecord {
 struct RecordLogOptions {
   std::string dir;                            // created when missing
   std::uint64_t segment_bytes = 64ull << 20;  // a segment holds at least one record
+  // The number of the first record when the directory holds no segment yet. The store
+  // passes the database's applied position + 1, so that a log directory that was removed
+  // does not restart numbering below what the database already holds.
+  std::uint64_t first_seq = 1;
 };
 
 class RecordLog {

@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 12> kMigrations = {
+constexpr std::array<std::string_view, 13> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -220,6 +220,15 @@ END;
     R"sql(
 ALTER TABLE entity_changes ADD COLUMN forced INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 13: the write log's position (ADR 0013 option B, store/sqlite/write_log.hpp): the last
+    // record of <data_dir>/log that the applier has copied into the tables. It commits in
+    // the same transaction as the rows it covers, so recovery replays exactly what follows.
+    R"sql(
+CREATE TABLE write_log(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  applied_seq INTEGER NOT NULL);
+INSERT INTO write_log(id, applied_seq) VALUES (1, 0);
+)sql",
 };
 
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
@@ -230,7 +239,7 @@ constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
     nullptr, nullptr,
     nullptr, nullptr,
     nullptr, nullptr,
-    nullptr,
+    nullptr, nullptr,
 };
 
 }  // namespace

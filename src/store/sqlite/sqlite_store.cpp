@@ -12,9 +12,12 @@
 #include "store/sqlite/access_rows.hpp"
 #include "store/sqlite/audit_rows.hpp"
 #include "store/sqlite/bulk_lookup.hpp"
+#include "store/sqlite/change_tracker.hpp"
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/consent_rows.hpp"
+#include "store/sqlite/entity_overlay.hpp"
 #include "store/sqlite/entity_rows.hpp"
+#include "store/sqlite/guarded.hpp"
 #include "store/sqlite/hosted_context_rows.hpp"
 #include "store/sqlite/import_source_rows.hpp"
 #include "store/sqlite/query_runner.hpp"
@@ -24,75 +27,49 @@
 namespace renkei::store::sqlite {
 namespace {
 
-base::Unexpected Internal(std::string detail) {
-  return base::Fail(base::ErrorCode::kInternalError, "InternalError", std::move(detail));
-}
-
-// Runs `f`, turning an escaping exception (std::regex, allocation, a WriteUnit's own code)
-// into an error so it never unwinds through SQLite or kills the writer thread.
-template <typename F>
-auto Guarded(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    return Internal(std::string("unexpected exception: ") + e.what());
-  } catch (...) {
-    return Internal("unexpected exception");
-  }
-}
-
-// The operations a WriteUnit sees: the writer's connection, scoped to one tenant, inside
-// the unit's savepoint.
+// The operations a WriteUnit sees on the direct path: the writer's connection, scoped to one
+// tenant, inside the unit's savepoint.
 class UnitTransaction final : public WriteTransaction {
  public:
-  // `journal`: record the entities this unit changes (JournalChanges writes them), those
-  // `may_notify` (when set) accepts: it is asked once per entity id before anything is
-  // remembered, so an entity no subscription can select costs no read of its previous
-  // state, no copies and no comparison (docs/adr/0011).
   UnitTransaction(Connection& conn, std::int64_t tenant, bool journal, const std::string& name,
                   const JournalFilter& may_notify)
-      : conn_(conn), tenant_(tenant), journal_(journal), name_(name), may_notify_(may_notify) {}
+      : conn_(conn), tenant_(tenant), changes_(journal, name, may_notify) {}
 
   base::Result<std::vector<core::Entity>> FindById(const std::string& id,
                                                    const std::optional<std::string>& type,
                                                    const ServicePathScope& scope,
                                                    std::size_t limit) override {
-    // No clock here: a write sees expired entities not purged yet, so a create over an
-    // expired key replaces it rather than failing on a unique key.
     std::vector<std::int64_t> row_ids;
     RENKEI_TRY(std::vector<core::Entity> found,
-               RunFindById(conn_, tenant_, id, type, scope, limit,
-                           base::Timestamp{std::numeric_limits<std::int64_t>::min()}, &row_ids));
+               RunFindById(conn_, tenant_, id, type, scope, limit, kBeforeAnyExpiry, &row_ids));
     for (std::size_t i = 0; i < found.size(); ++i) {
-      read_[KeyOf(found[i])] = IndexRowsOf(row_ids[i], found[i]);
-      if (Tracks(found[i].id)) before_.try_emplace(KeyOf(found[i]), found[i]);
+      read_[ChangeTracker::KeyOf(found[i])] = IndexRowsOf(row_ids[i], found[i]);
+      changes_.NoteRead(found[i]);
     }
     return found;
   }
   // One statement for the chunk (bulk_lookup.hpp). With one exact path in scope, an id it
-  // does not find is known absent there, so journaling (RememberBefore) need not look again.
+  // does not find is known absent there, so journaling need not look again.
   base::Result<std::vector<core::Entity>> FindByIds(const std::vector<std::string>& ids,
                                                     const ServicePathScope& scope) override {
     std::vector<std::int64_t> row_ids;
     RENKEI_TRY(std::vector<core::Entity> found, RunFindByIds(conn_, tenant_, ids, scope, row_ids));
     std::set<std::string_view> seen;
     for (std::size_t i = 0; i < found.size(); ++i) {
-      read_[KeyOf(found[i])] = IndexRowsOf(row_ids[i], found[i]);
-      if (Tracks(found[i].id)) before_.try_emplace(KeyOf(found[i]), found[i]);
+      read_[ChangeTracker::KeyOf(found[i])] = IndexRowsOf(row_ids[i], found[i]);
+      changes_.NoteRead(found[i]);
       seen.insert(found[i].id);
     }
-    if (journal_ && scope.paths.size() == 1 && !scope.paths.front().recursive) {
-      for (const auto& id : ids) {
-        if (!seen.contains(id)) absent_.emplace(id, scope.paths.front().path);
-      }
+    if (scope.paths.size() == 1 && !scope.paths.front().recursive) {
+      changes_.NoteAbsent(ids, seen, scope.paths.front().path);
     }
     return found;
   }
   base::Result<void> Put(const core::Entity& entity) override {
-    Key key = KeyOf(entity);
-    if (Tracks(entity.id)) {
-      RENKEI_TRY_VOID(RememberBefore(key));
-      Touch(key, entity);
+    ChangeTracker::Key key = ChangeTracker::KeyOf(entity);
+    if (changes_.Tracks(entity.id)) {
+      RENKEI_TRY_VOID(changes_.RememberBefore(key, ReadStored()));
+      changes_.Touch(key, entity);
     }
     auto it = read_.find(key);
     RENKEI_TRY(IndexedEntity rows,
@@ -102,94 +79,56 @@ class UnitTransaction final : public WriteTransaction {
   }
   base::Result<void> Erase(const std::string& id, const std::string& type,
                            const std::string& service_path) override {
-    Key key{id, type, service_path};
-    const bool tracked = Tracks(id);
+    ChangeTracker::Key key{id, type, service_path};
+    const bool tracked = changes_.Tracks(id);
     if (tracked) {
-      RENKEI_TRY_VOID(RememberBefore(key));
+      RENKEI_TRY_VOID(changes_.RememberBefore(key, ReadStored()));
     }
     read_.erase(key);
     RENKEI_TRY(bool erased, EraseEntityRow(conn_, tenant_, id, type, service_path));
-    if (!erased) {
-      return base::Fail(base::ErrorCode::kResourceNotFound, "NotFound",
-                        "The requested entity has not been found. Check type and id");
-    }
-    if (tracked) Touch(key, std::nullopt);
+    if (!erased) return EntityNotFound();
+    if (tracked) changes_.Touch(key, std::nullopt);
     return base::Ok();
-  }
-  base::Result<EntityPage> Query(const EntityQuery& query) override {
-    return RunQuery(conn_, tenant_, query, /*snapshot=*/false);
   }
   base::Result<void> PutImportSources(const std::vector<EntitySource>& sources) override {
     return WriteImportSourceRows(conn_, tenant_, sources);
   }
   void SetCorrelator(std::string_view correlator) override { correlator_ = correlator; }
-  void SetForcedUpdate() override { forced_update_ = true; }
+  void SetForcedUpdate() override { changes_.SetForcedUpdate(); }
 
   // Appends one journal row per tracked entity whose state differs at the end of the unit
   // from its state before it, in the order they were first written. Returns whether any was.
   base::Result<bool> JournalChanges() {
     bool any = false;
-    for (const auto& key : written_) {
-      const auto& before = before_.at(key);
-      const auto& after = after_.at(key);
-      // Under forcedUpdate an entity written unchanged (within the same millisecond, even its
-      // modification time) is journaled all the same: it must notify.
-      if (before == after && !forced_update_) continue;
+    for (const auto& change : changes_.Changes()) {
+      const auto& before = *change.before;
+      const auto& after = *change.after;
       RENKEI_TRY_VOID(InsertChangeRow(conn_, tenant_, correlator_, before ? &*before : nullptr,
-                                      after ? &*after : nullptr, forced_update_));
+                                      after ? &*after : nullptr, changes_.forced_update()));
       any = true;
     }
     return any;
   }
 
  private:
-  using Key = std::tuple<std::string, std::string, std::string>;  // id, type, service path
-  static Key KeyOf(const core::Entity& e) { return {e.id, e.PrimaryType(), e.service_path}; }
-
-  // The entity's stored state before this unit, read once when the unit did not read it.
-  base::Result<void> RememberBefore(const Key& key) {
-    if (before_.contains(key)) return base::Ok();
-    const auto& [id, type, path] = key;
-    if (absent_.contains({id, path})) {
-      before_.emplace(key, std::nullopt);
-      return base::Ok();
-    }
-    RENKEI_TRY(std::vector<core::Entity> found,
-               RunFindById(conn_, tenant_, id, type, ServicePathScope{{{path, false}}}, 1,
-                           base::Timestamp{std::numeric_limits<std::int64_t>::min()}));
-    before_.emplace(
-        key, found.empty() ? std::nullopt : std::optional<core::Entity>(std::move(found.front())));
-    return base::Ok();
-  }
-  // Whether this unit journals the entity with this id (asked once per id).
-  bool Tracks(const std::string& id) {
-    if (!journal_) return false;
-    if (!may_notify_) return true;
-    auto it = tracked_.find(id);
-    if (it == tracked_.end()) it = tracked_.emplace(id, may_notify_(name_, id)).first;
-    return it->second;
-  }
-  void Touch(const Key& key, std::optional<core::Entity> after) {
-    if (after_.insert_or_assign(key, std::move(after)).second) written_.push_back(key);
+  ChangeTracker::ReadKey ReadStored() {
+    return [this](const ChangeTracker::Key& key) -> base::Result<std::optional<core::Entity>> {
+      const auto& [id, type, path] = key;
+      RENKEI_TRY(std::vector<core::Entity> found,
+                 RunFindById(conn_, tenant_, id, type, ServicePathScope{{{path, false}}}, 1,
+                             kBeforeAnyExpiry));
+      if (found.empty()) return std::optional<core::Entity>();
+      return std::optional<core::Entity>(std::move(found.front()));
+    };
   }
 
   Connection& conn_;
   std::int64_t tenant_;
-  const bool journal_;
-  const std::string& name_;  // the tenant's name, for may_notify_
-  const JournalFilter& may_notify_;
-  std::map<std::string, bool, std::less<>> tracked_;  // Tracks' answers by entity id
   std::string correlator_;
-  bool forced_update_ = false;
-  // Journal bookkeeping: state before the unit and after it, by key, and the keys written.
-  std::map<Key, std::optional<core::Entity>> before_;
-  std::map<Key, std::optional<core::Entity>> after_;
-  std::vector<Key> written_;
-  // (id, service path) that FindByIds found no entity for (any type): absent before the unit.
-  std::set<std::pair<std::string, std::string>> absent_;
+  ChangeTracker changes_;
   // Row ids and index rows of the entities this unit has read or written: the unit runs in
   // its own savepoint on the only writer, so they stay exact until the unit ends.
-  std::map<Key, IndexedEntity> read_;
+  std::map<ChangeTracker::Key, IndexedEntity> read_;
 };
 
 }  // namespace
@@ -235,6 +174,7 @@ base::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions
   RENKEI_TRY(auto checkpointer, Checkpointer::Start(path, options.busy_timeout_ms));
   std::unique_ptr<SqliteStore> store(
       new SqliteStore(options, path, std::move(wal_vfs), std::move(writer)));
+  RENKEI_TRY_VOID(store->OpenWriteLog());
   // Replaces SQLite's automatic checkpoint on commit (which ran on this thread): the hook
   // only records the WAL length; RunBatch decides who checkpoints (checkpointer.hpp).
   sqlite3_wal_hook(store->writer_conn_->handle(), &SqliteStore::OnWalCommit, store.get());
@@ -247,6 +187,12 @@ base::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions
     base::NameThisThread("renkei-writer");
     s->WriterLoop();
   });
+  if (store->write_log_ != nullptr) {
+    store->sequencer_thread_ = std::thread([s = store.get()] {
+      base::NameThisThread("renkei-sequencer");
+      s->SequencerLoop();
+    });
+  }
   return store;
 }
 
@@ -264,6 +210,17 @@ void SqliteStore::Close() {
   std::lock_guard close_lock(close_mu_);
   if (closed_) return;
   closed_ = true;
+  // The write log first: the sequencer runs what is queued, the log syncer acknowledges it,
+  // and the writer below applies every synced record before it stops.
+  if (sequencer_thread_.joinable()) {
+    {
+      std::lock_guard lock(seq_mu_);
+      seq_stopping_ = true;
+    }
+    seq_cv_.notify_all();
+    sequencer_thread_.join();
+  }
+  if (write_log_ != nullptr) write_log_->StopSyncing();
   {
     std::lock_guard lock(queue_mu_);
     stopping_ = true;
@@ -279,6 +236,7 @@ void SqliteStore::Close() {
     free_readers_.clear();
   }
   readers_cv_.notify_all();
+  sequencer_reader_.reset();
   // Closing the writer last checkpoints the WAL into the database file.
   writer_conn_.reset();
 }
@@ -315,10 +273,25 @@ SqliteStore::Job SqliteStore::UnitJob(std::string tenant, WriteUnit unit, WriteD
 }
 
 void SqliteStore::Submit(std::string tenant, WriteUnit unit, WriteDone done) {
+  if (write_log_ != nullptr) {
+    {
+      std::unique_lock lock(seq_mu_);
+      if (!seq_stopping_) {
+        seq_queue_.push_back(LogUnit{std::move(tenant), std::move(unit), std::move(done)});
+        lock.unlock();
+        seq_cv_.notify_one();
+        return;
+      }
+    }
+    CompleteWrite(done, Internal("store is closed"));
+    return;
+  }
   Enqueue(UnitJob(std::move(tenant), std::move(unit), std::move(done)));
 }
 
 void SqliteStore::SubmitBulk(std::string tenant, WriteUnit unit, WriteDone done) {
+  // Against the log a bulk unit needs no savepoint either; it goes through the sequencer.
+  if (write_log_ != nullptr) return Submit(std::move(tenant), std::move(unit), std::move(done));
   Job job = UnitJob(std::move(tenant), std::move(unit), std::move(done));
   job.alone = true;
   Enqueue(std::move(job));
@@ -342,6 +315,7 @@ base::Result<bool> SqliteStore::JournalsChanges(std::int64_t tenant_id) {
 }
 
 base::Result<std::size_t> SqliteStore::PurgeExpired(base::Timestamp now) {
+  RENKEI_TRY_VOID(WaitForLog());
   auto purged = std::make_shared<std::size_t>(0);
   std::promise<base::Result<void>> promise;
   auto future = promise.get_future();
@@ -387,16 +361,22 @@ void SqliteStore::EraseHostedContext(std::string local_id, WriteDone done) {
 void SqliteStore::WriterLoop() {
   for (;;) {
     std::vector<Job> batch;
+    bool apply = false;
+    bool stopping = false;
     {
       std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty() || LogReady(); });
+      apply = LogReady();
+      stopping = stopping_;
+      if (queue_.empty() && !apply) return;  // stopping and drained
       while (!queue_.empty() && batch.size() < options_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    RunBatch(batch);
+    // Synced log records go first: the jobs may depend on the entities (the expiry purge).
+    if (apply && !ApplyLogRound() && stopping) apply_abandoned_ = true;
+    if (!batch.empty()) RunBatch(batch);
   }
 }
 
@@ -421,18 +401,12 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
   std::vector<base::Result<void>> results(batch.size());
   // Units whose effects live in the open transaction; they fail with it if it is lost.
   std::vector<std::size_t> in_transaction;
-  auto forget_pending_tenants = [&] {
-    for (const auto& [name, id] : pending_tenants_) writer_tenants_.erase(name);
-    pending_tenants_.clear();
-  };
   auto fail_open_units = [&](const base::Error& error) {
     for (auto i : in_transaction) {
       if (results[i]) results[i] = base::Fail(error);
     }
     in_transaction.clear();
-    forget_pending_tenants();
-    // Counts cached from inside the lost transaction may be wrong; read them again.
-    journals_changes_.clear();
+    ForgetTransactionState();
     batch_journaled_ = false;
   };
 
@@ -515,20 +489,9 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
     }
   }
   RecordBatch(batch.size());
-  if (batch_journaled_) {
-    std::function<void()> listener;
-    {
-      std::lock_guard lock(queue_mu_);
-      listener = change_listener_;
-    }
-    if (listener) listener();
-  }
+  if (batch_journaled_) NotifyChangeListener();
   batch_journaled_ = false;
-  if (!pending_tenants_.empty()) {
-    std::lock_guard lock(tenants_mu_);
-    for (auto& [name, id] : pending_tenants_) committed_tenants_[name] = id;
-  }
-  pending_tenants_.clear();
+  PublishPendingTenants();
   std::vector<WriteCompletion> completions;
   completions.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -536,6 +499,30 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
   }
   syncer_->Hand(std::move(completions));
   ScheduleCheckpoint();
+}
+
+void SqliteStore::PublishPendingTenants() {
+  if (!pending_tenants_.empty()) {
+    std::lock_guard lock(tenants_mu_);
+    for (auto& [name, id] : pending_tenants_) committed_tenants_[name] = id;
+  }
+  pending_tenants_.clear();
+}
+
+void SqliteStore::NotifyChangeListener() {
+  std::function<void()> listener;
+  {
+    std::lock_guard lock(queue_mu_);
+    listener = change_listener_;
+  }
+  if (listener) listener();
+}
+
+void SqliteStore::ForgetTransactionState() {
+  for (const auto& [name, id] : pending_tenants_) writer_tenants_.erase(name);
+  pending_tenants_.clear();
+  // Counts cached from inside the lost transaction may be wrong; read them again.
+  journals_changes_.clear();
 }
 
 int SqliteStore::OnWalCommit(void* store, sqlite3* /*db*/, const char* /*name*/, int frames) {
@@ -692,16 +679,25 @@ base::Result<std::optional<std::int64_t>> SqliteStore::LookupTenant(Connection& 
 base::Result<std::vector<core::Entity>> SqliteStore::FindById(
     const std::string& tenant, const std::string& id, const std::optional<std::string>& type,
     const ServicePathScope& scope, std::size_t limit, base::Timestamp now) {
+  // Acknowledged writes not applied yet are in the overlay (write log on); looked at first.
+  std::vector<OverlayEntry> entries;
+  if (write_log_ != nullptr) entries = write_log_->overlay().Lookup(tenant, id);
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&]() -> base::Result<std::vector<core::Entity>> {
     RENKEI_TRY(auto tenant_id, LookupTenant(*lease, tenant));
-    if (!tenant_id) return std::vector<core::Entity>{};
-    return RunFindById(*lease, *tenant_id, id, type, scope, limit, now);
+    std::vector<core::Entity> stored;
+    if (tenant_id && limit > 0) {
+      RENKEI_TRY(stored, RunFindById(*lease, *tenant_id, id, type, scope,
+                                     entries.empty() ? limit : limit + entries.size(), now));
+    }
+    if (entries.empty()) return stored;
+    return MergeWithStored(std::move(stored), entries, type, scope, now, limit);
   });
 }
 
 base::Result<EntityPage> SqliteStore::Query(const std::string& tenant, const EntityQuery& query) {
+  RENKEI_TRY_VOID(WaitForLog());
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&]() -> base::Result<EntityPage> {
@@ -718,6 +714,7 @@ base::Result<EntityPage> SqliteStore::Query(const std::string& tenant, const Ent
 base::Result<std::vector<EntitySource>> SqliteStore::ImportSources(const std::string& tenant,
                                                                    const std::string& type,
                                                                    const ServicePathScope& scope) {
+  RENKEI_TRY_VOID(WaitForLog());
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&]() -> base::Result<std::vector<EntitySource>> {
@@ -730,6 +727,7 @@ base::Result<std::vector<EntitySource>> SqliteStore::ImportSources(const std::st
 base::Result<std::vector<TypeSummary>> SqliteStore::ListTypes(
     const std::string& tenant, const ServicePathScope& scope, base::Timestamp now,
     std::size_t offset, std::size_t limit, std::size_t* total, TypeMembership membership) {
+  RENKEI_TRY_VOID(WaitForLog());
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&]() -> base::Result<std::vector<TypeSummary>> {
@@ -893,6 +891,14 @@ base::Result<std::vector<SubscriptionRecord>> SqliteStore::ListSubscriptions(
   });
 }
 
+WriteDone SqliteStore::AfterSubscriptionChange(WriteDone done) {
+  // Once durable (and before the caller hears of it), the sequencer counts again.
+  return [this, done = std::move(done)](base::Result<void> result) {
+    subscription_epoch_.fetch_add(1);
+    CompleteWrite(done, std::move(result));
+  };
+}
+
 void SqliteStore::CreateSubscription(SubscriptionRecord record, std::size_t max_per_tenant,
                                      WriteDone done) {
   std::string tenant = record.tenant;
@@ -903,7 +909,7 @@ void SqliteStore::CreateSubscription(SubscriptionRecord record, std::size_t max_
                 journals_changes_[tenant_id] = true;
                 return base::Ok();
               },
-              std::move(done)});
+              AfterSubscriptionChange(std::move(done))});
 }
 
 void SqliteStore::UpdateSubscription(SubscriptionRecord record, WriteDone done) {
@@ -923,7 +929,7 @@ void SqliteStore::EraseSubscription(std::string tenant, std::string id, WriteDon
         journals_changes_.erase(tenant_id);  // counted again on the next write
         return base::Ok();
       },
-      std::move(done)});
+      AfterSubscriptionChange(std::move(done))});
 }
 
 void SqliteStore::SetChangeListener(std::function<void()> listener) {
@@ -940,6 +946,8 @@ void SqliteStore::SetJournalFilter(JournalFilter may_notify) {
 
 base::Result<std::vector<EntityChange>> SqliteStore::LoadChanges(std::int64_t after_seq,
                                                                  std::size_t limit) {
+  // Journal rows come with the entities they describe (write log on: once applied).
+  RENKEI_TRY_VOID(WaitForLog());
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&] { return ReadChangeRows(*lease, after_seq, limit); });

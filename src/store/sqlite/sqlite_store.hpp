@@ -16,6 +16,13 @@
 // changed (before/after) in its own savepoint, so the journal commits with the entities
 // (store/subscription_store.hpp). A tenant without subscriptions pays nothing for it.
 //
+// With `write_log` on (ADR 0013 option B, write_log.hpp), units run on a sequencer thread
+// instead, against the overlay of acknowledged but unapplied writes and a read connection;
+// each is acknowledged once its record is in <data_dir>/log and synced. The writer thread
+// becomes the applier: it copies synced records into the tables in large sorted batches,
+// before the other jobs it runs. By-id reads merge the overlay; queries, type listings and
+// the expiry purge first wait until every acknowledged write is applied.
+//
 // Thread-safety: every public method may be called from any thread; Close() waits for the
 // queued writes and must not be called from inside a WriteDone callback or a WriteUnit.
 #pragma once
@@ -44,6 +51,7 @@
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/wal_syncer.hpp"
 #include "store/sqlite/wal_write_buffer.hpp"
+#include "store/sqlite/write_log.hpp"
 #include "store/subscription_store.hpp"
 
 namespace renkei::store::sqlite {
@@ -67,6 +75,16 @@ struct SqliteOptions {
   std::int64_t writer_checkpoint_frames = 16384;
   // Units per group commit at most, to bound the latency of the first unit in a batch.
   std::size_t max_batch = 512;
+  // ADR 0013 option B: acknowledge units from the write log and apply them in batches (see
+  // above). Whatever the setting, Open replays a log left by an earlier run.
+  bool write_log = false;
+  // Entity writes per applier transaction at most (larger: less CPU per entity, longer
+  // waits for queries while writes saturate the applier).
+  std::size_t apply_batch = 50000;
+  // Keys acknowledged but not applied at most; the sequencer waits above it (back-pressure).
+  std::size_t max_overlay = 100000;
+  // How long a query waits for the applier before it fails (write log on).
+  std::chrono::milliseconds query_wait{30000};
   // Optional: at debug level the writer logs group-commit figures about once a second
   // (msg="group commit" commits= units= units_per_commit= max_units=).
   std::shared_ptr<spdlog::logger> logger;
@@ -185,6 +203,12 @@ class SqliteStore final : public EntityStore,
     bool alone = false;  // a transaction of its own, no savepoint (SubmitBulk)
   };
   class ReaderLease;
+  // A write unit waiting for the sequencer (write log on).
+  struct LogUnit {
+    std::string tenant;
+    WriteUnit unit;
+    WriteDone done;
+  };
 
   SqliteStore(SqliteOptions options, std::string path, std::unique_ptr<WalWriteBufferVfs> wal_vfs,
               std::unique_ptr<Connection> writer);
@@ -212,6 +236,30 @@ class SqliteStore final : public EntityStore,
   Job UnitJob(std::string tenant, WriteUnit unit, WriteDone done);
   // Puts jobs a batch did not run back at the head of the queue, in their order.
   void Requeue(std::vector<Job>& batch, std::size_t from);
+  // After a commit: tenants created in it become visible to readers; the change listener
+  // hears of journal rows.
+  void PublishPendingTenants();
+  void NotifyChangeListener();
+  // A rolled back transaction created no tenant and may have cached wrong counts.
+  void ForgetTransactionState();
+  // Wraps the completion of a subscription create or erase (subscription_epoch_).
+  WriteDone AfterSubscriptionChange(WriteDone done);
+
+  // ---- write log (sqlite_store_log.cpp)
+  // Replays the records an earlier run left in <data_dir>/log; keeps the log open when
+  // options_.write_log is on.
+  base::Result<void> OpenWriteLog();
+  void SequencerLoop();
+  base::Result<void> RunLoggedUnit(LogUnit& unit);
+  // JournalsChanges for the sequencer: read through its connection, cached until a
+  // subscription is created or erased.
+  base::Result<bool> SequencerJournals(std::int64_t tenant_id);
+  // Copies one batch of synced records into the tables; false when that failed.
+  bool ApplyLogRound();
+  // The writer has synced records to apply.
+  bool LogReady();
+  // Queries wait for every acknowledged write to be applied (no-op without the log).
+  base::Result<void> WaitForLog();
 
   const SqliteOptions options_;
   const std::string path_;
@@ -245,6 +293,21 @@ class SqliteStore final : public EntityStore,
   std::condition_variable queue_cv_;
   std::deque<Job> queue_;
   bool stopping_ = false;
+
+  // Write log (options_.write_log): the log, the sequencer's connection, thread and queue.
+  std::unique_ptr<WriteLog> write_log_;
+  std::unique_ptr<Connection> sequencer_reader_;
+  std::thread sequencer_thread_;
+  std::mutex seq_mu_;  // guards seq_queue_, seq_stopping_
+  std::condition_variable seq_cv_;
+  std::deque<LogUnit> seq_queue_;
+  bool seq_stopping_ = false;
+  std::unordered_map<std::int64_t, bool> seq_journals_;  // sequencer thread only
+  std::uint64_t seq_epoch_seen_ = 0;                     // sequencer thread only
+  // Bumped once a subscription create or erase is durable: the sequencer recounts.
+  std::atomic<std::uint64_t> subscription_epoch_{0};
+  // The applier gave up on records it could not apply while closing (they stay in the log).
+  std::atomic<bool> apply_abandoned_{false};
 
   std::mutex close_mu_;  // serialises Close
   bool closed_ = false;  // guarded by close_mu_

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <utility>
 
 #include "base/thread_name.hpp"
@@ -29,9 +30,12 @@ void CompleteWrite(const WriteDone& done, base::Result<void> result) {
 }
 
 WalSyncer::WalSyncer(std::string wal_path, std::function<void()> on_idle)
-    : wal_path_(std::move(wal_path)), on_idle_(std::move(on_idle)) {
-  thread_ = std::thread([this] {
-    base::NameThisThread("renkei-walsync");
+    : WalSyncer(WalFileSync(std::move(wal_path)), std::move(on_idle), "renkei-walsync") {}
+
+WalSyncer::WalSyncer(SyncFunction sync, std::function<void()> on_idle, std::string thread_name)
+    : sync_(std::move(sync)), on_idle_(std::move(on_idle)) {
+  thread_ = std::thread([this, name = std::move(thread_name)] {
+    base::NameThisThread(name);
     Loop();
   });
 }
@@ -43,7 +47,6 @@ WalSyncer::~WalSyncer() {
   }
   cv_.notify_one();
   if (thread_.joinable()) thread_.join();
-  if (fd_ >= 0) ::close(fd_);
 }
 
 void WalSyncer::Hand(std::vector<WriteCompletion> completions) {
@@ -73,7 +76,7 @@ void WalSyncer::Loop() {
       group.swap(pending_);
       syncing_ = true;
     }
-    auto synced = SyncWal();
+    auto synced = sync_();
     for (auto& c : group) {
       // A unit that failed stays failed; one that committed is acknowledged only if its
       // frames reached the disk.
@@ -90,26 +93,40 @@ void WalSyncer::Loop() {
   }
 }
 
-base::Result<void> WalSyncer::SyncWal() {
-  // SQLite removes the WAL only when the last connection closes, which the store does not
-  // do while running; the inode check covers an operator who moved files underneath.
-  struct stat by_path {};
-  if (::stat(wal_path_.c_str(), &by_path) != 0) {
-    // No WAL: nothing was ever committed in WAL mode by this process (every unit failed).
-    if (errno == ENOENT) return base::Ok();
-    return SyncFailure("stat " + wal_path_, errno);
-  }
-  struct stat by_fd {};
-  if (fd_ >= 0 && (::fstat(fd_, &by_fd) != 0 || by_fd.st_ino != by_path.st_ino)) {
-    ::close(fd_);
-    fd_ = -1;
-  }
-  if (fd_ < 0) {
-    fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) return SyncFailure("open " + wal_path_, errno);
-  }
-  if (::fdatasync(fd_) != 0) return SyncFailure("fdatasync " + wal_path_, errno);
-  return base::Ok();
+SyncFunction WalFileSync(std::string wal_path) {
+  // The descriptor lives as long as the function (one syncer thread calls it).
+  struct WalFile {
+    std::string path;
+    int fd = -1;
+    ~WalFile() {
+      if (fd >= 0) ::close(fd);
+    }
+  };
+  auto file = std::make_shared<WalFile>();
+  file->path = std::move(wal_path);
+  return [file]() -> base::Result<void> {
+    const std::string& path = file->path;
+    int& fd = file->fd;
+    // SQLite removes the WAL only when the last connection closes, which the store does not
+    // do while running; the inode check covers an operator who moved files underneath.
+    struct stat by_path {};
+    if (::stat(path.c_str(), &by_path) != 0) {
+      // No WAL: nothing was ever committed in WAL mode by this process (every unit failed).
+      if (errno == ENOENT) return base::Ok();
+      return SyncFailure("stat " + path, errno);
+    }
+    struct stat by_fd {};
+    if (fd >= 0 && (::fstat(fd, &by_fd) != 0 || by_fd.st_ino != by_path.st_ino)) {
+      ::close(fd);
+      fd = -1;
+    }
+    if (fd < 0) {
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return SyncFailure("open " + path, errno);
+    }
+    if (::fdatasync(fd) != 0) return SyncFailure("fdatasync " + path, errno);
+    return base::Ok();
+  };
 }
 
 }  // namespace renkei::store::sqlite

@@ -13,6 +13,9 @@
 // make a seen-but-unacknowledged change disappear. kill -9 cannot: the frames are in the
 // kernel's page cache once COMMIT returns.
 //
+// The same thread type makes the write log durable (store/sqlite/write_log.hpp): it is
+// built with another sync function and thread name.
+//
 // Thread-safety: Hand and Idle from one thread (the writer); the destructor syncs and completes
 // what was handed over, then joins.
 #pragma once
@@ -38,11 +41,18 @@ struct WriteCompletion {
 // thread (and every later write) with it.
 void CompleteWrite(const WriteDone& done, base::Result<void> result);
 
+// A function that makes everything written before its call durable.
+using SyncFunction = std::function<base::Result<void>()>;
+
+// fdatasync of a SQLite WAL file, reopened when missing or replaced.
+SyncFunction WalFileSync(std::string wal_path);
+
 class WalSyncer {
  public:
   // `on_idle` runs on the syncer thread each time it has completed everything handed over
   // (the writer waits for that to commit its next group, see SqliteStore::RunBatch).
   WalSyncer(std::string wal_path, std::function<void()> on_idle);
+  WalSyncer(SyncFunction sync, std::function<void()> on_idle, std::string thread_name);
   ~WalSyncer();
   WalSyncer(const WalSyncer&) = delete;
   WalSyncer& operator=(const WalSyncer&) = delete;
@@ -54,12 +64,9 @@ class WalSyncer {
 
  private:
   void Loop();
-  // fdatasync of the WAL file; (re)opens it when missing or replaced.
-  base::Result<void> SyncWal();
 
-  const std::string wal_path_;
+  const SyncFunction sync_;
   const std::function<void()> on_idle_;
-  int fd_ = -1;    // the syncer thread's descriptor of the WAL file
   std::mutex mu_;  // guards pending_, syncing_, stopping_
   std::condition_variable cv_;
   std::vector<WriteCompletion> pending_;

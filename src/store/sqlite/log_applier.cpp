@@ -1,0 +1,126 @@
+#include "store/sqlite/log_applier.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <tuple>
+
+#include "store/sqlite/bulk_lookup.hpp"
+#include "store/sqlite/entity_rows.hpp"
+#include "store/sqlite/import_source_rows.hpp"
+#include "store/sqlite/subscription_rows.hpp"
+
+namespace renkei::store::sqlite {
+namespace {
+
+using Key = std::tuple<std::string, std::string, std::string>;  // id, type, service path
+
+// One key's newest state in the batch.
+struct Newest {
+  const LoggedWrite* write = nullptr;  // the newest write of the key (entity null: erased)
+  // The first write of the key in the batch: its record's seq and its place in the record.
+  std::pair<std::uint64_t, std::size_t> first;
+};
+
+// One row operation, in the order they run.
+struct RowWrite {
+  std::int64_t eid = std::numeric_limits<std::int64_t>::max();  // max: a new key
+  std::pair<std::uint64_t, std::size_t> first;
+  const Key* key = nullptr;
+  const Newest* newest = nullptr;
+  const IndexedEntity* previous = nullptr;
+};
+
+base::Result<void> ApplyTenantWrites(Connection& conn, std::int64_t tenant,
+                                     const std::map<Key, Newest>& keys) {
+  std::vector<std::string> ids;
+  ids.reserve(keys.size());
+  for (const auto& [key, newest] : keys) {
+    if (ids.empty() || ids.back() != std::get<0>(key)) ids.push_back(std::get<0>(key));
+  }
+  std::vector<std::int64_t> row_ids;
+  RENKEI_TRY(std::vector<core::Entity> stored,
+             RunFindByIds(conn, tenant, ids, ServicePathScope::Everything(), row_ids));
+  std::map<Key, IndexedEntity> previous;
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    Key key{stored[i].id, stored[i].PrimaryType(), stored[i].service_path};
+    if (keys.contains(key)) previous.emplace(std::move(key), IndexRowsOf(row_ids[i], stored[i]));
+  }
+  std::vector<RowWrite> order;
+  order.reserve(keys.size());
+  for (const auto& [key, newest] : keys) {
+    RowWrite w{std::numeric_limits<std::int64_t>::max(), newest.first, &key, &newest, nullptr};
+    if (auto it = previous.find(key); it != previous.end()) {
+      w.eid = it->second.eid;
+      w.previous = &it->second;
+    }
+    order.push_back(w);
+  }
+  std::sort(order.begin(), order.end(), [](const RowWrite& a, const RowWrite& b) {
+    return std::tie(a.eid, a.first) < std::tie(b.eid, b.first);
+  });
+  for (const auto& w : order) {
+    const LoggedWrite& write = *w.newest->write;
+    if (write.entity) {
+      RENKEI_TRY(IndexedEntity ignored,
+                 PutEntityRow(conn, tenant, *write.entity, w.previous, write.doc.get()));
+      (void)ignored;
+    } else if (w.previous != nullptr) {
+      const auto& [id, type, path] = *w.key;
+      RENKEI_TRY(bool erased, EraseEntityRow(conn, tenant, id, type, path));
+      (void)erased;
+    }
+  }
+  return base::Ok();
+}
+
+}  // namespace
+
+base::Result<bool> ApplyRecords(Connection& conn, const std::vector<UnitRecord>& records,
+                                const TenantIdOf& tenant_id_of) {
+  if (records.empty()) return false;
+  std::map<std::string, std::map<Key, Newest>> by_tenant;
+  for (const auto& record : records) {
+    auto& keys = by_tenant[record.tenant];
+    for (std::size_t i = 0; i < record.writes.size(); ++i) {
+      const auto& write = record.writes[i];
+      auto [it, inserted] = keys.try_emplace(Key{write.id, write.type, write.service_path},
+                                             Newest{&write, {record.seq, i}});
+      if (!inserted) it->second.write = &write;
+    }
+  }
+  std::map<std::string, std::int64_t> tenant_ids;
+  for (const auto& [tenant, keys] : by_tenant) {
+    RENKEI_TRY(std::int64_t id, tenant_id_of(tenant));
+    tenant_ids.emplace(tenant, id);
+    RENKEI_TRY_VOID(ApplyTenantWrites(conn, id, keys));
+  }
+  bool journaled = false;
+  for (const auto& record : records) {
+    const std::int64_t tenant = tenant_ids.at(record.tenant);
+    for (const auto& change : record.changes) {
+      RENKEI_TRY_VOID(InsertChangeRow(conn, tenant, record.correlator, change.before.get(),
+                                      change.after.get(), record.forced_update));
+      journaled = true;
+    }
+    if (!record.sources.empty()) {
+      RENKEI_TRY_VOID(WriteImportSourceRows(conn, tenant, record.sources));
+    }
+  }
+  RENKEI_TRY(Statement * position,
+             conn.Prepare("UPDATE write_log SET applied_seq = ? WHERE id = 1"));
+  StatementLease lease(*position);
+  position->Bind(1, static_cast<std::int64_t>(records.back().seq));
+  RENKEI_TRY_VOID(position->Run());
+  return journaled;
+}
+
+base::Result<std::uint64_t> ReadAppliedSeq(Connection& conn) {
+  RENKEI_TRY(Statement * select, conn.Prepare("SELECT applied_seq FROM write_log WHERE id = 1"));
+  StatementLease lease(*select);
+  RENKEI_TRY(bool has_row, select->Step());
+  if (!has_row) return std::uint64_t{0};
+  return static_cast<std::uint64_t>(select->ColumnInt(0));
+}
+
+}  // namespace renkei::store::sqlite

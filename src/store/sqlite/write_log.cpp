@@ -1,0 +1,138 @@
+#include "store/sqlite/write_log.hpp"
+
+#include <algorithm>
+
+namespace renkei::store::sqlite {
+
+base::Result<std::unique_ptr<WriteLog>> WriteLog::Open(const std::string& dir,
+                                                       std::uint64_t applied_seq,
+                                                       std::function<void()> on_synced) {
+  RecordLogOptions options;
+  options.dir = dir;
+  options.first_seq = applied_seq + 1;
+  RENKEI_TRY(std::unique_ptr<RecordLog> log, RecordLog::Open(options));
+  if (log->LastSeq() < applied_seq) {
+    return base::Fail(base::ErrorCode::kInternalError, "InternalError",
+                      "write log " + dir + " ends at record " + std::to_string(log->LastSeq()) +
+                          " but the database holds records up to " + std::to_string(applied_seq) +
+                          "; it belongs to another database");
+  }
+  return std::unique_ptr<WriteLog>(new WriteLog(std::move(log), applied_seq, std::move(on_synced)));
+}
+
+WriteLog::WriteLog(std::unique_ptr<RecordLog> log, std::uint64_t applied_seq,
+                   std::function<void()> on_synced)
+    : log_(std::move(log)), on_synced_(std::move(on_synced)) {
+  synced_seq_ = applied_seq;
+  applied_seq_ = applied_seq;
+  syncer_ =
+      std::make_unique<WalSyncer>([this] { return SyncAndPublish(); }, nullptr, "renkei-logsync");
+}
+
+WriteLog::~WriteLog() { StopSyncing(); }
+
+base::Result<std::vector<UnitRecord>> WriteLog::ReadUnapplied() const {
+  RENKEI_TRY(std::vector<LogRecord> raw, log_->ReadAfter(AppliedSeq()));
+  std::vector<UnitRecord> out;
+  out.reserve(raw.size());
+  for (const auto& r : raw) {
+    RENKEI_TRY(UnitRecord record, DecodeUnitRecord(r.payload, r.seq));
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+void WriteLog::RecoveredThrough(std::uint64_t seq) {
+  std::lock_guard lock(mu_);
+  synced_seq_ = std::max(synced_seq_, seq);
+  applied_seq_ = std::max(applied_seq_, seq);
+}
+
+base::Result<void> WriteLog::Append(UnitRecord record) {
+  if (append_failure_) return base::Fail(*append_failure_);
+  const std::string payload = EncodeUnitRecord(record);
+  auto seq = log_->Append({payload});
+  if (!seq) {
+    append_failure_ = seq.error();
+    return base::Fail(seq.error());
+  }
+  record.seq = *seq;
+  overlay_.Put(record);
+  std::lock_guard lock(mu_);
+  appended_.push_back(std::move(record));
+  return base::Ok();
+}
+
+void WriteLog::Hand(std::vector<WriteCompletion> completions) {
+  if (syncer_ != nullptr) syncer_->Hand(std::move(completions));
+}
+
+void WriteLog::StopSyncing() { syncer_.reset(); }
+
+base::Result<void> WriteLog::SyncAndPublish() {
+  const std::uint64_t last = log_->LastSeq();
+  RENKEI_TRY_VOID(log_->Sync());
+  {
+    std::lock_guard lock(mu_);
+    synced_seq_ = std::max(synced_seq_, last);
+  }
+  if (on_synced_) on_synced_();
+  return base::Ok();
+}
+
+std::vector<UnitRecord> WriteLog::TakeSynced(std::size_t max_writes) {
+  std::vector<UnitRecord> out;
+  std::size_t writes = 0;
+  std::lock_guard lock(mu_);
+  while (!appended_.empty() && appended_.front().seq <= synced_seq_ &&
+         (out.empty() || writes + appended_.front().writes.size() <= max_writes)) {
+    writes += appended_.front().writes.size();
+    out.push_back(std::move(appended_.front()));
+    appended_.pop_front();
+  }
+  return out;
+}
+
+bool WriteLog::HasSynced() const {
+  std::lock_guard lock(mu_);
+  return !appended_.empty() && appended_.front().seq <= synced_seq_;
+}
+
+void WriteLog::Requeue(std::vector<UnitRecord> records) {
+  std::lock_guard lock(mu_);
+  for (auto it = records.rbegin(); it != records.rend(); ++it) {
+    appended_.push_front(std::move(*it));
+  }
+}
+
+void WriteLog::Applied(const std::vector<UnitRecord>& records) {
+  if (records.empty()) return;
+  overlay_.Release(records);
+  {
+    std::lock_guard lock(mu_);
+    applied_seq_ = std::max(applied_seq_, records.back().seq);
+  }
+  applied_cv_.notify_all();
+}
+
+void WriteLog::DropThrough(std::uint64_t seq) { (void)log_->DropThrough(seq); }
+
+base::Result<void> WriteLog::WaitForAcknowledged(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  const std::uint64_t target = synced_seq_;
+  if (applied_cv_.wait_for(lock, timeout, [&] { return applied_seq_ >= target; })) {
+    return base::Ok();
+  }
+  return base::Fail(base::ErrorCode::kInternalError, "InternalError",
+                    "the store is behind: acknowledged writes up to record " +
+                        std::to_string(target) + " are not applied after " +
+                        std::to_string(timeout.count()) +
+                        " ms (applied: " + std::to_string(applied_seq_) + ")");
+}
+
+std::uint64_t WriteLog::AppliedSeq() const {
+  std::lock_guard lock(mu_);
+  return applied_seq_;
+}
+
+}  // namespace renkei::store::sqlite

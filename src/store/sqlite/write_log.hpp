@@ -1,0 +1,103 @@
+// WriteLog: option B of docs/adr/0013-write-throughput.md, the record-level redo log in front
+// of SQLite, as the store's sequencer and applier share it.
+//
+//   sequencer thread    runs a write unit against the overlay and a read connection
+//                       (logged_transaction.hpp) and Appends the unit's record: the record
+//                       goes to the RecordLog, its entities into the overlay, the record into
+//                       the queue for the applier;
+//   log syncer thread   syncs the RecordLog for every group the sequencer Handed over, makes
+//                       the group's records available to the applier, then acknowledges it;
+//   applier (writer)    TakeSynced, copies them into SQLite (log_applier.hpp), then Applied:
+//                       the overlay lets go of them and waiting queries go on; once the WAL
+//                       holding them is synced, DropThrough removes the log segments.
+//
+// Reads see every acknowledged write: by-id reads merge the overlay (entity_overlay.hpp);
+// queries first WaitForAcknowledged, until everything synced is applied (the barrier).
+//
+// Thread-safety: Append and Hand from the sequencer thread only; TakeSynced, Requeue and
+// Applied from the applier only; the rest from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "store/sqlite/entity_overlay.hpp"
+#include "store/sqlite/record_log.hpp"
+#include "store/sqlite/unit_record.hpp"
+#include "store/sqlite/wal_syncer.hpp"
+
+namespace renkei::store::sqlite {
+
+class WriteLog {
+ public:
+  // Opens the log in `dir` for a database whose tables hold records up to `applied_seq`.
+  // `on_synced` runs on the log syncer thread whenever records became available to the
+  // applier (the store wakes its writer).
+  static base::Result<std::unique_ptr<WriteLog>> Open(const std::string& dir,
+                                                      std::uint64_t applied_seq,
+                                                      std::function<void()> on_synced);
+  ~WriteLog();
+  WriteLog(const WriteLog&) = delete;
+  WriteLog& operator=(const WriteLog&) = delete;
+
+  // The records after the applied position that a previous run left (recovery), in order.
+  base::Result<std::vector<UnitRecord>> ReadUnapplied() const;
+  // After recovery applied them: the tables now hold everything in the log.
+  void RecoveredThrough(std::uint64_t seq);
+
+  // Appends a unit's record (not empty). After a failed append the log refuses every later
+  // one: a partly written frame must not be followed by acknowledged ones.
+  base::Result<void> Append(UnitRecord record);
+  // The completions of the units appended so far; called once the log is synced.
+  void Hand(std::vector<WriteCompletion> completions);
+  // Syncs and completes everything handed over and stops the log syncer (store Close).
+  void StopSyncing();
+
+  // Records whose seq is synced, oldest first, up to about `max_writes` entity writes (at
+  // least one record).
+  std::vector<UnitRecord> TakeSynced(std::size_t max_writes);
+  bool HasSynced() const;
+  // Puts back records TakeSynced gave whose application failed, to be tried again.
+  void Requeue(std::vector<UnitRecord> records);
+  // The tables now hold `records` (committed, maybe not synced yet).
+  void Applied(const std::vector<UnitRecord>& records);
+  // Removes log segments whose records are all at or below `seq` (durable in the tables).
+  void DropThrough(std::uint64_t seq);
+
+  // Waits until every record synced when it was called is applied: what a query needs to
+  // see every acknowledged write. kInternalError after `timeout`.
+  base::Result<void> WaitForAcknowledged(std::chrono::milliseconds timeout);
+
+  const EntityOverlay& overlay() const { return overlay_; }
+  EntityOverlay& overlay() { return overlay_; }
+  std::uint64_t AppliedSeq() const;
+
+ private:
+  WriteLog(std::unique_ptr<RecordLog> log, std::uint64_t applied_seq,
+           std::function<void()> on_synced);
+  base::Result<void> SyncAndPublish();
+
+  std::unique_ptr<RecordLog> log_;
+  const std::function<void()> on_synced_;
+  EntityOverlay overlay_;
+  std::optional<base::Error> append_failure_;  // sequencer thread only
+
+  mutable std::mutex mu_;  // guards the fields below
+  std::condition_variable applied_cv_;
+  std::deque<UnitRecord> appended_;  // not yet taken by the applier, in seq order
+  std::uint64_t synced_seq_ = 0;
+  std::uint64_t applied_seq_ = 0;
+
+  std::unique_ptr<WalSyncer> syncer_;  // last: its thread uses the fields above
+};
+
+}  // namespace renkei::store::sqlite
