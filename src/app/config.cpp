@@ -156,6 +156,10 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
     if (*v < 1 || *v > 10000000) return ConfigError("store.max_overlay must be 1..10000000");
     config.store_max_overlay = static_cast<std::size_t>(*v);
   }
+  if (auto v = table["store"]["apply_delay_ms"].value<int64_t>()) {
+    if (*v < 0 || *v > 60000) return ConfigError("store.apply_delay_ms must be 0..60000");
+    config.store_apply_delay_ms = static_cast<unsigned>(*v);
+  }
   if (auto v = table["log"]["level"].value<std::string>()) config.log_level = *v;
   if (auto v = table["ngsild"]["context_timeout_ms"].value<int64_t>()) {
     if (*v < 1 || *v > 60000) return ConfigError("ngsild.context_timeout_ms must be 1..60000");
@@ -265,6 +269,9 @@ base::Result<void> ApplyEnvironment(char** environ_list, Config& config) {
         return ConfigError("RENKEI_WRITE_LOG must be true or false");
       }
       config.store_write_log = value == "true";
+    } else if (name == "RENKEI_APPLY_DELAY_MS") {
+      RENKEI_TRY(config.store_apply_delay_ms,
+                 ParseNumber<unsigned>(value, "RENKEI_APPLY_DELAY_MS"));
     } else if (name == "RENKEI_THREADS") {
       RENKEI_TRY(config.threads, ParseNumber<unsigned>(value, "RENKEI_THREADS"));
     } else if (name == "RENKEI_MAX_PAYLOAD_BYTES") {

@@ -29,9 +29,10 @@ struct Config {
   unsigned expiry_sweep_seconds = 1;  // how often expired (transient) entities are purged
   // [store] write_log: acknowledge writes from the write log, apply them in batches (ADR 0013
   // option B, docs/configuration.md); apply_batch and max_overlay bound it.
-  bool store_write_log = false;
+  bool store_write_log = true;
   std::size_t store_apply_batch = 50000;
   std::size_t store_max_overlay = 100000;
+  unsigned store_apply_delay_ms = 1000;
   unsigned ld_context_timeout_ms = 3000;  // NGSI-LD remote @context fetch timeout
   // Notifications (docs/subscriptions.md "Limits" and "Delivery guarantees").
   std::size_t max_subscriptions_per_tenant = 1000;

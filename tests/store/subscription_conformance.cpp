@@ -133,7 +133,9 @@ TEST_P(SubscriptionConformance, JournalRecordsChangesOnlyOfTenantsWithSubscripti
   EXPECT_EQ(*changes[2].before, Room("R1", 21));
   EXPECT_FALSE(changes[2].after.has_value());
   EXPECT_LT(changes[0].seq, changes[1].seq);
-  EXPECT_GE(signals.load(), 3);
+  // The listener heard of the journal rows: once per commit that wrote some, and a backend
+  // may commit several units' rows together (the write log's applier does).
+  EXPECT_GE(signals.load(), 1);
 
   // The journal survives a restart until it is consumed.
   Reopen();

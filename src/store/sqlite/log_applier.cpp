@@ -18,6 +18,9 @@ using Key = std::tuple<std::string, std::string, std::string>;  // id, type, ser
 // One key's newest state in the batch.
 struct Newest {
   const LoggedWrite* write = nullptr;  // the newest write of the key (entity null: erased)
+  // The key was erased by a write of the batch before the newest: an entity written after
+  // that is a new one (new row id, no import source of the old one), not an update.
+  bool erased_before = false;
   // The first write of the key in the batch: its record's seq and its place in the record.
   std::pair<std::uint64_t, std::size_t> first;
 };
@@ -61,14 +64,17 @@ base::Result<void> ApplyTenantWrites(Connection& conn, std::int64_t tenant,
   });
   for (const auto& w : order) {
     const LoggedWrite& write = *w.newest->write;
-    if (write.entity) {
-      RENKEI_TRY(IndexedEntity ignored,
-                 PutEntityRow(conn, tenant, *write.entity, w.previous, write.doc.get()));
-      (void)ignored;
-    } else if (w.previous != nullptr) {
-      const auto& [id, type, path] = *w.key;
+    const auto& [id, type, path] = *w.key;
+    const IndexedEntity* prior = w.previous;
+    if (prior != nullptr && (!write.entity || w.newest->erased_before)) {
       RENKEI_TRY(bool erased, EraseEntityRow(conn, tenant, id, type, path));
       (void)erased;
+      prior = nullptr;
+    }
+    if (write.entity) {
+      RENKEI_TRY(IndexedEntity ignored,
+                 PutEntityRow(conn, tenant, *write.entity, prior, write.doc.get()));
+      (void)ignored;
     }
   }
   return base::Ok();
@@ -85,8 +91,11 @@ base::Result<bool> ApplyRecords(Connection& conn, const std::vector<UnitRecord>&
     for (std::size_t i = 0; i < record.writes.size(); ++i) {
       const auto& write = record.writes[i];
       auto [it, inserted] = keys.try_emplace(Key{write.id, write.type, write.service_path},
-                                             Newest{&write, {record.seq, i}});
-      if (!inserted) it->second.write = &write;
+                                             Newest{&write, false, {record.seq, i}});
+      if (!inserted) {
+        if (!it->second.write->entity) it->second.erased_before = true;
+        it->second.write = &write;
+      }
     }
   }
   std::map<std::string, std::int64_t> tenant_ids;

@@ -6,7 +6,8 @@
 // it) and written in row-id order, existing keys first and new keys in the order their first
 // record wrote them: the order that makes a large batch touch each B-tree page once (the gate
 // measurement in ADR 0013: 36 µs per entity at batches of 100k against 95 µs one by one).
-// Journal rows and import sources follow in record order.
+// A key erased and written again within the batch is erased and inserted (a new entity, as
+// on the direct path), not updated. Journal rows and import sources follow in record order.
 //
 // Not thread-safe: the writer connection, on the writer thread.
 #pragma once

@@ -365,8 +365,16 @@ void SqliteStore::WriterLoop() {
     bool stopping = false;
     {
       std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty() || LogReady(); });
-      apply = LogReady();
+      for (;;) {
+        const auto due = LogDueIn();
+        apply = due && *due == std::chrono::steady_clock::duration::zero();
+        if (apply || stopping_ || !queue_.empty()) break;
+        if (due) {
+          queue_cv_.wait_for(lock, *due);
+        } else {
+          queue_cv_.wait(lock);
+        }
+      }
       stopping = stopping_;
       if (queue_.empty() && !apply) return;  // stopping and drained
       while (!queue_.empty() && batch.size() < options_.max_batch) {

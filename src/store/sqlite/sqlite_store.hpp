@@ -76,13 +76,18 @@ struct SqliteOptions {
   // Units per group commit at most, to bound the latency of the first unit in a batch.
   std::size_t max_batch = 512;
   // ADR 0013 option B: acknowledge units from the write log and apply them in batches (see
-  // above). Whatever the setting, Open replays a log left by an earlier run.
-  bool write_log = false;
+  // above). Off: each group of units commits into SQLite before it is acknowledged. Whatever
+  // the setting, Open replays a log left by an earlier run.
+  bool write_log = true;
   // Entity writes per applier transaction at most (larger: less CPU per entity, longer
   // waits for queries while writes saturate the applier).
   std::size_t apply_batch = 50000;
   // Keys acknowledged but not applied at most; the sequencer waits above it (back-pressure).
   std::size_t max_overlay = 100000;
+  // How long synced records may wait for more to join their batch (write_log.hpp "When the
+  // applier runs"); records with journal rows wait journal_apply_delay at most.
+  std::chrono::milliseconds apply_delay{1000};
+  std::chrono::milliseconds journal_apply_delay{10};
   // How long a query waits for the applier before it fails (write log on).
   std::chrono::milliseconds query_wait{30000};
   // Optional: at debug level the writer logs group-commit figures about once a second
@@ -256,8 +261,9 @@ class SqliteStore final : public EntityStore,
   base::Result<bool> SequencerJournals(std::int64_t tenant_id);
   // Copies one batch of synced records into the tables; false when that failed.
   bool ApplyLogRound();
-  // The writer has synced records to apply.
-  bool LogReady();
+  // How long until the writer should apply synced records (zero: now; nullopt: nothing to
+  // apply). Called with queue_mu_ held (stopping_).
+  std::optional<std::chrono::steady_clock::duration> LogDueIn();
   // Queries wait for every acknowledged write to be applied (no-op without the log).
   base::Result<void> WaitForLog();
 

@@ -132,8 +132,16 @@ base::Result<bool> SqliteStore::SequencerJournals(std::int64_t tenant_id) {
   return count > 0;
 }
 
-bool SqliteStore::LogReady() {
-  return write_log_ != nullptr && !apply_abandoned_.load() && write_log_->HasSynced();
+std::optional<std::chrono::steady_clock::duration> SqliteStore::LogDueIn() {
+  if (write_log_ == nullptr || apply_abandoned_.load()) return std::nullopt;
+  // Closing: everything synced is applied now.
+  if (stopping_) {
+    if (!write_log_->HasSynced()) return std::nullopt;
+    return std::chrono::steady_clock::duration::zero();
+  }
+  return write_log_->ApplyDueIn(
+      ApplyTiming{options_.apply_batch, options_.apply_delay, options_.journal_apply_delay},
+      std::chrono::steady_clock::now());
 }
 
 base::Result<void> SqliteStore::WaitForLog() {

@@ -58,8 +58,11 @@ base::Result<void> WriteLog::Append(UnitRecord record) {
   }
   record.seq = *seq;
   overlay_.Put(record);
+  const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
-  appended_.push_back(std::move(record));
+  pending_writes_ += record.writes.size();
+  if (!record.changes.empty() && pending_journals_++ == 0) journal_since_ = now;
+  appended_.push_back(Pending{std::move(record), now});
   return base::Ok();
 }
 
@@ -84,10 +87,13 @@ std::vector<UnitRecord> WriteLog::TakeSynced(std::size_t max_writes) {
   std::vector<UnitRecord> out;
   std::size_t writes = 0;
   std::lock_guard lock(mu_);
-  while (!appended_.empty() && appended_.front().seq <= synced_seq_ &&
-         (out.empty() || writes + appended_.front().writes.size() <= max_writes)) {
-    writes += appended_.front().writes.size();
-    out.push_back(std::move(appended_.front()));
+  while (!appended_.empty() && appended_.front().record.seq <= synced_seq_ &&
+         (out.empty() || writes + appended_.front().record.writes.size() <= max_writes)) {
+    UnitRecord& record = appended_.front().record;
+    writes += record.writes.size();
+    pending_writes_ -= record.writes.size();
+    if (!record.changes.empty()) --pending_journals_;
+    out.push_back(std::move(record));
     appended_.pop_front();
   }
   return out;
@@ -95,13 +101,27 @@ std::vector<UnitRecord> WriteLog::TakeSynced(std::size_t max_writes) {
 
 bool WriteLog::HasSynced() const {
   std::lock_guard lock(mu_);
-  return !appended_.empty() && appended_.front().seq <= synced_seq_;
+  return !appended_.empty() && appended_.front().record.seq <= synced_seq_;
+}
+
+std::optional<std::chrono::steady_clock::duration> WriteLog::ApplyDueIn(
+    const ApplyTiming& timing, std::chrono::steady_clock::time_point now) const {
+  using Duration = std::chrono::steady_clock::duration;
+  std::lock_guard lock(mu_);
+  if (appended_.empty() || appended_.front().record.seq > synced_seq_) return std::nullopt;
+  if (waiters_ > 0 || pending_writes_ >= timing.batch) return Duration::zero();
+  auto due = appended_.front().appended_at + timing.delay;
+  if (pending_journals_ > 0) due = std::min(due, journal_since_ + timing.journal_delay);
+  return due <= now ? Duration::zero() : due - now;
 }
 
 void WriteLog::Requeue(std::vector<UnitRecord> records) {
+  const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
   for (auto it = records.rbegin(); it != records.rend(); ++it) {
-    appended_.push_front(std::move(*it));
+    pending_writes_ += it->writes.size();
+    if (!it->changes.empty() && pending_journals_++ == 0) journal_since_ = now;
+    appended_.push_front(Pending{std::move(*it), now});
   }
 }
 
@@ -120,9 +140,15 @@ void WriteLog::DropThrough(std::uint64_t seq) { (void)log_->DropThrough(seq); }
 base::Result<void> WriteLog::WaitForAcknowledged(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   const std::uint64_t target = synced_seq_;
-  if (applied_cv_.wait_for(lock, timeout, [&] { return applied_seq_ >= target; })) {
-    return base::Ok();
-  }
+  if (applied_seq_ >= target) return base::Ok();
+  // A waiting query makes the synced records due at once (ApplyDueIn): wake the applier.
+  ++waiters_;
+  lock.unlock();
+  if (on_synced_) on_synced_();
+  lock.lock();
+  const bool applied = applied_cv_.wait_for(lock, timeout, [&] { return applied_seq_ >= target; });
+  --waiters_;
+  if (applied) return base::Ok();
   return base::Fail(base::ErrorCode::kInternalError, "InternalError",
                     "the store is behind: acknowledged writes up to record " +
                         std::to_string(target) + " are not applied after " +

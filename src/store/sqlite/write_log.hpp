@@ -14,6 +14,12 @@
 // Reads see every acknowledged write: by-id reads merge the overlay (entity_overlay.hpp);
 // queries first WaitForAcknowledged, until everything synced is applied (the barrier).
 //
+// When the applier runs (ApplyDueIn): a batch costs less per entity the larger it is (ADR
+// 0013: 91 µs per entity at 1k sorted, 66 at 10k, 36 at 100k), so synced records wait up to
+// `ApplyTiming::delay` to gather, unless a query is waiting for them, they already make a
+// full batch, or one of them carries journal rows (subscriptions are notified after the
+// apply, so those wait only `journal_delay`).
+//
 // Thread-safety: Append and Hand from the sequencer thread only; TakeSynced, Requeue and
 // Applied from the applier only; the rest from any thread.
 #pragma once
@@ -36,6 +42,12 @@
 #include "store/sqlite/wal_syncer.hpp"
 
 namespace renkei::store::sqlite {
+
+struct ApplyTiming {
+  std::size_t batch = 50000;  // entity writes that make a batch due at once
+  std::chrono::milliseconds delay{1000};
+  std::chrono::milliseconds journal_delay{10};
+};
 
 class WriteLog {
  public:
@@ -66,6 +78,9 @@ class WriteLog {
   // least one record).
   std::vector<UnitRecord> TakeSynced(std::size_t max_writes);
   bool HasSynced() const;
+  // How long until the synced records should be applied (zero: now; nullopt: none synced).
+  std::optional<std::chrono::steady_clock::duration> ApplyDueIn(
+      const ApplyTiming& timing, std::chrono::steady_clock::time_point now) const;
   // Puts back records TakeSynced gave whose application failed, to be tried again.
   void Requeue(std::vector<UnitRecord> records);
   // The tables now hold `records` (committed, maybe not synced yet).
@@ -91,9 +106,18 @@ class WriteLog {
   EntityOverlay overlay_;
   std::optional<base::Error> append_failure_;  // sequencer thread only
 
+  struct Pending {
+    UnitRecord record;
+    std::chrono::steady_clock::time_point appended_at;
+  };
+
   mutable std::mutex mu_;  // guards the fields below
   std::condition_variable applied_cv_;
-  std::deque<UnitRecord> appended_;  // not yet taken by the applier, in seq order
+  std::deque<Pending> appended_;      // not yet taken by the applier, in seq order
+  std::size_t pending_writes_ = 0;    // entity writes in appended_
+  std::size_t pending_journals_ = 0;  // records in appended_ with journal rows
+  std::chrono::steady_clock::time_point journal_since_;  // when pending_journals_ left 0
+  std::size_t waiters_ = 0;                              // queries in WaitForAcknowledged
   std::uint64_t synced_seq_ = 0;
   std::uint64_t applied_seq_ = 0;
 
