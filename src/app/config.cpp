@@ -156,6 +156,10 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
     if (*v < 1 || *v > 10000000) return ConfigError("store.max_overlay must be 1..10000000");
     config.store_max_overlay = static_cast<std::size_t>(*v);
   }
+  if (auto v = table["store"]["max_overlay_mib"].value<int64_t>()) {
+    if (*v < 1 || *v > 4096) return ConfigError("store.max_overlay_mib must be 1..4096");
+    config.store_max_overlay_mib = static_cast<std::size_t>(*v);
+  }
   if (auto v = table["store"]["apply_delay_ms"].value<int64_t>()) {
     if (*v < 0 || *v > 60000) return ConfigError("store.apply_delay_ms must be 0..60000");
     config.store_apply_delay_ms = static_cast<unsigned>(*v);

@@ -32,6 +32,7 @@ struct Config {
   bool store_write_log = true;
   std::size_t store_apply_batch = 50000;
   std::size_t store_max_overlay = 100000;
+  std::size_t store_max_overlay_mib = 64;
   unsigned store_apply_delay_ms = 1000;
   unsigned ld_context_timeout_ms = 3000;  // NGSI-LD remote @context fetch timeout
   // Notifications (docs/subscriptions.md "Limits" and "Delivery guarantees").

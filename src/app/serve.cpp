@@ -109,6 +109,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   store_options.write_log = config.store_write_log;
   store_options.apply_batch = config.store_apply_batch;
   store_options.max_overlay = config.store_max_overlay;
+  store_options.max_overlay_bytes = config.store_max_overlay_mib << 20;
   store_options.apply_delay = std::chrono::milliseconds(config.store_apply_delay_ms);
   store_options.logger = logger;
   auto store = store::sqlite::SqliteStore::Open(store_options);

@@ -16,18 +16,22 @@ std::string EntityOverlay::Slot(const std::string& tenant, const std::string& id
 void EntityOverlay::Put(const UnitRecord& record) {
   std::lock_guard lock(mu_);
   for (const auto& write : record.writes) {
+    const std::size_t bytes = write.doc ? write.doc->size() : 0;
     auto& entries = by_id_[Slot(record.tenant, write.id)];
     auto it = std::find_if(entries.begin(), entries.end(), [&](const OverlayEntry& e) {
       return e.type == write.type && e.service_path == write.service_path;
     });
     if (it == entries.end()) {
       entries.push_back(
-          OverlayEntry{write.id, write.type, write.service_path, write.entity, record.seq});
+          OverlayEntry{write.id, write.type, write.service_path, write.entity, record.seq, bytes});
       ++size_;
     } else {
+      bytes_ -= it->bytes;
       it->entity = write.entity;
       it->seq = record.seq;
+      it->bytes = bytes;
     }
+    bytes_ += bytes;
   }
 }
 
@@ -53,6 +57,7 @@ void EntityOverlay::Release(const std::vector<UnitRecord>& records) {
                  e.seq == record.seq;
         });
         if (it == entries.end()) continue;
+        bytes_ -= it->bytes;
         entries.erase(it);
         --size_;
         if (entries.empty()) by_id_.erase(slot);
@@ -67,10 +72,16 @@ std::size_t EntityOverlay::Size() const {
   return size_;
 }
 
-void EntityOverlay::WaitAtMost(std::size_t bound, const std::function<bool()>& give_up,
+std::size_t EntityOverlay::Bytes() const {
+  std::lock_guard lock(mu_);
+  return bytes_;
+}
+
+void EntityOverlay::WaitAtMost(std::size_t max_keys, std::size_t max_bytes,
+                               const std::function<bool()>& give_up,
                                std::chrono::milliseconds poll) {
   std::unique_lock lock(mu_);
-  while (size_ > bound && !give_up()) released_.wait_for(lock, poll);
+  while ((size_ > max_keys || bytes_ > max_bytes) && !give_up()) released_.wait_for(lock, poll);
 }
 
 std::vector<core::Entity> MergeWithStored(std::vector<core::Entity> stored,

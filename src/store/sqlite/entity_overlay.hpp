@@ -36,6 +36,7 @@ struct OverlayEntry {
   std::string service_path;
   SharedEntity entity;  // null: erased
   std::uint64_t seq = 0;
+  std::size_t bytes = 0;  // the size of the entity's encoding (its share of Bytes())
 };
 
 class EntityOverlay {
@@ -47,9 +48,13 @@ class EntityOverlay {
   // Removes the entries of `records`' writes that these records wrote (a newer write stays).
   void Release(const std::vector<UnitRecord>& records);
   std::size_t Size() const;
-  // Waits until at most `bound` keys are held or `give_up` returns true (checked on every
-  // release and every `poll`). Back-pressure for the sequencer.
-  void WaitAtMost(std::size_t bound, const std::function<bool()>& give_up,
+  // The encoded size of the entities held: a proxy of the memory they take (a decoded entity
+  // takes a few times its encoding).
+  std::size_t Bytes() const;
+  // Waits until at most `max_keys` keys and `max_bytes` Bytes() are held or `give_up`
+  // returns true (checked on every release and every `poll`). Back-pressure for the
+  // sequencer.
+  void WaitAtMost(std::size_t max_keys, std::size_t max_bytes, const std::function<bool()>& give_up,
                   std::chrono::milliseconds poll);
 
  private:
@@ -59,6 +64,7 @@ class EntityOverlay {
   std::condition_variable released_;
   std::unordered_map<std::string, std::vector<OverlayEntry>> by_id_;  // Slot -> entries
   std::size_t size_ = 0;                                              // entries in by_id_
+  std::size_t bytes_ = 0;                                             // their `bytes`
 };
 
 // What a by-id read returns once the overlay is taken into account: `stored` (SQLite's rows,

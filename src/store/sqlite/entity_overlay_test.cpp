@@ -59,6 +59,28 @@ TEST(EntityOverlayTest, KeepsTheNewestStatePerKeyUntilItsRecordIsApplied) {
   EXPECT_EQ(overlay.Size(), 0u);
 }
 
+// Back-pressure counts the entities' encoded bytes as well as the keys (a few large entities
+// of an import take as much memory as many small ones).
+TEST(EntityOverlayTest, CountsTheEncodedBytesOfWhatItHolds) {
+  EntityOverlay overlay;
+  UnitRecord first = Writes(1, {Make("A", "T", "/", 1)});
+  first.writes[0].doc = std::make_shared<const std::string>(1000, 'x');
+  UnitRecord second = Writes(2, {Make("A", "T", "/", 2)});
+  second.writes[0].doc = std::make_shared<const std::string>(300, 'x');
+  overlay.Put(first);
+  EXPECT_EQ(overlay.Bytes(), 1000u);
+  overlay.Put(second);  // replaces the state of A: its bytes too
+  EXPECT_EQ(overlay.Bytes(), 300u);
+  bool gave_up = false;
+  overlay.WaitAtMost(
+      10, 299, [&] { return std::exchange(gave_up, true); }, std::chrono::milliseconds(1));
+  EXPECT_TRUE(gave_up) << "300 bytes are over a bound of 299: the wait ran until it gave up";
+  overlay.Release({second});
+  EXPECT_EQ(overlay.Bytes(), 0u);
+  overlay.WaitAtMost(
+      0, 0, [] { return false; }, std::chrono::milliseconds(1));  // returns
+}
+
 TEST(EntityOverlayTest, MergeReplacesDropsAndAppendsByKey) {
   EntityOverlay overlay;
   // Stored: A in / and in /x (creation order), C of another type.

@@ -35,7 +35,7 @@ std::vector<OverlayEntry> LoggedTransaction::EntriesOf(const std::string& id) co
     });
     if (same == entries.end()) {
       entries.push_back(OverlayEntry{own_id, type, path, it->second.entity,
-                                     kOwnSeq + static_cast<std::uint64_t>(it->second.order)});
+                                     kOwnSeq + static_cast<std::uint64_t>(it->second.order), 0});
     } else {
       same->entity = it->second.entity;
     }

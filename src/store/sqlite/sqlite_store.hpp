@@ -82,8 +82,10 @@ struct SqliteOptions {
   // Entity writes per applier transaction at most (larger: less CPU per entity, longer
   // waits for queries while writes saturate the applier).
   std::size_t apply_batch = 50000;
-  // Keys acknowledged but not applied at most; the sequencer waits above it (back-pressure).
+  // Keys acknowledged but not applied at most, and their encoded size (a decoded entity in
+  // memory takes a few times that); the sequencer waits above either (back-pressure).
   std::size_t max_overlay = 100000;
+  std::size_t max_overlay_bytes = 64u << 20;
   // How long synced records may wait for more to join their batch (write_log.hpp "When the
   // applier runs"); records with journal rows wait journal_apply_delay at most.
   std::chrono::milliseconds apply_delay{1000};

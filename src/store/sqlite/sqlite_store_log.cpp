@@ -89,8 +89,8 @@ void SqliteStore::SequencerLoop() {
     }
     // Back-pressure (ADR 0013): writers wait while the applier is too far behind.
     write_log_->overlay().WaitAtMost(
-        options_.max_overlay, [this] { return apply_abandoned_.load(); },
-        std::chrono::milliseconds(100));
+        options_.max_overlay, options_.max_overlay_bytes,
+        [this] { return apply_abandoned_.load(); }, std::chrono::milliseconds(100));
     std::vector<WriteCompletion> completions;
     completions.reserve(batch.size());
     for (auto& unit : batch) {
