@@ -705,7 +705,7 @@ base::Result<std::vector<core::Entity>> SqliteStore::FindById(
 }
 
 base::Result<EntityPage> SqliteStore::Query(const std::string& tenant, const EntityQuery& query) {
-  RENKEI_TRY_VOID(WaitForLog());
+  RENKEI_TRY_VOID(WaitForLog(&tenant));
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&]() -> base::Result<EntityPage> {
@@ -722,7 +722,7 @@ base::Result<EntityPage> SqliteStore::Query(const std::string& tenant, const Ent
 base::Result<std::vector<EntitySource>> SqliteStore::ImportSources(const std::string& tenant,
                                                                    const std::string& type,
                                                                    const ServicePathScope& scope) {
-  RENKEI_TRY_VOID(WaitForLog());
+  RENKEI_TRY_VOID(WaitForLog(&tenant));
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&]() -> base::Result<std::vector<EntitySource>> {
@@ -735,7 +735,7 @@ base::Result<std::vector<EntitySource>> SqliteStore::ImportSources(const std::st
 base::Result<std::vector<TypeSummary>> SqliteStore::ListTypes(
     const std::string& tenant, const ServicePathScope& scope, base::Timestamp now,
     std::size_t offset, std::size_t limit, std::size_t* total, TypeMembership membership) {
-  RENKEI_TRY_VOID(WaitForLog());
+  RENKEI_TRY_VOID(WaitForLog(&tenant));
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&]() -> base::Result<std::vector<TypeSummary>> {

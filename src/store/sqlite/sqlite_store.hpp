@@ -266,8 +266,9 @@ class SqliteStore final : public EntityStore,
   // How long until the writer should apply synced records (zero: now; nullopt: nothing to
   // apply). Called with queue_mu_ held (stopping_).
   std::optional<std::chrono::steady_clock::duration> LogDueIn();
-  // Queries wait for every acknowledged write to be applied (no-op without the log).
-  base::Result<void> WaitForLog();
+  // Queries wait for every acknowledged write (of `tenant`, when given) to be applied (no-op
+  // without the log).
+  base::Result<void> WaitForLog(const std::string* tenant = nullptr);
 
   const SqliteOptions options_;
   const std::string path_;

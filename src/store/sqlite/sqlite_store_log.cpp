@@ -144,9 +144,9 @@ std::optional<std::chrono::steady_clock::duration> SqliteStore::LogDueIn() {
       std::chrono::steady_clock::now());
 }
 
-base::Result<void> SqliteStore::WaitForLog() {
+base::Result<void> SqliteStore::WaitForLog(const std::string* tenant) {
   if (write_log_ == nullptr) return base::Ok();
-  return write_log_->WaitForAcknowledged(options_.query_wait);
+  return write_log_->WaitForAcknowledged(options_.query_wait, tenant);
 }
 
 bool SqliteStore::ApplyLogRound() {

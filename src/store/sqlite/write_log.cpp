@@ -62,6 +62,7 @@ base::Result<void> WriteLog::Append(UnitRecord record) {
   std::lock_guard lock(mu_);
   pending_writes_ += record.writes.size();
   if (!record.changes.empty() && pending_journals_++ == 0) journal_since_ = now;
+  tenant_last_seq_[record.tenant] = record.seq;
   appended_.push_back(Pending{std::move(record), now});
   return base::Ok();
 }
@@ -137,9 +138,16 @@ void WriteLog::Applied(const std::vector<UnitRecord>& records) {
 
 void WriteLog::DropThrough(std::uint64_t seq) { (void)log_->DropThrough(seq); }
 
-base::Result<void> WriteLog::WaitForAcknowledged(std::chrono::milliseconds timeout) {
+base::Result<void> WriteLog::WaitForAcknowledged(std::chrono::milliseconds timeout,
+                                                 const std::string* tenant) {
   std::unique_lock lock(mu_);
-  const std::uint64_t target = synced_seq_;
+  std::uint64_t target = synced_seq_;
+  if (tenant != nullptr) {
+    // Records apply in seq order: the tenant's last record, when synced, is enough (when it
+    // is not synced yet, what is synced is, conservatively).
+    auto it = tenant_last_seq_.find(*tenant);
+    target = it == tenant_last_seq_.end() ? 0 : std::min(it->second, synced_seq_);
+  }
   if (applied_seq_ >= target) return base::Ok();
   // A waiting query makes the synced records due at once (ApplyDueIn): wake the applier.
   ++waiters_;

@@ -33,6 +33,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/result.hpp"
@@ -89,8 +90,10 @@ class WriteLog {
   void DropThrough(std::uint64_t seq);
 
   // Waits until every record synced when it was called is applied: what a query needs to
-  // see every acknowledged write. kInternalError after `timeout`.
-  base::Result<void> WaitForAcknowledged(std::chrono::milliseconds timeout);
+  // see every acknowledged write. With `tenant`, only up to that tenant's last synced record:
+  // a town's query does not wait for another town's writes. kInternalError after `timeout`.
+  base::Result<void> WaitForAcknowledged(std::chrono::milliseconds timeout,
+                                         const std::string* tenant = nullptr);
 
   const EntityOverlay& overlay() const { return overlay_; }
   EntityOverlay& overlay() { return overlay_; }
@@ -118,6 +121,9 @@ class WriteLog {
   std::size_t pending_journals_ = 0;  // records in appended_ with journal rows
   std::chrono::steady_clock::time_point journal_since_;  // when pending_journals_ left 0
   std::size_t waiters_ = 0;                              // queries in WaitForAcknowledged
+  // Per tenant, the seq of its last appended record (entries are never removed: one per
+  // tenant that wrote since the start).
+  std::unordered_map<std::string, std::uint64_t> tenant_last_seq_;
   std::uint64_t synced_seq_ = 0;
   std::uint64_t applied_seq_ = 0;
 
