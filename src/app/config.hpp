@@ -33,7 +33,7 @@ struct Config {
   std::size_t store_apply_batch = 50000;
   std::size_t store_max_overlay = 100000;
   std::size_t store_max_overlay_mib = 64;
-  unsigned store_apply_delay_ms = 1000;
+  unsigned store_apply_delay_ms = 300;
   unsigned ld_context_timeout_ms = 3000;  // NGSI-LD remote @context fetch timeout
   // Notifications (docs/subscriptions.md "Limits" and "Delivery guarantees").
   std::size_t max_subscriptions_per_tenant = 1000;

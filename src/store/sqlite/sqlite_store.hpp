@@ -88,7 +88,7 @@ struct SqliteOptions {
   std::size_t max_overlay_bytes = 64u << 20;
   // How long synced records may wait for more to join their batch (write_log.hpp "When the
   // applier runs"); records with journal rows wait journal_apply_delay at most.
-  std::chrono::milliseconds apply_delay{1000};
+  std::chrono::milliseconds apply_delay{300};
   std::chrono::milliseconds journal_apply_delay{10};
   // How long a query waits for the applier before it fails (write log on).
   std::chrono::milliseconds query_wait{30000};

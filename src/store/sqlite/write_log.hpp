@@ -46,7 +46,7 @@ namespace renkei::store::sqlite {
 
 struct ApplyTiming {
   std::size_t batch = 50000;  // entity writes that make a batch due at once
-  std::chrono::milliseconds delay{1000};
+  std::chrono::milliseconds delay{300};
   std::chrono::milliseconds journal_delay{10};
 };
 
