@@ -21,7 +21,8 @@ metrics::Dialect DialectOfPath(std::string_view path) {
 
 http::Response MetricsResponse(const http::Request& request, const metrics::Counters& counters,
                                store::SubscriptionStore& store,
-                               const auth::Authenticator* authenticator, base::Timestamp now) {
+                               const auth::Authenticator* authenticator, base::Timestamp now,
+                               std::vector<metrics::MetricFamily> store_gauges) {
   if (request.method != "GET") {
     auto response = api::common::ProblemResponse(
         405, "MethodNotAllowed", "only GET is supported on " + std::string(kMetricsPath));
@@ -59,10 +60,33 @@ http::Response MetricsResponse(const http::Request& request, const metrics::Coun
   families.push_back(std::move(subscriptions));
   families.push_back(std::move(outbox));
   families.push_back(std::move(journal));
+  for (auto& family : store_gauges) families.push_back(std::move(family));
   http::Response response;
   response.body = metrics::RenderExposition(families);
   response.Set("Content-Type", metrics::kExpositionContentType);
   return response;
+}
+
+std::vector<metrics::MetricFamily> WriteLogGauges(
+    const std::optional<store::sqlite::WriteLogStats>& backlog) {
+  if (!backlog) return {};
+  auto gauge = [](const char* name, const char* help, double value) {
+    return metrics::MetricFamily{name, help, metrics::MetricType::kGauge, {{{}, value}}};
+  };
+  std::vector<metrics::MetricFamily> out;
+  out.push_back(gauge("renkei_store_unapplied_records",
+                      "Write units acknowledged from the write log and not yet applied to the "
+                      "tables.",
+                      static_cast<double>(backlog->unapplied_records)));
+  out.push_back(gauge("renkei_store_unapplied_entities",
+                      "Entities held in memory until the applier writes them (back-pressure "
+                      "above store.max_overlay).",
+                      static_cast<double>(backlog->unapplied_entities)));
+  out.push_back(gauge("renkei_store_unapplied_bytes",
+                      "Encoded size of those entities (back-pressure above "
+                      "store.max_overlay_mib).",
+                      static_cast<double>(backlog->unapplied_bytes)));
+  return out;
 }
 
 }  // namespace renkei::app

@@ -10,15 +10,22 @@
 #include "base/time.hpp"
 #include "http/message.hpp"
 #include "metrics/counters.hpp"
+#include "store/sqlite/write_log.hpp"
 #include "store/subscription_store.hpp"
 
 namespace renkei::app {
 
 inline constexpr const char* kMetricsPath = "/metrics";
 
+// `store_gauges`: gauges of the store backend itself (WriteLogGauges), added as they are.
 http::Response MetricsResponse(const http::Request& request, const metrics::Counters& counters,
                                store::SubscriptionStore& store,
-                               const auth::Authenticator* authenticator, base::Timestamp now);
+                               const auth::Authenticator* authenticator, base::Timestamp now,
+                               std::vector<metrics::MetricFamily> store_gauges = {});
+
+// The write log's backlog as gauges (docs/metrics.md); none when the log is off.
+std::vector<metrics::MetricFamily> WriteLogGauges(
+    const std::optional<store::sqlite::WriteLogStats>& backlog);
 
 // The dialect a request path belongs to (for the request counters): NGSI-LD by its prefix,
 // "other" for /metrics, NGSIv2 for everything else (as serve dispatches).

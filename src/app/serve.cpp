@@ -322,7 +322,8 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
     } else if (dialect == metrics::Dialect::kNgsiLd) {
       ngsild.Handle(std::move(request), counted);
     } else if (request.path == kMetricsPath) {
-      counted(MetricsResponse(request, counters, **store, &authenticator, clock.Now()));
+      counted(MetricsResponse(request, counters, **store, &authenticator, clock.Now(),
+                              WriteLogGauges((*store)->WriteLogBacklog())));
     } else {
       ngsiv2.Handle(std::move(request), counted);
     }

@@ -96,7 +96,12 @@ def run_metrics(renkei, receiver, receiver_port, dead_port):
     check(values['renkei_notify_outbox_depth{tenant="%s"}' % TENANT] == 0, values)
     check(values['renkei_notify_matching_lag{tenant="%s"}' % TENANT] == 0, values)
     check(values["renkei_notifications_outbox_full_dropped_total"] == 0, values)
+    # The entities written above were applied from the write log: nothing is left over.
+    for gauge in ("renkei_store_unapplied_records", "renkei_store_unapplied_entities",
+                  "renkei_store_unapplied_bytes"):
+        wait_metric(renkei, gauge, 0)
     # Requests by dialect and status class: an NGSI-LD read and an NGSIv2 404 move them.
+    _, values = metrics(renkei)
     before = values
     status, _, _ = renkei.request("GET", "/ngsi-ld/v1/entities?type=Sensor")
     check(status == 200, "NGSI-LD query: %s" % status)
@@ -111,7 +116,10 @@ def run_metrics(renkei, receiver, receiver_port, dead_port):
                          ("renkei_notifications_sent_total", "counter"),
                          ("renkei_notify_outbox_depth", "gauge"),
                          ("renkei_notify_matching_lag", "gauge"),
-                         ("renkei_subscriptions", "gauge")):
+                         ("renkei_subscriptions", "gauge"),
+                         ("renkei_store_unapplied_records", "gauge"),
+                         ("renkei_store_unapplied_entities", "gauge"),
+                         ("renkei_store_unapplied_bytes", "gauge")):
         check(re.search(r"^# HELP %s \S" % family, text, re.M), "HELP of %s" % family)
         check(re.search(r"^# TYPE %s %s$" % (family, kind), text, re.M), "TYPE of %s" % family)
     status, headers, text = renkei.request("POST", "/metrics", {})

@@ -89,7 +89,7 @@ struct SqliteOptions {
   // How long synced records may wait for more to join their batch (write_log.hpp "When the
   // applier runs"); records with journal rows wait journal_apply_delay at most.
   std::chrono::milliseconds apply_delay{300};
-  std::chrono::milliseconds journal_apply_delay{10};
+  std::chrono::milliseconds journal_apply_delay{0};
   // How long a query waits for the applier before it fails (write log on).
   std::chrono::milliseconds query_wait{30000};
   // Optional: at debug level the writer logs group-commit figures about once a second
@@ -199,6 +199,8 @@ class SqliteStore final : public EntityStore,
                                                              base::Timestamp now) override;
 
   WriterStats Stats() const;
+  // The write log's backlog; nullopt when the log is off.
+  std::optional<WriteLogStats> WriteLogBacklog() const;
 
  private:
   // A job for the writer: no tenant for store-wide jobs (purge). The empty string is a

@@ -144,6 +144,11 @@ std::optional<std::chrono::steady_clock::duration> SqliteStore::LogDueIn() {
       std::chrono::steady_clock::now());
 }
 
+std::optional<WriteLogStats> SqliteStore::WriteLogBacklog() const {
+  if (write_log_ == nullptr) return std::nullopt;
+  return write_log_->Stats();
+}
+
 base::Result<void> SqliteStore::WaitForLog(const std::string* tenant) {
   if (write_log_ == nullptr) return base::Ok();
   return write_log_->WaitForAcknowledged(options_.query_wait, tenant);

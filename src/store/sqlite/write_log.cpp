@@ -164,6 +164,16 @@ base::Result<void> WriteLog::WaitForAcknowledged(std::chrono::milliseconds timeo
                         " ms (applied: " + std::to_string(applied_seq_) + ")");
 }
 
+WriteLogStats WriteLog::Stats() const {
+  WriteLogStats stats;
+  stats.unapplied_entities = overlay_.Size();
+  stats.unapplied_bytes = overlay_.Bytes();
+  const std::uint64_t last = log_->LastSeq();
+  std::lock_guard lock(mu_);
+  stats.unapplied_records = last > applied_seq_ ? last - applied_seq_ : 0;
+  return stats;
+}
+
 std::uint64_t WriteLog::AppliedSeq() const {
   std::lock_guard lock(mu_);
   return applied_seq_;

@@ -18,7 +18,8 @@
 // 0013: 91 µs per entity at 1k sorted, 66 at 10k, 36 at 100k), so synced records wait up to
 // `ApplyTiming::delay` to gather, unless a query is waiting for them, they already make a
 // full batch, or one of them carries journal rows (subscriptions are notified after the
-// apply, so those wait only `journal_delay`).
+// apply, so those wait only `journal_delay`, none by default: matched group by group, the
+// notifications of successive requests leave in their order).
 //
 // Thread-safety: Append and Hand from the sequencer thread only; TakeSynced, Requeue and
 // Applied from the applier only; the rest from any thread.
@@ -47,7 +48,14 @@ namespace renkei::store::sqlite {
 struct ApplyTiming {
   std::size_t batch = 50000;  // entity writes that make a batch due at once
   std::chrono::milliseconds delay{300};
-  std::chrono::milliseconds journal_delay{10};
+  std::chrono::milliseconds journal_delay{0};
+};
+
+// What the log holds that the tables do not yet (GET /metrics).
+struct WriteLogStats {
+  std::uint64_t unapplied_records = 0;  // appended, not applied (synced or not)
+  std::size_t unapplied_entities = 0;   // keys in the overlay
+  std::size_t unapplied_bytes = 0;      // their encoded size
 };
 
 class WriteLog {
@@ -98,6 +106,7 @@ class WriteLog {
   const EntityOverlay& overlay() const { return overlay_; }
   EntityOverlay& overlay() { return overlay_; }
   std::uint64_t AppliedSeq() const;
+  WriteLogStats Stats() const;
 
  private:
   WriteLog(std::unique_ptr<RecordLog> log, std::uint64_t applied_seq,
