@@ -558,7 +558,9 @@ json::object RenderSubscription(const service::SubscriptionView& view, base::Tim
   // Orion API manual: "For expired subscriptions, this attribute is set to expired".
   const bool expired = sub.expires && sub.expires->millis <= now.millis;
   out["status"] = expired ? std::string("expired") : st.status;
-  if (auto* t = stored.if_contains("throttling")) out["throttling"] = *t;
+  // Orion renders throttling only when it is positive (apiTypesV2/Subscription.cpp; case 2163
+  // bug_attrs_format_not_stored creates one with "throttling": 0 and reads none back).
+  if (sub.throttling && *sub.throttling > 0) out["throttling"] = *sub.throttling;
   return out;
 }
 
