@@ -160,6 +160,9 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
     trigger.type = AlterationType::kEntityUpdate;
   }
   trigger.changed = ChangedAttributes(before, after, sub.notify_on_metadata_change);
+  // The attributes condition.attrs is matched against: those that changed, and for an update
+  // seen by a subscription listing entityUpdate, also those written unchanged (below).
+  std::vector<std::string> condition_names;
 
   // Orion: the default alteration types are entityCreate and entityChange; entityUpdate
   // covers entityChange. An update is a change when some attribute really changed.
@@ -183,14 +186,22 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
     // 1494 sub_alteration_type_entity_update: an entityUpdate subscription is told
     // entityChange when a value changed, entityUpdate when none did).
     trigger.type = really_changed ? AlterationType::kEntityChange : AlterationType::kEntityUpdate;
-    if (!values_changed) {
-      // Nothing changed: the attributes written (their modification time moved) are what the
-      // update touched, for condition.attrs and onlyChangedAttrs (Orion case 4605).
-      for (const auto& a : after->attributes) {
-        const core::Attribute* was = before->Find(a.name);
-        if (was != nullptr && was->modified_at != a.modified_at) trigger.changed.push_back(a.name);
+    // The attributes written (their modification time moved), changed or not.
+    std::vector<std::string> written = trigger.changed;
+    for (const auto& a : after->attributes) {
+      const core::Attribute* was = before->Find(a.name);
+      if (was != nullptr && was->modified_at != a.modified_at && !Contains(written, a.name)) {
+        written.push_back(a.name);
       }
     }
+    // Nothing changed: the attributes written are what the update touched, for
+    // condition.attrs and onlyChangedAttrs (Orion case 4605).
+    if (!values_changed) trigger.changed = written;
+    // A subscription listing entityUpdate matches condition.attrs against every attribute of
+    // the update even when others changed (Orion's addTriggeredSubscriptions_noCache, case
+    // 4647 ..._alttype-entityupdate: an unchanged TimeInstant written with a changed
+    // waterConsumption notifies).
+    if (wants(AlterationType::kEntityUpdate)) condition_names = std::move(written);
   } else if (!wants(trigger.type)) {
     return std::nullopt;
   }
@@ -201,9 +212,9 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
   // for an update that changed nothing, been written: Orion matches the attributes of the
   // update request (case 1494 sub_alteration_type_entity_update2).
   if (!sub.condition_attrs.empty()) {
-    const bool hit =
-        std::any_of(sub.condition_attrs.begin(), sub.condition_attrs.end(),
-                    [&](const std::string& n) { return Contains(trigger.changed, n); });
+    const auto& names = condition_names.empty() ? trigger.changed : condition_names;
+    const bool hit = std::any_of(sub.condition_attrs.begin(), sub.condition_attrs.end(),
+                                 [&](const std::string& n) { return Contains(names, n); });
     if (!hit) return std::nullopt;
   }
   // onlyChangedAttrs: a change none of whose attributes would be notified sends nothing

@@ -98,6 +98,25 @@ TEST(Matcher, EntityUpdateConditionFiresOnAnAttributeWrittenWithItsOldValue) {
       << "entityChange needs a changed value";
 }
 
+// Orion case 4647 fail-triggering-notification-modifying-attribute-not-in-conditions-alttype-
+// entityupdate: t is written with its old value while h changes.
+TEST(Matcher, EntityUpdateConditionFiresOnAnUnchangedAttributeBesideAChangedOne) {
+  Subscription s;
+  s.alteration_types = {AlterationType::kEntityUpdate};
+  s.condition_attrs = {"t"};
+  auto before = Room("R1", {Attr("t", 1), Attr("h", 5)});
+  auto after = Room("R1", {Attr("t", 1), Attr("h", 6)});
+  after.attributes[0].modified_at = base::Timestamp{2000};
+  after.attributes[1].modified_at = base::Timestamp{2000};
+  auto trigger = Match(*Compile(s), Change(before, after));
+  ASSERT_TRUE(trigger.has_value());
+  EXPECT_EQ(trigger->type, AlterationType::kEntityChange) << "a value changed";
+  Subscription change_only;
+  change_only.condition_attrs = {"t"};
+  EXPECT_FALSE(Match(*Compile(change_only), Change(before, after)).has_value())
+      << "entityChange matches condition.attrs against changed values only";
+}
+
 TEST(Matcher, OnlyChangedAttrsWithNothingToNotifyDoesNotFire) {
   Subscription s;
   s.attrs = {"h"};

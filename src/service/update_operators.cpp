@@ -79,11 +79,21 @@ base::Result<std::optional<json::value>> ApplyUpdateOperator(
     const json::value& op_value, const std::optional<json::value>& previous, bool is_datetime) {
   const auto& obj = op_value.get_object();
   if (obj.size() == 2) {
-    // $set together with $unset: set first, then unset.
-    auto after_set =
-        ApplyUpdateOperator(json::object{{"$set", obj.at("$set")}}, previous, is_datetime);
+    // $set together with $unset: set first, then unset. The manual refuses a sub-key named by
+    // both ("would result in error"; Orion answers MongoDB's 500, case 3814
+    // set_and_unset_same_time).
+    const auto& set = obj.at("$set");
+    const auto& unset = obj.at("$unset");
+    if (set.is_object() && unset.is_object()) {
+      for (const auto& kv : set.get_object()) {
+        if (unset.get_object().contains(kv.key())) {
+          return OperatorError("$set and $unset name the same sub-key: " + std::string(kv.key()));
+        }
+      }
+    }
+    auto after_set = ApplyUpdateOperator(json::object{{"$set", set}}, previous, is_datetime);
     if (!after_set) return base::Unexpected{after_set.error()};
-    return ApplyUpdateOperator(json::object{{"$unset", obj.at("$unset")}}, *after_set, is_datetime);
+    return ApplyUpdateOperator(json::object{{"$unset", unset}}, *after_set, is_datetime);
   }
   const std::string_view op = obj.begin()->key();
   const json::value& operand = obj.begin()->value();
@@ -151,7 +161,9 @@ base::Result<std::optional<json::value>> ApplyUpdateOperator(
     return std::optional<json::value>(json::value(std::move(arr)));
   }
   if (op == "$set") {
-    if (!operand.is_object()) return OperatorError("$set requires an object argument");
+    // Orion API manual "$set": a value that is not an object "has the same effect than a
+    // regular update" (case 3814 set_operator_as_regular_update).
+    if (!operand.is_object()) return std::optional<json::value>(operand);
     json::object result;
     if (previous) {
       if (!previous->is_object()) return OperatorError("Cannot apply $set to a non-object value");
@@ -162,7 +174,9 @@ base::Result<std::optional<json::value>> ApplyUpdateOperator(
   }
   // $unset
   if (!previous) return std::optional<json::value>();
-  if (!operand.is_object()) return OperatorError("$unset requires an object argument");
+  // Orion API manual "$unset": "if the value of $unset is not an object, it will be ignored"
+  // (case 3814 unset_operator_ignored_cases).
+  if (!operand.is_object()) return std::optional<json::value>(*previous);
   if (!previous->is_object()) return OperatorError("Cannot apply $unset to a non-object value");
   json::object result = previous->get_object();
   for (const auto& kv : operand.get_object()) result.erase(kv.key());

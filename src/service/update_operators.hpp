@@ -18,7 +18,9 @@ bool IsUpdateOperator(const boost::json::value& value);
 // Applies the operator in `op_value` to `previous` (nullopt when the attribute is new: the
 // manual's "usage in create or replace" references apply: 0, {}, [] and the epoch for
 // DateTime). Returns nullopt when the attribute must not be created ($pull, $pullAll and
-// $unset on a new attribute). Errors (e.g. $inc of a string) are kBadRequestData.
+// $unset on a new attribute). A $set of a non-object replaces the value, a $unset of a
+// non-object leaves it as it was (manual). Errors (e.g. $inc of a string, $set of an object on a
+// non-object, $set and $unset naming the same sub-key) are kBadRequestData.
 base::Result<std::optional<boost::json::value>> ApplyUpdateOperator(
     const boost::json::value& op_value, const std::optional<boost::json::value>& previous,
     bool is_datetime);

@@ -68,6 +68,20 @@ TEST(UpdateOperators, DateTimeMinMaxCompareInstants) {
             json::parse(R"("2025-04-15T10:59:59.000Z")"));
 }
 
+TEST(UpdateOperators, SetOfANonObjectReplacesAndUnsetOfANonObjectIsIgnored) {
+  EXPECT_EQ(Apply(R"({"$set":"foo"})", R"({"X":1})"), json::parse(R"("foo")"));
+  EXPECT_EQ(Apply(R"({"$set":[1,2]})", "3"), json::parse("[1,2]"));
+  EXPECT_EQ(Apply(R"({"$unset":10})", R"({"X":1})"), json::parse(R"({"X":1})"));
+  EXPECT_EQ(Apply(R"({"$unset":null})", R"({"X":1})"), json::parse(R"({"X":1})"));
+}
+
+TEST(UpdateOperators, SetAndUnsetOfTheSameSubKeyIsRefused) {
+  auto r = ApplyUpdateOperator(json::parse(R"({"$set":{"X":20,"Z":30},"$unset":{"X":1}})"),
+                               json::parse(R"({"X":1,"Y":2})"), false);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, base::ErrorCode::kBadRequestData);
+}
+
 TEST(UpdateOperators, TypeErrorsAreBadRequests) {
   auto r = ApplyUpdateOperator(json::parse(R"({"$inc":"foo"})"), json::parse("1"), false);
   ASSERT_FALSE(r);

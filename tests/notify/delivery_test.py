@@ -7,7 +7,8 @@ the subscription's counters); order per subscription; a notification queued whil
 receiver is down is delivered after renkei is killed with SIGKILL and started again, and
 after a SIGTERM restart, exactly once; maxFailsLimit makes a subscription inactive; the
 per-tenant subscription cap answers a clear error; oneshot, throttling, httpCustom templates
-and attrsFormat keyValues through the real renderer.
+and attrsFormat keyValues through the real renderer; condition.attrs of entityUpdate
+subscriptions (Orion case 4647); a subscription moved by a PATCH under another ServicePath.
 Ports come from 18100-18199 (the range this workplace allows). Python standard library only.
 """
 import argparse
@@ -378,6 +379,70 @@ def run(renkei, receiver, receiver_port, dead_port):
     got = receiver.wait_for(before + 2)
     values = [json.loads(r["body"])["data"][0]["occupancy"]["value"] for r in got[before:]]
     check(values == [current, current], "forcedUpdate notified twice: %s" % values)
+
+    # 11. condition.attrs of an entityUpdate subscription matches an attribute written with its
+    # old value beside a changed one; of an entityChange subscription, only changed values
+    # (Orion case 4647 ..._alttype-entityupdate).
+    meter = {"Fiware-Service": "meters", "Fiware-ServicePath": "/"}
+    def meter_sub(alteration_types):
+        condition = {"attrs": ["TimeInstant"]}
+        if alteration_types:
+            condition["alterationTypes"] = alteration_types
+        status, headers, text = renkei.request("POST", "/v2/subscriptions", {
+            "subject": {"entities": [{"idPattern": ".*", "type": "WaterMeter"}],
+                        "condition": condition},
+            "notification": {"http": {"url": url}, "attrsFormat": "keyValues"}}, meter)
+        check(status == 201, "meter subscription: %s %s" % (status, text))
+        return headers["Location"].rsplit("/", 1)[1]
+    def meter_values(sub):
+        return [(b["data"][0]["TimeInstant"], b["data"][0]["water"])
+                for b in receiver.bodies() if b.get("subscriptionId") == sub]
+    status, _, _ = renkei.request("POST", "/v2/entities", {
+        "id": "Meter1", "type": "WaterMeter",
+        "TimeInstant": {"value": "2025-02-10T16:41:00.000Z", "type": "DateTime"},
+        "water": {"value": 20, "type": "Number"}}, meter)
+    check(status == 201, "meter create: %s" % status)
+    on_update = meter_sub(["entityUpdate"])
+    on_change = meter_sub(None)
+    for instant in ("2025-02-10T16:41:00.000Z", "2025-02-10T16:51:00.000Z"):
+        status, _, _ = renkei.request("PATCH", "/v2/entities/Meter1/attrs", {
+            "TimeInstant": {"value": instant, "type": "DateTime"},
+            "water": {"value": 23, "type": "Number"}}, meter)
+        check(status == 204, "meter PATCH: %s" % status)
+    deadline = time.time() + 10
+    while time.time() < deadline and len(meter_values(on_update)) < 2:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    check(meter_values(on_update) == [("2025-02-10T16:41:00.000Z", 23),
+                                      ("2025-02-10T16:51:00.000Z", 23)],
+          "entityUpdate notified both PATCHes: %s" % meter_values(on_update))
+    check(meter_values(on_change) == [("2025-02-10T16:51:00.000Z", 23)],
+          "entityChange notified the changed TimeInstant only: %s" % meter_values(on_change))
+
+    # 12. A PATCH of a subscription under another Fiware-ServicePath moves it there: it then
+    # notifies entities of the new path, not of the old one (Orion case 1693).
+    def in_path(path):
+        return {"Fiware-Service": "moves", "Fiware-ServicePath": path}
+    status, headers, text = renkei.request("POST", "/v2/subscriptions", {
+        "subject": {"entities": [{"idPattern": ".*", "type": "Kiosk"}]},
+        "notification": {"http": {"url": url}, "attrsFormat": "keyValues"}}, in_path("/s1"))
+    check(status == 201, "moving subscription: %s %s" % (status, text))
+    moved = headers["Location"]
+    status, _, _ = renkei.request("PATCH", moved, {"description": "moved"}, in_path("/s2"))
+    check(status == 204, "PATCH under /s2: %s" % status)
+    for entity_id, path in (("KioskOld", "/s1"), ("KioskNew", "/s2")):
+        status, _, _ = renkei.request("POST", "/v2/entities", {"id": entity_id, "type": "Kiosk"},
+                                      in_path(path))
+        check(status == 201, "kiosk create: %s" % status)
+    moved_id = moved.rsplit("/", 1)[1]
+    deadline = time.time() + 10
+    def kiosks():
+        return [b["data"][0]["id"] for b in receiver.bodies()
+                if b.get("subscriptionId") == moved_id]
+    while time.time() < deadline and not kiosks():
+        time.sleep(0.05)
+    time.sleep(0.5)
+    check(kiosks() == ["KioskNew"], "the moved subscription notifies /s2 only: %s" % kiosks())
 
 
 if __name__ == "__main__":

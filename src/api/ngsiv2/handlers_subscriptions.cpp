@@ -14,17 +14,15 @@ namespace {
 
 namespace json = boost::json;
 
-// The subscription's ServicePath: the scope of the creating request (Orion "Service path
-// in subscriptions and registrations"); "/#" when the request gave no header.
+// The subscription's ServicePath: the scope of the creating or updating request (Orion
+// "Service path in subscriptions and registrations": it is the query's path, not where the
+// subscription lives); "/#" when the request gave no header. Orion's
+// mongoCreateSubscription/mongoUpdateSubscription store the first path of the header.
 std::string ServicePathOf(const Call& call) {
-  if (!call.request.Header("Fiware-ServicePath")) return "/#";
-  std::string out;
-  for (const auto& p : call.ctx.scope.paths) {
-    if (!out.empty()) out += ",";
-    out += p.path;
-    if (p.recursive) out += p.path == "/" ? "#" : "/#";
-  }
-  return out.empty() ? "/#" : out;
+  if (!call.request.Header("Fiware-ServicePath") || call.ctx.scope.paths.empty()) return "/#";
+  const auto& p = call.ctx.scope.paths.front();
+  if (!p.recursive) return p.path;
+  return p.path == "/" ? "/#" : p.path + "/#";
 }
 
 // Orion 4.x narrows GET /v2/subscriptions[/{id}] to the first ServicePath of the request's
@@ -61,6 +59,10 @@ void CreateSubscription(const Deps& deps, Call& call, const Reply& reply) {
   notify::Subscription sub;
   if (auto r = ApplySubscriptionPayload(*body, /*create=*/true, sub); !r) {
     return reply.Error(r.error());
+  }
+  // Orion postSubscriptions.cpp (case 2948 wrong_max_one_service_path_response).
+  if (call.ctx.scope.paths.size() > 1) {
+    return reply.Error(BadRequest("max one service-path allowed for subscriptions"));
   }
   sub.service_path = ServicePathOf(call);
   deps.subscriptions.Create(call.ctx, std::move(sub), [reply](base::Result<std::string> id) {
@@ -106,7 +108,10 @@ void UpdateSubscription(const Deps& deps, Call& call, const Reply& reply) {
   }
   deps.subscriptions.Update(
       call.ctx, id,
-      [body = std::move(*body)](notify::Subscription& sub) {
+      // The request's ServicePath replaces the subscription's, as in Orion's
+      // mongoUpdateSubscription (case 1693 preserve_sp_updating_subscription_ngsiv2).
+      [body = std::move(*body), service_path = ServicePathOf(call)](notify::Subscription& sub) {
+        sub.service_path = service_path;
         return ApplySubscriptionPayload(body, /*create=*/false, sub);
       },
       NoContentOrError(reply));

@@ -77,6 +77,36 @@ bool ValidPort(std::string_view port) {
   return n >= 1 && n <= 65535;
 }
 
+// A host name as Orion's hostnameIsValid checks it (common/string.cpp, RFC 1034 §3.1): at most
+// 253 characters of dot-separated labels of 1 to 63 letters, digits and hyphens, no label
+// starting or ending with a hyphen (numeric IPv4 addresses pass). IPv6 literals are not
+// checked, as in Orion. Case 2280 invalid_hostname_detection.
+bool ValidHostname(std::string_view host) {
+  if (host.find(':') != std::string_view::npos) return true;
+  if (host.empty() || host.size() > 253) return false;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t dot = host.find('.', start);
+    const std::string_view label =
+        host.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    const bool clean = std::all_of(label.begin(), label.end(), [](char c) {
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+    });
+    if (!clean) return false;
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+// Orion's parseUrl: an http(s) URL with a valid port and host name.
+bool ValidNotificationUrl(std::string_view url) {
+  http::ParsedUrl parsed;
+  return http::ParseHttpUrl(url, parsed) && ValidPort(parsed.port) && ValidHostname(parsed.host);
+}
+
 Result<store::EntitySelector> ParseEntity(const json::value& v) {
   if (!v.is_object()) return Bad("/entities/ vector item is not an object");
   const auto& o = v.get_object();
@@ -304,17 +334,13 @@ Result<notify::HttpReceiver> ParseHttp(const json::value& v, bool custom) {
   http.url = *url;
   if (url->starts_with("mqtt://")) return Bad("mqtt URL cannot be used in http notifications");
   if (url->starts_with("kafka://")) return Bad("kafka URL cannot be used in http notifications");
-  http::ParsedUrl parsed;
   if (!custom) {
     if (HasForbiddenChars(*url)) return Bad("forbidden characters in http field /url/");
-    if (!http::ParseHttpUrl(*url, parsed) || !ValidPort(parsed.port)) {
-      return Bad("Invalid URL parsing notification url");
-    }
+    if (!ValidNotificationUrl(*url)) return Bad("Invalid URL parsing notification url");
   } else {
     if (HasForbiddenChars(*url)) return Bad("forbidden characters in custom /url/");
     // A templated URL is checked after substitution, at notification time.
-    if (url->find("${") == std::string::npos &&
-        (!http::ParseHttpUrl(*url, parsed) || !ValidPort(parsed.port))) {
+    if (url->find("${") == std::string::npos && !ValidNotificationUrl(*url)) {
       return Bad("invalid custom /url/");
     }
   }
@@ -558,7 +584,9 @@ json::object RenderSubscription(const service::SubscriptionView& view, base::Tim
   // Orion API manual: "For expired subscriptions, this attribute is set to expired".
   const bool expired = sub.expires && sub.expires->millis <= now.millis;
   out["status"] = expired ? std::string("expired") : st.status;
-  if (auto* t = stored.if_contains("throttling")) out["throttling"] = *t;
+  // Orion renders throttling only when it is positive (apiTypesV2/Subscription.cpp; case 2163
+  // bug_attrs_format_not_stored creates one with "throttling": 0 and reads none back).
+  if (sub.throttling && *sub.throttling > 0) out["throttling"] = *sub.throttling;
   return out;
 }
 
