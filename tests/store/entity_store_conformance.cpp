@@ -693,6 +693,7 @@ TEST_P(EntityStoreConformance, Ordering) {
       Make("E", "T", {Num("temperature", 10), Num("humidity", 5)}),
   };
   entities[0].modified_at = base::Timestamp{9'000'000};
+  for (auto& e : entities) e.created_at = base::Timestamp{5000};  // one millisecond for all
   ASSERT_TRUE(PutAll(store(), "t", entities));
   auto ids = [&](std::vector<OrderKey> order, std::size_t offset = 0) {
     auto q = All();
@@ -711,6 +712,11 @@ TEST_P(EntityStoreConformance, Ordering) {
   EXPECT_EQ(ids({{F::kDateModified, "", true}}), (V{"A", "E", "D", "C", "B"}));
   EXPECT_EQ(ids({{F::kId, "", true}}), (V{"E", "D", "C", "B", "A"}));
   EXPECT_EQ(ids({{F::kDateCreated, "", false}}), (V{"A", "B", "C", "D", "E"}));
+  // The five share their creation millisecond: `!dateCreated` is still reverse creation
+  // order, whether SQL sorts (alone) or C++ does (after an attribute).
+  EXPECT_EQ(ids({{F::kDateCreated, "", true}}), (V{"E", "D", "C", "B", "A"}));
+  EXPECT_EQ(ids({{F::kAttribute, "temperature", false}, {F::kDateCreated, "", true}}),
+            (V{"D", "E", "B", "A", "C"}));
 }
 
 TEST_P(EntityStoreConformance, GeoQueries) {

@@ -100,7 +100,8 @@ int CompareValues(const boost::json::value* a, const boost::json::value* b) {
 
 struct Candidate {
   Entity entity;
-  double distance = 0;  // for geo:distance ordering
+  double distance = 0;       // for geo:distance ordering
+  std::size_t position = 0;  // in creation order (the scan's order)
 };
 
 int CompareBy(const OrderKey& key, const Candidate& a, const Candidate& b) {
@@ -113,7 +114,10 @@ int CompareBy(const OrderKey& key, const Candidate& a, const Candidate& b) {
     case OrderKey::Field::kServicePath:
       return cmp3(a.entity.service_path, b.entity.service_path);
     case OrderKey::Field::kDateCreated:
-      return cmp3(a.entity.created_at, b.entity.created_at);
+      // Entities created in the same millisecond are ordered by creation all the same, in
+      // the key's direction: `!dateCreated` is reverse creation order.
+      if (int c = cmp3(a.entity.created_at, b.entity.created_at); c != 0) return c;
+      return cmp3(a.position, b.position);
     case OrderKey::Field::kDateModified:
       return cmp3(a.entity.modified_at, b.entity.modified_at);
     case OrderKey::Field::kGeoDistance:
@@ -146,13 +150,15 @@ std::optional<std::string> SqlOrderColumn(const OrderKey& key) {
 
 // ORDER BY for keys SQLite can sort; nullopt when one of them needs C++. Ties keep
 // creation order (`eid`: e.eid, or d.entity when attr_index drives), as the C++ stable
-// sort does.
+// sort does; dateCreated ties follow creation order in the key's direction (CompareBy).
 std::optional<std::string> SqlOrderBy(const std::vector<OrderKey>& order, const std::string& eid) {
   std::string sql = " ORDER BY ";
   for (const auto& key : order) {
     auto column = SqlOrderColumn(key);
     if (!column) return std::nullopt;
-    sql += *column + (key.descending ? " DESC, " : ", ");
+    const char* direction = key.descending ? " DESC, " : ", ";
+    sql += *column + direction;
+    if (key.field == OrderKey::Field::kDateCreated) sql += eid + direction;
   }
   return sql + eid;
 }
@@ -407,7 +413,7 @@ base::Result<EntityPage> RunQuery(Connection& conn, std::int64_t tenant, const E
     double distance = 0;
     if (geo.query != nullptr && !geo.Matches(e, distance)) continue;
     if (sort_in_cpp) {
-      matches.push_back(Candidate{std::move(e), distance});
+      matches.push_back(Candidate{std::move(e), distance, matches.size()});
       continue;
     }
     ++matched;
