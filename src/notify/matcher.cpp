@@ -195,8 +195,11 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
       }
     }
     // Nothing changed: the attributes written are what the update touched, for
-    // condition.attrs and onlyChangedAttrs (Orion case 4605).
-    if (!values_changed) trigger.changed = written;
+    // condition.attrs and onlyChangedAttrs (Orion case 4605). Under forcedUpdate every
+    // attribute written counts as modified (Orion API manual "Update operations"), also beside
+    // a real change: case 3389's replace-all PUT rewrites `availability` unchanged and drops
+    // `lift`, and a subscription on `availability` is notified.
+    if (!values_changed || change.forced_update) trigger.changed = written;
     // A subscription listing entityUpdate matches condition.attrs against every attribute of
     // the update even when others changed (Orion's addTriggeredSubscriptions_noCache, case
     // 4647 ..._alttype-entityupdate: an unchanged TimeInstant written with a changed

@@ -98,6 +98,26 @@ TEST(Matcher, EntityUpdateConditionFiresOnAnAttributeWrittenWithItsOldValue) {
       << "entityChange needs a changed value";
 }
 
+// Orion case 3389 forced_update_option step 08: a replace-all PUT under forcedUpdate writes
+// availability with its old value and drops lift; a subscription on availability (default
+// alteration types) is notified, as every attribute a forced update writes counts as modified.
+TEST(Matcher, ForcedUpdateCountsEveryWrittenAttributeBesideARealChange) {
+  Subscription s;
+  s.condition_attrs = {"availability"};
+  auto sub = Compile(s);
+  auto before = Room("S1", {Attr("availability", 1), Attr("lift", 1)});
+  auto after = Room("S1", {Attr("availability", 1)});
+  after.attributes[0].modified_at = base::Timestamp{2000};  // written again, same value
+  auto plain = Change(before, after);
+  EXPECT_FALSE(Match(*sub, plain).has_value()) << "without forcedUpdate only lift changed";
+  auto forced = plain;
+  forced.forced_update = true;
+  auto trigger = Match(*sub, forced);
+  ASSERT_TRUE(trigger.has_value());
+  EXPECT_EQ(trigger->type, AlterationType::kEntityChange);
+  EXPECT_EQ(trigger->changed, (std::vector<std::string>{"lift", "availability"}));
+}
+
 // Orion case 4647 fail-triggering-notification-modifying-attribute-not-in-conditions-alttype-
 // entityupdate: t is written with its old value while h changes.
 TEST(Matcher, EntityUpdateConditionFiresOnAnUnchangedAttributeBesideAChangedOne) {
