@@ -289,6 +289,46 @@ TEST(SqliteWriteLog, OpenReplaysAcknowledgedRecordsOnce) {
   std::filesystem::remove_all(dir, ec);
 }
 
+// A CLI command (`renkei apikey`, `renkei import`) may open the data directory of a running
+// server: the server owns the write log, and the second store writes directly to SQLite.
+TEST(SqliteWriteLog, ASecondStoreOnTheDirectoryWritesDirectly) {
+  std::random_device rd;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("renkei-wlog2-" + std::to_string(rd()) + "-" + std::to_string(rd()));
+  auto named = [](const std::string& id) {
+    core::Entity e;
+    e.id = id;
+    e.types = {"Room"};
+    e.service_path = "/";
+    return e;
+  };
+  sqlite::SqliteOptions options;
+  options.data_dir = dir.string();
+  auto server = sqlite::SqliteStore::Open(options);
+  ASSERT_TRUE(server.has_value()) << server.error().detail;
+  ASSERT_TRUE((*server)->Write("t", [&](WriteTransaction& txn) { return txn.Put(named("A")); }));
+  {
+    auto cli = sqlite::SqliteStore::Open(options);
+    ASSERT_TRUE(cli.has_value()) << cli.error().detail;
+    EXPECT_FALSE((*cli)->WriteLogBacklog().has_value()) << "the server owns the write log";
+    ASSERT_TRUE((*cli)->Write("t", [&](WriteTransaction& txn) { return txn.Put(named("B")); }));
+    (*cli)->Close();
+  }
+  auto b = (*server)->FindById("t", "B", std::nullopt, {}, 10, base::Timestamp{0});
+  ASSERT_TRUE(b.has_value());
+  EXPECT_EQ(b->size(), 1u) << "the direct write is visible to the server";
+  EXPECT_TRUE((*server)->WriteLogBacklog().has_value());
+  (*server)->Close();
+  auto reopened = sqlite::SqliteStore::Open(options);
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().detail;
+  auto all = (*reopened)->Query("t", EntityQuery{});
+  ASSERT_TRUE(all.has_value());
+  EXPECT_EQ(all->entities.size(), 2u);
+  (*reopened)->Close();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 TEST(SqliteWriter, WalFramesOfOneCommitAreWrittenTogether) {
   std::random_device rd;
   std::uint64_t unbuffered_calls = 0;

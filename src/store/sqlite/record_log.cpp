@@ -1,6 +1,7 @@
 #include "store/sqlite/record_log.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -200,7 +201,9 @@ struct RecordLog::Segment {
 };
 
 RecordLog::RecordLog(RecordLogOptions options) : options_(std::move(options)) {}
-RecordLog::~RecordLog() = default;
+RecordLog::~RecordLog() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
 
 base::Result<std::unique_ptr<RecordLog>> RecordLog::Open(const RecordLogOptions& options) {
   std::error_code error;
@@ -210,6 +213,14 @@ base::Result<std::unique_ptr<RecordLog>> RecordLog::Open(const RecordLogOptions&
                       "record log: cannot create " + options.dir + ": " + error.message());
   }
   std::unique_ptr<RecordLog> log(new RecordLog(options));
+  const std::string lock_path = (fs::path(options.dir) / "LOCK").string();
+  log->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (log->lock_fd_ < 0) return IoFailure("open " + lock_path, errno);
+  if (::flock(log->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK) return IoFailure("lock " + lock_path, errno);
+    return base::Fail(base::ErrorCode::kInternalError, kLogInUse,
+                      "record log " + options.dir + " is in use by another process");
+  }
   RENKEI_TRY_VOID(log->Recover());
   return log;
 }

@@ -14,6 +14,11 @@
 // Open cuts that tail off: it was never synced, so it was never acknowledged. A bad frame
 // anywhere else means lost acknowledged data, and Open refuses to go on.
 //
+// One process at a time: Open takes an exclusive flock on `<dir>/LOCK`, held until the log is
+// destroyed. A second Open of the directory (another process, or another RecordLog in this
+// one) fails with the title kLogInUse instead of reading, and cutting, a tail that the owner
+// is still appending.
+//
 // Thread-safety: every method may be called from any thread. Append and Sync may overlap:
 // the fdatasync runs outside the lock, on the files appended to since the last sync.
 #pragma once
@@ -42,6 +47,9 @@ struct RecordLogOptions {
   // does not restart numbering below what the database already holds.
   std::uint64_t first_seq = 1;
 };
+
+// The error title of an Open whose directory another RecordLog holds.
+inline constexpr const char* kLogInUse = "LogInUse";
 
 class RecordLog {
  public:
@@ -85,6 +93,7 @@ class RecordLog {
   std::vector<std::shared_ptr<Segment>> unsynced_;  // written to since the last Sync
   bool directory_unsynced_ = false;                 // a segment was created since
   std::uint64_t last_seq_ = 0;
+  int lock_fd_ = -1;  // <dir>/LOCK, flocked while the log is open
 };
 
 }  // namespace renkei::store::sqlite

@@ -29,7 +29,9 @@ class RecordLogTest : public ::testing::Test {
   }
   std::vector<fs::path> Segments() const {
     std::vector<fs::path> paths;
-    for (const auto& entry : fs::directory_iterator(dir_)) paths.push_back(entry.path());
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+      if (entry.path().extension() == ".rlog") paths.push_back(entry.path());  // not LOCK
+    }
     std::sort(paths.begin(), paths.end());
     return paths;
   }
@@ -160,6 +162,21 @@ TEST_F(RecordLogTest, RefusesAPayloadOverTheMaximumAndWritesNothing) {
   auto all = log->ReadAfter(0);
   ASSERT_TRUE(all);
   EXPECT_TRUE(all->empty());
+}
+
+// Another process appending to the same directory would number records twice, and its Open
+// would cut the owner's append in progress as a torn tail: the directory is locked.
+TEST_F(RecordLogTest, ASecondOpenOfTheDirectoryIsRefusedWhileTheFirstHoldsIt) {
+  auto first = OpenLog();
+  ASSERT_NE(first, nullptr);
+  ASSERT_TRUE(first->Append({"a"}).has_value());
+  auto second = RecordLog::Open(RecordLogOptions{dir_.string()});
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().title, kLogInUse);
+  first.reset();
+  auto third = OpenLog();
+  ASSERT_NE(third, nullptr);
+  EXPECT_EQ(third->LastSeq(), 1u);
 }
 
 }  // namespace

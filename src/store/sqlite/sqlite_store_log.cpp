@@ -32,10 +32,22 @@ base::Result<void> SqliteStore::OpenWriteLog() {
   std::error_code ec;
   if (!options_.write_log && !std::filesystem::exists(dir, ec)) return base::Ok();
   RENKEI_TRY(const std::uint64_t applied, ReadAppliedSeq(*writer_conn_));
-  RENKEI_TRY(std::unique_ptr<WriteLog> log, WriteLog::Open(dir, applied, [this] {
-               std::lock_guard lock(queue_mu_);
-               queue_cv_.notify_all();
-             }));
+  auto opened = WriteLog::Open(dir, applied, [this] {
+    std::lock_guard lock(queue_mu_);
+    queue_cv_.notify_all();
+  });
+  if (!opened && opened.error().title == kLogInUse) {
+    // Another process (a running `renkei serve`, when this is a CLI command) owns the log:
+    // it applies its records itself, and this store writes on the direct path, through
+    // SQLite's own locking between processes.
+    if (options_.logger != nullptr) {
+      options_.logger->warn(
+          "msg=\"write log in use by another process; writing directly to SQLite\" dir=\"{}\"",
+          dir);
+    }
+    return base::Ok();
+  }
+  RENKEI_TRY(std::unique_ptr<WriteLog> log, std::move(opened));
   // Records acknowledged by an earlier run and not applied when it stopped: applied now,
   // before anything is served, in the applier's batches.
   RENKEI_TRY(std::vector<UnitRecord> unapplied, log->ReadUnapplied());
