@@ -109,7 +109,8 @@ base::Result<bool> ApplyRecords(Connection& conn, const std::vector<UnitRecord>&
     const std::int64_t tenant = tenant_ids.at(record.tenant);
     for (const auto& change : record.changes) {
       RENKEI_TRY_VOID(InsertChangeRow(conn, tenant, record.correlator, change.before.get(),
-                                      change.after.get(), record.forced_update));
+                                      change.after.get(), record.forced_update,
+                                      change.before_doc.get(), change.after_doc.get()));
       journaled = true;
     }
     if (!record.sources.empty()) {

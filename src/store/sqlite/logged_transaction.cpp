@@ -163,10 +163,12 @@ UnitRecord LoggedTransaction::TakeRecord() {
     record.writes.push_back(LoggedWrite{id, type, path, own_.at(key).entity, nullptr});
   }
   for (const auto& change : changes_.Changes()) {
-    auto share = [](const std::optional<core::Entity>& e) {
-      return e ? std::make_shared<const core::Entity>(*e) : SharedEntity();
-    };
-    record.changes.push_back(LoggedChange{share(*change.before), share(*change.after)});
+    const auto& before = *change.before;
+    const auto& after = *change.after;
+    // The state after the unit is the key's own write, already shared: no second copy.
+    record.changes.push_back(LoggedChange{
+        before ? std::make_shared<const core::Entity>(*before) : SharedEntity(),
+        after ? own_.at(ChangeTracker::KeyOf(*after)).entity : SharedEntity(), nullptr, nullptr});
   }
   record.sources = std::move(sources_);
   return record;

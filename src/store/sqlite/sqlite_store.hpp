@@ -265,6 +265,9 @@ class SqliteStore final : public EntityStore,
   base::Result<bool> SequencerJournals(std::int64_t tenant_id);
   // Copies one batch of synced records into the tables; false when that failed.
   bool ApplyLogRound();
+  // Applies `records` in one transaction with their applied position; whether journal rows
+  // were written. On failure nothing of it stays (tenants created in it are forgotten).
+  base::Result<bool> ApplyInTransaction(const std::vector<UnitRecord>& records);
   // How long until the writer should apply synced records (zero: now; nullopt: nothing to
   // apply). Called with queue_mu_ held (stopping_).
   std::optional<std::chrono::steady_clock::duration> LogDueIn();

@@ -10,22 +10,6 @@
 #include "store/sqlite/subscription_rows.hpp"
 
 namespace renkei::store::sqlite {
-namespace {
-
-// Records from the front of `records` up to about `max_writes` entity writes (at least one).
-std::size_t ChunkEnd(const std::vector<UnitRecord>& records, std::size_t from,
-                     std::size_t max_writes) {
-  std::size_t writes = 0;
-  std::size_t end = from;
-  while (end < records.size() &&
-         (end == from || writes + records[end].writes.size() <= max_writes)) {
-    writes += records[end].writes.size();
-    ++end;
-  }
-  return end;
-}
-
-}  // namespace
 
 base::Result<void> SqliteStore::OpenWriteLog() {
   const std::string dir = (std::filesystem::path(options_.data_dir) / "log").string();
@@ -51,31 +35,16 @@ base::Result<void> SqliteStore::OpenWriteLog() {
   // Records acknowledged by an earlier run and not applied when it stopped: applied now,
   // before anything is served, in the applier's batches.
   RENKEI_TRY(std::vector<UnitRecord> unapplied, log->ReadUnapplied());
-  Connection& conn = *writer_conn_;
-  for (std::size_t from = 0; from < unapplied.size();) {
-    const std::size_t end = ChunkEnd(unapplied, from, options_.apply_batch);
-    std::vector<UnitRecord> chunk(std::make_move_iterator(unapplied.begin() + from),
-                                  std::make_move_iterator(unapplied.begin() + end));
-    RENKEI_TRY_VOID(conn.RunCached("BEGIN IMMEDIATE"));
-    auto applied_chunk = Guarded([&] {
-      return ApplyRecords(conn, chunk, [this](const std::string& t) { return EnsureTenant(t); });
-    });
-    if (applied_chunk) {
-      if (auto commit = conn.RunCached("COMMIT"); !commit)
-        applied_chunk = base::Fail(commit.error());
-    }
-    if (!applied_chunk) {
-      (void)conn.Exec("ROLLBACK");
-      ForgetTransactionState();
-      return base::Fail(applied_chunk.error());
-    }
-    PublishPendingTenants();
-    log->RecoveredThrough(chunk.back().seq);
-    from = end;
+  const std::size_t replayed = unapplied.size();
+  const std::uint64_t through = replayed == 0 ? 0 : unapplied.back().seq;
+  log->Recovered(std::move(unapplied));
+  for (auto chunk = log->TakeSynced(options_.apply_batch); !chunk.empty();
+       chunk = log->TakeSynced(options_.apply_batch)) {
+    RENKEI_TRY_VOID(ApplyInTransaction(chunk));
+    log->Applied(chunk);
   }
-  if (options_.logger != nullptr && !unapplied.empty()) {
-    options_.logger->info("msg=\"write log replayed\" records={} through={}", unapplied.size(),
-                          unapplied.back().seq);
+  if (options_.logger != nullptr && replayed > 0) {
+    options_.logger->info("msg=\"write log replayed\" records={} through={}", replayed, through);
   }
   if (!options_.write_log) return base::Ok();  // replayed; the log stays closed
   ConnectionOptions reader_options;
@@ -152,7 +121,8 @@ std::optional<std::chrono::steady_clock::duration> SqliteStore::LogDueIn() {
     return std::chrono::steady_clock::duration::zero();
   }
   return write_log_->ApplyDueIn(
-      ApplyTiming{options_.apply_batch, options_.apply_delay, options_.journal_apply_delay},
+      ApplyTiming{options_.apply_batch, options_.apply_delay, options_.journal_apply_delay,
+                  options_.max_overlay, options_.max_overlay_bytes},
       std::chrono::steady_clock::now());
 }
 
@@ -166,10 +136,7 @@ base::Result<void> SqliteStore::WaitForLog(const std::string* tenant) {
   return write_log_->WaitForAcknowledged(options_.query_wait, tenant);
 }
 
-bool SqliteStore::ApplyLogRound() {
-  std::vector<UnitRecord> records = write_log_->TakeSynced(options_.apply_batch);
-  if (records.empty()) return true;
-  const auto started = std::chrono::steady_clock::now();
+base::Result<bool> SqliteStore::ApplyInTransaction(const std::vector<UnitRecord>& records) {
   Connection& conn = *writer_conn_;
   auto journaled = Guarded([&]() -> base::Result<bool> {
     RENKEI_TRY_VOID(conn.RunCached("BEGIN IMMEDIATE"));
@@ -181,8 +148,20 @@ bool SqliteStore::ApplyLogRound() {
     if (!applied) (void)conn.Exec("ROLLBACK");
     return applied;
   });
-  if (!journaled) {
+  if (journaled) {
+    PublishPendingTenants();
+  } else {
     ForgetTransactionState();
+  }
+  return journaled;
+}
+
+bool SqliteStore::ApplyLogRound() {
+  std::vector<UnitRecord> records = write_log_->TakeSynced(options_.apply_batch);
+  if (records.empty()) return true;
+  const auto started = std::chrono::steady_clock::now();
+  auto journaled = ApplyInTransaction(records);
+  if (!journaled) {
     if (options_.logger != nullptr) {
       options_.logger->error("msg=\"write log apply failed\" records={} detail=\"{}\"",
                              records.size(), journaled.error().detail);
@@ -192,7 +171,6 @@ bool SqliteStore::ApplyLogRound() {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     return false;
   }
-  PublishPendingTenants();
   if (*journaled) NotifyChangeListener();
   write_log_->Applied(records);
   // The log keeps the records until the WAL that holds them now is synced.

@@ -236,25 +236,21 @@ base::Result<void> DeleteSubscriptionRow(Connection& conn, std::int64_t tenant,
 
 base::Result<void> InsertChangeRow(Connection& conn, std::int64_t tenant,
                                    std::string_view correlator, const core::Entity* before,
-                                   const core::Entity* after, bool forced_update) {
+                                   const core::Entity* after, bool forced_update,
+                                   const std::string* before_text, const std::string* after_text) {
   RENKEI_TRY(Statement * insert,
              conn.Prepare("INSERT INTO entity_changes(tenant, correlator, before, after, forced) "
                           "VALUES (?, ?, ?, ?, ?)"));
   StatementLease lease(*insert);
   insert->Bind(1, tenant);
   insert->Bind(2, correlator);
-  std::string before_text = before ? core::EncodeEntity(*before) : std::string();
-  std::string after_text = after ? core::EncodeEntity(*after) : std::string();
-  if (before) {
-    insert->Bind(3, before_text);
-  } else {
-    insert->BindNull(3);
-  }
-  if (after) {
-    insert->Bind(4, after_text);
-  } else {
-    insert->BindNull(4);
-  }
+  auto bind_side = [&](int index, const core::Entity* side, const std::string* text) {
+    if (side == nullptr) return insert->BindNull(index);
+    if (text != nullptr) return insert->Bind(index, *text);
+    insert->Bind(index, core::EncodeEntity(*side));
+  };
+  bind_side(3, before, before_text);
+  bind_side(4, after, after_text);
   insert->Bind(5, std::int64_t{forced_update ? 1 : 0});
   return insert->Run();
 }

@@ -33,10 +33,13 @@ base::Result<void> UpdateSubscriptionRow(Connection& conn, std::int64_t tenant,
 base::Result<void> DeleteSubscriptionRow(Connection& conn, std::int64_t tenant,
                                          const std::string& id);
 
-// Appends one journal row; absent sides are NULL. `forced_update`: EntityChange's.
+// Appends one journal row; absent sides are NULL. `forced_update`: EntityChange's. The
+// `*_text`, when given, are core::EncodeEntity of their side (the write log has them).
 base::Result<void> InsertChangeRow(Connection& conn, std::int64_t tenant,
                                    std::string_view correlator, const core::Entity* before,
-                                   const core::Entity* after, bool forced_update = false);
+                                   const core::Entity* after, bool forced_update = false,
+                                   const std::string* before_text = nullptr,
+                                   const std::string* after_text = nullptr);
 base::Result<std::vector<EntityChange>> ReadChangeRows(Connection& conn, std::int64_t after_seq,
                                                        std::size_t limit);
 // Returns how many entries the cap dropped.

@@ -16,9 +16,12 @@ class Writer {
     U32(static_cast<std::uint32_t>(s.size()));
     out_.append(s);
   }
-  void Entity(const SharedEntity& e) {
+  // An optional entity; its encoding is kept in `doc` (computed when empty) for the applier.
+  void Entity(const SharedEntity& e, SharedDoc& doc) {
     U8(e ? 1 : 0);
-    if (e) Str(core::EncodeEntity(*e));
+    if (!e) return;
+    if (!doc) doc = std::make_shared<const std::string>(core::EncodeEntity(*e));
+    Str(*doc);
   }
   std::string Take() { return std::move(out_); }
 
@@ -53,7 +56,7 @@ class Reader {
     return true;
   }
   // `text`, when given, receives the entity's encoding.
-  base::Result<SharedEntity> Entity(std::shared_ptr<const std::string>* text = nullptr) {
+  base::Result<SharedEntity> Entity(SharedDoc* text = nullptr) {
     std::uint8_t present = 0;
     if (!U8(present) || present > 1) return Bad("entity marker");
     if (present == 0) return SharedEntity();
@@ -96,17 +99,18 @@ std::string EncodeUnitRecord(UnitRecord& record) {
     w.Str(write.id);
     w.Str(write.type);
     w.Str(write.service_path);
-    w.U8(write.entity ? 1 : 0);
-    if (write.entity) {
-      if (!write.doc)
-        write.doc = std::make_shared<const std::string>(core::EncodeEntity(*write.entity));
-      w.Str(*write.doc);
-    }
+    w.Entity(write.entity, write.doc);
   }
   w.U32(static_cast<std::uint32_t>(record.changes.size()));
-  for (const auto& change : record.changes) {
-    w.Entity(change.before);
-    w.Entity(change.after);
+  for (auto& change : record.changes) {
+    // A journal row's "after" is usually the very entity a write holds: its text is reused.
+    if (!change.after_doc && change.after) {
+      for (const auto& write : record.writes) {
+        if (write.entity == change.after) change.after_doc = write.doc;
+      }
+    }
+    w.Entity(change.before, change.before_doc);
+    w.Entity(change.after, change.after_doc);
   }
   w.U32(static_cast<std::uint32_t>(record.sources.size()));
   for (const auto& s : record.sources) {
@@ -144,8 +148,8 @@ base::Result<UnitRecord> DecodeUnitRecord(std::string_view payload, std::uint64_
   if (!r.U32(n)) return Reader::Bad("change count");
   for (std::uint32_t i = 0; i < n; ++i) {
     LoggedChange change;
-    RENKEI_TRY(change.before, r.Entity());
-    RENKEI_TRY(change.after, r.Entity());
+    RENKEI_TRY(change.before, r.Entity(&change.before_doc));
+    RENKEI_TRY(change.after, r.Entity(&change.after_doc));
     record.changes.push_back(std::move(change));
   }
   if (!r.U32(n)) return Reader::Bad("source count");

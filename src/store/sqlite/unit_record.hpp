@@ -30,6 +30,9 @@
 namespace renkei::store::sqlite {
 
 using SharedEntity = std::shared_ptr<const core::Entity>;
+// core::EncodeEntity of an entity, filled by EncodeUnitRecord and DecodeUnitRecord so that the
+// applier stores the text the log holds instead of encoding the entity again.
+using SharedDoc = std::shared_ptr<const std::string>;
 
 // One key's state after the unit: `entity` null when the unit erased it.
 struct LoggedWrite {
@@ -37,9 +40,7 @@ struct LoggedWrite {
   std::string type;  // the primary type
   std::string service_path;
   SharedEntity entity;
-  // core::EncodeEntity(*entity), filled by EncodeUnitRecord and DecodeUnitRecord so that the
-  // applier stores the text the log holds instead of encoding the entity again.
-  std::shared_ptr<const std::string> doc;
+  SharedDoc doc;  // of `entity`
 };
 
 // One journal row (store/subscription_store.hpp EntityChange): null before = created, null
@@ -47,6 +48,8 @@ struct LoggedWrite {
 struct LoggedChange {
   SharedEntity before;
   SharedEntity after;
+  SharedDoc before_doc;  // of `before`
+  SharedDoc after_doc;   // of `after`
 };
 
 struct UnitRecord {
@@ -61,7 +64,7 @@ struct UnitRecord {
   bool Empty() const { return writes.empty() && changes.empty() && sources.empty(); }
 };
 
-// Also fills each write's `doc`.
+// Also fills each write's and journal row's docs.
 std::string EncodeUnitRecord(UnitRecord& record);
 // kInternalError when `payload` is not an encoding of this version.
 base::Result<UnitRecord> DecodeUnitRecord(std::string_view payload, std::uint64_t seq);

@@ -28,8 +28,8 @@ UnitRecord Sample() {
   r.forced_update = true;
   r.writes.push_back(LoggedWrite{"R1", "Room", "/a/b", Room("R1", 21.5), nullptr});
   r.writes.push_back(LoggedWrite{"R2", "Room", "/", nullptr, nullptr});  // erased
-  r.changes.push_back(LoggedChange{nullptr, Room("R1", 21.5)});
-  r.changes.push_back(LoggedChange{Room("R2", 3), nullptr});
+  r.changes.push_back(LoggedChange{nullptr, Room("R1", 21.5), nullptr, nullptr});
+  r.changes.push_back(LoggedChange{Room("R2", 3), nullptr, nullptr, nullptr});
   r.sources.push_back(EntitySource{"R1", "Room", "/a/b", {"toilets.csv", 12, {3000}}});
   return r;
 }
@@ -59,12 +59,33 @@ TEST(UnitRecordTest, RoundTripsEveryField) {
   }
   ASSERT_TRUE(out->writes[0].doc);
   EXPECT_EQ(*out->writes[0].doc, *in.writes[0].doc);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& a = in.changes[i];
+    const auto& b = out->changes[i];
+    ASSERT_EQ(static_cast<bool>(a.before_doc), static_cast<bool>(a.before));
+    ASSERT_EQ(static_cast<bool>(b.after_doc), static_cast<bool>(b.after));
+    if (a.before_doc) {
+      EXPECT_EQ(*a.before_doc, *b.before_doc);
+    }
+    if (a.after_doc) {
+      EXPECT_EQ(*a.after_doc, *b.after_doc);
+    }
+  }
   ASSERT_EQ(out->changes.size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {
     EXPECT_TRUE(SameEntity(out->changes[i].before, in.changes[i].before));
     EXPECT_TRUE(SameEntity(out->changes[i].after, in.changes[i].after));
   }
   EXPECT_EQ(out->sources, in.sources);
+}
+
+// A journal row's "after" that is the entity a write holds is encoded once.
+TEST(UnitRecordTest, AJournalRowSharesTheTextOfItsWrite) {
+  UnitRecord r = Sample();
+  r.changes[0].after = r.writes[0].entity;
+  (void)EncodeUnitRecord(r);
+  ASSERT_TRUE(r.writes[0].doc);
+  EXPECT_EQ(r.changes[0].after_doc, r.writes[0].doc);
 }
 
 TEST(UnitRecordTest, RefusesDamagedPayloads) {

@@ -42,10 +42,12 @@ base::Result<std::vector<UnitRecord>> WriteLog::ReadUnapplied() const {
   return out;
 }
 
-void WriteLog::RecoveredThrough(std::uint64_t seq) {
+void WriteLog::Recovered(std::vector<UnitRecord> records) {
+  if (records.empty()) return;
+  const std::uint64_t last = records.back().seq;
+  Requeue(std::move(records));
   std::lock_guard lock(mu_);
-  synced_seq_ = std::max(synced_seq_, seq);
-  applied_seq_ = std::max(applied_seq_, seq);
+  synced_seq_ = std::max(synced_seq_, last);
 }
 
 base::Result<void> WriteLog::Append(UnitRecord record) {
@@ -111,6 +113,9 @@ std::optional<std::chrono::steady_clock::duration> WriteLog::ApplyDueIn(
   std::lock_guard lock(mu_);
   if (appended_.empty() || appended_.front().record.seq > synced_seq_) return std::nullopt;
   if (waiters_ > 0 || pending_writes_ >= timing.batch) return Duration::zero();
+  if (overlay_.Size() >= timing.max_overlay_keys || overlay_.Bytes() >= timing.max_overlay_bytes) {
+    return Duration::zero();
+  }
   auto due = appended_.front().appended_at + timing.delay;
   if (pending_journals_ > 0) due = std::min(due, journal_since_ + timing.journal_delay);
   return due <= now ? Duration::zero() : due - now;

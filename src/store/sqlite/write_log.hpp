@@ -17,9 +17,9 @@
 // When the applier runs (ApplyDueIn): a batch costs less per entity the larger it is (ADR
 // 0013: 91 µs per entity at 1k sorted, 66 at 10k, 36 at 100k), so synced records wait up to
 // `ApplyTiming::delay` to gather, unless a query is waiting for them, they already make a
-// full batch, or one of them carries journal rows (subscriptions are notified after the
-// apply, so those wait only `journal_delay`, none by default: matched group by group, the
-// notifications of successive requests leave in their order).
+// full batch, writers wait for the overlay to shrink, or one of them carries journal rows
+// (subscriptions are notified after the apply, so those wait only `journal_delay`, none by default:
+// matched group by group, the notifications of successive requests leave in their order).
 //
 // Thread-safety: Append and Hand from the sequencer thread only; TakeSynced, Requeue and
 // Applied from the applier only; the rest from any thread.
@@ -49,6 +49,9 @@ struct ApplyTiming {
   std::size_t batch = 50000;  // entity writes that make a batch due at once
   std::chrono::milliseconds delay{300};
   std::chrono::milliseconds journal_delay{0};
+  // The overlay's back-pressure bounds: at them writers wait, so gathering longer only stalls.
+  std::size_t max_overlay_keys = 100000;
+  std::size_t max_overlay_bytes = 64u << 20;
 };
 
 // What the log holds that the tables do not yet (GET /metrics).
@@ -72,8 +75,9 @@ class WriteLog {
 
   // The records after the applied position that a previous run left (recovery), in order.
   base::Result<std::vector<UnitRecord>> ReadUnapplied() const;
-  // After recovery applied them: the tables now hold everything in the log.
-  void RecoveredThrough(std::uint64_t seq);
+  // Queues those records for the applier as synced (they are durable in the log), before
+  // anything is appended; TakeSynced and Applied then replay them like any others.
+  void Recovered(std::vector<UnitRecord> records);
 
   // Appends a unit's record (not empty). After a failed append the log refuses every later
   // one: a partly written frame must not be followed by acknowledged ones.

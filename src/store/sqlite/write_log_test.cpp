@@ -86,7 +86,8 @@ TEST_F(WriteLogTest, RecordsBecomeDueAfterTheDelayOrAFullBatch) {
   auto opened = WriteLog::Open(dir_.string(), 0, nullptr);
   ASSERT_TRUE(opened.has_value());
   WriteLog& log = **opened;
-  const ApplyTiming timing{3, std::chrono::milliseconds(1000), std::chrono::milliseconds(10)};
+  const ApplyTiming timing{3, std::chrono::milliseconds(1000), std::chrono::milliseconds(10), 100,
+                           1u << 20};
   const auto now = std::chrono::steady_clock::now();
   EXPECT_FALSE(log.ApplyDueIn(timing, now).has_value()) << "nothing synced";
   AppendSynced(log, {Put("a", "1"), Put("a", "2")});
@@ -100,11 +101,30 @@ TEST_F(WriteLogTest, RecordsBecomeDueAfterTheDelayOrAFullBatch) {
             std::chrono::steady_clock::duration::zero());
   log.Applied(log.TakeSynced(100));
   UnitRecord journaled = Put("a", "4");
-  journaled.changes.push_back(LoggedChange{nullptr, journaled.writes[0].entity});
+  journaled.changes.push_back(LoggedChange{nullptr, journaled.writes[0].entity, nullptr, nullptr});
   AppendSynced(log, {std::move(journaled)});
   due = log.ApplyDueIn(timing, std::chrono::steady_clock::now());
   ASSERT_TRUE(due.has_value());
   EXPECT_LE(*due, std::chrono::milliseconds(10));
+}
+
+// Writers wait once the overlay reaches its bounds (back-pressure): gathering longer would only
+// stall them, so the records are due at once.
+TEST_F(WriteLogTest, RecordsAreDueAtOnceWhenTheOverlayIsFull) {
+  auto opened = WriteLog::Open(dir_.string(), 0, nullptr);
+  ASSERT_TRUE(opened.has_value());
+  WriteLog& log = **opened;
+  AppendSynced(log, {Put("a", "1"), Put("a", "2")});
+  const auto now = std::chrono::steady_clock::now();
+  ApplyTiming roomy{100, std::chrono::seconds(60), std::chrono::milliseconds(0), 10, 1u << 20};
+  EXPECT_GT(*log.ApplyDueIn(roomy, now), std::chrono::seconds(30));
+  ApplyTiming by_keys = roomy;
+  by_keys.max_overlay_keys = 2;
+  EXPECT_EQ(*log.ApplyDueIn(by_keys, now), std::chrono::steady_clock::duration::zero());
+  ApplyTiming by_bytes = roomy;
+  ASSERT_GT(log.overlay().Bytes(), 0u);
+  by_bytes.max_overlay_bytes = log.overlay().Bytes();
+  EXPECT_EQ(*log.ApplyDueIn(by_bytes, now), std::chrono::steady_clock::duration::zero());
 }
 
 }  // namespace
