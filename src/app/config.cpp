@@ -169,6 +169,9 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
     if (*v < 1 || *v > 60000) return ConfigError("ngsild.context_timeout_ms must be 1..60000");
     config.ld_context_timeout_ms = static_cast<unsigned>(*v);
   }
+  if (auto v = table["ngsild"]["context_mirror"].value<std::string>()) {
+    config.ld_context_mirror = *v;
+  }
   if (auto v = table["opendata"]["mappings_dir"].value<std::string>()) {
     config.opendata_mappings_dir = *v;
   }
@@ -284,6 +287,8 @@ base::Result<void> ApplyEnvironment(char** environ_list, Config& config) {
     } else if (name == "RENKEI_LD_CONTEXT_TIMEOUT_MS") {
       RENKEI_TRY(config.ld_context_timeout_ms,
                  ParseNumber<unsigned>(value, "RENKEI_LD_CONTEXT_TIMEOUT_MS"));
+    } else if (name == "RENKEI_LD_CONTEXT_MIRROR") {
+      config.ld_context_mirror = value;
     } else if (name == "RENKEI_OPENDATA_MAPPINGS_DIR") {
       config.opendata_mappings_dir = value;
     } else if (name == "RENKEI_OPENDATA_MAX_IMPORT_BYTES") {

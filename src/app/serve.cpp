@@ -241,6 +241,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   ld_options.authenticator = &authenticator;
   ld_options.rate_limiter = &rate_limiter;
   ld_options.context_timeout = std::chrono::milliseconds(config.ld_context_timeout_ms);
+  ld_options.context_mirror_dir = config.ld_context_mirror;
   api::ngsild::NgsiLdApi ngsild(entities, subscriptions, **store, ld_options, clock);
   if (auto loaded = ngsild.LoadHostedContexts(); !loaded) {
     logger->error("msg=\"cannot load hosted @contexts\" detail=\"{}\"", loaded.error().detail);

@@ -91,16 +91,16 @@ def _trim_blank(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 _SERVER_ARGS_RE = re.compile(r"^#\s*server-args:\s*(.*)$")
 
 
-def server_args_of(text: str) -> list[str]:
+def server_args_of(text: str, here: str = ".") -> list[str]:
     """Extra `renkei serve` arguments from "# server-args: ..." comment lines before the first
-    exchange (several lines add up)."""
+    exchange (several lines add up); `{here}` in them is the transcript's directory."""
     args: list[str] = []
     for line in text.split("\n"):
         if line.startswith("###"):
             break
         m = _SERVER_ARGS_RE.match(line.rstrip("\r"))
         if m:
-            args += m.group(1).split()
+            args += [a.replace("{here}", here) for a in m.group(1).split()]
     return args
 
 
@@ -529,7 +529,8 @@ def run_file(path: str, server_bin: str, filt: str | None, verbose: bool,
         if host_port:
             host, port = host_port
         else:
-            server = Server(server_bin, server_args_of(text))
+            here = os.path.dirname(os.path.abspath(path))
+            server = Server(server_bin, server_args_of(text, here))
             host, port = "127.0.0.1", server.port
     except (RuntimeError, OSError) as e:
         return 0, [Failure("%s:%d" % (rel, ex.line), ex.title, "server start: %s" % e)

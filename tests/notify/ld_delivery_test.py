@@ -107,11 +107,12 @@ def main():
 
 
 def run(renkei, receiver, base, dead_url, mqtt_base, mqtt_out):
-    # A: normalized, watched occupancy, q, receiverInfo; B: keyValues + ld+json + showChanges;
+    # A: normalized, watched occupancy, q (percent-encoded as clients write it; decoded,
+    # ld_subscription_payload.cpp), receiverInfo; B: keyValues + ld+json + showChanges;
     # C: entityDeleted + attributeDeleted; D: an endpoint nobody listens on.
     sub_a = subscribe(renkei, ld_sub(
         "urn:ngsi-ld:Subscription:A", base + "/a", watchedAttributes=["occupancy"],
-        q="occupancy>100",
+        q="occupancy%3E100",
         notification={"attributes": ["occupancy"], "endpoint": {
             "uri": base + "/a", "accept": "application/json",
             "receiverInfo": [{"key": "X-Town", "value": "Shirahama"}]}}))

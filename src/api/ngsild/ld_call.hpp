@@ -30,6 +30,8 @@ struct LdApiOptions {
   std::size_t default_limit = 20;  // NGSI-LD 1.8 §6.3.10: implementation-defined
   std::size_t max_limit = 1000;    // beyond: 403 TooManyResults (docs/ngsild-mapping.md)
   std::chrono::milliseconds context_timeout{3000};  // remote @context fetches
+  // Local copies of remote @contexts, read before the network (context_mirror.hpp); "": none.
+  std::string context_mirror_dir;
   std::size_t max_batch = 1000;  // entities per batch operation; beyond: 413 (ngsild-mapping.md)
   // Linked entity retrieval (§4.5.23, docs/ngsild-mapping.md): the deepest joinLevel (beyond:
   // 400) and the most linked entities one response may carry (beyond: 403 TooManyResults).

@@ -214,7 +214,8 @@ NgsiLdApi::NgsiLdApi(service::EntityService& entities, service::SubscriptionServ
       subscriptions_(subscriptions),
       options_(options),
       clock_(clock),
-      fetcher_(options.context_timeout),
+      http_fetcher_(options.context_timeout),
+      fetcher_(options.context_mirror_dir, http_fetcher_),
       catalog_(fetcher_, hosted_contexts, clock, options.contexts),
       contexts_(catalog_) {
   AddRoutes(router_);

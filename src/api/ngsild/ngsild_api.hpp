@@ -12,6 +12,7 @@
 #include "api/common/correlator.hpp"
 #include "api/ngsild/context_catalog.hpp"
 #include "api/ngsild/context_fetcher.hpp"
+#include "api/ngsild/context_mirror.hpp"
 #include "api/ngsild/context_resolver.hpp"
 #include "api/ngsild/ld_call.hpp"
 #include "api/ngsild/ld_parameters.hpp"
@@ -67,7 +68,8 @@ class NgsiLdApi {
   const base::Clock& clock_;
   http::Router<LdRoute> router_;
   common::CorrelatorSource correlators_;
-  HttpContextFetcher fetcher_;
+  HttpContextFetcher http_fetcher_;
+  MirroredContextFetcher fetcher_;  // the mirror first, then http_fetcher_
   ContextCatalog catalog_;
   ContextResolver contexts_;
 };

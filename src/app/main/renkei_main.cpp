@@ -43,6 +43,9 @@ int main(int argc, char** argv) {
                     "'none' refuses none)");
   serve->add_option("--notify-allow", notify_allow,
                     "exception to --notify-deny: CIDR or preset (repeatable)");
+  std::string ld_context_mirror;
+  serve->add_option("--ld-context-mirror", ld_context_mirror,
+                    "directory of local copies of remote JSON-LD @contexts, as <host>/<path>");
   std::string tls_cert, tls_key;
   serve->add_option("--tls-cert", tls_cert,
                     "PEM certificate (then its chain) for HTTPS; reloaded on SIGHUP");
@@ -208,6 +211,7 @@ int main(int argc, char** argv) {
   if (threads != 0) config.threads = threads;
   if (!notify_deny.empty()) config.notify_deny = renkei::app::AddressRangeList(notify_deny);
   if (!notify_allow.empty()) config.notify_allow = renkei::app::AddressRangeList(notify_allow);
+  if (!ld_context_mirror.empty()) config.ld_context_mirror = ld_context_mirror;
   if (!tls_cert.empty()) config.tls_cert_file = tls_cert;
   if (!tls_key.empty()) config.tls_key_file = tls_key;
   if (auto r = renkei::app::CheckTlsSettings(config); !r) return fail(r.error());
