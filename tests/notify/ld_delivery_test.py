@@ -125,6 +125,10 @@ def run(renkei, receiver, base, dead_url, mqtt_base, mqtt_out):
         notificationTrigger=["entityDeleted", "attributeDeleted"],
         notification={"format": "keyValues"}))
     sub_d = subscribe(renkei, ld_sub("urn:ngsi-ld:Subscription:D", dead_url))
+    # Pick: notification.pick selects entity members, so no type (§4.21, ETSI 046_42_01).
+    subscribe(renkei, ld_sub(
+        "urn:ngsi-ld:Subscription:Pick", base + "/pick", watchedAttributes=["occupancy"],
+        notification={"pick": ["id", "occupancy"], "format": "keyValues"}))
     status, _, text = renkei.request("POST", "/v2/subscriptions", {
         "subject": {"entities": [{"idPattern": ".*", "type": "Shelter"}],
                     "condition": {"attrs": ["name"]}},
@@ -155,6 +159,8 @@ def run(renkei, receiver, base, dead_url, mqtt_base, mqtt_out):
     check(for_path(receiver, "/v2") and json.loads(for_path(receiver, "/v2")[0]["body"])["data"][0]
           ["name"]["value"] == "白浜第一避難所", "the NGSIv2 subscription saw the NGSI-LD creation")
     check(not for_path(receiver, "/b"), "B wants attributeUpdated only")
+    picked = json.loads(wait_path(receiver, "/pick", 1)[0]["body"])["data"]
+    check(picked == [{"id": eid, "occupancy": 150}], "Pick selects id and occupancy: %s" % picked)
 
     # 2. An NGSIv2 update to 120: A and B notify (cross-dialect), B shows the previous value.
     status, _, text = renkei.request("PATCH", "/v2/entities/%s/attrs" % eid,

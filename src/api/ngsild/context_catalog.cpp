@@ -129,9 +129,14 @@ std::optional<std::string> ContextCatalog::LocalIdOfOwnUrl(std::string_view url)
     const auto slash = rest.find('/');
     if (slash == std::string_view::npos) return std::nullopt;
     std::string_view path = rest.substr(slash);
-    if (!path.starts_with(kContextsPath)) return std::nullopt;
-    std::string_view id = path.substr(kContextsPath.size());
-    if (id.empty() || id.find_first_of("/?#") != std::string_view::npos) return std::nullopt;
+    // Any path prefix before kContextsPath: a reverse proxy may publish the broker under one
+    // (https://gw.example.jp/renkei/ngsi-ld/v1/...), and clients that join a base URL with
+    // our relative Location write it twice (ETSI 050_04_01). Ids are random UUIDs, so only
+    // our own entries can match.
+    const auto last_slash = path.rfind('/');
+    if (!path.substr(0, last_slash + 1).ends_with(kContextsPath)) return std::nullopt;
+    std::string_view id = path.substr(last_slash + 1);
+    if (id.empty() || id.find_first_of("?#") != std::string_view::npos) return std::nullopt;
     auto it = entries_.find(id);
     if (it == entries_.end() || it->second.info.kind == ContextKind::kCached) return std::nullopt;
     return std::string(id);

@@ -126,13 +126,24 @@ TEST_F(ContextCatalogTest, HostedContextsArePersistedValidatedAndServedLocally) 
   EXPECT_EQ(HitsOf(added->local_id), 1u);
   ASSERT_TRUE(resolver_.Resolve(json::string(own)).has_value());
   EXPECT_EQ(HitsOf(added->local_id), 2u);
+  // Also under a path prefix (a reverse proxy's, or our relative Location joined to a base
+  // URL that already ends in /ngsi-ld/v1); an unknown id there is fetched like any URL.
+  for (const std::string& prefixed :
+       {"https://gw.example.jp/renkei/ngsi-ld/v1/jsonldContexts/" + added->local_id,
+        "http://127.0.0.1:1026/ngsi-ld/v1/ngsi-ld/v1/jsonldContexts/" + added->local_id}) {
+    ASSERT_TRUE(resolver_.Resolve(json::string(prefixed)).has_value()) << prefixed;
+  }
+  EXPECT_EQ(fetcher_.fetches, 0);
+  EXPECT_FALSE(
+      resolver_.Resolve(json::string("http://gw.example.jp/x/ngsi-ld/v1/jsonldContexts/unknown")));
+  EXPECT_EQ(fetcher_.fetches, 1);
 
   // Invalid JSON-LD is refused; the URLs it names are not fetched at add time.
   auto invalid = AddHosted(R"({"A1": 5})");
   ASSERT_FALSE(invalid.has_value());
   EXPECT_EQ(invalid.error().code, base::ErrorCode::kBadRequestData);
   ASSERT_TRUE(AddHosted(R"(["http://unreachable.example/ctx.jsonld"])").has_value());
-  EXPECT_EQ(fetcher_.fetches, 0);
+  EXPECT_EQ(fetcher_.fetches, 1);
 }
 
 TEST_F(ContextCatalogTest, HostedContextsSurviveARestartAndAreDeletedDurably) {

@@ -132,6 +132,11 @@ void AddMarkers(json::object& rendered, std::vector<Marked>& marked, const LdRen
   }
 }
 
+bool PicksMembers(const notify::LdSubscription& ld) {
+  const auto* n = ld.document.if_contains("notification");
+  return n != nullptr && n->is_object() && n->get_object().contains("pick");
+}
+
 }  // namespace
 
 json::value NgsiLdApi::RenderNotifiedEntity(const core::Entity& entity,
@@ -149,6 +154,10 @@ json::value NgsiLdApi::RenderNotifiedEntity(const core::Entity& entity,
     options.dataset_ids = DatasetSelection(*ld);
   }
   if (request.subscription != nullptr) options.omit = request.subscription->except_attrs;
+  // §4.21: notification.pick (kept as the subscription's attrs) selects entity members, id
+  // and type included, as the query parameter does; notification.attributes selects
+  // attributes only.
+  if (ld != nullptr && PicksMembers(*ld)) options.pick = request.subscription->attrs;
   // The markers are taken out before rendering and put back as members afterwards.
   core::Entity shown = entity;
   std::vector<Marked> marked;
