@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/time.hpp"
@@ -62,6 +63,13 @@ struct OrderKey {
   Field field = Field::kId;
   std::string attribute;  // for kAttribute
   bool descending = false;
+  // For kAttribute, what of the attribute is compared (NGSI-LD 1.9.1 §4.23 orderBy paths
+  // `attr.createdAt`, `attr.subProperty`): empty, its value; kMemberCreatedAt/ModifiedAt/
+  // ObservedAt, those times; anything else, the value of that sub-attribute (stored name).
+  std::string member{};
+  static constexpr std::string_view kMemberCreatedAt = "createdAt";
+  static constexpr std::string_view kMemberModifiedAt = "modifiedAt";
+  static constexpr std::string_view kMemberObservedAt = "observedAt";
 };
 
 // The read rule for personal data (docs/security.md "Personal data and consent"), as the

@@ -719,6 +719,31 @@ TEST_P(EntityStoreConformance, Ordering) {
             (V{"D", "E", "B", "A", "C"}));
 }
 
+// NGSI-LD 1.9.1 orderBy paths `attr.createdAt` and `attr.subProperty` (OrderKey::member).
+TEST_P(EntityStoreConformance, OrderingByAnAttributeMember) {
+  auto ranked = [](const char* id, int rank, std::int64_t created) {
+    auto name = Text("name", id);
+    name.created_at = base::Timestamp{created};
+    name.metadata.push_back(Num("rank", rank));
+    return Make(id, "T", {name});
+  };
+  std::vector<Entity> entities = {ranked("A", 2, 300), ranked("B", 3, 100),
+                                  Make("C", "T", {Num("humidity", 4)}), ranked("D", 1, 200)};
+  ASSERT_TRUE(PutAll(store(), "t", entities));
+  auto ids = [&](std::vector<OrderKey> order) {
+    auto q = All();
+    q.order = std::move(order);
+    return QueryIds(store(), "t", q);
+  };
+  using V = std::vector<std::string>;
+  using F = OrderKey::Field;
+  // A missing attribute (C) sorts as a missing value: first ascending.
+  EXPECT_EQ(ids({{F::kAttribute, "name", false, "rank"}}), (V{"C", "D", "A", "B"}));
+  EXPECT_EQ(ids({{F::kAttribute, "name", true, "rank"}}), (V{"B", "A", "D", "C"}));
+  EXPECT_EQ(ids({{F::kAttribute, "name", false, std::string(OrderKey::kMemberCreatedAt)}}),
+            (V{"C", "B", "D", "A"}));
+}
+
 TEST_P(EntityStoreConformance, GeoQueries) {
   // Around Tokyo station (35.681, 139.767) and a few far away.
   std::vector<Entity> entities = {

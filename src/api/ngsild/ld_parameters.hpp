@@ -44,7 +44,7 @@ inline constexpr std::string_view kQueryNames[] = {
     "georel", "geometry", "coordinates", "geoproperty",
     "options", "format", "lang", "geometryProperty", "expandValues", "jsonKeys", "entityMap",
     "join", "joinLevel", "containedBy",
-    "limit", "offset", "count", "local"};
+    "limit", "offset", "count", "local", "orderBy"};
 // clang-format on
 // DELETE /entities (§6.4.3.3, purge): the selection of GET /entities without representation.
 inline constexpr std::string_view kPurgeNames[] = {

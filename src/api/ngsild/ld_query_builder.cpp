@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/ngsild/ld_names.hpp"
+#include "api/ngsild/ld_order_by.hpp"
 #include "api/ngsild/ld_query_checks.hpp"
 #include "api/ngsild/member_selection.hpp"
 #include "core/geo/geometry.hpp"
@@ -151,6 +152,7 @@ LdQueryTerms QueryTermsFromUrl(const LdCall& call) {
   terms.coordinates = Text(call.Param("coordinates"));
   terms.geoproperty = Text(call.Param("geoproperty"));
   terms.scope_q = Text(call.Param("scopeQ"));
+  terms.order_by = Text(call.Param("orderBy"));
   terms.dataset_id = Text(call.Param("datasetId"));
   terms.geometry_property = Text(call.Param("geometryProperty"));
   terms.join = Text(call.Param("join"));
@@ -332,6 +334,9 @@ base::Result<LdQueryRequest> BuildLdQuery(const LdCall& call, const LdQueryTerms
   }
   if (terms.scope_q) {
     RENKEI_TRY(out.scope_filter, core::q::ParseLdScopeQuery(*terms.scope_q));
+  }
+  if (terms.order_by) {
+    RENKEI_TRY(out.query.order, ParseLdOrderBy(*terms.order_by, expand));
   }
   if (georel) {
     const auto& geometry = terms.geometry;

@@ -50,6 +50,7 @@ struct LdQueryTerms {
   std::optional<std::string> geometry_property;               // the GeoJSON geometry (§6.3.15)
   std::optional<std::string> join, join_level, contained_by;  // §4.5.23
   std::optional<std::string> scope_q;                         // §4.19
+  std::optional<std::string> order_by;                        // 1.9.1 §4.23 (ld_order_by.hpp)
   std::optional<std::string> dataset_id;  // §4.5.5: comma list of datasetIds or "@none"
   bool local = false;                     // `local=true`: every local entity may be selected
   // Purge (§5.6.21): a list of entity ids selects on its own, where a query (§5.7.2) also

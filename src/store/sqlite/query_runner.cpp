@@ -98,6 +98,32 @@ int CompareValues(const boost::json::value* a, const boost::json::value* b) {
   }
 }
 
+// Orders by what `key.member` names of the two attributes (either may be missing: a missing
+// one sorts as a missing value, CompareValues).
+int CompareAttributeMembers(const OrderKey& key, const core::Attribute* x,
+                            const core::Attribute* y) {
+  const auto time_of = [&key](const core::Attribute* a) -> std::optional<std::int64_t> {
+    if (a == nullptr) return std::nullopt;
+    if (key.member == OrderKey::kMemberCreatedAt) return a->created_at.millis;
+    if (key.member == OrderKey::kMemberModifiedAt) return a->modified_at.millis;
+    if (a->observed_at) return a->observed_at->millis;
+    return std::nullopt;
+  };
+  if (key.member == OrderKey::kMemberCreatedAt || key.member == OrderKey::kMemberModifiedAt ||
+      key.member == OrderKey::kMemberObservedAt) {
+    const auto tx = time_of(x);
+    const auto ty = time_of(y);
+    const boost::json::value vx = tx ? boost::json::value(*tx) : boost::json::value();
+    const boost::json::value vy = ty ? boost::json::value(*ty) : boost::json::value();
+    return CompareValues(tx ? &vx : nullptr, ty ? &vy : nullptr);
+  }
+  if (!key.member.empty()) {
+    x = x != nullptr ? x->FindMetadata(key.member) : nullptr;
+    y = y != nullptr ? y->FindMetadata(key.member) : nullptr;
+  }
+  return CompareValues(x ? &x->value : nullptr, y ? &y->value : nullptr);
+}
+
 struct Candidate {
   Entity entity;
   double distance = 0;       // for geo:distance ordering
@@ -122,11 +148,9 @@ int CompareBy(const OrderKey& key, const Candidate& a, const Candidate& b) {
       return cmp3(a.entity.modified_at, b.entity.modified_at);
     case OrderKey::Field::kGeoDistance:
       return cmp3(a.distance, b.distance);
-    case OrderKey::Field::kAttribute: {
-      const auto* x = a.entity.Find(key.attribute);
-      const auto* y = b.entity.Find(key.attribute);
-      return CompareValues(x ? &x->value : nullptr, y ? &y->value : nullptr);
-    }
+    case OrderKey::Field::kAttribute:
+      return CompareAttributeMembers(key, a.entity.Find(key.attribute),
+                                     b.entity.Find(key.attribute));
   }
   return 0;
 }
