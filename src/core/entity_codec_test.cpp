@@ -60,6 +60,40 @@ TEST(EntityCodec, OmitsUnsetOptionalFields) {
   EXPECT_EQ(EncodeEntity(e).find("\"sc\":"), std::string::npos);  // no scopes key
 }
 
+// Times equal to the holder's are left out of the document and inherited back; times that
+// differ are kept, and documents written before (both times on every attribute) still decode.
+TEST(EntityCodec, AttributeTimesEqualToTheHoldersAreInherited) {
+  Entity e;
+  e.id = "x";
+  e.types = {"T"};
+  e.created_at = Timestamp{1000};
+  e.modified_at = Timestamp{2000};
+  Attribute same = MakeAttr("same", 1);
+  same.created_at = Timestamp{1000};
+  same.modified_at = Timestamp{2000};
+  Attribute later = MakeAttr("later", 2);
+  later.created_at = Timestamp{1000};
+  later.modified_at = Timestamp{1500};
+  Attribute sub = MakeAttr("sub", 3);
+  sub.created_at = Timestamp{1000};
+  sub.modified_at = Timestamp{1500};
+  later.metadata.push_back(sub);
+  e.attributes = {same, later};
+  const std::string text = EncodeEntity(e);
+  EXPECT_EQ(text.find(R"("n":"same","t":"Number","v":1,"c")"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"("v":2)"), std::string::npos);
+  EXPECT_NE(text.find(R"("m":1500)"), std::string::npos) << text;
+  auto decoded = DecodeEntity(text);
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().detail;
+  EXPECT_EQ(*decoded, e);
+
+  auto older = DecodeEntity(
+      R"({"i":"x","t":["T"],"s":"/","c":1000,"m":2000,"a":[{"n":"a","t":"Number","v":1,"c":7,"m":8}]})");
+  ASSERT_TRUE(older.has_value()) << older.error().detail;
+  EXPECT_EQ(older->attributes.at(0).created_at, Timestamp{7});
+  EXPECT_EQ(older->attributes.at(0).modified_at, Timestamp{8});
+}
+
 // Found by tests/fuzz/v2_payload_fuzz.cpp: a value nested 45 levels deep (NGSIv2 accepts 50)
 // was encoded, but DecodeEntity hit Boost.JSON's default depth limit of 32.
 TEST(EntityCodec, RoundTripsDeeplyNestedValues) {
