@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/json_text.hpp"
+#include "notify/expression_context.hpp"
 #include "notify/ld_notification_builder.hpp"
 #include "notify/macro.hpp"
 
@@ -23,55 +24,6 @@ core::Attribute TextMetadata(std::string name, std::string value) {
   md.type = "Text";
   md.value = json::string(value);
   return md;
-}
-
-// Orion "Builtin metadata" actionType: update for updates, append for creation, delete
-// for deletion.
-std::string_view ActionType(AlterationType type) {
-  switch (type) {
-    case AlterationType::kEntityCreate:
-      return "append";
-    case AlterationType::kEntityDelete:
-      return "delete";
-    case AlterationType::kEntityUpdate:
-    case AlterationType::kEntityChange:
-      break;
-  }
-  return "update";
-}
-
-// The JEXL context of a custom notification (Orion "Macro substitution", "Metadata
-// support"): id, type, service, servicePath, authToken (null: renkei does not forward the
-// caller's token, docs/security.md), every attribute by name (an attribute named like one
-// of those wins), and `metadata`: per attribute, its metadata values with the builtins
-// previousValue (when the attribute existed before an update; Orion case 4643 needs it for
-// attributes the update did not touch too) and actionType (attributes the update wrote).
-// `metadata` wins over an attribute of that name, as in Orion.
-MacroContext ContextFor(const core::Entity& entity, const Trigger& trigger,
-                        const store::EntityChange& change, const NotificationContext& context) {
-  MacroContext out;
-  out.now = context.now;
-  json::object& values = out.values;
-  values["id"] = entity.id;
-  values["type"] = entity.PrimaryType();
-  values["service"] = context.tenant;
-  values["servicePath"] = entity.service_path;
-  values["authToken"] = nullptr;
-  const core::Entity* before =
-      change.before && trigger.type != AlterationType::kEntityCreate ? &*change.before : nullptr;
-  json::object metadata;
-  for (const auto& a : entity.attributes) {
-    values[a.name] = a.value;
-    json::object md;
-    for (const auto& m : a.metadata) md[m.name] = m.value;
-    if (before != nullptr) {
-      if (const auto* old = before->Find(a.name)) md["previousValue"] = old->value;
-    }
-    if (Listed(trigger.changed, a.name)) md["actionType"] = ActionType(trigger.type);
-    metadata[a.name] = std::move(md);
-  }
-  values["metadata"] = std::move(metadata);
-  return out;
 }
 
 // Orion "Evaluation priority": an `ngsi` attribute's evalPriority metadata (1..100000,
@@ -205,7 +157,8 @@ core::Entity NotifiedEntity(const Subscription& sub, const Trigger& trigger,
       }
     }
     if (Listed(sub.metadata, "actionType") && Listed(trigger.changed, a.name)) {
-      attr.metadata.push_back(TextMetadata("actionType", std::string(ActionType(trigger.type))));
+      attr.metadata.push_back(
+          TextMetadata("actionType", std::string(ActionTypeName(trigger.type))));
     }
     out.attributes.push_back(std::move(attr));
   }
@@ -241,7 +194,8 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
   // The JEXL context, built only for the templates that use it.
   const bool custom_receiver = (sub.http && sub.http->custom) || (sub.mqtt && sub.mqtt->custom);
   const MacroContext macros =
-      custom_receiver ? ContextFor(source, trigger, change, context) : MacroContext{};
+      custom_receiver ? ExpressionContext(source, trigger, change, context.tenant, context.now)
+                      : MacroContext{};
   const CustomPayload* custom = nullptr;
   if (sub.http) {
     m.transport = Transport::kHttp;

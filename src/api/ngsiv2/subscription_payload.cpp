@@ -216,6 +216,7 @@ Result<void> ParseSubject(const json::value& v, notify::Subscription& sub) {
   sub.georel.clear();
   sub.geometry.clear();
   sub.coords.clear();
+  sub.jexl_expression.clear();
   sub.alteration_types.clear();
   sub.notify_on_metadata_change = true;
   const auto* condition = o.if_contains("condition");
@@ -229,10 +230,9 @@ Result<void> ParseSubject(const json::value& v, notify::Subscription& sub) {
   if (const auto* expression = c.if_contains("expression")) {
     RENKEI_TRY_VOID(ParseExpression(*expression, sub));
   }
-  if (c.contains("jexlExpression")) {
-    return base::Fail(base::ErrorCode::kBadRequestData, "BadRequest",
-                      "jexlExpression is not supported by this broker");
-  }
+  // Orion 4555: any text is accepted; one that does not parse never matches.
+  RENKEI_TRY(auto jexl, OptString(c, "jexlExpression", "jexlExpression"));
+  if (jexl) sub.jexl_expression = *jexl;
   if (const auto* types = c.if_contains("alterationTypes")) {
     if (!types->is_array()) return Bad("alterationTypes is not an array");
     for (const auto& t : types->get_array()) {
