@@ -184,15 +184,21 @@ TEST(NotificationBuilder, HttpCustomSubstitutesUrlQsHeadersAndPayloads) {
   EXPECT_TRUE(b.message.body.empty());
 }
 
+// A subscription with an httpCustom receiver sending `payload` of `kind`.
+Subscription CustomHttp(PayloadKind kind, std::string_view payload) {
+  Subscription s;
+  s.http.emplace();
+  s.http->url = "http://127.0.0.1:9/notify";
+  s.http->custom = true;
+  s.http->payload.kind = kind;
+  s.http->payload.json = json::parse(payload);
+  return s;
+}
+
 TEST(NotificationBuilder, NgsiPatchingEvaluatesByEvalPriority) {
   // Orion case 4556 eval_priority_in_expressions: Z1=A+1 (1), Y2=Z1+1 (2), X3=Y2+1 (3),
   // S=X3+1 (default 100000), written in another order; id and type come last.
-  Subscription s;
-  HttpReceiver http;
-  http.url = "http://127.0.0.1:9/notify";
-  http.custom = true;
-  http.payload.kind = PayloadKind::kNgsi;
-  http.payload.json = json::parse(R"({
+  Subscription s = CustomHttp(PayloadKind::kNgsi, R"({
       "id": "id:${Z1|toString}",
       "S": {"value": "${X3+1}", "type": "Calculated"},
       "Y2": {"value": "${Z1+1}", "type": "Calculated",
@@ -201,7 +207,6 @@ TEST(NotificationBuilder, NgsiPatchingEvaluatesByEvalPriority) {
              "metadata": {"evalPriority": {"value": 3, "type": "Number"}}},
       "Z1": {"value": "${A+1}", "type": "Calculated",
              "metadata": {"evalPriority": {"value": 1, "type": "Number"}}}})");
-  s.http = http;
   auto b = Build(s, std::nullopt, Room({Attr("A", 2.1)}));
   const auto& data = b.body.at("data").at(0);
   EXPECT_EQ(data.at("Z1").at("value"), json::value(3.1));
@@ -215,17 +220,11 @@ TEST(NotificationBuilder, NgsiPatchingEvaluatesByEvalPriority) {
 TEST(NotificationBuilder, ExpressionsSeeMetadataAndPreviousValues) {
   // Orion cases 4594 metadata_in_jexl_context_builtin and 4643: previousValue of every
   // attribute that existed before, also of one the update did not write.
-  Subscription s;
-  HttpReceiver http;
-  http.url = "http://127.0.0.1:9/notify";
-  http.custom = true;
-  http.payload.kind = PayloadKind::kJson;
-  http.payload.json = json::parse(R"({"dA": "${A - metadata.A.previousValue}",
+  Subscription s = CustomHttp(PayloadKind::kJson, R"({"dA": "${A - metadata.A.previousValue}",
                                       "dB": "${B - metadata.B.previousValue}",
                                       "md": "${metadata.A.unit}",
                                       "act": "${metadata.A.actionType}",
                                       "hot": "${A > 20 ? 'yes' : 'no'}"})");
-  s.http = http;
   core::Attribute a = Attr("A", 25);
   core::Attribute unit = Attr("unit", json::value("C"));
   unit.type = "Text";

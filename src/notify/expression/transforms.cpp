@@ -91,22 +91,23 @@ json::value Str(std::string_view s) { return json::value(json::string(s)); }
 
 // ---- text
 
-Out Uppercase(const json::value& s, Args, const TransformEnv&) {
+// ASCII letters in [first, last] moved by `shift` (other characters, and all of UTF-8's
+// multi-byte ones, stay).
+Out ShiftAscii(const json::value& s, char first, char last, int shift) {
   RENKEI_TRY(auto text, Text(s));
   std::string out(text);
   for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c >= first && c <= last) c = static_cast<char>(c + shift);
   }
   return Str(out);
 }
 
+Out Uppercase(const json::value& s, Args, const TransformEnv&) {
+  return ShiftAscii(s, 'a', 'z', 'A' - 'a');
+}
+
 Out Lowercase(const json::value& s, Args, const TransformEnv&) {
-  RENKEI_TRY(auto text, Text(s));
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return Str(out);
+  return ShiftAscii(s, 'A', 'Z', 'a' - 'A');
 }
 
 Out Split(const json::value& s, Args args, const TransformEnv&) {
