@@ -4,6 +4,7 @@
 
 #include "core/geo/geometry.hpp"
 #include "core/q/pattern.hpp"
+#include "notify/expression_context.hpp"
 
 namespace renkei::notify {
 namespace {
@@ -90,6 +91,11 @@ base::Result<std::shared_ptr<const CompiledSubscription>> CompiledSubscription::
   if (!sub.georel.empty() || !sub.geometry.empty() || !sub.coords.empty()) {
     RENKEI_TRY(c->geo_, core::geo::ParseV2GeoQuery(sub.georel, sub.geometry, sub.coords));
   }
+  if (!sub.jexl_expression.empty()) {
+    // Orion accepts any text; one that does not parse never matches.
+    auto parsed = expression::Expression::Parse(sub.jexl_expression);
+    if (parsed) c->jexl_ = std::move(*parsed);
+  }
   c->sub_ = std::move(sub);
   return std::shared_ptr<const CompiledSubscription>(std::move(c));
 }
@@ -135,6 +141,13 @@ std::vector<std::string> ChangedAttributes(const core::Entity* before, const cor
     }
   }
   return changed;
+}
+
+bool CompiledSubscription::JexlHolds(const MacroContext& context) const {
+  if (sub_.jexl_expression.empty()) return true;
+  if (!jexl_) return false;
+  auto result = jexl_->Evaluate(context.values, expression::TransformEnv{context.now});
+  return result && result->is_bool() && result->get_bool();
 }
 
 std::optional<Trigger> Match(const CompiledSubscription& compiled,
@@ -232,6 +245,12 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
     if (!notified) return std::nullopt;
   }
   if (!compiled.Filters(*trigger.entity)) return std::nullopt;
+  // condition.jexlExpression (Orion 4555): true, and nothing else, lets the change through.
+  if (!sub.jexl_expression.empty() &&
+      !compiled.JexlHolds(ExpressionContext(*trigger.entity, trigger, change, compiled.tenant(),
+                                            trigger.entity->modified_at))) {
+    return std::nullopt;
+  }
   return trigger;
 }
 

@@ -14,7 +14,9 @@
 #include "base/result.hpp"
 #include "core/geo/geo_query.hpp"
 #include "core/q/filter.hpp"
+#include "notify/expression/expression.hpp"
 #include "notify/ld_matcher.hpp"
+#include "notify/macro.hpp"
 #include "notify/subscription.hpp"
 #include "store/subscription_store.hpp"
 
@@ -33,6 +35,9 @@ class CompiledSubscription {
   bool Selects(const core::Entity& entity) const;
   // Whether q, mq and the geo expression hold for the entity.
   bool Filters(const core::Entity& entity) const;
+  // Whether condition.jexlExpression gives true in `context` (true without one); an
+  // expression that does not parse or fails never holds (Orion 4555 ..._syntax_error).
+  bool JexlHolds(const MacroContext& context) const;
   // The NGSI-LD selectors and expressions; null for an NGSIv2 subscription.
   const LdFilters* ld_filters() const { return ld_filters_.get(); }
 
@@ -53,6 +58,7 @@ class CompiledSubscription {
   core::q::Filter mq_;
   std::optional<core::geo::GeoQuery> geo_;
   std::shared_ptr<const LdFilters> ld_filters_;
+  std::optional<expression::Expression> jexl_;
 };
 
 // Why a subscription fires for a change.

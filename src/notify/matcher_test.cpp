@@ -56,6 +56,24 @@ TEST(Matcher, DefaultAlterationTypesAreCreateAndChange) {
   EXPECT_FALSE(Match(*sub, Change(r1, r1)).has_value()) << "nothing changed";
 }
 
+TEST(Matcher, JexlExpressionMustGiveTrue) {
+  // Orion 4555/4747: condition.jexlExpression over the attributes, id, type and metadata;
+  // only the boolean true matches, a syntax error never does.
+  Subscription s;
+  s.jexl_expression = "A + B == 3 && type == 'Room' && metadata.A.previousValue == 1";
+  auto sub = Compile(s);
+  const auto before = Room("R1", {Attr("A", 1), Attr("B", 5)});
+  EXPECT_TRUE(Match(*sub, Change(before, Room("R1", {Attr("A", 2), Attr("B", 1)}))));
+  EXPECT_FALSE(Match(*sub, Change(before, Room("R1", {Attr("A", 2), Attr("B", 2)}))));
+  EXPECT_FALSE(Match(*sub, Change(std::nullopt, Room("R1", {Attr("A", 2), Attr("B", 1)}))))
+      << "no previousValue on creation: == on undefined fails";
+  s.jexl_expression = "A + B";
+  EXPECT_FALSE(Match(*Compile(s), Change(before, Room("R1", {Attr("A", 2)}))))
+      << "a number is not true";
+  s.jexl_expression = "A == 1 &&";
+  EXPECT_FALSE(Match(*Compile(s), Change(before, Room("R1", {Attr("A", 2)}))));
+}
+
 TEST(Matcher, AlterationTypesSelectDeletionAndUpdate) {
   Subscription s;
   s.alteration_types = {AlterationType::kEntityDelete, AlterationType::kEntityUpdate};

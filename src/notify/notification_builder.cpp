@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/json_text.hpp"
+#include "notify/expression_context.hpp"
 #include "notify/ld_notification_builder.hpp"
 #include "notify/macro.hpp"
 
@@ -25,69 +26,91 @@ core::Attribute TextMetadata(std::string name, std::string value) {
   return md;
 }
 
-// Orion "Builtin metadata" actionType: update for updates, append for creation, delete
-// for deletion.
-std::string_view ActionType(AlterationType type) {
-  switch (type) {
-    case AlterationType::kEntityCreate:
-      return "append";
-    case AlterationType::kEntityDelete:
-      return "delete";
-    case AlterationType::kEntityUpdate:
-    case AlterationType::kEntityChange:
-      break;
-  }
-  return "update";
+// Orion "Evaluation priority": an `ngsi` attribute's evalPriority metadata (1..100000,
+// validated at subscription creation), 100000 when it has none.
+double EvalPriority(const json::value& attr_template) {
+  constexpr double kDefaultPriority = 100000;
+  const auto* attr = attr_template.if_object();
+  const auto* md = attr != nullptr ? attr->if_contains("metadata") : nullptr;
+  const auto* priority =
+      md != nullptr && md->is_object() ? md->get_object().if_contains("evalPriority") : nullptr;
+  const auto* value = priority != nullptr && priority->is_object()
+                          ? priority->get_object().if_contains("value")
+                          : nullptr;
+  if (value == nullptr || !value->is_number()) return kDefaultPriority;
+  return value->to_number<double>();
 }
 
-// Values a macro may name (Orion "Macro substitution"): attributes win over the builtins.
-MacroLookup LookupIn(const core::Entity& entity, const NotificationContext& context) {
-  return [&entity, &context](std::string_view name) -> std::optional<json::value> {
-    if (const auto* a = entity.Find(name)) return a->value;
-    if (name == "id") return json::value(json::string(entity.id));
-    if (name == "type") return json::value(json::string(entity.PrimaryType()));
-    if (name == "service") return json::value(json::string(context.tenant));
-    if (name == "servicePath") return json::value(json::string(entity.service_path));
-    return std::nullopt;
-  };
+// The metadata an `ngsi` attribute template carries (only evalPriority is accepted), as the
+// notified attribute's metadata, as Orion renders it.
+std::vector<core::Attribute> TemplateMetadata(const json::value& attr_template) {
+  std::vector<core::Attribute> out;
+  const auto* attr = attr_template.if_object();
+  const auto* md = attr != nullptr ? attr->if_contains("metadata") : nullptr;
+  if (md == nullptr || !md->is_object()) return out;
+  for (const auto& [name, m] : md->get_object()) {
+    core::Attribute item;
+    item.name = std::string(name);
+    if (const auto* o = m.if_object()) {
+      if (const auto* v = o->if_contains("value")) item.value = *v;
+      if (const auto* t = o->if_contains("type"); t != nullptr && t->is_string()) {
+        item.type = std::string(t->get_string());
+      }
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
 }
 
 // `ngsi` patching: an entity fragment (id, type, attributes {value,type}) applied as
-// update-or-append, values substituted (id and type always as text).
-core::Entity Patch(const core::Entity& entity, const json::object& patch,
-                   const MacroLookup& lookup) {
+// update-or-append, values substituted (id and type always as text). Attributes are
+// evaluated by evalPriority (ties in template order) and each result joins the context, so
+// later expressions see it; id and type come last (Orion "Evaluation priority").
+core::Entity Patch(const core::Entity& entity, const json::object& patch, MacroContext context) {
   core::Entity out = entity;
+  std::vector<std::pair<std::string_view, const json::value*>> attrs;
   for (const auto& [key, v] : patch) {
+    if (key != "id" && key != "type") attrs.emplace_back(key, &v);
+  }
+  std::stable_sort(attrs.begin(), attrs.end(), [](const auto& a, const auto& b) {
+    return EvalPriority(*a.second) < EvalPriority(*b.second);
+  });
+  for (const auto& [key, v] : attrs) {
+    core::Attribute attr;
+    attr.name = std::string(key);
+    json::value value = *v;
+    if (v->is_object() && v->get_object().contains("value")) {
+      value = v->get_object().at("value");
+      if (const auto* t = v->get_object().if_contains("type"); t != nullptr && t->is_string()) {
+        attr.type = std::string(t->get_string());
+      }
+    }
+    attr.value = SubstituteJson(value, context);
+    context.values[attr.name] = attr.value;
+    // Orion "Partial Representations": the default type follows the value.
+    if (attr.type.empty()) attr.type = core::DefaultV2AttributeType(attr.value);
+    // The notified attribute is the template's: its metadata too (Orion setNgsiPayload).
+    attr.metadata = TemplateMetadata(*v);
+    if (auto* existing = out.Find(attr.name)) {
+      existing->value = std::move(attr.value);
+      existing->type = std::move(attr.type);
+      existing->metadata = std::move(attr.metadata);
+    } else {
+      out.attributes.push_back(std::move(attr));
+    }
+  }
+  for (std::string_view key : {"id", "type"}) {
+    const auto* v = patch.if_contains(key);
+    if (v == nullptr || !v->is_string()) continue;
     // Orion case 4085 ..._mapping_{id,type}_failsafe: a template that yields nothing at all
     // keeps the entity's own id or type; otherwise a null macro is "null" as anywhere else
     // (..._missing_macros: "new:${x}" gives "new:null").
-    if ((key == "id" || key == "type") && v.is_string()) {
-      if (SubstituteText(v.get_string(), lookup, "").empty()) continue;
-      std::string text = SubstituteText(v.get_string(), lookup);
-      if (key == "id") {
-        out.id = std::move(text);
-      } else {
-        out.types = {std::move(text)};
-      }
+    if (SubstituteText(v->get_string(), context, "").empty()) continue;
+    std::string text = SubstituteText(v->get_string(), context);
+    if (key == "id") {
+      out.id = std::move(text);
     } else {
-      core::Attribute attr;
-      attr.name = std::string(key);
-      json::value value = v;
-      if (v.is_object() && v.get_object().contains("value")) {
-        value = v.get_object().at("value");
-        if (const auto* t = v.get_object().if_contains("type"); t != nullptr && t->is_string()) {
-          attr.type = std::string(t->get_string());
-        }
-      }
-      attr.value = SubstituteJson(value, lookup);
-      // Orion "Partial Representations": the default type follows the value.
-      if (attr.type.empty()) attr.type = core::DefaultV2AttributeType(attr.value);
-      if (auto* existing = out.Find(attr.name)) {
-        existing->value = std::move(attr.value);
-        existing->type = std::move(attr.type);
-      } else {
-        out.attributes.push_back(std::move(attr));
-      }
+      out.types = {std::move(text)};
     }
   }
   return out;
@@ -134,7 +157,8 @@ core::Entity NotifiedEntity(const Subscription& sub, const Trigger& trigger,
       }
     }
     if (Listed(sub.metadata, "actionType") && Listed(trigger.changed, a.name)) {
-      attr.metadata.push_back(TextMetadata("actionType", std::string(ActionType(trigger.type))));
+      attr.metadata.push_back(
+          TextMetadata("actionType", std::string(ActionTypeName(trigger.type))));
     }
     out.attributes.push_back(std::move(attr));
   }
@@ -167,7 +191,11 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
   if (sub.ld) return BuildLdNotification(sub, trigger, change, context, render);
   OutboundMessage m;
   const core::Entity& source = *trigger.entity;
-  const MacroLookup lookup = LookupIn(source, context);
+  // The JEXL context, built only for the templates that use it.
+  const bool custom_receiver = (sub.http && sub.http->custom) || (sub.mqtt && sub.mqtt->custom);
+  const MacroContext macros =
+      custom_receiver ? ExpressionContext(source, trigger, change, context.tenant, context.now)
+                      : MacroContext{};
   const CustomPayload* custom = nullptr;
   if (sub.http) {
     m.transport = Transport::kHttp;
@@ -177,9 +205,9 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
       m.method = sub.http->method.empty() ? "POST" : sub.http->method;
       std::map<std::string, std::string> qs;
       for (const auto& [k, v] : sub.http->qs) {
-        qs.emplace(SubstituteText(k, lookup, ""), SubstituteText(v, lookup, ""));
+        qs.emplace(SubstituteText(k, macros, ""), SubstituteText(v, macros, ""));
       }
-      m.url = WithQuery(SubstituteText(sub.http->url, lookup), qs);
+      m.url = WithQuery(SubstituteText(sub.http->url, macros), qs);
       if (!IsHttpUrl(m.url)) {
         return base::Fail(base::ErrorCode::kBadRequestData, "BadRequest",
                           "invalid custom /url/ after substitution: " + m.url);
@@ -190,7 +218,7 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
   } else if (sub.mqtt) {
     m.transport = Transport::kMqtt;
     m.url = sub.mqtt->url;
-    m.topic = sub.mqtt->custom ? SubstituteText(sub.mqtt->topic, lookup) : sub.mqtt->topic;
+    m.topic = sub.mqtt->custom ? SubstituteText(sub.mqtt->topic, macros) : sub.mqtt->topic;
     m.qos = sub.mqtt->qos;
     m.retain = sub.mqtt->retain;
     m.user = sub.mqtt->user;
@@ -204,17 +232,17 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
   std::string content_type = "application/json; charset=utf-8";
   const PayloadKind kind = custom != nullptr ? custom->kind : PayloadKind::kDefault;
   if (kind == PayloadKind::kText) {
-    m.body = SubstituteText(PercentDecode(custom->text), lookup);
+    m.body = SubstituteText(PercentDecode(custom->text), macros);
     content_type = "text/plain; charset=utf-8";
     format = "custom";
   } else if (kind == PayloadKind::kNone) {
     format = "custom";
   } else if (kind == PayloadKind::kJson) {
-    m.body = core::ToJsonText(SubstituteJson(custom->json, lookup));
+    m.body = core::ToJsonText(SubstituteJson(custom->json, macros));
     format = "custom";
   } else {
     core::Entity entity = kind == PayloadKind::kNgsi && custom->json.is_object()
-                              ? Patch(source, custom->json.get_object(), lookup)
+                              ? Patch(source, custom->json.get_object(), macros)
                               : source;
     Trigger patched = trigger;
     patched.entity = &entity;
@@ -256,7 +284,7 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
                            context.correlator + "; cbnotif=" + std::to_string(context.sequence));
     if (sub.http && sub.http->custom) {
       for (const auto& [k_tmpl, v_tmpl] : sub.http->headers) {
-        const std::string name = SubstituteText(k_tmpl, lookup, "");
+        const std::string name = SubstituteText(k_tmpl, macros, "");
         // Orion "Custom Notifications": Fiware-Correlator and Ngsiv2-AttrsFormat cannot be
         // overwritten; an empty value removes the header.
         auto same = [&](const std::pair<std::string, std::string>& h) {
@@ -271,7 +299,7 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
             (it->first == "Fiware-Correlator" || it->first == "Ngsiv2-AttrsFormat")) {
           continue;
         }
-        const std::string value = PercentDecode(SubstituteText(v_tmpl, lookup, ""));
+        const std::string value = PercentDecode(SubstituteText(v_tmpl, macros, ""));
         if (it != m.headers.end()) m.headers.erase(it);
         if (!name.empty() && !value.empty()) m.headers.emplace_back(name, value);
       }

@@ -184,6 +184,58 @@ TEST(NotificationBuilder, HttpCustomSubstitutesUrlQsHeadersAndPayloads) {
   EXPECT_TRUE(b.message.body.empty());
 }
 
+// A subscription with an httpCustom receiver sending `payload` of `kind`.
+Subscription CustomHttp(PayloadKind kind, std::string_view payload) {
+  Subscription s;
+  s.http.emplace();
+  s.http->url = "http://127.0.0.1:9/notify";
+  s.http->custom = true;
+  s.http->payload.kind = kind;
+  s.http->payload.json = json::parse(payload);
+  return s;
+}
+
+TEST(NotificationBuilder, NgsiPatchingEvaluatesByEvalPriority) {
+  // Orion case 4556 eval_priority_in_expressions: Z1=A+1 (1), Y2=Z1+1 (2), X3=Y2+1 (3),
+  // S=X3+1 (default 100000), written in another order; id and type come last.
+  Subscription s = CustomHttp(PayloadKind::kNgsi, R"({
+      "id": "id:${Z1|toString}",
+      "S": {"value": "${X3+1}", "type": "Calculated"},
+      "Y2": {"value": "${Z1+1}", "type": "Calculated",
+             "metadata": {"evalPriority": {"value": 2, "type": "Number"}}},
+      "X3": {"value": "${Y2+1}", "type": "Calculated",
+             "metadata": {"evalPriority": {"value": 3, "type": "Number"}}},
+      "Z1": {"value": "${A+1}", "type": "Calculated",
+             "metadata": {"evalPriority": {"value": 1, "type": "Number"}}}})");
+  auto b = Build(s, std::nullopt, Room({Attr("A", 2.1)}));
+  const auto& data = b.body.at("data").at(0);
+  EXPECT_EQ(data.at("Z1").at("value"), json::value(3.1));
+  EXPECT_EQ(data.at("Y2").at("value"), json::value(4.1));
+  EXPECT_EQ(data.at("S").at("value"), json::value(6.1));
+  EXPECT_EQ(data.at("id"), "id:3.1");
+  EXPECT_EQ(data.at("Z1").at("metadata"), json::parse(R"({"evalPriority":1})"))
+      << "the template's metadata is the notified attribute's";
+}
+
+TEST(NotificationBuilder, ExpressionsSeeMetadataAndPreviousValues) {
+  // Orion cases 4594 metadata_in_jexl_context_builtin and 4643: previousValue of every
+  // attribute that existed before, also of one the update did not write.
+  Subscription s = CustomHttp(PayloadKind::kJson, R"({"dA": "${A - metadata.A.previousValue}",
+                                      "dB": "${B - metadata.B.previousValue}",
+                                      "md": "${metadata.A.unit}",
+                                      "act": "${metadata.A.actionType}",
+                                      "hot": "${A > 20 ? 'yes' : 'no'}"})");
+  core::Attribute a = Attr("A", 25);
+  core::Attribute unit = Attr("unit", json::value("C"));
+  unit.type = "Text";
+  a.metadata.push_back(unit);
+  auto b = Build(s, Room({Attr("A", 21), Attr("B", 7)}), Room({a, Attr("B", 7)}));
+  EXPECT_EQ(b.body, json::parse(R"({"dA":4,"dB":0,"md":"C","act":"update","hot":"yes"})"));
+  b = Build(s, std::nullopt, Room({a}));
+  EXPECT_EQ(b.body.at("dA"), nullptr) << "no previousValue on creation";
+  EXPECT_EQ(b.body.at("act"), "append");
+}
+
 TEST(NotificationBuilder, OutboundMessageRoundTripsThroughTheOutboxRow) {
   auto b = Build(Subscription{}, std::nullopt, Room({Attr("t", 1)}));
   store::OutboxEntry entry;

@@ -77,6 +77,9 @@ struct Subscription {
   std::string georel;
   std::string geometry;
   std::string coords;
+  // condition.jexlExpression: a JEXL expression over the entity (expression_context.hpp) that
+  // must give true ("" when absent).
+  std::string jexl_expression;
   std::vector<AlterationType> alteration_types;  // empty: entityCreate + entityChange
   bool notify_on_metadata_change = true;
   // The ServicePath of the creating request: the scope of entities it watches (Orion

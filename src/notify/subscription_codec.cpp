@@ -141,6 +141,7 @@ json::object EncodeSubscription(const Subscription& sub, bool hide_secrets) {
   if (!sub.geometry.empty()) expression["geometry"] = sub.geometry;
   if (!sub.coords.empty()) expression["coords"] = sub.coords;
   if (!expression.empty()) condition["expression"] = std::move(expression);
+  if (!sub.jexl_expression.empty()) condition["jexlExpression"] = sub.jexl_expression;
   if (!sub.alteration_types.empty()) {
     json::array types;
     for (auto t : sub.alteration_types) types.emplace_back(AlterationTypeName(t));
@@ -210,6 +211,7 @@ base::Result<Subscription> DecodeSubscription(std::string_view text) {
   sub.georel = Str(expr, "georel");
   sub.geometry = Str(expr, "geometry");
   sub.coords = Str(expr, "coords");
+  sub.jexl_expression = Str(cond, "jexlExpression");
   for (const auto& name : StrList(cond, "alterationTypes")) {
     if (auto t = ParseAlterationType(name)) sub.alteration_types.push_back(*t);
   }

@@ -7,7 +7,7 @@ the subscription's counters); order per subscription; a notification queued whil
 receiver is down is delivered after renkei is killed with SIGKILL and started again, and
 after a SIGTERM restart, exactly once; maxFailsLimit makes a subscription inactive; the
 per-tenant subscription cap answers a clear error; oneshot, throttling, httpCustom templates
-and attrsFormat keyValues through the real renderer; condition.attrs of entityUpdate
+(also JEXL expressions and evalPriority) and attrsFormat keyValues through the real renderer; condition.attrs of entityUpdate
 subscriptions (Orion case 4647); a subscription moved by a PATCH under another ServicePath.
 Ports come from 18100-18199 (the range this workplace allows). Python standard library only.
 """
@@ -357,6 +357,41 @@ def run(renkei, receiver, receiver_port, dead_port):
     check(first["headers"].get("X-V") == "1", "custom header %s" % first["headers"])
     check(first["headers"].get("Ngsiv2-AttrsFormat") == "custom", "format %s" % first["headers"])
     check(json.loads(first["body"]) == {"value": 1, "text": "v is 1"}, "json %s" % first["body"])
+
+    # 9b. JEXL in templates (Orion API manual "JEXL support in custom notifications"): `ngsi`
+    # attributes evaluated by evalPriority, each result seen by the later ones; a failing
+    # expression is null; quoted strings in a header value. Its own tenant: "extra" is at the
+    # cap of 3 subscriptions.
+    jexl_tenant = {"Fiware-Service": "jexl", "Fiware-ServicePath": "/"}
+    status, _, text = renkei.request("POST", "/v2/subscriptions", {
+        "subject": {"entities": [{"idPattern": ".*", "type": "Jexl"}]},
+        "notification": {"httpCustom": {
+            "url": "http://127.0.0.1:%d/jexl" % receiver_port,
+            "headers": {"X-Level": "${level||'none'}"},
+            "ngsi": {
+                "double": {"value": "${v*2}", "type": "Number",
+                           "metadata": {"evalPriority": {"value": 1, "type": "Number"}}},
+                "label": {"value": "${(id|lowercase) + ':' + (double|toString)}",
+                          "type": "Text"},
+                "broken": {"value": "${v|nosuchtransform}", "type": "Text"}}},
+            "attrs": ["double", "label", "broken"]}}, jexl_tenant)
+    check(status == 201, "subscribe Jexl: %s %s" % (status, text))
+    status, _, text = renkei.request("POST", "/v2/entities", {
+        "id": "Jexl1", "type": "Jexl", "v": {"value": 2, "type": "Number"}}, jexl_tenant)
+    check(status == 201, "create Jexl1: %s %s" % (status, text))
+    deadline = time.time() + 10
+    while time.time() < deadline and not received_for("Jexl"):
+        time.sleep(0.05)
+    jexl_got = received_for("Jexl")
+    check(len(jexl_got) == 1, "jexl %s" % jexl_got)
+    check(jexl_got[0]["headers"].get("X-Level") == "none", "jexl header %s" % jexl_got[0])
+    check(json.loads(jexl_got[0]["body"])["data"] == [{
+        "id": "Jexl1", "type": "Jexl",
+        "double": {"type": "Number", "value": 4,
+                   "metadata": {"evalPriority": {"type": "Number", "value": 1}}},
+        "label": {"type": "Text", "value": "jexl1:4", "metadata": {}},
+        "broken": {"type": "Text", "value": None, "metadata": {}}}],
+        "jexl body %s" % jexl_got[0]["body"])
 
     # 10. The same value again is not a change and does not notify; with options=forcedUpdate
     # it counts as one (Orion API manual "Update operations"; case 3389), PATCH of the

@@ -216,6 +216,7 @@ Result<void> ParseSubject(const json::value& v, notify::Subscription& sub) {
   sub.georel.clear();
   sub.geometry.clear();
   sub.coords.clear();
+  sub.jexl_expression.clear();
   sub.alteration_types.clear();
   sub.notify_on_metadata_change = true;
   const auto* condition = o.if_contains("condition");
@@ -229,10 +230,9 @@ Result<void> ParseSubject(const json::value& v, notify::Subscription& sub) {
   if (const auto* expression = c.if_contains("expression")) {
     RENKEI_TRY_VOID(ParseExpression(*expression, sub));
   }
-  if (c.contains("jexlExpression")) {
-    return base::Fail(base::ErrorCode::kBadRequestData, "BadRequest",
-                      "jexlExpression is not supported by this broker");
-  }
+  // Orion 4555: any text is accepted; one that does not parse never matches.
+  RENKEI_TRY(auto jexl, OptString(c, "jexlExpression", "jexlExpression"));
+  if (jexl) sub.jexl_expression = *jexl;
   if (const auto* types = c.if_contains("alterationTypes")) {
     if (!types->is_array()) return Bad("alterationTypes is not an array");
     for (const auto& t : types->get_array()) {
@@ -252,9 +252,12 @@ Result<void> ParseSubject(const json::value& v, notify::Subscription& sub) {
 constexpr std::array<std::string_view, 9> kMethods = {"GET",  "PUT",     "POST",  "DELETE", "PATCH",
                                                       "HEAD", "OPTIONS", "TRACE", "CONNECT"};
 
+// `allow_quotes`: ' and " are accepted in the values (httpCustom headers, for quoted
+// strings in JEXL expressions: Orion case 4779 http_custom_header_jexl_quotes).
 Result<std::vector<std::pair<std::string, std::string>>> StringMap(const json::object& o,
                                                                    std::string_view key,
-                                                                   std::string_view holder) {
+                                                                   std::string_view holder,
+                                                                   bool allow_quotes = false) {
   std::vector<std::pair<std::string, std::string>> out;
   const auto* v = o.if_contains(key);
   if (v == nullptr) return out;
@@ -265,10 +268,32 @@ Result<std::vector<std::pair<std::string, std::string>>> StringMap(const json::o
     if (!val.is_string()) return Bad(where + " value is not a string");
     // Orion case 2015 notification_templates_error_handling: the general forbidden characters
     // apply to qs and headers values too (percent-encoded ones are decoded at send time).
-    if (HasForbiddenChars(val.get_string())) return Bad("forbidden characters in custom " + where);
+    std::string checked(val.get_string());
+    if (allow_quotes) std::erase_if(checked, [](char c) { return c == '\'' || c == '"'; });
+    if (HasForbiddenChars(checked)) return Bad("forbidden characters in custom " + where);
     out.emplace_back(std::string(k), std::string(val.get_string()));
   }
   return out;
+}
+
+// Orion "Evaluation priority": the only metadata an `ngsi` attribute may carry is
+// evalPriority, a number from 1 to 100000 (texts of Orion case 4556 eval_priority_crud_and_errors
+// and 4085 custom_notification_http_ngsi_errors).
+Result<void> CheckNgsiMetadata(const json::value& metadata) {
+  constexpr std::string_view kOnlyEvalPriority =
+      "only evalPriority metadata is allowed in ngsi field in custom notifications";
+  if (!metadata.is_object()) return Bad(std::string(kOnlyEvalPriority));
+  for (const auto& [name, md] : metadata.get_object()) {
+    if (name != "evalPriority") return Bad(std::string(kOnlyEvalPriority));
+    const auto* value = md.is_object() ? md.get_object().if_contains("value") : nullptr;
+    if (value == nullptr || !value->is_number()) {
+      return Bad("evalPriority metadata must be a number");
+    }
+    const double priority = value->to_number<double>();
+    if (priority < 1) return Bad("evalPriority metadata minimum priority is 1");
+    if (priority > 100000) return Bad("evalPriority metadata maximum priority is 100000");
+  }
+  return base::Ok();
 }
 
 Result<notify::CustomPayload> ParseCustomPayload(const json::object& o) {
@@ -304,8 +329,11 @@ Result<notify::CustomPayload> ParseCustomPayload(const json::object& o) {
     for (const auto& [k, v] : ngsi->get_object()) {
       if (k == "id" && !v.is_string()) return Bad("Invalid JSON type for entity id");
       if (k == "type" && !v.is_string()) return Bad("Invalid JSON type for entity type");
-      if (v.is_object() && v.get_object().contains("metadata")) {
-        return Bad("metadata are not allowed in ngsi field in custom notifications");
+      if (const auto* attr = v.if_object()) {
+        if (const auto* t = attr->if_contains("type"); t != nullptr && !t->is_string()) {
+          return Bad("invalid JSON type for attribute type");
+        }
+        if (const auto* md = attr->if_contains("metadata")) RENKEI_TRY_VOID(CheckNgsiMetadata(*md));
       }
     }
     p.kind = notify::PayloadKind::kNgsi;
@@ -361,7 +389,7 @@ Result<notify::HttpReceiver> ParseHttp(const json::value& v, bool custom) {
     http.method = *method;
   }
   RENKEI_TRY(http.qs, StringMap(o, "qs", "httpCustom"));
-  RENKEI_TRY(http.headers, StringMap(o, "headers", "httpCustom"));
+  RENKEI_TRY(http.headers, StringMap(o, "headers", "httpCustom", true));
   RENKEI_TRY(http.payload, ParseCustomPayload(o));
   return http;
 }
