@@ -67,6 +67,10 @@ struct EntityChange {
   std::optional<core::Entity> before;
   std::optional<core::Entity> after;
   bool forced_update = false;  // WriteTransaction::SetForcedUpdate: counts as a change
+  // The attributes the request wrote (WriteTransaction::NoteWrittenAttributes), changed or
+  // not. nullopt when not recorded (journal rows and log records of older versions, units
+  // that did not say): the matcher then takes the attributes whose modification time moved.
+  std::optional<std::vector<std::string>> written;
 };
 
 // One notification waiting to be delivered. `seq` (assigned by the store, increasing)

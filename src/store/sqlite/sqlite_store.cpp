@@ -95,16 +95,24 @@ class UnitTransaction final : public WriteTransaction {
   }
   void SetCorrelator(std::string_view correlator) override { correlator_ = correlator; }
   void SetForcedUpdate() override { changes_.SetForcedUpdate(); }
+  void NoteWrittenAttributes(const core::Entity& entity,
+                             const std::vector<std::string>& names) override {
+    changes_.NoteWritten(ChangeTracker::KeyOf(entity), names);
+  }
 
-  // Appends one journal row per tracked entity whose state differs at the end of the unit
-  // from its state before it, in the order they were first written. Returns whether any was.
+  // Appends one journal row per entity of ChangeTracker::Changes, in the order they were
+  // first written. Returns whether any was.
   base::Result<bool> JournalChanges() {
     bool any = false;
     for (const auto& change : changes_.Changes()) {
       const auto& before = *change.before;
       const auto& after = *change.after;
-      RENKEI_TRY_VOID(InsertChangeRow(conn_, tenant_, correlator_, before ? &*before : nullptr,
-                                      after ? &*after : nullptr, changes_.forced_update()));
+      RENKEI_TRY_VOID(InsertChangeRow(conn_, tenant_,
+                                      ChangeRow{.correlator = correlator_,
+                                                .before = before ? &*before : nullptr,
+                                                .after = after ? &*after : nullptr,
+                                                .forced_update = changes_.forced_update(),
+                                                .written = change.written}));
       any = true;
     }
     return any;
@@ -328,8 +336,9 @@ base::Result<std::size_t> SqliteStore::PurgeExpired(base::Timestamp now) {
                   RENKEI_TRY(const bool journaled, JournalsChanges(tenant));
                   if (!journaled) return base::Ok();
                   RENKEI_TRY(core::Entity before, core::DecodeEntity(doc));
+                  const std::string correlator = "expiry-" + std::to_string(now.millis);
                   RENKEI_TRY_VOID(InsertChangeRow(
-                      conn, tenant, "expiry-" + std::to_string(now.millis), &before, nullptr));
+                      conn, tenant, ChangeRow{.correlator = correlator, .before = &before}));
                   batch_journaled_ = true;
                   return base::Ok();
                 };
