@@ -4,14 +4,19 @@
 // millisecond:
 //  - the attributes a request wrote travel with its journal row (EntityChange::written), so
 //    a forced update or an unchanged update within the millisecond of the previous write
-//    still notifies (Orion cases 3389 forced_update_option, 4211 ..._with_entityUpdate).
+//    still notifies (Orion cases 3389 forced_update_option, 4211 ..._with_entityUpdate);
+//  - a write is matched against the subscriptions as they were when it committed, however
+//    late matching runs (Orion case 1678_geosubscriptions: a subscription edited right after
+//    a write).
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <future>
+#include <map>
 #include <random>
 
 #include "notify/matcher.hpp"
+#include "notify/matching_worker.hpp"
 #include "notify/subscription_registry.hpp"
 #include "service/entity_service.hpp"
 #include "service/subscription_service.hpp"
@@ -27,6 +32,11 @@ base::Result<T> Await(const std::function<void(service::Callback<T>)>& submit) {
   submit([&promise](base::Result<T> r) { promise.set_value(std::move(r)); });
   return future.get();
 }
+
+class FixedClock final : public base::Clock {
+ public:
+  base::Timestamp Now() const override { return base::Timestamp{5000}; }
+};
 
 core::Attribute Number(std::string name, double value) {
   core::Attribute a;
@@ -186,6 +196,65 @@ TEST_P(NotifyJournal, AnLdAttributeRewrittenInTheSameMillisecondIsUpdated) {
   notify::Subscription other = watching;
   other.condition_attrs = {"B"};
   EXPECT_FALSE(notify::MatchLd(*Compile(other), changes[1]).has_value());
+}
+
+// Orion case 1678_geosubscriptions: an entity is created inside a subscription's area, then
+// the subscription is moved elsewhere before matching ran. The creation committed while the
+// subscription watched the old area: it is notified. A creation after the edit is matched
+// against the new area. A subscription made after a write, or deleted after it, is likewise
+// taken as it was when the write committed.
+TEST_P(NotifyJournal, AWriteIsMatchedAgainstTheSubscriptionsAsTheyWereWhenItCommitted) {
+  notify::Subscription low;
+  low.q = "A<10";
+  const std::string edited = Subscribe(low);
+  const std::string removed = Subscribe(low);
+  CreateEntity("Before", {Number("A", 5)});
+  auto patched = Await<void>([&](auto done) {
+    subscriptions_->Update(
+        ctx_, edited,
+        [](notify::Subscription& sub) -> base::Result<void> {
+          sub.q = "A>100";
+          return base::Ok();
+        },
+        std::move(done));
+  });
+  ASSERT_TRUE(patched.has_value()) << patched.error().detail;
+  ASSERT_TRUE(
+      Await<void>([&](auto done) { subscriptions_->Delete(ctx_, removed, std::move(done)); }));
+  const std::string late = Subscribe(low);
+  CreateEntity("After", {Number("A", 5)});
+
+  FixedClock clock;
+  notify::MatchingWorker matching(
+      *store_, registry_,
+      [](const core::Entity& entity, const notify::RenderRequest&) -> boost::json::value {
+        return boost::json::object{{"id", entity.id}};
+      },
+      clock, notify::MatchingOptions{}, nullptr, nullptr);
+  auto consumed = matching.RunOnce();
+  ASSERT_TRUE(consumed.has_value()) << consumed.error().detail;
+  EXPECT_EQ(*consumed, 2u);
+  auto queued = store_->LoadOutboxHeads(100);
+  ASSERT_TRUE(queued.has_value()) << queued.error().detail;
+  std::map<std::string, std::vector<std::string>> notified;  // subscription → entity ids
+  for (const auto& head : *queued) {
+    auto rows = store_->LoadOutboxQueue("t", head.subscription_id, 0, 100);
+    ASSERT_TRUE(rows.has_value());
+    for (const auto& row : *rows) {
+      const bool before = row.payload.find("\"Before\"") != std::string::npos;
+      notified[row.subscription_id].push_back(before ? "Before" : "After");
+    }
+  }
+  EXPECT_EQ(notified[edited], std::vector<std::string>{"Before"})
+      << "Before as the old q saw it; After not under the new q";
+  EXPECT_EQ(notified[removed], std::vector<std::string>{"Before"})
+      << "deleted after Before committed";
+  EXPECT_EQ(notified[late], std::vector<std::string>{"After"}) << "created after Before";
+  // Everything is matched: the versions kept for the first write are gone.
+  auto now_edited = registry_.FindFor("t", edited, 1);
+  ASSERT_TRUE(now_edited.has_value());
+  EXPECT_EQ(now_edited->compiled->subscription().q, "A>100");
+  EXPECT_FALSE(registry_.FindFor("t", removed, 1).has_value());
 }
 
 std::string ModeName(const ::testing::TestParamInfo<bool>& mode) {

@@ -263,8 +263,10 @@ TEST_P(SubscriptionConformance, DeliveriesKeepOrderCountAndDeactivateAtMaxFails)
 // same millisecond, so even its modification times are equal) is journaled when the request
 // names what it wrote, with the names and the forcedUpdate mark, so that matching need not
 // guess from modification times; a unit that names nothing journals as before (no row for
-// an unchanged entity, `written` absent on a changed one).
+// an unchanged entity, `written` absent on a changed one). JournalPosition follows the
+// newest committed row.
 TEST_P(SubscriptionConformance, JournalRowsCarryTheAttributesTheRequestWrote) {
+  EXPECT_EQ(subs().JournalPosition(), 0);
   Create(Sub("t", "s1"));
   const core::Entity room = Room("R1", 20);
   PutRoom("t", room, "created");
@@ -295,10 +297,12 @@ TEST_P(SubscriptionConformance, JournalRowsCarryTheAttributesTheRequestWrote) {
   EXPECT_EQ(changes[2].written, std::vector<std::string>{"temperature"});
   EXPECT_EQ(changes[3].correlator, "changed");
   EXPECT_FALSE(changes[3].written.has_value());
+  EXPECT_EQ(subs().JournalPosition(), changes[3].seq);
   Reopen();
   changes = Changes();
   ASSERT_EQ(changes.size(), 4u);
   EXPECT_EQ(changes[1].written, std::vector<std::string>{"temperature"});
+  EXPECT_EQ(subs().JournalPosition(), changes[3].seq);
 }
 
 // The journal filter (SetJournalFilter): a change the filter refuses gets no row, whatever

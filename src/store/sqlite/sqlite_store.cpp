@@ -182,6 +182,7 @@ base::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions
   RENKEI_TRY(auto checkpointer, Checkpointer::Start(path, options.busy_timeout_ms));
   std::unique_ptr<SqliteStore> store(
       new SqliteStore(options, path, std::move(wal_vfs), std::move(writer)));
+  store->JournalCommitted();  // the position the journal is at (no listener yet)
   RENKEI_TRY_VOID(store->OpenWriteLog());
   // Replaces SQLite's automatic checkpoint on commit (which ran on this thread): the hook
   // only records the WAL length; RunBatch decides who checkpoints (checkpointer.hpp).
@@ -506,7 +507,7 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
     }
   }
   RecordBatch(batch.size());
-  if (batch_journaled_) NotifyChangeListener();
+  if (batch_journaled_) JournalCommitted();
   batch_journaled_ = false;
   PublishPendingTenants();
   std::vector<WriteCompletion> completions;
@@ -526,7 +527,10 @@ void SqliteStore::PublishPendingTenants() {
   pending_tenants_.clear();
 }
 
-void SqliteStore::NotifyChangeListener() {
+void SqliteStore::JournalCommitted() {
+  // The commit is done: a failed read leaves the position behind (a subscription change then
+  // counts the newest rows as after it), never ahead of what is committed.
+  if (auto position = ReadJournalPosition(*writer_conn_)) journal_position_.store(*position);
   std::function<void()> listener;
   {
     std::lock_guard lock(queue_mu_);

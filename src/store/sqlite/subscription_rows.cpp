@@ -281,6 +281,14 @@ base::Result<void> InsertChangeRow(Connection& conn, std::int64_t tenant, const 
   return insert->Run();
 }
 
+base::Result<std::int64_t> ReadJournalPosition(Connection& conn) {
+  RENKEI_TRY(Statement * select,
+             conn.Prepare("SELECT seq FROM sqlite_sequence WHERE name = 'entity_changes'"));
+  StatementLease lease(*select);
+  RENKEI_TRY(bool has_row, select->Step());
+  return has_row ? select->ColumnInt(0) : std::int64_t{0};
+}
+
 base::Result<std::vector<EntityChange>> ReadChangeRows(Connection& conn, std::int64_t after_seq,
                                                        std::size_t limit) {
   RENKEI_TRY(Statement * select,

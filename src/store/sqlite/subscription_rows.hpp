@@ -45,6 +45,8 @@ struct ChangeRow {
   const std::string* after_text = nullptr;
 };
 base::Result<void> InsertChangeRow(Connection& conn, std::int64_t tenant, const ChangeRow& row);
+// The seq of the newest journal row ever committed (AUTOINCREMENT's), 0 when none.
+base::Result<std::int64_t> ReadJournalPosition(Connection& conn);
 base::Result<std::vector<EntityChange>> ReadChangeRows(Connection& conn, std::int64_t after_seq,
                                                        std::size_t limit);
 // Returns how many entries the cap dropped.
