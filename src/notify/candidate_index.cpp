@@ -9,13 +9,13 @@ void CandidateIndex::Add(const Subscription& sub) {
                      std::all_of(sub.entities.begin(), sub.entities.end(),
                                  [](const store::EntitySelector& s) { return s.id.has_value(); });
   if (!exact) {
-    any_entity_.push_back(sub.id);
+    if (any_ids_.insert(sub.id).second) any_entity_.push_back(sub.id);
     return;
   }
   for (const auto& selector : sub.entities) {
     auto& ids = by_id_[*selector.id];
-    // Two selectors naming the same id: the subscription is visited once.
-    if (ids.empty() || ids.back() != sub.id) ids.push_back(sub.id);
+    // Two selectors (or versions) naming the same id: the subscription is visited once.
+    if (std::find(ids.begin(), ids.end(), sub.id) == ids.end()) ids.push_back(sub.id);
   }
 }
 

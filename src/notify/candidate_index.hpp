@@ -5,12 +5,14 @@
 // those ids and is found by id; any other (idPattern, or a selector without id) is a
 // candidate for every entity. Candidates still go through Match: the index only narrows.
 //
-// Filled once (Add per subscription), then only read.
+// Filled once (Add per subscription, several versions of one subscription may be added:
+// SubscriptionRegistry::ForMatching), then only read.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "notify/subscription.hpp"
@@ -31,7 +33,9 @@ class CandidateIndex {
   template <typename Visit>
   void ForEach(std::string_view entity_id, Visit&& visit) const {
     if (auto it = by_id_.find(std::string(entity_id)); it != by_id_.end()) {
-      for (const auto& id : it->second) visit(id);
+      for (const auto& id : it->second) {
+        if (any_ids_.empty() || !any_ids_.contains(id)) visit(id);  // else visited below
+      }
     }
     for (const auto& id : any_entity_) visit(id);
   }
@@ -39,6 +43,7 @@ class CandidateIndex {
  private:
   std::unordered_map<std::string, std::vector<std::string>> by_id_;
   std::vector<std::string> any_entity_;
+  std::unordered_set<std::string> any_ids_;  // any_entity_'s
 };
 
 }  // namespace renkei::notify

@@ -15,12 +15,13 @@ bool Contains(const std::vector<std::string>& list, const std::string& name) {
   return std::find(list.begin(), list.end(), name) != list.end();
 }
 
-// An attribute changed when its value, type or sub-attributes differ, or when it was written
-// again (its modifiedAt moved): §5.8.6 notifies an update even if it leaves the value as it was.
-bool Rewritten(const core::Attribute& before, const core::Attribute& after) {
+// An attribute changed when its value, type or sub-attributes differ, or when the request
+// wrote it again (WasWritten): §5.8.6 notifies an update even if it leaves the value as it was.
+bool Rewritten(const store::EntityChange& change, const core::Attribute& before,
+               const core::Attribute& after) {
   return before.value != after.value || before.type != after.type ||
-         before.metadata != after.metadata || before.modified_at != after.modified_at ||
-         before.kind != after.kind;
+         before.metadata != after.metadata || before.kind != after.kind ||
+         WasWritten(change, &before, after);
 }
 
 struct AttributeDelta {
@@ -31,7 +32,8 @@ struct AttributeDelta {
 
 // Instance by instance (§4.5.5: a multi-attribute's instances are told apart by datasetId),
 // reported by attribute name.
-AttributeDelta Delta(const core::Entity* before, const core::Entity* after) {
+AttributeDelta Delta(const store::EntityChange& change, const core::Entity* before,
+                     const core::Entity* after) {
   AttributeDelta d;
   if (after != nullptr) {
     for (const auto& a : after->attributes) {
@@ -39,7 +41,7 @@ AttributeDelta Delta(const core::Entity* before, const core::Entity* after) {
           before != nullptr ? before->FindInstance(a.name, a.dataset_id) : nullptr;
       if (old == nullptr) {
         if (!Contains(d.created, a.name)) d.created.push_back(a.name);
-      } else if (Rewritten(*old, a) && !Contains(d.updated, a.name)) {
+      } else if (Rewritten(change, *old, a) && !Contains(d.updated, a.name)) {
         d.updated.push_back(a.name);
       }
     }
@@ -175,7 +177,7 @@ std::optional<Trigger> MatchLd(const CompiledSubscription& compiled,
   auto wants = [&](LdTrigger t) {
     return std::find(triggers.begin(), triggers.end(), t) != triggers.end();
   };
-  const AttributeDelta delta = Delta(before, after);
+  const AttributeDelta delta = Delta(change, before, after);
   Trigger trigger;
   trigger.entity = after != nullptr ? after : before;
   // §5.8.6: an entity creation is also the creation of each of its attributes, so the

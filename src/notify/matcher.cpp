@@ -40,6 +40,12 @@ bool Contains(const std::vector<std::string>& list, const std::string& name) {
 
 }  // namespace
 
+bool WasWritten(const store::EntityChange& change, const core::Attribute* before,
+                const core::Attribute& after) {
+  if (change.written) return Contains(*change.written, after.name);
+  return before != nullptr && before->modified_at != after.modified_at;
+}
+
 store::ServicePathScope ScopeFromServicePath(std::string_view text) {
   store::ServicePathScope scope;
   while (!text.empty()) {
@@ -199,11 +205,10 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
     // 1494 sub_alteration_type_entity_update: an entityUpdate subscription is told
     // entityChange when a value changed, entityUpdate when none did).
     trigger.type = really_changed ? AlterationType::kEntityChange : AlterationType::kEntityUpdate;
-    // The attributes written (their modification time moved), changed or not.
+    // The attributes written, changed or not.
     std::vector<std::string> written = trigger.changed;
     for (const auto& a : after->attributes) {
-      const core::Attribute* was = before->Find(a.name);
-      if (was != nullptr && was->modified_at != a.modified_at && !Contains(written, a.name)) {
+      if (WasWritten(change, before->Find(a.name), a) && !Contains(written, a.name)) {
         written.push_back(a.name);
       }
     }

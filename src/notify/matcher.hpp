@@ -76,6 +76,13 @@ struct Trigger {
 std::vector<std::string> ChangedAttributes(const core::Entity* before, const core::Entity* after,
                                            bool metadata_counts);
 
+// Whether the change's request wrote the attribute `after` (changed or not): the names the
+// write unit recorded (EntityChange::written); for a journal row that does not say (written
+// by an older version), whether its modification time moved since `before` (nullptr: the
+// attribute is new), which misses a rewrite within the millisecond of the previous write.
+bool WasWritten(const store::EntityChange& change, const core::Attribute* before,
+                const core::Attribute& after);
+
 // Whether `sub` fires for `change`, and why. Does not look at status, expiry or throttling.
 // An NGSI-LD subscription is matched by MatchLd.
 std::optional<Trigger> Match(const CompiledSubscription& sub, const store::EntityChange& change);

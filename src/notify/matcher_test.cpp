@@ -155,6 +155,34 @@ TEST(Matcher, EntityUpdateConditionFiresOnAnUnchangedAttributeBesideAChangedOne)
       << "entityChange matches condition.attrs against changed values only";
 }
 
+// A journal row that names what its request wrote (EntityChange::written) is taken at its
+// word: an attribute rewritten within the millisecond of its previous write (nothing differs,
+// not even its modification time) was written, and one whose time moved was not.
+TEST(Matcher, WrittenAttributesComeFromTheJournalRowWhenItNamesThem) {
+  Subscription s;
+  s.alteration_types = {AlterationType::kEntityUpdate};
+  s.condition_attrs = {"t"};
+  auto sub = Compile(s);
+  const auto room = Room("R1", {Attr("t", 1), Attr("h", 5)});
+  auto same_millisecond = Change(room, room);
+  same_millisecond.written = std::vector<std::string>{"t"};
+  auto trigger = Match(*sub, same_millisecond);
+  ASSERT_TRUE(trigger.has_value());
+  EXPECT_EQ(trigger->type, AlterationType::kEntityUpdate);
+  EXPECT_EQ(trigger->changed, std::vector<std::string>{"t"});
+  auto h_only = same_millisecond;
+  h_only.written = std::vector<std::string>{"h"};
+  h_only.after->attributes[0].modified_at = base::Timestamp{2000};
+  EXPECT_FALSE(Match(*sub, h_only).has_value()) << "t's time moved, but the request wrote h";
+  auto forced = same_millisecond;
+  forced.forced_update = true;
+  Subscription change_only;
+  change_only.condition_attrs = {"t"};
+  trigger = Match(*Compile(change_only), forced);
+  ASSERT_TRUE(trigger.has_value()) << "forcedUpdate: every attribute written counts as changed";
+  EXPECT_EQ(trigger->type, AlterationType::kEntityChange);
+}
+
 TEST(Matcher, OnlyChangedAttrsWithNothingToNotifyDoesNotFire) {
   Subscription s;
   s.attrs = {"h"};

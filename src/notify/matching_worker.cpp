@@ -1,5 +1,6 @@
 #include "notify/matching_worker.hpp"
 
+#include <algorithm>
 #include <future>
 #include <map>
 #include <optional>
@@ -107,7 +108,7 @@ const CandidateIndex& MatchingWorker::IndexFor(const std::string& tenant) {
   auto it = indexes_.find(tenant);
   if (it == indexes_.end() || it->second.generation != generation) {
     TenantIndex fresh{generation, CandidateIndex()};
-    for (const auto& registered : registry_.ForTenant(tenant)) {
+    for (const auto& registered : registry_.ForMatching(tenant)) {
       fresh.index.Add(registered.compiled->subscription());
     }
     it = indexes_.insert_or_assign(tenant, std::move(fresh)).first;
@@ -116,8 +117,12 @@ const CandidateIndex& MatchingWorker::IndexFor(const std::string& tenant) {
 }
 
 base::Result<std::size_t> MatchingWorker::RunOnce() {
+  // Read before the journal: every row up to it is committed, so an empty read means they
+  // were all matched and the versions kept for them can go.
+  const std::int64_t position = store_.JournalPosition();
   RENKEI_TRY(auto changes, store_.LoadChanges(cursor_, options_.batch));
   if (changes.empty()) {
+    registry_.ReleaseThrough(std::max(cursor_, position));
     RENKEI_TRY_VOID(RemoveConsumed());
     return std::size_t{0};
   }
@@ -142,7 +147,8 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
     if (notified == nullptr && change.before) notified = &*change.before;
     if (notified == nullptr) continue;
     IndexFor(change.tenant).ForEach(notified->id, [&](const std::string& id) {
-      auto registered = registry_.Find(change.tenant, id);  // current status and document
+      // The subscription as it was when the change committed (SubscriptionRegistry).
+      auto registered = registry_.FindFor(change.tenant, id, change.seq);
       if (!registered) return;
       if (registered->status != "active" && registered->status != "oneshot") return;
       const CompiledSubscription& compiled = *registered->compiled;
@@ -212,6 +218,7 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
     // matches them again after restart: nothing again, except for a subscription created
     // meanwhile (as for any change journaled just before a crash; docs/adr/0006).
     cursor_ = commit.consumed_through;
+    registry_.ReleaseThrough(cursor_);
     if (cursor_ - removed_through_ >= static_cast<std::int64_t>(options_.batch)) {
       RENKEI_TRY_VOID(RemoveConsumed());
     }
@@ -225,6 +232,7 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
   });
   RENKEI_TRY(std::size_t dropped, future.get());
   cursor_ = removed_through_ = commit_through;
+  registry_.ReleaseThrough(cursor_);
   if (dropped > 0 && logger_) {
     logger_->warn("msg=\"outbox full: notifications dropped\" count={}", dropped);
   }

@@ -33,35 +33,81 @@ base::Result<std::vector<std::string>> SubscriptionRegistry::Load(store::Subscri
   return skipped;
 }
 
+void SubscriptionRegistry::Supersede(const std::string& tenant, const std::string& id,
+                                     std::optional<RegisteredSubscription> before,
+                                     std::int64_t journal_position) {
+  if (journal_position <= released_through_) return;  // no row up to it is left to match
+  superseded_[{tenant, id}].push_back(Superseded{journal_position, std::move(before)});
+}
+
 void SubscriptionRegistry::Put(std::shared_ptr<const CompiledSubscription> compiled,
-                               std::string status) {
+                               std::string status, std::int64_t journal_position) {
   std::lock_guard lock(mu_);
   const std::string tenant = compiled->tenant();
   const std::string id = compiled->subscription().id;
   ++generation_;
   may_select_.erase(tenant);
   NotePeriodic(*compiled);
-  auto& entry = tenants_[tenant][id];
+  auto [it, created] = tenants_[tenant].try_emplace(id);
+  Entry& entry = it->second;
+  Supersede(tenant, id, created ? std::nullopt : std::optional(entry.sub), journal_position);
   entry.sub = RegisteredSubscription{std::move(compiled), std::move(status)};
 }
 
-void SubscriptionRegistry::Remove(const std::string& tenant, const std::string& id) {
+void SubscriptionRegistry::Remove(const std::string& tenant, const std::string& id,
+                                  std::int64_t journal_position) {
   std::lock_guard lock(mu_);
   auto it = tenants_.find(tenant);
   if (it == tenants_.end()) return;
+  auto e = it->second.find(id);
+  if (e == it->second.end()) return;
   ++generation_;
   may_select_.erase(tenant);
   periodic_.erase({tenant, id});
-  it->second.erase(id);
+  Supersede(tenant, id, e->second.sub, journal_position);
+  it->second.erase(e);
   if (it->second.empty()) tenants_.erase(it);
 }
 
 void SubscriptionRegistry::SetStatus(const std::string& tenant, const std::string& id,
                                      const std::string& status) {
   std::lock_guard lock(mu_);
+  if (auto old = superseded_.find({tenant, id}); old != superseded_.end()) {
+    for (auto& version : old->second) {
+      if (version.sub) version.sub->status = status;
+    }
+  }
   auto it = tenants_.find(tenant);
   if (it == tenants_.end()) return;
   if (auto e = it->second.find(id); e != it->second.end()) e->second.sub.status = status;
+}
+
+std::optional<RegisteredSubscription> SubscriptionRegistry::FindFor(const std::string& tenant,
+                                                                    const std::string& id,
+                                                                    std::int64_t seq) const {
+  {
+    std::lock_guard lock(mu_);
+    if (auto old = superseded_.find({tenant, id}); old != superseded_.end()) {
+      for (const auto& version : old->second) {
+        if (seq <= version.through) return version.sub;
+      }
+    }
+  }
+  return Find(tenant, id);
+}
+
+void SubscriptionRegistry::ReleaseThrough(std::int64_t seq) {
+  std::lock_guard lock(mu_);
+  released_through_ = std::max(released_through_, seq);
+  for (auto it = superseded_.begin(); it != superseded_.end();) {
+    std::erase_if(it->second, [seq](const Superseded& v) { return v.through <= seq; });
+    if (it->second.empty()) {
+      ++generation_;  // matching's candidate index may shrink
+      it = superseded_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 std::vector<RegisteredSubscription> SubscriptionRegistry::ForTenant(
@@ -72,6 +118,19 @@ std::vector<RegisteredSubscription> SubscriptionRegistry::ForTenant(
   if (it == tenants_.end()) return out;
   out.reserve(it->second.size());
   for (const auto& [id, entry] : it->second) out.push_back(entry.sub);
+  return out;
+}
+
+std::vector<RegisteredSubscription> SubscriptionRegistry::ForMatching(
+    const std::string& tenant) const {
+  std::vector<RegisteredSubscription> out = ForTenant(tenant);
+  std::lock_guard lock(mu_);
+  for (auto it = superseded_.lower_bound({tenant, std::string()});
+       it != superseded_.end() && it->first.first == tenant; ++it) {
+    for (const auto& version : it->second) {
+      if (version.sub) out.push_back(*version.sub);
+    }
+  }
   return out;
 }
 

@@ -4,6 +4,14 @@
 // local to this process as in Orion: "throttling ... is implemented in a local way").
 // The store stays the truth; the service updates the registry after each committed change.
 //
+// A write is matched against the subscriptions as they were when it committed (as Orion,
+// which matches inside the update): a change of a subscription is put with the journal
+// position it committed at (store::SubscriptionStore::JournalPosition), and until matching
+// has consumed the journal rows up to there (ReleaseThrough) the version it replaced is kept
+// for them (FindFor). So a write acknowledged before a subscription was edited, created or
+// deleted and matched after is matched against the subscription before the edit (Orion case
+// 1678_geosubscriptions), and a write after it against the edited one.
+//
 // Thread-safety: every method may be called from any thread (one mutex).
 #pragma once
 
@@ -36,10 +44,18 @@ class SubscriptionRegistry {
   // "id: why"; an error is a store failure.
   base::Result<std::vector<std::string>> Load(store::SubscriptionStore& store);
 
-  void Put(std::shared_ptr<const CompiledSubscription> compiled, std::string status);
-  void Remove(const std::string& tenant, const std::string& id);
+  // `journal_position`: the subscription (created or changed) applies to the journal rows
+  // after it; the rows up to it keep seeing what was there before (0: every row).
+  void Put(std::shared_ptr<const CompiledSubscription> compiled, std::string status,
+           std::int64_t journal_position);
+  void Remove(const std::string& tenant, const std::string& id, std::int64_t journal_position);
+  // Every status, the current one and those kept for journal rows before a change (a oneshot
+  // that fired must not fire again through an older version).
   void SetStatus(const std::string& tenant, const std::string& id, const std::string& status);
   std::vector<RegisteredSubscription> ForTenant(const std::string& tenant) const;
+  // ForTenant with the versions kept for journal rows before a change (and subscriptions
+  // removed after them): what matching builds its candidate index from.
+  std::vector<RegisteredSubscription> ForMatching(const std::string& tenant) const;
   // Every tenant's subscriptions with an NGSI-LD timeInterval (the periodic notifier's,
   // kept apart so its rounds do not copy every subscription: 10,000 of them five times a
   // second showed in the write path's profile, docs/adr/0011).
@@ -49,6 +65,12 @@ class SubscriptionRegistry {
   std::uint64_t Generation() const;
   std::optional<RegisteredSubscription> Find(const std::string& tenant,
                                              const std::string& id) const;
+  // The subscription as it was when the journal row `seq` committed: nullopt when it did not
+  // exist then (created later) or does not exist now and was removed before.
+  std::optional<RegisteredSubscription> FindFor(const std::string& tenant, const std::string& id,
+                                                std::int64_t seq) const;
+  // Matching consumed the journal rows up to `seq`: the versions kept for them go.
+  void ReleaseThrough(std::int64_t seq);
 
   // Whether a subscription of the tenant may select an entity with this id (CandidateIndex,
   // kept per tenant until its subscriptions change): the store's journal filter.
@@ -92,6 +114,19 @@ class SubscriptionRegistry {
   // Built on demand by MaySelect; a tenant's entry goes when its subscriptions change.
   mutable std::map<std::string, CandidateIndex, std::less<>> may_select_;
   std::set<std::pair<std::string, std::string>> periodic_;  // tenant, id (Periodic)
+  // What a subscription was for the journal rows up to `through` (nullopt: it did not exist),
+  // oldest first, per (tenant, id); the current version (tenants_) follows the last.
+  struct Superseded {
+    std::int64_t through = 0;
+    std::optional<RegisteredSubscription> sub;
+  };
+  std::map<std::pair<std::string, std::string>, std::vector<Superseded>> superseded_;
+  std::int64_t released_through_ = 0;  // ReleaseThrough's furthest seq
+
+  // mu_ held: keeps `before` for the journal rows up to `journal_position` while matching may
+  // still need it.
+  void Supersede(const std::string& tenant, const std::string& id,
+                 std::optional<RegisteredSubscription> before, std::int64_t journal_position);
 
   void NotePeriodic(const CompiledSubscription& compiled);  // mu_ held
 };

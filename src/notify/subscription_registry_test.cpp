@@ -13,7 +13,76 @@ void Register(SubscriptionRegistry& registry, const std::string& id) {
   sub.entities.push_back(any);
   auto compiled = CompiledSubscription::Compile("t", std::move(sub));
   ASSERT_TRUE(compiled.has_value());
-  registry.Put(*compiled, "active");
+  registry.Put(*compiled, "active", 0);
+}
+
+std::shared_ptr<const CompiledSubscription> WithQ(const std::string& id, std::string q,
+                                                  std::string entity_id = "") {
+  Subscription sub;
+  sub.id = id;
+  sub.q = std::move(q);
+  store::EntitySelector selector;
+  if (entity_id.empty()) {
+    selector.id_pattern = ".*";
+  } else {
+    selector.id = std::move(entity_id);
+  }
+  sub.entities.push_back(selector);
+  auto compiled = CompiledSubscription::Compile("t", std::move(sub));
+  EXPECT_TRUE(compiled.has_value());
+  return *compiled;
+}
+
+std::string QOf(const std::optional<RegisteredSubscription>& found) {
+  return found ? found->compiled->subscription().q : "(none)";
+}
+
+// A journal row is matched against the subscription as it was when the row committed: a
+// change put at journal position P applies to the rows after P, and the version it replaced
+// (or nothing, for a creation) stays for the rows up to P until matching released them.
+TEST(SubscriptionRegistry, KeepsWhatASubscriptionWasForTheRowsBeforeItsChange) {
+  SubscriptionRegistry registry;
+  registry.Put(WithQ("s", "v1"), "active", 10);  // created when the journal was at 10
+  registry.Put(WithQ("s", "v2"), "active", 20);
+  registry.Put(WithQ("gone", "g"), "active", 0);
+  registry.Remove("t", "gone", 30);
+  EXPECT_EQ(QOf(registry.FindFor("t", "s", 10)), "(none)") << "written before the creation";
+  EXPECT_EQ(QOf(registry.FindFor("t", "s", 11)), "v1");
+  EXPECT_EQ(QOf(registry.FindFor("t", "s", 20)), "v1");
+  EXPECT_EQ(QOf(registry.FindFor("t", "s", 21)), "v2");
+  EXPECT_EQ(QOf(registry.Find("t", "s")), "v2");
+  EXPECT_EQ(QOf(registry.FindFor("t", "gone", 30)), "g") << "written before the deletion";
+  EXPECT_EQ(QOf(registry.FindFor("t", "gone", 31)), "(none)");
+  // Matching builds its candidates from every version still needed.
+  EXPECT_EQ(registry.ForTenant("t").size(), 1u);
+  EXPECT_EQ(registry.ForMatching("t").size(), 3u);  // v2, v1, g
+  // A oneshot that fired is inactive in every version.
+  registry.SetStatus("t", "s", "inactive");
+  EXPECT_EQ(registry.FindFor("t", "s", 15)->status, "inactive");
+
+  const auto generation = registry.Generation();
+  registry.ReleaseThrough(20);
+  EXPECT_EQ(QOf(registry.FindFor("t", "s", 15)), "v2") << "rows up to 20 are matched";
+  EXPECT_EQ(QOf(registry.FindFor("t", "gone", 25)), "g");
+  EXPECT_NE(registry.Generation(), generation) << "candidates may shrink";
+  registry.ReleaseThrough(30);
+  EXPECT_EQ(registry.ForMatching("t").size(), 1u);
+  // Changes at a position matching has passed keep nothing.
+  registry.Put(WithQ("s", "v3"), "active", 25);
+  EXPECT_EQ(QOf(registry.FindFor("t", "s", 1)), "v3");
+}
+
+// Several versions of one subscription in the candidate index: each visited once.
+TEST(SubscriptionRegistry, CandidatesOfSeveralVersionsAreVisitedOnce) {
+  SubscriptionRegistry registry;
+  registry.Put(WithQ("s", "v1", "E1"), "active", 0);
+  registry.Put(WithQ("s", "v2"), "active", 5);        // now a pattern
+  registry.Put(WithQ("s", "v3", "E1"), "active", 6);  // and an id again
+  CandidateIndex index;
+  for (const auto& r : registry.ForMatching("t")) index.Add(r.compiled->subscription());
+  std::vector<std::string> visited;
+  index.ForEach("E1", [&](const std::string& id) { visited.push_back(id); });
+  EXPECT_EQ(visited, std::vector<std::string>{"s"});
 }
 
 store::DeliveryRecord Answered(std::int64_t at, bool delivered) {

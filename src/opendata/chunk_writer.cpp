@@ -39,14 +39,16 @@ service::LdBatchStep UpsertStep(core::Entity entity, base::Timestamp now,
       return service::LdBatchApplied(service::LdBatchEffect::kNone);
     }
     std::vector<core::Attribute> next = entity.attributes;
+    service::LdBatchApplied applied(service::LdBatchEffect::kUpdated);
     for (auto& attribute : next) {
       const core::Attribute* old = stored->Find(attribute.name);
       attribute.created_at = old ? old->created_at : now;
       const bool same = old && old->type == attribute.type && old->value == attribute.value;
       attribute.modified_at = same ? old->modified_at : now;
+      if (!same) applied.written.push_back(attribute.name);  // an unchanged value is kept
     }
     stored->attributes = std::move(next);
-    return service::LdBatchApplied(service::LdBatchEffect::kUpdated);
+    return applied;
   };
 }
 

@@ -92,6 +92,29 @@ base::Result<void> TakeDateExpires(core::Entity& entity) {
   return base::Ok();
 }
 
+// Stores `entity` with the attributes this request wrote on it (created, updated or
+// rewritten unchanged), for subscriptions (WriteTransaction::NoteWrittenAttributes).
+base::Result<void> PutWritten(store::WriteTransaction& tx, const core::Entity& entity,
+                              const std::vector<std::string>& written) {
+  tx.NoteWrittenAttributes(entity, written);
+  return tx.Put(entity);
+}
+
+// What ApplyAttributeChanges wrote.
+std::vector<std::string> WrittenBy(const ChangeReport& report) {
+  std::vector<std::string> written = report.updated;
+  written.insert(written.end(), report.created.begin(), report.created.end());
+  return written;
+}
+
+// Every attribute of a replaced entity is written.
+std::vector<std::string> AttributeNames(const core::Entity& entity) {
+  std::vector<std::string> names;
+  names.reserve(entity.attributes.size());
+  for (const auto& a : entity.attributes) names.push_back(a.name);
+  return names;
+}
+
 }  // namespace
 
 void SubmitUnit(store::EntityStore& store, const RequestContext& ctx, store::WriteUnit unit,
@@ -341,7 +364,7 @@ void EntityService::Create(const RequestContext& ctx, core::Entity entity,
           current.modified_at = ctx.now;
           RENKEI_TRY_VOID(CheckLocations(current, &report));
           RENKEI_TRY_VOID(CheckAttributeWrites(ctx, before, current));
-          RENKEI_TRY_VOID(tx.Put(current));
+          RENKEI_TRY_VOID(PutWritten(tx, current, WrittenBy(report)));
           return false;
         }
         RENKEI_TRY_VOID(InsertNew(tx, ctx, entity));
@@ -369,7 +392,7 @@ void EntityService::WriteAttributes(const RequestContext& ctx, EntityKey key,
         RENKEI_TRY_VOID(CheckAttributeWrites(ctx, before, entity));
         const auto& problems =
             mode == AttributeWriteMode::kAppendStrict ? report.existing : report.missing;
-        if (report.changed) RENKEI_TRY_VOID(tx.Put(entity));
+        if (report.changed) RENKEI_TRY_VOID(PutWritten(tx, entity, WrittenBy(report)));
         if (problems.empty()) return std::monostate{};
         keep = report.changed;
         const std::string prefix =
@@ -409,7 +432,7 @@ void EntityService::ReplaceAttributes(const RequestContext& ctx, EntityKey key,
         entity.modified_at = ctx.now;
         RENKEI_TRY_VOID(CheckLocations(entity, nullptr));
         RENKEI_TRY_VOID(CheckAttributeWrites(ctx, before, entity));
-        RENKEI_TRY_VOID(tx.Put(entity));
+        RENKEI_TRY_VOID(PutWritten(tx, entity, AttributeNames(entity)));
         return std::monostate{};
       },
       Callback<std::monostate>([done = std::move(done)](base::Result<std::monostate> r) {
@@ -459,7 +482,7 @@ void EntityService::DeleteAttribute(const RequestContext& ctx, EntityKey key, st
                             "The entity does not have such an attribute");
         }
         entity.modified_at = ctx.now;
-        return tx.Put(entity);
+        return PutWritten(tx, entity, {});  // a deletion writes nothing
       },
       std::move(done));
 }
@@ -530,7 +553,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
             if (removed) {
               entity.modified_at = ctx.now;
               RENKEI_TRY_VOID(CheckAttributeWrites(ctx, before, entity));
-              RENKEI_TRY_VOID(tx.Put(entity));
+              RENKEI_TRY_VOID(PutWritten(tx, entity, {}));  // a deletion writes nothing
             }
             if (missing.empty()) {
               ++outcome.succeeded;
@@ -547,7 +570,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
             entity.modified_at = ctx.now;
             RENKEI_TRY_VOID(CheckLocations(entity, nullptr));
             RENKEI_TRY_VOID(CheckAttributeWrites(ctx, before, entity));
-            RENKEI_TRY_VOID(tx.Put(entity));
+            RENKEI_TRY_VOID(PutWritten(tx, entity, AttributeNames(entity)));
             ++outcome.succeeded;
             continue;
           }
@@ -559,7 +582,7 @@ void EntityService::Batch(const RequestContext& ctx, BatchAction action,
           RENKEI_TRY_VOID(ApplyAttributeChanges(entity, changes, mode, options, ctx.now, report));
           RENKEI_TRY_VOID(CheckLocations(entity, &report));
           RENKEI_TRY_VOID(CheckAttributeWrites(ctx, before, entity));
-          if (report.changed) RENKEI_TRY_VOID(tx.Put(entity));
+          if (report.changed) RENKEI_TRY_VOID(PutWritten(tx, entity, WrittenBy(report)));
           auto& problems =
               mode == AttributeWriteMode::kAppendStrict ? report.existing : report.missing;
           if (problems.empty()) {

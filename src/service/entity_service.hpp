@@ -50,6 +50,7 @@ struct LdBatchApplied {
   explicit LdBatchApplied(LdBatchEffect e) : effect(e) {}
   LdBatchEffect effect;
   std::optional<base::Error> partial;
+  std::vector<std::string> written;  // kUpdated: the attributes the step wrote (EntityEdit)
 };
 // Gets the live stored entity with the item's id (nullopt: none) and makes it what is to be
 // stored (kCreated, kUpdated), or says to erase it (kDeleted) or leave it (kNone). An error
@@ -137,9 +138,12 @@ class EntityService {
   void CreateUnique(const RequestContext& ctx, core::Entity entity, Callback<void> done);
   // Read-modify-write of the one entity with key.id in one write unit: `edit` gets the
   // stored entity and returns whether it changed it (then it is stored with modified_at =
-  // ctx.now; a changed primary type re-keys it), or an error (nothing is written).
-  // kResourceNotFound when no such entity. `edit` runs on the store's writer thread.
-  using EntityEdit = std::function<base::Result<bool>(core::Entity&)>;
+  // ctx.now; a changed primary type re-keys it), or an error (nothing is written); it adds
+  // the names of the attributes it wrote to `written` (for subscriptions,
+  // WriteTransaction::NoteWrittenAttributes). kResourceNotFound when no such entity. `edit`
+  // runs on the store's writer thread.
+  using EntityEdit =
+      std::function<base::Result<bool>(core::Entity&, std::vector<std::string>& written)>;
   void EditEntity(const RequestContext& ctx, std::string id, EntityEdit edit, Callback<void> done);
   // An NGSI-LD batch: every item's step in request order, all in one write unit (one durable
   // commit). A step's error is that item's outcome and rolls back nothing else; a store

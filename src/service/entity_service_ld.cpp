@@ -59,14 +59,16 @@ void StampCreated(const RequestContext& ctx, core::Entity& entity) {
   StampNew(entity.attributes, ctx.now);
 }
 
-// Stores an edited entity; the store keys entities by (id, primary type, path), so a new
-// primary type re-keys it.
+// Stores an edited entity with the attributes the edit wrote; the store keys entities by
+// (id, primary type, path), so a new primary type re-keys it.
 base::Result<void> PutEdited(store::WriteTransaction& tx, const RequestContext& ctx,
-                             core::Entity& entity, const std::string& old_type) {
+                             core::Entity& entity, const std::string& old_type,
+                             const std::vector<std::string>& written) {
   entity.modified_at = ctx.now;
   if (entity.PrimaryType() != old_type) {
     RENKEI_TRY_VOID(tx.Erase(entity.id, old_type, entity.service_path));
   }
+  tx.NoteWrittenAttributes(entity, written);
   return tx.Put(entity);
 }
 
@@ -172,7 +174,8 @@ void EntityService::EditEntity(const RequestContext& ctx, std::string id, Entity
         const std::string old_type = entity.PrimaryType();
         RENKEI_TRY_VOID(CheckLdWritable(ctx, entity));
         const auto before = KeepIfWriteLimited(ctx, entity);
-        RENKEI_TRY(const bool changed, edit(entity));
+        std::vector<std::string> written;
+        RENKEI_TRY(const bool changed, edit(entity, written));
         if (!changed) return base::Ok();
         // A type change must be allowed for the new type too (a resident's own entity stays
         // theirs only while it is personal and keeps its owner).
@@ -181,7 +184,7 @@ void EntityService::EditEntity(const RequestContext& ctx, std::string id, Entity
               Authorize(ctx, auth::Action::kWrite, entity.PrimaryType(), entity.service_path));
         }
         if (before) RENKEI_TRY_VOID(AuthorizeAttributeWrites(ctx, &*before, &entity));
-        return PutEdited(tx, ctx, entity, old_type);
+        return PutEdited(tx, ctx, entity, old_type, written);
       },
       std::move(done));
 }
@@ -212,7 +215,7 @@ void EntityService::LdBatch(const RequestContext& ctx, std::vector<LdBatchItem> 
             RENKEI_TRY_VOID(tx.Put(*entity));
             out.created.push_back(item.id);
           } else if (effect == LdBatchEffect::kUpdated) {
-            RENKEI_TRY_VOID(PutEdited(tx, ctx, *entity, old_type));
+            RENKEI_TRY_VOID(PutEdited(tx, ctx, *entity, old_type, applied->written));
           } else if (effect == LdBatchEffect::kDeleted) {
             RENKEI_TRY_VOID(tx.Erase(item.id, old_type, old_path));
           }
@@ -290,6 +293,8 @@ void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchI
             RENKEI_TRY_VOID(flush());
             RENKEI_TRY_VOID(tx.Erase(item.id, old_type, old_path));
           }
+          if (effect == LdBatchEffect::kUpdated)
+            tx.NoteWrittenAttributes(*entity, applied->written);
           if (effect == LdBatchEffect::kCreated || effect == LdBatchEffect::kUpdated) {
             pending.push_back(&stored.emplace_back(*entity));
           }

@@ -29,6 +29,10 @@ class ForwardingTransaction : public store::WriteTransaction {
   }
   void SetCorrelator(std::string_view correlator) override { inner_.SetCorrelator(correlator); }
   void SetForcedUpdate() override { inner_.SetForcedUpdate(); }
+  void NoteWrittenAttributes(const core::Entity& entity,
+                             const std::vector<std::string>& names) override {
+    inner_.NoteWrittenAttributes(entity, names);
+  }
 
  protected:
   store::WriteTransaction& inner() { return inner_; }

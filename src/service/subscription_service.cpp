@@ -188,7 +188,9 @@ void SubscriptionService::Create(const RequestContext& ctx, notify::Subscription
                             [this, compiled = std::move(*compiled), status = sub.status,
                              id = sub.id, done = std::move(done)](base::Result<void> r) mutable {
                               if (!r) return done(base::Unexpected{r.error()});
-                              registry_.Put(std::move(compiled), status);
+                              // Writes journaled before the creation committed are not
+                              // matched against it (SubscriptionRegistry).
+                              registry_.Put(std::move(compiled), status, store_.JournalPosition());
                               done(id);
                             });
 }
@@ -248,12 +250,16 @@ void SubscriptionService::Update(const RequestContext& ctx, std::string id, Subs
   if (auto allowed = CheckReceiver(sub); !allowed) return done(allowed.error());
   auto compiled = notify::CompiledSubscription::Compile(ctx.tenant, sub);
   if (!compiled) return done(base::Unexpected{compiled.error()});
-  store_.UpdateSubscription(ToRecord(ctx, sub),
-                            [this, compiled = std::move(*compiled), status = sub.status,
-                             done = std::move(done)](base::Result<void> r) mutable {
-                              if (r) registry_.Put(std::move(compiled), status);
-                              done(std::move(r));
-                            });
+  store_.UpdateSubscription(
+      ToRecord(ctx, sub), [this, compiled = std::move(*compiled), status = sub.status,
+                           done = std::move(done)](base::Result<void> r) mutable {
+        // Writes journaled before the edit committed are matched
+        // against the subscription as it was (SubscriptionRegistry).
+        if (r) {
+          registry_.Put(std::move(compiled), status, store_.JournalPosition());
+        }
+        done(std::move(r));
+      });
 }
 
 void SubscriptionService::Delete(const RequestContext& ctx, std::string id, Callback<void> done) {
@@ -269,7 +275,7 @@ void SubscriptionService::Delete(const RequestContext& ctx, std::string id, Call
   store_.EraseSubscription(
       ctx.tenant, id,
       [this, tenant = ctx.tenant, id, done = std::move(done)](base::Result<void> r) {
-        if (r) registry_.Remove(tenant, id);
+        if (r) registry_.Remove(tenant, id, store_.JournalPosition());
         done(std::move(r));
       });
 }

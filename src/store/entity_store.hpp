@@ -78,6 +78,15 @@ class WriteTransaction {
   // backend journals the unit's changes as changes even when no value differs, so that
   // subscriptions are notified.
   virtual void SetForcedUpdate() = 0;
+  // The attributes of `entity` (by its key) that the request wrote: created, updated or
+  // rewritten with the value they had, not the ones it deleted. Backends that journal entity
+  // changes record them with the entity's change (EntityChange::written), so that
+  // subscriptions firing on a write whatever it changed (NGSIv2 entityUpdate and
+  // condition.attrs, forcedUpdate; NGSI-LD attributeUpdated) know what was written without
+  // guessing from modification times; an entity written with names noted is journaled even
+  // when its state did not change. Accumulates over the unit; call it beside Put.
+  virtual void NoteWrittenAttributes(const core::Entity& entity,
+                                     const std::vector<std::string>& names) = 0;
 };
 
 using WriteUnit = std::function<base::Result<void>(WriteTransaction&)>;

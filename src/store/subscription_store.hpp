@@ -67,6 +67,10 @@ struct EntityChange {
   std::optional<core::Entity> before;
   std::optional<core::Entity> after;
   bool forced_update = false;  // WriteTransaction::SetForcedUpdate: counts as a change
+  // The attributes the request wrote (WriteTransaction::NoteWrittenAttributes), changed or
+  // not. nullopt when not recorded (journal rows and log records of older versions, units
+  // that did not say): the matcher then takes the attributes whose modification time moved.
+  std::optional<std::vector<std::string>> written;
 };
 
 // One notification waiting to be delivered. `seq` (assigned by the store, increasing)
@@ -164,6 +168,12 @@ class SubscriptionStore {
   // previous state is read; must be cheap, thread-safe and must not call the store. Set
   // once, before the first write; without it every change of such a tenant is journaled.
   virtual void SetJournalFilter(JournalFilter may_notify) = 0;
+  // The seq of the newest journal row committed so far (0: none ever). Read after a
+  // subscription change committed (and before anyone hears of it), it tells the journal rows
+  // written before the change (seq up to it) from those written after, so that each write is
+  // matched against the subscriptions as they were when it committed (SubscriptionRegistry).
+  // Cheap (no store access); any thread.
+  virtual std::int64_t JournalPosition() const = 0;
   // Journal rows with seq > after_seq, oldest first, at most `limit`.
   virtual base::Result<std::vector<EntityChange>> LoadChanges(std::int64_t after_seq,
                                                               std::size_t limit) = 0;

@@ -264,8 +264,9 @@ TEST(SqliteWriteLog, OpenReplaysAcknowledgedRecordsOnce) {
     record.writes.push_back(sqlite::LoggedWrite{"A", "Room", "/", nullptr, nullptr});
     record.writes.push_back(sqlite::LoggedWrite{
         "B", "Room", "/", std::make_shared<const core::Entity>(room("B", 2)), nullptr});
-    record.changes.push_back(sqlite::LoggedChange{
-        std::make_shared<const core::Entity>(room("A", 1)), nullptr, nullptr, nullptr});
+    record.changes.push_back(
+        sqlite::LoggedChange{std::make_shared<const core::Entity>(room("A", 1)), nullptr, nullptr,
+                             nullptr, std::nullopt});
     ASSERT_TRUE((*log)->Append({sqlite::EncodeUnitRecord(record)}).has_value());
     ASSERT_TRUE((*log)->Sync().has_value());
   }

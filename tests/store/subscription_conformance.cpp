@@ -258,6 +258,53 @@ TEST_P(SubscriptionConformance, DeliveriesKeepOrderCountAndDeactivateAtMaxFails)
   ASSERT_TRUE(Record(success).has_value());
 }
 
+// What the request wrote travels with its journal row (WriteTransaction::NoteWrittenAttributes,
+// EntityChange::written): an entity rewritten exactly as it was (the same value within the
+// same millisecond, so even its modification times are equal) is journaled when the request
+// names what it wrote, with the names and the forcedUpdate mark, so that matching need not
+// guess from modification times; a unit that names nothing journals as before (no row for
+// an unchanged entity, `written` absent on a changed one). JournalPosition follows the
+// newest committed row.
+TEST_P(SubscriptionConformance, JournalRowsCarryTheAttributesTheRequestWrote) {
+  EXPECT_EQ(subs().JournalPosition(), 0);
+  Create(Sub("t", "s1"));
+  const core::Entity room = Room("R1", 20);
+  PutRoom("t", room, "created");
+  auto write = [&](const char* correlator, const core::Entity& entity, bool forced,
+                   std::vector<std::string> names, bool note) {
+    auto done = store().Write("t", [&](WriteTransaction& tx) {
+      tx.SetCorrelator(correlator);
+      if (forced) tx.SetForcedUpdate();
+      if (note) tx.NoteWrittenAttributes(entity, names);
+      return tx.Put(entity);
+    });
+    ASSERT_TRUE(done.has_value()) << done.error().detail;
+  };
+  write("forced", room, true, {"temperature"}, true);
+  write("rewritten", room, false, {"temperature"}, true);
+  write("silent", room, false, {}, false);  // nothing changed, nothing named: no row
+  write("nothing", room, false, {}, true);  // named, but nothing written: no row
+  write("changed", Room("R1", 21), false, {}, false);
+  auto changes = Changes();
+  ASSERT_EQ(changes.size(), 4u);
+  EXPECT_FALSE(changes[0].written.has_value()) << "a creation named nothing";
+  EXPECT_EQ(changes[1].correlator, "forced");
+  EXPECT_TRUE(changes[1].forced_update);
+  EXPECT_EQ(changes[1].written, std::vector<std::string>{"temperature"});
+  EXPECT_EQ(*changes[1].before, *changes[1].after) << "written unchanged, same millisecond";
+  EXPECT_EQ(changes[2].correlator, "rewritten");
+  EXPECT_FALSE(changes[2].forced_update);
+  EXPECT_EQ(changes[2].written, std::vector<std::string>{"temperature"});
+  EXPECT_EQ(changes[3].correlator, "changed");
+  EXPECT_FALSE(changes[3].written.has_value());
+  EXPECT_EQ(subs().JournalPosition(), changes[3].seq);
+  Reopen();
+  changes = Changes();
+  ASSERT_EQ(changes.size(), 4u);
+  EXPECT_EQ(changes[1].written, std::vector<std::string>{"temperature"});
+  EXPECT_EQ(subs().JournalPosition(), changes[3].seq);
+}
+
 // The journal filter (SetJournalFilter): a change the filter refuses gets no row, whatever
 // the kind of change; the filter sees the tenant and the entity's id, once per write unit.
 TEST_P(SubscriptionConformance, JournalFilterLeavesOutChangesNoSubscriptionCanSelect) {

@@ -71,9 +71,10 @@ void WriteFragment(const LdDeps& deps, LdCall& call, const LdReply& reply, Multi
   auto result = std::make_shared<service::LdUpdateResult>();
   deps.entities.EditEntity(
       call.ctx, call.PathParam("id"),
-      [write_attributes = std::move(write_attributes), members = std::move(*members), result,
-       how](core::Entity& entity) -> base::Result<bool> {
+      [write_attributes = std::move(write_attributes), members = std::move(*members), result, how](
+          core::Entity& entity, std::vector<std::string>& written) -> base::Result<bool> {
         *result = write_attributes(entity);
+        written = result->updated;  // attribute names (UpdateLdAttributes, AppendLdAttributes)
         const bool entity_changed = ApplyEntityMembers(entity, members, how, *result);
         return result->changed || entity_changed;
       },
@@ -103,8 +104,10 @@ void PatchAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   const auto now = call.ctx.now;
   deps.entities.EditEntity(
       call.ctx, call.PathParam("id"),
-      [patch = std::move(*patch), now](core::Entity& entity) -> base::Result<bool> {
+      [patch = std::move(*patch), now](core::Entity& entity,
+                                       std::vector<std::string>& written) -> base::Result<bool> {
         RENKEI_TRY_VOID(service::PatchLdAttribute(entity, patch, now));
+        if (!patch.remove) written.push_back(patch.attribute.name);
         return true;
       },
       NoContentOrError(reply));
@@ -118,9 +121,11 @@ void ReplaceAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   const auto now = call.ctx.now;
   deps.entities.EditEntity(
       call.ctx, call.PathParam("id"),
-      [instances = std::move(*instances), now](core::Entity& entity) -> base::Result<bool> {
+      [instances = std::move(*instances), now](
+          core::Entity& entity, std::vector<std::string>& written) -> base::Result<bool> {
         for (const auto& a : instances) {
           RENKEI_TRY_VOID(service::ReplaceLdAttribute(entity, a, now));
+          written.push_back(a.name);
         }
         return true;
       },
@@ -134,7 +139,7 @@ void DeleteAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply) {
     // §4.18, §5.6.5: scope is deleted like an attribute; ResourceNotFound when there is none.
     deps.entities.EditEntity(
         call.ctx, call.PathParam("id"),
-        [](core::Entity& entity) -> base::Result<bool> {
+        [](core::Entity& entity, std::vector<std::string>&) -> base::Result<bool> {
           if (entity.scopes.empty()) {
             return base::Fail(base::ErrorCode::kResourceNotFound, "ResourceNotFound",
                               "the entity has no scope");
@@ -151,7 +156,8 @@ void DeleteAttribute(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   const bool all = delete_all && *delete_all == "true";
   deps.entities.EditEntity(
       call.ctx, call.PathParam("id"),
-      [name, dataset_id, all](core::Entity& entity) -> base::Result<bool> {
+      [name, dataset_id, all](core::Entity& entity,
+                              std::vector<std::string>&) -> base::Result<bool> {
         RENKEI_TRY_VOID(service::DeleteLdAttribute(entity, name, dataset_id, all));
         return true;
       },

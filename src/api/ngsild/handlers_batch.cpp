@@ -184,25 +184,26 @@ void BatchUpsert(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   const StepMaker make = [update, now](const json::value& e,
                                        const ActiveContext& context) -> base::Result<LdBatchStep> {
     RENKEI_TRY(auto entity, ParseLdEntity(e, context, true));
-    return LdBatchStep{
-        [entity = std::move(entity), update, now](Stored& stored) -> base::Result<LdBatchApplied> {
-          if (!stored) {
-            stored = entity;
-            return LdBatchApplied{LdBatchEffect::kCreated};
-          }
-          if (update) {
-            // §5.6.8 with options=update: appended as by §5.6.3 (types and scopes too).
-            service::AddLdTypes(*stored, entity.types);
-            if (!entity.scopes.empty()) service::AppendLdScopes(*stored, entity.scopes, false);
-          } else {
-            // §5.6.8: replace makes the entity what the element says, scopes included.
-            stored->types = entity.types;
-            stored->scopes = entity.scopes;
-            stored->attributes.clear();
-          }
-          service::AppendLdAttributes(*stored, entity.attributes, false, now);
-          return LdBatchApplied{LdBatchEffect::kUpdated};
-        }};
+    return LdBatchStep{[entity = std::move(entity), update,
+                        now](Stored& stored) -> base::Result<LdBatchApplied> {
+      if (!stored) {
+        stored = entity;
+        return LdBatchApplied{LdBatchEffect::kCreated};
+      }
+      if (update) {
+        // §5.6.8 with options=update: appended as by §5.6.3 (types and scopes too).
+        service::AddLdTypes(*stored, entity.types);
+        if (!entity.scopes.empty()) service::AppendLdScopes(*stored, entity.scopes, false);
+      } else {
+        // §5.6.8: replace makes the entity what the element says, scopes included.
+        stored->types = entity.types;
+        stored->scopes = entity.scopes;
+        stored->attributes.clear();
+      }
+      LdBatchApplied applied{LdBatchEffect::kUpdated};
+      applied.written = service::AppendLdAttributes(*stored, entity.attributes, false, now).updated;
+      return applied;
+    }};
   };
   RunBatch(deps, call, reply, make, SuccessAnswer::kCreatedIdsOrNoContent, {true, true});
 }
@@ -224,6 +225,7 @@ void BatchUpdate(const LdDeps& deps, LdCall& call, const LdReply& reply) {
       const auto result =
           service::AppendLdAttributes(*stored, entity.attributes, no_overwrite, now);
       LdBatchApplied applied{LdBatchEffect::kUpdated};
+      applied.written = result.updated;
       if (!result.not_updated.empty()) {
         // §5.6.9 / §6.16.3.1: attributes kept by noOverwrite make this entity's outcome a
         // problem (207), while the attributes it added are stored.
@@ -262,8 +264,9 @@ void BatchMerge(const LdDeps& deps, LdCall& call, const LdReply& reply) {
     return LdBatchStep{[patch = std::move(patch), now, id = std::string(e.at("id").get_string())](
                            Stored& stored) -> base::Result<LdBatchApplied> {
       if (!stored) return NotFound(id);
-      ApplyMergePatch(*stored, patch, now);
-      return LdBatchApplied{LdBatchEffect::kUpdated};
+      LdBatchApplied applied{LdBatchEffect::kUpdated};
+      applied.written = ApplyMergePatch(*stored, patch, now);
+      return applied;
     }};
   };
   RunBatch(deps, call, reply, make, SuccessAnswer::kNoContent, {true, true});

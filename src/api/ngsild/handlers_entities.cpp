@@ -178,11 +178,12 @@ void ReplaceEntity(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   const auto now = call.ctx.now;
   deps.entities.EditEntity(
       call.ctx, id,
-      [replacement = std::move(*entity), now](core::Entity& current) -> base::Result<bool> {
+      [replacement = std::move(*entity), now](
+          core::Entity& current, std::vector<std::string>& written) -> base::Result<bool> {
         current.types = replacement.types;
         current.scopes = replacement.scopes;  // §5.6.18: the whole entity is replaced
         current.attributes.clear();
-        service::AppendLdAttributes(current, replacement.attributes, false, now);
+        written = service::AppendLdAttributes(current, replacement.attributes, false, now).updated;
         return true;
       },
       NoContentOrError(reply));
@@ -196,8 +197,9 @@ void MergeEntity(const LdDeps& deps, LdCall& call, const LdReply& reply) {
   const auto now = call.ctx.now;
   deps.entities.EditEntity(
       call.ctx, call.PathParam("id"),
-      [edits = std::move(*edits), now](core::Entity& entity) -> base::Result<bool> {
-        ApplyMergePatch(entity, edits, now);
+      [edits = std::move(*edits), now](core::Entity& entity,
+                                       std::vector<std::string>& written) -> base::Result<bool> {
+        written = ApplyMergePatch(entity, edits, now);
         return true;
       },
       NoContentOrError(reply));

@@ -46,7 +46,9 @@ base::Result<MergePatch> ParseMergePatch(const json::object& body,
   return out;
 }
 
-void ApplyMergePatch(core::Entity& entity, const MergePatch& patch, base::Timestamp now) {
+std::vector<std::string> ApplyMergePatch(core::Entity& entity, const MergePatch& patch,
+                                         base::Timestamp now) {
+  std::vector<std::string> written;
   if (patch.types) entity.types = *patch.types;
   for (const auto& edit : patch.edits) {
     const auto& addressed = edit.patch.attribute;
@@ -56,9 +58,14 @@ void ApplyMergePatch(core::Entity& entity, const MergePatch& patch, base::Timest
       (void)service::DeleteLdAttribute(entity, addressed.name, addressed.dataset_id, false);
       continue;
     }
-    if (service::PatchLdAttribute(entity, edit.patch, now)) continue;
-    if (edit.added) service::AppendLdAttributes(entity, {*edit.added}, false, now);
+    if (service::PatchLdAttribute(entity, edit.patch, now)) {
+      written.push_back(addressed.name);
+    } else if (edit.added) {
+      service::AppendLdAttributes(entity, {*edit.added}, false, now);
+      written.push_back(edit.added->name);
+    }
   }
+  return written;
 }
 
 }  // namespace renkei::api::ngsild

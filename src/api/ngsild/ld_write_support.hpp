@@ -41,6 +41,8 @@ base::Result<MergePatch> ParseMergePatch(const boost::json::object& body,
                                          const core::jsonld::ActiveContext& context);
 // Existing instances (by name and datasetId) are patched, others added, and NGSI-LD Null
 // instances deleted; deleting a missing instance is not an error.
-void ApplyMergePatch(core::Entity& entity, const MergePatch& patch, base::Timestamp now);
+// Returns the names of the attributes it wrote (not the ones it deleted).
+std::vector<std::string> ApplyMergePatch(core::Entity& entity, const MergePatch& patch,
+                                         base::Timestamp now);
 
 }  // namespace renkei::api::ngsild

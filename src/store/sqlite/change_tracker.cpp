@@ -1,5 +1,7 @@
 #include "store/sqlite/change_tracker.hpp"
 
+#include <algorithm>
+
 namespace renkei::store::sqlite {
 
 bool ChangeTracker::Tracks(const std::string& id) {
@@ -39,15 +41,27 @@ void ChangeTracker::Touch(const Key& key, std::optional<core::Entity> after) {
   if (after_.insert_or_assign(key, std::move(after)).second) written_.push_back(key);
 }
 
+void ChangeTracker::NoteWritten(const Key& key, const std::vector<std::string>& names) {
+  if (!Tracks(std::get<0>(key))) return;
+  auto& noted = written_attributes_[key];
+  for (const auto& name : names) {
+    if (std::find(noted.begin(), noted.end(), name) == noted.end()) noted.push_back(name);
+  }
+}
+
 std::vector<ChangeTracker::Change> ChangeTracker::Changes() const {
   std::vector<Change> out;
   for (const auto& key : written_) {
     const auto& before = before_.at(key);
     const auto& after = after_.at(key);
-    // Under forcedUpdate an entity written unchanged (within the same millisecond, even its
-    // modification time) is journaled all the same: it must notify.
-    if (before == after && !forced_update_) continue;
-    out.push_back(Change{&before, &after});
+    const auto noted = written_attributes_.find(key);
+    const std::vector<std::string>* written =
+        noted == written_attributes_.end() ? nullptr : &noted->second;
+    // An entity written unchanged (within the same millisecond, even its modification time)
+    // is journaled all the same when the request wrote attributes of it (an entityUpdate
+    // subscription fires) or under forcedUpdate (every subscription may).
+    if (before == after && !forced_update_ && (written == nullptr || written->empty())) continue;
+    out.push_back(Change{&before, &after, written});
   }
   return out;
 }

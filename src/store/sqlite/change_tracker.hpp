@@ -52,12 +52,16 @@ class ChangeTracker {
   void Touch(const Key& key, std::optional<core::Entity> after);
   void SetForcedUpdate() { forced_update_ = true; }
   bool forced_update() const { return forced_update_; }
+  // The request wrote these attributes of `key` (WriteTransaction::NoteWrittenAttributes).
+  void NoteWritten(const Key& key, const std::vector<std::string>& names);
 
-  // The entities whose state at the end of the unit differs from their state before it (or
-  // every written one under forcedUpdate), in the order they were first written.
+  // The entities whose state at the end of the unit differs from their state before it, or
+  // that the request wrote attributes of (noted), or every written one under forcedUpdate;
+  // in the order they were first written.
   struct Change {
     const std::optional<core::Entity>* before;
     const std::optional<core::Entity>* after;
+    const std::vector<std::string>* written;  // nullptr: none noted
   };
   std::vector<Change> Changes() const;
 
@@ -70,6 +74,7 @@ class ChangeTracker {
   std::map<Key, std::optional<core::Entity>> before_;
   std::map<Key, std::optional<core::Entity>> after_;
   std::vector<Key> written_;
+  std::map<Key, std::vector<std::string>> written_attributes_;  // NoteWritten, in order
   // (id, service path) that a bulk read found no entity for (any type): absent before.
   std::set<std::pair<std::string, std::string>> absent_;
 };

@@ -108,9 +108,15 @@ base::Result<bool> ApplyRecords(Connection& conn, const std::vector<UnitRecord>&
   for (const auto& record : records) {
     const std::int64_t tenant = tenant_ids.at(record.tenant);
     for (const auto& change : record.changes) {
-      RENKEI_TRY_VOID(InsertChangeRow(conn, tenant, record.correlator, change.before.get(),
-                                      change.after.get(), record.forced_update,
-                                      change.before_doc.get(), change.after_doc.get()));
+      RENKEI_TRY_VOID(
+          InsertChangeRow(conn, tenant,
+                          ChangeRow{.correlator = record.correlator,
+                                    .before = change.before.get(),
+                                    .after = change.after.get(),
+                                    .forced_update = record.forced_update,
+                                    .written = change.written ? &*change.written : nullptr,
+                                    .before_text = change.before_doc.get(),
+                                    .after_text = change.after_doc.get()}));
       journaled = true;
     }
     if (!record.sources.empty()) {

@@ -166,9 +166,11 @@ UnitRecord LoggedTransaction::TakeRecord() {
     const auto& before = *change.before;
     const auto& after = *change.after;
     // The state after the unit is the key's own write, already shared: no second copy.
-    record.changes.push_back(LoggedChange{
-        before ? std::make_shared<const core::Entity>(*before) : SharedEntity(),
-        after ? own_.at(ChangeTracker::KeyOf(*after)).entity : SharedEntity(), nullptr, nullptr});
+    LoggedChange logged{before ? std::make_shared<const core::Entity>(*before) : SharedEntity(),
+                        after ? own_.at(ChangeTracker::KeyOf(*after)).entity : SharedEntity(),
+                        nullptr, nullptr, std::nullopt};
+    if (change.written != nullptr) logged.written = *change.written;
+    record.changes.push_back(std::move(logged));
   }
   record.sources = std::move(sources_);
   return record;

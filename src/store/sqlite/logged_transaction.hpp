@@ -43,6 +43,10 @@ class LoggedTransaction final : public WriteTransaction {
   base::Result<void> PutImportSources(const std::vector<EntitySource>& sources) override;
   void SetCorrelator(std::string_view correlator) override { correlator_ = correlator; }
   void SetForcedUpdate() override { changes_.SetForcedUpdate(); }
+  void NoteWrittenAttributes(const core::Entity& entity,
+                             const std::vector<std::string>& names) override {
+    changes_.NoteWritten(ChangeTracker::KeyOf(entity), names);
+  }
 
   // The unit's record (tenant, writes in first-write order, journal rows, sources); its seq
   // is set by the log.

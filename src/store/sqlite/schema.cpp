@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 13> kMigrations = {
+constexpr std::array<std::string_view, 14> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -228,6 +228,12 @@ CREATE TABLE write_log(
   id INTEGER PRIMARY KEY CHECK (id = 1),
   applied_seq INTEGER NOT NULL);
 INSERT INTO write_log(id, applied_seq) VALUES (1, 0);
+)sql",
+    // 14: the attributes the request wrote (WriteTransaction::NoteWrittenAttributes), a JSON
+    // array of names, so that matching need not infer them from modification times (which
+    // miss a rewrite within the millisecond of the previous write). NULL: not recorded.
+    R"sql(
+ALTER TABLE entity_changes ADD COLUMN written TEXT;
 )sql",
 };
 

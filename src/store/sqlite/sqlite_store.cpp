@@ -95,16 +95,24 @@ class UnitTransaction final : public WriteTransaction {
   }
   void SetCorrelator(std::string_view correlator) override { correlator_ = correlator; }
   void SetForcedUpdate() override { changes_.SetForcedUpdate(); }
+  void NoteWrittenAttributes(const core::Entity& entity,
+                             const std::vector<std::string>& names) override {
+    changes_.NoteWritten(ChangeTracker::KeyOf(entity), names);
+  }
 
-  // Appends one journal row per tracked entity whose state differs at the end of the unit
-  // from its state before it, in the order they were first written. Returns whether any was.
+  // Appends one journal row per entity of ChangeTracker::Changes, in the order they were
+  // first written. Returns whether any was.
   base::Result<bool> JournalChanges() {
     bool any = false;
     for (const auto& change : changes_.Changes()) {
       const auto& before = *change.before;
       const auto& after = *change.after;
-      RENKEI_TRY_VOID(InsertChangeRow(conn_, tenant_, correlator_, before ? &*before : nullptr,
-                                      after ? &*after : nullptr, changes_.forced_update()));
+      RENKEI_TRY_VOID(InsertChangeRow(conn_, tenant_,
+                                      ChangeRow{.correlator = correlator_,
+                                                .before = before ? &*before : nullptr,
+                                                .after = after ? &*after : nullptr,
+                                                .forced_update = changes_.forced_update(),
+                                                .written = change.written}));
       any = true;
     }
     return any;
@@ -174,6 +182,7 @@ base::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions
   RENKEI_TRY(auto checkpointer, Checkpointer::Start(path, options.busy_timeout_ms));
   std::unique_ptr<SqliteStore> store(
       new SqliteStore(options, path, std::move(wal_vfs), std::move(writer)));
+  store->JournalCommitted();  // the position the journal is at (no listener yet)
   RENKEI_TRY_VOID(store->OpenWriteLog());
   // Replaces SQLite's automatic checkpoint on commit (which ran on this thread): the hook
   // only records the WAL length; RunBatch decides who checkpoints (checkpointer.hpp).
@@ -328,8 +337,9 @@ base::Result<std::size_t> SqliteStore::PurgeExpired(base::Timestamp now) {
                   RENKEI_TRY(const bool journaled, JournalsChanges(tenant));
                   if (!journaled) return base::Ok();
                   RENKEI_TRY(core::Entity before, core::DecodeEntity(doc));
+                  const std::string correlator = "expiry-" + std::to_string(now.millis);
                   RENKEI_TRY_VOID(InsertChangeRow(
-                      conn, tenant, "expiry-" + std::to_string(now.millis), &before, nullptr));
+                      conn, tenant, ChangeRow{.correlator = correlator, .before = &before}));
                   batch_journaled_ = true;
                   return base::Ok();
                 };
@@ -497,7 +507,7 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
     }
   }
   RecordBatch(batch.size());
-  if (batch_journaled_) NotifyChangeListener();
+  if (batch_journaled_) JournalCommitted();
   batch_journaled_ = false;
   PublishPendingTenants();
   std::vector<WriteCompletion> completions;
@@ -517,7 +527,10 @@ void SqliteStore::PublishPendingTenants() {
   pending_tenants_.clear();
 }
 
-void SqliteStore::NotifyChangeListener() {
+void SqliteStore::JournalCommitted() {
+  // The commit is done: a failed read leaves the position behind (a subscription change then
+  // counts the newest rows as after it), never ahead of what is committed.
+  if (auto position = ReadJournalPosition(*writer_conn_)) journal_position_.store(*position);
   std::function<void()> listener;
   {
     std::lock_guard lock(queue_mu_);

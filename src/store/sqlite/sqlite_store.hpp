@@ -158,6 +158,7 @@ class SqliteStore final : public EntityStore,
   void UpdateSubscription(SubscriptionRecord record, WriteDone done) override;
   void EraseSubscription(std::string tenant, std::string id, WriteDone done) override;
   void SetChangeListener(std::function<void()> listener) override;
+  std::int64_t JournalPosition() const override { return journal_position_.load(); }
   void SetJournalFilter(JournalFilter may_notify) override;
   base::Result<std::vector<EntityChange>> LoadChanges(std::int64_t after_seq,
                                                       std::size_t limit) override;
@@ -248,7 +249,9 @@ class SqliteStore final : public EntityStore,
   // After a commit: tenants created in it become visible to readers; the change listener
   // hears of journal rows.
   void PublishPendingTenants();
-  void NotifyChangeListener();
+  // After a commit that appended journal rows (or at open): JournalPosition moves on, then
+  // the change listener hears of them.
+  void JournalCommitted();
   // A rolled back transaction created no tenant and may have cached wrong counts.
   void ForgetTransactionState();
   // Wraps the completion of a subscription create or erase (subscription_epoch_).
@@ -286,8 +289,9 @@ class SqliteStore final : public EntityStore,
   std::unordered_map<std::string, std::int64_t> writer_tenants_;
   std::vector<std::pair<std::string, std::int64_t>> pending_tenants_;  // this batch's new ones
   std::unordered_map<std::int64_t, bool> journals_changes_;            // by tenant id
-  bool batch_journaled_ = false;           // this batch appended journal rows
-  std::function<void()> change_listener_;  // guarded by queue_mu_
+  bool batch_journaled_ = false;                   // this batch appended journal rows
+  std::atomic<std::int64_t> journal_position_{0};  // JournalPosition; written by the writer
+  std::function<void()> change_listener_;          // guarded by queue_mu_
   // Set before the first write (SetJournalFilter); read by the writer thread.
   JournalFilter journal_filter_;
   std::thread writer_thread_;

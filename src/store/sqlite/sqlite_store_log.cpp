@@ -171,7 +171,7 @@ bool SqliteStore::ApplyLogRound() {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     return false;
   }
-  if (*journaled) NotifyChangeListener();
+  if (*journaled) JournalCommitted();
   write_log_->Applied(records);
   // The log keeps the records until the WAL that holds them now is synced.
   const std::uint64_t last = records.back().seq;

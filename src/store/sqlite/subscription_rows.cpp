@@ -3,6 +3,8 @@
 #include <map>
 #include <span>
 
+#include <boost/json.hpp>
+
 #include "core/entity_codec.hpp"
 
 namespace renkei::store::sqlite {
@@ -54,6 +56,28 @@ base::Result<std::optional<core::Entity>> DecodeOptional(const Statement& s, int
   if (s.ColumnIsNull(col)) return std::optional<core::Entity>();
   RENKEI_TRY(core::Entity e, core::DecodeEntity(s.ColumnText(col)));
   return std::optional<core::Entity>(std::move(e));
+}
+
+// entity_changes.written (migration 14): a JSON array of attribute names.
+std::string EncodeWrittenAttributes(const std::vector<std::string>& names) {
+  boost::json::array array;
+  for (const auto& name : names) array.emplace_back(name);
+  return boost::json::serialize(array);
+}
+
+base::Result<std::vector<std::string>> DecodeWrittenAttributes(std::string_view text) {
+  boost::system::error_code ec;
+  const boost::json::value parsed = boost::json::parse(text, ec);
+  std::vector<std::string> names;
+  if (!ec && parsed.is_array()) {
+    for (const auto& name : parsed.get_array()) {
+      if (!name.is_string()) break;
+      names.emplace_back(name.get_string());
+    }
+    if (names.size() == parsed.get_array().size()) return names;
+  }
+  return base::Fail(base::ErrorCode::kInternalError, "InternalError",
+                    "entity_changes.written is not an array of names");
 }
 
 constexpr std::string_view kOutboxSelect =
@@ -234,32 +258,42 @@ base::Result<void> DeleteSubscriptionRow(Connection& conn, std::int64_t tenant,
   return queue->Run();
 }
 
-base::Result<void> InsertChangeRow(Connection& conn, std::int64_t tenant,
-                                   std::string_view correlator, const core::Entity* before,
-                                   const core::Entity* after, bool forced_update,
-                                   const std::string* before_text, const std::string* after_text) {
-  RENKEI_TRY(Statement * insert,
-             conn.Prepare("INSERT INTO entity_changes(tenant, correlator, before, after, forced) "
-                          "VALUES (?, ?, ?, ?, ?)"));
+base::Result<void> InsertChangeRow(Connection& conn, std::int64_t tenant, const ChangeRow& row) {
+  RENKEI_TRY(Statement * insert, conn.Prepare("INSERT INTO entity_changes(tenant, correlator, "
+                                              "before, after, forced, written) "
+                                              "VALUES (?, ?, ?, ?, ?, ?)"));
   StatementLease lease(*insert);
   insert->Bind(1, tenant);
-  insert->Bind(2, correlator);
+  insert->Bind(2, row.correlator);
   auto bind_side = [&](int index, const core::Entity* side, const std::string* text) {
     if (side == nullptr) return insert->BindNull(index);
     if (text != nullptr) return insert->Bind(index, *text);
     insert->Bind(index, core::EncodeEntity(*side));
   };
-  bind_side(3, before, before_text);
-  bind_side(4, after, after_text);
-  insert->Bind(5, std::int64_t{forced_update ? 1 : 0});
+  bind_side(3, row.before, row.before_text);
+  bind_side(4, row.after, row.after_text);
+  insert->Bind(5, std::int64_t{row.forced_update ? 1 : 0});
+  if (row.written == nullptr) {
+    insert->BindNull(6);
+  } else {
+    insert->Bind(6, EncodeWrittenAttributes(*row.written));
+  }
   return insert->Run();
+}
+
+base::Result<std::int64_t> ReadJournalPosition(Connection& conn) {
+  RENKEI_TRY(Statement * select,
+             conn.Prepare("SELECT seq FROM sqlite_sequence WHERE name = 'entity_changes'"));
+  StatementLease lease(*select);
+  RENKEI_TRY(bool has_row, select->Step());
+  return has_row ? select->ColumnInt(0) : std::int64_t{0};
 }
 
 base::Result<std::vector<EntityChange>> ReadChangeRows(Connection& conn, std::int64_t after_seq,
                                                        std::size_t limit) {
   RENKEI_TRY(Statement * select,
-             conn.Prepare("SELECT c.seq, t.name, c.correlator, c.before, c.after, c.forced "
-                          "FROM entity_changes c JOIN tenants t ON t.tenant = c.tenant "
+             conn.Prepare("SELECT c.seq, t.name, c.correlator, c.before, c.after, c.forced, "
+                          "c.written FROM entity_changes c JOIN tenants t ON t.tenant = c.tenant "
                           "WHERE c.seq > ? ORDER BY c.seq LIMIT ?"));
   StatementLease lease(*select);
   select->Bind(1, after_seq);
@@ -275,6 +309,9 @@ base::Result<std::vector<EntityChange>> ReadChangeRows(Connection& conn, std::in
     RENKEI_TRY(change.before, DecodeOptional(*select, 3));
     RENKEI_TRY(change.after, DecodeOptional(*select, 4));
     change.forced_update = select->ColumnInt(5) != 0;
+    if (!select->ColumnIsNull(6)) {
+      RENKEI_TRY(change.written, DecodeWrittenAttributes(select->ColumnText(6)));
+    }
     out.push_back(std::move(change));
   }
   return out;

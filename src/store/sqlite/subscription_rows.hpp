@@ -33,13 +33,20 @@ base::Result<void> UpdateSubscriptionRow(Connection& conn, std::int64_t tenant,
 base::Result<void> DeleteSubscriptionRow(Connection& conn, std::int64_t tenant,
                                          const std::string& id);
 
-// Appends one journal row; absent sides are NULL. `forced_update`: EntityChange's. The
-// `*_text`, when given, are core::EncodeEntity of their side (the write log has them).
-base::Result<void> InsertChangeRow(Connection& conn, std::int64_t tenant,
-                                   std::string_view correlator, const core::Entity* before,
-                                   const core::Entity* after, bool forced_update = false,
-                                   const std::string* before_text = nullptr,
-                                   const std::string* after_text = nullptr);
+// One journal row (EntityChange); absent sides are stored as NULL.
+struct ChangeRow {
+  std::string_view correlator;
+  const core::Entity* before = nullptr;
+  const core::Entity* after = nullptr;
+  bool forced_update = false;
+  const std::vector<std::string>* written = nullptr;  // nullptr: not recorded (NULL)
+  // core::EncodeEntity of their side, when known (the write log has them).
+  const std::string* before_text = nullptr;
+  const std::string* after_text = nullptr;
+};
+base::Result<void> InsertChangeRow(Connection& conn, std::int64_t tenant, const ChangeRow& row);
+// The seq of the newest journal row ever committed (AUTOINCREMENT's), 0 when none.
+base::Result<std::int64_t> ReadJournalPosition(Connection& conn);
 base::Result<std::vector<EntityChange>> ReadChangeRows(Connection& conn, std::int64_t after_seq,
                                                        std::size_t limit);
 // Returns how many entries the cap dropped.

@@ -5,7 +5,8 @@
 namespace renkei::store::sqlite {
 namespace {
 
-constexpr std::uint8_t kVersion = 1;
+constexpr std::uint8_t kVersion = 2;
+constexpr std::uint8_t kVersionWithoutWritten = 1;  // before journal rows carried `written`
 
 class Writer {
  public:
@@ -22,6 +23,12 @@ class Writer {
     if (!e) return;
     if (!doc) doc = std::make_shared<const std::string>(core::EncodeEntity(*e));
     Str(*doc);
+  }
+  void Names(const std::optional<std::vector<std::string>>& names) {
+    U8(names ? 1 : 0);
+    if (!names) return;
+    U32(static_cast<std::uint32_t>(names->size()));
+    for (const auto& name : *names) Str(name);
   }
   std::string Take() { return std::move(out_); }
 
@@ -65,6 +72,18 @@ class Reader {
     RENKEI_TRY(core::Entity e, core::DecodeEntity(doc));
     if (text != nullptr) *text = std::make_shared<const std::string>(std::move(doc));
     return std::make_shared<const core::Entity>(std::move(e));
+  }
+  base::Result<std::optional<std::vector<std::string>>> Names() {
+    std::uint8_t present = 0;
+    if (!U8(present) || present > 1) return Bad("written marker");
+    if (present == 0) return std::optional<std::vector<std::string>>();
+    std::uint32_t n = 0;
+    if (!U32(n)) return Bad("written count");
+    std::vector<std::string> names;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (!Str(names.emplace_back())) return Bad("written name");
+    }
+    return std::optional<std::vector<std::string>>(std::move(names));
   }
   bool AtEnd() const { return in_.empty(); }
   static base::Unexpected Bad(std::string_view what) {
@@ -111,6 +130,7 @@ std::string EncodeUnitRecord(UnitRecord& record) {
     }
     w.Entity(change.before, change.before_doc);
     w.Entity(change.after, change.after_doc);
+    w.Names(change.written);
   }
   w.U32(static_cast<std::uint32_t>(record.sources.size()));
   for (const auto& s : record.sources) {
@@ -130,7 +150,9 @@ base::Result<UnitRecord> DecodeUnitRecord(std::string_view payload, std::uint64_
   record.seq = seq;
   std::uint8_t version = 0;
   std::uint8_t forced = 0;
-  if (!r.U8(version) || version != kVersion) return Reader::Bad("version");
+  if (!r.U8(version) || (version != kVersion && version != kVersionWithoutWritten)) {
+    return Reader::Bad("version");
+  }
   if (!r.Str(record.tenant) || !r.Str(record.correlator) || !r.U8(forced) || forced > 1) {
     return Reader::Bad("header");
   }
@@ -150,6 +172,9 @@ base::Result<UnitRecord> DecodeUnitRecord(std::string_view payload, std::uint64_
     LoggedChange change;
     RENKEI_TRY(change.before, r.Entity(&change.before_doc));
     RENKEI_TRY(change.after, r.Entity(&change.after_doc));
+    if (version != kVersionWithoutWritten) {
+      RENKEI_TRY(change.written, r.Names());
+    }
     record.changes.push_back(std::move(change));
   }
   if (!r.U32(n)) return Reader::Bad("source count");

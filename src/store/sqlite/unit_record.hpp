@@ -8,17 +8,20 @@
 // read-only: the same object serves the overlay, the applier and the journal.
 //
 // The encoding (EncodeUnitRecord) is private to this store and versioned by its first byte:
-//   u8 version (1) | str tenant | str correlator | u8 forced
+//   u8 version (2) | str tenant | str correlator | u8 forced
 //   | u32 n, n x (str id | str type | str service path | opt-entity)
-//   | u32 n, n x (opt-entity before | opt-entity after)
+//   | u32 n, n x (opt-entity before | opt-entity after | opt-names written)
 //   | u32 n, n x (str id | str type | str service path | str file | u64 line | i64 imported)
-// where str = u32 length + bytes, opt-entity = u8 present + str (core::EncodeEntity), little
-// endian. Decoding refuses anything else (a record that passed the log's CRC yet does not
-// decode is a bug or a file from a newer version).
+// where str = u32 length + bytes, opt-entity = u8 present + str (core::EncodeEntity),
+// opt-names = u8 present + u32 n + n x str, little endian. Version 1 (written by older
+// versions, still in a log they left) is the same without `written` in journal rows; it
+// decodes with `written` absent. Decoding refuses anything else (a record that passed the
+// log's CRC yet does not decode is a bug or a file from a newer version).
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,8 +51,9 @@ struct LoggedWrite {
 struct LoggedChange {
   SharedEntity before;
   SharedEntity after;
-  SharedDoc before_doc;  // of `before`
-  SharedDoc after_doc;   // of `after`
+  SharedDoc before_doc;                             // of `before`
+  SharedDoc after_doc;                              // of `after`
+  std::optional<std::vector<std::string>> written;  // EntityChange::written
 };
 
 struct UnitRecord {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/entity_codec.hpp"
+
 namespace renkei::store::sqlite {
 namespace {
 
@@ -28,8 +30,9 @@ UnitRecord Sample() {
   r.forced_update = true;
   r.writes.push_back(LoggedWrite{"R1", "Room", "/a/b", Room("R1", 21.5), nullptr});
   r.writes.push_back(LoggedWrite{"R2", "Room", "/", nullptr, nullptr});  // erased
-  r.changes.push_back(LoggedChange{nullptr, Room("R1", 21.5), nullptr, nullptr});
-  r.changes.push_back(LoggedChange{Room("R2", 3), nullptr, nullptr, nullptr});
+  r.changes.push_back(
+      LoggedChange{nullptr, Room("R1", 21.5), nullptr, nullptr, std::vector<std::string>{"t"}});
+  r.changes.push_back(LoggedChange{Room("R2", 3), nullptr, nullptr, nullptr, std::nullopt});
   r.sources.push_back(EntitySource{"R1", "Room", "/a/b", {"toilets.csv", 12, {3000}}});
   return r;
 }
@@ -75,6 +78,7 @@ TEST(UnitRecordTest, RoundTripsEveryField) {
   for (std::size_t i = 0; i < 2; ++i) {
     EXPECT_TRUE(SameEntity(out->changes[i].before, in.changes[i].before));
     EXPECT_TRUE(SameEntity(out->changes[i].after, in.changes[i].after));
+    EXPECT_EQ(out->changes[i].written, in.changes[i].written);
   }
   EXPECT_EQ(out->sources, in.sources);
 }
@@ -88,6 +92,42 @@ TEST(UnitRecordTest, AJournalRowSharesTheTextOfItsWrite) {
   EXPECT_EQ(r.changes[0].after_doc, r.writes[0].doc);
 }
 
+// A record of version 1 (journal rows without the written attributes), as older binaries
+// left them in a log, still decodes: its rows say nothing about what was written.
+TEST(UnitRecordTest, DecodesVersionOneRecords) {
+  std::string v1;
+  auto u32 = [&v1](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) v1.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  };
+  auto str = [&](std::string_view text) {
+    u32(static_cast<std::uint32_t>(text.size()));
+    v1.append(text);
+  };
+  const std::string room = core::EncodeEntity(*Room("R1", 21.5));
+  v1.push_back(1);  // version
+  str("304018");
+  str("corr-1");
+  v1.push_back(1);  // forced
+  u32(1);           // one write: R1
+  str("R1");
+  str("Room");
+  str("/a/b");
+  v1.push_back(1);
+  str(room);
+  u32(1);           // one journal row: R1 created
+  v1.push_back(0);  // no before
+  v1.push_back(1);
+  str(room);
+  u32(0);  // no sources
+  auto out = DecodeUnitRecord(v1, 7);
+  ASSERT_TRUE(out) << out.error().detail;
+  EXPECT_TRUE(out->forced_update);
+  ASSERT_EQ(out->writes.size(), 1u);
+  ASSERT_EQ(out->changes.size(), 1u);
+  EXPECT_TRUE(SameEntity(out->changes[0].after, Room("R1", 21.5)));
+  EXPECT_FALSE(out->changes[0].written.has_value());
+}
+
 TEST(UnitRecordTest, RefusesDamagedPayloads) {
   UnitRecord sample = Sample();
   const std::string good = EncodeUnitRecord(sample);
@@ -97,7 +137,7 @@ TEST(UnitRecordTest, RefusesDamagedPayloads) {
   }
   EXPECT_FALSE(DecodeUnitRecord(good + "x", 1));  // trailing bytes
   std::string newer = good;
-  newer[0] = 2;  // a version this binary does not know
+  newer[0] = 3;  // a version this binary does not know
   auto refused = DecodeUnitRecord(newer, 1);
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().detail.find("version"), std::string::npos);

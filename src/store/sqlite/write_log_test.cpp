@@ -101,7 +101,8 @@ TEST_F(WriteLogTest, RecordsBecomeDueAfterTheDelayOrAFullBatch) {
             std::chrono::steady_clock::duration::zero());
   log.Applied(log.TakeSynced(100));
   UnitRecord journaled = Put("a", "4");
-  journaled.changes.push_back(LoggedChange{nullptr, journaled.writes[0].entity, nullptr, nullptr});
+  journaled.changes.push_back(
+      LoggedChange{nullptr, journaled.writes[0].entity, nullptr, nullptr, std::nullopt});
   AppendSynced(log, {std::move(journaled)});
   due = log.ApplyDueIn(timing, std::chrono::steady_clock::now());
   ASSERT_TRUE(due.has_value());
