@@ -35,7 +35,7 @@ struct Config {
   std::size_t store_max_overlay_mib = 64;
   unsigned store_apply_delay_ms = 300;
   unsigned ld_context_timeout_ms = 3000;  // NGSI-LD remote @context fetch timeout
-  std::string ld_context_mirror;         // directory of local @context copies; "": none
+  std::string ld_context_mirror;          // directory of local @context copies; "": none
   // Notifications (docs/subscriptions.md "Limits" and "Delivery guarantees").
   std::size_t max_subscriptions_per_tenant = 1000;
   std::size_t max_outbox_per_tenant = 100000;

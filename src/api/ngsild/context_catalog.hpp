@@ -23,9 +23,9 @@
 // §9.4), so a hosted context's URL must name the same document for every tenant and for
 // processors outside the broker, and §5.13 keys cached copies by their original URL alone.
 //
-// A URL of the form http(s)://<any host>[/<any prefix>]/ngsi-ld/v1/jsonldContexts/<id> whose <id> is a
-// Hosted or ImplicitlyCreated entry of this catalog resolves locally, without an HTTP
-// request to ourselves. Ids are random 128-bit UUIDs, so another broker's URL cannot match.
+// A URL of the form http(s)://<any host>[/<any prefix>]/ngsi-ld/v1/jsonldContexts/<id> whose <id>
+// is a Hosted or ImplicitlyCreated entry of this catalog resolves locally, without an HTTP request
+// to ourselves. Ids are random 128-bit UUIDs, so another broker's URL cannot match.
 //
 // numberOfHits counts the requests whose @context used an entry (directly or nested in
 // another context) plus the downloads of a served entry; metadata reads do not count.
