@@ -248,14 +248,16 @@ std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(
   std::vector<store::DeliveryRecord> withheld;
   const auto filtered = Recheck(batch, sub, withheld);
   const std::vector<store::OutboxEntry>& allowed = filtered ? *filtered : batch;
-  // Counted as sent while on the wire (SubscriptionRegistry::AddInFlight). Taken back before
-  // the outcome is committed, and readers read the store before the in-flight count, so a
-  // notification is never counted twice; between the answer and the commit (the commit's
-  // time) a reader may not see it yet.
+  // Counted as sent while on the wire (SubscriptionRegistry::AddInFlight), then as answered
+  // (NoteOutcome) until the store's lastNotification reaches the answer. Readers read the
+  // store before the registry, so a notification is counted once, and never missed.
   const auto in_flight = static_cast<std::int64_t>(allowed.size());
   registry_.AddInFlight(head.tenant, head.subscription_id, in_flight, clock_.Now());
   std::vector<store::DeliveryRecord> records = Attempt(allowed);
-  if (!records.empty()) registry_.NoteOutcome(head.tenant, head.subscription_id, records.back());
+  if (!records.empty()) {
+    registry_.NoteOutcome(head.tenant, head.subscription_id, records.back(),
+                          static_cast<std::int64_t>(records.size()));
+  }
   registry_.AddInFlight(head.tenant, head.subscription_id, -in_flight, base::Timestamp{});
   // Sending stops at the first row not delivered (it waits for its retry) or at a stop: the
   // withheld rows behind that point stay queued and are re-checked when their turn comes,

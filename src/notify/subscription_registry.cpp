@@ -210,7 +210,8 @@ void SubscriptionRegistry::AddInFlight(const std::string& tenant, const std::str
 }
 
 void SubscriptionRegistry::NoteOutcome(const std::string& tenant, const std::string& id,
-                                       const store::DeliveryRecord& attempt) {
+                                       const store::DeliveryRecord& attempt,
+                                       std::int64_t answered) {
   if (attempt.withheld) return;
   std::lock_guard lock(mu_);
   auto it = tenants_.find(tenant);
@@ -223,6 +224,7 @@ void SubscriptionRegistry::NoteOutcome(const std::string& tenant, const std::str
   kept.status_code = attempt.status_code;
   kept.failure_reason = attempt.failure_reason;
   e->second.last_answered = std::move(kept);
+  e->second.answered = answered;
 }
 
 store::SubscriptionState SubscriptionRegistry::WithUncommitted(
@@ -237,6 +239,9 @@ store::SubscriptionState SubscriptionRegistry::WithUncommitted(
     return !stored.last_notification || *stored.last_notification < t;
   };
   if (const auto& answered = entry.last_answered; answered && newer(answered->at)) {
+    // Not committed yet (the commit writes the attempt's time as lastNotification): its
+    // group is still counted here, and only here.
+    stored.times_sent += entry.answered;
     stored.last_notification = answered->at;
     if (answered->delivered) {
       stored.last_success = answered->at;

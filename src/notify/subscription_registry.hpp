@@ -91,9 +91,11 @@ class SubscriptionRegistry {
                    base::Timestamp sent_at);
   // The newest answered attempt, noted when its answer arrives: its outcome is shown before
   // the store has it (a receiver that reads the subscription as soon as it answered, ETSI
-  // 046_12_01, sees lastSuccess). Records that are withheld are not attempts.
+  // 046_12_01, sees lastSuccess and status). `answered`: the notifications of the group it
+  // ends, counted in timesSent until the store's lastNotification reaches the attempt
+  // (ETSI 046_11_01). Records that are withheld are not attempts.
   void NoteOutcome(const std::string& tenant, const std::string& id,
-                   const store::DeliveryRecord& attempt);
+                   const store::DeliveryRecord& attempt, std::int64_t answered);
   // `stored` with what delivery knows and the store may not have yet: the notifications on
   // the wire counted in timesSent, and the times and status of the newest attempt when it is
   // newer than the stored ones. Call it after reading the store: then nothing counts twice.
@@ -107,6 +109,7 @@ class SubscriptionRegistry {
     std::int64_t in_flight = 0;
     base::Timestamp in_flight_since;
     std::optional<store::DeliveryRecord> last_answered;  // its time and outcome only
+    std::int64_t answered = 0;  // notifications that attempt's group put on the wire
   };
   mutable std::mutex mu_;  // guards tenants_
   std::map<std::string, std::map<std::string, Entry>, std::less<>> tenants_;

@@ -113,10 +113,10 @@ TEST(SubscriptionRegistry, ShowsWhatDeliveryKnowsBeforeTheStore) {
   EXPECT_EQ(shown.last_notification, base::Timestamp{200});
   EXPECT_EQ(shown.last_success, base::Timestamp{100});  // no answer yet
 
-  registry.NoteOutcome("t", "s1", Answered(210, true));
+  registry.NoteOutcome("t", "s1", Answered(210, true), 2);
   registry.AddInFlight("t", "s1", -2, base::Timestamp{});
   shown = registry.WithUncommitted("t", "s1", stored);
-  EXPECT_EQ(shown.times_sent, 3);  // counted again once committed, never twice
+  EXPECT_EQ(shown.times_sent, 5);  // answered, not committed: still counted (ETSI 046_11_01)
   EXPECT_EQ(shown.last_notification, base::Timestamp{210});
   EXPECT_EQ(shown.last_success, base::Timestamp{210});
   EXPECT_EQ(shown.last_success_code, 204);
@@ -135,7 +135,7 @@ TEST(SubscriptionRegistry, AFailedAnswerShowsAsTheLastFailure) {
   store::SubscriptionState stored;
   stored.last_notification = base::Timestamp{100};
   stored.last_success = base::Timestamp{100};
-  registry.NoteOutcome("t", "s1", Answered(150, false));
+  registry.NoteOutcome("t", "s1", Answered(150, false), 1);
   const auto shown = registry.WithUncommitted("t", "s1", stored);
   EXPECT_EQ(shown.last_failure, base::Timestamp{150});
   EXPECT_EQ(shown.last_failure_reason, "HTTP status 500");
