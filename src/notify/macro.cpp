@@ -1,5 +1,6 @@
 #include "notify/macro.hpp"
 
+#include "http/request_target.hpp"
 #include "notify/expression/expression.hpp"
 #include "notify/expression/values.hpp"
 
@@ -10,13 +11,6 @@ namespace json = boost::json;
 
 json::value Evaluate(std::string_view expr, const MacroContext& context) {
   return expression::EvaluateOrNull(expr, context.values, expression::TransformEnv{context.now});
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -66,19 +60,7 @@ json::value SubstituteJson(const json::value& tmpl, const MacroContext& context)
 
 std::string PercentDecode(std::string_view text) {
   std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int hi = HexDigit(text[i + 1]);
-      const int lo = HexDigit(text[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(text[i]);
-  }
+  http::AppendPercentDecoded(text, out);  // '+' kept, a malformed escape kept as written
   return out;
 }
 
