@@ -18,6 +18,7 @@ std::unique_ptr<store::sqlite::SqliteStore> OpenCliStore(const std::string& data
   store::sqlite::SqliteOptions options;
   options.data_dir = data_dir;
   options.logger = base::MakeLogger(base::LogLevel::kWarn);
+  options.adopt_value_index = false;  // the server's configuration decides (ADR 0018)
   auto opened = store::sqlite::SqliteStore::Open(options);
   if (!opened) {
     err << "renkei: cannot open the store in " << data_dir << ": " << opened.error().detail << "\n";

@@ -160,6 +160,12 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
     if (*v < 1 || *v > 4096) return ConfigError("store.max_overlay_mib must be 1..4096");
     config.store_max_overlay_mib = static_cast<std::size_t>(*v);
   }
+  if (auto v = table["store"]["value_index"].value<std::string>()) {
+    if (*v != "on_demand" && *v != "all") {
+      return ConfigError("store.value_index must be \"on_demand\" or \"all\"");
+    }
+    config.store_value_index = *v;
+  }
   if (auto v = table["store"]["apply_delay_ms"].value<int64_t>()) {
     if (*v < 0 || *v > 60000) return ConfigError("store.apply_delay_ms must be 0..60000");
     config.store_apply_delay_ms = static_cast<unsigned>(*v);
@@ -276,6 +282,11 @@ base::Result<void> ApplyEnvironment(char** environ_list, Config& config) {
         return ConfigError("RENKEI_WRITE_LOG must be true or false");
       }
       config.store_write_log = value == "true";
+    } else if (name == "RENKEI_VALUE_INDEX") {
+      if (value != "on_demand" && value != "all") {
+        return ConfigError("RENKEI_VALUE_INDEX must be on_demand or all");
+      }
+      config.store_value_index = value;
     } else if (name == "RENKEI_APPLY_DELAY_MS") {
       RENKEI_TRY(config.store_apply_delay_ms,
                  ParseNumber<unsigned>(value, "RENKEI_APPLY_DELAY_MS"));

@@ -34,6 +34,9 @@ struct Config {
   std::size_t store_max_overlay = 100000;
   std::size_t store_max_overlay_mib = 64;
   unsigned store_apply_delay_ms = 300;
+  // [store] value_index: "on_demand" (the names queries filter on, built at the first such
+  // query) or "all" (every attribute name; ADR 0018).
+  std::string store_value_index = "on_demand";
   unsigned ld_context_timeout_ms = 3000;  // NGSI-LD remote @context fetch timeout
   std::string ld_context_mirror;          // directory of local @context copies; "": none
   // Notifications (docs/subscriptions.md "Limits" and "Delivery guarantees").

@@ -67,6 +67,14 @@ http::Response MetricsResponse(const http::Request& request, const metrics::Coun
   return response;
 }
 
+std::vector<metrics::MetricFamily> ValueIndexGauges(std::size_t building) {
+  return {metrics::MetricFamily{"renkei_store_value_indexes_building",
+                                "Attribute-value indexes being built, after a first query on "
+                                "their attribute name (store.value_index = on_demand).",
+                                metrics::MetricType::kGauge,
+                                {{{}, static_cast<double>(building)}}}};
+}
+
 std::vector<metrics::MetricFamily> WriteLogGauges(
     const std::optional<store::sqlite::WriteLogStats>& backlog) {
   if (!backlog) return {};

@@ -26,6 +26,8 @@ http::Response MetricsResponse(const http::Request& request, const metrics::Coun
 // The write log's backlog as gauges (docs/metrics.md); none when the log is off.
 std::vector<metrics::MetricFamily> WriteLogGauges(
     const std::optional<store::sqlite::WriteLogStats>& backlog);
+// The value indexes the store is building (ADR 0018), as a gauge.
+std::vector<metrics::MetricFamily> ValueIndexGauges(std::size_t building);
 
 // The dialect a request path belongs to (for the request counters): NGSI-LD by its prefix,
 // "other" for /metrics, NGSIv2 for everything else (as serve dispatches).

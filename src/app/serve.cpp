@@ -93,6 +93,13 @@ class ApiKeyVerifier final : public auth::CredentialVerifier {
   const service::ApiKeyService& keys_;
 };
 
+// The store's own gauges for /metrics.
+std::vector<metrics::MetricFamily> StoreGauges(const store::sqlite::SqliteStore& store) {
+  auto gauges = WriteLogGauges(store.WriteLogBacklog());
+  for (auto& g : ValueIndexGauges(store.ValueIndexesBuilding())) gauges.push_back(std::move(g));
+  return gauges;
+}
+
 }  // namespace
 
 int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger) {
@@ -111,6 +118,9 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   store_options.max_overlay = config.store_max_overlay;
   store_options.max_overlay_bytes = config.store_max_overlay_mib << 20;
   store_options.apply_delay = std::chrono::milliseconds(config.store_apply_delay_ms);
+  store_options.value_index = config.store_value_index == "all"
+                                  ? store::sqlite::ValueIndexPolicy::kAll
+                                  : store::sqlite::ValueIndexPolicy::kOnDemand;
   store_options.logger = logger;
   auto store = store::sqlite::SqliteStore::Open(store_options);
   if (!store) {
@@ -324,7 +334,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
       ngsild.Handle(std::move(request), counted);
     } else if (request.path == kMetricsPath) {
       counted(MetricsResponse(request, counters, **store, &authenticator, clock.Now(),
-                              WriteLogGauges((*store)->WriteLogBacklog())));
+                              StoreGauges(**store)));
     } else {
       ngsiv2.Handle(std::move(request), counted);
     }

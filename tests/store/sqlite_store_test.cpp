@@ -21,14 +21,19 @@ namespace renkei::store::testing {
 namespace {
 
 // `write_log`: the same suite with units acknowledged from the write log (ADR 0013 option B).
-StoreFactory SqliteFactory(bool write_log) {
+// `index_all`: every attribute indexed (ValueIndexPolicy::kAll), so that the suite's queries
+// run through attr_index; by default (on demand) they mostly filter documents in C++, as a
+// tenant's first query on a name does (ADR 0018; value_index_test.cpp covers the switch).
+StoreFactory SqliteFactory(bool write_log, bool index_all = false) {
   return StoreFactory{
-      write_log ? "SqliteWriteLog" : "Sqlite",
-      [write_log](const std::filesystem::path& dir) -> base::Result<std::unique_ptr<EntityStore>> {
+      index_all ? "SqliteIndexAll" : (write_log ? "SqliteWriteLog" : "Sqlite"),
+      [write_log,
+       index_all](const std::filesystem::path& dir) -> base::Result<std::unique_ptr<EntityStore>> {
         sqlite::SqliteOptions options;
         options.data_dir = dir.string();
         options.max_readers = 4;
         options.write_log = write_log;
+        if (index_all) options.value_index = sqlite::ValueIndexPolicy::kAll;
         auto store = sqlite::SqliteStore::Open(options);
         if (!store) return base::Fail(store.error());
         return std::unique_ptr<EntityStore>(std::move(store.value()));
@@ -36,7 +41,9 @@ StoreFactory SqliteFactory(bool write_log) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, EntityStoreConformance,
-                         ::testing::Values(SqliteFactory(false), SqliteFactory(true)), FactoryName);
+                         ::testing::Values(SqliteFactory(false), SqliteFactory(true),
+                                           SqliteFactory(true, true)),
+                         FactoryName);
 INSTANTIATE_TEST_SUITE_P(Sqlite, SubscriptionConformance,
                          ::testing::Values(SqliteFactory(false), SqliteFactory(true)), FactoryName);
 
@@ -49,6 +56,7 @@ class SqlitePlan : public ::testing::Test {
            ("renkei-plan-" + std::to_string(rd()) + "-" + std::to_string(rd()));
     sqlite::SqliteOptions options;
     options.data_dir = dir_.string();
+    options.value_index = sqlite::ValueIndexPolicy::kAll;  // the plans of indexed names
     auto store = sqlite::SqliteStore::Open(options);
     ASSERT_TRUE(store.has_value()) << store.error().detail;
     auto written = (*store)->Write("t", [](WriteTransaction& txn) -> base::Result<void> {

@@ -44,12 +44,14 @@ bool IsDateType(std::string_view type) { return type == "DateTime" || type == "I
 // - booleans, null and objects: both NULL (no number or string comparison can match them);
 // - arrays (an element may match) and names that occur more than once (NGSI-LD datasetIds):
 //   both NULL and `opaque` = 1: SQL cannot decide them, C++ re-checks (see sql_where.cpp).
+// Only names in `indexed` get a row (ADR 0018).
 using AttrRows = std::map<std::string, AttrRow, std::less<>>;
 
-AttrRows AttributeRows(const core::Entity& entity) {
+AttrRows AttributeRows(const core::Entity& entity, const IndexedNames& indexed) {
   AttrRows rows;
   std::set<std::string_view> duplicated;
   for (const auto& a : entity.attributes) {
+    if (!indexed.Contains(a.name)) continue;
     if (rows.contains(a.name)) {
       duplicated.insert(a.name);
       continue;
@@ -150,8 +152,8 @@ base::Result<void> SyncAttributeIndex(Connection& conn, std::int64_t tenant, std
 
 // Every attr_index row of an entity that has none yet.
 base::Result<void> WriteAttributeIndex(Connection& conn, std::int64_t tenant, std::int64_t eid,
-                                       const core::Entity& entity) {
-  return SyncAttributeIndex(conn, tenant, eid, AttributeRows(entity), AttrRows{});
+                                       const core::Entity& entity, const IndexedNames& indexed) {
+  return SyncAttributeIndex(conn, tenant, eid, AttributeRows(entity, indexed), AttrRows{});
 }
 
 // SQLite's R*Tree stores 32-bit floats rounded outward (rtree.c rtreeValueDown/Up); the
@@ -289,20 +291,23 @@ bool GeoRow::operator==(const GeoRow& o) const {
          box[2] == o.box[2] && box[3] == o.box[3];
 }
 
-IndexedEntity IndexRowsOf(std::int64_t eid, const core::Entity& stored) {
+IndexedEntity IndexRowsOf(std::int64_t eid, const core::Entity& stored,
+                          const IndexedNames& indexed) {
   std::vector<std::string> secondary;
   for (const auto& type : stored.types) {
     if (type != stored.PrimaryType()) secondary.push_back(type);
   }
-  return IndexedEntity{eid, AttributeRows(stored), GeoRowsOf(stored), std::move(secondary)};
+  return IndexedEntity{eid, AttributeRows(stored, indexed), GeoRowsOf(stored),
+                       std::move(secondary)};
 }
 
 base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
-                                         const core::Entity& entity, const IndexedEntity* previous,
+                                         const core::Entity& entity, const IndexedNames& indexed,
+                                         const IndexedEntity* previous,
                                          const std::string* encoded) {
   const std::string own = encoded == nullptr ? core::EncodeEntity(entity) : std::string();
   const std::string& doc = encoded == nullptr ? own : *encoded;
-  IndexedEntity now = IndexRowsOf(0, entity);
+  IndexedEntity now = IndexRowsOf(0, entity, indexed);
   auto bind_times_and_doc = [&](Statement& s, int first) {
     s.Bind(first, entity.created_at.millis);
     s.Bind(first + 1, entity.modified_at.millis);
@@ -374,6 +379,8 @@ base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
     now.eid = update->ColumnInt(0);
     RENKEI_TRY_VOID(update->Run());
   }
+  // Rows of names no longer indexed cannot exist (a name leaves the catalog only when the
+  // policy changes, which rebuilds or catalogues every row), so the stored rows compare.
   RENKEI_TRY(AttrRows stored_attrs, ReadAttributeRows(conn, now.eid));
   RENKEI_TRY(bool geo_current, GeoRowsMatch(conn, now.eid, now.geo));
   RENKEI_TRY_VOID(SyncIndexes(conn, tenant, now, stored_attrs, Compare(geo_current)));
@@ -429,10 +436,57 @@ base::Result<void> RebuildAttributeIndex(Connection& conn) {
     RENKEI_TRY(bool has_row, entities->Step());
     if (!has_row) break;
     RENKEI_TRY(core::Entity entity, core::DecodeEntity(entities->ColumnText(2)));
-    RENKEI_TRY_VOID(
-        WriteAttributeIndex(conn, entities->ColumnInt(1), entities->ColumnInt(0), entity));
+    RENKEI_TRY_VOID(WriteAttributeIndex(conn, entities->ColumnInt(1), entities->ColumnInt(0),
+                                        entity, IndexedNames::All()));
   }
   return base::Ok();
+}
+
+base::Result<std::int64_t> BackfillAttributeRows(Connection& conn, std::int64_t tenant,
+                                                 const std::string& name, std::int64_t after_eid,
+                                                 std::size_t limit) {
+  RENKEI_TRY(Statement * entities,
+             conn.Prepare("SELECT eid, doc FROM entities WHERE tenant = ? AND eid > ? "
+                          "ORDER BY eid LIMIT ?"));
+  // REPLACE: a write since the name entered the catalogue may have written the row already
+  // (with the same value, from the same document).
+  RENKEI_TRY(Statement * insert,
+             conn.Prepare("INSERT OR REPLACE INTO attr_index(num, txt, opaque, entity, name, "
+                          "tenant) VALUES (?, ?, ?, ?, ?, ?)"));
+  const IndexedNames only =
+      IndexedNames::Only(std::make_shared<const IndexedNames::Names>(IndexedNames::Names{name}));
+  StatementLease lease(*entities);
+  entities->Bind(1, tenant);
+  entities->Bind(2, after_eid);
+  entities->Bind(3, static_cast<std::int64_t>(limit));
+  std::int64_t last = after_eid;
+  for (;;) {
+    RENKEI_TRY(bool has_row, entities->Step());
+    if (!has_row) break;
+    last = entities->ColumnInt(0);
+    RENKEI_TRY(core::Entity entity, core::DecodeEntity(entities->ColumnText(1)));
+    const AttrRows rows = AttributeRows(entity, only);
+    auto it = rows.find(name);
+    if (it == rows.end()) continue;
+    const AttrRow& row = it->second;
+    StatementLease insert_lease(*insert);
+    if (row.num) {
+      insert->Bind(1, *row.num);
+    } else {
+      insert->BindNull(1);
+    }
+    if (row.txt) {
+      insert->Bind(2, *row.txt);
+    } else {
+      insert->BindNull(2);
+    }
+    insert->Bind(3, std::int64_t{row.opaque ? 1 : 0});
+    insert->Bind(4, last);
+    insert->Bind(5, name);
+    insert->Bind(6, tenant);
+    RENKEI_TRY_VOID(insert->Run());
+  }
+  return last;
 }
 
 const core::Attribute* LocationAttribute(const core::Entity& entity,

@@ -16,6 +16,7 @@
 #include "core/entity.hpp"
 #include "core/geo/geometry.hpp"
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/indexed_names.hpp"
 
 namespace renkei::store::sqlite {
 
@@ -47,15 +48,18 @@ struct IndexedEntity {
   std::vector<GeoRow> geo;
   std::vector<std::string> secondary_types;  // entity_types rows: the types after the primary
 };
-IndexedEntity IndexRowsOf(std::int64_t eid, const core::Entity& stored);
+// Only names in `indexed` have attr_index rows.
+IndexedEntity IndexRowsOf(std::int64_t eid, const core::Entity& stored,
+                          const IndexedNames& indexed);
 
 // Inserts or replaces by key (tenant, id, primary type, service path). A replaced entity
 // keeps its row id, so creation order (the default order) is the order keys first appeared.
 // `previous`, when given, must be IndexRowsOf the stored entity with this key, read in the
-// same transaction; without it the current rows are read. `doc`, when given, must be
-// core::EncodeEntity(entity) (the write log has it already). Returns the entity's rows now.
+// same transaction with the same `indexed`; without it the current rows are read. `doc`,
+// when given, must be core::EncodeEntity(entity) (the write log has it already). attr_index
+// rows are written for the names in `indexed` only. Returns the entity's rows now.
 base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
-                                         const core::Entity& entity,
+                                         const core::Entity& entity, const IndexedNames& indexed,
                                          const IndexedEntity* previous = nullptr,
                                          const std::string* doc = nullptr);
 // Deletes by key; false when absent.
@@ -68,8 +72,15 @@ using PurgedEntity = std::function<base::Result<void>(std::int64_t tenant, std::
 base::Result<std::size_t> PurgeExpiredRows(Connection& conn, base::Timestamp now,
                                            const PurgedEntity& on_purged = {});
 
-// Rewrites every attr_index row from the entities' documents (schema migration 2).
+// Rewrites every attr_index row, of every name, from the entities' documents (schema
+// migration 2; a switch to ValueIndexPolicy::kAll).
 base::Result<void> RebuildAttributeIndex(Connection& conn);
+// Writes the attr_index rows of `name` for the tenant's entities after row id `after_eid`,
+// at most `limit` entities in row-id order (building a value index, ADR 0018). Returns the
+// last row id read (`after_eid` when none was left).
+base::Result<std::int64_t> BackfillAttributeRows(Connection& conn, std::int64_t tenant,
+                                                 const std::string& name, std::int64_t after_eid,
+                                                 std::size_t limit);
 // The attribute holding the entity's location: the GeoProperty named `geo_attribute`, or the
 // first GeoProperty when the name is empty. nullptr when there is none.
 const core::Attribute* LocationAttribute(const core::Entity& entity,

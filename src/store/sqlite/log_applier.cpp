@@ -35,7 +35,8 @@ struct RowWrite {
 };
 
 base::Result<void> ApplyTenantWrites(Connection& conn, std::int64_t tenant,
-                                     const std::map<Key, Newest>& keys) {
+                                     const std::map<Key, Newest>& keys,
+                                     const IndexedNames& indexed) {
   std::vector<std::string> ids;
   ids.reserve(keys.size());
   for (const auto& [key, newest] : keys) {
@@ -47,7 +48,9 @@ base::Result<void> ApplyTenantWrites(Connection& conn, std::int64_t tenant,
   std::map<Key, IndexedEntity> previous;
   for (std::size_t i = 0; i < stored.size(); ++i) {
     Key key{stored[i].id, stored[i].PrimaryType(), stored[i].service_path};
-    if (keys.contains(key)) previous.emplace(std::move(key), IndexRowsOf(row_ids[i], stored[i]));
+    if (keys.contains(key)) {
+      previous.emplace(std::move(key), IndexRowsOf(row_ids[i], stored[i], indexed));
+    }
   }
   std::vector<RowWrite> order;
   order.reserve(keys.size());
@@ -73,7 +76,7 @@ base::Result<void> ApplyTenantWrites(Connection& conn, std::int64_t tenant,
     }
     if (write.entity) {
       RENKEI_TRY(IndexedEntity ignored,
-                 PutEntityRow(conn, tenant, *write.entity, prior, write.doc.get()));
+                 PutEntityRow(conn, tenant, *write.entity, indexed, prior, write.doc.get()));
       (void)ignored;
     }
   }
@@ -83,7 +86,7 @@ base::Result<void> ApplyTenantWrites(Connection& conn, std::int64_t tenant,
 }  // namespace
 
 base::Result<bool> ApplyRecords(Connection& conn, const std::vector<UnitRecord>& records,
-                                const TenantIdOf& tenant_id_of) {
+                                const TenantIdOf& tenant_id_of, ValueIndexCatalog& catalog) {
   if (records.empty()) return false;
   std::map<std::string, std::map<Key, Newest>> by_tenant;
   for (const auto& record : records) {
@@ -102,7 +105,8 @@ base::Result<bool> ApplyRecords(Connection& conn, const std::vector<UnitRecord>&
   for (const auto& [tenant, keys] : by_tenant) {
     RENKEI_TRY(std::int64_t id, tenant_id_of(tenant));
     tenant_ids.emplace(tenant, id);
-    RENKEI_TRY_VOID(ApplyTenantWrites(conn, id, keys));
+    RENKEI_TRY(IndexedNames indexed, catalog.For(conn, id));
+    RENKEI_TRY_VOID(ApplyTenantWrites(conn, id, keys, indexed));
   }
   bool journaled = false;
   for (const auto& record : records) {

@@ -20,6 +20,7 @@
 #include "base/result.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/unit_record.hpp"
+#include "store/sqlite/value_index_catalog.hpp"
 
 namespace renkei::store::sqlite {
 
@@ -27,9 +28,10 @@ namespace renkei::store::sqlite {
 using TenantIdOf = std::function<base::Result<std::int64_t>(const std::string& tenant)>;
 
 // Writes `records` (in seq order, not empty) and sets the applied position to the last one's
-// seq. Returns whether any journal row was written.
+// seq, with attr_index rows for the names `catalog` gives each tenant (reset by the caller
+// when its transaction began). Returns whether any journal row was written.
 base::Result<bool> ApplyRecords(Connection& conn, const std::vector<UnitRecord>& records,
-                                const TenantIdOf& tenant_id_of);
+                                const TenantIdOf& tenant_id_of, ValueIndexCatalog& catalog);
 
 // The position the tables hold: the seq of the last record applied (0: none).
 base::Result<std::uint64_t> ReadAppliedSeq(Connection& conn);

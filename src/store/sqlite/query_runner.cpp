@@ -12,6 +12,7 @@
 #include "core/entity_codec.hpp"
 #include "store/sqlite/entity_rows.hpp"
 #include "store/sqlite/sql_where.hpp"
+#include "store/sqlite/value_index_catalog.hpp"
 
 namespace renkei::store::sqlite {
 namespace {
@@ -220,10 +221,29 @@ struct QueryPlan {
   }
 };
 
-// Top-level attribute names among `names` with opaque attr_index rows in the tenant.
+std::set<std::string> QueryComparedNames(const EntityQuery& query) {
+  auto names = ComparedNames(query.q);
+  names.merge(ComparedNames(query.mq));
+  return names;
+}
+
+// Which names the query tests have complete attr_index rows (ADR 0018; the others go to
+// `uncatalogued` when no index of them exists or is being built), and which compared ones
+// among those have opaque rows in the tenant.
 base::Result<FilterContext> ProbeAttributes(Connection& conn, std::int64_t tenant,
-                                            const std::set<std::string>& names) {
+                                            const EntityQuery& query, ValueIndexPolicy policy,
+                                            std::vector<std::string>* uncatalogued) {
   FilterContext context;
+  auto referenced = ReferencedNames(query.q);
+  referenced.merge(ReferencedNames(query.mq));
+  if (referenced.empty()) return context;
+  RENKEI_TRY(ValueIndexStates states, ProbeValueIndexes(conn, policy, tenant, referenced));
+  context.indexed_names = std::move(states.ready);
+  if (uncatalogued != nullptr) *uncatalogued = std::move(states.uncatalogued);
+  std::set<std::string> names;
+  for (const auto& name : QueryComparedNames(query)) {
+    if (context.indexed_names.contains(name)) names.insert(name);
+  }
   if (names.empty()) return context;
   // Uses the partial index attr_index_opaque: one b-tree probe per name.
   RENKEI_TRY(Statement * probe, conn.Prepare("SELECT EXISTS (SELECT 1 FROM attr_index "
@@ -256,21 +276,16 @@ base::Result<std::vector<EntitySelector>> NarrowTypeSelectors(
   return out;
 }
 
-std::set<std::string> QueryComparedNames(const EntityQuery& query) {
-  auto names = ComparedNames(query.q);
-  names.merge(ComparedNames(query.mq));
-  return names;
-}
-
 // What drives the plan, most selective first:
 // - a geo box: `e.eid IN (R*Tree ⋈ geo_shapes)`, a list in eid order; no entity index may
 //   compete (Indexing::kNone), else SQLite walked the tenant in eid order and probed the list;
 // - an exact `attr == literal` of q: attr_index's (tenant, name, num|txt) range in eid order,
 //   joined to entities by rowid, the other conditions checked per row;
 // - otherwise the planner's choice among the entity indexes (type, service path, id).
-base::Result<QueryPlan> PlanQuery(Connection& conn, std::int64_t tenant, const EntityQuery& query) {
+base::Result<QueryPlan> PlanQuery(Connection& conn, std::int64_t tenant, const EntityQuery& query,
+                                  ValueIndexPolicy policy, std::vector<std::string>* uncatalogued) {
   QueryPlan plan;
-  RENKEI_TRY(FilterContext context, ProbeAttributes(conn, tenant, QueryComparedNames(query)));
+  RENKEI_TRY(FilterContext context, ProbeAttributes(conn, tenant, query, policy, uncatalogued));
   const bool geo_drives = query.geo && HasGeoBox(*query.geo);
   const Indexing indexing = geo_drives ? Indexing::kNone : Indexing::kAll;
   std::optional<Driver> driver;
@@ -395,8 +410,8 @@ base::Result<std::vector<Entity>> RunFindById(Connection& conn, std::int64_t ten
 }
 
 base::Result<std::string> ExplainQuery(Connection& conn, std::int64_t tenant,
-                                       const EntityQuery& query) {
-  RENKEI_TRY(QueryPlan plan, PlanQuery(conn, tenant, query));
+                                       const EntityQuery& query, ValueIndexPolicy policy) {
+  RENKEI_TRY(QueryPlan plan, PlanQuery(conn, tenant, query, policy, nullptr));
   return ExplainSql(conn, BuiltSql{plan.Select(), plan.where}, plan.pushed_down ? 2 : 0);
 }
 
@@ -408,12 +423,13 @@ base::Result<std::string> ExplainFindById(Connection& conn, std::int64_t tenant,
 }
 
 base::Result<EntityPage> RunQuery(Connection& conn, std::int64_t tenant, const EntityQuery& query,
-                                  bool snapshot) {
+                                  bool snapshot, ValueIndexPolicy policy,
+                                  std::vector<std::string>* uncatalogued) {
   RENKEI_TRY_VOID(ValidatePatterns(query.selectors));
   // The attribute probes, the count and the page must see the same data.
   RENKEI_TRY(auto txn, ReadSnapshot::Begin(conn, snapshot && (query.want_count ||
                                                               !QueryComparedNames(query).empty())));
-  RENKEI_TRY(QueryPlan plan, PlanQuery(conn, tenant, query));
+  RENKEI_TRY(QueryPlan plan, PlanQuery(conn, tenant, query, policy, uncatalogued));
   if (plan.pushed_down) return RunPushedDown(conn, plan, query);
 
   // Stream candidates in SQL order (creation order unless the keys are SQL-sortable),

@@ -17,6 +17,7 @@
 #include "store/entity_query.hpp"
 #include "store/entity_store.hpp"
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/indexed_names.hpp"
 
 namespace renkei::store::sqlite {
 
@@ -41,12 +42,16 @@ base::Result<std::string> ExplainFindById(Connection& conn, std::int64_t tenant,
 
 // EXPLAIN QUERY PLAN of the page statement RunQuery runs for `query`.
 base::Result<std::string> ExplainQuery(Connection& conn, std::int64_t tenant,
-                                       const EntityQuery& query);
+                                       const EntityQuery& query,
+                                       ValueIndexPolicy policy = ValueIndexPolicy::kAll);
 
 // `snapshot`: wrap multi-statement reads in a read transaction (readers); false inside the
-// writer's transaction, which is already one.
+// writer's transaction, which is already one. Conditions on attribute names without a ready
+// value index (ADR 0018) are decided in C++; `uncatalogued`, when given, receives the names
+// that have no index, not even one being built.
 base::Result<EntityPage> RunQuery(Connection& conn, std::int64_t tenant, const EntityQuery& query,
-                                  bool snapshot);
+                                  bool snapshot, ValueIndexPolicy policy,
+                                  std::vector<std::string>* uncatalogued = nullptr);
 
 base::Result<std::vector<TypeSummary>> RunListTypes(Connection& conn, std::int64_t tenant,
                                                     const ServicePathScope& scope,

@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 14> kMigrations = {
+constexpr std::array<std::string_view, 15> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -234,6 +234,25 @@ INSERT INTO write_log(id, applied_seq) VALUES (1, 0);
     // miss a rewrite within the millisecond of the previous write). NULL: not recorded.
     R"sql(
 ALTER TABLE entity_changes ADD COLUMN written TEXT;
+)sql",
+    // 15: the catalogue of value indexes (ADR 0018, store/sqlite/value_index_catalog.hpp):
+    // which attribute names of a tenant have attr_index rows, how far a build has come
+    // (row id) and whether queries may use it; and the policy the rows were written under.
+    // Until now every name was indexed: the settings say so when there are rows, and
+    // AdoptValueIndexPolicy catalogues the names at the first open under the on-demand
+    // policy. A new database records the policy of its first open.
+    R"sql(
+CREATE TABLE value_indexes(
+  tenant INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  built_through INTEGER NOT NULL DEFAULT 0,
+  ready INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(tenant, name)) WITHOUT ROWID;
+CREATE TABLE store_settings(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO store_settings(key, value)
+  SELECT 'value_index', 'all' WHERE EXISTS (SELECT 1 FROM attr_index);
 )sql",
 };
 

@@ -190,6 +190,8 @@ Fragment TranslateCondition(const core::q::Condition& c, const FilterContext& co
   Fragment f;
   const auto& attr = c.path.attribute;
   if (IsBuiltinName(attr)) return f;
+  // Without complete attr_index rows for the name, SQL cannot decide: C++ does.
+  if (!context.indexed_names.contains(attr)) return f;
   if (dialect == Dialect::kNgsiLd) {
     // Existence of a top-level attribute means the same in both dialects; every other LD
     // condition is either a number comparison (a superset, below) or left to C++.
@@ -286,7 +288,8 @@ const core::q::Node* FindDrivingNode(const core::q::Node& root, const FilterCont
     if (node.kind != core::q::Node::Kind::kCondition) return false;
     const auto& c = node.condition;
     return c.op == Operator::kEqual && !c.range_low && c.values.size() == 1 &&
-           IsValueComparison(c, dialect) && !context.opaque_names.contains(c.path.attribute);
+           IsValueComparison(c, dialect) && context.indexed_names.contains(c.path.attribute) &&
+           !context.opaque_names.contains(c.path.attribute);
   };
   if (drives(root)) return &root;
   if (root.kind != core::q::Node::Kind::kAnd) return nullptr;
@@ -463,6 +466,28 @@ void AddTypeProbe(SqlWhere& where, std::int64_t tenant,
       "IN (" +
       Placeholders(values.size() - 1) + ") AND t.eid = d.entity)";
   where.And(std::move(sql), std::move(values));
+}
+
+namespace {
+
+void CollectReferencedNames(const core::q::Node& node, std::set<std::string>& names) {
+  if (node.kind == core::q::Node::Kind::kCondition) {
+    if (!IsBuiltinName(node.condition.path.attribute)) {
+      names.insert(node.condition.path.attribute);
+    }
+    return;
+  }
+  for (const auto& child : node.children) {
+    if (child != nullptr) CollectReferencedNames(*child, names);
+  }
+}
+
+}  // namespace
+
+std::set<std::string> ReferencedNames(const core::q::Filter& filter) {
+  std::set<std::string> names;
+  if (!filter.empty()) CollectReferencedNames(*filter.root(), names);
+  return names;
 }
 
 std::set<std::string> ComparedNames(const core::q::Filter& filter) {

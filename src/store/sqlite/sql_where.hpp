@@ -61,6 +61,9 @@ void AddPersonalRestriction(SqlWhere& where, const PersonalReadScope& scope,
 // supersets re-checked in C++; on the others they are exact.
 struct FilterContext {
   std::set<std::string> opaque_names;
+  // The names (among ReferencedNames) whose attr_index rows are complete (ADR 0018): a
+  // condition on any other name is left to C++.
+  std::set<std::string> indexed_names;
   // The column the attr_index probes correlate with: `d.entity` when attr_index drives
   // (FindDriver), so SQLite tests them on the index row before it reads the entity's row
   // (a page of the large entities table per candidate), else `e.eid`.
@@ -68,6 +71,8 @@ struct FilterContext {
 };
 // Attribute names of the filter's top-level value comparisons (to probe for opaque rows).
 std::set<std::string> ComparedNames(const core::q::Filter& filter);
+// Attribute names any condition of the filter tests (to probe for their value indexes).
+std::set<std::string> ReferencedNames(const core::q::Filter& filter);
 
 // An exact `attr == literal` conjunct that drives the plan from attr_index's value index
 // instead of being tested per entity: FROM attr_index d CROSS JOIN entities e ON e.eid =

@@ -31,9 +31,12 @@ namespace {
 // tenant, inside the unit's savepoint.
 class UnitTransaction final : public WriteTransaction {
  public:
-  UnitTransaction(Connection& conn, std::int64_t tenant, bool journal, const std::string& name,
-                  const JournalFilter& may_notify)
-      : conn_(conn), tenant_(tenant), changes_(journal, name, may_notify) {}
+  UnitTransaction(Connection& conn, std::int64_t tenant, IndexedNames indexed, bool journal,
+                  const std::string& name, const JournalFilter& may_notify)
+      : conn_(conn),
+        tenant_(tenant),
+        indexed_(std::move(indexed)),
+        changes_(journal, name, may_notify) {}
 
   base::Result<std::vector<core::Entity>> FindById(const std::string& id,
                                                    const std::optional<std::string>& type,
@@ -43,7 +46,7 @@ class UnitTransaction final : public WriteTransaction {
     RENKEI_TRY(std::vector<core::Entity> found,
                RunFindById(conn_, tenant_, id, type, scope, limit, kBeforeAnyExpiry, &row_ids));
     for (std::size_t i = 0; i < found.size(); ++i) {
-      read_[ChangeTracker::KeyOf(found[i])] = IndexRowsOf(row_ids[i], found[i]);
+      read_[ChangeTracker::KeyOf(found[i])] = IndexRowsOf(row_ids[i], found[i], indexed_);
       changes_.NoteRead(found[i]);
     }
     return found;
@@ -56,7 +59,7 @@ class UnitTransaction final : public WriteTransaction {
     RENKEI_TRY(std::vector<core::Entity> found, RunFindByIds(conn_, tenant_, ids, scope, row_ids));
     std::set<std::string_view> seen;
     for (std::size_t i = 0; i < found.size(); ++i) {
-      read_[ChangeTracker::KeyOf(found[i])] = IndexRowsOf(row_ids[i], found[i]);
+      read_[ChangeTracker::KeyOf(found[i])] = IndexRowsOf(row_ids[i], found[i], indexed_);
       changes_.NoteRead(found[i]);
       seen.insert(found[i].id);
     }
@@ -72,8 +75,8 @@ class UnitTransaction final : public WriteTransaction {
       changes_.Touch(key, entity);
     }
     auto it = read_.find(key);
-    RENKEI_TRY(IndexedEntity rows,
-               PutEntityRow(conn_, tenant_, entity, it == read_.end() ? nullptr : &it->second));
+    RENKEI_TRY(IndexedEntity rows, PutEntityRow(conn_, tenant_, entity, indexed_,
+                                                it == read_.end() ? nullptr : &it->second));
     read_[std::move(key)] = std::move(rows);
     return base::Ok();
   }
@@ -132,6 +135,7 @@ class UnitTransaction final : public WriteTransaction {
 
   Connection& conn_;
   std::int64_t tenant_;
+  IndexedNames indexed_;  // the names this unit's writes index (ADR 0018)
   std::string correlator_;
   ChangeTracker changes_;
   // Row ids and index rows of the entities this unit has read or written: the unit runs in
@@ -179,9 +183,15 @@ base::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions
   // acknowledged (wal_syncer.hpp). Checkpoints still sync the WAL and the database file.
   RENKEI_TRY_VOID(writer->Exec("PRAGMA synchronous=NORMAL"));
   RENKEI_TRY_VOID(Migrate(*writer));
+  SqliteOptions opened = options;
+  if (!options.adopt_value_index) {
+    RENKEI_TRY(opened.value_index, StoredValueIndexPolicy(*writer, options.value_index));
+  }
+  RENKEI_TRY_VOID(AdoptValueIndexPolicy(*writer, opened.value_index));
+  RENKEI_TRY(auto unfinished_indexes, UnfinishedValueIndexes(*writer));
   RENKEI_TRY(auto checkpointer, Checkpointer::Start(path, options.busy_timeout_ms));
   std::unique_ptr<SqliteStore> store(
-      new SqliteStore(options, path, std::move(wal_vfs), std::move(writer)));
+      new SqliteStore(opened, path, std::move(wal_vfs), std::move(writer)));
   store->JournalCommitted();  // the position the journal is at (no listener yet)
   RENKEI_TRY_VOID(store->OpenWriteLog());
   // Replaces SQLite's automatic checkpoint on commit (which ran on this thread): the hook
@@ -202,6 +212,10 @@ base::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions
       s->SequencerLoop();
     });
   }
+  // Builds a restart interrupted go on where they were (value_indexes.built_through).
+  for (auto& [tenant_id, name] : unfinished_indexes) {
+    store->RequestValueIndex(tenant_id, std::move(name));
+  }
   return store;
 }
 
@@ -211,7 +225,8 @@ SqliteStore::SqliteStore(SqliteOptions options, std::string path,
     : options_(std::move(options)),
       path_(std::move(path)),
       wal_vfs_(std::move(wal_vfs)),
-      writer_conn_(std::move(writer)) {}
+      writer_conn_(std::move(writer)),
+      writer_catalog_(options_.value_index) {}
 
 SqliteStore::~SqliteStore() { Close(); }
 
@@ -271,7 +286,9 @@ SqliteStore::Job SqliteStore::UnitJob(std::string tenant, WriteUnit unit, WriteD
              [this, unit = std::move(unit), tenant = std::move(name)](
                  Connection& conn, std::int64_t tenant_id) -> base::Result<void> {
                RENKEI_TRY(const bool journal, JournalsChanges(tenant_id));
-               UnitTransaction txn(conn, tenant_id, journal, tenant, journal_filter_);
+               RENKEI_TRY(IndexedNames indexed, writer_catalog_.For(conn, tenant_id));
+               UnitTransaction txn(conn, tenant_id, std::move(indexed), journal, tenant,
+                                   journal_filter_);
                RENKEI_TRY_VOID(unit(txn));
                if (!journal) return base::Ok();
                RENKEI_TRY(const bool journaled, txn.JournalChanges());
@@ -452,6 +469,7 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
         continue;
       }
       open = true;
+      writer_catalog_.Reset();
     }
     std::int64_t tenant_id = 0;
     const bool journaled_before = batch_journaled_;
@@ -728,8 +746,96 @@ base::Result<EntityPage> SqliteStore::Query(const std::string& tenant, const Ent
       if (query.want_count) empty.total_count = 0;
       return empty;
     }
-    return RunQuery(*lease, *tenant_id, query, /*snapshot=*/true);
+    std::vector<std::string> uncatalogued;
+    RENKEI_TRY(EntityPage page, RunQuery(*lease, *tenant_id, query, /*snapshot=*/true,
+                                         options_.value_index, &uncatalogued));
+    // This query filtered those names document by document; the next ones need not.
+    for (auto& name : uncatalogued) RequestValueIndex(*tenant_id, std::move(name));
+    return page;
   });
+}
+
+// ---- value indexes (ADR 0018)
+
+void SqliteStore::RequestValueIndex(std::int64_t tenant_id, std::string name, WriteDone done) {
+  {
+    std::lock_guard lock(index_builds_mu_);
+    auto [it, inserted] = index_builds_.try_emplace({tenant_id, name});
+    if (done) it->second.push_back(std::move(done));
+    if (!inserted) return;
+  }
+  Enqueue(ValueIndexStepJob(tenant_id, std::move(name)));
+}
+
+SqliteStore::Job SqliteStore::ValueIndexStepJob(std::int64_t tenant_id, std::string name) {
+  auto ready = std::make_shared<bool>(false);
+  Job job;
+  job.alone = true;  // its own transaction: no unit before it wrote without the new name
+  job.run = [this, tenant_id, name, ready](Connection& conn, std::int64_t) -> base::Result<void> {
+    RENKEI_TRY_VOID(CatalogueValueIndex(conn, tenant_id, name));
+    RENKEI_TRY(*ready, BuildValueIndexStep(conn, tenant_id, name, options_.value_index_step));
+    writer_catalog_.Reset();
+    return base::Ok();
+  };
+  job.done = [this, tenant_id, name, ready](base::Result<void> result) {
+    if (result && !*ready) {
+      Enqueue(ValueIndexStepJob(tenant_id, name));
+      return;
+    }
+    FinishValueIndex(tenant_id, name, result);
+  };
+  return job;
+}
+
+void SqliteStore::FinishValueIndex(std::int64_t tenant_id, const std::string& name,
+                                   const base::Result<void>& result) {
+  std::vector<WriteDone> waiters;
+  {
+    std::lock_guard lock(index_builds_mu_);
+    auto it = index_builds_.find({tenant_id, name});
+    if (it == index_builds_.end()) return;
+    waiters = std::move(it->second);
+    index_builds_.erase(it);
+  }
+  // Stopped by Close, it goes on at the next open (value_indexes.built_through).
+  if (!result && options_.logger) {
+    options_.logger->warn(
+        "msg=\"value index build stopped\" tenant_id={} name=\"{}\" detail=\"{}\"", tenant_id, name,
+        result.error().detail);
+  }
+  for (auto& waiter : waiters) CompleteWrite(waiter, result);
+}
+
+std::size_t SqliteStore::ValueIndexesBuilding() const {
+  std::lock_guard lock(index_builds_mu_);
+  return index_builds_.size();
+}
+
+base::Result<void> SqliteStore::BuildValueIndexes(const std::string& tenant,
+                                                  std::vector<std::string> names) {
+  // A unit that writes nothing makes sure the tenant exists, so that it has an id.
+  RENKEI_TRY_VOID(
+      Write(tenant, [](WriteTransaction&) -> base::Result<void> { return base::Ok(); }));
+  RENKEI_TRY_VOID(WaitForLog(&tenant));
+  RENKEI_TRY(auto tenant_id, Guarded([&]() -> base::Result<std::optional<std::int64_t>> {
+               RENKEI_TRY(auto conn, AcquireReader());
+               ReaderLease lease(*this, std::move(conn));
+               return LookupTenant(*lease, tenant);
+             }));
+  if (!tenant_id) return Internal("tenant " + tenant + " not found");
+  std::vector<std::future<base::Result<void>>> builds;
+  for (auto& name : names) {
+    auto built = std::make_shared<std::promise<base::Result<void>>>();
+    builds.push_back(built->get_future());
+    RequestValueIndex(*tenant_id, std::move(name),
+                      [built](base::Result<void> r) { built->set_value(std::move(r)); });
+  }
+  base::Result<void> result = base::Ok();
+  for (auto& build : builds) {
+    auto r = build.get();
+    if (!r && result) result = std::move(r);
+  }
+  return result;
 }
 
 base::Result<std::vector<EntitySource>> SqliteStore::ImportSources(const std::string& tenant,

@@ -32,6 +32,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,6 +50,7 @@
 #include "store/policy_store.hpp"
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/value_index_catalog.hpp"
 #include "store/sqlite/wal_syncer.hpp"
 #include "store/sqlite/wal_write_buffer.hpp"
 #include "store/sqlite/write_log.hpp"
@@ -92,6 +94,14 @@ struct SqliteOptions {
   std::chrono::milliseconds journal_apply_delay{0};
   // How long a query waits for the applier before it fails (write log on).
   std::chrono::milliseconds query_wait{30000};
+  // Which attribute names get attribute-value index rows (ADR 0018): all, or those queries
+  // have filtered on (built in the background at the first such query), and how many
+  // entities one build step covers (a step holds the writer for its duration).
+  ValueIndexPolicy value_index = ValueIndexPolicy::kOnDemand;
+  std::size_t value_index_step = 20000;
+  // False: keep the policy the data directory was last opened with instead (a CLI command
+  // beside a server must not switch it, which may rewrite every index row).
+  bool adopt_value_index = true;
   // Optional: at debug level the writer logs group-commit figures about once a second
   // (msg="group commit" commits= units= units_per_commit= max_units=).
   std::shared_ptr<spdlog::logger> logger;
@@ -200,6 +210,12 @@ class SqliteStore final : public EntityStore,
                                                              base::Timestamp now) override;
 
   WriterStats Stats() const;
+  // Value indexes being built now (ADR 0018), by this process.
+  std::size_t ValueIndexesBuilding() const;
+  // Builds the value indexes of `names` in the tenant unless they exist (what a query
+  // filtering on them starts) and waits until every one is ready or failed. Not from a
+  // WriteDone callback or a WriteUnit.
+  base::Result<void> BuildValueIndexes(const std::string& tenant, std::vector<std::string> names);
   // The write log's backlog; nullopt when the log is off.
   std::optional<WriteLogStats> WriteLogBacklog() const;
 
@@ -256,6 +272,14 @@ class SqliteStore final : public EntityStore,
   void ForgetTransactionState();
   // Wraps the completion of a subscription create or erase (subscription_epoch_).
   WriteDone AfterSubscriptionChange(WriteDone done);
+  // Starts building the value index of (tenant id, name) unless this process is building
+  // it already; `done` (may be empty) runs when it is ready or failed.
+  void RequestValueIndex(std::int64_t tenant_id, std::string name, WriteDone done = {});
+  // One build step as a writer job of its own; enqueues the next until the index is ready.
+  Job ValueIndexStepJob(std::int64_t tenant_id, std::string name);
+  // Calls the waiters of a finished build (ready or failed) and forgets it.
+  void FinishValueIndex(std::int64_t tenant_id, const std::string& name,
+                        const base::Result<void>& result);
 
   // ---- write log (sqlite_store_log.cpp)
   // Replays the records an earlier run left in <data_dir>/log; keeps the log open when
@@ -289,6 +313,7 @@ class SqliteStore final : public EntityStore,
   std::unordered_map<std::string, std::int64_t> writer_tenants_;
   std::vector<std::pair<std::string, std::int64_t>> pending_tenants_;  // this batch's new ones
   std::unordered_map<std::int64_t, bool> journals_changes_;            // by tenant id
+  ValueIndexCatalog writer_catalog_;               // the names writes index; reset per transaction
   bool batch_journaled_ = false;                   // this batch appended journal rows
   std::atomic<std::int64_t> journal_position_{0};  // JournalPosition; written by the writer
   std::function<void()> change_listener_;          // guarded by queue_mu_
@@ -326,6 +351,10 @@ class SqliteStore final : public EntityStore,
   std::atomic<std::uint64_t> subscription_epoch_{0};
   // The applier gave up on records it could not apply while closing (they stay in the log).
   std::atomic<bool> apply_abandoned_{false};
+
+  // Value indexes this process is building, with who waits for each (guarded).
+  mutable std::mutex index_builds_mu_;
+  std::map<std::pair<std::int64_t, std::string>, std::vector<WriteDone>> index_builds_;
 
   std::mutex close_mu_;  // serialises Close
   bool closed_ = false;  // guarded by close_mu_

@@ -140,8 +140,9 @@ base::Result<bool> SqliteStore::ApplyInTransaction(const std::vector<UnitRecord>
   Connection& conn = *writer_conn_;
   auto journaled = Guarded([&]() -> base::Result<bool> {
     RENKEI_TRY_VOID(conn.RunCached("BEGIN IMMEDIATE"));
-    auto applied =
-        ApplyRecords(conn, records, [this](const std::string& t) { return EnsureTenant(t); });
+    writer_catalog_.Reset();
+    auto applied = ApplyRecords(
+        conn, records, [this](const std::string& t) { return EnsureTenant(t); }, writer_catalog_);
     if (applied) {
       if (auto commit = conn.RunCached("COMMIT"); !commit) applied = base::Fail(commit.error());
     }
