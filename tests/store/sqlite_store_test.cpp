@@ -449,6 +449,10 @@ TEST_F(SqlitePlan, GeoDrivesFromRtree) {
     auto plan = sqlite::ExplainQuery(*conn_, 1, query);
     ASSERT_TRUE(plan.has_value()) << plan.error().detail;
     EXPECT_EQ(plan->find("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"), 0u) << *plan;
+    // Points: a range scan of geo_points' key per cell range; other shapes: the R*Tree.
+    EXPECT_NE(plan->find("SEARCH p USING PRIMARY KEY (tenant=? AND cell>? AND cell<?)"),
+              std::string::npos)
+        << *plan;
     EXPECT_NE(plan->find("VIRTUAL TABLE"), std::string::npos) << *plan;
     EXPECT_EQ(plan->find("TEMP B-TREE"), std::string::npos) << *plan;
     EXPECT_EQ(plan->find("INDEX entities_"), std::string::npos) << *plan;

@@ -1,18 +1,27 @@
 #include "store/sqlite/entity_rows.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "base/time.hpp"
 #include "core/entity_codec.hpp"
+#include "store/sqlite/geo_cell.hpp"
 
 namespace renkei::store::sqlite {
 namespace {
 
 base::Result<void> DropGeoRows(Connection& conn, std::int64_t eid) {
+  RENKEI_TRY(Statement * points, conn.Prepare("DELETE FROM geo_points WHERE entity = ?"));
+  {
+    StatementLease points_lease(*points);
+    points->Bind(1, eid);
+    RENKEI_TRY_VOID(points->Run());
+  }
   RENKEI_TRY(Statement * rtree, conn.Prepare("DELETE FROM geo_index WHERE shape IN "
                                              "(SELECT shape FROM geo_shapes WHERE entity = ?)"));
   StatementLease rtree_lease(*rtree);
@@ -183,17 +192,42 @@ std::vector<GeoRow> GeoRowsOf(const core::Entity& entity) {
     // An unparsable location is stored as written; it simply matches no geo-query.
     if (!geometry) continue;
     auto box = geometry->Envelope();
+    std::optional<core::geo::Position> point;
+    if (geometry->kind == core::geo::Geometry::Kind::kPoint) point = geometry->Anchor();
     rows.push_back(GeoRow{a.name,
                           is_default,
                           {RtreeDown(box.min_lon), RtreeUp(box.max_lon), RtreeDown(box.min_lat),
-                           RtreeUp(box.max_lat)}});
+                           RtreeUp(box.max_lat)},
+                          point});
   }
   return rows;
 }
 
-base::Result<void> WriteGeoRows(Connection& conn, std::int64_t eid,
+// A point's row in geo_points (OR IGNORE: two instances of one name at the same point, NGSI-LD
+// datasetIds, need one row to be found).
+base::Result<void> WritePointRow(Connection& conn, std::int64_t tenant, std::int64_t eid,
+                                 const GeoRow& row) {
+  RENKEI_TRY(Statement * insert,
+             conn.Prepare("INSERT OR IGNORE INTO geo_points(tenant, cell, entity, name, "
+                          "is_default, lon, lat) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  StatementLease lease(*insert);
+  insert->Bind(1, tenant);
+  insert->Bind(2, GeoCellOf(row.point->lon, row.point->lat));
+  insert->Bind(3, eid);
+  insert->Bind(4, row.name);
+  insert->Bind(5, std::int64_t{row.is_default ? 1 : 0});
+  insert->Bind(6, row.point->lon);
+  insert->Bind(7, row.point->lat);
+  return insert->Run();
+}
+
+base::Result<void> WriteGeoRows(Connection& conn, std::int64_t tenant, std::int64_t eid,
                                 const std::vector<GeoRow>& rows) {
   for (const auto& row : rows) {
+    if (row.point) {
+      RENKEI_TRY_VOID(WritePointRow(conn, tenant, eid, row));
+      continue;
+    }
     RENKEI_TRY(Statement * shape,
                conn.Prepare("INSERT INTO geo_shapes(entity, name, is_default) VALUES (?, ?, ?) "
                             "RETURNING shape"));
@@ -217,27 +251,53 @@ base::Result<void> WriteGeoRows(Connection& conn, std::int64_t eid,
 }
 
 // Whether the geo index already holds exactly these rows (a PATCH of other attributes then
-// leaves the R*Tree alone).
+// leaves it alone). Compared as sets: points and shapes live in two tables.
 base::Result<bool> GeoRowsMatch(Connection& conn, std::int64_t eid,
                                 const std::vector<GeoRow>& wanted) {
-  RENKEI_TRY(Statement * select,
+  std::vector<GeoRow> stored;
+  RENKEI_TRY(Statement * shapes,
              conn.Prepare("SELECT s.name, s.is_default, g.min_lon, g.max_lon, g.min_lat, "
                           "g.max_lat FROM geo_shapes s JOIN geo_index g ON g.shape = s.shape "
-                          "WHERE s.entity = ? ORDER BY s.shape"));
-  StatementLease lease(*select);
-  select->Bind(1, eid);
-  std::size_t i = 0;
-  for (;; ++i) {
-    RENKEI_TRY(bool has_row, select->Step());
-    if (!has_row) break;
-    if (i >= wanted.size()) return false;
-    GeoRow row{std::string(select->ColumnText(0)),
-               select->ColumnInt(1) != 0,
-               {select->ColumnDouble(2), select->ColumnDouble(3), select->ColumnDouble(4),
-                select->ColumnDouble(5)}};
-    if (!(row == wanted[i])) return false;
+                          "WHERE s.entity = ?"));
+  {
+    StatementLease lease(*shapes);
+    shapes->Bind(1, eid);
+    for (;;) {
+      RENKEI_TRY(bool has_row, shapes->Step());
+      if (!has_row) break;
+      stored.push_back(GeoRow{std::string(shapes->ColumnText(0)),
+                              shapes->ColumnInt(1) != 0,
+                              {shapes->ColumnDouble(2), shapes->ColumnDouble(3),
+                               shapes->ColumnDouble(4), shapes->ColumnDouble(5)},
+                              std::nullopt});
+    }
   }
-  return i == wanted.size();
+  RENKEI_TRY(Statement * points,
+             conn.Prepare("SELECT name, is_default, lon, lat FROM geo_points WHERE entity = ?"));
+  {
+    StatementLease lease(*points);
+    points->Bind(1, eid);
+    for (;;) {
+      RENKEI_TRY(bool has_row, points->Step());
+      if (!has_row) break;
+      const double lon = points->ColumnDouble(2);
+      const double lat = points->ColumnDouble(3);
+      stored.push_back(GeoRow{std::string(points->ColumnText(0)),
+                              points->ColumnInt(1) != 0,
+                              {RtreeDown(lon), RtreeUp(lon), RtreeDown(lat), RtreeUp(lat)},
+                              core::geo::Position{lon, lat}});
+    }
+  }
+  if (stored.size() != wanted.size()) return false;
+  auto key = [](const GeoRow& r) {
+    return std::make_tuple(r.name, r.is_default, r.box[0], r.box[1], r.box[2], r.box[3],
+                           r.point.has_value());
+  };
+  auto by_key = [&](const GeoRow& a, const GeoRow& b) { return key(a) < key(b); };
+  std::vector<GeoRow> expected = wanted;
+  std::sort(stored.begin(), stored.end(), by_key);
+  std::sort(expected.begin(), expected.end(), by_key);
+  return stored == expected;
 }
 
 // What the geo index holds for an entity compared with what it should hold.
@@ -255,7 +315,7 @@ base::Result<void> SyncIndexes(Connection& conn, std::int64_t tenant, const Inde
       RENKEI_TRY_VOID(DropGeoRows(conn, now.eid));
       [[fallthrough]];
     case StoredGeo::kNone:
-      return WriteGeoRows(conn, now.eid, now.geo);
+      return WriteGeoRows(conn, tenant, now.eid, now.geo);
   }
   return base::Ok();
 }
@@ -288,7 +348,7 @@ base::Result<void> WriteSecondaryTypes(Connection& conn, std::int64_t eid,
 
 bool GeoRow::operator==(const GeoRow& o) const {
   return name == o.name && is_default == o.is_default && box[0] == o.box[0] && box[1] == o.box[1] &&
-         box[2] == o.box[2] && box[3] == o.box[3];
+         box[2] == o.box[2] && box[3] == o.box[3] && point == o.point;
 }
 
 IndexedEntity IndexRowsOf(std::int64_t eid, const core::Entity& stored,
@@ -438,6 +498,21 @@ base::Result<void> RebuildAttributeIndex(Connection& conn) {
     RENKEI_TRY(core::Entity entity, core::DecodeEntity(entities->ColumnText(2)));
     RENKEI_TRY_VOID(WriteAttributeIndex(conn, entities->ColumnInt(1), entities->ColumnInt(0),
                                         entity, IndexedNames::All()));
+  }
+  return base::Ok();
+}
+
+base::Result<void> RebuildGeoIndex(Connection& conn) {
+  RENKEI_TRY_VOID(
+      conn.Exec("DELETE FROM geo_index; DELETE FROM geo_shapes; DELETE FROM geo_points"));
+  RENKEI_TRY(Statement * entities, conn.Prepare("SELECT eid, tenant, doc FROM entities"));
+  StatementLease lease(*entities);
+  for (;;) {
+    RENKEI_TRY(bool has_row, entities->Step());
+    if (!has_row) break;
+    RENKEI_TRY(core::Entity entity, core::DecodeEntity(entities->ColumnText(2)));
+    RENKEI_TRY_VOID(
+        WriteGeoRows(conn, entities->ColumnInt(1), entities->ColumnInt(0), GeoRowsOf(entity)));
   }
   return base::Ok();
 }

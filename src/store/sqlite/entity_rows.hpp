@@ -31,10 +31,13 @@ struct AttrRow {
 
 // One geo index row: a GeoProperty's bounding box as the R*Tree holds it (32-bit floats
 // rounded outward); `is_default` marks the entity's first GeoProperty.
+// A Point is kept exactly in `point` and indexed in geo_points by its Z-order cell
+// (geo_cell.hpp, migration 16); other geometries go to the R*Tree.
 struct GeoRow {
   std::string name;
   bool is_default = false;
   double box[4] = {0, 0, 0, 0};  // min_lon, max_lon, min_lat, max_lat
+  std::optional<core::geo::Position> point;
   bool operator==(const GeoRow& o) const;
 };
 
@@ -72,6 +75,9 @@ using PurgedEntity = std::function<base::Result<void>(std::int64_t tenant, std::
 base::Result<std::size_t> PurgeExpiredRows(Connection& conn, base::Timestamp now,
                                            const PurgedEntity& on_purged = {});
 
+// Rewrites every geo index row (geo_points, geo_shapes, geo_index) from the documents (schema
+// migration 16).
+base::Result<void> RebuildGeoIndex(Connection& conn);
 // Rewrites every attr_index row, of every name, from the entities' documents (schema
 // migration 2; a switch to ValueIndexPolicy::kAll).
 base::Result<void> RebuildAttributeIndex(Connection& conn);

@@ -302,7 +302,7 @@ base::Result<QueryPlan> PlanQuery(Connection& conn, std::int64_t tenant, const E
   if (driver) AddTypeProbe(plan.where, tenant, selectors);
   plan.q_exact = AddFilter(plan.where, query.q, context, driver ? &*driver : nullptr);
   plan.mq_exact = AddFilter(plan.where, query.mq, context);
-  if (query.geo) AddGeo(plan.where, *query.geo, query.geo_attribute);
+  if (query.geo) AddGeo(plan.where, tenant, *query.geo, query.geo_attribute);
   if (driver) {
     plan.from = "attr_index d CROSS JOIN entities e ON e.eid = d.entity";
     plan.eid = "d.entity";

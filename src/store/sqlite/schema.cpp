@@ -9,7 +9,7 @@ namespace renkei::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 15> kMigrations = {
+constexpr std::array<std::string_view, 16> kMigrations = {
     // 1: entities, tenants, attribute-value index, geo index.
     R"sql(
 CREATE TABLE tenants(
@@ -254,17 +254,35 @@ CREATE TABLE store_settings(
 INSERT INTO store_settings(key, value)
   SELECT 'value_index', 'all' WHERE EXISTS (SELECT 1 FROM attr_index);
 )sql",
+    // 16: points leave the R*Tree for a B-tree on their Z-order cell (store/sqlite/geo_cell.hpp,
+    // ADR 0019): one insert per point instead of an R*Tree insert; a query box becomes a few
+    // cell ranges. Lines and polygons stay in geo_shapes + geo_index. The geo rows are
+    // rewritten from the documents after this script (kDataSteps).
+    R"sql(
+CREATE TABLE geo_points(
+  tenant INTEGER NOT NULL,
+  cell INTEGER NOT NULL,
+  entity INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  is_default INTEGER NOT NULL,
+  lon REAL NOT NULL,
+  lat REAL NOT NULL,
+  PRIMARY KEY(tenant, cell, entity, name)) WITHOUT ROWID;
+CREATE INDEX geo_points_entity ON geo_points(entity);
+)sql",
 };
 
 // Data rewrites that follow a migration's SQL in the same transaction (nullptr: none).
 using DataStep = base::Result<void> (*)(Connection&);
 constexpr std::array<DataStep, kMigrations.size()> kDataSteps = {
-    nullptr, &RebuildAttributeIndex,
-    nullptr, nullptr,
-    nullptr, nullptr,
-    nullptr, nullptr,
-    nullptr, nullptr,
-    nullptr, nullptr,
+    nullptr, &RebuildAttributeIndex,  // 1, 2
+    nullptr, nullptr,                 // 3, 4
+    nullptr, nullptr,                 // 5, 6
+    nullptr, nullptr,                 // 7, 8
+    nullptr, nullptr,                 // 9, 10
+    nullptr, nullptr,                 // 11, 12
+    nullptr, nullptr,                 // 13, 14
+    nullptr, &RebuildGeoIndex,        // 15, 16
 };
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <regex>
 #include <set>
 
+#include "store/sqlite/geo_cell.hpp"
+
 namespace renkei::store::sqlite {
 namespace {
 
@@ -526,13 +528,38 @@ bool HasGeoBox(const core::geo::GeoQuery& geo) {
   return box.min_lon <= box.max_lon && box.min_lat <= box.max_lat;
 }
 
-void AddGeo(SqlWhere& where, const core::geo::GeoQuery& geo, const std::string& geo_attribute) {
+void AddGeo(SqlWhere& where, std::int64_t tenant, const core::geo::GeoQuery& geo,
+            const std::string& geo_attribute) {
   if (!HasGeoBox(geo)) return;
   auto box = geo.SearchBox();
-  std::string sql =
-      "e.eid IN (SELECT s.entity FROM geo_index g JOIN geo_shapes s ON s.shape = g.shape "
+  std::vector<SqlWhere::Value> values;
+  // Points: each cell range of the box is a range scan of geo_points' key (VALUES outer,
+  // CROSS JOIN keeps that order), the exact box tested on the row.
+  std::string sql = "e.eid IN (SELECT p.entity FROM (VALUES ";
+  const auto ranges = GeoCellRanges(box);
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    sql += i == 0 ? "(?, ?)" : ", (?, ?)";
+    values.emplace_back(ranges[i].first);
+    values.emplace_back(ranges[i].last);
+  }
+  sql +=
+      ") r CROSS JOIN geo_points p WHERE p.tenant = ? AND p.cell BETWEEN r.column1 AND "
+      "r.column2 AND p.lon BETWEEN ? AND ? AND p.lat BETWEEN ? AND ? AND ";
+  values.emplace_back(tenant);
+  values.emplace_back(box.min_lon);
+  values.emplace_back(box.max_lon);
+  values.emplace_back(box.min_lat);
+  values.emplace_back(box.max_lat);
+  sql += geo_attribute.empty() ? "p.is_default = 1" : "p.name = ?";
+  if (!geo_attribute.empty()) values.emplace_back(geo_attribute);
+  // Other geometries: their boxes in the R*Tree.
+  sql +=
+      " UNION ALL SELECT s.entity FROM geo_index g JOIN geo_shapes s ON s.shape = g.shape "
       "WHERE g.max_lon >= ? AND g.min_lon <= ? AND g.max_lat >= ? AND g.min_lat <= ? AND ";
-  std::vector<SqlWhere::Value> values = {box.min_lon, box.max_lon, box.min_lat, box.max_lat};
+  values.emplace_back(box.min_lon);
+  values.emplace_back(box.max_lon);
+  values.emplace_back(box.min_lat);
+  values.emplace_back(box.max_lat);
   if (geo_attribute.empty()) {
     sql += "s.is_default = 1)";
   } else {

@@ -105,6 +105,9 @@ void AddTypeProbe(SqlWhere& where, std::int64_t tenant,
 // plan (`e.eid IN (...)` over a list in eid order), so the other conditions should be built
 // with Indexing::kNone.
 bool HasGeoBox(const core::geo::GeoQuery& geo);
-void AddGeo(SqlWhere& where, const core::geo::GeoQuery& geo, const std::string& geo_attribute);
+// Points are found through geo_points (cell ranges of the box, geo_cell.hpp), other geometries
+// through the R*Tree.
+void AddGeo(SqlWhere& where, std::int64_t tenant, const core::geo::GeoQuery& geo,
+            const std::string& geo_attribute);
 
 }  // namespace renkei::store::sqlite
