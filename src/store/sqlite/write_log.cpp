@@ -113,7 +113,12 @@ std::optional<std::chrono::steady_clock::duration> WriteLog::ApplyDueIn(
   std::lock_guard lock(mu_);
   if (appended_.empty() || appended_.front().record.seq > synced_seq_) return std::nullopt;
   if (waiters_ > 0 || pending_writes_ >= timing.batch) return Duration::zero();
-  if (overlay_.Size() >= timing.max_overlay_keys || overlay_.Bytes() >= timing.max_overlay_bytes) {
+  // From half the back-pressure bound on, apply at once: the round then takes about half the
+  // bound, and the sequencer fills the other half meanwhile. Waiting for the bound itself made
+  // a bulk import alternate (the sequencer stopped for the whole round, the applier idled
+  // while the sequencer refilled): one core's worth of work on two cores.
+  if (overlay_.Size() * 2 >= timing.max_overlay_keys ||
+      overlay_.Bytes() * 2 >= timing.max_overlay_bytes) {
     return Duration::zero();
   }
   auto due = appended_.front().appended_at + timing.delay;

@@ -17,7 +17,8 @@
 // When the applier runs (ApplyDueIn): a batch costs less per entity the larger it is (ADR
 // 0013: 91 µs per entity at 1k sorted, 66 at 10k, 36 at 100k), so synced records wait up to
 // `ApplyTiming::delay` to gather, unless a query is waiting for them, they already make a
-// full batch, writers wait for the overlay to shrink, or one of them carries journal rows
+// full batch, the overlay holds half its back-pressure bound (so a bulk load keeps the
+// sequencer and the applier busy at once), or one of them carries journal rows
 // (subscriptions are notified after the apply, so those wait only `journal_delay`, none by default:
 // matched group by group, the notifications of successive requests leave in their order).
 //
@@ -49,7 +50,8 @@ struct ApplyTiming {
   std::size_t batch = 50000;  // entity writes that make a batch due at once
   std::chrono::milliseconds delay{300};
   std::chrono::milliseconds journal_delay{0};
-  // The overlay's back-pressure bounds: at them writers wait, so gathering longer only stalls.
+  // The overlay's back-pressure bounds: at them writers wait; from half of them on the records
+  // are applied at once.
   std::size_t max_overlay_keys = 100000;
   std::size_t max_overlay_bytes = 64u << 20;
 };

@@ -110,7 +110,7 @@ TEST_F(WriteLogTest, RecordsBecomeDueAfterTheDelayOrAFullBatch) {
 }
 
 // Writers wait once the overlay reaches its bounds (back-pressure): gathering longer would only
-// stall them, so the records are due at once.
+// stall them, so the records are due at once, from half the bounds on.
 TEST_F(WriteLogTest, RecordsAreDueAtOnceWhenTheOverlayIsFull) {
   auto opened = WriteLog::Open(dir_.string(), 0, nullptr);
   ASSERT_TRUE(opened.has_value());
@@ -119,12 +119,19 @@ TEST_F(WriteLogTest, RecordsAreDueAtOnceWhenTheOverlayIsFull) {
   const auto now = std::chrono::steady_clock::now();
   ApplyTiming roomy{100, std::chrono::seconds(60), std::chrono::milliseconds(0), 10, 1u << 20};
   EXPECT_GT(*log.ApplyDueIn(roomy, now), std::chrono::seconds(30));
+  // Due from half the back-pressure bound on, so that the sequencer fills the other half
+  // while the applier works.
   ApplyTiming by_keys = roomy;
-  by_keys.max_overlay_keys = 2;
+  ASSERT_GT(log.overlay().Size(), 0u);
+  by_keys.max_overlay_keys = 2 * log.overlay().Size() + 1;
+  EXPECT_GT(*log.ApplyDueIn(by_keys, now), std::chrono::seconds(30));
+  by_keys.max_overlay_keys = 2 * log.overlay().Size();
   EXPECT_EQ(*log.ApplyDueIn(by_keys, now), std::chrono::steady_clock::duration::zero());
   ApplyTiming by_bytes = roomy;
   ASSERT_GT(log.overlay().Bytes(), 0u);
-  by_bytes.max_overlay_bytes = log.overlay().Bytes();
+  by_bytes.max_overlay_bytes = 2 * log.overlay().Bytes() + 1;
+  EXPECT_GT(*log.ApplyDueIn(by_bytes, now), std::chrono::seconds(30));
+  by_bytes.max_overlay_bytes = 2 * log.overlay().Bytes();
   EXPECT_EQ(*log.ApplyDueIn(by_bytes, now), std::chrono::steady_clock::duration::zero());
 }
 
