@@ -175,6 +175,30 @@ base::Result<RowMapper> RowMapper::Create(DatasetLayout layout, std::vector<std:
   return m;
 }
 
+std::size_t RowMapper::AttributeBound(const std::vector<std::string>& fields) const {
+  std::size_t bound = 2;  // location, municipalityCode
+  for (const auto& [rule, index] : rules_) {
+    if (rule.kind == ValueKind::kFlag && !rule.list_value.empty()) {
+      ++bound;  // the list exists even when every flag of it is empty
+      continue;
+    }
+    if (index >= fields.size() || Trim(fields[index]).empty()) continue;
+    const std::size_t original = rule.original_attribute.empty() ? 0 : 1;
+    switch (rule.kind) {
+      case ValueKind::kDate:
+      case ValueKind::kTime:
+        bound += 1 + original;
+        break;
+      case ValueKind::kTimeRange:
+        bound += 2 + original;
+        break;
+      default:
+        ++bound;
+    }
+  }
+  return bound;
+}
+
 MappedRow RowMapper::Map(const CsvRecord& record) const {
   MappedRow out;
   const auto& fields = record.fields;
@@ -253,7 +277,7 @@ MappedRow RowMapper::Map(const CsvRecord& record) const {
               (local.starts_with(id_code) ? local : id_code + "-" + local);
   entity.types = {layout_.entity_type};
   auto& attributes = entity.attributes;
-  attributes.reserve(rules_.size() + 2);  // + location, municipalityCode: no reallocation
+  attributes.reserve(AttributeBound(fields));
 
   for (const auto& [rule, index] : rules_) {
     const std::string& column = header_[index];
