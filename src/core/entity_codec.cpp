@@ -81,7 +81,14 @@ class DocWriter {
     serializer_.reset(&value);
     Drain();
   }
-  std::string Take() { return std::move(out_); }
+  void Reserve(std::size_t bytes) { out_.reserve(bytes); }
+  // The text without spare capacity: the write log keeps each entity's document until the
+  // applier has stored it, so a document left as grown (up to twice its size) cost the
+  // memory of a hundred thousand half-empty buffers in a bulk import.
+  std::string Take() {
+    out_.shrink_to_fit();
+    return std::move(out_);
+  }
 
  private:
   void Separate() {
@@ -221,6 +228,8 @@ base::Result<Attribute> DecodeAttribute(json::value& v, const Times& holder, int
 
 std::string EncodeEntity(const Entity& entity) {
   DocWriter out;
+  // About what an open-data entity takes per attribute: few regrowths on the way.
+  out.Reserve(128 + 96 * entity.attributes.size());
   out.Begin('{');
   out.Key(kId);
   out.String(entity.id);
