@@ -150,14 +150,14 @@ void SubmitBatch(renkei::store::EntityStore& store, std::vector<long> batch, boo
         for (auto& entity : found) by_id.emplace(entity.id, &entity);
         std::mt19937_64 unit_rng(seed);
         const auto now = Now();
-        std::vector<const renkei::core::Entity*> ordered;
+        std::vector<renkei::core::Entity> ordered;
         ordered.reserve(ids.size());
         for (const auto& id : ids) {
           auto* entity = by_id.at(id);
           ApplyPatch(*entity, unit_rng, now);
-          ordered.push_back(entity);
+          ordered.push_back(std::move(*entity));  // ids are distinct (sizes checked above)
         }
-        return tx.PutMany(ordered);
+        return tx.PutMany(std::move(ordered));
       },
       [&in_flight](renkei::base::Result<void> result) { in_flight.Release(result.has_value()); });
 }

@@ -110,6 +110,48 @@ TEST(EntityCodec, RoundTripsDeeplyNestedValues) {
   EXPECT_EQ(*decoded, e);
 }
 
+// The stored text itself, byte for byte: documents already in stores and logs were written by
+// the encoder of before (an object built with Boost.JSON, then serialized), and the text of
+// an unchanged entity must stay the same. Escapes, key order and optional keys included.
+TEST(EntityCodec, WritesTheTextItAlwaysWrote) {
+  Entity e;
+  e.id = "urn:ngsi-ld:T:\"q\" \\ \n\t\r\b\f \x01\x1f\x7f 東京/";
+  e.types = {"T", "https://example.org/U"};
+  e.service_path = "/a";
+  e.created_at = Timestamp{1700000000000};
+  e.modified_at = Timestamp{-5};
+  e.expires_at = Timestamp{1800000000123};
+  e.scopes = {"/Wakayama", "/M"};
+  Attribute t = MakeAttr("temperature", 21.5);
+  t.dataset_id = "urn:ds:1";
+  t.observed_at = Timestamp{42};
+  t.unit_code = "CEL";
+  Attribute accuracy =
+      MakeAttr("accuracy", boost::json::parse(R"({"a":[1,2.5,"x\u0001",null,true],"b":{}})"));
+  accuracy.metadata.push_back(MakeAttr("deep", std::int64_t{-7}));
+  accuracy.metadata.back().kind = AttributeKind::kRelationship;
+  accuracy.metadata.back().created_at = Timestamp{3};
+  t.metadata.push_back(accuracy);
+  e.attributes.push_back(t);
+  Attribute same_times = MakeAttr("n", std::uint64_t{18446744073709551615ULL});
+  same_times.created_at = e.created_at;
+  same_times.modified_at = e.modified_at;
+  same_times.kind = AttributeKind::kGeoProperty;
+  e.attributes.push_back(same_times);
+  e.attributes.push_back(MakeAttr("d", 1e300));
+  e.attributes.push_back(MakeAttr("z", -0.0));
+  e.attributes.push_back(MakeAttr("empty", nullptr));
+  e.attributes.push_back(MakeAttr("list", boost::json::array{}));
+  const std::string expected =
+      R"({"i":"urn:ngsi-ld:T:\"q\" \\ \n\t\r\b\f \u0001\u001f)"
+      "\x7f"
+      R"( 東京/","t":["T","https://example.org/U"],"s":"/a","c":1700000000000,"m":-5,"x":1800000000123,"sc":["/Wakayama","/M"],"a":[{"n":"temperature","t":"Number","v":2.15E1,"md":[{"n":"accuracy","t":"Number","v":{"a":[1,2.5E0,"x\u0001",null,true],"b":{}},"md":[{"n":"deep","k":1,"t":"Number","v":-7,"c":3}]}],"d":"urn:ds:1","o":42,"u":"CEL","c":1,"m":2},{"n":"n","k":2,"t":"Number","v":18446744073709551615},{"n":"d","t":"Number","v":1E300,"c":1,"m":2},{"n":"z","t":"Number","v":-0E0,"c":1,"m":2},{"n":"empty","t":"Number","v":null,"c":1,"m":2},{"n":"list","t":"Number","v":[],"c":1,"m":2}]})";
+  EXPECT_EQ(EncodeEntity(e), expected);
+
+  Entity bare;
+  EXPECT_EQ(EncodeEntity(bare), R"({"i":"","t":[],"s":"/","c":0,"m":0,"a":[]})");
+}
+
 TEST(EntityCodec, RejectsCorruptText) {
   for (const char* text :
        {"", "[]", "{\"i\":1}", "{\"i\":\"a\",\"t\":[],\"s\":\"/\",\"c\":1}",

@@ -13,6 +13,18 @@ TEST(CsvReader, QuotedFieldsWithCommasQuotesAndLineBreaks) {
   EXPECT_TRUE(table.problems.empty());
 }
 
+// A quoted field is copied a run at a time between quotes: doubled quotes at either end and
+// next to each other, several line breaks in one run, and the lines after them still counted.
+TEST(CsvReader, QuotedRunsWithDoubledQuotesAndSeveralLineBreaks) {
+  const auto table = ParseCsv("\"\"\"a\n\nb\"\"\",\"\"\n\"x\"\"\"\"y\",\"\"\"\"\nlast\n", ',');
+  ASSERT_EQ(table.records.size(), 3u);
+  EXPECT_EQ(table.records[0].fields, (std::vector<std::string>{"\"a\n\nb\"", ""}));
+  EXPECT_EQ(table.records[1].fields, (std::vector<std::string>{"x\"\"y", "\""}));
+  EXPECT_EQ(table.records[1].line, 4u);
+  EXPECT_EQ(table.records[2].line, 5u);
+  EXPECT_TRUE(table.problems.empty());
+}
+
 TEST(CsvReader, LinesAreCountedAcrossQuotedLineBreaks) {
   const auto table = ParseCsv("h1,h2\n\"multi\nline\",1\nlast,2\n", ',');
   ASSERT_EQ(table.records.size(), 3u);

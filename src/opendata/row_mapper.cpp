@@ -17,21 +17,32 @@ namespace json = boost::json;
 using core::Attribute;
 using core::AttributeKind;
 
-std::string Trim(std::string_view text) {
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (std::string_view space : {" ", "\t", "\r", "\n", "\u3000"}) {
-      if (text.starts_with(space)) {
-        text.remove_prefix(space.size());
-        changed = true;
-      }
-      if (text.ends_with(space)) {
-        text.remove_suffix(space.size());
-        changed = true;
-      }
+bool IsAsciiBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+constexpr std::string_view kIdeographicSpace = "\u3000";  // full-width, common in Japanese cells
+
+// `text` without leading and trailing blanks (ASCII ones and U+3000). A view of `text`: every
+// cell of every row goes through here, so no copy is made.
+std::string_view Trim(std::string_view text) {
+  for (;;) {
+    if (!text.empty() && IsAsciiBlank(text.front())) {
+      text.remove_prefix(1);
+    } else if (text.starts_with(kIdeographicSpace)) {
+      text.remove_prefix(kIdeographicSpace.size());
+    } else {
+      break;
     }
   }
-  return std::string(text);
+  for (;;) {
+    if (!text.empty() && IsAsciiBlank(text.back())) {
+      text.remove_suffix(1);
+    } else if (text.ends_with(kIdeographicSpace)) {
+      text.remove_suffix(kIdeographicSpace.size());
+    } else {
+      break;
+    }
+  }
+  return text;
 }
 
 Attribute MakeAttribute(const std::string& name, std::string type, json::value value) {
@@ -164,6 +175,30 @@ base::Result<RowMapper> RowMapper::Create(DatasetLayout layout, std::vector<std:
   return m;
 }
 
+std::size_t RowMapper::AttributeBound(const std::vector<std::string>& fields) const {
+  std::size_t bound = 2;  // location, municipalityCode
+  for (const auto& [rule, index] : rules_) {
+    if (rule.kind == ValueKind::kFlag && !rule.list_value.empty()) {
+      ++bound;  // the list exists even when every flag of it is empty
+      continue;
+    }
+    if (index >= fields.size() || Trim(fields[index]).empty()) continue;
+    const std::size_t original = rule.original_attribute.empty() ? 0 : 1;
+    switch (rule.kind) {
+      case ValueKind::kDate:
+      case ValueKind::kTime:
+        bound += 1 + original;
+        break;
+      case ValueKind::kTimeRange:
+        bound += 2 + original;
+        break;
+      default:
+        ++bound;
+    }
+  }
+  return bound;
+}
+
 MappedRow RowMapper::Map(const CsvRecord& record) const {
   MappedRow out;
   const auto& fields = record.fields;
@@ -189,24 +224,26 @@ MappedRow RowMapper::Map(const CsvRecord& record) const {
                                      std::to_string(header_.size()) +
                                      " columns; the missing ones are read as empty");
   }
+  // Views into `record`, which outlives this call.
   auto cell = [&](std::size_t index) {
-    return index < fields.size() ? Trim(fields[index]) : std::string();
+    return index < fields.size() ? Trim(fields[index]) : std::string_view();
   };
 
   // The municipality: its code column, else its name looked up in the layout's table.
   if (code_index_) {
-    const std::string code = cell(*code_index_);
+    const std::string_view code = cell(*code_index_);
     if (!code.empty()) {
       auto normalized = NormalizeMunicipalityCode(code);
       if (!normalized) {
         return reject(header_[*code_index_],
-                      "'" + code + "' is not a 全国地方公共団体コード (6 digits with check digit)");
+                      "'" + std::string(code) +
+                          "' is not a 全国地方公共団体コード (6 digits with check digit)");
       }
       if (!IsPrefectureCode(*normalized)) out.municipality_code = *normalized;
     }
   }
   if (out.municipality_code.empty() && name_index_) {
-    const std::string name = cell(*name_index_);
+    const std::string name(cell(*name_index_));
     auto it = layout_.municipality_codes.find(name);
     if (name.empty()) return reject(header_[*name_index_], "no municipality name");
     if (it == layout_.municipality_codes.end()) {
@@ -229,7 +266,10 @@ MappedRow RowMapper::Map(const CsvRecord& record) const {
     if (!IsPlainToken(local)) local = ShortHash(local);
   } else {
     std::string key;
-    for (auto index : id_indexes_) key += cell(index) + '\x1f';
+    for (auto index : id_indexes_) {
+      key += cell(index);
+      key += '\x1f';
+    }
     local = ShortHash(key);
   }
   core::Entity entity;
@@ -237,17 +277,17 @@ MappedRow RowMapper::Map(const CsvRecord& record) const {
               (local.starts_with(id_code) ? local : id_code + "-" + local);
   entity.types = {layout_.entity_type};
   auto& attributes = entity.attributes;
-  attributes.reserve(rules_.size() + 2);  // + location, municipalityCode: no reallocation
+  attributes.reserve(AttributeBound(fields));
 
   for (const auto& [rule, index] : rules_) {
     const std::string& column = header_[index];
-    const std::string text = cell(index);
+    const std::string_view text = cell(index);
     if (rule.kind == ValueKind::kFlag && !rule.list_value.empty()) {
       auto* list = FindOrAddList(attributes, rule.attribute);
       if (text.empty()) continue;
       auto flag = ParseFlag(text);
       if (!flag) {
-        warn(column, "'" + text + "' is not a flag (1/有/○ or empty)");
+        warn(column, "'" + std::string(text) + "' is not a flag (1/有/○ or empty)");
       } else if (*flag) {
         list->value.as_array().emplace_back(rule.list_value);
       }
@@ -262,14 +302,14 @@ MappedRow RowMapper::Map(const CsvRecord& record) const {
         if (auto number = ParseNumber(text)) {
           SetAttribute(attributes, MakeAttribute(rule.attribute, "Number", *number));
         } else {
-          warn(column, "'" + text + "' is not a number; left out");
+          warn(column, "'" + std::string(text) + "' is not a number; left out");
         }
         break;
       case ValueKind::kFlag:
         if (auto flag = ParseFlag(text)) {
           SetAttribute(attributes, MakeAttribute(rule.attribute, "Boolean", json::value(*flag)));
         } else {
-          warn(column, "'" + text + "' is not a flag (有/無, ○, 1/0); left out");
+          warn(column, "'" + std::string(text) + "' is not a flag (有/無, ○, 1/0); left out");
         }
         break;
       case ValueKind::kDate:
@@ -280,7 +320,7 @@ MappedRow RowMapper::Map(const CsvRecord& record) const {
           SetAttribute(attributes, MakeAttribute(rule.attribute, date ? "Date" : "Time",
                                                  json::value(*normalized)));
         } else {
-          warn(column, "'" + text + "' is not a " + (date ? "date" : "time") +
+          warn(column, "'" + std::string(text) + "' is not a " + (date ? "date" : "time") +
                            "; only the original text is kept");
         }
         if (!rule.original_attribute.empty() && (!normalized || *normalized != text)) {
@@ -297,7 +337,8 @@ MappedRow RowMapper::Map(const CsvRecord& record) const {
           SetAttribute(attributes,
                        MakeAttribute(rule.end_attribute, "Time", json::value(range->end)));
         } else {
-          warn(column, "'" + text + "' holds no time range; only the original text is kept");
+          warn(column,
+               "'" + std::string(text) + "' holds no time range; only the original text is kept");
         }
         if (!rule.original_attribute.empty()) {
           SetAttribute(attributes,
@@ -310,7 +351,7 @@ MappedRow RowMapper::Map(const CsvRecord& record) const {
         std::string_view rest = text;
         while (!rest.empty()) {
           const auto at = rest.find(rule.separator);
-          const std::string item = Trim(rest.substr(0, at));
+          const std::string_view item = Trim(rest.substr(0, at));
           if (!item.empty()) items.emplace_back(item);
           rest = at == std::string_view::npos ? std::string_view()
                                               : rest.substr(at + rule.separator.size());
@@ -323,7 +364,7 @@ MappedRow RowMapper::Map(const CsvRecord& record) const {
   }
 
   if (lat_index_ && lon_index_) {
-    const std::string lat_text = cell(*lat_index_), lon_text = cell(*lon_index_);
+    const std::string lat_text(cell(*lat_index_)), lon_text(cell(*lon_index_));
     const std::string& lat_column = header_[*lat_index_];
     auto lat = ParseNumber(lat_text), lon = ParseNumber(lon_text);
     if (lat_text.empty() && lon_text.empty()) {

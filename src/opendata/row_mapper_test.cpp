@@ -51,6 +51,18 @@ TEST(RowMapper, StandardRowBecomesAnEntity) {
   EXPECT_TRUE(mapped.warnings.empty());
 }
 
+// Cells lose ASCII blanks and full-width spaces (U+3000) at both ends, in any mix, and keep
+// those inside; a cell of blanks only is empty.
+TEST(RowMapper, CellsAreTrimmedOfAsciiAndFullWidthBlanks) {
+  auto mapped =
+      ToiletMapper().Map(Row({" 131083\t", "\u3000X1 ", "\u3000 \t万年橋　公衆便所\r\n\u3000",
+                              "35.6", "139.7", " \u3000 ", "", "", ""}));
+  ASSERT_TRUE(mapped.entity);
+  EXPECT_EQ(mapped.entity->id, "urn:ngsi-ld:PublicToilet:131083-X1");
+  EXPECT_EQ(mapped.entity->Find("name")->value.as_string(), "万年橋　公衆便所");
+  EXPECT_EQ(mapped.entity->Find("maleToilets"), nullptr);
+}
+
 TEST(RowMapper, SameDataGivesTheSameId) {
   auto mapper = ToiletMapper();
   auto a = mapper.Map(Row({"131083", "X1", "A", "35.6", "139.7", "1", "1", "", ""}));

@@ -3,9 +3,9 @@
 // by the pure functions of ld_attribute_ops.hpp inside EditEntity.
 #include "service/entity_service.hpp"
 
-#include <deque>
 #include <map>
 #include <memory>
+#include <utility>
 
 #include "service/access_check.hpp"
 #include "service/personal_rule.hpp"
@@ -263,13 +263,8 @@ void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchI
         }
         // Entities to store, written together before any erase so the order stays that of
         // the items.
-        std::deque<core::Entity> stored;
-        std::vector<const core::Entity*> pending;
-        auto flush = [&]() -> base::Result<void> {
-          RENKEI_TRY_VOID(tx.PutMany(pending));
-          pending.clear();
-          return base::Ok();
-        };
+        std::vector<core::Entity> pending;
+        auto flush = [&]() -> base::Result<void> { return tx.PutMany(std::exchange(pending, {})); };
         auto& out = *outcome;
         std::vector<store::EntitySource> sources;
         for (const auto& item : items) {
@@ -295,13 +290,19 @@ void EntityService::LdBulkUpsert(const RequestContext& ctx, std::vector<LdBatchI
           }
           if (effect == LdBatchEffect::kUpdated)
             tx.NoteWrittenAttributes(*entity, applied->written);
-          if (effect == LdBatchEffect::kCreated || effect == LdBatchEffect::kUpdated) {
-            pending.push_back(&stored.emplace_back(*entity));
-          }
           // Unchanged entities too: a re-import moves the source even when no value changed.
           if (item.source && effect != LdBatchEffect::kDeleted && entity) {
             sources.push_back(store::EntitySource{item.id, entity->PrimaryType(),
                                                   entity->service_path, *item.source});
+          }
+          if (effect == LdBatchEffect::kCreated || effect == LdBatchEffect::kUpdated) {
+            // The last item of an id hands its entity over; an earlier one keeps it for the
+            // next item (slot.entity below).
+            if (slot.uses == 0) {
+              pending.push_back(std::move(*entity));
+            } else {
+              pending.push_back(*entity);
+            }
           }
           if (slot.uses > 0 && effect != LdBatchEffect::kNone) {
             slot.entity = effect == LdBatchEffect::kDeleted ? std::nullopt : std::move(entity);

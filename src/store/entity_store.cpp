@@ -16,8 +16,8 @@ base::Result<std::vector<core::Entity>> WriteTransaction::FindByIds(
   return found;
 }
 
-base::Result<void> WriteTransaction::PutMany(const std::vector<const core::Entity*>& entities) {
-  for (const core::Entity* entity : entities) RENKEI_TRY_VOID(Put(*entity));
+base::Result<void> WriteTransaction::PutMany(std::vector<core::Entity> entities) {
+  for (const core::Entity& entity : entities) RENKEI_TRY_VOID(Put(entity));
   return base::Ok();
 }
 

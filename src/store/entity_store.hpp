@@ -66,7 +66,9 @@ class WriteTransaction {
   virtual base::Result<std::vector<core::Entity>> FindByIds(const std::vector<std::string>& ids,
                                                             const ServicePathScope& scope);
   // Put of each entity, in order (a later one with the key of an earlier one replaces it).
-  virtual base::Result<void> PutMany(const std::vector<const core::Entity*>& entities);
+  // The entities are handed over, so a backend that keeps what a unit wrote (the write log's)
+  // keeps them without a copy.
+  virtual base::Result<void> PutMany(std::vector<core::Entity> entities);
   // Records (or replaces) the import source of each stored entity with that key; a key with
   // no entity is skipped. A source goes with its entity: erasing or purging the entity
   // removes it, and a new entity under the same key starts without one (ADR 0017).

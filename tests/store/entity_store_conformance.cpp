@@ -1048,7 +1048,7 @@ TEST_P(EntityStoreConformance, BulkUnitsAmongGroupedUnits) {
         Entity x1 = Make("X1", "T", {Num("n", 1)});
         Entity x2 = Make("X2", "T", {Text("s", "two")});
         Entity a_again = Make("A", "T", {Num("n", 7)});
-        return txn.PutMany({&x1, &x2, &a_again});
+        return txn.PutMany({x1, x2, a_again});
       },
       [&](base::Result<void> r) { bulk.set_value(std::move(r)); });
   store().Submit(
@@ -1058,7 +1058,7 @@ TEST_P(EntityStoreConformance, BulkUnitsAmongGroupedUnits) {
       "t",
       [](WriteTransaction& txn) -> base::Result<void> {
         Entity y = Make("Y", "T");
-        RENKEI_TRY_VOID(txn.PutMany({&y}));
+        RENKEI_TRY_VOID(txn.PutMany({y}));
         return base::Fail(base::ErrorCode::kUnprocessable, "Unprocessable", "by design");
       },
       [&](base::Result<void> r) { failing.set_value(std::move(r)); });

@@ -119,13 +119,26 @@ void LoggedTransaction::Write(ChangeTracker::Key key, SharedEntity entity) {
 }
 
 base::Result<void> LoggedTransaction::Put(const core::Entity& entity) {
-  ChangeTracker::Key key = ChangeTracker::KeyOf(entity);
-  if (changes_.Tracks(entity.id)) {
+  return PutShared(std::make_shared<const core::Entity>(entity));
+}
+
+base::Result<void> LoggedTransaction::PutMany(std::vector<core::Entity> entities) {
+  // Moved into the shared state the record, the overlay and the applier all read: a bulk
+  // import's entities are never copied here (a copy was a fifth of the sequencer's time).
+  for (auto& entity : entities) {
+    RENKEI_TRY_VOID(PutShared(std::make_shared<const core::Entity>(std::move(entity))));
+  }
+  return base::Ok();
+}
+
+base::Result<void> LoggedTransaction::PutShared(SharedEntity entity) {
+  ChangeTracker::Key key = ChangeTracker::KeyOf(*entity);
+  if (changes_.Tracks(entity->id)) {
     RENKEI_TRY_VOID(
         changes_.RememberBefore(key, [this](const ChangeTracker::Key& k) { return ReadKey(k); }));
-    changes_.Touch(key, entity);
+    changes_.Touch(key, *entity);
   }
-  Write(std::move(key), std::make_shared<const core::Entity>(entity));
+  Write(std::move(key), std::move(entity));
   return base::Ok();
 }
 

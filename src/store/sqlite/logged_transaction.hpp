@@ -38,6 +38,7 @@ class LoggedTransaction final : public WriteTransaction {
   base::Result<std::vector<core::Entity>> FindByIds(const std::vector<std::string>& ids,
                                                     const ServicePathScope& scope) override;
   base::Result<void> Put(const core::Entity& entity) override;
+  base::Result<void> PutMany(std::vector<core::Entity> entities) override;
   base::Result<void> Erase(const std::string& id, const std::string& type,
                            const std::string& service_path) override;
   base::Result<void> PutImportSources(const std::vector<EntitySource>& sources) override;
@@ -58,6 +59,7 @@ class LoggedTransaction final : public WriteTransaction {
   // The state of one key as the unit sees it now (nullopt: absent).
   base::Result<std::optional<core::Entity>> ReadKey(const ChangeTracker::Key& key);
   void Write(ChangeTracker::Key key, SharedEntity entity);
+  base::Result<void> PutShared(SharedEntity entity);
 
   Connection& reader_;
   const std::optional<std::int64_t> tenant_id_;

@@ -5,12 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+
+#include "store/sqlite/crc32c.hpp"
 
 namespace renkei::store::sqlite {
 namespace {
@@ -30,31 +31,6 @@ base::Unexpected Corrupt(const std::string& path, std::uint64_t offset, std::str
                         why + ") before its end: acknowledged records would be lost");
 }
 
-// CRC-32C (Castagnoli), the checksum of iSCSI and ext4 metadata: table-driven, one byte a step.
-class Crc32c {
- public:
-  Crc32c() {
-    for (std::uint32_t i = 0; i < 256; ++i) {
-      std::uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-      table_[i] = c;
-    }
-  }
-  std::uint32_t Update(std::uint32_t crc, std::string_view data) const {
-    crc = ~crc;
-    for (unsigned char byte : data) crc = table_[(crc ^ byte) & 0xFFu] ^ (crc >> 8);
-    return ~crc;
-  }
-
- private:
-  std::array<std::uint32_t, 256> table_{};
-};
-
-const Crc32c& Crc() {
-  static const Crc32c crc;  // immutable after construction
-  return crc;
-}
-
 void PutLe(std::string& out, std::uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out += static_cast<char>((value >> (8 * i)) & 0xFFu);
 }
@@ -70,9 +46,11 @@ std::uint64_t GetLe(std::string_view in, std::size_t at, int bytes) {
 }
 
 std::uint32_t FrameCrc(std::uint64_t seq, std::string_view payload) {
-  std::string seq_bytes;
-  PutLe(seq_bytes, seq, 8);
-  return Crc().Update(Crc().Update(0, seq_bytes), payload);
+  // The seq's bytes on the stack: this runs once per record, and a heap string per call cost
+  // more than the CRC of a small record.
+  char seq_bytes[8];
+  for (int i = 0; i < 8; ++i) seq_bytes[i] = static_cast<char>((seq >> (8 * i)) & 0xFFu);
+  return crc32c::Extend(crc32c::Extend(0, std::string_view(seq_bytes, sizeof seq_bytes)), payload);
 }
 
 void AppendFrame(std::string& out, std::uint64_t seq, std::string_view payload) {
