@@ -89,10 +89,16 @@ int RunImportOpendata(const ImportCommand& command, std::ostream& out, std::ostr
     }
     // The name without folders: where the operator keeps files is no part of the record.
     options.source_file = std::filesystem::path(file).filename().string();
-    ProgressBar bar(err, command.progress_on_terminal && bytes->size() >= kProgressBarMinBytes);
-    options.progress = [&bar](std::string_view phase, std::size_t done, std::size_t total) {
-      bar.Update(phase, done, total);
-    };
+    const bool show_progress =
+        command.progress_on_terminal && bytes->size() >= kProgressBarMinBytes;
+    ProgressBar bar(err, show_progress);
+    // Without a bar nobody needs the total, which costs a second pass over the file.
+    options.progress = nullptr;
+    if (show_progress) {
+      options.progress = [&bar](std::string_view phase, std::size_t done, std::size_t total) {
+        bar.Update(phase, done, total);
+      };
+    }
     auto report = opendata::ImportFile(*bytes, options, writer, clock.Now());
     bar.Finish();
     if (!report) {

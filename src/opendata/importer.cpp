@@ -86,9 +86,10 @@ base::Result<PreparedFile> StreamFile(std::string_view bytes, const ImportOption
   chunk.reserve(chunk_size);
   // (tenant + id) -> first line: ids only, so it stays small next to the entities.
   std::unordered_map<std::string, std::size_t> line_of_id;
-  // Sized once when the row count is known (progress): rehashing a table of every row's id
-  // as it grows is a cost per row of its own.
-  line_of_id.reserve(at.rows_total);
+  // Sized once, from the row count when it is known (progress) or else from the file's size
+  // (records are rarely shorter than 128 bytes): rehashing a table of every row's id as it
+  // grows is a cost per row of its own.
+  line_of_id.reserve(options.progress ? at.rows_total : decoded.text.size() / 128);
   while (next()) {
     ++out.rows_read;
     // A record with an unterminated quote swallowed the rest of the file; it is already

@@ -261,7 +261,10 @@ void SqliteStore::Close() {
   }
   readers_cv_.notify_all();
   sequencer_reader_.reset();
-  // Closing the writer last checkpoints the WAL into the database file.
+  // Closing the writer last checkpoints the WAL into the database file, unless told not to.
+  if (!options_.checkpoint_on_close) {
+    sqlite3_db_config(writer_conn_->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  }
   writer_conn_.reset();
 }
 

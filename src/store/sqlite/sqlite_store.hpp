@@ -99,6 +99,10 @@ struct SqliteOptions {
   // entities one build step covers (a step holds the writer for its duration).
   ValueIndexPolicy value_index = ValueIndexPolicy::kOnDemand;
   std::size_t value_index_step = 20000;
+  // False: Close leaves the WAL for the next opener to checkpoint (in its background thread)
+  // instead of copying it into the database file on the way out. The WAL is durable either
+  // way; a short-lived command (renkei import) then ends without that copy.
+  bool checkpoint_on_close = true;
   // False: keep the policy the data directory was last opened with instead (a CLI command
   // beside a server must not switch it, which may rewrite every index row).
   bool adopt_value_index = true;

@@ -176,18 +176,24 @@ bool SqliteStore::ApplyLogRound() {
   write_log_->Applied(records);
   // The log keeps the records until the WAL that holds them now is synced.
   const std::uint64_t last = records.back().seq;
+  const std::size_t applied_records = records.size();
+  std::size_t writes = 0;
+  for (const auto& r : records) writes += r.writes.size();
+  // The records go with the completion, so their entities are freed on the syncer's thread:
+  // freeing a round's decoded entities was ~7% of the applier's time in a bulk import.
+  auto spent = std::make_shared<std::vector<UnitRecord>>(std::move(records));
   std::vector<WriteCompletion> drop;
-  drop.push_back(WriteCompletion{[log = write_log_.get(), last](base::Result<void> synced) {
-                                   if (synced) log->DropThrough(last);
-                                 },
-                                 base::Ok()});
+  drop.push_back(
+      WriteCompletion{[log = write_log_.get(), last, spent](base::Result<void> synced) mutable {
+                        if (synced) log->DropThrough(last);
+                        spent.reset();
+                      },
+                      base::Ok()});
   syncer_->Hand(std::move(drop));
   stat_commits_.fetch_add(1, std::memory_order_relaxed);
   if (options_.logger != nullptr && options_.logger->should_log(spdlog::level::debug)) {
-    std::size_t writes = 0;
-    for (const auto& r : records) writes += r.writes.size();
     options_.logger->debug(
-        "msg=\"write log applied\" records={} writes={} through={} ms={:.1f}", records.size(),
+        "msg=\"write log applied\" records={} writes={} through={} ms={:.1f}", applied_records,
         writes, last,
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count());
