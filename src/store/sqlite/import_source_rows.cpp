@@ -7,7 +7,13 @@
 namespace renkei::store::sqlite {
 
 base::Result<void> WriteImportSourceRows(Connection& conn, std::int64_t tenant,
-                                         const std::vector<EntitySource>& sources) {
+                                         const std::vector<EntitySource>& sources,
+                                         const RowIdOf& row_of) {
+  RENKEI_TRY(Statement * by_row,
+             conn.Prepare("INSERT INTO import_sources(entity, file, line, imported) "
+                          "VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT(entity) DO UPDATE SET file = excluded.file, "
+                          "line = excluded.line, imported = excluded.imported"));
   // The entity row is found by its key, so the statement holds whether or not the unit
   // wrote the entity (a re-import of an unchanged record moves only its source).
   RENKEI_TRY(Statement * upsert,
@@ -17,6 +23,15 @@ base::Result<void> WriteImportSourceRows(Connection& conn, std::int64_t tenant,
                           "ON CONFLICT(entity) DO UPDATE SET file = excluded.file, "
                           "line = excluded.line, imported = excluded.imported"));
   for (const auto& s : sources) {
+    if (auto row = row_of ? row_of(s) : std::nullopt) {
+      StatementLease lease(*by_row);
+      by_row->Bind(1, *row);
+      by_row->Bind(2, s.source.file);
+      by_row->Bind(3, static_cast<std::int64_t>(s.source.line));
+      by_row->Bind(4, s.source.imported_at.millis);
+      RENKEI_TRY_VOID(by_row->Run());
+      continue;
+    }
     StatementLease lease(*upsert);
     upsert->Bind(1, s.source.file);
     upsert->Bind(2, static_cast<std::int64_t>(s.source.line));

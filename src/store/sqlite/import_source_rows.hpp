@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,8 +18,12 @@ namespace renkei::store::sqlite {
 
 // Inserts or replaces the row of each source's entity (by key in `tenant`); sources of keys
 // without an entity are skipped.
+// `row_of` (may be empty) gives the row id of keys the caller has just written, which
+// spares their lookup by key (one probe of the entities' unique index per source).
+using RowIdOf = std::function<std::optional<std::int64_t>(const EntitySource&)>;
 base::Result<void> WriteImportSourceRows(Connection& conn, std::int64_t tenant,
-                                         const std::vector<EntitySource>& sources);
+                                         const std::vector<EntitySource>& sources,
+                                         const RowIdOf& row_of = {});
 
 // The sources of the tenant's entities of primary type `type` in `scope` (expired or not).
 base::Result<std::vector<EntitySource>> ReadImportSourceRows(Connection& conn, std::int64_t tenant,

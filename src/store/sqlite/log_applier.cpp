@@ -34,9 +34,13 @@ struct RowWrite {
   const IndexedEntity* previous = nullptr;
 };
 
-base::Result<void> ApplyTenantWrites(Connection& conn, std::int64_t tenant,
-                                     const std::map<Key, Newest>& keys,
-                                     const IndexedNames& indexed) {
+// The row ids of the keys written (not erased), for the import sources that follow.
+using WrittenRows = std::map<Key, std::int64_t>;
+
+base::Result<WrittenRows> ApplyTenantWrites(Connection& conn, std::int64_t tenant,
+                                            const std::map<Key, Newest>& keys,
+                                            const IndexedNames& indexed) {
+  WrittenRows written;
   std::vector<std::string> ids;
   ids.reserve(keys.size());
   for (const auto& [key, newest] : keys) {
@@ -75,12 +79,12 @@ base::Result<void> ApplyTenantWrites(Connection& conn, std::int64_t tenant,
       prior = nullptr;
     }
     if (write.entity) {
-      RENKEI_TRY(IndexedEntity ignored,
+      RENKEI_TRY(IndexedEntity rows,
                  PutEntityRow(conn, tenant, *write.entity, indexed, prior, write.doc.get()));
-      (void)ignored;
+      written.emplace(*w.key, rows.eid);
     }
   }
-  return base::Ok();
+  return written;
 }
 
 }  // namespace
@@ -102,11 +106,12 @@ base::Result<bool> ApplyRecords(Connection& conn, const std::vector<UnitRecord>&
     }
   }
   std::map<std::string, std::int64_t> tenant_ids;
+  std::map<std::string, WrittenRows> written;
   for (const auto& [tenant, keys] : by_tenant) {
     RENKEI_TRY(std::int64_t id, tenant_id_of(tenant));
     tenant_ids.emplace(tenant, id);
     RENKEI_TRY(IndexedNames indexed, catalog.For(conn, id));
-    RENKEI_TRY_VOID(ApplyTenantWrites(conn, id, keys, indexed));
+    RENKEI_TRY(written[tenant], ApplyTenantWrites(conn, id, keys, indexed));
   }
   bool journaled = false;
   for (const auto& record : records) {
@@ -124,7 +129,16 @@ base::Result<bool> ApplyRecords(Connection& conn, const std::vector<UnitRecord>&
       journaled = true;
     }
     if (!record.sources.empty()) {
-      RENKEI_TRY_VOID(WriteImportSourceRows(conn, tenant, record.sources));
+      // A source's entity written in this batch has its row id at hand; an unchanged one
+      // (a re-import) is found by its key.
+      const WrittenRows& rows = written[record.tenant];
+      RENKEI_TRY_VOID(
+          WriteImportSourceRows(conn, tenant, record.sources,
+                                [&rows](const EntitySource& s) -> std::optional<std::int64_t> {
+                                  auto it = rows.find(Key{s.id, s.type, s.service_path});
+                                  if (it == rows.end()) return std::nullopt;
+                                  return it->second;
+                                }));
     }
   }
   RENKEI_TRY(Statement * position,
