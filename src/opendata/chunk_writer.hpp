@@ -37,7 +37,7 @@ struct WriteSummary {
 class ChunkWriter {
  public:
   ChunkWriter(service::EntityService& service, const ImportOptions& options, base::Timestamp now,
-              std::size_t max_in_flight = 4);
+              std::size_t max_in_flight = 2);
 
   // Submits the chunk's entities (each tenant's in file order) and, while more than
   // max_in_flight units are pending, waits for the oldest. `at` feeds the progress callback
