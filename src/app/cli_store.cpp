@@ -21,9 +21,11 @@ std::unique_ptr<store::sqlite::SqliteStore> OpenCliStore(const std::string& data
   options.adopt_value_index = false;  // the server's configuration decides (ADR 0018)
   // A command's writes come in bulk (an import): a smaller overlay keeps the applier's rounds
   // (half of it, write_log.hpp) short, so less is left to apply after the last row is read,
-  // and holds less memory; the WAL is left for the server to checkpoint.
+  // and holds less memory; synced records are applied at once (a short-lived command has no
+  // stream of single writes to gather); the WAL is left for the server to checkpoint.
   options.max_overlay_bytes = 16u << 20;
   options.checkpoint_on_close = false;
+  options.apply_delay = std::chrono::milliseconds(0);
   auto opened = store::sqlite::SqliteStore::Open(options);
   if (!opened) {
     err << "renkei: cannot open the store in " << data_dir << ": " << opened.error().detail << "\n";
