@@ -1,5 +1,6 @@
 #include "app/cli_store.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <ostream>
 #include <system_error>
