@@ -517,9 +517,9 @@ base::Result<void> RebuildGeoIndex(Connection& conn) {
   return base::Ok();
 }
 
-base::Result<std::int64_t> BackfillAttributeRows(Connection& conn, std::int64_t tenant,
-                                                 const std::string& name, std::int64_t after_eid,
-                                                 std::size_t limit) {
+base::Result<Backfilled> BackfillAttributeRows(Connection& conn, std::int64_t tenant,
+                                               const std::string& name, std::int64_t after_eid,
+                                               std::size_t limit) {
   RENKEI_TRY(Statement * entities,
              conn.Prepare("SELECT eid, doc FROM entities WHERE tenant = ? AND eid > ? "
                           "ORDER BY eid LIMIT ?"));
@@ -535,9 +535,11 @@ base::Result<std::int64_t> BackfillAttributeRows(Connection& conn, std::int64_t 
   entities->Bind(2, after_eid);
   entities->Bind(3, static_cast<std::int64_t>(limit));
   std::int64_t last = after_eid;
+  std::size_t read = 0;
   for (;;) {
     RENKEI_TRY(bool has_row, entities->Step());
     if (!has_row) break;
+    ++read;
     last = entities->ColumnInt(0);
     RENKEI_TRY(core::Entity entity, core::DecodeEntity(entities->ColumnText(1)));
     const AttrRows rows = AttributeRows(entity, only);
@@ -561,7 +563,7 @@ base::Result<std::int64_t> BackfillAttributeRows(Connection& conn, std::int64_t 
     insert->Bind(6, tenant);
     RENKEI_TRY_VOID(insert->Run());
   }
-  return last;
+  return Backfilled{last, read};
 }
 
 const core::Attribute* LocationAttribute(const core::Entity& entity,

@@ -82,11 +82,14 @@ base::Result<void> RebuildGeoIndex(Connection& conn);
 // migration 2; a switch to ValueIndexPolicy::kAll).
 base::Result<void> RebuildAttributeIndex(Connection& conn);
 // Writes the attr_index rows of `name` for the tenant's entities after row id `after_eid`,
-// at most `limit` entities in row-id order (building a value index, ADR 0018). Returns the
-// last row id read (`after_eid` when none was left).
-base::Result<std::int64_t> BackfillAttributeRows(Connection& conn, std::int64_t tenant,
-                                                 const std::string& name, std::int64_t after_eid,
-                                                 std::size_t limit);
+// at most `limit` entities in row-id order (building a value index, ADR 0018).
+struct Backfilled {
+  std::int64_t last_eid = 0;  // the last row id read (`after_eid` when none was left)
+  std::size_t entities = 0;   // how many were read (fewer than `limit`: none is left)
+};
+base::Result<Backfilled> BackfillAttributeRows(Connection& conn, std::int64_t tenant,
+                                               const std::string& name, std::int64_t after_eid,
+                                               std::size_t limit);
 // The attribute holding the entity's location: the GeoProperty named `geo_attribute`, or the
 // first GeoProperty when the name is empty. nullptr when there is none.
 const core::Attribute* LocationAttribute(const core::Entity& entity,

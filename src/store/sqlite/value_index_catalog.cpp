@@ -1,5 +1,6 @@
 #include "store/sqlite/value_index_catalog.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include "store/sqlite/entity_rows.hpp"
@@ -70,6 +71,7 @@ base::Result<void> CatalogueValueIndex(Connection& conn, std::int64_t tenant,
 
 base::Result<bool> BuildValueIndexStep(Connection& conn, std::int64_t tenant,
                                        const std::string& name, std::size_t limit) {
+  limit = std::max<std::size_t>(limit, 1);  // a step of none would never end the build
   std::int64_t built_through = 0;
   {
     RENKEI_TRY(Statement * select,
@@ -82,19 +84,12 @@ base::Result<bool> BuildValueIndexStep(Connection& conn, std::int64_t tenant,
     if (!has_row || select->ColumnInt(1) != 0) return true;
     built_through = select->ColumnInt(0);
   }
-  RENKEI_TRY(std::int64_t last, BackfillAttributeRows(conn, tenant, name, built_through, limit));
+  RENKEI_TRY(Backfilled step, BackfillAttributeRows(conn, tenant, name, built_through, limit));
   // Fewer than `limit` entities were left: every entity stored before the name entered the
-  // catalogue has its row now (later ones got it when they were written).
-  RENKEI_TRY(Statement * count,
-             conn.Prepare("SELECT EXISTS (SELECT 1 FROM entities WHERE tenant = ? AND eid > ?)"));
-  bool more = false;
-  {
-    StatementLease lease(*count);
-    count->Bind(1, tenant);
-    count->Bind(2, last);
-    RENKEI_TRY(bool has_row, count->Step());
-    more = has_row && count->ColumnInt(0) != 0;
-  }
+  // catalogue has its row now (later ones got it when they were written). A step that read
+  // exactly the last `limit` finds none the next time.
+  const bool more = step.entities == limit;
+  const std::int64_t last = step.last_eid;
   RENKEI_TRY(Statement * update,
              conn.Prepare("UPDATE value_indexes SET built_through = ?, ready = ? WHERE tenant = ? "
                           "AND name = ?"));
