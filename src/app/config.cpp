@@ -166,6 +166,12 @@ base::Result<void> LoadConfigFile(const std::string& path, Config& config) {
     }
     config.store_value_index = *v;
   }
+  if (auto v = table["store"]["max_value_indexes_per_tenant"].value<int64_t>()) {
+    if (*v < 0 || *v > 10000) {
+      return ConfigError("store.max_value_indexes_per_tenant must be 0..10000");
+    }
+    config.store_max_value_indexes_per_tenant = static_cast<std::size_t>(*v);
+  }
   if (auto v = table["store"]["apply_delay_ms"].value<int64_t>()) {
     if (*v < 0 || *v > 60000) return ConfigError("store.apply_delay_ms must be 0..60000");
     config.store_apply_delay_ms = static_cast<unsigned>(*v);

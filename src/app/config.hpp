@@ -37,6 +37,7 @@ struct Config {
   // [store] value_index: "on_demand" (the names queries filter on, built at the first such
   // query) or "all" (every attribute name; ADR 0018).
   std::string store_value_index = "on_demand";
+  std::size_t store_max_value_indexes_per_tenant = 64;
   unsigned ld_context_timeout_ms = 3000;  // NGSI-LD remote @context fetch timeout
   std::string ld_context_mirror;          // directory of local @context copies; "": none
   // Notifications (docs/subscriptions.md "Limits" and "Delivery guarantees").

@@ -121,6 +121,7 @@ int RunServe(const Config& config, const std::shared_ptr<spdlog::logger>& logger
   store_options.value_index = config.store_value_index == "all"
                                   ? store::sqlite::ValueIndexPolicy::kAll
                                   : store::sqlite::ValueIndexPolicy::kOnDemand;
+  store_options.max_value_indexes_per_tenant = config.store_max_value_indexes_per_tenant;
   store_options.logger = logger;
   auto store = store::sqlite::SqliteStore::Open(store_options);
   if (!store) {

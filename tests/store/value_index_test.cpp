@@ -34,7 +34,7 @@ class SqliteValueIndex : public ::testing::Test {
     std::filesystem::remove_all(dir_, ec);
   }
 
-  void Open(ValueIndexPolicy policy, std::size_t step = 64) {
+  void Open(ValueIndexPolicy policy, std::size_t step = 64, std::size_t max_per_tenant = 64) {
     if (store_ != nullptr) store_->Close();
     store_.reset();
     sqlite::SqliteOptions options;
@@ -42,6 +42,7 @@ class SqliteValueIndex : public ::testing::Test {
     options.max_readers = 4;
     options.value_index = policy;
     options.value_index_step = step;
+    options.max_value_indexes_per_tenant = max_per_tenant;
     auto store = sqlite::SqliteStore::Open(options);
     ASSERT_TRUE(store.has_value()) << store.error().detail;
     store_ = std::move(*store);
@@ -171,6 +172,20 @@ TEST_F(SqliteValueIndex, FirstQueryFiltersDocumentsThenTheIndexAnswersTheSame) {
   for (std::size_t i = 0; i < kQueries.size(); ++i) EXPECT_EQ(Ids(kQueries[i]), first[i]);
   // A name never queried stays without rows: writes do not pay for it.
   EXPECT_FALSE(UsesValueIndex("humidity==3"));
+}
+
+TEST_F(SqliteValueIndex, ATenantsIndexesAreCapped) {
+  Open(ValueIndexPolicy::kOnDemand, 64, /*max_per_tenant=*/1);
+  WriteRooms(0, 200);
+  EXPECT_EQ(Ids("temperature==3"), Reference("temperature==3"));
+  WaitUntilNoBuild();
+  EXPECT_TRUE(UsesValueIndex("temperature==3"));
+  // The cap is reached: `name` gets no index, and its queries still answer.
+  EXPECT_EQ(Ids("name=='n1'"), Reference("name=='n1'"));
+  EXPECT_EQ(store_->ValueIndexesBuilding(), 0u);
+  WaitUntilNoBuild();
+  EXPECT_FALSE(UsesValueIndex("name=='n1'"));
+  EXPECT_EQ(Ids("name=='n1'"), Reference("name=='n1'"));
 }
 
 TEST_F(SqliteValueIndex, WritesDuringTheBuildAreIndexed) {

@@ -232,7 +232,8 @@ std::set<std::string> QueryComparedNames(const EntityQuery& query) {
 // among those have opaque rows in the tenant.
 base::Result<FilterContext> ProbeAttributes(Connection& conn, std::int64_t tenant,
                                             const EntityQuery& query, ValueIndexPolicy policy,
-                                            std::vector<std::string>* uncatalogued) {
+                                            std::vector<std::string>* uncatalogued,
+                                            std::size_t* catalogued) {
   FilterContext context;
   auto referenced = ReferencedNames(query.q);
   referenced.merge(ReferencedNames(query.mq));
@@ -240,6 +241,7 @@ base::Result<FilterContext> ProbeAttributes(Connection& conn, std::int64_t tenan
   RENKEI_TRY(ValueIndexStates states, ProbeValueIndexes(conn, policy, tenant, referenced));
   context.indexed_names = std::move(states.ready);
   if (uncatalogued != nullptr) *uncatalogued = std::move(states.uncatalogued);
+  if (catalogued != nullptr) *catalogued = states.catalogued;
   std::set<std::string> names;
   for (const auto& name : QueryComparedNames(query)) {
     if (context.indexed_names.contains(name)) names.insert(name);
@@ -283,9 +285,11 @@ base::Result<std::vector<EntitySelector>> NarrowTypeSelectors(
 //   joined to entities by rowid, the other conditions checked per row;
 // - otherwise the planner's choice among the entity indexes (type, service path, id).
 base::Result<QueryPlan> PlanQuery(Connection& conn, std::int64_t tenant, const EntityQuery& query,
-                                  ValueIndexPolicy policy, std::vector<std::string>* uncatalogued) {
+                                  ValueIndexPolicy policy, std::vector<std::string>* uncatalogued,
+                                  std::size_t* catalogued) {
   QueryPlan plan;
-  RENKEI_TRY(FilterContext context, ProbeAttributes(conn, tenant, query, policy, uncatalogued));
+  RENKEI_TRY(FilterContext context,
+             ProbeAttributes(conn, tenant, query, policy, uncatalogued, catalogued));
   const bool geo_drives = query.geo && HasGeoBox(*query.geo);
   const Indexing indexing = geo_drives ? Indexing::kNone : Indexing::kAll;
   std::optional<Driver> driver;
@@ -411,7 +415,7 @@ base::Result<std::vector<Entity>> RunFindById(Connection& conn, std::int64_t ten
 
 base::Result<std::string> ExplainQuery(Connection& conn, std::int64_t tenant,
                                        const EntityQuery& query, ValueIndexPolicy policy) {
-  RENKEI_TRY(QueryPlan plan, PlanQuery(conn, tenant, query, policy, nullptr));
+  RENKEI_TRY(QueryPlan plan, PlanQuery(conn, tenant, query, policy, nullptr, nullptr));
   return ExplainSql(conn, BuiltSql{plan.Select(), plan.where}, plan.pushed_down ? 2 : 0);
 }
 
@@ -424,12 +428,12 @@ base::Result<std::string> ExplainFindById(Connection& conn, std::int64_t tenant,
 
 base::Result<EntityPage> RunQuery(Connection& conn, std::int64_t tenant, const EntityQuery& query,
                                   bool snapshot, ValueIndexPolicy policy,
-                                  std::vector<std::string>* uncatalogued) {
+                                  std::vector<std::string>* uncatalogued, std::size_t* catalogued) {
   RENKEI_TRY_VOID(ValidatePatterns(query.selectors));
   // The attribute probes, the count and the page must see the same data.
   RENKEI_TRY(auto txn, ReadSnapshot::Begin(conn, snapshot && (query.want_count ||
                                                               !QueryComparedNames(query).empty())));
-  RENKEI_TRY(QueryPlan plan, PlanQuery(conn, tenant, query, policy, uncatalogued));
+  RENKEI_TRY(QueryPlan plan, PlanQuery(conn, tenant, query, policy, uncatalogued, catalogued));
   if (plan.pushed_down) return RunPushedDown(conn, plan, query);
 
   // Stream candidates in SQL order (creation order unless the keys are SQL-sortable),

@@ -48,10 +48,12 @@ base::Result<std::string> ExplainQuery(Connection& conn, std::int64_t tenant,
 // `snapshot`: wrap multi-statement reads in a read transaction (readers); false inside the
 // writer's transaction, which is already one. Conditions on attribute names without a ready
 // value index (ADR 0018) are decided in C++; `uncatalogued`, when given, receives the names
-// that have no index, not even one being built.
+// that have no index, not even one being built, and `catalogued` how many names the tenant
+// has in the catalogue then.
 base::Result<EntityPage> RunQuery(Connection& conn, std::int64_t tenant, const EntityQuery& query,
                                   bool snapshot, ValueIndexPolicy policy,
-                                  std::vector<std::string>* uncatalogued = nullptr);
+                                  std::vector<std::string>* uncatalogued = nullptr,
+                                  std::size_t* catalogued = nullptr);
 
 base::Result<std::vector<TypeSummary>> RunListTypes(Connection& conn, std::int64_t tenant,
                                                     const ServicePathScope& scope,

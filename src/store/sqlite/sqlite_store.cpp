@@ -750,10 +750,17 @@ base::Result<EntityPage> SqliteStore::Query(const std::string& tenant, const Ent
       return empty;
     }
     std::vector<std::string> uncatalogued;
+    std::size_t catalogued = 0;
     RENKEI_TRY(EntityPage page, RunQuery(*lease, *tenant_id, query, /*snapshot=*/true,
-                                         options_.value_index, &uncatalogued));
-    // This query filtered those names document by document; the next ones need not.
-    for (auto& name : uncatalogued) RequestValueIndex(*tenant_id, std::move(name));
+                                         options_.value_index, &uncatalogued, &catalogued));
+    // This query filtered those names document by document; the next ones need not, up to
+    // the tenant's cap (builds already requested by concurrent queries and not catalogued yet
+    // are not counted, so the cap may be passed by a few names).
+    for (auto& name : uncatalogued) {
+      if (catalogued >= options_.max_value_indexes_per_tenant) break;
+      ++catalogued;
+      RequestValueIndex(*tenant_id, std::move(name));
+    }
     return page;
   });
 }

@@ -99,6 +99,9 @@ struct SqliteOptions {
   // entities one build step covers (a step holds the writer for its duration).
   ValueIndexPolicy value_index = ValueIndexPolicy::kOnDemand;
   std::size_t value_index_step = 20000;
+  // Names a tenant may have value indexes for; queries on further names filter documents
+  // (each index costs every write of the tenant a row per indexed attribute it has).
+  std::size_t max_value_indexes_per_tenant = 64;
   // False: Close leaves the WAL for the next opener to checkpoint (in its background thread)
   // instead of copying it into the database file on the way out. The WAL is durable either
   // way; a short-lived command (renkei import) then ends without that copy.

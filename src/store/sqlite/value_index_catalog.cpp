@@ -56,6 +56,14 @@ base::Result<ValueIndexStates> ProbeValueIndexes(Connection& conn, ValueIndexPol
       states.ready.insert(name);
     }
   }
+  if (states.uncatalogued.empty()) return states;
+  // Only when a build may start: the cap on catalogued names is checked against it.
+  RENKEI_TRY(Statement * count,
+             conn.Prepare("SELECT COUNT(*) FROM value_indexes WHERE tenant = ?"));
+  StatementLease lease(*count);
+  count->Bind(1, tenant);
+  RENKEI_TRY(bool has_row, count->Step());
+  states.catalogued = has_row ? static_cast<std::size_t>(count->ColumnInt(0)) : 0;
   return states;
 }
 

@@ -41,6 +41,7 @@ class ValueIndexCatalog {
 struct ValueIndexStates {
   std::set<std::string> ready;            // queries may use their attr_index rows
   std::vector<std::string> uncatalogued;  // no index yet, not being built either
+  std::size_t catalogued = 0;             // the tenant's names in the catalogue (when probed)
 };
 base::Result<ValueIndexStates> ProbeValueIndexes(Connection& conn, ValueIndexPolicy policy,
                                                  std::int64_t tenant,
