@@ -459,6 +459,59 @@ TEST_F(SqlitePlan, GeoDrivesFromRtree) {
   }
 }
 
+// A database written before migrations 15 and 16 (every attribute indexed, points in the
+// R*Tree): opened under the on-demand policy, its names are catalogued as ready (no build, the
+// plans use attr_index at once) and its points move to geo_points, found by a geo query.
+TEST_F(SqlitePlan, AnOlderDatabaseKeepsItsValueIndexesAndItsPointsMove) {
+  conn_.reset();
+  {
+    auto conn = sqlite::Connection::Open((dir_ / "renkei.db").string(), {});
+    ASSERT_TRUE(conn.has_value()) << conn.error().detail;
+    // What schema version 14 had: no catalogue, no settings, no geo_points; a point of an
+    // entity in the R*Tree (the rebuild must not keep it twice).
+    ASSERT_TRUE((*conn)
+                    ->Exec("DROP TABLE geo_points; DROP TABLE value_indexes; DROP TABLE "
+                           "store_settings; INSERT INTO geo_shapes(shape, entity, name, "
+                           "is_default) VALUES (1, 1, 'location', 1); INSERT INTO "
+                           "geo_index VALUES (1, 135.0, 135.0, 33.5, 33.5); PRAGMA "
+                           "user_version=14")
+                    .has_value());
+  }
+  sqlite::SqliteOptions options;
+  options.data_dir = dir_.string();  // the on-demand policy, the default
+  auto store = sqlite::SqliteStore::Open(options);
+  ASSERT_TRUE(store.has_value()) << store.error().detail;
+  EXPECT_EQ((*store)->ValueIndexesBuilding(), 0u);
+  auto query = RoomQuery("temperature==3");
+  auto geo = core::geo::ParseV2GeoQuery("near;maxDistance:2000", "point", "33.5,135.01");
+  ASSERT_TRUE(geo.has_value());
+  query.geo = *geo;
+  query.limit = 100;
+  auto page = (*store)->Query("t", query);
+  ASSERT_TRUE(page.has_value()) << page.error().detail;
+  // Rooms i with i % 5 == 3 at longitude 135 + i/1000, within 2 km of 135.01 (about 0.02°).
+  std::vector<std::string> ids;
+  for (const auto& e : page->entities) ids.push_back(e.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"E3", "E8", "E13", "E18", "E23", "E28"}));
+  (*store)->Close();
+  sqlite::ConnectionOptions read_only;
+  read_only.read_only = true;
+  auto conn = sqlite::Connection::Open((dir_ / "renkei.db").string(), read_only);
+  ASSERT_TRUE(conn.has_value());
+  auto plan = sqlite::ExplainQuery(**conn, 1, RoomQuery("temperature==3"),
+                                   sqlite::ValueIndexPolicy::kOnDemand);
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_NE(plan->find("attr_index_num"), std::string::npos) << *plan;
+  for (const auto* table : {"geo_points", "geo_shapes"}) {
+    auto count = (*conn)->Prepare(std::string("SELECT count(*) FROM ") + table);
+    ASSERT_TRUE(count.has_value());
+    sqlite::StatementLease lease(**count);
+    auto has_row = (*count)->Step();
+    ASSERT_TRUE(has_row.has_value() && *has_row);
+    EXPECT_EQ((*count)->ColumnInt(0), std::string(table) == "geo_points" ? 50 : 0) << table;
+  }
+}
+
 // The personal data read rule inside the query (EntityQuery::personal, docs/adr/0014): owners
 // see their own, an app sees the residents with a live consent to it, counts included.
 class SqliteConsent : public ::testing::Test {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -104,6 +105,21 @@ base::Result<AttrRows> ReadAttributeRows(Connection& conn, std::int64_t eid) {
   return rows;
 }
 
+// Binds a row's value columns as parameters 1-3 (num, txt, opaque) of an attr_index statement.
+void BindAttrValue(Statement& s, const AttrRow& row) {
+  if (row.num) {
+    s.Bind(1, *row.num);
+  } else {
+    s.BindNull(1);
+  }
+  if (row.txt) {
+    s.Bind(2, *row.txt);
+  } else {
+    s.BindNull(2);
+  }
+  s.Bind(3, std::int64_t{row.opaque ? 1 : 0});
+}
+
 // Brings the entity's attr_index rows from `existing` to `wanted`, touching only rows that
 // change: a PATCH of two attributes rewrites two rows (and their value-index entries), not
 // all of them, which keeps the pages each group commit writes to the WAL few.
@@ -128,17 +144,7 @@ base::Result<void> SyncAttributeIndex(Connection& conn, std::int64_t tenant, std
                           "VALUES (?, ?, ?, ?, ?, ?)"));
   auto write = [&](Statement& s, const std::string& name, const AttrRow& row) {
     StatementLease lease(s);
-    if (row.num) {
-      s.Bind(1, *row.num);
-    } else {
-      s.BindNull(1);
-    }
-    if (row.txt) {
-      s.Bind(2, *row.txt);
-    } else {
-      s.BindNull(2);
-    }
-    s.Bind(3, std::int64_t{row.opaque ? 1 : 0});
+    BindAttrValue(s, row);
     s.Bind(4, eid);
     s.Bind(5, name);
     if (&s == insert) s.Bind(6, tenant);
@@ -488,33 +494,41 @@ base::Result<std::size_t> PurgeExpiredRows(Connection& conn, base::Timestamp now
   return eids.size();
 }
 
-base::Result<void> RebuildAttributeIndex(Connection& conn) {
-  RENKEI_TRY_VOID(conn.Exec("DELETE FROM attr_index"));
+namespace {
+
+// Calls `index(tenant, eid, entity)` for every stored entity (the migrations that rewrite an
+// index from the documents).
+using IndexEntity = std::function<base::Result<void>(std::int64_t tenant, std::int64_t eid,
+                                                     const core::Entity& entity)>;
+base::Result<void> ForEveryStoredEntity(Connection& conn, const IndexEntity& index) {
   RENKEI_TRY(Statement * entities, conn.Prepare("SELECT eid, tenant, doc FROM entities"));
   StatementLease lease(*entities);
   for (;;) {
     RENKEI_TRY(bool has_row, entities->Step());
     if (!has_row) break;
     RENKEI_TRY(core::Entity entity, core::DecodeEntity(entities->ColumnText(2)));
-    RENKEI_TRY_VOID(WriteAttributeIndex(conn, entities->ColumnInt(1), entities->ColumnInt(0),
-                                        entity, IndexedNames::All()));
+    RENKEI_TRY_VOID(index(entities->ColumnInt(1), entities->ColumnInt(0), entity));
   }
   return base::Ok();
+}
+
+}  // namespace
+
+base::Result<void> RebuildAttributeIndex(Connection& conn) {
+  RENKEI_TRY_VOID(conn.Exec("DELETE FROM attr_index"));
+  return ForEveryStoredEntity(
+      conn, [&](std::int64_t tenant, std::int64_t eid, const core::Entity& entity) {
+        return WriteAttributeIndex(conn, tenant, eid, entity, IndexedNames::All());
+      });
 }
 
 base::Result<void> RebuildGeoIndex(Connection& conn) {
   RENKEI_TRY_VOID(
       conn.Exec("DELETE FROM geo_index; DELETE FROM geo_shapes; DELETE FROM geo_points"));
-  RENKEI_TRY(Statement * entities, conn.Prepare("SELECT eid, tenant, doc FROM entities"));
-  StatementLease lease(*entities);
-  for (;;) {
-    RENKEI_TRY(bool has_row, entities->Step());
-    if (!has_row) break;
-    RENKEI_TRY(core::Entity entity, core::DecodeEntity(entities->ColumnText(2)));
-    RENKEI_TRY_VOID(
-        WriteGeoRows(conn, entities->ColumnInt(1), entities->ColumnInt(0), GeoRowsOf(entity)));
-  }
-  return base::Ok();
+  return ForEveryStoredEntity(
+      conn, [&](std::int64_t tenant, std::int64_t eid, const core::Entity& entity) {
+        return WriteGeoRows(conn, tenant, eid, GeoRowsOf(entity));
+      });
 }
 
 base::Result<Backfilled> BackfillAttributeRows(Connection& conn, std::int64_t tenant,
@@ -545,19 +559,8 @@ base::Result<Backfilled> BackfillAttributeRows(Connection& conn, std::int64_t te
     const AttrRows rows = AttributeRows(entity, only);
     auto it = rows.find(name);
     if (it == rows.end()) continue;
-    const AttrRow& row = it->second;
     StatementLease insert_lease(*insert);
-    if (row.num) {
-      insert->Bind(1, *row.num);
-    } else {
-      insert->BindNull(1);
-    }
-    if (row.txt) {
-      insert->Bind(2, *row.txt);
-    } else {
-      insert->BindNull(2);
-    }
-    insert->Bind(3, std::int64_t{row.opaque ? 1 : 0});
+    BindAttrValue(*insert, it->second);
     insert->Bind(4, last);
     insert->Bind(5, name);
     insert->Bind(6, tenant);

@@ -271,14 +271,15 @@ Fragment TranslateNode(const core::q::Node& node, const FilterContext& context, 
   return out;
 }
 
-void CollectComparedNames(const core::q::Node& node, Dialect dialect,
-                          std::set<std::string>& names) {
+// The attribute names of the conditions of `node` that `wanted` accepts.
+template <typename Wanted>
+void CollectNames(const core::q::Node& node, const Wanted& wanted, std::set<std::string>& names) {
   if (node.kind == core::q::Node::Kind::kCondition) {
-    if (IsValueComparison(node.condition, dialect)) names.insert(node.condition.path.attribute);
+    if (wanted(node.condition)) names.insert(node.condition.path.attribute);
     return;
   }
   for (const auto& child : node.children) {
-    if (child != nullptr) CollectComparedNames(*child, dialect, names);
+    if (child != nullptr) CollectNames(*child, wanted, names);
   }
 }
 
@@ -470,31 +471,19 @@ void AddTypeProbe(SqlWhere& where, std::int64_t tenant,
   where.And(std::move(sql), std::move(values));
 }
 
-namespace {
-
-void CollectReferencedNames(const core::q::Node& node, std::set<std::string>& names) {
-  if (node.kind == core::q::Node::Kind::kCondition) {
-    if (!IsBuiltinName(node.condition.path.attribute)) {
-      names.insert(node.condition.path.attribute);
-    }
-    return;
-  }
-  for (const auto& child : node.children) {
-    if (child != nullptr) CollectReferencedNames(*child, names);
-  }
-}
-
-}  // namespace
-
 std::set<std::string> ReferencedNames(const core::q::Filter& filter) {
   std::set<std::string> names;
-  if (!filter.empty()) CollectReferencedNames(*filter.root(), names);
+  auto attribute = [](const core::q::Condition& c) { return !IsBuiltinName(c.path.attribute); };
+  if (!filter.empty()) CollectNames(*filter.root(), attribute, names);
   return names;
 }
 
 std::set<std::string> ComparedNames(const core::q::Filter& filter) {
   std::set<std::string> names;
-  if (!filter.empty()) CollectComparedNames(*filter.root(), filter.dialect(), names);
+  auto compared = [dialect = filter.dialect()](const core::q::Condition& c) {
+    return IsValueComparison(c, dialect);
+  };
+  if (!filter.empty()) CollectNames(*filter.root(), compared, names);
   return names;
 }
 
