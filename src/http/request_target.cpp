@@ -26,6 +26,12 @@ void AssignFormDecoded(std::string_view in, std::string& out) {
 
 }  // namespace
 
+std::string PercentDecoded(std::string_view in) {
+  std::string out;
+  AppendPercentDecoded(in, out);
+  return out;
+}
+
 void AppendPercentDecoded(std::string_view in, std::string& out) {
   std::size_t pos = 0;
   while (pos < in.size()) {

@@ -13,6 +13,8 @@ namespace renkei::http {
 // form-encoding rule that turns '+' into a space does not apply to URLs here, and Orion
 // treats '+' literally). A '%' not followed by two hex digits is kept as is.
 void AppendPercentDecoded(std::string_view in, std::string& out);
+// The same, as a new string.
+std::string PercentDecoded(std::string_view in);
 
 // Appends `in` as one path segment (RFC 3986 §3.3 `segment`): unreserved characters,
 // sub-delims, ':' and '@' stay as they are, every other byte (notably '/', '?', '#', '%',

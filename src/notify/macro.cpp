@@ -1,6 +1,5 @@
 #include "notify/macro.hpp"
 
-#include "http/request_target.hpp"
 #include "notify/expression/expression.hpp"
 #include "notify/expression/values.hpp"
 
@@ -56,12 +55,6 @@ json::value SubstituteJson(const json::value& tmpl, const MacroContext& context)
     return out;
   }
   return tmpl;
-}
-
-std::string PercentDecode(std::string_view text) {
-  std::string out;
-  http::AppendPercentDecoded(text, out);  // '+' kept, a malformed escape kept as written
-  return out;
 }
 
 }  // namespace renkei::notify

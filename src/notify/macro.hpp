@@ -38,8 +38,5 @@ std::string SubstituteText(std::string_view text, const MacroContext& context,
 // takes the value's JSON type (Orion: "If the macro covers completely the string").
 // Object keys are not substituted.
 boost::json::value SubstituteJson(const boost::json::value& tmpl, const MacroContext& context);
-// Decodes %XX escapes (Orion decodes them in custom payloads and headers at notification
-// time); a malformed escape is kept as written.
-std::string PercentDecode(std::string_view text);
 
 }  // namespace renkei::notify

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include "http/request_target.hpp"
+
 namespace renkei::notify {
 namespace {
 
@@ -51,10 +53,10 @@ TEST(Macro, JsonTemplatesTakeTheTypeOfAWholeExpression) {
                                  "e":null,"f":"null}","g":["x y"]})"));
 }
 
-TEST(Macro, PercentDecoding) {
-  EXPECT_EQ(PercentDecode("a%22b%28c%29%3D%3d"), "a\"b(c)==");
-  EXPECT_EQ(PercentDecode("100%"), "100%");
-  EXPECT_EQ(PercentDecode("%zz%4"), "%zz%4");
+TEST(Macro, PercentDecoding) {  // what notification_builder decodes payloads with
+  EXPECT_EQ(http::PercentDecoded("a%22b%28c%29%3D%3d"), "a\"b(c)==");
+  EXPECT_EQ(http::PercentDecoded("100%"), "100%");
+  EXPECT_EQ(http::PercentDecoded("%zz%4"), "%zz%4");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/json_text.hpp"
+#include "http/request_target.hpp"
 #include "notify/expression_context.hpp"
 #include "notify/ld_notification_builder.hpp"
 #include "notify/macro.hpp"
@@ -232,7 +233,8 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
   std::string content_type = "application/json; charset=utf-8";
   const PayloadKind kind = custom != nullptr ? custom->kind : PayloadKind::kDefault;
   if (kind == PayloadKind::kText) {
-    m.body = SubstituteText(PercentDecode(custom->text), macros);
+    // Orion decodes %XX escapes in custom payloads and headers at notification time.
+    m.body = SubstituteText(http::PercentDecoded(custom->text), macros);
     content_type = "text/plain; charset=utf-8";
     format = "custom";
   } else if (kind == PayloadKind::kNone) {
@@ -299,7 +301,7 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
             (it->first == "Fiware-Correlator" || it->first == "Ngsiv2-AttrsFormat")) {
           continue;
         }
-        const std::string value = PercentDecode(SubstituteText(v_tmpl, macros, ""));
+        const std::string value = http::PercentDecoded(SubstituteText(v_tmpl, macros, ""));
         if (it != m.headers.end()) m.headers.erase(it);
         if (!name.empty() && !value.empty()) m.headers.emplace_back(name, value);
       }

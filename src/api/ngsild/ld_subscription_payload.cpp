@@ -21,17 +21,6 @@ namespace {
 namespace json = boost::json;
 using Terms = std::vector<std::pair<std::string, std::string>>;
 
-// A Subscription's `q` (§5.2.12) percent-decoded as the query parameter would be ('+' stays
-// '+'). The member is a JSON string, so the spec needs no encoding there, but clients write
-// it as they write the URL parameter (`name=="Eiffel%20Tower"` in the ETSI suite's 046_05,
-// `status==%22busy%22` in Orion-LD#1756) and Stellio decodes it (stellio#471); a '%' that is
-// not followed by two hex digits stays as written. Matched decoded; GET shows `q` as written.
-std::string DecodedSubscriptionQ(std::string_view q) {
-  std::string decoded;
-  http::AppendPercentDecoded(q, decoded);
-  return decoded;
-}
-
 void AddTerm(Terms& terms, const core::jsonld::ActiveContext& context, std::string_view term) {
   std::string stored = StoredName(context, term);
   for (auto& [t, s] : terms) {
@@ -75,7 +64,12 @@ base::Result<void> CollectTerms(const json::object& doc, const core::jsonld::Act
   }
   AddStringTerms(doc.if_contains("watchedAttributes"), context, terms);
   if (const auto* q = doc.if_contains("q"); q != nullptr && q->is_string()) {
-    RENKEI_TRY_VOID(core::q::ParseLdQuery(DecodedSubscriptionQ(q->get_string()), record));
+    // `q` (§5.2.12) is checked percent-decoded, as the query parameter would be ('+' stays
+    // '+'): a JSON string needs no encoding, but clients write it as they write the URL
+    // parameter (`name=="Eiffel%20Tower"` in the ETSI suite's 046_05, `status==%22busy%22` in
+    // Orion-LD#1756) and Stellio decodes it (stellio#471). Matched decoded; GET shows it as
+    // written.
+    RENKEI_TRY_VOID(core::q::ParseLdQuery(http::PercentDecoded(q->get_string()), record));
   }
   if (const auto* g = doc.if_contains("geoQ"); g != nullptr && g->is_object()) {
     const auto* p = g->get_object().if_contains("geoproperty");
@@ -356,7 +350,7 @@ base::Result<notify::Subscription> FromDocument(json::object doc, Terms terms,
     return BadRequestData("timeInterval and throttling are exclusive");
   }
   RENKEI_TRY(auto q, OptText(doc, "q"));
-  ld.q = DecodedSubscriptionQ(q.value_or(""));
+  ld.q = http::PercentDecoded(q.value_or(""));
   RENKEI_TRY(auto scope_q, OptText(doc, "scopeQ"));
   if (scope_q) {
     RENKEI_TRY_VOID(core::q::ParseLdScopeQuery(*scope_q));

@@ -149,13 +149,16 @@ Out Len(const json::value& s, Args, const TransformEnv&) {
   return json::value(static_cast<std::int64_t>(CharCount(text)));
 }
 
-Out Trim(const json::value& s, Args, const TransformEnv&) {
-  RENKEI_TRY(auto text, Text(s));
+std::string_view Trimmed(std::string_view text) {
   constexpr std::string_view kBlanks = " \t\n\r\f\v";
   const auto first = text.find_first_not_of(kBlanks);
-  if (first == std::string_view::npos) return Str("");
-  const auto last = text.find_last_not_of(kBlanks);
-  return Str(text.substr(first, last - first + 1));
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(kBlanks) - first + 1);
+}
+
+Out Trim(const json::value& s, Args, const TransformEnv&) {
+  RENKEI_TRY(auto text, Text(s));
+  return Str(Trimmed(text));
 }
 
 Out Substring(const json::value& s, Args args, const TransformEnv&) {
@@ -243,13 +246,6 @@ Out MatchRegex(const json::value& s, Args args, const TransformEnv&) {
 
 Out IsNaN(const json::value& s, Args, const TransformEnv&) {
   return json::value(!AsNumber(s).has_value());
-}
-
-std::string_view Trimmed(std::string_view text) {
-  constexpr std::string_view kBlanks = " \t\n\r\f\v";
-  const auto first = text.find_first_not_of(kBlanks);
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(kBlanks) - first + 1);
 }
 
 Out ParseInt(const json::value& s, Args, const TransformEnv&) {
