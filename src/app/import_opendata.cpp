@@ -1,12 +1,11 @@
 #include "app/import_opendata.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <ostream>
-#include <sstream>
 
 #include "app/cli_store.hpp"
 #include "app/progress_bar.hpp"
+#include "base/file_contents.hpp"
 #include "opendata/import_report.hpp"
 #include "opendata/layout_file.hpp"
 #include "opendata/municipality_code.hpp"
@@ -14,17 +13,6 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace renkei::app {
-namespace {
-
-std::optional<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
-}  // namespace
 
 int RunImportOpendata(const ImportCommand& command, std::ostream& out, std::ostream& err) {
   opendata::ImportOptions options;
@@ -81,7 +69,7 @@ int RunImportOpendata(const ImportCommand& command, std::ostream& out, std::ostr
                           return &*service;
                         });
   for (const auto& file : command.files) {
-    auto bytes = ReadFile(file);
+    auto bytes = base::ReadFileContents(file);
     if (!bytes) {
       err << file << ": cannot read the file\n";
       exit_code = 2;

@@ -1,7 +1,6 @@
 #include "app/quality_command.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -10,6 +9,7 @@
 
 #include "api/common/tenant_headers.hpp"
 #include "app/cli_store.hpp"
+#include "base/file_contents.hpp"
 #include "core/json_text.hpp"
 #include "opendata/layout_file.hpp"
 #include "opendata/municipality_code.hpp"
@@ -101,15 +101,13 @@ int RunFileQuality(const QualityCommand& command, const std::string& tenant,
     }
     options.layout = std::move(*layout);
   }
-  std::ifstream in(*command.file, std::ios::binary);
-  if (!in) {
+  const auto bytes = base::ReadFileContents(*command.file);
+  if (!bytes) {
     err << *command.file << ": cannot read the file\n";
     return 2;
   }
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
   const base::Timestamp now = base::SystemClock().Now();
-  auto assessed = opendata::AssessFile(bytes.str(), options, command.settings, now);
+  auto assessed = opendata::AssessFile(*bytes, options, command.settings, now);
   if (!assessed) {
     err << *command.file << ": " << assessed.error().detail << "\n";
     return 2;

@@ -1,20 +1,18 @@
 #include "auth/issuer_keys.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+
+#include "base/file_contents.hpp"
 
 namespace renkei::auth {
 
 base::Result<std::unique_ptr<IssuerKeys>> IssuerKeys::FromFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const auto text = base::ReadFileContents(path);
+  if (!text) {
     return base::Fail(base::ErrorCode::kInvalidRequest, "InvalidJwks",
                       "cannot read the JWKS file " + path);
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto keys = ParseJwks(text.str());
+  auto keys = ParseJwks(*text);
   if (!keys) {
     return base::Fail(base::ErrorCode::kInvalidRequest, "InvalidJwks",
                       path + ": " + keys.error().detail);

@@ -22,9 +22,9 @@ base::Result<PreparedFile> StreamFile(std::string_view bytes, const ImportOption
                                       const EntitySink& sink) {
   PreparedFile out;
   RENKEI_TRY(auto decoded, DecodeToUtf8(bytes));
-  out.encoding = decoded.encoding;
-  const char delimiter = GuessDelimiter(decoded.text);
-  CsvCursor cursor(decoded.text, delimiter);
+  out.encoding = decoded.encoding();
+  const char delimiter = GuessDelimiter(decoded.text());
+  CsvCursor cursor(decoded.text(), delimiter);
   // CSV syntax problems come first in the report, as when the whole table was parsed first.
   std::vector<RowIssue> syntax_problems;
   CsvRecord record;
@@ -78,7 +78,7 @@ base::Result<PreparedFile> StreamFile(std::string_view bytes, const ImportOption
 
   StreamPosition at;
   if (options.progress) {
-    const std::size_t records = CountCsvRecords(decoded.text, delimiter);
+    const std::size_t records = CountCsvRecords(decoded.text(), delimiter);
     at.rows_total = records > skip + header_rows ? records - skip - header_rows : 0;
   }
   const std::size_t chunk_size = std::max<std::size_t>(options.batch_size, 1);
@@ -89,7 +89,7 @@ base::Result<PreparedFile> StreamFile(std::string_view bytes, const ImportOption
   // Sized once, from the row count when it is known (progress) or else from the file's size
   // (records are rarely shorter than 128 bytes): rehashing a table of every row's id as it
   // grows is a cost per row of its own.
-  line_of_id.reserve(options.progress ? at.rows_total : decoded.text.size() / 128);
+  line_of_id.reserve(options.progress ? at.rows_total : decoded.text().size() / 128);
   while (next()) {
     ++out.rows_read;
     // A record with an unterminated quote swallowed the rest of the file; it is already

@@ -1,11 +1,10 @@
 #include "opendata/layout_file.hpp"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <toml++/toml.h>
 
+#include "base/file_contents.hpp"
 #include "opendata/municipality_code.hpp"
 
 namespace renkei::opendata {
@@ -157,11 +156,9 @@ base::Result<DatasetLayout> ParseLayout(std::string_view toml_text, const std::s
 }
 
 base::Result<DatasetLayout> LoadLayoutFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return LayoutError(path, "cannot open the mapping file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseLayout(text.str(), path);
+  const auto text = base::ReadFileContents(path);
+  if (!text) return LayoutError(path, "cannot open the mapping file");
+  return ParseLayout(*text, path);
 }
 
 }  // namespace renkei::opendata

@@ -7,6 +7,7 @@
 // Thread-safe: every call opens its own iconv descriptor.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,9 +17,27 @@ namespace renkei::opendata {
 
 enum class TextEncoding { kUtf8, kUtf8Bom, kCp932, kUtf16Le, kUtf16Be };
 
-struct DecodedText {
-  std::string text;  // UTF-8 without BOM
-  TextEncoding encoding = TextEncoding::kUtf8;
+// A file's text as UTF-8 without BOM. Text that was UTF-8 already is not copied: `text()`
+// then views the bytes given to DecodeToUtf8, which must outlive it (a 45 MB file was copied
+// once more for nothing before the first row was parsed).
+class DecodedText {
+ public:
+  static DecodedText Borrowed(std::string_view utf8, TextEncoding encoding) {
+    return DecodedText(utf8, std::nullopt, encoding);
+  }
+  static DecodedText Converted(std::string utf8, TextEncoding encoding) {
+    return DecodedText({}, std::move(utf8), encoding);
+  }
+  std::string_view text() const { return converted_ ? std::string_view(*converted_) : borrowed_; }
+  TextEncoding encoding() const { return encoding_; }
+
+ private:
+  DecodedText(std::string_view borrowed, std::optional<std::string> converted,
+              TextEncoding encoding)
+      : borrowed_(borrowed), converted_(std::move(converted)), encoding_(encoding) {}
+  std::string_view borrowed_;
+  std::optional<std::string> converted_;
+  TextEncoding encoding_;
 };
 
 // "UTF-8", "UTF-8 (BOM)", "CP932", "UTF-16LE", "UTF-16BE".
@@ -31,7 +50,8 @@ bool IsValidUtf8(std::string_view bytes);
 // offset when the input is not valid in `from`; kInternalError when iconv lacks the charset.
 base::Result<std::string> ConvertEncoding(std::string_view bytes, const char* from, const char* to);
 
-// Detects the encoding of a whole file and returns its text as UTF-8 (BOM removed).
+// Detects the encoding of a whole file and returns its text as UTF-8 (BOM removed), a view
+// of `bytes` when they were UTF-8.
 // kBadRequestData when the bytes are neither UTF-8, UTF-16 nor CP932.
 base::Result<DecodedText> DecodeToUtf8(std::string_view bytes);
 

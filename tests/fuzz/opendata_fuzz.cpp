@@ -27,8 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   auto decoded = od::DecodeToUtf8(bytes);
   if (decoded) {
-    FuzzCheck(od::IsValidUtf8(decoded->text), "decoded text is not valid UTF-8");
-    const auto table = od::ParseCsv(decoded->text, od::GuessDelimiter(decoded->text));
+    FuzzCheck(od::IsValidUtf8(decoded->text()), "decoded text is not valid UTF-8");
+    const auto table = od::ParseCsv(decoded->text(), od::GuessDelimiter(decoded->text()));
     for (std::size_t i = 1; i < table.records.size(); ++i) {
       FuzzCheck(table.records[i].line > table.records[i - 1].line, "records out of line order");
     }

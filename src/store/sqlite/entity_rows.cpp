@@ -235,16 +235,13 @@ base::Result<void> WriteGeoRows(Connection& conn, std::int64_t tenant, std::int6
       continue;
     }
     RENKEI_TRY(Statement * shape,
-               conn.Prepare("INSERT INTO geo_shapes(entity, name, is_default) VALUES (?, ?, ?) "
-                            "RETURNING shape"));
+               conn.Prepare("INSERT INTO geo_shapes(entity, name, is_default) VALUES (?, ?, ?)"));
     StatementLease shape_lease(*shape);
     shape->Bind(1, eid);
     shape->Bind(2, row.name);
     shape->Bind(3, std::int64_t{row.is_default ? 1 : 0});
-    RENKEI_TRY(bool has_row, shape->Step());
-    if (!has_row) return SqliteFailure(conn.handle(), "insert geo shape returned no row");
-    std::int64_t shape_id = shape->ColumnInt(0);
     RENKEI_TRY_VOID(shape->Run());
+    const std::int64_t shape_id = conn.LastInsertRowid();
     RENKEI_TRY(Statement * rtree,
                conn.Prepare("INSERT INTO geo_index(shape, min_lon, max_lon, min_lat, max_lat) "
                             "VALUES (?, ?, ?, ?, ?)"));
@@ -404,10 +401,11 @@ base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
     return now;
   }
   // A new key: the insert returns its row id and there are no index rows to compare with.
+  // Without RETURNING (Connection::LastInsertRowid): a conflict changes no row.
   RENKEI_TRY(Statement * insert,
              conn.Prepare("INSERT INTO entities(tenant, id, type, service_path, created, "
                           "modified, expires, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                          "ON CONFLICT(tenant, id, type, service_path) DO NOTHING RETURNING eid"));
+                          "ON CONFLICT(tenant, id, type, service_path) DO NOTHING"));
   std::optional<std::int64_t> inserted;
   {
     StatementLease lease(*insert);
@@ -416,11 +414,8 @@ base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
     insert->Bind(3, entity.PrimaryType());
     insert->Bind(4, entity.service_path);
     bind_times_and_doc(*insert, 5);
-    RENKEI_TRY(bool has_row, insert->Step());
-    if (has_row) {
-      inserted = insert->ColumnInt(0);
-      RENKEI_TRY_VOID(insert->Run());
-    }
+    RENKEI_TRY_VOID(insert->Run());
+    if (conn.LastChanges() == 1) inserted = conn.LastInsertRowid();
   }
   if (inserted) {
     now.eid = *inserted;
