@@ -222,13 +222,37 @@ TEST(EntityCodec, WritesStringsAndValuesAsBoostJsonDoes) {
 }
 
 TEST(EntityCodec, RejectsCorruptText) {
-  for (const char* text :
-       {"", "[]", "{\"i\":1}", "{\"i\":\"a\",\"t\":[],\"s\":\"/\",\"c\":1}",
-        "{\"i\":\"a\",\"t\":[],\"s\":\"/\",\"c\":1,\"m\":2,\"a\":[{\"n\":1}]}"}) {
+  for (
+      const char* text :
+      {"", "[]", "{\"i\":1}", "{\"i\":\"a\",\"t\":[],\"s\":\"/\",\"c\":1}",
+       "{\"i\":\"a\",\"t\":[],\"s\":\"/\",\"c\":1,\"m\":2,\"a\":[{\"n\":1}]}",
+       // Each member the decoder reads, missing or of the wrong JSON type.
+       R"({"i":"a","t":"T","s":"/","c":1,"m":2,"a":[]})",
+       R"({"i":"a","t":["T"],"s":"/","c":1,"m":2,"sc":"/x","a":[]})",
+       R"({"i":"a","t":["T"],"s":"/","c":1,"m":2,"x":"soon","a":[]})",
+       R"({"i":"a","t":["T"],"s":"/","c":1,"m":2})",
+       R"({"i":"a","t":["T"],"s":"/","c":1,"m":2,"a":[{"n":"p","t":"Number"}]})",
+       R"({"i":"a","t":["T"],"s":"/","c":1,"m":2,"a":[{"n":"p","t":"N","v":1,"k":99}]})",
+       R"({"i":"a","t":["T"],"s":"/","c":1,"m":2,"a":[{"n":"p","t":"N","v":1,"md":{}}]})",
+       R"({"i":"a","t":["T"],"s":"/","c":1,"m":2,"a":[{"n":"p","t":"N","v":1,"d":7}]})",
+       R"({"i":"a","t":["T"],"s":"/","c":1,"m":2,"a":[{"n":"p","t":"N","v":1,"o":"now"}]})",
+       R"({"i":"a","t":["T"],"s":"/","c":1,"m":2,"a":[{"n":"p","t":"N","v":1,"c":"x"}]})",
+       R"({"i":"a","t":["T"],"s":"/","c":1,"m":2,"a":[{"n":"p","t":"N","v":1,"md":[{"n":"q"}]}]})"}) {
     auto decoded = DecodeEntity(text);
     ASSERT_FALSE(decoded.has_value()) << text;
     EXPECT_EQ(decoded.error().code, base::ErrorCode::kInternalError);
   }
+}
+
+TEST(EntityCodec, IgnoresMembersItDoesNotKnow) {
+  // A document written by a later version may carry more; what this one knows still reads.
+  auto decoded = DecodeEntity(
+      R"({"z":1,"i":"a","t":["T"],"s":"/","c":1,"m":2,"a":[{"n":"p","zz":[1],"t":"N","v":4}]})");
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().detail;
+  EXPECT_EQ(decoded->id, "a");
+  ASSERT_EQ(decoded->attributes.size(), 1u);
+  EXPECT_EQ(decoded->attributes[0].value, boost::json::value(4));
+  EXPECT_EQ(decoded->attributes[0].modified_at.millis, 2);
 }
 
 }  // namespace
