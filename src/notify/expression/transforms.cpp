@@ -4,6 +4,7 @@
 #include <array>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -434,18 +435,23 @@ Out ToIsoString(const json::value& s, Args, const TransformEnv&) {
   if (!(seconds >= -62135596800.0 && seconds < 253402300800.0)) {
     return EvalError("toIsoString out of range");
   }
-  const double whole = std::floor(seconds);
+  // Rounded to the millisecond first, so that 29.9996 s carries into the next second
+  // instead of printing 29 s with its fraction dropped.
+  const auto total_millis = static_cast<std::int64_t>(std::llround(seconds * 1000.0));
+  const std::int64_t whole =
+      total_millis >= 0 ? total_millis / 1000 : -((-total_millis + 999) / 1000);
+  const auto millis = static_cast<int>(total_millis - whole * 1000);
   const auto t = static_cast<std::time_t>(whole);
   std::tm tm{};
   if (gmtime_r(&t, &tm) == nullptr) return EvalError("toIsoString out of range");
   std::array<char, 64> buffer{};
   std::strftime(buffer.data(), buffer.size(), "%Y-%m-%dT%H:%M:%S", &tm);
   std::string out(buffer.data());
-  const auto millis = static_cast<int>(std::lround((seconds - whole) * 1000.0));
-  if (millis > 0 && millis < 1000) {
-    std::array<char, 8> fraction{};
-    std::snprintf(fraction.data(), fraction.size(), ".%03d", millis);
-    out += fraction.data();
+  if (millis > 0) {
+    out += '.';
+    out += static_cast<char>('0' + millis / 100);
+    out += static_cast<char>('0' + millis / 10 % 10);
+    out += static_cast<char>('0' + millis % 10);
   }
   return Str(out + "+00:00");
 }

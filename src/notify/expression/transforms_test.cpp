@@ -151,6 +151,11 @@ TEST(Transforms, Time) {
   EXPECT_EQ(With("60", "now"), "1722504722");
   EXPECT_EQ(With("1720606949", "toIsoString"), R"("2024-07-10T10:22:29+00:00")");
   EXPECT_EQ(With("1720606949.5", "toIsoString"), R"("2024-07-10T10:22:29.500+00:00")");
+  // A fraction that rounds to a whole millisecond carries into the seconds (and the day).
+  EXPECT_EQ(With("1720606949.9996", "toIsoString"), R"("2024-07-10T10:22:30+00:00")");
+  EXPECT_EQ(With("1720655999.9999", "toIsoString"), R"("2024-07-11T00:00:00+00:00")");
+  EXPECT_EQ(With("-0.5", "toIsoString"), R"("1969-12-31T23:59:59.500+00:00")");
+  EXPECT_EQ(With("-0.0001", "toIsoString"), R"("1970-01-01T00:00:00+00:00")");
   EXPECT_EQ(With("1e20", "toIsoString"), "error");
   EXPECT_EQ(With(R"("2024-07-10T10:22:29+00:00")", "getTime"), "1720606949");
   EXPECT_EQ(With(R"("2060-02-04T23:28:10.000Z")", "getTime"), "2843162890");
