@@ -3,9 +3,11 @@
 #include <array>
 #include <charconv>
 
-#include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
 #include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
+
+#include "core/json_parse.hpp"
 
 namespace renkei::core {
 namespace {
@@ -283,7 +285,7 @@ base::Result<Entity> DecodeEntity(std::string_view text) {
   // tests/fuzz/v2_payload_fuzz.cpp. The parser keeps its own stack, so a high limit is safe.
   json::parse_options options;
   options.max_depth = 512;
-  json::value root = json::parse(text, ec, {}, options);
+  json::value root = ParseJson(text, ec, options);
   if (ec) return Corrupt(ec.message());
   if (!root.is_object()) return Corrupt("not an object");
   static constexpr std::array<std::string_view, 8> kKeys{

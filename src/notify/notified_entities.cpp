@@ -1,8 +1,8 @@
 #include "notify/notified_entities.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/json_parse.hpp"
 #include "notify/json_members.hpp"
 
 namespace renkei::notify {
@@ -44,7 +44,7 @@ base::Result<std::vector<core::Entity>> DecodeNotifiedEntities(std::string_view 
   std::vector<core::Entity> out;
   if (text.empty()) return out;
   json::error_code ec;
-  json::value doc = json::parse(text, ec);
+  json::value doc = core::ParseJson(text, ec);
   if (ec || !doc.is_array()) return Corrupt();
   for (const auto& item : doc.get_array()) {
     if (!item.is_object()) return Corrupt();

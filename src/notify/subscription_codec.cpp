@@ -1,7 +1,6 @@
 #include "notify/subscription_codec.hpp"
 
-#include <boost/json/parse.hpp>
-
+#include "core/json_parse.hpp"
 #include "core/json_text.hpp"
 #include "notify/json_members.hpp"
 
@@ -175,7 +174,7 @@ json::object EncodeSubscription(const Subscription& sub, bool hide_secrets) {
 
 base::Result<Subscription> DecodeSubscription(std::string_view text) {
   json::error_code ec;
-  json::value doc = json::parse(text, ec);
+  json::value doc = core::ParseJson(text, ec);
   if (ec || !doc.is_object()) {
     return base::Fail(base::ErrorCode::kInternalError, "InternalError",
                       "corrupt subscription document");

@@ -1,12 +1,11 @@
 #include "api/ngsild/ngsild_api.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include "api/common/plain_http.hpp"
 #include "api/common/request_auth.hpp"
 #include "api/common/tenant_headers.hpp"
 #include "api/ngsild/handlers.hpp"
 #include "api/ngsild/ld_negotiation.hpp"
+#include "core/json_parse.hpp"
 #include "core/jsonld/core_context.hpp"
 #include "core/jsonld/iri.hpp"
 #include "http/request_target.hpp"
@@ -114,7 +113,7 @@ base::Result<json::value> ReadBodyAndContext(LdCall& call, const LdRoute& route)
   }
   if (request.body.empty()) return Fail(ErrorCode::kInvalidRequest, "the request has no body");
   json::error_code ec;
-  call.body = json::parse(request.body, ec);
+  call.body = core::ParseJson(request.body, ec);
   if (ec) return Fail(ErrorCode::kInvalidRequest, "invalid JSON: " + ec.message());
   if (route.body == LdBody::kContextDocument) return json::value(nullptr);
   if (route.body == LdBody::kJsonArray) {

@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 
 #include "core/geo/geometry.hpp"
+#include "core/json_parse.hpp"
 #include "service/update_operators.hpp"
 
 namespace renkei::api::ngsiv2 {
@@ -144,8 +145,8 @@ base::Result<json::value> ParseJsonBody(std::string_view body) {
   if (body.empty()) return BadRequest("empty payload");
   json::parse_options options;
   options.max_depth = 128;  // deeper than our own nesting limit, so we report that one
-  std::error_code ec;
-  json::value v = json::parse(body, ec, {}, options);
+  boost::system::error_code ec;
+  json::value v = core::ParseJson(body, ec, options);
   if (ec) return ParseError("Errors found in incoming JSON buffer");
   return v;
 }
@@ -266,8 +267,8 @@ base::Result<json::value> ParseTextValue(std::string_view text) {
     if (HasForbiddenChars(inner)) return BadRequest("Invalid characters in attribute value");
     return json::value(json::string(inner));
   }
-  std::error_code ec;
-  json::value v = json::parse(text, ec);
+  boost::system::error_code ec;
+  json::value v = core::ParseJson(text, ec);
   if (!ec && v.is_number()) return v;
   return BadRequest("attribute value type not recognized");
 }

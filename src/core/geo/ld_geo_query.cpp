@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-#include <boost/json/parse.hpp>
+#include "core/json_parse.hpp"
 
 namespace renkei::core::geo {
 namespace {
@@ -69,7 +69,7 @@ base::Result<GeoQuery> ParseLdGeoQuery(std::string_view georel, std::string_view
     if (geometry != "Point") return Bad("georel near needs a Point geometry");
   }
   json::error_code ec;
-  auto coords = json::parse(coordinates, ec);
+  auto coords = core::ParseJson(coordinates, ec);
   if (ec) return Bad("invalid coordinates: " + std::string(coordinates));
   json::object geo;
   geo["type"] = geometry;

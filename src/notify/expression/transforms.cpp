@@ -11,8 +11,7 @@
 #include <regex>
 #include <string>
 
-#include <boost/json/parse.hpp>
-
+#include "core/json_parse.hpp"
 #include "core/q/pattern.hpp"
 #include "notify/expression/limits.hpp"
 #include "notify/expression/values.hpp"
@@ -286,7 +285,7 @@ Out ToString(const json::value& s, Args, const TransformEnv&) { return Str(ToTex
 Out ToJson(const json::value& s, Args, const TransformEnv&) {
   RENKEI_TRY(auto text, Text(s));
   boost::system::error_code ec;
-  json::value parsed = json::parse(text, ec);
+  json::value parsed = core::ParseJson(text, ec);
   if (ec) return EvalError("not JSON");  // the manual: null
   return parsed;
 }
