@@ -157,7 +157,8 @@ bool CompiledSubscription::JexlHolds(const MacroContext& context) const {
 }
 
 std::optional<Trigger> Match(const CompiledSubscription& compiled,
-                             const store::EntityChange& change) {
+                             const store::EntityChange& change,
+                             std::optional<base::Timestamp> now) {
   const Subscription& sub = compiled.subscription();
   if (sub.ld) return MatchLd(compiled, change);
   const core::Entity* before = change.before ? &*change.before : nullptr;
@@ -251,10 +252,12 @@ std::optional<Trigger> Match(const CompiledSubscription& compiled,
   }
   if (!compiled.Filters(*trigger.entity)) return std::nullopt;
   // condition.jexlExpression (Orion 4555): true, and nothing else, lets the change through.
-  if (!sub.jexl_expression.empty() &&
-      !compiled.JexlHolds(ExpressionContext(*trigger.entity, trigger, change, compiled.tenant(),
-                                            trigger.entity->modified_at))) {
-    return std::nullopt;
+  if (!sub.jexl_expression.empty()) {
+    auto context = std::make_shared<const MacroContext>(
+        ExpressionContext(*trigger.entity, trigger, change, compiled.tenant(),
+                          now.value_or(trigger.entity->modified_at)));
+    if (!compiled.JexlHolds(*context)) return std::nullopt;
+    trigger.expression_context = std::move(context);
   }
   return trigger;
 }

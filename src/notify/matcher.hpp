@@ -69,6 +69,10 @@ struct Trigger {
   std::vector<std::string> changed;
   const core::Entity* entity = nullptr;  // what is notified: after, or before for a deletion
   std::optional<LdTrigger> ld_trigger;   // NGSI-LD: the notificationTrigger that fired
+  // The JEXL context condition.jexlExpression was evaluated on, kept so that the custom
+  // templates of the same notification see the same values and the same `now`
+  // (notification_builder.cpp builds it only when this is empty).
+  std::shared_ptr<const MacroContext> expression_context;
 };
 
 // The attributes that differ between two states of an entity (see Trigger::changed).
@@ -84,8 +88,10 @@ bool WasWritten(const store::EntityChange& change, const core::Attribute* before
                 const core::Attribute& after);
 
 // Whether `sub` fires for `change`, and why. Does not look at status, expiry or throttling.
-// An NGSI-LD subscription is matched by MatchLd.
-std::optional<Trigger> Match(const CompiledSubscription& sub, const store::EntityChange& change);
+// An NGSI-LD subscription is matched by MatchLd. `now` is the time of JEXL's `now` transform
+// in condition.jexlExpression (the matching round's; absent: the entity's modification time).
+std::optional<Trigger> Match(const CompiledSubscription& sub, const store::EntityChange& change,
+                             std::optional<base::Timestamp> now = std::nullopt);
 // NGSI-LD's rules (ld_matcher.cpp): notificationTrigger, watchedAttributes, entities, q,
 // scopeQ, geoQ.
 std::optional<Trigger> MatchLd(const CompiledSubscription& sub, const store::EntityChange& change);

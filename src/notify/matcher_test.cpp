@@ -74,6 +74,28 @@ TEST(Matcher, JexlExpressionMustGiveTrue) {
   EXPECT_FALSE(Match(*Compile(s), Change(before, Room("R1", {Attr("A", 2)}))));
 }
 
+TEST(Matcher, JexlNowIsTheMatchingRoundsAndTheContextIsKept) {
+  // `now` (seconds) in condition.jexlExpression is the time the change is matched at; the
+  // context it was evaluated on travels with the trigger to the notification's templates.
+  Subscription s;
+  s.jexl_expression = "A > 0 && (0|now) >= 1700000000";
+  auto sub = Compile(s);
+  auto after = Room("R1", {Attr("A", 2)});
+  after.modified_at = base::Timestamp{1000};  // 1970: what `now` was before a round time
+  const auto change = Change(Room("R1", {Attr("A", 1)}), after);
+  EXPECT_FALSE(Match(*sub, change).has_value()) << "without a round time: the entity's";
+  const base::Timestamp round{1720606949000};
+  auto trigger = Match(*sub, change, round);
+  ASSERT_TRUE(trigger.has_value());
+  ASSERT_NE(trigger->expression_context, nullptr);
+  EXPECT_EQ(trigger->expression_context->now, round);
+  EXPECT_EQ(trigger->expression_context->values.at("A"), boost::json::value(2));
+  s.jexl_expression.clear();
+  trigger = Match(*Compile(s), change, round);
+  ASSERT_TRUE(trigger.has_value());
+  EXPECT_EQ(trigger->expression_context, nullptr) << "no condition: nothing built";
+}
+
 TEST(Matcher, AlterationTypesSelectDeletionAndUpdate) {
   Subscription s;
   s.alteration_types = {AlterationType::kEntityDelete, AlterationType::kEntityUpdate};

@@ -154,7 +154,7 @@ base::Result<std::size_t> MatchingWorker::RunOnce() {
       const CompiledSubscription& compiled = *registered->compiled;
       const Subscription& sub = compiled.subscription();
       if (Expired(sub, now)) return;
-      auto trigger = Match(compiled, change);
+      auto trigger = Match(compiled, change, now);
       if (!trigger) return;
       const EntityCheck* check = nullptr;  // nullptr or empty: nothing is checked
       if (options_.gate != nullptr) {

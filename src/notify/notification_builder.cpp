@@ -194,9 +194,14 @@ base::Result<OutboundMessage> BuildNotification(const CompiledSubscription& comp
   const core::Entity& source = *trigger.entity;
   // The JEXL context, built only for the templates that use it.
   const bool custom_receiver = (sub.http && sub.http->custom) || (sub.mqtt && sub.mqtt->custom);
-  const MacroContext macros =
-      custom_receiver ? ExpressionContext(source, trigger, change, context.tenant, context.now)
-                      : MacroContext{};
+  // The one the jexlExpression condition saw, when there was one (matcher.hpp, Trigger).
+  std::shared_ptr<const MacroContext> built = trigger.expression_context;
+  if (custom_receiver && built == nullptr) {
+    built = std::make_shared<const MacroContext>(
+        ExpressionContext(source, trigger, change, context.tenant, context.now));
+  }
+  const MacroContext no_context;
+  const MacroContext& macros = built != nullptr ? *built : no_context;
   const CustomPayload* custom = nullptr;
   if (sub.http) {
     m.transport = Transport::kHttp;

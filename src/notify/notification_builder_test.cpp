@@ -236,6 +236,37 @@ TEST(NotificationBuilder, ExpressionsSeeMetadataAndPreviousValues) {
   EXPECT_EQ(b.body.at("act"), "append");
 }
 
+TEST(NotificationBuilder, TemplatesSeeTheContextTheConditionSaw) {
+  // condition.jexlExpression and the payload of one notification share one JEXL context:
+  // the same values and the same `now`, even when the notification is built later.
+  Subscription s = CustomHttp(PayloadKind::kJson, R"({"at": "${0|now}", "a": "${A}"})");
+  s.jexl_expression = "A > 1 && (0|now) > 0";
+  s.id = "sub1";
+  store::EntitySelector any;
+  any.id_pattern = ".*";
+  s.entities = {any};
+  auto compiled = CompiledSubscription::Compile("t", s);
+  ASSERT_TRUE(compiled.has_value());
+  store::EntityChange change;
+  change.before = Room({Attr("A", 1)});
+  change.after = Room({Attr("A", 2)});
+  auto trigger = Match(**compiled, change, base::Timestamp{1720606949000});
+  ASSERT_TRUE(trigger.has_value());
+  NotificationContext later{"304018", "corr-1", 1, 0, base::Timestamp{1720606999000}, {}};
+  auto m = BuildNotification(**compiled, *trigger, change, later, FakeRender);
+  ASSERT_TRUE(m.has_value()) << m.error().detail;
+  EXPECT_EQ(json::parse(m->body), json::parse(R"({"at": 1720606949, "a": 2})"));
+  // Without a condition the builder makes the context, with its own time.
+  s.jexl_expression.clear();
+  compiled = CompiledSubscription::Compile("t", s);
+  ASSERT_TRUE(compiled.has_value());
+  trigger = Match(**compiled, change, base::Timestamp{1720606949000});
+  ASSERT_TRUE(trigger.has_value());
+  m = BuildNotification(**compiled, *trigger, change, later, FakeRender);
+  ASSERT_TRUE(m.has_value()) << m.error().detail;
+  EXPECT_EQ(json::parse(m->body), json::parse(R"({"at": 1720606999, "a": 2})"));
+}
+
 TEST(NotificationBuilder, OutboundMessageRoundTripsThroughTheOutboxRow) {
   auto b = Build(Subscription{}, std::nullopt, Room({Attr("t", 1)}));
   store::OutboxEntry entry;
