@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <numeric>
 #include <regex>
 #include <string>
 
@@ -318,29 +319,35 @@ Out ToFixed(const json::value& s, Args args, const TransformEnv&) {
 
 // ---- mappings
 
-Out Mapper(const json::value& s, Args args, const TransformEnv&) {
-  RENKEI_TRY(auto text, Text(s));
+// mapper and nMapper: the choice at the position of the first value that `matches`.
+template <typename Matches>
+Out ChoiceFor(std::string_view transform, Args args, const Matches& matches) {
   RENKEI_TRY(const auto* values, Array(args[0]));
   RENKEI_TRY(const auto* choices, Array(args[1]));
-  if (values->size() != choices->size()) return EvalError("mapper: values and choices differ");
+  const std::string name(transform);
+  if (values->size() != choices->size()) return EvalError(name + ": values and choices differ");
   for (std::size_t i = 0; i < values->size(); ++i) {
-    RENKEI_TRY(auto value, Text((*values)[i]));
-    if (value == text) return (*choices)[i];
+    RENKEI_TRY(bool found, matches((*values)[i]));
+    if (found) return (*choices)[i];
   }
-  return EvalError("mapper: value not found");
+  return EvalError(name + ": value not found");
+}
+
+Out Mapper(const json::value& s, Args args, const TransformEnv&) {
+  RENKEI_TRY(auto text, Text(s));
+  return ChoiceFor("mapper", args, [&](const json::value& v) -> base::Result<bool> {
+    RENKEI_TRY(auto value, Text(v));
+    return value == text;
+  });
 }
 
 Out NMapper(const json::value& s, Args args, const TransformEnv&) {
   RENKEI_TRY(double n, Number(s));
-  RENKEI_TRY(const auto* values, Array(args[0]));
-  RENKEI_TRY(const auto* choices, Array(args[1]));
-  if (values->size() != choices->size()) return EvalError("nMapper: values and choices differ");
   // The manual: numbers are meant to be integers; others are rounded to the closest one.
-  for (std::size_t i = 0; i < values->size(); ++i) {
-    RENKEI_TRY(double value, Number((*values)[i]));
-    if (std::round(value) == std::round(n)) return (*choices)[i];
-  }
-  return EvalError("nMapper: value not found");
+  return ChoiceFor("nMapper", args, [&](const json::value& v) -> base::Result<bool> {
+    RENKEI_TRY(double value, Number(v));
+    return std::round(value) == std::round(n);
+  });
 }
 
 Out ThMapper(const json::value& s, Args args, const TransformEnv&) {
@@ -374,16 +381,13 @@ Out Keys(const json::value& s, Args, const TransformEnv&) {
 
 Out ArrSum(const json::value& s, Args, const TransformEnv&) {
   RENKEI_TRY(auto numbers, NonEmptyNumbers(s));
-  double sum = 0;
-  for (double d : numbers) sum += d;
-  return FromNumber(sum);
+  return FromNumber(std::accumulate(numbers.begin(), numbers.end(), 0.0));
 }
 
 Out ArrAvg(const json::value& s, Args, const TransformEnv&) {
   RENKEI_TRY(auto numbers, NonEmptyNumbers(s));
-  double sum = 0;
-  for (double d : numbers) sum += d;
-  return FromNumber(sum / static_cast<double>(numbers.size()));
+  return FromNumber(std::accumulate(numbers.begin(), numbers.end(), 0.0) /
+                    static_cast<double>(numbers.size()));
 }
 
 Out ArrMax(const json::value& s, Args, const TransformEnv&) {
