@@ -185,12 +185,24 @@ def parallel(count, work_fn, threads=8):
         raise errors[0]
 
 
-def create_subscriptions(port, count, subject, url, headers=None):
+def custom_notification(url, i):
+    """An httpCustom JSON payload with macros and expressions, in the shape the receiver reads
+    (subscriptionId, id, seq.value)."""
+    return {"httpCustom": {"url": url, "json": {
+        "subscriptionId": f"bench-{i}", "id": "${id}", "seq": {"value": "${seq}"},
+        "kind": "${type|lowercase}", "twice": "${seq * 2}",
+        "band": "${seq > 100 ? 'high' : 'low'}", "text": "seq ${seq} of ${id}"}},
+        "attrs": ["seq"]}
+
+
+def create_subscriptions(port, count, subject, url, headers=None, custom=False):
     conns = [Conn(port) for _ in range(8)]
 
     def create(t, i):
+        notification = (custom_notification(url, i) if custom
+                        else {"http": {"url": url}, "attrs": ["seq"]})
         body = {"description": f"bench {i}", "subject": subject(i),
-                "notification": {"http": {"url": url}, "attrs": ["seq"]}}
+                "notification": notification}
         status, text = conns[t].request("POST", "/v2/subscriptions", body, headers)
         if status != 201:
             raise RuntimeError(f"subscription {i}: {status} {text[:200]!r}")
@@ -224,7 +236,7 @@ def delivery_point(args, work, taken, subs):
             port, subs,
             lambda i: {"entities": [{"idPattern": ".*", "type": "Bench"}],
                        "condition": {"attrs": ["seq"]}},
-            f"http://127.0.0.1:{rport}/notify", reader)
+            f"http://127.0.0.1:{rport}/notify", reader, custom=args.custom)
         updates = max(1, math.ceil(args.notifications / subs))
         seq = [0] * WRITERS
         for run in range(args.repeat):
@@ -423,6 +435,8 @@ def main():
     p.add_argument("--write-repeat", type=int, default=3)
     p.add_argument("--connections", type=int, default=64, help="wrk connections")
     p.add_argument("--skip-delivery", action="store_true")
+    p.add_argument("--custom", action="store_true",
+                   help="delivery subscriptions use an httpCustom JSON payload with macros")
     p.add_argument("--skip-write", action="store_true")
     p.add_argument("--auth", action="store_true",
                    help="delivery in a tenant with authentication on (owner re-check)")
