@@ -199,14 +199,28 @@ bool SubscriptionRegistry::Throttled(const std::string& tenant, const std::strin
 
 void SubscriptionRegistry::AddInFlight(const std::string& tenant, const std::string& id,
                                        std::int64_t count, base::Timestamp sent_at) {
-  std::lock_guard lock(mu_);
-  auto it = tenants_.find(tenant);
-  if (it == tenants_.end()) return;
-  auto e = it->second.find(id);
-  if (e == it->second.end()) return;
-  // Never below zero: a subscription removed and made again meanwhile starts afresh.
-  e->second.in_flight = std::max<std::int64_t>(0, e->second.in_flight + count);
-  if (count > 0) e->second.in_flight_since = sent_at;
+  {
+    std::lock_guard lock(mu_);
+    auto it = tenants_.find(tenant);
+    if (it == tenants_.end()) return;
+    auto e = it->second.find(id);
+    if (e == it->second.end()) return;
+    // Never below zero: a subscription removed and made again meanwhile starts afresh.
+    e->second.in_flight = std::max<std::int64_t>(0, e->second.in_flight + count);
+    if (count > 0) e->second.in_flight_since = sent_at;
+  }
+  if (count < 0) answers_.notify_all();
+}
+
+void SubscriptionRegistry::AwaitAnswers(const std::string& tenant, const std::string& id,
+                                        std::chrono::milliseconds bound) const {
+  std::unique_lock lock(mu_);
+  answers_.wait_for(lock, bound, [&] {
+    const auto it = tenants_.find(tenant);
+    if (it == tenants_.end()) return true;
+    const auto e = it->second.find(id);
+    return e == it->second.end() || e->second.in_flight == 0;
+  });
 }
 
 void SubscriptionRegistry::NoteOutcome(const std::string& tenant, const std::string& id,

@@ -15,6 +15,8 @@
 // Thread-safety: every method may be called from any thread (one mutex).
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -96,6 +98,12 @@ class SubscriptionRegistry {
   // (ETSI 046_11_01). Records that are withheld are not attempts.
   void NoteOutcome(const std::string& tenant, const std::string& id,
                    const store::DeliveryRecord& attempt, std::int64_t answered);
+  // Waits at most `bound` while notifications of the subscription are on the wire, so that a
+  // read right after its receiver got one (ETSI 046_12_01 reads as soon as its receiver has
+  // the notification, while renkei may still wait for the receiver's answer) shows that
+  // notification's outcome. Returns at once when none are.
+  void AwaitAnswers(const std::string& tenant, const std::string& id,
+                    std::chrono::milliseconds bound) const;
   // `stored` with what delivery knows and the store may not have yet: the notifications on
   // the wire counted in timesSent, and the times and status of the newest attempt when it is
   // newer than the stored ones. Call it after reading the store: then nothing counts twice.
@@ -111,7 +119,8 @@ class SubscriptionRegistry {
     std::optional<store::DeliveryRecord> last_answered;  // its time and outcome only
     std::int64_t answered = 0;  // notifications that attempt's group put on the wire
   };
-  mutable std::mutex mu_;  // guards tenants_
+  mutable std::mutex mu_;                    // guards tenants_
+  mutable std::condition_variable answers_;  // notified when notifications leave the wire
   std::map<std::string, std::map<std::string, Entry>, std::less<>> tenants_;
   std::uint64_t generation_ = 0;
   // Built on demand by MaySelect; a tenant's entry goes when its subscriptions change.

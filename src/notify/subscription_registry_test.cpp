@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 namespace renkei::notify {
 namespace {
 
@@ -127,6 +131,34 @@ TEST(SubscriptionRegistry, ShowsWhatDeliveryKnowsBeforeTheStore) {
   stored.last_success = base::Timestamp{210};
   stored.last_success_code = 204;
   EXPECT_EQ(registry.WithUncommitted("t", "s1", stored), stored);
+}
+
+// A read waits (bounded) for the answers of what is on the wire, so that it can show them.
+TEST(SubscriptionRegistry, AReadWaitsForTheAnswersOnTheWire) {
+  SubscriptionRegistry registry;
+  Register(registry, "s1");
+  // Nothing on the wire (or no such subscription): no wait at all, even with a long bound.
+  registry.AwaitAnswers("t", "s1", std::chrono::hours(1));
+  registry.AwaitAnswers("t", "nope", std::chrono::hours(1));
+
+  registry.AddInFlight("t", "s1", 1, base::Timestamp{200});
+  std::atomic<bool> answered{false};
+  std::thread delivery([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    registry.NoteOutcome("t", "s1", Answered(260, true), 1);
+    answered = true;
+    registry.AddInFlight("t", "s1", -1, base::Timestamp{});
+  });
+  registry.AwaitAnswers("t", "s1", std::chrono::hours(1));  // returns when the answer is in
+  EXPECT_TRUE(answered.load());
+  EXPECT_EQ(registry.WithUncommitted("t", "s1", {}).last_success, base::Timestamp{260});
+  delivery.join();
+
+  // A receiver that does not answer holds a read for the bound only.
+  registry.AddInFlight("t", "s1", 1, base::Timestamp{300});
+  const auto start = std::chrono::steady_clock::now();
+  registry.AwaitAnswers("t", "s1", std::chrono::milliseconds(20));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(20));
 }
 
 TEST(SubscriptionRegistry, AFailedAnswerShowsAsTheLastFailure) {

@@ -199,6 +199,8 @@ base::Result<SubscriptionView> SubscriptionService::Retrieve(
     const RequestContext& ctx, const std::string& id,
     const std::optional<std::string>& service_path) const {
   RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kSubscribe));
+  // Before the store is read: the answers noted meanwhile then show (WithUncommitted below).
+  registry_.AwaitAnswers(ctx.tenant, id, limits_.answer_wait);
   RENKEI_TRY(auto record, store_.FindSubscription(ctx.tenant, id));
   if (!record) return NotFound();
   RENKEI_TRY(auto view, ToView(*record));

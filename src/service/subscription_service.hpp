@@ -11,6 +11,7 @@
 // methods run on the store's writer thread and must not block.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -30,6 +31,10 @@ namespace renkei::service {
 
 struct SubscriptionLimits {
   std::size_t max_per_tenant = 1000;
+  // How long a read of one subscription waits for the answers to its notifications on the
+  // wire (SubscriptionRegistry::AwaitAnswers; docs/subscriptions.md): a receiver that reads
+  // the subscription as soon as it got a notification sees that notification's outcome.
+  std::chrono::milliseconds answer_wait{250};
 };
 
 // A subscription as stored: what the client asked for and how delivery went.
@@ -50,7 +55,8 @@ class SubscriptionService {
   // refuses the URL; kTooManyResults at the tenant's cap.
   void Create(const RequestContext& ctx, notify::Subscription sub, Callback<std::string> done);
   // kResourceNotFound (Orion's text) when the tenant has no such subscription, or when
-  // `service_path` is given and is not the subscription's ServicePath.
+  // `service_path` is given and is not the subscription's ServicePath. Waits up to
+  // SubscriptionLimits::answer_wait while notifications of it are on the wire.
   base::Result<SubscriptionView> Retrieve(
       const RequestContext& ctx, const std::string& id,
       const std::optional<std::string>& service_path = std::nullopt) const;

@@ -16,7 +16,8 @@ through HTTP against a real receiver:
 - every entity of an application/ld+json notification carries the @context;
 - a periodic (timeInterval) subscription selecting no entity sends nothing, and its retrieved
   notification member has no timesSent until something was sent;
-- a notification the receiver holds (no answer yet) already counts in timesSent, and once
+- a notification the receiver holds (no answer yet) already counts in timesSent, a read
+  while its answer is on the way waits for it (up to 250 ms), and once
   answered it is counted once.
 Ports come from 19902-19949. Python standard library only.
 """
@@ -277,6 +278,19 @@ def in_flight(renkei, holding, url):
         time.sleep(0.05)
     n = json.loads(text)["notification"]
     check(n.get("status") == "ok" and n.get("timesSent") == 1, "answered, counted once: %s" % n)
+    # 5. A read while the receiver is about to answer waits for the answer (a bounded wait,
+    # SubscriptionLimits::answer_wait): the receiver that reads as soon as it got the
+    # notification sees its outcome (suite 046_12_01), not only that it was sent.
+    holding.got.clear()
+    holding.release.clear()
+    renkei.request("POST", LD + "/entities", {"id": "urn:ngsi-ld:Kiosk:2", "type": "Kiosk"})
+    check(holding.got.wait(timeout=10), "the second notification arrived")
+    threading.Timer(0.1, holding.release.set).start()
+    _, _, text = renkei.request("GET", location)
+    n = json.loads(text)["notification"]
+    check(n.get("timesSent") == 2 and "lastSuccess" in n and n.get("status") == "ok"
+          and n.get("lastSuccess", "") >= n.get("lastNotification", "~"),
+          "read right after the receiver got it, answered 0.1 s later: %s" % n)
 
 
 if __name__ == "__main__":
