@@ -451,18 +451,28 @@ base::Result<IndexedEntity> PutEntityRow(Connection& conn, std::int64_t tenant,
 
 base::Result<bool> EraseEntityRow(Connection& conn, std::int64_t tenant, std::string_view id,
                                   std::string_view type, std::string_view service_path) {
-  RENKEI_TRY(Statement * erase,
-             conn.Prepare("DELETE FROM entities WHERE tenant = ? AND id = ? AND type = ? AND "
-                          "service_path = ? RETURNING eid"));
-  StatementLease lease(*erase);
-  erase->Bind(1, tenant);
-  erase->Bind(2, id);
-  erase->Bind(3, type);
-  erase->Bind(4, service_path);
-  RENKEI_TRY(bool has_row, erase->Step());
-  if (!has_row) return false;
-  std::int64_t eid = erase->ColumnInt(0);
-  RENKEI_TRY_VOID(erase->Run());
+  // The row id first, then the delete by it: `DELETE ... RETURNING` would open, fill and close
+  // an ephemeral table per entity (Connection::LastInsertRowid).
+  RENKEI_TRY(Statement * find,
+             conn.Prepare("SELECT eid FROM entities WHERE tenant = ? AND id = ? AND type = ? AND "
+                          "service_path = ?"));
+  std::int64_t eid = 0;
+  {
+    StatementLease lease(*find);
+    find->Bind(1, tenant);
+    find->Bind(2, id);
+    find->Bind(3, type);
+    find->Bind(4, service_path);
+    RENKEI_TRY(bool has_row, find->Step());
+    if (!has_row) return false;
+    eid = find->ColumnInt(0);
+  }
+  RENKEI_TRY(Statement * erase, conn.Prepare("DELETE FROM entities WHERE eid = ?"));
+  {
+    StatementLease lease(*erase);
+    erase->Bind(1, eid);
+    RENKEI_TRY_VOID(erase->Run());
+  }
   RENKEI_TRY_VOID(DropIndexRows(conn, eid));
   return true;
 }
