@@ -13,6 +13,16 @@ std::optional<std::string_view> FindHeader(const HeaderList& headers, std::strin
   return std::nullopt;
 }
 
+std::optional<std::string_view> Request::Header(std::string_view name) const {
+  for (auto it = headers.rbegin(); it != headers.rend(); ++it) {
+    if (it->first.size() == name.size() &&
+        ::strncasecmp(it->first.data(), name.data(), name.size()) == 0) {
+      return std::string_view(it->second);
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string_view> Request::Param(std::string_view name) const {
   for (const auto& [k, v] : query) {
     if (k == name) return std::string_view(v);

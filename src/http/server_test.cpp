@@ -107,6 +107,22 @@ class RequestLog {
   std::vector<Request> requests_;
 };
 
+// A started server that records every request and answers each with an empty 200.
+struct RecordingServer {
+  RecordingServer()
+      : server(
+            TestOptions(),
+            [this](Request&& request, Responder respond) {
+              log.Record(request);
+              respond(Response{});
+            },
+            nullptr) {
+    EXPECT_TRUE(server.Start());
+  }
+  RequestLog log;
+  Server server;
+};
+
 Response Text(unsigned status, std::string body) {
   Response response;
   response.status = status;
@@ -156,22 +172,14 @@ TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
 }
 
 TEST(ServerTest, DecodesPathAndQueryAndKeepsHeadersInOrder) {
-  RequestLog log;
-  Server server(
-      TestOptions(),
-      [&log](Request&& request, Responder respond) {
-        log.Record(request);
-        respond(Response{});
-      },
-      nullptr);
-  ASSERT_TRUE(server.Start());
-  TestClient client(server.port());
+  RecordingServer recording;
+  TestClient client(recording.server.port());
   client.Send(
       "GET /v2/entities/Room%201?type=Room&q=temperature%3E20;name==a+b&flag HTTP/1.1\r\n"
       "Host: t\r\nFiware-Service: 131083\r\nX-B: 2\r\nX-A: 1\r\n\r\n");
   EXPECT_EQ(client.Read().result_int(), 200U);
 
-  const auto requests = log.All();
+  const auto requests = recording.log.All();
   ASSERT_EQ(requests.size(), 1U);
   const Request& request = requests[0];
   EXPECT_EQ(request.method, "GET");
@@ -185,6 +193,21 @@ TEST(ServerTest, DecodesPathAndQueryAndKeepsHeadersInOrder) {
   EXPECT_EQ(request.headers, headers);
   EXPECT_FALSE(request.has_content_length);
   EXPECT_FALSE(request.chunked);
+}
+
+TEST(ServerTest, AFieldSentTwiceReadsAsItsLastOccurrence) {
+  RecordingServer recording;
+  TestClient client(recording.server.port());
+  client.Send(
+      "PUT /v2/entities/E1/attrs/A1/value HTTP/1.1\r\nHost: t\r\n"
+      "Content-Type: application/json\r\ncontent-type: text/plain\r\n"
+      "Content-Length: 2\r\n\r\n12");
+  EXPECT_EQ(client.Read().result_int(), 200U);
+  const auto requests = recording.log.All();
+  ASSERT_EQ(requests.size(), 1U);
+  EXPECT_EQ(requests[0].headers.size(), 4U);  // both kept, in order
+  EXPECT_EQ(requests[0].Header("Content-Type"), "text/plain");
+  EXPECT_FALSE(requests[0].Header("X-Missing").has_value());
 }
 
 TEST(ServerTest, DeliversBodiesWithLengthAndChunked) {

@@ -6,7 +6,8 @@ namespace renkei::notify {
 
 namespace json = boost::json;
 
-std::string_view ActionTypeName(AlterationType type) {
+std::string_view ActionTypeOf(AlterationType type, const core::Entity* before,
+                              std::string_view attribute) {
   switch (type) {
     case AlterationType::kEntityCreate:
       return "append";
@@ -16,7 +17,7 @@ std::string_view ActionTypeName(AlterationType type) {
     case AlterationType::kEntityChange:
       break;
   }
-  return "update";
+  return before != nullptr && before->Find(attribute) == nullptr ? "append" : "update";
 }
 
 MacroContext ExpressionContext(const core::Entity& entity, const Trigger& trigger,
@@ -42,7 +43,7 @@ MacroContext ExpressionContext(const core::Entity& entity, const Trigger& trigge
     }
     if (std::find(trigger.changed.begin(), trigger.changed.end(), a.name) !=
         trigger.changed.end()) {
-      md["actionType"] = ActionTypeName(trigger.type);
+      md["actionType"] = ActionTypeOf(trigger.type, before, a.name);
     }
     metadata[a.name] = std::move(md);
   }

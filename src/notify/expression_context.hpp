@@ -13,9 +13,11 @@
 
 namespace renkei::notify {
 
-// Orion "Builtin metadata" actionType: update for updates, append for creation, delete for
-// deletion.
-std::string_view ActionTypeName(AlterationType type);
+// Orion "Builtin metadata" actionType of a changed attribute: append when the change created
+// it (with the entity, or added to it: `before` does not have it; Orion case 2549), delete for
+// a deletion, update otherwise. `before` is the entity before the change (nullptr: unknown).
+std::string_view ActionTypeOf(AlterationType type, const core::Entity* before,
+                              std::string_view attribute);
 
 // The context: id, type, service (`tenant`), servicePath, authToken (null: renkei does not
 // forward the caller's token, docs/security.md), every attribute by name (an attribute

@@ -159,7 +159,7 @@ core::Entity NotifiedEntity(const Subscription& sub, const Trigger& trigger,
     }
     if (Listed(sub.metadata, "actionType") && Listed(trigger.changed, a.name)) {
       attr.metadata.push_back(
-          TextMetadata("actionType", std::string(ActionTypeName(trigger.type))));
+          TextMetadata("actionType", std::string(ActionTypeOf(trigger.type, before, a.name))));
     }
     out.attributes.push_back(std::move(attr));
   }

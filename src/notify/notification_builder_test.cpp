@@ -109,6 +109,14 @@ TEST(NotificationBuilder, AttributeSelectionOnlyChangedCoveredAndBuiltins) {
   EXPECT_TRUE(e.at("missing").at("value").is_null());
   EXPECT_EQ(e.at("alterationType").at("value"), "entityChange");
 
+  // An attribute the update added is "append", one it changed "update" (Orion case 2549).
+  Subscription action;
+  action.metadata = {"actionType"};
+  auto added = Build(action, Room({Attr("t", 1)}), Room({Attr("t", 2), Attr("n", 1)}));
+  const auto& a = added.body.at("data").at(0).as_object();
+  EXPECT_EQ(a.at("n").at("metadata").at("actionType"), "append");
+  EXPECT_EQ(a.at("t").at("metadata").at("actionType"), "update");
+
   Subscription only;
   only.only_changed_attrs = true;
   only.except_attrs = {"x"};

@@ -3,8 +3,20 @@
 namespace renkei::notify {
 namespace {
 
+// A subscription's lastFailureReason in the words Orion gives it (libcurl's error texts, which
+// Orion's clients and its functional cases 3541, 3842 and 1960 read) for the failures both
+// brokers share; other failures keep the client's own description.
+std::string FailureReason(const std::string& client_detail) {
+  if (client_detail == "Connection refused") return "Could not connect to server";
+  if (client_detail == "timed out") return "Timeout was reached";
+  if (client_detail.starts_with("Host not found")) return "Could not resolve hostname";
+  return client_detail;
+}
+
 SendOutcome OutcomeOf(const base::Result<http::ClientResponse>& response) {
-  if (!response) return SendOutcome{false, std::nullopt, response.error().detail, false};
+  if (!response) {
+    return SendOutcome{false, std::nullopt, FailureReason(response.error().detail), false};
+  }
   const int status = static_cast<int>(response->status);
   if (status >= 200 && status < 300) return SendOutcome{true, status, "", false};
   return SendOutcome{false, status, "HTTP status " + std::to_string(status), false};

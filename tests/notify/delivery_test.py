@@ -244,6 +244,9 @@ def run(renkei, receiver, receiver_port, dead_port):
     check(sub["timesSent"] == 4 and sub["lastSuccessCode"] == 200, "counters %s" % sub)
     check(sub["lastFailureReason"] == "HTTP status 500", "lastFailureReason %s" % sub)
     check("failsCounter" not in sub, "failsCounter reset after success %s" % sub)
+    # Orion renders these times in whole seconds (its case 1126).
+    check(all(sub[k].endswith(".000Z") for k in ("lastNotification", "lastSuccess", "lastFailure")),
+          "whole seconds %s" % sub)
 
     # 4. Order per subscription.
     for v in range(10, 15):
@@ -293,6 +296,9 @@ def run(renkei, receiver, receiver_port, dead_port):
     check(dead["status"] == "inactive", "maxFailsLimit: %s" % dead)
     check(dead["notification"]["failsCounter"] == 2, "failsCounter %s" % dead)
     check("lastFailure" in dead["notification"], "lastFailure %s" % dead)
+    # A refused connection in libcurl's words, as Orion reports it (its case 3541).
+    check(dead["notification"].get("lastFailureReason") == "Could not connect to server",
+          "lastFailureReason of a refused connection %s" % dead)
     receiver.wait_for(12)  # the first subscription still delivers
 
     # 8. The per-tenant cap (3 here): a fourth subscription of a tenant is refused, clearly.

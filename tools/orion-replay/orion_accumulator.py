@@ -28,6 +28,7 @@ machines are slow enough), the emulation waits until the receiver has been quiet
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -140,6 +141,7 @@ class Accumulator:
         self._inflight = 0
         self._last = time.monotonic()
         self._stopping = threading.Event()
+        self._connections: set = set()  # open client sockets, closed by stop()
         self._server = _ListeningServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
@@ -171,9 +173,18 @@ class Accumulator:
             time.sleep(0.05)
 
     def stop(self) -> None:
+        """Stops like Orion's accumulator process dies: the listener and every connection
+        kept alive are closed, so a broker's next notification finds the port refused."""
         self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
+        with self._lock:
+            connections, self._connections = list(self._connections), set()
+        for sock in connections:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed by its handler
         self._thread.join(timeout=5)
 
     # -- the HTTP side
@@ -196,6 +207,19 @@ class Accumulator:
 
             def log_message(self, *args):  # quiet: the replay prints its own report
                 pass
+
+            def setup(self):
+                super().setup()
+                with acc._lock:
+                    acc._connections.add(self.connection)
+
+            def finish(self):
+                with acc._lock:
+                    acc._connections.discard(self.connection)
+                try:
+                    super().finish()
+                except OSError:
+                    pass  # the connection was shut down by stop()
 
             def _answer(self, status: int, body: bytes = b"",
                         content_type: str = "text/html; charset=utf-8") -> None:

@@ -27,6 +27,7 @@ HARNESS_ENV = {
     "CB_DB_NAME": "ftest", "CP1_PORT": "9801", "CP2_PORT": "9802", "CP3_PORT": "9803",
     "CP4_PORT": "9804", "CP5_PORT": "9805", "LISTENER_PORT": "9997", "LISTENER2_PORT": "9977",
     "LISTENER3_PORT": "9762", "LISTENER4_PORT": "9763", "CBHA_PORT": "9999",
+    "MQTT_DEBUG_PORT": "18883",  # scripts/testEnv.sh's default; no broker listens there
     "SCRIPT_HOME": "/nonexistent", "HOME": "/nonexistent", "USER": "orion",
 }
 

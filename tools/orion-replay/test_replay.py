@@ -383,6 +383,11 @@ class DumpComparisonTest(unittest.TestCase):
         self.assertEqual(compare_output(ref, "05. dump\na\nb\n"), [])
         self.assertNotEqual(compare_output(ref, "05. dump\na\nc\n"), [])
 
+    def test_sort_block_at_the_end_counts_the_closing_blank_lines(self):
+        ref = "#SORT_START\n05. dump\nb\n\n\na\n#SORT_END\n"
+        self.assertEqual(compare_output(ref, "05. dump\na\nb\n\n\n"), [])
+        self.assertNotEqual(compare_output(ref + "\n\nx\n", "05. dump\na\nb\n\n\nx\n"), [])
+
     def test_body_and_missing_headers_differ(self):
         out = self.EXPECTED.replace("REGEX(\\d+)", "9997")
         diffs = compare_output(self.EXPECTED, out.replace('"a": 1', '"a": 2'))

@@ -510,8 +510,31 @@ Result<void> ParseNotification(const json::value& v, notify::Subscription& sub) 
   return base::Ok();
 }
 
+// Orion keeps a subscription's notification times in whole seconds and renders them as
+// `...:05.000Z` (case 1126 sub_from_active_to_fail); NGSIv2 clients see the same here. The
+// store keeps milliseconds, and NGSI-LD renders them.
 void PutTime(json::object& o, std::string_view key, const std::optional<base::Timestamp>& t) {
-  if (t) o[key] = base::FormatIso8601(*t);
+  if (!t) return;
+  const std::int64_t below_second = ((t->millis % 1000) + 1000) % 1000;
+  o[key] = base::FormatIso8601(base::Timestamp{t->millis - below_second});
+}
+
+// `expires` as Orion reads it: ISO 8601, but an offset may also be written `+01.00` (case 2303
+// subs_with_invalid_expires_dates) and a year before 1900 is refused (case 4541; Orion converts
+// through struct tm). A subscription's expiry is the one date where Orion's clients send these.
+std::optional<base::Timestamp> ParseExpires(std::string text) {
+  if (text.size() > 6) {
+    char* offset = &text[text.size() - 6];
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if ((offset[0] == '+' || offset[0] == '-') && digit(offset[1]) && digit(offset[2]) &&
+        offset[3] == '.' && digit(offset[4]) && digit(offset[5])) {
+      offset[3] = ':';
+    }
+  }
+  constexpr std::int64_t kYear1900Millis = -2208988800000;  // 1900-01-01T00:00:00Z
+  auto t = base::ParseIso8601(text);
+  if (!t || t->millis < kYear1900Millis) return std::nullopt;
+  return t;
 }
 
 }  // namespace
@@ -542,7 +565,7 @@ Result<void> ApplySubscriptionPayload(const json::value& body, bool create,
   if (expires && expires->empty()) {
     sub.expires.reset();  // Orion 1949_permanent_subscriptions: "" makes it permanent
   } else if (expires) {
-    auto t = base::ParseIso8601(*expires);
+    auto t = ParseExpires(*expires);
     if (!t) return Bad("expires has an invalid format");
     sub.expires = *t;
   } else if (const auto* v = o.if_contains("expires"); v != nullptr && v->is_null()) {
