@@ -81,7 +81,9 @@ void DeliveryWorker::ScheduleLoop() {
         const store::DeliveryRecord& r = last->second;
         const bool removed = r.delivered || r.give_up || r.withheld;
         if (head.seq < r.seq || (head.seq == r.seq && removed)) continue;  // stale read
-        if (head.seq == r.seq && r.next_attempt.millis > head.next_attempt.millis) {
+        // (A head with untried rows behind it is due now, whatever its last retry said.)
+        if (head.seq == r.seq && !head.untried_behind &&
+            r.next_attempt.millis > head.next_attempt.millis) {
           head.next_attempt = r.next_attempt;
         }
       }
@@ -155,6 +157,7 @@ store::DeliveryRecord DeliveryWorker::RecordOf(const store::OutboxEntry& entry,
   record.tenant = entry.tenant;
   record.subscription_id = entry.subscription_id;
   record.delivered = outcome.delivered;
+  record.first_attempt = entry.attempts == 0;
   record.status_code = outcome.status;
   record.failure_reason = outcome.reason;
   record.give_up = outcome.permanent;
@@ -171,6 +174,19 @@ store::DeliveryRecord DeliveryWorker::RecordOf(const store::OutboxEntry& entry,
   }
   if (options_.on_attempt) options_.on_attempt(record);
   return record;
+}
+
+// The notifications a failed attempt counts (as the store does): the attempted one on its
+// first attempt, and those of the batch behind it never tried; the store also counts untried
+// rows beyond the batch, which the next read of the store shows.
+std::int64_t DeliveryWorker::CountedFailures(const std::vector<store::OutboxEntry>& batch,
+                                             const store::DeliveryRecord& failure) {
+  std::int64_t failed = failure.first_attempt ? 1 : 0;
+  if (failure.give_up) return failed;
+  for (const auto& entry : batch) {
+    if (entry.seq > failure.seq && entry.attempts == 0) ++failed;
+  }
+  return failed;
 }
 
 std::vector<store::DeliveryRecord> DeliveryWorker::Attempt(
@@ -251,12 +267,24 @@ std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(
   // Counted as sent while on the wire (SubscriptionRegistry::AddInFlight), then as answered
   // (NoteOutcome) until the store's lastNotification reaches the answer. Readers read the
   // store before the registry, so a notification is counted once, and never missed.
-  const auto in_flight = static_cast<std::int64_t>(allowed.size());
+  // What counts in timesSent: first attempts, or every attempt for NGSI-LD
+  // (store::DeliveryRecord::Counts).
+  const bool counts_attempts = sub != nullptr && sub->ld.has_value();
+  const auto in_flight = static_cast<std::int64_t>(std::count_if(
+      allowed.begin(), allowed.end(),
+      [counts_attempts](const auto& entry) { return counts_attempts || entry.attempts == 0; }));
   registry_.AddInFlight(head.tenant, head.subscription_id, in_flight, clock_.Now());
   std::vector<store::DeliveryRecord> records = Attempt(allowed);
   if (!records.empty()) {
-    registry_.NoteOutcome(head.tenant, head.subscription_id, records.back(),
-                          static_cast<std::int64_t>(records.size()));
+    const store::DeliveryRecord& last = records.back();
+    const std::int64_t failed =
+        last.delivered ? 0 : (counts_attempts ? 1 : CountedFailures(allowed, last));
+    const auto delivered_first =
+        std::count_if(records.begin(), records.end(), [counts_attempts](const auto& r) {
+          return r.delivered && (counts_attempts || r.first_attempt);
+        });
+    registry_.NoteOutcome(head.tenant, head.subscription_id, last, delivered_first + failed,
+                          failed);
   }
   registry_.AddInFlight(head.tenant, head.subscription_id, -in_flight, base::Timestamp{});
   // Sending stops at the first row not delivered (it waits for its retry) or at a stop: the
@@ -274,7 +302,10 @@ std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(
   std::sort(records.begin(), records.end(),
             [](const auto& a, const auto& b) { return a.seq < b.seq; });
   if (sub != nullptr) {
-    for (auto& record : records) record.max_fails_limit = sub->max_fails_limit;
+    for (auto& record : records) {
+      record.max_fails_limit = sub->max_fails_limit;
+      record.counts_attempts = counts_attempts;
+    }
   }
   store::DeliveryRecord last = records.back();
   std::promise<base::Result<bool>> promise;

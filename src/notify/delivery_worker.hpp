@@ -97,6 +97,8 @@ class DeliveryWorker {
   // Sends the rows in order, pipeline_depth at a time (Sender::SendBatch), up to and
   // including the first not delivered; their records, in order.
   std::vector<store::DeliveryRecord> Attempt(const std::vector<store::OutboxEntry>& batch);
+  static std::int64_t CountedFailures(const std::vector<store::OutboxEntry>& batch,
+                                      const store::DeliveryRecord& failure);
   // Splits `batch` into the rows the owner may still be notified of (returned, in order) and
   // the records of those withheld (appended to `withheld`). nullopt: every row may go, send
   // `batch` itself (no copy of the payloads on the common path).

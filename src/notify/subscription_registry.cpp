@@ -224,8 +224,8 @@ void SubscriptionRegistry::AwaitAnswers(const std::string& tenant, const std::st
 }
 
 void SubscriptionRegistry::NoteOutcome(const std::string& tenant, const std::string& id,
-                                       const store::DeliveryRecord& attempt,
-                                       std::int64_t answered) {
+                                       const store::DeliveryRecord& attempt, std::int64_t answered,
+                                       std::int64_t failed) {
   if (attempt.withheld) return;
   std::lock_guard lock(mu_);
   auto it = tenants_.find(tenant);
@@ -239,6 +239,7 @@ void SubscriptionRegistry::NoteOutcome(const std::string& tenant, const std::str
   kept.failure_reason = attempt.failure_reason;
   e->second.last_answered = std::move(kept);
   e->second.answered = answered;
+  e->second.answered_failed = failed;
 }
 
 store::SubscriptionState SubscriptionRegistry::WithUncommitted(
@@ -260,9 +261,12 @@ store::SubscriptionState SubscriptionRegistry::WithUncommitted(
     if (answered->delivered) {
       stored.last_success = answered->at;
       stored.last_success_code = answered->status_code;
+      stored.fails_counter = 0;
     } else {
       stored.last_failure = answered->at;
       stored.last_failure_reason = answered->failure_reason;
+      stored.fails_counter += entry.answered_failed;
+      stored.times_failed += entry.answered_failed;
     }
   }
   if (entry.in_flight > 0) {

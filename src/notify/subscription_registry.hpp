@@ -95,9 +95,11 @@ class SubscriptionRegistry {
   // the store has it (a receiver that reads the subscription as soon as it answered, ETSI
   // 046_12_01, sees lastSuccess and status). `answered`: the notifications of the group it
   // ends, counted in timesSent until the store's lastNotification reaches the attempt
-  // (ETSI 046_11_01). Records that are withheld are not attempts.
+  // (ETSI 046_11_01); `failed`: those of them counted as failed (failsCounter, timesFailed)
+  // until then. Records that are withheld are not attempts.
   void NoteOutcome(const std::string& tenant, const std::string& id,
-                   const store::DeliveryRecord& attempt, std::int64_t answered);
+                   const store::DeliveryRecord& attempt, std::int64_t answered,
+                   std::int64_t failed);
   // Waits at most `bound` while notifications of the subscription are on the wire, so that a
   // read right after its receiver got one (ETSI 046_12_01 reads as soon as its receiver has
   // the notification, while renkei may still wait for the receiver's answer) shows that
@@ -117,7 +119,8 @@ class SubscriptionRegistry {
     std::int64_t in_flight = 0;
     base::Timestamp in_flight_since;
     std::optional<store::DeliveryRecord> last_answered;  // its time and outcome only
-    std::int64_t answered = 0;  // notifications that attempt's group put on the wire
+    std::int64_t answered = 0;         // notifications that attempt's group put on the wire
+    std::int64_t answered_failed = 0;  // of them, failed
   };
   mutable std::mutex mu_;                    // guards tenants_
   mutable std::condition_variable answers_;  // notified when notifications leave the wire

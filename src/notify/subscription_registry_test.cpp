@@ -117,7 +117,7 @@ TEST(SubscriptionRegistry, ShowsWhatDeliveryKnowsBeforeTheStore) {
   EXPECT_EQ(shown.last_notification, base::Timestamp{200});
   EXPECT_EQ(shown.last_success, base::Timestamp{100});  // no answer yet
 
-  registry.NoteOutcome("t", "s1", Answered(210, true), 2);
+  registry.NoteOutcome("t", "s1", Answered(210, true), 2, 0);
   registry.AddInFlight("t", "s1", -2, base::Timestamp{});
   shown = registry.WithUncommitted("t", "s1", stored);
   EXPECT_EQ(shown.times_sent, 5);  // answered, not committed: still counted (ETSI 046_11_01)
@@ -145,7 +145,7 @@ TEST(SubscriptionRegistry, AReadWaitsForTheAnswersOnTheWire) {
   std::atomic<bool> answered{false};
   std::thread delivery([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    registry.NoteOutcome("t", "s1", Answered(260, true), 1);
+    registry.NoteOutcome("t", "s1", Answered(260, true), 1, 0);
     answered = true;
     registry.AddInFlight("t", "s1", -1, base::Timestamp{});
   });
@@ -167,11 +167,14 @@ TEST(SubscriptionRegistry, AFailedAnswerShowsAsTheLastFailure) {
   store::SubscriptionState stored;
   stored.last_notification = base::Timestamp{100};
   stored.last_success = base::Timestamp{100};
-  registry.NoteOutcome("t", "s1", Answered(150, false), 1);
+  registry.NoteOutcome("t", "s1", Answered(150, false), 1, 1);
   const auto shown = registry.WithUncommitted("t", "s1", stored);
   EXPECT_EQ(shown.last_failure, base::Timestamp{150});
   EXPECT_EQ(shown.last_failure_reason, "HTTP status 500");
   EXPECT_EQ(shown.last_success, base::Timestamp{100});
+  EXPECT_EQ(shown.fails_counter, 1);
+  EXPECT_EQ(shown.times_failed, 1);
+  EXPECT_EQ(shown.times_sent, 1);
   // An older outcome than the stored one changes nothing.
   stored.last_notification = base::Timestamp{300};
   EXPECT_EQ(registry.WithUncommitted("t", "s1", stored), stored);

@@ -89,6 +89,11 @@ struct OutboxEntry {
   int attempts = 0;
   base::Timestamp next_attempt;
   base::Timestamp created_at;
+  // Read with a queue's head (SubscriptionStore::LoadOutboxHeads): rows behind it were never
+  // attempted. The head is then due at once, however long its retry's back-off: each new
+  // notification is tried when it comes, as Orion tries it, and fails with the head if the
+  // receiver is still down (SubscriptionStore::RecordDeliveries counts it then).
+  bool untried_behind = false;
   bool operator==(const OutboxEntry&) const = default;
 };
 
@@ -118,6 +123,14 @@ struct DeliveryRecord {
   // Not sent: the subscription's owner may no longer read what it notifies. The row goes;
   // neither success nor failure (the counters and status stay as they are).
   bool withheld = false;
+  // The notification's first attempt. A notification counts once in timesSent, and once in
+  // failsCounter/timesFailed when that attempt fails; its retries move the times only (Orion
+  // counts notifications, and sends each once).
+  bool first_attempt = false;
+  // NGSI-LD subscriptions count every attempt instead (§5.2.12: timesSent is the number of
+  // times the notification was sent, timesFailed of unsuccessful responses or timeouts).
+  bool counts_attempts = false;
+  bool Counts() const { return first_attempt || counts_attempts; }
 };
 
 // What waits in the notification pipeline of one tenant (GET /metrics, docs/metrics.md).

@@ -210,6 +210,7 @@ TEST_P(SubscriptionConformance, DeliveriesKeepOrderCountAndDeactivateAtMaxFails)
                          false,
                          base::Timestamp{7000},
                          std::nullopt};
+  failure.first_attempt = true;
   auto recorded = Record(failure);
   ASSERT_TRUE(recorded.has_value()) << recorded.error().detail;
   EXPECT_FALSE(*recorded);
@@ -218,6 +219,31 @@ TEST_P(SubscriptionConformance, DeliveriesKeepOrderCountAndDeactivateAtMaxFails)
   EXPECT_EQ(heads->front().payload, "p1") << "a failed head stays first: order is kept";
   EXPECT_EQ(heads->front().attempts, 1);
   EXPECT_EQ(heads->front().next_attempt, base::Timestamp{7000});
+  EXPECT_FALSE(heads->front().untried_behind) << "p2 failed with p1";
+  auto found = subs().FindSubscription("t", "s1");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  // p1 failed, and p2 behind it, never tried, with it: two notifications, as Orion counts.
+  EXPECT_EQ((*found)->state.times_sent, 2);
+  EXPECT_EQ((*found)->state.fails_counter, 2);
+  EXPECT_EQ((*found)->state.times_failed, 2);
+
+  // A new notification behind the waiting head makes it due at once.
+  commit.entries = {Entry("t", "s1", "p3")};
+  commit.entries[0].next_attempt = base::Timestamp{6500};
+  ASSERT_TRUE(Commit(commit).has_value());
+  heads = subs().LoadOutboxHeads(10);
+  ASSERT_EQ(heads->size(), 1u);
+  EXPECT_EQ(heads->front().payload, "p1");
+  EXPECT_TRUE(heads->front().untried_behind);
+  EXPECT_EQ(heads->front().next_attempt, base::Timestamp{6500});
+  // Its retry fails: p1 and p2 are not counted again, p3 is.
+  failure.first_attempt = false;
+  failure.at = base::Timestamp{6600};
+  ASSERT_TRUE(Record(failure).has_value());
+  found = subs().FindSubscription("t", "s1");
+  EXPECT_EQ((*found)->state.times_sent, 3);
+  EXPECT_EQ((*found)->state.fails_counter, 3);
+  EXPECT_EQ((*found)->state.last_failure, base::Timestamp{6600});
 
   DeliveryRecord success{first.seq, "t", "s1",  base::Timestamp{8000}, true,
                          204,       "",  false, base::Timestamp{},     std::nullopt};
@@ -225,24 +251,27 @@ TEST_P(SubscriptionConformance, DeliveriesKeepOrderCountAndDeactivateAtMaxFails)
   heads = subs().LoadOutboxHeads(10);
   ASSERT_EQ(heads->size(), 1u);
   EXPECT_EQ(heads->front().payload, "p2");
-  auto found = subs().FindSubscription("t", "s1");
+  found = subs().FindSubscription("t", "s1");
   ASSERT_TRUE(found.has_value() && found->has_value());
   const SubscriptionState& st = (*found)->state;
-  EXPECT_EQ(st.times_sent, 2);
+  EXPECT_EQ(st.times_sent, 3) << "a retry delivered was counted at its first attempt";
   EXPECT_EQ(st.fails_counter, 0);
   EXPECT_EQ(st.last_notification, base::Timestamp{8000});
   EXPECT_EQ(st.last_success, base::Timestamp{8000});
   EXPECT_EQ(st.last_success_code, 204);
-  EXPECT_EQ(st.last_failure, base::Timestamp{6000});
+  EXPECT_EQ(st.last_failure, base::Timestamp{6600});
   EXPECT_EQ(st.last_failure_reason, "HTTP status 500");
   EXPECT_EQ(st.status, "active");
 
-  // Two failures with maxFailsLimit 2: inactive, queue emptied.
+  // maxFailsLimit 2: inactive when failsCounter is greater (Orion), queue emptied.
   failure.seq = heads->front().seq;
   failure.max_fails_limit = 2;
-  recorded = Record(failure);
-  ASSERT_TRUE(recorded.has_value());
-  EXPECT_FALSE(*recorded);
+  failure.first_attempt = true;
+  for (int i = 0; i < 2; ++i) {
+    recorded = Record(failure);
+    ASSERT_TRUE(recorded.has_value());
+    EXPECT_FALSE(*recorded) << i;
+  }
   recorded = Record(failure);
   ASSERT_TRUE(recorded.has_value());
   EXPECT_TRUE(*recorded);
@@ -250,7 +279,7 @@ TEST_P(SubscriptionConformance, DeliveriesKeepOrderCountAndDeactivateAtMaxFails)
   found = subs().FindSubscription("t", "s1");
   ASSERT_TRUE(found.has_value() && found->has_value());
   EXPECT_EQ((*found)->state.status, "inactive");
-  EXPECT_EQ((*found)->state.fails_counter, 2);
+  EXPECT_EQ((*found)->state.fails_counter, 3);
   auto count = subs().CountOutbox("t");
   ASSERT_TRUE(count.has_value());
   EXPECT_EQ(*count, 0u);
@@ -367,12 +396,15 @@ TEST_P(SubscriptionConformance, BatchedDeliveriesKeepOrderAndLeaveTheRestQueued)
 
   // a1, a2 delivered, a3 failed: one commit.
   auto success = [](const OutboxEntry& e, std::int64_t at) {
-    return DeliveryRecord{e.seq, "t", "s1",  base::Timestamp{at}, true,
-                          201,   "",  false, base::Timestamp{},   std::nullopt};
+    DeliveryRecord r{e.seq, "t", "s1",  base::Timestamp{at}, true,
+                     201,   "",  false, base::Timestamp{},   std::nullopt};
+    r.first_attempt = true;
+    return r;
   };
   std::vector<DeliveryRecord> records{success(head, 6000), success((*queued)[0], 6001)};
   records.push_back(DeliveryRecord{(*queued)[1].seq, "t", "s1", base::Timestamp{6002}, false, 503,
                                    "HTTP status 503", false, base::Timestamp{9000}, std::nullopt});
+  records.back().first_attempt = true;
   auto recorded = WaitFor<bool>(
       [&](auto done) { subs().RecordDeliveries(std::move(records), std::move(done)); });
   ASSERT_TRUE(recorded.has_value()) << recorded.error().detail;
@@ -387,12 +419,12 @@ TEST_P(SubscriptionConformance, BatchedDeliveriesKeepOrderAndLeaveTheRestQueued)
       << "delivered rows gone; the failed one stays first";
   EXPECT_EQ(queued->front().attempts, 1);
   EXPECT_EQ(queued->front().next_attempt, base::Timestamp{9000});
-  EXPECT_EQ((*queued)[1].attempts, 0);
+  EXPECT_EQ((*queued)[1].attempts, 1) << "a4 and a5, never tried, failed with a3";
   auto found = subs().FindSubscription("t", "s1");
   ASSERT_TRUE(found.has_value() && found->has_value());
   const SubscriptionState& st = (*found)->state;
-  EXPECT_EQ(st.times_sent, 3);
-  EXPECT_EQ(st.fails_counter, 1);
+  EXPECT_EQ(st.times_sent, 5);
+  EXPECT_EQ(st.fails_counter, 3);
   EXPECT_EQ(st.last_success, base::Timestamp{6001});
   EXPECT_EQ(st.last_success_code, 201);
   EXPECT_EQ(st.last_failure, base::Timestamp{6002});
@@ -430,6 +462,7 @@ TEST_P(SubscriptionConformance, WithheldRowsGoWithoutCountingAndEntitiesSurvive)
     r.delivered = delivered;
     r.status_code = delivered ? std::optional<int>(200) : std::nullopt;
     r.withheld = !delivered;
+    r.first_attempt = true;
     return r;
   };
   std::vector<DeliveryRecord> records{record((*queued)[0], 7000, false),
@@ -448,6 +481,31 @@ TEST_P(SubscriptionConformance, WithheldRowsGoWithoutCountingAndEntitiesSurvive)
   EXPECT_EQ((*found)->state.fails_counter, 0) << "nor a failure";
   EXPECT_EQ((*found)->state.last_success, base::Timestamp{7001});
   EXPECT_FALSE((*found)->state.last_failure.has_value());
+}
+
+TEST_P(SubscriptionConformance, AttemptsCountOneByOneWhenTheRecordSaysSo) {
+  // NGSI-LD's counting (DeliveryRecord::counts_attempts): every attempt, and nothing for the
+  // rows behind a failure, which get attempts of their own.
+  Create(Sub("t", "s1"));
+  MatchCommit commit;
+  commit.entries = {Entry("t", "s1", "p1"), Entry("t", "s1", "p2")};
+  ASSERT_TRUE(Commit(commit).has_value());
+  auto heads = subs().LoadOutboxHeads(10);
+  ASSERT_TRUE(heads.has_value() && heads->size() == 1u);
+  DeliveryRecord failure{heads->front().seq,    "t",   "s1",
+                         base::Timestamp{6000}, false, 500,
+                         "HTTP status 500",     false, base::Timestamp{7000},
+                         std::nullopt};
+  failure.counts_attempts = true;
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(Record(failure).has_value());
+  auto found = subs().FindSubscription("t", "s1");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->state.times_sent, 2);
+  EXPECT_EQ((*found)->state.times_failed, 2);
+  auto queued = subs().LoadOutboxQueue("t", "s1", 0, 10);
+  ASSERT_TRUE(queued.has_value() && queued->size() == 2u);
+  EXPECT_EQ((*queued)[0].attempts, 2);
+  EXPECT_EQ((*queued)[1].attempts, 0) << "p2 was not attempted";
 }
 
 }  // namespace renkei::store::testing

@@ -84,8 +84,10 @@ constexpr std::string_view kOutboxSelect =
     "SELECT o.seq, t.name, o.sub_id, o.target, o.headers, o.payload, o.attempts, "
     "o.next_attempt, o.created, o.entities FROM outbox o ";
 
-// Reads the rows of a kOutboxSelect query.
-base::Result<std::vector<OutboxEntry>> ReadOutboxEntries(Statement& select) {
+// Reads the rows of a kOutboxSelect query; with `untried_column`, column 10 is
+// OutboxEntry::untried_behind.
+base::Result<std::vector<OutboxEntry>> ReadOutboxEntries(Statement& select,
+                                                         bool untried_column = false) {
   std::vector<OutboxEntry> out;
   for (;;) {
     RENKEI_TRY(bool has_row, select.Step());
@@ -101,6 +103,7 @@ base::Result<std::vector<OutboxEntry>> ReadOutboxEntries(Statement& select) {
     e.next_attempt = base::Timestamp{select.ColumnInt(7)};
     e.created_at = base::Timestamp{select.ColumnInt(8)};
     e.entities = std::string(select.ColumnText(9));
+    e.untried_behind = untried_column && select.ColumnInt(10) != 0;
     out.push_back(std::move(e));
   }
   return out;
@@ -381,14 +384,21 @@ base::Result<std::size_t> ApplyMatchCommit(Connection& conn, const MatchCommit& 
 
 base::Result<std::vector<OutboxEntry>> ReadOutboxHeads(Connection& conn, std::size_t limit) {
   // The head of a queue is its lowest seq: later rows wait for it (order per subscription).
-  RENKEI_TRY(Statement * select,
-             conn.Prepare(std::string(kOutboxSelect) +
-                          "JOIN (SELECT min(seq) AS head FROM outbox GROUP BY tenant, sub_id) h "
-                          "ON o.seq = h.head JOIN tenants t ON t.tenant = o.tenant "
-                          "ORDER BY o.next_attempt, o.seq LIMIT ?"));
+  // A head waiting for a retry is due when a row behind it was never tried (untried_behind).
+  RENKEI_TRY(
+      Statement * select,
+      conn.Prepare("SELECT o.seq, t.name, o.sub_id, o.target, o.headers, o.payload, o.attempts, "
+                   "CASE WHEN h.untried > (o.attempts = 0) THEN min(o.next_attempt, h.fresh) "
+                   "ELSE o.next_attempt END AS due, o.created, o.entities, "
+                   "h.untried > (o.attempts = 0) FROM outbox o "
+                   "JOIN (SELECT min(seq) AS head, count(CASE WHEN attempts = 0 THEN 1 END) "
+                   "AS untried, min(CASE WHEN attempts = 0 THEN next_attempt END) AS fresh "
+                   "FROM outbox GROUP BY tenant, sub_id) h "
+                   "ON o.seq = h.head JOIN tenants t ON t.tenant = o.tenant "
+                   "ORDER BY due, o.seq LIMIT ?"));
   StatementLease lease(*select);
   select->Bind(1, static_cast<std::int64_t>(limit));
-  return ReadOutboxEntries(*select);
+  return ReadOutboxEntries(*select, /*untried_column=*/true);
 }
 
 base::Result<std::vector<OutboxEntry>> ReadOutboxQueue(Connection& conn, const std::string& tenant,
@@ -454,6 +464,9 @@ base::Result<void> ApplyDeliveredRun(Connection& conn, std::span<const DeliveryR
   RENKEI_TRY(auto tenant, TenantIdByName(conn, last.tenant));
   if (!tenant) return base::Ok();
   for (const auto& record : run) RENKEI_TRY_VOID(DeleteOutboxRow(conn, record.seq));
+  // A notification delivered on a retry was counted when its first attempt failed.
+  const auto counted =
+      std::count_if(run.begin(), run.end(), [](const DeliveryRecord& r) { return r.Counts(); });
   RENKEI_TRY(Statement * update,
              conn.Prepare("UPDATE subscriptions SET times_sent = times_sent + ?5, "
                           "last_notification = ?1, last_success = ?1, last_success_code = ?2, "
@@ -463,7 +476,7 @@ base::Result<void> ApplyDeliveredRun(Connection& conn, std::span<const DeliveryR
   update->Bind(2, static_cast<std::int64_t>(last.status_code.value_or(200)));
   update->Bind(3, *tenant);
   update->Bind(4, last.subscription_id);
-  update->Bind(5, static_cast<std::int64_t>(run.size()));
+  update->Bind(5, static_cast<std::int64_t>(counted));
   return update->Run();
 }
 
@@ -500,9 +513,18 @@ base::Result<bool> ApplyDeliveryRecords(Connection& conn,
 }
 
 base::Result<bool> ApplyDeliveryRecord(Connection& conn, const DeliveryRecord& record) {
+  if (record.delivered) {
+    RENKEI_TRY_VOID(ApplyDeliveredRun(conn, std::span<const DeliveryRecord>(&record, 1)));
+    return false;
+  }
   RENKEI_TRY(auto tenant, TenantIdByName(conn, record.tenant));
   if (!tenant) return false;
-  if (record.delivered || record.give_up) {
+  // Notifications counted by this failure: the attempted one when it was its first attempt,
+  // and those queued behind it that were never tried (they came while the receiver was
+  // down, and each would have failed on its own attempt as in Orion). They are marked
+  // tried so that no later failure counts them again.
+  std::int64_t failed = record.Counts() ? 1 : 0;
+  if (record.give_up) {
     RENKEI_TRY_VOID(DeleteOutboxRow(conn, record.seq));
   } else {
     RENKEI_TRY(Statement * retry,
@@ -513,23 +535,21 @@ base::Result<bool> ApplyDeliveryRecord(Connection& conn, const DeliveryRecord& r
     retry->Bind(2, record.seq);
     RENKEI_TRY_VOID(retry->Run());
   }
-  if (record.delivered) {
-    RENKEI_TRY(Statement * update,
-               conn.Prepare("UPDATE subscriptions SET times_sent = times_sent + 1, "
-                            "last_notification = ?1, last_success = ?1, last_success_code = ?2, "
-                            "fails_counter = 0 WHERE tenant = ?3 AND id = ?4"));
-    StatementLease lease(*update);
-    update->Bind(1, record.at.millis);
-    update->Bind(2, static_cast<std::int64_t>(record.status_code.value_or(200)));
-    update->Bind(3, *tenant);
-    update->Bind(4, record.subscription_id);
-    RENKEI_TRY_VOID(update->Run());
-    return false;
+  if (!record.give_up && !record.counts_attempts) {
+    RENKEI_TRY(Statement * behind,
+               conn.Prepare("UPDATE outbox SET attempts = 1 "
+                            "WHERE tenant = ? AND sub_id = ? AND seq > ? AND attempts = 0"));
+    StatementLease lease(*behind);
+    behind->Bind(1, *tenant);
+    behind->Bind(2, record.subscription_id);
+    behind->Bind(3, record.seq);
+    RENKEI_TRY_VOID(behind->Run());
+    failed += conn.LastChanges();
   }
   RENKEI_TRY(Statement * update,
-             conn.Prepare("UPDATE subscriptions SET times_sent = times_sent + 1, "
+             conn.Prepare("UPDATE subscriptions SET times_sent = times_sent + ?5, "
                           "last_notification = ?1, last_failure = ?1, last_failure_reason = ?2, "
-                          "fails_counter = fails_counter + 1, times_failed = times_failed + 1 "
+                          "fails_counter = fails_counter + ?5, times_failed = times_failed + ?5 "
                           "WHERE tenant = ?3 AND id = ?4 "
                           "RETURNING fails_counter"));
   std::int64_t fails = 0;
@@ -539,14 +559,15 @@ base::Result<bool> ApplyDeliveryRecord(Connection& conn, const DeliveryRecord& r
     update->Bind(2, record.failure_reason);
     update->Bind(3, *tenant);
     update->Bind(4, record.subscription_id);
+    update->Bind(5, failed);
     RENKEI_TRY(bool has_row, update->Step());
     if (!has_row) return false;
     fails = update->ColumnInt(0);
     RENKEI_TRY_VOID(update->Run());
   }
-  if (!record.max_fails_limit || fails < *record.max_fails_limit) return false;
-  // Orion API manual, "maxFailsLimit": reaching it makes the subscription inactive. Its
-  // queued notifications would never be sent, so they go too.
+  // Orion API manual, "maxFailsLimit": the subscription becomes inactive when failsCounter
+  // is greater than it. Its queued notifications would never be sent, so they go too.
+  if (!record.max_fails_limit || fails <= *record.max_fails_limit) return false;
   RENKEI_TRY(
       Statement * deactivate,
       conn.Prepare("UPDATE subscriptions SET status = 'inactive' WHERE tenant = ? AND id = ?"));
