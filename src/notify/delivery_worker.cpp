@@ -164,6 +164,10 @@ store::DeliveryRecord DeliveryWorker::RecordOf(const store::OutboxEntry& entry,
   record.at = clock_.Now();
   if (!record.delivered) {
     const int failed = entry.attempts + 1;
+    if (logger_) {
+      logger_->debug("msg=\"notification attempt failed\" subscription={} attempt={} reason=\"{}\"",
+                     entry.subscription_id, failed, record.failure_reason);
+    }
     record.give_up = record.give_up || GiveUp(options_.retry, failed);
     record.next_attempt =
         base::Timestamp{record.at.millis + RetryDelay(options_.retry, failed).count()};

@@ -330,7 +330,8 @@ base::Result<store::TypeSummary> EntityService::DescribeType(
 }
 
 void EntityService::Create(const RequestContext& ctx, core::Entity entity,
-                           std::vector<bool> metadata_given, bool upsert, Callback<bool> done) {
+                           std::vector<bool> metadata_given, bool upsert, WriteOptions options,
+                           Callback<bool> done) {
   if (auto allowed = Authorize(ctx, auth::Action::kWrite, NewEntityType(entity), ctx.service_path);
       !allowed) {
     return done(base::Unexpected{allowed.error()});
@@ -338,8 +339,8 @@ void EntityService::Create(const RequestContext& ctx, core::Entity entity,
   entity.service_path = ctx.service_path;
   RunUnit<bool>(
       store_, audit_, ctx,
-      [ctx, entity = std::move(entity), metadata_given = std::move(metadata_given), upsert](
-          store::WriteTransaction& tx, bool&) -> base::Result<bool> {
+      [ctx, entity = std::move(entity), metadata_given = std::move(metadata_given), upsert,
+       options](store::WriteTransaction& tx, bool&) -> base::Result<bool> {
         RENKEI_TRY(auto found, tx.FindById(entity.id, entity.PrimaryType(), WriteScope(ctx), 1));
         const bool exists =
             !found.empty() && !(found.front().expires_at && *found.front().expires_at <= ctx.now);
@@ -360,10 +361,11 @@ void EntityService::Create(const RequestContext& ctx, core::Entity entity,
           }
           ChangeReport report;
           RENKEI_TRY_VOID(ApplyAttributeChanges(current, changes, AttributeWriteMode::kUpsert,
-                                                WriteOptions{}, ctx.now, report));
+                                                options, ctx.now, report));
           current.modified_at = ctx.now;
           RENKEI_TRY_VOID(CheckLocations(current, &report));
           RENKEI_TRY_VOID(CheckAttributeWrites(ctx, before, current));
+          if (options.forced_update) tx.SetForcedUpdate();
           RENKEI_TRY_VOID(PutWritten(tx, current, WrittenBy(report)));
           return false;
         }

@@ -110,10 +110,11 @@ class EntityService {
 
   // Creates `entity` in ctx.service_path. With `upsert`, an existing entity gets the
   // attributes appended/updated instead, with `metadata_given[i]` telling whether attribute i
-  // carried a "metadata" member (metadata merge rules). The callback gets true when a new
-  // entity was made.
+  // carried a "metadata" member (metadata merge rules) and `options` (overrideMetadata,
+  // forcedUpdate) applying as to POST /attrs. The callback gets true when a new entity was
+  // made.
   void Create(const RequestContext& ctx, core::Entity entity, std::vector<bool> metadata_given,
-              bool upsert, Callback<bool> done);
+              bool upsert, WriteOptions options, Callback<bool> done);
   void WriteAttributes(const RequestContext& ctx, EntityKey key,
                        std::vector<AttributeChange> changes, AttributeWriteMode mode,
                        WriteOptions options, Callback<void> done);

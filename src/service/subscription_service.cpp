@@ -1,7 +1,9 @@
 #include "service/subscription_service.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
+#include <thread>
 
 #include <boost/json/serialize.hpp>
 
@@ -195,12 +197,26 @@ void SubscriptionService::Create(const RequestContext& ctx, notify::Subscription
                             });
 }
 
+void SubscriptionService::AwaitSettled(const RequestContext& ctx, const std::string& id) const {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + limits_.answer_wait;
+  for (;;) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return;
+    registry_.AwaitAnswers(ctx.tenant, id, left);
+    auto pending = store_.HasPendingNotifications(ctx.tenant, id, ctx.now);
+    if (!pending || !*pending || Clock::now() >= deadline) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
 base::Result<SubscriptionView> SubscriptionService::Retrieve(
     const RequestContext& ctx, const std::string& id,
     const std::optional<std::string>& service_path) const {
   RENKEI_TRY_VOID(AuthorizeSome(ctx, auth::Action::kSubscribe));
   // Before the store is read: the answers noted meanwhile then show (WithUncommitted below).
-  registry_.AwaitAnswers(ctx.tenant, id, limits_.answer_wait);
+  AwaitSettled(ctx, id);
   RENKEI_TRY(auto record, store_.FindSubscription(ctx.tenant, id));
   if (!record) return NotFound();
   RENKEI_TRY(auto view, ToView(*record));

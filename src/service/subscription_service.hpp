@@ -56,7 +56,8 @@ class SubscriptionService {
   void Create(const RequestContext& ctx, notify::Subscription sub, Callback<std::string> done);
   // kResourceNotFound (Orion's text) when the tenant has no such subscription, or when
   // `service_path` is given and is not the subscription's ServicePath. Waits up to
-  // SubscriptionLimits::answer_wait while notifications of it are on the wire.
+  // SubscriptionLimits::answer_wait while notifications of it are on the wire or may still
+  // come from what is already written (AwaitSettled).
   base::Result<SubscriptionView> Retrieve(
       const RequestContext& ctx, const std::string& id,
       const std::optional<std::string>& service_path = std::nullopt) const;
@@ -73,6 +74,13 @@ class SubscriptionService {
   void Delete(const RequestContext& ctx, std::string id, Callback<void> done);
 
  private:
+  // Waits, at most SubscriptionLimits::answer_wait, until nothing already written can still
+  // notify the subscription (store::SubscriptionStore::HasPendingNotifications) and none of
+  // its notifications is on the wire: a client that writes, then reads the subscription,
+  // sees what became of the notifications of its writes (Orion's cases 3541 read
+  // failsCounter right after two upserts, ETSI 046_12_01 lastSuccess). Notifications
+  // waiting for a retry's back-off are not waited for.
+  void AwaitSettled(const RequestContext& ctx, const std::string& id) const;
   std::string NewId(base::Timestamp now);
   base::Result<void> CheckReceiver(const notify::Subscription& sub) const;
 

@@ -205,6 +205,13 @@ class SubscriptionStore {
                                                                  std::size_t limit) = 0;
   // Rows in the tenant's outbox.
   virtual base::Result<std::size_t> CountOutbox(const std::string& tenant) = 0;
+  // Whether notifications of the subscription may still come from what is already written:
+  // committed changes of the tenant not yet matched (the journal, the write log's
+  // acknowledged records applied first), or rows of its queue never tried or due at `now`.
+  // A read of the subscription waits while it is true, briefly (SubscriptionService).
+  virtual base::Result<bool> HasPendingNotifications(const std::string& tenant,
+                                                     const std::string& subscription_id,
+                                                     base::Timestamp now) = 0;
   // Per tenant with at least one subscription, outbox row or journal row, by tenant name.
   virtual base::Result<std::vector<NotifyBacklog>> LoadNotifyBacklog() = 0;
   // Records an attempt: counters of the subscription (timesSent, lastNotification,

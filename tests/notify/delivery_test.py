@@ -307,6 +307,22 @@ def run(renkei, receiver, receiver_port, dead_port):
           "lastFailureReason of a refused connection %s" % dead)
     receiver.wait_for(14)  # the first subscription still delivers
 
+    # 7b. A read right after writes shows what became of their notifications (Orion's case
+    #     3541 reads failsCounter 2 right after two upserts): no polling here.
+    status, headers, _ = renkei.request("POST", "/v2/subscriptions", {
+        "subject": {"entities": [{"id": "Kiosk9", "type": "Kiosk"}]},
+        "notification": {"http": {"url": "http://127.0.0.1:%d/dead" % dead_port}}})
+    check(status == 201, "third subscription: %s" % status)
+    settled_path = headers["Location"]
+    # The same upsert twice: the second changes nothing but forcedUpdate makes it notify.
+    for _ in range(2):
+        renkei.request("POST", "/v2/entities?options=upsert,forcedUpdate", {
+            "id": "Kiosk9", "type": "Kiosk", "stock": {"value": 1, "type": "Number"}})
+    _, _, text = renkei.request("GET", settled_path)
+    settled = json.loads(text)["notification"]
+    check(settled.get("failsCounter") == 2 and settled.get("timesSent") == 2,
+          "read after two writes to a dead receiver %s" % settled)
+
     # 8. The per-tenant cap (3 here): a fourth subscription of a tenant is refused, clearly.
     capped = {"Fiware-Service": "capped"}
     sub = {"subject": {"entities": [{"idPattern": ".*"}]},

@@ -91,7 +91,7 @@ class NotifyJournal : public ::testing::TestWithParam<bool> {
     e.types = {"T"};
     e.attributes = std::move(attributes);
     auto created = Await<bool>(
-        [&](auto done) { entities_->Create(ctx_, std::move(e), {}, false, std::move(done)); });
+        [&](auto done) { entities_->Create(ctx_, std::move(e), {}, false, {}, std::move(done)); });
     ASSERT_TRUE(created.has_value()) << created.error().detail;
   }
   void Patch(const std::string& id, core::Attribute attribute, bool forced) {

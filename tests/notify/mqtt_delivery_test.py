@@ -78,6 +78,27 @@ def main():
                 break
             time.sleep(0.1)
         check(n.get("timesSent") == 1 and "lastSuccess" in n, "counters %s" % n)
+
+        # A broker nobody runs: the failure counts, and shows no lastFailureReason, as in
+        # Orion (its MQTT notifier records none; case 3541 mqtt_*).
+        dead_port = free_ports(1, ports=[p for p in ports if p not in (broker_port, renkei_port)])[0]
+        status, headers, text = renkei.request("POST", "/v2/subscriptions", {
+            "subject": {"entities": [{"id": "Bus8", "type": "Bus"}]},
+            "notification": {"mqtt": {"url": "mqtt://127.0.0.1:%d" % dead_port,
+                                      "topic": "city/dead"}}})
+        check(status == 201, "subscribe to a dead broker: %s %s" % (status, text))
+        dead_path = headers["Location"]
+        renkei.request("POST", "/v2/entities", {"id": "Bus8", "type": "Bus",
+                                                "speed": {"value": 1, "type": "Number"}})
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            _, _, text = renkei.request("GET", dead_path)
+            n = json.loads(text)["notification"]
+            if n.get("failsCounter") == 1:
+                break
+            time.sleep(0.1)
+        check(n.get("failsCounter") == 1 and "lastFailure" in n and "lastFailureReason" not in n,
+              "a dead MQTT broker's failure %s" % n)
     finally:
         if renkei.proc and renkei.proc.poll() is None:
             renkei.stop(signal.SIGTERM)

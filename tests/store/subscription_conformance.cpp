@@ -508,4 +508,27 @@ TEST_P(SubscriptionConformance, AttemptsCountOneByOneWhenTheRecordSaysSo) {
   EXPECT_EQ((*queued)[1].attempts, 0) << "p2 was not attempted";
 }
 
+TEST_P(SubscriptionConformance, PendingNotificationsAreTheUntriedAndTheDue) {
+  Create(Sub("t", "s1"));
+  auto pending = subs().HasPendingNotifications("t", "s1", base::Timestamp{5000});
+  ASSERT_TRUE(pending.has_value()) << pending.error().detail;
+  EXPECT_FALSE(*pending) << "nothing written, nothing queued";
+  MatchCommit commit;
+  commit.entries = {Entry("t", "s1", "p1")};
+  ASSERT_TRUE(Commit(commit).has_value());
+  EXPECT_TRUE(*subs().HasPendingNotifications("t", "s1", base::Timestamp{5000})) << "untried";
+  EXPECT_FALSE(*subs().HasPendingNotifications("t", "other", base::Timestamp{5000}));
+  auto heads = subs().LoadOutboxHeads(10);
+  ASSERT_TRUE(heads.has_value() && heads->size() == 1u);
+  DeliveryRecord failure{heads->front().seq,    "t",   "s1",
+                         base::Timestamp{6000}, false, 500,
+                         "HTTP status 500",     false, base::Timestamp{7000},
+                         std::nullopt};
+  failure.first_attempt = true;
+  ASSERT_TRUE(Record(failure).has_value());
+  EXPECT_FALSE(*subs().HasPendingNotifications("t", "s1", base::Timestamp{6500}))
+      << "a retry's back-off is not waited for";
+  EXPECT_TRUE(*subs().HasPendingNotifications("t", "s1", base::Timestamp{7000})) << "due";
+}
+
 }  // namespace renkei::store::testing

@@ -277,8 +277,17 @@ class Interpreter:
             self.accumulators[nominal] = None
             self.real_ports.setdefault(nominal, int(nominal))
         else:
-            acc = self.accumulator_factory(str(opts["--url"]), bool(opts["--pretty-print"]),
-                                           self.real_ports.get(nominal, 0))
+            url, pretty = str(opts["--url"]), bool(opts["--pretty-print"])
+            if nominal in self.real_ports:
+                acc = self.accumulator_factory(url, pretty, self.real_ports[nominal])
+            else:
+                # Requests made before the first start carried the nominal port (a case that
+                # subscribes, then starts its accumulator: 3541 *_recovers_*): listen there
+                # when it is free, as Orion's fixed-port accumulator does.
+                try:
+                    acc = self.accumulator_factory(url, pretty, int(nominal))
+                except OSError:
+                    acc = self.accumulator_factory(url, pretty, 0)
             self.accumulators[nominal] = acc
             self.real_ports[nominal] = acc.port
         self.out.append("accumulator running as PID %d\n" % os.getpid())

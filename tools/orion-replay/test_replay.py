@@ -285,7 +285,11 @@ class AccumulatorRecordTest(unittest.TestCase):
 
 
 class FakeAccumulator:
+    taken = {9997, 9977, 9762, 9763}  # nominal ports in use: the replay picks another
+
     def __init__(self, url, pretty, port):
+        if port in FakeAccumulator.taken:
+            raise OSError("address in use")
         self.url, self.pretty = url, pretty
         self.port = port or 41234
         self.records, self.stopped, self.waits = [], False, 0
@@ -331,6 +335,17 @@ class AccumulatorCommandsTest(unittest.TestCase):
             "orionCurl --url /v2/subscriptions\n"))
         self.assertIn(b"localhost:41234/notify", client.requests[0][3])
         self.assertIn('"url": "http://localhost:9997/notify"', interp.out[1])
+
+    def test_first_start_listens_on_the_nominal_port_when_free(self):
+        # A case that subscribes before it starts its accumulator (3541 *_recovers_*).
+        client = CannedClient([])
+        interp, made = self.interpreter(client)
+        FakeAccumulator.taken = set()
+        try:
+            interp.run(parse_script("accumulatorStart\n"))
+        finally:
+            FakeAccumulator.taken = {9997, 9977, 9762, 9763}
+        self.assertEqual(made[0].port, 9997)
 
     def test_dump_count_reset_and_restart_on_the_same_port(self):
         interp, made = self.interpreter(CannedClient([]))

@@ -22,9 +22,12 @@ void CreateEntity(const Deps& deps, Call& call, const Reply& reply) {
   if (!parsed) return reply.Error(parsed.error());
   const std::string location =
       "/v2/entities/" + parsed->entity.id + "?type=" + parsed->entity.PrimaryType();
+  service::WriteOptions options;
+  options.override_metadata = call.Option("overrideMetadata");
+  options.forced_update = call.Option("forcedUpdate");
   deps.entities.Create(
       call.ctx, std::move(parsed->entity), std::move(parsed->metadata_given), call.Option("upsert"),
-      [reply, location, upsert = call.Option("upsert")](base::Result<bool> created) {
+      options, [reply, location, upsert = call.Option("upsert")](base::Result<bool> created) {
         if (!created) return reply.Error(created.error());
         // Orion: 201 for a create, 204 whenever upsert was asked for.
         reply.Empty(upsert ? 204 : 201, {{"Location", location}});

@@ -624,7 +624,10 @@ json::object RenderSubscription(const service::SubscriptionView& view, base::Tim
   if (st.times_sent > 0) notification["timesSent"] = st.times_sent;
   PutTime(notification, "lastNotification", st.last_notification);
   PutTime(notification, "lastFailure", st.last_failure);
-  if (st.last_failure && !st.last_failure_reason.empty()) {
+  // Orion gives a reason for HTTP receivers only (its MQTT notifier records none, case 3541
+  // mqtt_subscription_without_maxfailslimit_and_failscounter); the MQTT reason is in the
+  // debug log ("notification attempt failed").
+  if (st.last_failure && !st.last_failure_reason.empty() && !sub.mqtt) {
     notification["lastFailureReason"] = st.last_failure_reason;
   }
   PutTime(notification, "lastSuccess", st.last_success);

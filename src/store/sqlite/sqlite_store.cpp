@@ -1120,6 +1120,15 @@ base::Result<std::vector<OutboxEntry>> SqliteStore::LoadOutboxQueue(
       [&] { return ReadOutboxQueue(*lease, tenant, subscription_id, after_seq, limit); });
 }
 
+base::Result<bool> SqliteStore::HasPendingNotifications(const std::string& tenant,
+                                                        const std::string& subscription_id,
+                                                        base::Timestamp now) {
+  RENKEI_TRY_VOID(WaitForLog(&tenant));
+  RENKEI_TRY(auto conn, AcquireReader());
+  ReaderLease lease(*this, std::move(conn));
+  return Guarded([&] { return ReadPendingNotifications(*lease, tenant, subscription_id, now); });
+}
+
 base::Result<std::size_t> SqliteStore::CountOutbox(const std::string& tenant) {
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));

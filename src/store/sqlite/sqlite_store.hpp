@@ -182,6 +182,9 @@ class SqliteStore final : public EntityStore,
   void CommitMatches(MatchCommit commit,
                      std::function<void(base::Result<std::size_t>)> done) override;
   base::Result<std::vector<OutboxEntry>> LoadOutboxHeads(std::size_t limit) override;
+  base::Result<bool> HasPendingNotifications(const std::string& tenant,
+                                             const std::string& subscription_id,
+                                             base::Timestamp now) override;
   base::Result<std::vector<OutboxEntry>> LoadOutboxQueue(const std::string& tenant,
                                                          const std::string& subscription_id,
                                                          std::int64_t after_seq,

@@ -418,6 +418,22 @@ base::Result<std::vector<OutboxEntry>> ReadOutboxQueue(Connection& conn, const s
   return ReadOutboxEntries(*select);
 }
 
+base::Result<bool> ReadPendingNotifications(Connection& conn, const std::string& tenant,
+                                            const std::string& subscription_id,
+                                            base::Timestamp now) {
+  RENKEI_TRY(Statement * select,
+             conn.Prepare("SELECT EXISTS (SELECT 1 FROM entity_changes c JOIN tenants t "
+                          "ON t.tenant = c.tenant WHERE t.name = ?1) OR EXISTS (SELECT 1 "
+                          "FROM outbox o JOIN tenants t ON t.tenant = o.tenant WHERE t.name = ?1 "
+                          "AND o.sub_id = ?2 AND (o.attempts = 0 OR o.next_attempt <= ?3))"));
+  StatementLease lease(*select);
+  select->Bind(1, tenant);
+  select->Bind(2, subscription_id);
+  select->Bind(3, now.millis);
+  RENKEI_TRY(bool has_row, select->Step());
+  return has_row && select->ColumnInt(0) != 0;
+}
+
 base::Result<std::size_t> CountOutboxRows(Connection& conn, std::int64_t tenant) {
   RENKEI_TRY(Statement * count, conn.Prepare("SELECT count(*) FROM outbox WHERE tenant = ?"));
   StatementLease lease(*count);

@@ -57,6 +57,10 @@ base::Result<std::vector<OutboxEntry>> ReadOutboxQueue(Connection& conn, const s
                                                        const std::string& subscription_id,
                                                        std::int64_t after_seq, std::size_t limit);
 base::Result<std::size_t> CountOutboxRows(Connection& conn, std::int64_t tenant);
+// SubscriptionStore::HasPendingNotifications, the write log left aside.
+base::Result<bool> ReadPendingNotifications(Connection& conn, const std::string& tenant,
+                                            const std::string& subscription_id,
+                                            base::Timestamp now);
 base::Result<std::vector<NotifyBacklog>> ReadNotifyBacklog(Connection& conn);
 // Returns true when the subscription was made inactive.
 base::Result<bool> ApplyDeliveryRecord(Connection& conn, const DeliveryRecord& record);
