@@ -17,6 +17,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from delivery_test import Renkei, check, free_ports, notify_config  # noqa: E402
 
 
+def notification_when(renkei, path, ready, timeout=10.0):
+    """The subscription's notification member once `ready` holds of it (or at the timeout)."""
+    deadline = time.time() + timeout
+    while True:
+        _, _, text = renkei.request("GET", path)
+        n = json.loads(text)["notification"]
+        if ready(n) or time.time() > deadline:
+            return n
+        time.sleep(0.1)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--server", required=True)
@@ -70,13 +81,7 @@ def main():
                                   "speed": {"type": "Number", "value": 42, "metadata": {}}}],
               "mqtt payload %s" % normal)
         check(json.loads(by_topic["city/Bus7"]) == {"s": 42}, "mqttCustom %s" % by_topic)
-        deadline = time.time() + 5
-        while time.time() < deadline:
-            _, _, text = renkei.request("GET", sub_path)
-            n = json.loads(text)["notification"]
-            if n.get("timesSent") == 1:
-                break
-            time.sleep(0.1)
+        n = notification_when(renkei, sub_path, lambda n: n.get("timesSent") == 1)
         check(n.get("timesSent") == 1 and "lastSuccess" in n, "counters %s" % n)
 
         # A broker nobody runs: the failure counts, and shows no lastFailureReason, as in
@@ -90,13 +95,7 @@ def main():
         dead_path = headers["Location"]
         renkei.request("POST", "/v2/entities", {"id": "Bus8", "type": "Bus",
                                                 "speed": {"value": 1, "type": "Number"}})
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            _, _, text = renkei.request("GET", dead_path)
-            n = json.loads(text)["notification"]
-            if n.get("failsCounter") == 1:
-                break
-            time.sleep(0.1)
+        n = notification_when(renkei, dead_path, lambda n: n.get("failsCounter") == 1)
         check(n.get("failsCounter") == 1 and "lastFailure" in n and "lastFailureReason" not in n,
               "a dead MQTT broker's failure %s" % n)
     finally:

@@ -45,6 +45,20 @@ OutboxEntry Entry(std::string tenant, std::string sub, std::string payload) {
   return e;
 }
 
+// A failed attempt of row `seq` of t/s1 at 6000, retried at 7000.
+DeliveryRecord FailureOf(std::int64_t seq) {
+  return DeliveryRecord{seq,
+                        "t",
+                        "s1",
+                        base::Timestamp{6000},
+                        false,
+                        500,
+                        "HTTP status 500",
+                        false,
+                        base::Timestamp{7000},
+                        std::nullopt};
+}
+
 }  // namespace
 
 TEST_P(SubscriptionConformance, SubscriptionsArePerTenantCappedAndSurviveReopen) {
@@ -200,16 +214,7 @@ TEST_P(SubscriptionConformance, DeliveriesKeepOrderCountAndDeactivateAtMaxFails)
   const OutboxEntry first = heads->front();
   EXPECT_EQ(first.payload, "p1");
 
-  DeliveryRecord failure{first.seq,
-                         "t",
-                         "s1",
-                         base::Timestamp{6000},
-                         false,
-                         500,
-                         "HTTP status 500",
-                         false,
-                         base::Timestamp{7000},
-                         std::nullopt};
+  DeliveryRecord failure = FailureOf(first.seq);
   failure.first_attempt = true;
   auto recorded = Record(failure);
   ASSERT_TRUE(recorded.has_value()) << recorded.error().detail;
@@ -492,10 +497,7 @@ TEST_P(SubscriptionConformance, AttemptsCountOneByOneWhenTheRecordSaysSo) {
   ASSERT_TRUE(Commit(commit).has_value());
   auto heads = subs().LoadOutboxHeads(10);
   ASSERT_TRUE(heads.has_value() && heads->size() == 1u);
-  DeliveryRecord failure{heads->front().seq,    "t",   "s1",
-                         base::Timestamp{6000}, false, 500,
-                         "HTTP status 500",     false, base::Timestamp{7000},
-                         std::nullopt};
+  DeliveryRecord failure = FailureOf(heads->front().seq);
   failure.counts_attempts = true;
   for (int i = 0; i < 2; ++i) ASSERT_TRUE(Record(failure).has_value());
   auto found = subs().FindSubscription("t", "s1");
@@ -520,10 +522,7 @@ TEST_P(SubscriptionConformance, PendingNotificationsAreTheUntriedAndTheDue) {
   EXPECT_FALSE(*subs().HasPendingNotifications("t", "other", base::Timestamp{5000}));
   auto heads = subs().LoadOutboxHeads(10);
   ASSERT_TRUE(heads.has_value() && heads->size() == 1u);
-  DeliveryRecord failure{heads->front().seq,    "t",   "s1",
-                         base::Timestamp{6000}, false, 500,
-                         "HTTP status 500",     false, base::Timestamp{7000},
-                         std::nullopt};
+  DeliveryRecord failure = FailureOf(heads->front().seq);
   failure.first_attempt = true;
   ASSERT_TRUE(Record(failure).has_value());
   EXPECT_FALSE(*subs().HasPendingNotifications("t", "s1", base::Timestamp{6500}))
