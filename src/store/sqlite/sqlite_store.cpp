@@ -1123,7 +1123,11 @@ base::Result<std::vector<OutboxEntry>> SqliteStore::LoadOutboxQueue(
 base::Result<bool> SqliteStore::HasPendingNotifications(const std::string& tenant,
                                                         const std::string& subscription_id,
                                                         base::Timestamp now) {
-  RENKEI_TRY_VOID(WaitForLog(&tenant));
+  // The tenant's acknowledged writes are applied first (their journal rows with them), but
+  // only briefly: the caller bounds its whole wait (SubscriptionLimits::answer_wait), and
+  // records still unapplied are pending.
+  constexpr std::chrono::milliseconds kLogWait{50};
+  if (write_log_ != nullptr && !write_log_->WaitForAcknowledged(kLogWait, &tenant)) return true;
   RENKEI_TRY(auto conn, AcquireReader());
   ReaderLease lease(*this, std::move(conn));
   return Guarded([&] { return ReadPendingNotifications(*lease, tenant, subscription_id, now); });
