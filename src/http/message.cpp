@@ -4,21 +4,24 @@
 
 namespace renkei::http {
 
+namespace {
+
+bool NameIs(std::string_view field, std::string_view name) {
+  return field.size() == name.size() && ::strncasecmp(field.data(), name.data(), name.size()) == 0;
+}
+
+}  // namespace
+
 std::optional<std::string_view> FindHeader(const HeaderList& headers, std::string_view name) {
   for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() && ::strncasecmp(k.data(), name.data(), k.size()) == 0) {
-      return std::string_view(v);
-    }
+    if (NameIs(k, name)) return std::string_view(v);
   }
   return std::nullopt;
 }
 
 std::optional<std::string_view> Request::Header(std::string_view name) const {
   for (auto it = headers.rbegin(); it != headers.rend(); ++it) {
-    if (it->first.size() == name.size() &&
-        ::strncasecmp(it->first.data(), name.data(), name.size()) == 0) {
-      return std::string_view(it->second);
-    }
+    if (NameIs(it->first, name)) return std::string_view(it->second);
   }
   return std::nullopt;
 }

@@ -180,13 +180,14 @@ store::DeliveryRecord DeliveryWorker::RecordOf(const store::OutboxEntry& entry,
   return record;
 }
 
-// The notifications a failed attempt counts (as the store does): the attempted one on its
-// first attempt, and those of the batch behind it never tried; the store also counts untried
-// rows beyond the batch, which the next read of the store shows.
+// The notifications a failed attempt counts, as the store counts them
+// (store::DeliveryRecord::Counts): the attempted one, and for NGSIv2 those of the batch
+// behind it never tried; the store also counts untried rows beyond the batch, which the next
+// read of the store shows.
 std::int64_t DeliveryWorker::CountedFailures(const std::vector<store::OutboxEntry>& batch,
                                              const store::DeliveryRecord& failure) {
-  std::int64_t failed = failure.first_attempt ? 1 : 0;
-  if (failure.give_up) return failed;
+  std::int64_t failed = failure.Counts() ? 1 : 0;
+  if (failure.give_up || failure.counts_attempts) return failed;
   for (const auto& entry : batch) {
     if (entry.seq > failure.seq && entry.attempts == 0) ++failed;
   }
@@ -279,16 +280,13 @@ std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(
       [counts_attempts](const auto& entry) { return counts_attempts || entry.attempts == 0; }));
   registry_.AddInFlight(head.tenant, head.subscription_id, in_flight, clock_.Now());
   std::vector<store::DeliveryRecord> records = Attempt(allowed);
+  for (auto& record : records) record.counts_attempts = counts_attempts;
   if (!records.empty()) {
     const store::DeliveryRecord& last = records.back();
-    const std::int64_t failed =
-        last.delivered ? 0 : (counts_attempts ? 1 : CountedFailures(allowed, last));
-    const auto delivered_first =
-        std::count_if(records.begin(), records.end(), [counts_attempts](const auto& r) {
-          return r.delivered && (counts_attempts || r.first_attempt);
-        });
-    registry_.NoteOutcome(head.tenant, head.subscription_id, last, delivered_first + failed,
-                          failed);
+    const std::int64_t failed = last.delivered ? 0 : CountedFailures(allowed, last);
+    const auto delivered = std::count_if(records.begin(), records.end(),
+                                         [](const auto& r) { return r.delivered && r.Counts(); });
+    registry_.NoteOutcome(head.tenant, head.subscription_id, last, delivered + failed, failed);
   }
   registry_.AddInFlight(head.tenant, head.subscription_id, -in_flight, base::Timestamp{});
   // Sending stops at the first row not delivered (it waits for its retry) or at a stop: the
@@ -306,10 +304,7 @@ std::optional<store::DeliveryRecord> DeliveryWorker::Deliver(
   std::sort(records.begin(), records.end(),
             [](const auto& a, const auto& b) { return a.seq < b.seq; });
   if (sub != nullptr) {
-    for (auto& record : records) {
-      record.max_fails_limit = sub->max_fails_limit;
-      record.counts_attempts = counts_attempts;
-    }
+    for (auto& record : records) record.max_fails_limit = sub->max_fails_limit;
   }
   store::DeliveryRecord last = records.back();
   std::promise<base::Result<bool>> promise;

@@ -307,6 +307,33 @@ def run(renkei, receiver, receiver_port, dead_port):
           "lastFailureReason of a refused connection %s" % dead)
     receiver.wait_for(14)  # the first subscription still delivers
 
+    # 7a. A receiver that accepts the connection and never answers: "Timeout was reached", in
+    #     libcurl's words as Orion reports it (its case 3842), after the subscription's timeout.
+    own = {"Fiware-Service": "silent"}  # a tenant of its own: the default one is at its cap
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # never accepted: the kernel completes the handshake, nobody answers
+    try:
+        status, headers, _ = renkei.request("POST", "/v2/subscriptions", {
+            "subject": {"entities": [{"id": "Kiosk8", "type": "Kiosk"}]},
+            "notification": {"http": {"url": "http://127.0.0.1:%d/silent" % silent.getsockname()[1],
+                                      "timeout": 300}}}, own)
+        check(status == 201, "silent receiver subscription: %s" % status)
+        silent_path = headers["Location"]
+        renkei.request("POST", "/v2/entities", {"id": "Kiosk8", "type": "Kiosk",
+                                                "stock": {"value": 1, "type": "Number"}}, own)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            _, _, text = renkei.request("GET", silent_path, headers=own)
+            quiet = json.loads(text)["notification"]
+            if "lastFailureReason" in quiet:
+                break
+            time.sleep(0.1)
+        check(quiet.get("lastFailureReason") == "Timeout was reached",
+              "a receiver that never answers %s" % quiet)
+    finally:
+        silent.close()
+
     # 7b. A read right after writes shows what became of their notifications (Orion's case
     #     3541 reads failsCounter 2 right after two upserts): no polling here.
     status, headers, _ = renkei.request("POST", "/v2/subscriptions", {
